@@ -1,0 +1,132 @@
+package protocol
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// MaxLineBytes is the longest input line the Reader accepts. Longer lines are skipped whole and
+// reported as a *LineError.
+const MaxLineBytes = 64 << 20
+
+// InMessage is a message read from stdin. Raw is the line as received (without the newline);
+// it is only valid until the next call to Next for RECORD messages, and owned by the caller for
+// STATE messages.
+type InMessage struct {
+	Type   MessageType
+	Record *Record
+	State  *State
+	Raw    []byte
+}
+
+// LineError reports an input line that is not an Airbyte message. Reading may continue.
+type LineError struct {
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("stdin line %d: %v", e.Line, e.Err) }
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// Reader reads Airbyte messages from stdin, one per line. It is not safe for concurrent use.
+type Reader struct {
+	br   *bufio.Reader
+	line int
+	buf  []byte
+}
+
+// NewReader returns a Reader on r.
+func NewReader(r io.Reader) *Reader {
+	return &Reader{br: bufio.NewReaderSize(r, 1<<20)}
+}
+
+// envelope decodes the parts of a message the destination reads; other payloads stay raw and
+// are ignored.
+type envelope struct {
+	Type   MessageType `json:"type"`
+	Record *Record     `json:"record"`
+	State  *State      `json:"state"`
+}
+
+// Next returns the next message. It returns io.EOF at the end of input, a *LineError for a line
+// that cannot be decoded (the caller logs it and calls Next again), and any other error when
+// reading fails. Blank lines are skipped.
+func (r *Reader) Next() (*InMessage, error) {
+	for {
+		line, err := r.readLine()
+		if err != nil {
+			return nil, err
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		var env envelope
+		if err := json.Unmarshal(line, &env); err != nil {
+			return nil, &LineError{Line: r.line, Err: fmt.Errorf("not JSON: %w", err)}
+		}
+		m := &InMessage{Type: env.Type, Record: env.Record, State: env.State, Raw: line}
+		switch env.Type {
+		case TypeRecord:
+			if env.Record == nil || env.Record.Stream == "" || !isObject(env.Record.Data) {
+				return nil, &LineError{Line: r.line, Err: errors.New("RECORD without stream or object data")}
+			}
+		case TypeState:
+			if env.State == nil {
+				return nil, &LineError{Line: r.line, Err: errors.New("STATE without state")}
+			}
+			m.Raw = bytes.Clone(line)
+		case "":
+			return nil, &LineError{Line: r.line, Err: errors.New("message without type")}
+		}
+		return m, nil
+	}
+}
+
+// readLine returns the next line without its newline. The result is valid until the next call.
+func (r *Reader) readLine() ([]byte, error) {
+	r.buf = r.buf[:0]
+	tooLong := false
+	for {
+		chunk, err := r.br.ReadSlice('\n')
+		if !tooLong {
+			if len(r.buf)+len(chunk) > MaxLineBytes+1 {
+				tooLong = true
+				r.buf = r.buf[:0]
+			} else {
+				r.buf = append(r.buf, chunk...)
+			}
+		}
+		switch {
+		case err == nil:
+			r.line++
+			if tooLong {
+				return nil, &LineError{Line: r.line, Err: fmt.Errorf("line longer than %d bytes skipped", MaxLineBytes)}
+			}
+			return r.buf[:len(r.buf)-1], nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF):
+			if len(r.buf) == 0 && !tooLong {
+				return nil, io.EOF
+			}
+			r.line++
+			if tooLong {
+				return nil, &LineError{Line: r.line, Err: fmt.Errorf("line longer than %d bytes skipped", MaxLineBytes)}
+			}
+			return r.buf, nil
+		default:
+			return nil, fmt.Errorf("read stdin: %w", err)
+		}
+	}
+}
+
+func isObject(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) >= 2 && raw[0] == '{'
+}

@@ -1,0 +1,259 @@
+package protocol
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Env is what a run reads and writes: the command line (without the program name), the standard
+// streams and the clock. A nil Now means time.Now.
+type Env struct {
+	Args   []string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Now    func() time.Time
+}
+
+// OSEnv returns the process's own Env.
+func OSEnv() Env {
+	return Env{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now}
+}
+
+// run is the state one command shares between the runner's steps.
+type run struct {
+	env      Env
+	out      *Writer
+	redactor *Redactor
+	args     Args
+	ctx      context.Context
+}
+
+// RunSource runs one source command and returns the process exit code.
+func RunSource(ctx context.Context, env Env, s Source) int {
+	return execute(ctx, env, []Command{CmdSpec, CmdCheck, CmdDiscover, CmdRead}, s.Spec,
+		func(r *run, cmd Command, config json.RawMessage) error {
+			switch cmd {
+			case CmdCheck:
+				return r.check(func() error { return s.Check(r.ctx, config) })
+			case CmdDiscover:
+				cat, err := s.Discover(r.ctx, config)
+				if err != nil {
+					return err
+				}
+				return r.out.Write(&Message{Type: TypeCatalog, Catalog: cat})
+			case CmdRead:
+				catalog, err := r.readCatalog()
+				if err != nil {
+					return err
+				}
+				state, err := r.readState()
+				if err != nil {
+					return err
+				}
+				so := NewSourceOutput(r.out, r.env.Now)
+				if err := s.Read(r.ctx, config, catalog, state, so); err != nil {
+					so.closeOpen()
+					return err
+				}
+				if n := so.Failed(); n > 0 {
+					return errStreamsFailed{n: n}
+				}
+				return nil
+			}
+			return fmt.Errorf("unsupported command %q", cmd)
+		})
+}
+
+// RunDestination runs one destination command and returns the process exit code.
+func RunDestination(ctx context.Context, env Env, d Destination) int {
+	return execute(ctx, env, []Command{CmdSpec, CmdCheck, CmdWrite}, d.Spec,
+		func(r *run, cmd Command, config json.RawMessage) error {
+			switch cmd {
+			case CmdCheck:
+				return r.check(func() error { return d.Check(r.ctx, config) })
+			case CmdWrite:
+				catalog, err := r.readCatalog()
+				if err != nil {
+					return err
+				}
+				return d.Write(r.ctx, config, catalog, NewReader(r.env.Stdin), NewStateTracker(r.out))
+			}
+			return fmt.Errorf("unsupported command %q", cmd)
+		})
+}
+
+// errStreamsFailed ends a read in which streams failed; each already has its own TRACE ERROR.
+type errStreamsFailed struct{ n int }
+
+func (e errStreamsFailed) Error() string { return fmt.Sprintf("%d stream(s) failed", e.n) }
+
+// execute does what every command shares: signals, the writer, logging, parsing, config
+// validation, panic recovery and the mapping of errors to TRACE messages and exit codes.
+func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Context) (*Spec, error),
+	do func(r *run, cmd Command, config json.RawMessage) error) (code int) {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Stderr == nil {
+		env.Stderr = io.Discard
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	redactor := NewRedactor()
+	r := &run{env: env, redactor: redactor, out: NewWriter(env.Stdout, redactor)}
+	level := zerolog.InfoLevel
+	for _, a := range env.Args {
+		if a == "--debug" {
+			level = zerolog.DebugLevel
+		}
+	}
+	logger := NewLogger(r.out, level)
+	r.ctx = withRedactor(logger.WithContext(ctx), redactor)
+
+	defer func() {
+		if p := recover(); p != nil {
+			err := NewError(FailureSystem, "the connector crashed; this is a bug, please report it",
+				fmt.Errorf("panic: %v", p))
+			r.fail(err, string(debug.Stack()))
+			code = 1
+		}
+		if err := r.out.Flush(); err != nil {
+			fmt.Fprintln(env.Stderr, "write stdout:", err)
+			code = 1
+		}
+	}()
+
+	args, err := ParseArgs(env.Args, cmds...)
+	if err != nil {
+		r.fail(NewError(FailureConfig, err.Error(), nil), "")
+		return 1
+	}
+	r.args = args
+	sp, err := spec(r.ctx)
+	if err != nil {
+		r.fail(err, "")
+		return 1
+	}
+	if args.Command == CmdSpec {
+		if err := r.out.Write(&Message{Type: TypeSpec, Spec: sp}); err != nil {
+			return 1
+		}
+		return 0
+	}
+	config, err := r.readConfig(sp)
+	if err == nil {
+		err = do(r, args.Command, config)
+	} else if args.Command == CmdCheck && FailureTypeOf(err) == FailureConfig {
+		err = r.check(func() error { return err })
+	}
+	if err != nil {
+		var sf errStreamsFailed
+		if !errors.As(err, &sf) {
+			r.fail(err, "")
+		}
+		return 1
+	}
+	return 0
+}
+
+// check turns a config error into CONNECTION_STATUS FAILED and success into SUCCEEDED; other
+// errors are returned for a TRACE.
+func (r *run) check(f func() error) error {
+	err := f()
+	if err != nil && FailureTypeOf(err) != FailureConfig {
+		return err
+	}
+	status := &ConnectionStatus{Status: StatusSucceeded}
+	if err != nil {
+		zerolog.Ctx(r.ctx).Debug().Err(err).Msg("check failed")
+		status = &ConnectionStatus{Status: StatusFailed, Message: userMessage(err)}
+	}
+	return r.out.Write(&Message{Type: TypeConnectionStatus, ConnectionStatus: status})
+}
+
+// fail writes a TRACE ERROR for err.
+func (r *run) fail(err error, stack string) {
+	m := errorTrace(err, "", r.env.Now())
+	m.Trace.Error.StackTrace = stack
+	if werr := r.out.Write(m); werr != nil {
+		fmt.Fprintln(r.env.Stderr, "write stdout:", werr)
+	}
+}
+
+// errorTrace builds a TRACE ERROR for err, naming stream if given (or the *Error's Stream).
+func errorTrace(err error, stream string, now time.Time) *Message {
+	te := &TraceErr{Message: userMessage(err), InternalMessage: err.Error(), FailureType: FailureTypeOf(err)}
+	var e *Error
+	if stream == "" && errors.As(err, &e) {
+		stream = e.Stream
+	}
+	if stream != "" {
+		te.StreamDescriptor = &StreamDescriptor{Name: stream}
+	}
+	return &Message{Type: TypeTrace, Trace: &Trace{Type: TraceError, EmittedAt: now.UnixMilli(), Error: te}}
+}
+
+func (r *run) readConfig(sp *Spec) (json.RawMessage, error) {
+	data, err := readFlagFile("config", r.args.Config)
+	if err != nil {
+		return nil, err
+	}
+	secrets, err := secretValues(sp.ConnectionSpecification, data)
+	if err != nil {
+		return nil, NewError(FailureSystem, "the connector's spec is not valid JSON", err)
+	}
+	for _, s := range secrets {
+		r.redactor.Add(s)
+	}
+	if err := ValidateConfig(sp.ConnectionSpecification, data); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+func (r *run) readCatalog() (*ConfiguredCatalog, error) {
+	data, err := readFlagFile("catalog", r.args.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	var c ConfiguredCatalog
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, NewError(FailureConfig, fmt.Sprintf("--catalog %s is not a configured catalog", r.args.Catalog), err)
+	}
+	return &c, nil
+}
+
+func (r *run) readState() (*InputState, error) {
+	if r.args.State == "" {
+		return &InputState{}, nil
+	}
+	data, err := readFlagFile("state", r.args.State)
+	if err != nil {
+		return nil, err
+	}
+	st, err := ParseState(data)
+	if err != nil {
+		return nil, NewError(FailureConfig, fmt.Sprintf("--state %s is not an Airbyte state", r.args.State), err)
+	}
+	return st, nil
+}
+
+// readFlagFile reads the file a flag names, with an error that names both.
+func readFlagFile(flag, path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, NewError(FailureConfig, fmt.Sprintf("cannot read --%s file %s", flag, path), err)
+	}
+	return data, nil
+}

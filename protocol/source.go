@@ -1,0 +1,213 @@
+package protocol
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Source is a connector that reads from an API.
+//
+// RunSource calls exactly one method per process, after it has parsed the command line and
+// validated the config against Spec's connectionSpecification. Every method receives a context
+// that is cancelled when the process gets SIGTERM or SIGINT; methods must return promptly after
+// that, with ctx.Err() or an error wrapping it. The context carries the run's logger
+// (zerolog.Ctx) and redactor (AddSecret). Methods are never called concurrently.
+//
+// Errors should be *Error values so that their failure type and user-facing message are known;
+// anything else is reported as a system_error.
+type Source interface {
+	// Spec returns the connector specification. It must not use the network.
+	Spec(ctx context.Context) (*Spec, error)
+	// Check verifies that the config can read data. A config_error becomes a FAILED
+	// connection status (exit 0); any other error becomes a TRACE error (exit 1).
+	Check(ctx context.Context, config json.RawMessage) error
+	// Discover returns the streams this config can read.
+	Discover(ctx context.Context, config json.RawMessage) (*Catalog, error)
+	// Read reads the configured streams, writing records and states to out. A stream that
+	// fails alone is reported with out.FailStream and the others go on; an error returned
+	// from Read ends the run.
+	Read(ctx context.Context, config json.RawMessage, catalog *ConfiguredCatalog, state *InputState, out *SourceOutput) error
+}
+
+// SourceOutput writes a source's messages and keeps the bookkeeping the protocol asks of a
+// source: per-stream sourceStats.recordCount (records since that stream's previous STATE) on
+// every STATE, stream statuses STARTED → RUNNING → COMPLETE or INCOMPLETE, and no two identical
+// consecutive STATEs of a stream. It is safe for concurrent use.
+type SourceOutput struct {
+	w   *Writer
+	now func() time.Time
+
+	mu      sync.Mutex
+	streams map[string]*streamBook
+	failed  int
+}
+
+// streamBook is the bookkeeping of one stream.
+type streamBook struct {
+	status    StreamStatusValue
+	count     int64 // records since the previous STATE
+	lastState []byte
+}
+
+// NewSourceOutput returns a SourceOutput writing to w with the given clock.
+func NewSourceOutput(w *Writer, now func() time.Time) *SourceOutput {
+	if now == nil {
+		now = time.Now
+	}
+	return &SourceOutput{w: w, now: now, streams: map[string]*streamBook{}}
+}
+
+// Now returns the current time of the run's clock.
+func (o *SourceOutput) Now() time.Time { return o.now() }
+
+func (o *SourceOutput) book(stream string) *streamBook {
+	b := o.streams[stream]
+	if b == nil {
+		b = &streamBook{}
+		o.streams[stream] = b
+	}
+	return b
+}
+
+// StartStream emits STREAM_STATUS STARTED for stream.
+func (o *SourceOutput) StartStream(stream string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	b := o.book(stream)
+	if b.status != "" {
+		return fmt.Errorf("stream %q started twice", stream)
+	}
+	return o.status(stream, b, StreamStarted)
+}
+
+// status writes a status change; o.mu is held.
+func (o *SourceOutput) status(stream string, b *streamBook, s StreamStatusValue) error {
+	b.status = s
+	return o.w.Write(&Message{Type: TypeTrace, Trace: &Trace{Type: TraceStreamStatus, EmittedAt: o.now().UnixMilli(),
+		StreamStatus: &StreamStatus{StreamDescriptor: StreamDescriptor{Name: stream}, Status: s}}})
+}
+
+// Record writes a RECORD of stream. data must be a compact JSON object without newlines. The
+// first record of a stream is preceded by STREAM_STATUS RUNNING.
+func (o *SourceOutput) Record(stream string, data []byte) error {
+	o.mu.Lock()
+	b := o.book(stream)
+	if b.status != StreamRunning {
+		if b.status == "" {
+			if err := o.status(stream, b, StreamStarted); err != nil {
+				o.mu.Unlock()
+				return err
+			}
+		}
+		if err := o.status(stream, b, StreamRunning); err != nil {
+			o.mu.Unlock()
+			return err
+		}
+	}
+	b.count++
+	o.mu.Unlock()
+	return o.w.WriteRecord(stream, data, o.now().UnixMilli())
+}
+
+// State writes a STREAM STATE of stream with state as its stream_state and the count of records
+// since the previous STATE of that stream. A state identical to the previous one is not
+// written; its records are counted in the next. The output is flushed.
+func (o *SourceOutput) State(stream string, state any) error {
+	raw, err := json.Marshal(state)
+	if err != nil {
+		return fmt.Errorf("encode state of %s: %w", stream, err)
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	b := o.book(stream)
+	if bytes.Equal(raw, b.lastState) {
+		return nil
+	}
+	msg := &Message{Type: TypeState, State: &State{Type: StateStream,
+		Stream:      &StreamState{StreamDescriptor: StreamDescriptor{Name: stream}, StreamState: raw},
+		SourceStats: &StateStats{RecordCount: b.count}}}
+	if err := o.w.Write(msg); err != nil {
+		return err
+	}
+	b.lastState, b.count = raw, 0
+	return nil
+}
+
+// Estimate writes a TRACE ESTIMATE of the rows stream will read.
+func (o *SourceOutput) Estimate(stream string, rows int64) error {
+	return o.w.Write(&Message{Type: TypeTrace, Trace: &Trace{Type: TraceEstimate, EmittedAt: o.now().UnixMilli(),
+		Estimate: &Estimate{Name: stream, Type: "STREAM", RowEstimate: rows}}})
+}
+
+// CompleteStream marks stream COMPLETE (after RUNNING, which an empty stream gets here).
+func (o *SourceOutput) CompleteStream(stream string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	b := o.book(stream)
+	switch b.status {
+	case StreamComplete, StreamIncomplete:
+		return nil
+	case "":
+		if err := o.status(stream, b, StreamStarted); err != nil {
+			return err
+		}
+	}
+	if b.status != StreamRunning {
+		if err := o.status(stream, b, StreamRunning); err != nil {
+			return err
+		}
+	}
+	return o.status(stream, b, StreamComplete)
+}
+
+// FailStream reports that stream failed with err: a TRACE ERROR naming the stream, then
+// STREAM_STATUS INCOMPLETE. The run goes on with other streams and exits non-zero at its end.
+func (o *SourceOutput) FailStream(stream string, err error) error {
+	if werr := o.w.Write(errorTrace(err, stream, o.now())); werr != nil {
+		return werr
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.failed++
+	b := o.book(stream)
+	if b.status == StreamIncomplete || b.status == StreamComplete {
+		return nil
+	}
+	return o.status(stream, b, StreamIncomplete)
+}
+
+// Control writes a CONTROL message asking the platform to store config as the new config.
+func (o *SourceOutput) Control(config json.RawMessage) error {
+	return o.w.Write(&Message{Type: TypeControl, Control: &Control{Type: "CONNECTOR_CONFIG",
+		EmittedAt: o.now().UnixMilli(), ConnectorConfig: &ConnectorConfig{Config: config}}})
+}
+
+// Failed returns how many streams FailStream reported.
+func (o *SourceOutput) Failed() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.failed
+}
+
+// closeOpen marks every stream still STARTED or RUNNING as INCOMPLETE; the runner calls it when
+// Read returns an error.
+func (o *SourceOutput) closeOpen() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	names := make([]string, 0, len(o.streams))
+	for name := range o.streams {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		b := o.streams[name]
+		if b.status == StreamStarted || b.status == StreamRunning {
+			_ = o.status(name, b, StreamIncomplete) // a write error is already kept by the Writer
+		}
+	}
+}
