@@ -128,6 +128,16 @@ func (o *SourceOutput) State(stream string, state any) error {
 	if bytes.Equal(raw, b.lastState) {
 		return nil
 	}
+	if b.status == "" {
+		if err := o.status(stream, b, StreamStarted); err != nil {
+			return err
+		}
+	}
+	if b.status == StreamStarted {
+		if err := o.status(stream, b, StreamRunning); err != nil {
+			return err
+		}
+	}
 	msg := &Message{Type: TypeState, State: &State{Type: StateStream,
 		Stream:      &StreamState{StreamDescriptor: StreamDescriptor{Name: stream}, StreamState: raw},
 		SourceStats: &StateStats{RecordCount: b.count}}}
