@@ -26,12 +26,12 @@ func everyMessage(t *testing.T) []byte {
 	ms := t0.UnixMilli()
 	msgs := []*protocol.Message{
 		{Type: protocol.TypeSpec, Spec: &protocol.Spec{DocumentationURL: "https://example.com/docs",
-			ConnectionSpecification: json.RawMessage(`{"type":"object","properties":{"api_key":{"type":"string","airbyte_secret":true}}}`),
+			ConnectionSpecification:       json.RawMessage(`{"type":"object","properties":{"api_key":{"type":"string","airbyte_secret":true}}}`),
 			SupportedDestinationSyncModes: []protocol.DestinationSyncMode{protocol.DestinationSyncModeAppend, protocol.DestinationSyncModeAppendDedup}}},
 		{Type: protocol.TypeConnectionStatus, ConnectionStatus: &protocol.ConnectionStatus{Status: protocol.StatusFailed, Message: "token s3cr3t-token was refused"}},
 		{Type: protocol.TypeCatalog, Catalog: &protocol.Catalog{Streams: []protocol.Stream{{Name: "contacts",
-			JSONSchema:         json.RawMessage(`{"type":"object","properties":{"id":{"type":"string"}}}`),
-			SupportedSyncModes: []protocol.SyncMode{protocol.SyncModeFullRefresh, protocol.SyncModeIncremental},
+			JSONSchema:          json.RawMessage(`{"type":"object","properties":{"id":{"type":"string"}}}`),
+			SupportedSyncModes:  []protocol.SyncMode{protocol.SyncModeFullRefresh, protocol.SyncModeIncremental},
 			SourceDefinedCursor: true, DefaultCursorField: []string{"lastmodifieddate"},
 			SourceDefinedPrimaryKey: [][]string{{"id"}}, IsResumable: true}}}},
 		{Type: protocol.TypeLog, Log: &protocol.Log{Level: protocol.LogWarn, Message: "retrying after s3cr3t-token"}},

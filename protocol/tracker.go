@@ -113,10 +113,14 @@ func (t *StateTracker) State(m *InMessage) error {
 }
 
 // Commit reports that r was accepted by the API.
-func (t *StateTracker) Commit(r RecordRef) error { return t.outcome(r, func(w *window) { w.committed++ }) }
+func (t *StateTracker) Commit(r RecordRef) error {
+	return t.outcome(r, func(w *window) { w.committed++ })
+}
 
 // Reject reports that r was deliberately refused (bad data); it counts as handled.
-func (t *StateTracker) Reject(r RecordRef) error { return t.outcome(r, func(w *window) { w.rejected++ }) }
+func (t *StateTracker) Reject(r RecordRef) error {
+	return t.outcome(r, func(w *window) { w.rejected++ })
+}
 
 // Fail reports that r could not be delivered; no state covering it is ever echoed.
 func (t *StateTracker) Fail(r RecordRef) error { return t.outcome(r, func(w *window) { w.failed++ }) }
