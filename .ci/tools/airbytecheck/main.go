@@ -1,0 +1,180 @@
+// Command airbytecheck checks connector output for .ci/docker-check. It reads Airbyte messages
+// written by the containers, validates every line against the official protocol schema and
+// prints one line of findings; a failed check exits 1 with the reason on stderr.
+//
+//	airbytecheck spec     --schema S FILE           exactly one SPEC (LOG lines allowed)
+//	airbytecheck status   --schema S FILE           exactly one CONNECTION_STATUS, SUCCEEDED
+//	airbytecheck catalog  --schema S --stream N [--dest-mode M] FILE   CATALOG -> configured catalog on stdout
+//	airbytecheck field    FILE KEY                  a top-level field of a JSON object, JSON-encoded
+//	airbytecheck sync     --schema S --stream N --source F --dest F --dump F --cursor C
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "airbytecheck:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		return errors.New("no command; want spec, status, catalog, field or sync")
+	}
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	schema := fs.String("schema", "", "path of airbyte_protocol.json")
+	stream := fs.String("stream", "contacts", "stream name")
+	destMode := fs.String("dest-mode", "append_dedup", "destination_sync_mode for catalog")
+	source := fs.String("source", "", "source read output (sync)")
+	dest := fs.String("dest", "", "destination write output (sync)")
+	dump := fs.String("dump", "", "fake Insider profile dump (sync)")
+	cursor := fs.String("cursor", "lastmodifieddate", "key the last STATE must hold (sync)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if args[0] == "field" {
+		if fs.NArg() != 2 {
+			return errors.New("usage: field FILE KEY")
+		}
+		return field(fs.Arg(0), fs.Arg(1))
+	}
+	v, err := newValidator(*schema)
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "spec":
+		return checkSpec(v, fs.Arg(0))
+	case "status":
+		return checkStatus(v, fs.Arg(0))
+	case "catalog":
+		return configure(v, fs.Arg(0), *stream, *destMode)
+	case "sync":
+		return checkSync(v, syncFiles{source: *source, dest: *dest, dump: *dump}, *stream, *cursor)
+	}
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// only checks that msgs hold exactly one message of type want and otherwise only LOG lines.
+func only(msgs []message, want string) (message, error) {
+	var found []message
+	for _, m := range msgs {
+		switch m.Type {
+		case want:
+			found = append(found, m)
+		case "LOG":
+		default:
+			return message{}, fmt.Errorf("unexpected %s message besides %s: %.300s", m.Type, want, m.Raw)
+		}
+	}
+	if len(found) != 1 {
+		return message{}, fmt.Errorf("want exactly one %s message, got %d (types: %v)", want, len(found), countTypes(msgs))
+	}
+	return found[0], nil
+}
+
+func checkSpec(v *validator, path string) error {
+	msgs, err := v.readMessages(path)
+	if err != nil {
+		return err
+	}
+	m, err := only(msgs, "SPEC")
+	if err != nil {
+		return err
+	}
+	var spec struct {
+		ConnectionSpecification map[string]any `json:"connectionSpecification"`
+	}
+	if err := json.Unmarshal(m.Spec, &spec); err != nil || spec.ConnectionSpecification == nil {
+		return errors.New("SPEC has no connectionSpecification object")
+	}
+	fmt.Printf("one valid SPEC message (%d bytes, %d LOG lines)\n", len(m.Raw), len(msgs)-1)
+	return nil
+}
+
+func checkStatus(v *validator, path string) error {
+	msgs, err := v.readMessages(path)
+	if err != nil {
+		return err
+	}
+	m, err := only(msgs, "CONNECTION_STATUS")
+	if err != nil {
+		return err
+	}
+	if m.ConnectionStatus.Status != "SUCCEEDED" {
+		return fmt.Errorf("connection status %s: %s", m.ConnectionStatus.Status, m.ConnectionStatus.Message)
+	}
+	fmt.Println("CONNECTION_STATUS SUCCEEDED")
+	return nil
+}
+
+// configure turns the CATALOG of a discover run into a ConfiguredAirbyteCatalog with one stream,
+// incremental when the stream supports it, with the source-defined cursor and primary key.
+func configure(v *validator, path, name, destMode string) error {
+	msgs, err := v.readMessages(path)
+	if err != nil {
+		return err
+	}
+	m, err := only(msgs, "CATALOG")
+	if err != nil {
+		return err
+	}
+	var cat struct {
+		Streams []map[string]json.RawMessage `json:"streams"`
+	}
+	if err := json.Unmarshal(m.Catalog, &cat); err != nil {
+		return err
+	}
+	for _, s := range cat.Streams {
+		var meta struct {
+			Name       string     `json:"name"`
+			Modes      []string   `json:"supported_sync_modes"`
+			Cursor     []string   `json:"default_cursor_field"`
+			PrimaryKey [][]string `json:"source_defined_primary_key"`
+		}
+		raw, _ := json.Marshal(s)
+		if err := json.Unmarshal(raw, &meta); err != nil || meta.Name != name {
+			continue
+		}
+		cs := map[string]any{"stream": s, "sync_mode": "full_refresh", "destination_sync_mode": destMode,
+			"primary_key": meta.PrimaryKey}
+		for _, mode := range meta.Modes {
+			if mode == "incremental" {
+				cs["sync_mode"] = "incremental"
+				cs["cursor_field"] = meta.Cursor
+			}
+		}
+		out, err := json.MarshalIndent(map[string]any{"streams": []any{cs}}, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Println(string(out))
+		return err
+	}
+	return fmt.Errorf("discover has no stream %q (%d streams)", name, len(cat.Streams))
+}
+
+// field prints the JSON encoding of key in the JSON object in path.
+func field(path, key string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(data, &obj); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	v, ok := obj[key]
+	if !ok || string(v) == "null" || string(v) == `""` {
+		return fmt.Errorf("%s has no %q", path, key)
+	}
+	fmt.Println(string(v))
+	return nil
+}

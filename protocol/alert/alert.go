@@ -1,0 +1,152 @@
+// Package alert posts Slack-compatible alerts ({"text": ...}) to an incoming-webhook URL.
+// Slack, Mattermost and Teams-compatible relays accept this body. Posting is best effort: it
+// never blocks the caller, never fails a sync, and a failed post is logged.
+package alert
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// DefaultTimeout bounds one post, including the wait for it at the end of a run.
+const DefaultTimeout = 5 * time.Second
+
+// Notifier posts alerts to one webhook. The zero value and nil discard alerts. It is safe for
+// concurrent use.
+type Notifier struct {
+	url     string
+	client  *http.Client
+	timeout time.Duration
+	log     zerolog.Logger
+	prefix  string
+
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	sent map[string]bool
+}
+
+// New returns a Notifier posting to webhookURL with client (http.DefaultClient if nil), or nil
+// when webhookURL is empty. prefix (for example the connector name) starts every text. Logs of
+// failed posts go to log.
+func New(webhookURL, prefix string, client *http.Client, log zerolog.Logger) *Notifier {
+	if webhookURL == "" {
+		return nil
+	}
+	if client == nil {
+		client = http.DefaultClient
+	}
+	return &Notifier{url: webhookURL, client: client, timeout: DefaultTimeout, log: log, prefix: prefix, sent: map[string]bool{}}
+}
+
+// Send posts text in the background. An alert with the same key is sent once per run; an empty
+// key always sends.
+func (n *Notifier) Send(key, text string) {
+	if n == nil {
+		return
+	}
+	n.mu.Lock()
+	if key != "" && n.sent[key] {
+		n.mu.Unlock()
+		return
+	}
+	if key != "" {
+		n.sent[key] = true
+	}
+	n.mu.Unlock()
+	if n.prefix != "" {
+		text = n.prefix + ": " + text
+	}
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		if err := n.post(text); err != nil {
+			n.log.Warn().Err(err).Msg("alert webhook post failed; the sync is not affected")
+		}
+	}()
+}
+
+// Wait waits for posts in flight, at most the post timeout. Call it before the process exits so
+// that an alert about the run's end is not lost.
+func (n *Notifier) Wait() {
+	if n == nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() { n.wg.Wait(); close(done) }()
+	t := time.NewTimer(n.timeout)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
+}
+
+func (n *Notifier) post(text string) error {
+	body, err := json.Marshal(map[string]string{"text": text})
+	if err != nil {
+		return fmt.Errorf("encode alert: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), n.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.url, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("alert request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := n.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("post alert: %w", scrub(err))
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("post alert: webhook answered HTTP %d", resp.StatusCode)
+	}
+	return nil
+}
+
+// scrub drops the URL (a credential) from a transport error.
+func scrub(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}
+
+// CheckURL reports whether raw is an https URL, or an http URL on a loopback host (for tests and
+// local fakes). field names the config field in the error.
+func CheckURL(field, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%s must be an absolute URL such as https://example.com", field)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if IsLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%s must use https (plain http is allowed only for 127.0.0.1, ::1 or localhost)", field)
+	}
+	return fmt.Errorf("%s must use https, not %q", field, u.Scheme)
+}
+
+// IsLoopback reports whether host is localhost or a loopback IP address.
+func IsLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

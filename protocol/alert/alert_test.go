@@ -1,0 +1,112 @@
+package alert_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/protocol/alert"
+)
+
+func TestSendPostsSlackTextOncePerKey(t *testing.T) {
+	got := make(chan string, 10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct{ Text string }
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil || r.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("bad alert request: %v", err)
+		}
+		got <- body.Text
+	}))
+	defer srv.Close()
+	n := alert.New(srv.URL, "source-hubspot", srv.Client(), zerolog.Nop())
+	n.Send("cap", "window over the cap")
+	n.Send("cap", "window over the cap again")
+	n.Send("", "run failed")
+	n.Wait()
+	close(got)
+	var texts []string
+	for s := range got {
+		texts = append(texts, s)
+	}
+	if len(texts) != 2 {
+		t.Fatalf("alerts = %q, want 2 (one per key)", texts)
+	}
+	for _, s := range texts {
+		if !strings.HasPrefix(s, "source-hubspot: ") {
+			t.Errorf("alert %q lacks the connector prefix", s)
+		}
+	}
+}
+
+func TestSendDoesNotBlockOnSlowWebhook(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		<-release
+	}))
+	defer srv.Close()
+	defer close(release)
+	n := alert.New(srv.URL, "", srv.Client(), zerolog.Nop())
+	// Send must return while the webhook is still blocked: if it waited, this test would hang
+	// here, because release is only closed when the test returns.
+	n.Send("", "hello")
+	n.Send("", "again")
+}
+
+func TestFailedPostIsLogged(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	var logs strings.Builder
+	n := alert.New(srv.URL+"/hooks/SECRETPATH", "", srv.Client(), zerolog.New(&logs))
+	n.Send("", "x")
+	n.Wait()
+	if !strings.Contains(logs.String(), "HTTP 500") || strings.Contains(logs.String(), "SECRETPATH") {
+		t.Fatalf("log = %s", logs.String())
+	}
+	srv.Close()
+	logs.Reset()
+	n.Send("", "y")
+	n.Wait()
+	if !strings.Contains(logs.String(), "alert webhook post failed") || strings.Contains(logs.String(), "SECRETPATH") {
+		t.Fatalf("log after server gone = %s", logs.String())
+	}
+}
+
+func TestNilNotifierDiscards(t *testing.T) {
+	n := alert.New("", "", nil, zerolog.Nop())
+	n.Send("k", "x")
+	n.Wait()
+}
+
+func TestCheckURL(t *testing.T) {
+	for _, tc := range []struct {
+		url string
+		ok  bool
+	}{
+		{"https://hooks.slack.com/services/x", true},
+		{"http://127.0.0.1:8080/x", true},
+		{"http://localhost:1/x", true},
+		{"http://[::1]:1/x", true},
+		{"http://example.com/x", false},
+		{"ftp://example.com", false},
+		{"not a url", false},
+		{"", false},
+	} {
+		err := alert.CheckURL("alert_webhook_url", tc.url)
+		if (err == nil) != tc.ok {
+			t.Errorf("CheckURL(%q) = %v, want ok=%v", tc.url, err, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "alert_webhook_url") {
+			t.Errorf("error %q does not name the field", err)
+		}
+	}
+}
+
