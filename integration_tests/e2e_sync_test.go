@@ -1,0 +1,105 @@
+package integrationtests
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/datagen"
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
+)
+
+// TestE2EInitialThenIncremental: a first sync delivers every contact; after changes in HubSpot
+// a second sync, started from the states the destination echoed, delivers the changes only.
+func TestE2EInitialThenIncremental(t *testing.T) {
+	e := newE2E(t, datagen.Options{Seed: 1, Count: 1500})
+	e.writeConfigs()
+
+	res := e.sync(nil)
+	requireOK(t, res)
+	if res.Records < 1500 {
+		t.Fatalf("first sync read %d records, want at least 1500", res.Records)
+	}
+	if res.StatesEchoed == 0 {
+		t.Fatal("the destination echoed no state")
+	}
+	e.checkDelivered()
+	wm1 := e.watermark()
+
+	// Contacts changed after the first run, at a time inside the next run's window (HubSpot
+	// sets lastmodifieddate when the change happens; the window ends at now minus the index lag).
+	changedAt := wm1.Add(-time.Minute)
+	ids := e.hs.ContactIDs()
+	for i := 0; i < 200; i++ {
+		id := ids[i*7]
+		if err := e.hs.UpdateContact(id, changedAt, map[string]string{"firstname": "Changed" + strconv.Itoa(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	newIDs := e.hs.AddContacts(datagen.Contacts(datagen.Options{Seed: 2, Count: 50, FirstID: ids[len(ids)-1] + 10,
+		Start: changedAt.Add(-time.Hour), End: changedAt})...)
+	for _, id := range newIDs {
+		if err := e.hs.TouchContacts(changedAt, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	res = e.sync(nil)
+	requireOK(t, res)
+	if res.Records < 250 || res.Records > 400 {
+		t.Errorf("incremental sync read %d records, want the 250 changed ones (plus a few in the lookback), not a full resync", res.Records)
+	}
+	e.checkDelivered()
+	if wm2 := e.watermark(); !wm2.After(wm1) {
+		t.Errorf("watermark did not move forward: %s then %s", wm1, wm2)
+	}
+
+	// A third run with nothing changed reads nothing new but still saves a state.
+	res = e.sync(nil)
+	requireOK(t, res)
+	if res.Records > 250 {
+		t.Errorf("third sync read %d records with nothing changed", res.Records)
+	}
+	if res.StatesEchoed == 0 {
+		t.Error("a sync without changes must still echo a state")
+	}
+}
+
+// TestE2ESearchCap: more than 10,000 contacts change in one window, 4,000 of them in the same
+// millisecond; every one is delivered, and no search pages past HubSpot's 10,000 cap.
+func TestE2ESearchCap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large sync")
+	}
+	e := newE2E(t, datagen.Options{Seed: 3, Count: 500})
+	e.writeConfigs()
+	requireOK(t, e.sync(nil))
+	wm := e.watermark()
+
+	// 11,000 new contacts in the next window; 4,000 share one timestamp.
+	at := wm.Add(-30 * time.Second)
+	ids := e.hs.ContactIDs()
+	gen := datagen.Options{Seed: 4, Count: 11000, FirstID: ids[len(ids)-1] + 10, Start: at.Add(-2 * time.Minute), End: at,
+		SharedTimestampCount: 4000, SharedTimestamp: at.Add(-time.Second)}
+	newIDs := e.hs.AddContacts(datagen.Contacts(gen)...)
+	if err := e.hs.TouchContacts(at, newIDs[:7000]...); err != nil {
+		t.Fatal(err)
+	}
+	e.hs.ResetStats()
+
+	res := e.sync(nil)
+	requireOK(t, res)
+	if res.Records < 11000 {
+		t.Fatalf("read %d records, want all 11,000 changed contacts", res.Records)
+	}
+	if got := e.hs.MaxSearchAfter(); got+200 > 10000 {
+		t.Errorf("the source paged to after=%d; it must re-window before passing 10,000", got)
+	}
+	if n := e.hs.StatusCount(400); n != 0 {
+		t.Errorf("HubSpot answered 400 %d times", n)
+	}
+	if calls, bound := e.hs.Count(fakehubspot.EndpointSearch), int64((11000+199)/200+3+3); calls > bound {
+		t.Errorf("%d search calls for 11,000 contacts, want at most %d", calls, bound)
+	}
+	e.checkDelivered()
+}
