@@ -1,0 +1,210 @@
+package destination
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// benchContact is a contacts record shaped like the source's: about 30
+// properties, 1 KB.
+func benchContact(i int) string {
+	return fmt.Sprintf(`{"id":"%d","createdAt":"2024-01-02T03:04:05.678Z","updatedAt":"2026-01-02T03:04:05.678Z","archived":false,`+
+		`"email":"User.%d@Example.com","phone":"(415) 555-%04d","mobilephone":null,"hs_object_id":%d,"firstname":"Ann","lastname":"Lee",`+
+		`"lifecyclestage":"lead","hs_lead_status":"NEW","company":"Acme Inc","jobtitle":"Engineer","city":"San Francisco","state":"CA",`+
+		`"country":"US","zip":"94107","address":"1 Market St","website":"https://acme.example","hs_language":"en-us","date_of_birth":"1990-03-12",`+
+		`"age":"35","email_optin":"true","sms_optin":"false","gdpr":null,"hs_email_domain":"example.com","hs_analytics_source":"ORGANIC_SEARCH",`+
+		`"num_notes":3,"lastmodifieddate":"2026-01-02T03:04:05.678Z","notes_last_updated":"2025-12-01T00:00:00Z","twitterhandle":""}`,
+		i, i, i%10000, 100000+i)
+}
+
+// benchConfig maps a typical set of fields.
+func benchConfig(url string) map[string]any {
+	return map[string]any{
+		"partner_name": "mybrand", "api_key": "secret-key", "api_base_url": url,
+		"identifier_mappings": []any{
+			map[string]any{"identifier": "email", "source_field": "email"},
+			map[string]any{"identifier": "phone_number", "source_field": "phone"},
+			map[string]any{"identifier": "uuid", "source_field": "hs_object_id"},
+		},
+		"attribute_mappings": []any{
+			map[string]any{"source_field": "firstname", "attribute": "name"},
+			map[string]any{"source_field": "lastname", "attribute": "surname"},
+			map[string]any{"source_field": "city", "attribute": "city"},
+			map[string]any{"source_field": "country", "attribute": "country"},
+			map[string]any{"source_field": "hs_language", "attribute": "language"},
+			map[string]any{"source_field": "date_of_birth", "attribute": "birthday"},
+			map[string]any{"source_field": "age", "attribute": "age"},
+			map[string]any{"source_field": "email_optin", "attribute": "email_optin"},
+			map[string]any{"source_field": "sms_optin", "attribute": "sms_optin"},
+			map[string]any{"source_field": "lifecyclestage", "attribute": "lifecycle_stage"},
+			map[string]any{"source_field": "company", "attribute": "company"},
+			map[string]any{"source_field": "jobtitle", "attribute": "job_title"},
+			map[string]any{"source_field": "hs_analytics_source", "attribute": "source"},
+		},
+		"fixed_attributes": []any{map[string]any{"attribute": "crm_source", "value": "hubspot"}},
+		"phone":            map[string]any{"default_region": "US"},
+	}
+}
+
+func benchMapper(b *testing.B) *mapper {
+	raw, _ := json.Marshal(benchConfig("https://unification.useinsider.com"))
+	cfg, err := ParseConfig(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return newMapper(cfg, nil)
+}
+
+func BenchmarkReadRecord(b *testing.B) {
+	const n = 1000
+	var in bytes.Buffer
+	for i := range n {
+		in.WriteString(recordLine("contacts", benchContact(i)))
+		in.WriteByte('\n')
+	}
+	data := in.Bytes()
+	b.SetBytes(int64(len(data) / n))
+	b.ReportAllocs()
+	var r *protocol.Reader
+	for i := range b.N {
+		if i%n == 0 {
+			r = protocol.NewReader(bytes.NewReader(data))
+		}
+		if _, err := r.Next(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMapRecord(b *testing.B) {
+	m := benchMapper(b)
+	p := m.planFor(ContactsStream)
+	recs := make([][]byte, 1000)
+	for i := range recs {
+		recs[i] = []byte(benchContact(i))
+	}
+	var buf []byte
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		res := m.Map(p, recs[i%len(recs)], buf)
+		if res.User == nil {
+			b.Fatal(res.Reason)
+		}
+		buf = res.User[:0]
+	}
+}
+
+func BenchmarkEncodeUpsertBody(b *testing.B) {
+	m := benchMapper(b)
+	p := m.planFor(ContactsStream)
+	users := make([][]byte, 1000)
+	for i := range users {
+		users[i] = bytes.Clone(m.Map(p, []byte(benchContact(i)), nil).User)
+	}
+	batch := insider.NewBatch(false)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%len(users) == 0 {
+			batch.Reset(false)
+		}
+		batch.Add(users[i%len(users)])
+		if batch.Len() == len(users) {
+			_ = batch.Body()
+		}
+	}
+}
+
+func BenchmarkMapAndEncode(b *testing.B) {
+	m := benchMapper(b)
+	p := m.planFor(ContactsStream)
+	recs := make([][]byte, 1000)
+	for i := range recs {
+		recs[i] = []byte(benchContact(i))
+	}
+	batch := insider.NewBatch(false)
+	var buf []byte
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%1000 == 0 {
+			_ = batch.Body()
+			batch.Reset(false)
+		}
+		res := m.Map(p, recs[i%len(recs)], buf)
+		batch.Add(res.User)
+		buf = res.User[:0]
+	}
+}
+
+// instantInsider answers every upsert at once, without a network.
+type instantInsider struct{}
+
+func (instantInsider) RoundTrip(r *http.Request) (*http.Response, error) {
+	n, _ := io.Copy(io.Discard, r.Body)
+	_ = r.Body.Close()
+	body := `{"data":{"successful":{"count":` + strconv.FormatInt(n, 10) + `},"fail":{}}}`
+	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+}
+
+// genInput streams n contact records with a STATE every 100 records,
+// cycling through 1000 distinct records.
+type genInput struct {
+	n, i  int
+	buf   bytes.Buffer
+	lines []string
+}
+
+func newGenInput(n int) *genInput {
+	g := &genInput{n: n}
+	for i := range 1000 {
+		g.lines = append(g.lines, recordLine("contacts", benchContact(i))+"\n")
+	}
+	return g
+}
+
+func (g *genInput) Read(p []byte) (int, error) {
+	for g.buf.Len() < len(p) && g.i < g.n {
+		g.buf.WriteString(g.lines[g.i%len(g.lines)])
+		g.i++
+		if g.i%100 == 0 || g.i == g.n {
+			g.buf.WriteString(stateLine("contacts", g.i))
+			g.buf.WriteByte('\n')
+		}
+	}
+	if g.buf.Len() == 0 {
+		return 0, io.EOF
+	}
+	return g.buf.Read(p)
+}
+
+func BenchmarkWrite(b *testing.B) {
+	raw, _ := json.Marshal(benchConfig("https://insider.test"))
+	d := New(WithHTTPClient(&http.Client{Transport: instantInsider{}}))
+	logger := zerolog.Nop()
+	ctx := logger.WithContext(context.Background())
+	gen := newGenInput(b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	in := protocol.NewReader(gen)
+	states := protocol.NewStateTracker(protocol.NewWriter(io.Discard, nil))
+	if err := d.Write(ctx, raw, nil, in, states); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
+}

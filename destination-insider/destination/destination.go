@@ -1,0 +1,153 @@
+// Package destination implements the Insider One Airbyte destination: it
+// maps HubSpot contact and event records to Insider users, upserts them in
+// batches and echoes each STATE once everything before it is delivered.
+package destination
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+//go:embed spec.json
+var specJSON []byte
+
+// userAgent identifies the connector to Insider.
+const userAgent = "airbyte-destination-insider"
+
+// Destination is the Insider One destination. Its methods are called one
+// per process by protocol.RunDestination.
+type Destination struct {
+	httpClient  *http.Client
+	sleep       func(context.Context, time.Duration) error
+	backoff     func(int) time.Duration
+	maxAttempts int
+	now         func() time.Time
+	onSummary   func(Summary)
+}
+
+var _ protocol.Destination = (*Destination)(nil)
+
+// Option configures a Destination.
+type Option func(*Destination)
+
+// WithHTTPClient sets the HTTP client used to reach Insider.
+func WithHTTPClient(c *http.Client) Option { return func(d *Destination) { d.httpClient = c } }
+
+// WithSleep sets how retries wait; it must return ctx.Err() when ctx is
+// done. Tests pass an instant one.
+func WithSleep(f func(ctx context.Context, d time.Duration) error) Option {
+	return func(d *Destination) { d.sleep = f }
+}
+
+// WithBackoff sets the wait before retry number attempt when Insider sends
+// no Retry-After. Default: exponential from 1 s to 60 s with jitter.
+func WithBackoff(f func(attempt int) time.Duration) Option {
+	return func(d *Destination) { d.backoff = f }
+}
+
+// WithMaxAttempts bounds the attempts of one request (default 8).
+func WithMaxAttempts(n int) Option { return func(d *Destination) { d.maxAttempts = n } }
+
+// WithClock sets the clock (default time.Now).
+func WithClock(now func() time.Time) Option { return func(d *Destination) { d.now = now } }
+
+// WithSummary registers a function that receives the counts of every write
+// when it ends, successful or not.
+func WithSummary(f func(Summary)) Option { return func(d *Destination) { d.onSummary = f } }
+
+// New returns the destination.
+func New(opts ...Option) *Destination {
+	d := &Destination{now: time.Now}
+	for _, o := range opts {
+		o(d)
+	}
+	return d
+}
+
+// Spec returns the connector specification.
+func (d *Destination) Spec(context.Context) (*protocol.Spec, error) {
+	return &protocol.Spec{
+		DocumentationURL:              "https://academy.insiderone.com/docs/upsert-user-data-api",
+		ConnectionSpecification:       specJSON,
+		SupportsIncremental:           true,
+		SupportedDestinationSyncModes: []protocol.DestinationSyncMode{protocol.DestinationSyncModeAppend, protocol.DestinationSyncModeAppendDedup},
+	}, nil
+}
+
+// Check validates the whole config and the credentials, with a read-only
+// call to Insider's metadata endpoint.
+func (d *Destination) Check(ctx context.Context, raw json.RawMessage) error {
+	cfg, err := parseConfig(raw)
+	if err != nil {
+		return err
+	}
+	attempts := 3 // a check should answer quickly
+	if d.maxAttempts > 0 {
+		attempts = min(attempts, d.maxAttempts)
+	}
+	c := d.client(cfg, attempts)
+	defer c.CloseIdleConnections()
+	_, _, err = c.Columns(ctx)
+	if err == nil {
+		return nil
+	}
+	var ae *insider.APIError
+	switch {
+	case insider.IsAuth(err):
+		return authError(err)
+	case errors.As(err, &ae) && ae.StatusCode < 500 && ae.StatusCode != http.StatusTooManyRequests:
+		return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
+			"Insider answered HTTP %d to the connection check: check api_base_url (%s) and partner_name", ae.StatusCode, cfg.APIBaseURL), err)
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.As(err, &ae):
+		return protocol.NewError(protocol.FailureTransient, "Insider is not available right now (HTTP "+fmt.Sprint(ae.StatusCode)+"); try again later", err)
+	}
+	return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
+		"could not reach Insider at api_base_url %s: check the URL and that this network can reach it", cfg.APIBaseURL), err)
+}
+
+// authError is the user-facing error for a refused partner name or key.
+func authError(err error) error {
+	return protocol.NewError(protocol.FailureConfig,
+		"Insider rejected the partner name or API key: check that partner_name is your InOne account name "+
+			"(lowercase, as shown under InOne Settings > Account Settings), that api_key is a Unified Customer Database (UCD) key "+
+			"whose package includes the Upsert User Data API, and that the key's IP allow-list (if any) includes this connector's IPv4 egress addresses", err)
+}
+
+// parseConfig is ParseConfig with its errors classified for the runner.
+func parseConfig(raw json.RawMessage) (*Config, error) {
+	cfg, err := ParseConfig(raw)
+	if err != nil {
+		msg := err.Error()
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			msg = "The configuration has problems: " + ce.Error()[len("invalid config: "):]
+		}
+		return nil, protocol.NewError(protocol.FailureConfig, msg, err)
+	}
+	return cfg, nil
+}
+
+// client builds the Insider client for cfg with the injected dependencies.
+func (d *Destination) client(cfg *Config, maxAttempts int) *insider.Client {
+	return insider.New(insider.Config{
+		BaseURL:     cfg.APIBaseURL,
+		PartnerName: cfg.PartnerName,
+		APIKey:      cfg.APIKey,
+		HTTPClient:  d.httpClient,
+		MaxAttempts: maxAttempts,
+		Backoff:     d.backoff,
+		Sleep:       d.sleep,
+		Now:         d.now,
+		UserAgent:   userAgent,
+	})
+}

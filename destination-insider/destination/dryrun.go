@@ -1,0 +1,91 @@
+package destination
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Dry-run output limits.
+const (
+	dryRunBodies = 3 // request bodies logged
+	dryRunUsers  = 3 // users shown per logged body
+)
+
+// mask replaces personal data in logged bodies.
+const mask = "***"
+
+// dryRun counts what a run would send and logs the first bodies, masked.
+type dryRun struct {
+	bodies int
+}
+
+// batch accounts for one batch that a real run would send.
+func (d *dryRun) batch(w *writer, p *pending) {
+	var events int64
+	for _, e := range p.events {
+		events += int64(e)
+	}
+	w.count.add(func(s *Summary) {
+		s.Requests++
+		s.UsersUpserted += int64(p.body.Len())
+		s.EventsSent += events
+	})
+	if d.bodies >= dryRunBodies {
+		return
+	}
+	d.bodies++
+	body, err := maskedBody(p, dryRunUsers)
+	if err != nil {
+		w.log.Warn().Err(err).Msg("dry run: could not render a request body")
+		return
+	}
+	w.log.Info().Int("users", p.body.Len()).Msg(fmt.Sprintf(
+		"dry run: upsert body %d (%d users, showing the first %d, personal data masked): %s",
+		d.bodies, p.body.Len(), min(dryRunUsers, p.body.Len()), body))
+}
+
+// maskedBody renders the batch's body with at most n users, every
+// identifier, attribute and event parameter value masked and keys kept.
+func maskedBody(p *pending, n int) ([]byte, error) {
+	users := make([]any, 0, n)
+	for i := range min(n, p.body.Len()) {
+		var u map[string]any
+		if err := json.Unmarshal(p.body.User(i), &u); err != nil {
+			return nil, err
+		}
+		for _, k := range []string{"identifiers", "attributes"} {
+			if v, ok := u[k]; ok {
+				u[k] = maskValues(v)
+			}
+		}
+		if evs, ok := u["events"].([]any); ok {
+			for _, e := range evs {
+				if em, ok := e.(map[string]any); ok {
+					if v, ok := em["event_params"]; ok {
+						em["event_params"] = maskValues(v)
+					}
+				}
+			}
+		}
+		users = append(users, u)
+	}
+	return json.Marshal(map[string]any{"skip_hook": p.body.SkipHook(), "users": users})
+}
+
+// maskValues replaces every leaf value under v, keeping object keys.
+func maskValues(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, c := range t {
+			t[k] = maskValues(c)
+		}
+		return t
+	case []any:
+		for i, c := range t {
+			t[i] = maskValues(c)
+		}
+		return t
+	default:
+		return mask
+	}
+}

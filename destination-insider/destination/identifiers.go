@@ -1,0 +1,104 @@
+package destination
+
+import "fmt"
+
+// identifiers validates the identifier values into m.idVal and m.cust. It
+// returns false, with res set, when the record must be rejected.
+func (m *mapper) identifiers(p *plan, vals []value, res *mapped) bool {
+	m.idVal = [idCustom + 1]string{}
+	m.cust = m.cust[:0]
+	for range p.customIDs {
+		m.cust = append(m.cust, "")
+	}
+	found := false
+	for _, f := range p.ids {
+		v := vals[f.slot]
+		if v.absent() {
+			continue
+		}
+		if (f.target == idCustom && m.cust[f.custom] != "") || (f.target != idCustom && m.idVal[f.target] != "") {
+			continue // an earlier mapping of the same identifier won
+		}
+		s, ok := v.text()
+		if ok {
+			switch f.target {
+			case idEmail:
+				s, ok = normalizeEmail(s)
+			case idPhone:
+				s, ok = m.coerce.phone.normalize(s)
+			default:
+				s, ok = normalizeID(s)
+			}
+		}
+		if !ok {
+			detail := fmt.Sprintf("identifier %s is not valid", f.name)
+			switch m.policy {
+			case PolicyFailRun:
+				*res = mapped{Reason: ReasonInvalidIdentifier, Detail: detail, Key: res.Key, FailRun: true}
+				return false
+			case PolicySkipRecord:
+				*res = mapped{Reason: ReasonInvalidIdentifier, Detail: detail, Key: res.Key}
+				return false
+			}
+			res.DroppedIDs++
+			res.Detail = detail
+			continue
+		}
+		found = true
+		if f.target == idCustom {
+			m.cust[f.custom] = s
+		} else {
+			m.idVal[f.target] = s
+		}
+	}
+	if !found {
+		reason, detail := ReasonNoIdentifier, "no mapped identifier has a value"
+		if res.DroppedIDs > 0 {
+			reason, detail = ReasonInvalidIdentifier, res.Detail+" and no other identifier has a value"
+		}
+		*res = mapped{Reason: reason, Detail: detail, Key: res.Key}
+		return false
+	}
+	return true
+}
+
+var idKeys = [...]string{idEmail: `"email":`, idPhone: `"phone_number":`, idUUID: `"uuid":`}
+
+// appendIdentifiers appends the members of the identifiers object.
+func (m *mapper) appendIdentifiers(dst []byte, p *plan) []byte {
+	first := true
+	for t := idEmail; t < idCustom; t++ {
+		if m.idVal[t] == "" {
+			continue
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = append(dst, idKeys[t]...)
+		dst = appendString(dst, m.idVal[t])
+	}
+	firstCustom := true
+	for _, f := range p.ids {
+		if f.target != idCustom || m.cust[f.custom] == "" {
+			continue
+		}
+		if firstCustom {
+			if !first {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, `"custom":{`...)
+		} else {
+			dst = append(dst, ',')
+		}
+		firstCustom = false
+		dst = append(dst, f.nameKey...)
+		dst = append(dst, ':')
+		dst = appendString(dst, m.cust[f.custom])
+		m.cust[f.custom] = "" // written once
+	}
+	if !firstCustom {
+		dst = append(dst, '}')
+	}
+	return dst
+}

@@ -1,0 +1,256 @@
+package destination
+
+import (
+	"strings"
+
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// Rejection reasons, as counted in Summary.Rejected.
+const (
+	ReasonNotObject         = "record_not_an_object"
+	ReasonNoIdentifier      = "no_identifier"
+	ReasonInvalidIdentifier = "invalid_identifier"
+	ReasonNoAttributes      = "no_attributes"
+	ReasonInvalidTimestamp  = "invalid_timestamp"
+	ReasonTooLarge          = "too_large"
+	ReasonInsider           = "rejected_by_insider"
+)
+
+// identifier slots in the identifiers object, in encoding order.
+const (
+	idEmail = iota
+	idPhone
+	idUUID
+	idCustom
+)
+
+// idField is one compiled identifier mapping.
+type idField struct {
+	slot    int    // value slot of the source path
+	target  int    // idEmail, idPhone, idUUID or idCustom
+	name    string // identifier name for logs; the custom name for custom ones
+	nameKey []byte // encoded custom name
+	custom  int    // index among the distinct custom names
+}
+
+// outField is one compiled attribute or event parameter mapping.
+type outField struct {
+	slot int
+	key  []byte // encoded name
+	name string
+	kind kind
+}
+
+// plan is the compiled mapping of one stream.
+type plan struct {
+	root       *pathNode
+	slots      int
+	ids        []idField
+	customIDs  int
+	defaults   []outField // attributes or event parameters placed at the top
+	customs    []outField // placed under "custom"
+	fixedTop   []byte     // encoded `"k":v,"k":v` of fixed values placed at the top
+	fixedCust  []byte     // encoded fixed values placed under "custom"
+	keySlot    int        // primary key, for logs
+	event      []byte     // encoded event name; nil for the contacts stream
+	eventName  string
+	occurredAt int // slot of occurredAt for events
+}
+
+// mapper turns records into encoded Insider users. It is not safe for
+// concurrent use: it reuses its buffers across calls.
+type mapper struct {
+	contacts *plan
+	events   map[string]*plan
+	coerce   coercer
+	policy   string
+
+	vals  []value
+	idVal [idCustom + 1]string
+	cust  []string
+}
+
+// newMapper compiles cfg. catalog, when not nil, supplies primary keys.
+func newMapper(cfg *Config, catalog *protocol.ConfiguredCatalog) *mapper {
+	m := &mapper{
+		events: map[string]*plan{},
+		coerce: coercer{
+			boolAsString: cfg.BooleanFormat == BooleanFormatString,
+			phone:        newPhoneRules(cfg.Phone.normalize(), cfg.Phone.DefaultRegion),
+		},
+		policy: cfg.InvalidIdentifierPolicy,
+	}
+	m.contacts = m.compile(cfg, "", pkPath(catalog, ContactsStream))
+	for _, em := range cfg.EventMappings {
+		m.events[em.Stream] = m.compile(cfg, em.Stream, pkPath(catalog, em.Stream))
+	}
+	return m
+}
+
+// pkPath returns the primary key path of a configured stream, default "id".
+func pkPath(catalog *protocol.ConfiguredCatalog, stream string) []string {
+	if catalog != nil {
+		if cs := catalog.Stream(stream); cs != nil {
+			if len(cs.PrimaryKey) == 1 && len(cs.PrimaryKey[0]) > 0 {
+				return cs.PrimaryKey[0]
+			}
+			if pk := cs.Stream.SourceDefinedPrimaryKey; len(pk) == 1 && len(pk[0]) > 0 {
+				return pk[0]
+			}
+		}
+	}
+	return []string{"id"}
+}
+
+// compile builds the plan of the contacts stream (eventStream "") or of a
+// mapped event stream.
+func (m *mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
+	p := &plan{root: newPathNode()}
+	addPath := func(prefix []string, path string) int {
+		return p.root.add(append(prefix, strings.Split(path, ".")...), &p.slots)
+	}
+	var idPrefix []string
+	if eventStream != "" {
+		idPrefix = []string{"contact"}
+	}
+	customIdx := map[string]int{}
+	for _, im := range cfg.IdentifierMappings {
+		f := idField{slot: addPath(idPrefix, im.SourceField), name: im.Identifier}
+		switch im.Identifier {
+		case "email":
+			f.target = idEmail
+		case "phone_number":
+			f.target = idPhone
+		case "uuid":
+			f.target = idUUID
+		default:
+			f.target = idCustom
+			f.name = strings.TrimSpace(im.CustomName)
+			f.nameKey = encodedKey(f.name)
+			if _, ok := customIdx[f.name]; !ok {
+				customIdx[f.name] = len(customIdx)
+			}
+			f.custom = customIdx[f.name]
+		}
+		p.ids = append(p.ids, f)
+	}
+	p.customIDs = len(customIdx)
+	p.keySlot = p.root.add(pk, &p.slots)
+
+	place := func(name, path string, defaults map[string]kind) {
+		f := outField{slot: addPath(nil, path), key: encodedKey(name), name: name}
+		if k, ok := defaults[name]; ok {
+			f.kind = k
+			p.defaults = append(p.defaults, f)
+		} else {
+			p.customs = append(p.customs, f)
+		}
+	}
+	fixed := func(name, val string, defaults map[string]kind) {
+		k, isDefault := defaults[name]
+		enc, ok := coerceFixed(val, k)
+		if !ok {
+			return // ParseConfig rejects such values
+		}
+		dst := &p.fixedCust
+		if isDefault {
+			dst = &p.fixedTop
+		}
+		if len(*dst) > 0 {
+			*dst = append(*dst, ',')
+		}
+		*dst = append(*dst, encodedKey(name)...)
+		*dst = append(*dst, ':')
+		*dst = append(*dst, enc...)
+	}
+	if eventStream == "" {
+		for _, am := range cfg.AttributeMappings {
+			place(am.Attribute, am.SourceField, defaultAttributes)
+		}
+		for _, fa := range cfg.FixedAttributes {
+			fixed(fa.Attribute, fa.Value, defaultAttributes)
+		}
+		return p
+	}
+	for _, em := range cfg.EventMappings {
+		if em.Stream != eventStream {
+			continue
+		}
+		p.eventName = NormalizeEventName(em.EventName)
+		p.event = encodedKey(p.eventName)
+		for _, pm := range em.Parameters {
+			place(pm.Parameter, pm.SourceField, defaultEventParams)
+		}
+	}
+	for _, fp := range cfg.FixedEventParameters {
+		fixed(fp.Parameter, fp.Value, defaultEventParams)
+	}
+	p.occurredAt = p.root.add([]string{"occurredAt"}, &p.slots)
+	return p
+}
+
+// planFor returns the plan of a stream, or nil when the stream is ignored.
+func (m *mapper) planFor(stream string) *plan {
+	if stream == ContactsStream {
+		return m.contacts
+	}
+	return m.events[stream]
+}
+
+// mapped is the outcome of mapping one record.
+type mapped struct {
+	User       []byte // the encoded user; nil when the record is rejected
+	Reason     string // rejection reason when User is nil
+	Detail     string // what was wrong, without personal data
+	Key        string // the record's primary key, for logs
+	Events     int    // events in the user
+	DroppedIDs int    // invalid identifiers left out (skip_identifier)
+	Dropped    int    // attribute or parameter values that could not be converted
+	FailRun    bool   // an invalid identifier under the fail_run policy
+}
+
+// Map encodes the record data of a stream with plan p, appending the user
+// to dst[:0]. The returned User aliases dst's memory.
+func (m *mapper) Map(p *plan, data []byte, dst []byte) mapped {
+	if cap(m.vals) < p.slots {
+		m.vals = make([]value, p.slots)
+	}
+	vals := m.vals[:p.slots]
+	clear(vals)
+	if !p.root.extract(data, vals) {
+		return mapped{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
+	}
+	res := mapped{}
+	if k, ok := vals[p.keySlot].text(); ok {
+		res.Key = k
+	}
+	dst = dst[:0]
+	dst = append(dst, `{"identifiers":{`...)
+	if !m.identifiers(p, vals, &res) {
+		return res
+	}
+	dst = m.appendIdentifiers(dst, p)
+	dst = append(dst, '}')
+	var ok bool
+	if p.event == nil {
+		if dst, ok = m.appendFields(dst, `,"attributes":{`, p, vals, p.fixedTop, p.fixedCust, &res); !ok {
+			return mapped{Reason: ReasonNoAttributes, Detail: "no mapped attribute has a value", Key: res.Key}
+		}
+	} else {
+		t, ok := parseDate(vals[p.occurredAt])
+		if !ok {
+			return mapped{Reason: ReasonInvalidTimestamp, Detail: "occurredAt is missing or not a date-time", Key: res.Key}
+		}
+		dst = append(dst, `,"events":[{"event_name":`...)
+		dst = append(dst, p.event...)
+		dst = append(dst, `,"timestamp":`...)
+		dst = appendDate(dst, t)
+		dst, _ = m.appendFields(dst, `,"event_params":{`, p, vals, p.fixedTop, p.fixedCust, &res)
+		dst = append(dst, `}]`...)
+		res.Events = 1
+	}
+	dst = append(dst, `,"not_append":true}`...)
+	res.User = dst
+	return res
+}

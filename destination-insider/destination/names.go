@@ -1,0 +1,85 @@
+package destination
+
+import "strings"
+
+// kind is the JSON type Insider expects for one of its default attribute or
+// event parameter names.
+type kind uint8
+
+const (
+	kindAny       kind = iota // custom names: the value is sent as it comes
+	kindString                // strings; numbers and booleans are sent as their text
+	kindNumber                // JSON number; numeric strings are converted
+	kindInteger               // JSON number without fraction
+	kindBool                  // JSON boolean regardless of boolean_format
+	kindDate                  // RFC 3339 UTC with Z, seconds precision
+	kindEmail                 // trimmed, lower-cased, checked like the identifier
+	kindPhone                 // E.164, like the identifier
+	kindLanguage              // string, '-' becomes '_' (en-US -> en_US)
+	kindArray                 // JSON array (a scalar becomes a one-element array)
+	kindFloatList             // JSON array of numbers
+)
+
+// defaultAttributes are Insider's default attribute names with their types.
+// Any other attribute name is custom and goes under attributes.custom.
+var defaultAttributes = map[string]kind{
+	"name":              kindString,
+	"surname":           kindString,
+	"email":             kindEmail,
+	"phone_number":      kindPhone,
+	"uuid":              kindString,
+	"birthday":          kindDate,
+	"gender":            kindString,
+	"age":               kindNumber,
+	"language":          kindLanguage,
+	"country":           kindString,
+	"city":              kindString,
+	"lo":                kindString,
+	"email_optin":       kindBool,
+	"sms_optin":         kindBool,
+	"whatsapp_optin":    kindBool,
+	"gdpr_optin":        kindBool,
+	"static_segment_id": kindFloatList,
+	"list_id":           kindFloatList,
+}
+
+// defaultEventParams are Insider's default event parameter names with their
+// types. Any other name is custom and goes under event_params.custom.
+var defaultEventParams = map[string]kind{
+	"product_id":         kindString,
+	"name":               kindString,
+	"taxonomy":           kindArray,
+	"url":                kindString,
+	"currency":           kindString,
+	"quantity":           kindInteger,
+	"unit_price":         kindNumber,
+	"unit_sale_price":    kindNumber,
+	"locale":             kindString,
+	"color":              kindString,
+	"size":               kindString,
+	"shipping_cost":      kindNumber,
+	"promotion_name":     kindString,
+	"promotion_discount": kindNumber,
+	"event_group_id":     kindString,
+}
+
+// NormalizeEventName turns name into Insider's event-name form: lower case
+// letters, digits and underscores, starting with a letter or digit. Runs of
+// other characters become one underscore. It returns "" when nothing is left.
+func NormalizeEventName(name string) string {
+	var b strings.Builder
+	pendingSep := false
+	for _, r := range strings.ToLower(strings.TrimSpace(name)) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if pendingSep && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			pendingSep = false
+			b.WriteRune(r)
+		default:
+			pendingSep = true
+		}
+	}
+	return b.String()
+}

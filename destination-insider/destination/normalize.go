@@ -1,0 +1,106 @@
+package destination
+
+import (
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// placeholders are values that systems write when they have no real one.
+// Insider advises blocking them: as identifiers they merge unrelated users.
+var placeholders = map[string]bool{
+	"null": true, "nil": true, "none": true, "undefined": true, "nan": true, "anonymous": true,
+	"n/a": true, "na": true, "0": true, "1": true, "-": true, "unknown": true, "[object object]": true,
+}
+
+// isPlaceholder reports whether s is a placeholder rather than a value.
+func isPlaceholder(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) > len("[object object]") {
+		return false
+	}
+	return placeholders[strings.ToLower(s)]
+}
+
+// normalizeEmail trims and lower-cases an email and checks it against
+// Insider's rule ^.+@.+\..+$ (plus: no whitespace inside).
+func normalizeEmail(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if isPlaceholder(s) || strings.ContainsAny(s, " \t\r\n") {
+		return "", false
+	}
+	if len(s) < len("a@b.c") {
+		return "", false
+	}
+	// Regex semantics: some '@' after the first character, then at least
+	// one character, a '.', and at least one character.
+	at := strings.IndexByte(s[1:], '@') + 1
+	if at < 1 {
+		return "", false
+	}
+	if dot := strings.LastIndexByte(s[:len(s)-1], '.'); dot < at+2 {
+		return "", false
+	}
+	return strings.ToLower(s), true
+}
+
+// phoneRules normalises phone numbers.
+type phoneRules struct {
+	enabled bool
+	region  string // ISO 3166 alpha-2 for national numbers; "" requires +CC
+	fast    *nationalRule
+}
+
+func newPhoneRules(enabled bool, region string) phoneRules {
+	return phoneRules{enabled: enabled, region: region, fast: ruleFor(region)}
+}
+
+// isE164 checks Insider's phone rule ^\+[1-9]\d{6,14}$.
+func isE164(s string) bool {
+	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9' {
+		return false
+	}
+	for i := 2; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// normalize returns s in E.164, or false when it cannot be made valid.
+func (p phoneRules) normalize(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if isPlaceholder(s) {
+		return "", false
+	}
+	if !p.enabled {
+		return s, isE164(s)
+	}
+	if out, ok := p.quick(s); ok {
+		return out, true
+	}
+	if strings.HasPrefix(s, "00") && p.region == "" {
+		s = "+" + s[2:]
+	}
+	num, err := phonenumbers.Parse(s, p.region)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		// A number libphonenumber does not know ("000-000" becomes "+1000000") would merge
+		// unrelated people in Insider.
+		return "", false
+	}
+	out := phonenumbers.Format(num, phonenumbers.E164)
+	if !isE164(out) {
+		return "", false
+	}
+	return out, true
+}
+
+// normalizeID trims a uuid or custom identifier and rejects placeholders.
+func normalizeID(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if isPlaceholder(s) {
+		return "", false
+	}
+	return s, true
+}

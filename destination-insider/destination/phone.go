@@ -1,0 +1,165 @@
+package destination
+
+import (
+	"regexp"
+	"strconv"
+	"sync"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Parsing a phone number with phonenumbers costs about 10 µs, most of it in
+// regular expressions. Most CRM phone values are plain digits with
+// punctuation, so those take a quick path built from the same metadata
+// (country code, national prefix, national number pattern); any value the
+// quick path is not sure about goes to phonenumbers.Parse. phone_test.go
+// checks that both paths agree.
+
+// nationalRule is what the quick path needs to know about one region.
+type nationalRule struct {
+	cc      string         // country calling code
+	prefix  string         // national (trunk) prefix, "" when none
+	pattern *regexp.Regexp // national significant numbers of the region
+}
+
+// rules caches nationalRule by region; a nil rule means "no quick path".
+var rules sync.Map
+
+// ruleFor returns the quick-path rule of a region, or nil when the region's
+// national prefix is more than a fixed digit string.
+func ruleFor(region string) *nationalRule {
+	if region == "" {
+		return nil
+	}
+	if r, ok := rules.Load(region); ok {
+		return r.(*nationalRule)
+	}
+	r := buildRule(region)
+	rules.Store(region, r)
+	return r
+}
+
+func buildRule(region string) *nationalRule {
+	md := regionMetadata(region)
+	if md == nil || md.GetNationalPrefixTransformRule() != "" || md.GetGeneralDesc().GetNationalNumberPattern() == "" {
+		return nil
+	}
+	prefix := md.GetNationalPrefixForParsing()
+	if prefix == "" {
+		prefix = md.GetNationalPrefix()
+	}
+	if !allDigits(prefix) {
+		return nil
+	}
+	re, err := regexp.Compile("^(?:" + md.GetGeneralDesc().GetNationalNumberPattern() + ")$")
+	if err != nil {
+		return nil
+	}
+	return &nationalRule{cc: strconv.Itoa(int(md.GetCountryCode())), prefix: prefix, pattern: re}
+}
+
+// metadataCollection parses phonenumbers' metadata once; the library's own
+// cache is not safe for concurrent first use.
+var metadataCollection = sync.OnceValues(phonenumbers.MetadataCollection)
+
+// regionMetadata returns phonenumbers' metadata of a region, or nil.
+func regionMetadata(region string) *phonenumbers.PhoneMetadata {
+	coll, err := metadataCollection()
+	if err != nil || coll == nil {
+		return nil
+	}
+	for _, md := range coll.GetMetadata() {
+		if md.GetId() == region {
+			return md
+		}
+	}
+	return nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// national returns the national significant number of digits d dialled in
+// the rule's region, or false when the quick path cannot tell.
+func (r *nationalRule) national(d string) (string, bool) {
+	if r.prefix != "" && len(d) > len(r.prefix) && d[:len(r.prefix)] == r.prefix {
+		// phonenumbers strips the prefix only when the rest still fits the
+		// pattern; when both forms fit, leave it to the full parser.
+		stripped := d[len(r.prefix):]
+		if r.pattern.MatchString(stripped) && !r.pattern.MatchString(d) {
+			return stripped, true
+		}
+		return "", false
+	}
+	if r.pattern.MatchString(d) {
+		return d, true
+	}
+	return "", false
+}
+
+// quick normalises s when it is a plain number: an optional leading '+'
+// and digits separated by spaces, '-', '.', '/' or (without '+') parentheses.
+// ok is false when s needs the full parser.
+func (p phoneRules) quick(s string) (string, bool) {
+	var digits [20]byte
+	n := 0
+	plus := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if n == len(digits) {
+				return "", false
+			}
+			digits[n] = c
+			n++
+		case c == '+' && i == 0:
+			plus = true
+		case c == ' ' || c == '-' || c == '.' || c == '/':
+		case (c == '(' || c == ')') && !plus:
+		default:
+			return "", false
+		}
+	}
+	d := string(digits[:n])
+	if n < 2 {
+		return "", false
+	}
+	var r *nationalRule
+	if plus {
+		// Country codes are prefix-free: the first 1 to 3 digits that name
+		// a region are the code.
+		for l := 1; l <= 3 && l < n && r == nil; l++ {
+			cc, _ := strconv.Atoi(d[:l])
+			if region := phonenumbers.GetRegionCodeForCountryCode(cc); region != "ZZ" && region != "001" {
+				if r = ruleFor(region); r == nil || r.cc != d[:l] {
+					return "", false
+				}
+				d = d[l:]
+				if r.prefix != "" && len(d) >= len(r.prefix) && d[:len(r.prefix)] == r.prefix {
+					return "", false // a trunk prefix after the country code: leave it to the parser
+				}
+			}
+		}
+	} else {
+		if d[0] == '0' && d[1] == '0' {
+			return "", false // international prefix: leave it to the parser
+		}
+		r = p.fast
+	}
+	if r == nil {
+		return "", false
+	}
+	national, ok := r.national(d)
+	if !ok {
+		return "", false
+	}
+	out := "+" + r.cc + national
+	return out, isE164(out)
+}

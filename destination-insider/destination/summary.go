@@ -1,0 +1,123 @@
+package destination
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Summary counts what one write did. The lead's alerting and demo read it
+// through WithSummary.
+type Summary struct {
+	DryRun        bool
+	RecordsRead   int64            // RECORD messages read
+	Ignored       int64            // records of streams neither contacts nor mapped
+	Undecodable   int64            // stdin lines that were not Airbyte messages
+	UsersUpserted int64            // users Insider accepted (in a dry run: would have been sent)
+	EventsSent    int64            // events in those users
+	Rejected      map[string]int64 // records skipped, by reason (Reason* constants)
+	Requests      int64            // HTTP requests sent (in a dry run: that would be sent)
+	Retries       int64            // of which retries
+	HeldBack      int64            // records not delivered, to be retried by the next run
+	DroppedIDs    int64            // invalid identifiers left out of records still sent
+	DroppedValues int64            // attribute or parameter values that could not be converted
+	StatesEchoed  int64            // STATE messages echoed
+	Duration      time.Duration
+	// AlertWebhookURL and AlertRejectRatio are copied from the config.
+	AlertWebhookURL  string
+	AlertRejectRatio float64
+}
+
+// RejectedRecords is the total of Rejected.
+func (s Summary) RejectedRecords() int64 {
+	var n int64
+	for _, v := range s.Rejected {
+		n += v
+	}
+	return n
+}
+
+// RejectRatio is the share of handled records (ignored ones excluded) that
+// were rejected; 0 when there were none.
+func (s Summary) RejectRatio() float64 {
+	handled := s.RecordsRead - s.Ignored
+	if handled <= 0 {
+		return 0
+	}
+	return float64(s.RejectedRecords()) / float64(handled)
+}
+
+// log writes the summary as one LOG INFO message.
+func (s Summary) log(l *zerolog.Logger) {
+	reasons := slices.Sorted(maps.Keys(s.Rejected))
+	var b strings.Builder
+	for i, r := range reasons {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(r)
+		b.WriteString("=")
+		b.WriteString(itoa(s.Rejected[r]))
+	}
+	e := l.Info().
+		Bool("dry_run", s.DryRun).
+		Int64("records_read", s.RecordsRead).
+		Int64("users_upserted", s.UsersUpserted).
+		Int64("events_sent", s.EventsSent).
+		Int64("rejected", s.RejectedRecords()).
+		Str("rejected_by_reason", b.String()).
+		Int64("ignored", s.Ignored).
+		Int64("undecodable_lines", s.Undecodable).
+		Int64("requests", s.Requests).
+		Int64("retries", s.Retries).
+		Int64("held_back", s.HeldBack).
+		Int64("dropped_identifiers", s.DroppedIDs).
+		Int64("dropped_values", s.DroppedValues).
+		Int64("states_echoed", s.StatesEchoed).
+		Str("duration", s.Duration.Round(time.Millisecond).String())
+	if s.DryRun {
+		e.Msg("dry run summary: nothing was sent to Insider and no state was saved")
+		return
+	}
+	e.Msg("write summary")
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// counters is the mutable form of Summary, shared by the reader and the
+// senders.
+type counters struct {
+	mu sync.Mutex
+	s  Summary
+}
+
+func (c *counters) add(f func(s *Summary)) {
+	c.mu.Lock()
+	f(&c.s)
+	c.mu.Unlock()
+}
+
+func (c *counters) reject(reason string) {
+	c.add(func(s *Summary) {
+		if s.Rejected == nil {
+			s.Rejected = map[string]int64{}
+		}
+		s.Rejected[reason]++
+	})
+}
+
+func (c *counters) snapshot() Summary {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.s
+	s.Rejected = maps.Clone(c.s.Rejected)
+	if s.Rejected == nil {
+		s.Rejected = map[string]int64{}
+	}
+	return s
+}

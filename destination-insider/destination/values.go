@@ -1,0 +1,243 @@
+package destination
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// coercer turns record values into the JSON Insider expects for a kind.
+type coercer struct {
+	boolAsString bool // boolean_format "string"
+	phone        phoneRules
+}
+
+// appendValue appends v converted to kind k. ok is false when v cannot be
+// sent as that kind; nothing is appended then.
+func (c *coercer) appendValue(dst []byte, v value, k kind) ([]byte, bool) {
+	switch k {
+	case kindAny:
+		return c.appendAny(dst, v)
+	case kindString:
+		switch v.jsonKind() {
+		case '"':
+			return append(dst, v.raw...), true
+		case '0', 't', 'f':
+			return appendString(dst, string(v.raw)), true
+		}
+	case kindNumber, kindInteger:
+		s, ok := v.text()
+		if !ok {
+			return dst, false
+		}
+		return appendNumber(dst, strings.TrimSpace(s), k == kindInteger)
+	case kindBool:
+		if b, ok := parseBool(v); ok {
+			return strconv.AppendBool(dst, b), true
+		}
+	case kindDate:
+		if t, ok := parseDate(v); ok {
+			return appendDate(dst, t), true
+		}
+	case kindEmail:
+		if s, ok := v.text(); ok {
+			if e, ok := normalizeEmail(s); ok {
+				return appendString(dst, e), true
+			}
+		}
+	case kindPhone:
+		if s, ok := v.text(); ok {
+			if p, ok := c.phone.normalize(s); ok {
+				return appendString(dst, p), true
+			}
+		}
+	case kindLanguage:
+		if s, ok := v.str(); ok {
+			return appendString(dst, languageCode(s)), true
+		}
+	case kindArray:
+		if v.jsonKind() == '[' {
+			return append(dst, v.raw...), true
+		}
+		if v.jsonKind() == '{' {
+			return dst, false
+		}
+		n := len(dst)
+		dst = append(dst, '[')
+		dst, ok := c.appendAny(dst, v)
+		if !ok {
+			return dst[:n], false
+		}
+		return append(dst, ']'), true
+	case kindFloatList:
+		return appendNumberList(dst, v)
+	}
+	return dst, false
+}
+
+// appendAny sends a value as it comes, applying boolean_format to JSON
+// booleans and to the strings "true" and "false".
+func (c *coercer) appendAny(dst []byte, v value) ([]byte, bool) {
+	switch v.jsonKind() {
+	case 't', 'f':
+		b := v.raw[0] == 't'
+		if c.boolAsString {
+			return appendString(dst, strconv.FormatBool(b)), true
+		}
+		return strconv.AppendBool(dst, b), true
+	case '"':
+		if len(v.raw) <= len(`"false"`) {
+			if s, ok := v.str(); ok {
+				switch strings.ToLower(strings.TrimSpace(s)) {
+				case "true":
+					return c.appendBool(dst, true), true
+				case "false":
+					return c.appendBool(dst, false), true
+				}
+			}
+		}
+		return append(dst, v.raw...), true
+	case '0', '{', '[':
+		return append(dst, v.raw...), true
+	}
+	return dst, false
+}
+
+func (c *coercer) appendBool(dst []byte, b bool) []byte {
+	if c.boolAsString {
+		return appendString(dst, strconv.FormatBool(b))
+	}
+	return strconv.AppendBool(dst, b)
+}
+
+// appendNumber appends the number written in s; integer requires a whole number.
+func appendNumber(dst []byte, s string, integer bool) ([]byte, bool) {
+	if !integer {
+		if isJSONNumber(s) {
+			return append(dst, s...), true
+		}
+		return dst, false
+	}
+	if !isJSONNumber(s) {
+		return dst, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return dst, false
+	}
+	return strconv.AppendInt(dst, int64(f), 10), true
+}
+
+// appendNumberList appends a JSON array of numbers: an array is checked,
+// a number becomes [n], and a string "1;2" or "1,2" becomes [1,2].
+func appendNumberList(dst []byte, v value) ([]byte, bool) {
+	switch v.jsonKind() {
+	case '[':
+		var nums []json.Number
+		if err := json.Unmarshal(v.raw, &nums); err != nil {
+			return dst, false
+		}
+		return append(dst, v.raw...), true
+	case '0':
+		dst = append(dst, '[')
+		dst = append(dst, v.raw...)
+		return append(dst, ']'), true
+	case '"':
+		s, _ := v.str()
+		n := len(dst)
+		dst = append(dst, '[')
+		for i, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' }) {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			var ok bool
+			if dst, ok = appendNumber(dst, strings.TrimSpace(part), false); !ok {
+				return dst[:n], false
+			}
+		}
+		if len(dst) == n+1 {
+			return dst[:n], false
+		}
+		return append(dst, ']'), true
+	}
+	return dst, false
+}
+
+// parseBool reads a boolean from a JSON boolean, 0/1, or the strings
+// true/false, yes/no, 1/0 (any case).
+func parseBool(v value) (bool, bool) {
+	switch v.jsonKind() {
+	case 't', 'f':
+		return v.raw[0] == 't', true
+	case '0', '"':
+		s, _ := v.text()
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "true", "yes", "1":
+			return true, true
+		case "false", "no", "0":
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// dateLayouts are the date forms accepted for date attributes, tried in order.
+var dateLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"}
+
+// parseDate reads an RFC 3339 date-time, a date, or epoch milliseconds
+// (seconds when the number is too small to be milliseconds).
+func parseDate(v value) (time.Time, bool) {
+	s, ok := v.text()
+	if !ok || v.jsonKind() == 't' || v.jsonKind() == 'f' {
+		return time.Time{}, false
+	}
+	s = strings.TrimSpace(s)
+	if isJSONNumber(s) {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsInf(f, 0) || math.Abs(f) > 1e16 {
+			return time.Time{}, false
+		}
+		if math.Abs(f) < 1e11 {
+			return time.Unix(int64(f), 0).UTC(), true
+		}
+		return time.UnixMilli(int64(f)).UTC(), true
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// appendDate appends t as Insider wants it: RFC 3339, UTC, seconds, "Z".
+func appendDate(dst []byte, t time.Time) []byte {
+	dst = append(dst, '"')
+	dst = t.UTC().Truncate(time.Second).AppendFormat(dst, "2006-01-02T15:04:05Z")
+	return append(dst, '"')
+}
+
+// coerceFixed converts a fixed config value to the JSON sent for kind k.
+func coerceFixed(s string, k kind) ([]byte, bool) {
+	c := coercer{}
+	v := value{raw: appendString(nil, s)}
+	if v.absent() {
+		return nil, false
+	}
+	return c.appendValue(nil, v, k)
+}
+
+// languageCode writes a language tag the way Insider's samples do: en-us
+// and en_US both become en_US.
+func languageCode(s string) string {
+	lang, region, ok := strings.Cut(strings.ReplaceAll(strings.TrimSpace(s), "-", "_"), "_")
+	if !ok {
+		return strings.ToLower(lang)
+	}
+	if len(region) == 2 {
+		region = strings.ToUpper(region)
+	}
+	return strings.ToLower(lang) + "_" + region
+}

@@ -1,0 +1,224 @@
+// Package insider is a client for Insider One's Unified Customer Database
+// REST API: batched user upserts with per-user results, and a credential
+// check. It knows nothing of Airbyte.
+package insider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is Insider's production API host.
+const DefaultBaseURL = "https://unification.useinsider.com"
+
+// API paths relative to the base URL.
+const (
+	UpsertPath  = "/api/user/v1/upsert"
+	ColumnsPath = "/api/user/v3/metadata/columns"
+)
+
+// Config configures a Client. Zero values take the documented defaults.
+type Config struct {
+	BaseURL     string // default DefaultBaseURL
+	PartnerName string // sent lower-cased as X-PARTNER-NAME
+	APIKey      string // sent as X-REQUEST-TOKEN
+	HTTPClient  *http.Client
+	// MaxAttempts bounds the tries of one request on temporary failures
+	// (429, 5xx, dropped connections, timeouts). Default 8.
+	MaxAttempts int
+	// Backoff returns the wait before retry number attempt (1-based) when
+	// Insider sent no Retry-After. Default: exponential from 1 s, capped at
+	// 60 s, with full jitter.
+	Backoff func(attempt int) time.Duration
+	// Sleep waits d or until ctx is done, returning ctx.Err() then.
+	// Default: a timer. Tests inject an instant one.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock used to read HTTP-date Retry-After values. Default time.Now.
+	Now func() time.Time
+	// UserAgent is sent as User-Agent when set.
+	UserAgent string
+}
+
+// maxRetryAfter caps how long a Retry-After header can make a request wait.
+const maxRetryAfter = 5 * time.Minute
+
+// maxResponseBody bounds how much of a 200 upsert answer is read.
+const maxResponseBody = 16 << 20
+
+// Client talks to Insider. It is safe for concurrent use.
+type Client struct {
+	cfg Config
+}
+
+// New returns a client for cfg.
+func New(cfg Config) *Client {
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	cfg.PartnerName = strings.ToLower(strings.TrimSpace(cfg.PartnerName))
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 2 * time.Minute}
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 8
+	}
+	if cfg.Backoff == nil {
+		cfg.Backoff = DefaultBackoff
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = Sleep
+	}
+	return &Client{cfg: cfg}
+}
+
+// CloseIdleConnections closes the idle keep-alive connections of the
+// client's HTTP client; call it when done so no connection goroutine
+// outlives the client.
+func (c *Client) CloseIdleConnections() { c.cfg.HTTPClient.CloseIdleConnections() }
+
+// Columns fetches the attribute definitions of the contacts table. It is a
+// read-only call that exercises the same credentials as an upsert, so it
+// serves as the connection check. The answer body is returned unparsed.
+func (c *Client) Columns(ctx context.Context) (json.RawMessage, *Stats, error) {
+	var st Stats
+	body, err := c.post(ctx, ColumnsPath, []byte(`{"table":"contacts"}`), &st)
+	return body, &st, err
+}
+
+// Stats counts the HTTP work behind one call.
+type Stats struct {
+	Requests int // HTTP requests sent
+	Retries  int // of which repeats after a temporary failure
+	Splits   int // batches split after Insider refused them as too large
+}
+
+// Rejection is one user Insider refused in a 200 answer.
+type Rejection struct {
+	Index    int      // position of the user in the batch
+	Messages []string // Insider's messages, prefixed with the failing rule
+}
+
+// Result is the outcome of UpsertBatch: every user not listed in Rejected
+// was accepted.
+type Result struct {
+	Rejected []Rejection // sorted by Index
+	Stats
+}
+
+// UpsertBatch sends the batch, retrying temporary failures, and reports
+// which users Insider rejected. When Insider refuses the body as too large,
+// the batch is split in halves that are sent separately. An error means the
+// outcome of the users not yet accepted is unknown: they must be sent again
+// later. Use IsAuth, IsTemporary and IsTooLarge to classify it.
+func (c *Client) UpsertBatch(ctx context.Context, b *Batch) (*Result, error) {
+	res := &Result{}
+	err := c.upsert(ctx, b, 0, res)
+	sortRejections(res.Rejected)
+	return res, err
+}
+
+func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) error {
+	if b.Len() == 0 {
+		return nil
+	}
+	body, err := c.post(ctx, UpsertPath, b.Body(), &res.Stats)
+	if IsTooLarge(err) && b.Len() > 1 {
+		res.Splits++
+		mid := b.Len() / 2
+		if err := c.upsert(ctx, b.slice(0, mid), offset, res); err != nil {
+			return err
+		}
+		return c.upsert(ctx, b.slice(mid, b.Len()), offset+mid, res)
+	}
+	if err != nil {
+		return err
+	}
+	rej, err := parseUpsertResponse(body, b.Len())
+	if err != nil {
+		return err
+	}
+	for _, r := range rej {
+		r.Index += offset
+		res.Rejected = append(res.Rejected, r)
+	}
+	return nil
+}
+
+// post sends body to path, retrying temporary failures, and returns the
+// body of a 2xx answer.
+func (c *Client) post(ctx context.Context, path string, body []byte, st *Stats) ([]byte, error) {
+	var last error
+	for attempt := 1; attempt <= c.cfg.MaxAttempts; attempt++ {
+		if attempt > 1 {
+			st.Retries++
+			wait := c.cfg.Backoff(attempt - 1)
+			var ae *APIError
+			if errors.As(last, &ae) && ae.RetryAfter > 0 {
+				wait = min(ae.RetryAfter, maxRetryAfter)
+			}
+			if err := c.cfg.Sleep(ctx, wait); err != nil {
+				return nil, fmt.Errorf("wait before retry of %s: %w (last failure: %v)", path, err, last)
+			}
+		}
+		st.Requests++
+		resp, err := c.once(ctx, path, body)
+		if err == nil {
+			return resp, nil
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: %w", path, ctx.Err())
+		}
+		if !IsTemporary(err) {
+			return nil, err
+		}
+		last = err
+	}
+	return nil, &ExhaustedError{Attempts: c.cfg.MaxAttempts, Last: last}
+}
+
+// once sends one request and returns the body of a 2xx answer.
+func (c *Client) once(ctx context.Context, path string, body []byte) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+path, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("build request %s: %w", path, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("X-PARTNER-NAME", c.cfg.PartnerName)
+	req.Header.Set("X-REQUEST-TOKEN", c.cfg.APIKey)
+	if c.cfg.UserAgent != "" {
+		req.Header.Set("User-Agent", c.cfg.UserAgent)
+	}
+	resp, err := c.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("POST %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 == 2 {
+		data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+		if err != nil {
+			return nil, fmt.Errorf("read answer of POST %s: %w", path, err)
+		}
+		return data, nil
+	}
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 4*maxErrorBody))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	return nil, &APIError{
+		Method:     http.MethodPost,
+		Path:       path,
+		StatusCode: resp.StatusCode,
+		Body:       truncate(bytes.TrimSpace(data), maxErrorBody),
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now()),
+	}
+}
