@@ -1,0 +1,104 @@
+// Package fakehubspot is an in-memory fake of the HubSpot APIs the source connector uses. It
+// behaves like the real API as described in shared/research/hubspot.md; where HubSpot's exact
+// answer is not public, the choice made is noted next to the code.
+//
+// # Starting
+//
+//	srv := fakehubspot.New(fakehubspot.Options{Clock: clk.Now})   // 127.0.0.1, free port
+//	defer srv.Close()
+//	srv.AddContacts(datagen.Contacts(datagen.Options{Seed: 1, Count: 500})...)
+//	// source config: api_base_url = srv.URL, and either
+//	//   OAuth: client_id "test-client-id", client_secret "test-client-secret",
+//	//          refresh_token "test-refresh-token"
+//	//   private app: access_token "pat-na1-test-token"
+//
+// Options (all optional): Clock (token expiry, index lag, rate-limit windows), Sleep (latency
+// faults), ClientID / ClientSecret / RefreshToken / PrivateAppToken, AccessTokenTTL (30 min),
+// PortalID (123456), IndexLag (0 = none), RateLimits (false), SearchPerSecond (5), BurstMax /
+// BurstWindow (100 / 10 s), DailyMax (250,000), Properties (DefaultProperties()),
+// EventDefinitions (DefaultEventDefinitions(PortalID)), MaxLogEntries (100,000).
+// NewUnstarted + HTTPServer + Start allow a custom listener (fakeserve binds fixed addresses).
+//
+// # Endpoints
+//
+//   - POST /oauth/v1/token (form grant_type=refresh_token, client_id, client_secret,
+//     refresh_token) -> {access_token, refresh_token, expires_in, token_type:"bearer"}; bad
+//     values -> 400 {"status":"BAD_CLIENT_ID"|"BAD_CLIENT_SECRET"|"BAD_REFRESH_TOKEN"|
+//     "BAD_GRANT_TYPE","message":...}. Access tokens expire after AccessTokenTTL by Clock. The
+//     client credentials must be in the form body (HubSpot documents only that); HTTP Basic
+//     alone is refused with BAD_CLIENT_ID, so use oauth2.AuthStyleInParams.
+//   - Every other endpoint needs "Authorization: Bearer <token>": missing or unknown -> 401
+//     category INVALID_AUTHENTICATION; expired -> 401 EXPIRED_AUTHENTICATION ("The OAuth token
+//     used to make this call expired N minute(s) ago.").
+//   - GET /crm/v3/properties/contacts: {"results":[Property...]}, no paging.
+//   - POST /crm/v3/objects/contacts/search: filterGroups (OR of groups, AND of filters; a
+//     top-level "filters" is one group), at most 5 groups / 6 filters per group / 18 filters;
+//     operators EQ NEQ LT LTE GT GTE BETWEEN IN NOT_IN HAS_PROPERTY NOT_HAS_PROPERTY
+//     CONTAINS_TOKEN NOT_CONTAINS_TOKEN; lastmodifieddate and createdate values in epoch ms or
+//     ISO 8601, hs_object_id numeric; other properties compared by type (strings
+//     case-insensitively, enumerations case-sensitively). One sort (object or bare name; only
+//     the first counts; ties by id), default id ascending. "query" (free text, at most 3,000
+//     characters) matches firstname, lastname, email, phone, mobilephone, company or
+//     hs_email_domain by substring and is AND-ed with the filters. limit 1..200 (default 10, else 400),
+//     after = integer offset string; after+limit > 10,000 -> 400 VALIDATION_ERROR, while the
+//     page before still offers paging.next.after "10000" as HubSpot does. Response {total (real
+//     match count), results:[{id, properties, createdAt, updatedAt, archived}], paging}.
+//     Returned properties: the requested ones (default createdate, email, firstname,
+//     hs_object_id, lastmodifieddate, lastname) plus hs_object_id, createdate and
+//     lastmodifieddate always; unset ones are null; unknown names are left out. Archived
+//     contacts never match. With IndexLag, a contact whose lastmodifieddate is later than
+//     Clock()-IndexLag is invisible to search (list, get and batch read see it). No rate-limit
+//     headers on search answers.
+//   - GET /crm/v3/objects/contacts?limit<=100&after=<id>&properties=a,b&archived=true
+//     (archived=true lists only archived contacts; after is the next id, from paging.next.after).
+//   - GET /crm/v3/objects/contacts/{id}?idProperty=email&properties=..: 404 OBJECT_NOT_FOUND.
+//   - POST /crm/v3/objects/contacts/batch/read {properties, idProperty, inputs:[{id}]}: more
+//     than 100 inputs -> 400; some missing -> 207 with "numErrors":1 and one OBJECT_NOT_FOUND
+//     error listing the ids in context.ids; all found -> 200 {"status":"COMPLETE",...}.
+//   - GET /events/v3/event-definitions?limit&after: {total, results:[{id, name,
+//     fullyQualifiedName, labels, properties:[Property...], ...}], paging}.
+//   - GET /events/v3/events?eventType&objectType&objectId&occurredAfter&occurredBefore&sort
+//     &limit<=100&after: results in occurredAt order (ties by id), opaque after cursor, no total.
+//
+// Values are HubSpot's strings: numbers "42", booleans "true", datetimes
+// "2026-01-02T03:04:05.678Z", dates "2026-01-02".
+//
+// # Rate limits
+//
+// Non-search answers carry X-HubSpot-RateLimit-Max, -Remaining, -Interval-Milliseconds, and for
+// private-app tokens -Daily and -Daily-Remaining (HubSpot omits the daily pair for OAuth). With
+// RateLimits on (or SetRateLimits(true)): more than SearchPerSecond searches in a second -> 429
+// policyName SECONDLY ("You have reached your secondly limit."); more than BurstMax other calls
+// in BurstWindow -> 429 TEN_SECONDLY_ROLLING; more than DailyMax -> 429 DAILY. ExhaustDaily(true)
+// forces DAILY 429s even with limits off. Bodies: {status, message, errorType:"RATE_LIMIT",
+// correlationId, policyName, requestId}; no Retry-After (HubSpot does not document one).
+//
+// # Faults (per Endpoint, or EndpointAny for all)
+//
+//	SetLatency(ep, d)       // delay via Options.Sleep
+//	RateLimitNext(ep, n)    // next n answers 429 (SECONDLY on search, else TEN_SECONDLY_ROLLING)
+//	FailNext(ep, n, status) // next n answers status (500/502/503/504) with a JSON body
+//	DropNext(ep, n)         // next n connections close mid-response
+//	FailContact(id, status) // any answer that would include contact id fails; status 0 clears
+//	DenyEvents(on)          // both event endpoints 403 MISSING_SCOPES
+//	DenyContactsScope(on)   // contacts endpoints 403 MISSING_SCOPES
+//	RevokeRefreshToken(on); ExpireAccessTokens(); ClearFaults()
+//
+// Injected faults are served before authentication and count in the request log.
+//
+// # Data and inspection
+//
+//	AddContacts(cs...) []int64; UpdateContact(id, at, props) error; TouchContacts(at, ids...);
+//	DeleteContact(id, at) error; Contact(id); ContactByEmail(e); ContactCount(); ContactIDs()
+//	AddEvents(evs...) []string; Events(); AddEventDefinitions(defs...); EventDefinitions();
+//	SetProperties(ps); SetIndexLag(d); SetRateLimits(on); ExhaustDaily(on);
+//	IssueAccessToken(); TokensIssued()
+//	Count(ep); StatusCount(code); Served429(); MaxSearchAfter(); Requests(); RequestsTo(ep);
+//	ResetStats()
+//
+// # Scale
+//
+// Contacts are kept sorted by id in parallel slices; a search scans the id range its filters
+// allow once and caches the ordered match list per query until the data changes, so paging a
+// query over 1,000,000 contacts costs O(page) per page (see the benchmarks in bench_test.go).
+package fakehubspot

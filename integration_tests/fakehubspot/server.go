@@ -1,0 +1,305 @@
+package fakehubspot
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure a fake HubSpot. The zero value is usable: every field has a default.
+type Options struct {
+	// Clock drives token expiry, index lag and rate-limit windows. Default time.Now.
+	Clock func() time.Time
+	// Sleep implements SetLatency delays. Default: a timer that also ends when ctx ends.
+	Sleep func(ctx context.Context, d time.Duration)
+
+	// OAuth app credentials accepted by POST /oauth/v1/token.
+	// Defaults: "test-client-id", "test-client-secret", "test-refresh-token".
+	ClientID, ClientSecret, RefreshToken string
+	// AccessTokenTTL is the lifetime of issued access tokens. Default 30 minutes (HubSpot's).
+	AccessTokenTTL time.Duration
+	// PrivateAppToken is a static bearer token that never expires. Default "pat-na1-test-token".
+	PrivateAppToken string
+	// PortalID is used for event type names (pe<PortalID>_<name>). Default DefaultPortalID.
+	PortalID int64
+
+	// IndexLag hides contacts from search until IndexLag after their lastmodifieddate
+	// (by Clock). Zero disables the lag. List, get and batch read are never lagged.
+	IndexLag time.Duration
+
+	// RateLimits turns on 429 answers for the limits below. Off by default so unit tests stay
+	// deterministic; the X-HubSpot-RateLimit-* headers are sent either way.
+	RateLimits bool
+	// SearchPerSecond is the search limit per second. Default 5.
+	SearchPerSecond int
+	// BurstMax and BurstWindow are the ten-secondly limit of non-search calls. Default 100 / 10 s.
+	BurstMax    int
+	BurstWindow time.Duration
+	// DailyMax is the daily limit of non-search calls. Default 250,000.
+	DailyMax int
+
+	// Properties is the contact property catalog. Default DefaultProperties().
+	Properties []Property
+	// EventDefinitions are served by the definitions API. Default DefaultEventDefinitions(PortalID).
+	EventDefinitions []EventDefinition
+
+	// MaxLogEntries caps the request log (oldest entries dropped). Default 100,000.
+	MaxLogEntries int
+}
+
+func (o *Options) defaults() {
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = func(ctx context.Context, d time.Duration) {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+			case <-t.C:
+			}
+		}
+	}
+	def := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	def(&o.ClientID, "test-client-id")
+	def(&o.ClientSecret, "test-client-secret")
+	def(&o.RefreshToken, "test-refresh-token")
+	def(&o.PrivateAppToken, "pat-na1-test-token")
+	if o.AccessTokenTTL <= 0 {
+		o.AccessTokenTTL = 30 * time.Minute
+	}
+	if o.PortalID == 0 {
+		o.PortalID = DefaultPortalID
+	}
+	if o.SearchPerSecond <= 0 {
+		o.SearchPerSecond = 5
+	}
+	if o.BurstMax <= 0 {
+		o.BurstMax = 100
+	}
+	if o.BurstWindow <= 0 {
+		o.BurstWindow = 10 * time.Second
+	}
+	if o.DailyMax <= 0 {
+		o.DailyMax = 250000
+	}
+	if o.Properties == nil {
+		o.Properties = DefaultProperties()
+	}
+	if o.EventDefinitions == nil {
+		o.EventDefinitions = DefaultEventDefinitions(o.PortalID)
+	}
+	if o.MaxLogEntries <= 0 {
+		o.MaxLogEntries = 100000
+	}
+}
+
+// Server is a running fake HubSpot. All methods are safe for concurrent use.
+type Server struct {
+	// URL is the base URL, e.g. http://127.0.0.1:12345; use it as api_base_url.
+	URL string
+
+	opts    Options
+	http    *httptest.Server
+	store   *store
+	cache   *searchCache
+	events  *eventStore
+	auth    *authState
+	limits  *limits
+	faults  *faults
+	stats   *stats
+	lag     atomic.Int64 // index lag in nanoseconds
+	propsMu sync.RWMutex
+	props   []Property
+	types   map[string]string // property name -> type
+}
+
+// New starts a fake HubSpot on 127.0.0.1 with a free port. Call Close when done.
+func New(opts Options) *Server {
+	s := NewUnstarted(opts)
+	s.http.Start()
+	s.URL = s.http.URL
+	return s
+}
+
+// NewUnstarted builds the fake without listening, so a caller can set s.HTTPServer().Listener
+// (e.g. to bind a fixed address) before calling Start.
+func NewUnstarted(opts Options) *Server {
+	opts.defaults()
+	s := &Server{opts: opts, store: newStore(), cache: newSearchCache(), events: newEventStore(),
+		auth: newAuthState(), faults: newFaults(), stats: newStats(opts.MaxLogEntries)}
+	s.limits = newLimits(&s.opts)
+	s.lag.Store(int64(opts.IndexLag))
+	s.setProperties(opts.Properties)
+	for _, d := range opts.EventDefinitions {
+		s.events.addDefinition(d, opts.PortalID)
+	}
+	s.http = httptest.NewUnstartedServer(s.routes())
+	return s
+}
+
+// HTTPServer exposes the underlying httptest server (for custom listeners).
+func (s *Server) HTTPServer() *httptest.Server { return s.http }
+
+// Start starts a server made with NewUnstarted and sets URL.
+func (s *Server) Start() {
+	s.http.Start()
+	s.URL = s.http.URL
+}
+
+// Close shuts the server down, closing client connections.
+func (s *Server) Close() {
+	s.http.CloseClientConnections()
+	s.http.Close()
+}
+
+// Options returns the effective options (defaults filled in).
+func (s *Server) Options() Options { return s.opts }
+
+func (s *Server) now() time.Time { return s.opts.Clock() }
+
+func (s *Server) setProperties(ps []Property) {
+	s.propsMu.Lock()
+	defer s.propsMu.Unlock()
+	s.props = append([]Property(nil), ps...)
+	s.types = make(map[string]string, len(ps))
+	for _, p := range ps {
+		s.types[p.Name] = p.Type
+	}
+}
+
+// SetIndexLag changes the search index lag (see Options.IndexLag); 0 turns it off.
+func (s *Server) SetIndexLag(d time.Duration) { s.lag.Store(int64(d)) }
+
+// SetProperties replaces the contact property catalog served by the Properties API.
+func (s *Server) SetProperties(ps []Property) { s.setProperties(ps) }
+
+func (s *Server) propertyType(name string) (string, bool) {
+	s.propsMu.RLock()
+	defer s.propsMu.RUnlock()
+	t, ok := s.types[name]
+	return t, ok
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	h := func(pattern string, ep Endpoint, fn http.HandlerFunc) {
+		mux.Handle(pattern, s.wrap(ep, fn))
+	}
+	h("POST /oauth/v1/token", EndpointToken, s.handleToken)
+	h("GET /crm/v3/properties/contacts", EndpointProperties, s.handleProperties)
+	h("GET /crm/v3/properties/0-1", EndpointProperties, s.handleProperties)
+	h("POST /crm/v3/objects/contacts/search", EndpointSearch, s.handleSearch)
+	h("POST /crm/v3/objects/contacts/batch/read", EndpointBatchRead, s.handleBatchRead)
+	h("GET /crm/v3/objects/contacts", EndpointList, s.handleList)
+	h("GET /crm/v3/objects/contacts/{id}", EndpointGet, s.handleGet)
+	h("GET /events/v3/event-definitions", EndpointEventDefinitions, s.handleEventDefinitions)
+	h("GET /events/v3/events", EndpointEvents, s.handleEvents)
+	mux.Handle("/", s.wrap(EndpointOther, func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "Unable to find a resource for "+r.Method+" "+r.URL.Path)
+	}))
+	return mux
+}
+
+// wrap applies, in this order: counting and logging, latency, dropped connection, injected
+// status, authentication, scope checks, rate limits (plus rate-limit headers), the handler.
+func (s *Server) wrap(ep Endpoint, fn http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w}
+		entry := s.stats.begin(ep, r, s.now())
+		defer func() { s.stats.end(entry, rec.status) }()
+		if d := s.faults.latency(ep); d > 0 {
+			s.opts.Sleep(r.Context(), d)
+		}
+		if s.faults.takeDrop(ep) {
+			entry.Dropped = true
+			dropConnection(w)
+			return
+		}
+		if status, ok := s.faults.takeStatus(ep); ok {
+			if status == http.StatusTooManyRequests {
+				policy := PolicyTenSecondly
+				if ep == EndpointSearch {
+					policy = PolicySecondly
+				}
+				writeRateLimited(rec, policy)
+			} else {
+				writeServerError(rec, status)
+			}
+			return
+		}
+		if ep == EndpointToken || ep == EndpointOther {
+			fn(rec, r)
+			return
+		}
+		kind, ok := s.authenticate(rec, r)
+		entry.Auth = kind
+		if !ok {
+			return
+		}
+		if scope := s.faults.missingScope(ep); scope != "" {
+			writeMissingScopes(rec, scope)
+			return
+		}
+		if !s.limits.admit(rec, ep, kind, s.now()) {
+			return
+		}
+		fn(rec, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// dropConnection starts a response and closes the TCP connection mid-body, like a reset link.
+func dropConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{\"results\":[{\"id\":")
+	_ = buf.Flush()
+	_ = conn.Close()
+}
+
+func splitList(v string) []string {
+	if v == "" {
+		return nil
+	}
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

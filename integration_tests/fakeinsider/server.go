@@ -1,0 +1,201 @@
+package fakeinsider
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
+)
+
+// Options configure a fake Insider One. The zero value is usable.
+type Options struct {
+	// PartnerName is the account name X-PARTNER-NAME must equal exactly; it is lower-cased, so a
+	// header in any other case is refused. Default "testpartner".
+	PartnerName string
+	// APIKey is the UCD token X-REQUEST-TOKEN must equal. Default "test-api-key".
+	APIKey string
+	// Clock stamps requests and profile updates. Default time.Now.
+	Clock func() time.Time
+	// Sleep implements SetLatency delays. Default: a timer that also ends when ctx ends.
+	Sleep func(ctx context.Context, d time.Duration)
+	// MaxUsers per upsert request (Insider: 1,000) and MaxBodyBytes (Insider: 5 MB, taken as
+	// 5,000,000 bytes). Defaults to those values.
+	MaxUsers, MaxBodyBytes int
+	// MaxLoggedBodies is how many request bodies the log keeps (oldest dropped). Default 20.
+	MaxLoggedBodies int
+}
+
+func (o *Options) defaults() {
+	if o.PartnerName == "" {
+		o.PartnerName = "testpartner"
+	}
+	o.PartnerName = strings.ToLower(o.PartnerName) // Insider account names are lowercase
+	if o.APIKey == "" {
+		o.APIKey = "test-api-key"
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = func(ctx context.Context, d time.Duration) {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+			case <-t.C:
+			}
+		}
+	}
+	if o.MaxUsers <= 0 {
+		o.MaxUsers = 1000
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = 5000000
+	}
+	if o.MaxLoggedBodies <= 0 {
+		o.MaxLoggedBodies = 20
+	}
+}
+
+// Server is a running fake Insider One UCD API. All methods are safe for concurrent use.
+type Server struct {
+	// URL is the base URL (use it as api_base_url), e.g. http://127.0.0.1:4567.
+	URL string
+
+	opts   Options
+	http   *httptest.Server
+	db     *profileDB
+	faults *faults
+	stats  *stats
+}
+
+// New starts a fake Insider on 127.0.0.1 with a free port. Call Close when done.
+func New(opts Options) *Server {
+	s := NewUnstarted(opts)
+	s.Start()
+	return s
+}
+
+// NewUnstarted builds the fake without listening, so a caller can replace
+// HTTPServer().Listener before Start.
+func NewUnstarted(opts Options) *Server {
+	opts.defaults()
+	s := &Server{opts: opts, db: newProfileDB(), faults: newFaults(), stats: newStats(opts.MaxLoggedBodies)}
+	mux := http.NewServeMux()
+	mux.Handle("POST /api/user/v1/upsert", s.wrap(EndpointUpsert, s.handleUpsert))
+	mux.Handle("POST /api/user/v3/metadata/columns", s.wrap(EndpointColumns, s.handleColumns))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found: " + r.URL.Path})
+	})
+	s.http = httptest.NewUnstartedServer(mux)
+	return s
+}
+
+// HTTPServer exposes the underlying httptest server.
+func (s *Server) HTTPServer() *httptest.Server { return s.http }
+
+// Start starts a server made with NewUnstarted and sets URL.
+func (s *Server) Start() {
+	s.http.Start()
+	s.URL = s.http.URL
+}
+
+// Close shuts the server down.
+func (s *Server) Close() {
+	s.http.CloseClientConnections()
+	s.http.Close()
+}
+
+// Options returns the effective options.
+func (s *Server) Options() Options { return s.opts }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// Documented error bodies (research insider.md §4).
+var (
+	bodyAccessDenied = map[string]any{"success": false,
+		"message": "Access Denied. You do not have sufficient access to perform this action."}
+	bodyUnknownError = map[string]any{"success": false,
+		"message": "The request processing has failed because of an unknown error."}
+	bodyTooMany = map[string]string{"error": "rejected: too many requests"}
+)
+
+// wrap applies, in order: logging, latency, dropped connection, injected status, header auth.
+func (s *Server) wrap(ep Endpoint, fn func(http.ResponseWriter, *http.Request, *Request)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w}
+		req := &Request{Time: s.opts.Clock(), Endpoint: ep, PartnerName: r.Header.Get("X-PARTNER-NAME")}
+		defer func() { s.stats.record(req, rec.status) }()
+		if d := s.faults.latency(ep); d > 0 {
+			s.opts.Sleep(r.Context(), d)
+		}
+		if s.faults.takeDrop(ep) {
+			req.Dropped = true
+			dropConnection(w)
+			return
+		}
+		if f, ok := s.faults.takeStatus(ep); ok {
+			if f.status == http.StatusTooManyRequests {
+				if f.retryAfter > 0 {
+					rec.Header().Set("Retry-After", itoa(int(f.retryAfter/time.Second)))
+				}
+				writeJSON(rec, f.status, bodyTooMany)
+			} else {
+				writeJSON(rec, f.status, bodyUnknownError)
+			}
+			return
+		}
+		if r.Header.Get("X-PARTNER-NAME") != s.opts.PartnerName || r.Header.Get("X-REQUEST-TOKEN") != s.opts.APIKey {
+			// "If the token is incorrect, no operation will be executed" and a 403 means "check
+			// your headers" (research §1, §4). The partner name must be lowercase, so a name
+			// that differs only in case is rejected too.
+			writeJSON(rec, http.StatusForbidden, bodyAccessDenied)
+			return
+		}
+		fn(rec, r, req)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func dropConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 512\r\n\r\n{\"data\":{\"succ")
+	_ = buf.Flush()
+	_ = conn.Close()
+}
