@@ -82,7 +82,7 @@ func TestE2EFailedBatchIsHeldBackAndRetried(t *testing.T) {
 	ids := e.hs.ContactIDs()
 	victimID := ids[2500]
 	victim, _ := e.hs.Contact(victimID)
-	e.ins.FailIdentifier(pipelineUUID(victimID))
+	e.ins.FailIdentifierWith(pipelineUUID(victimID), 400) // fails for good at once; retries running out are unit-tested
 
 	res := e.sync(nil)
 	if res.DestinationExit == 0 {
