@@ -4,9 +4,11 @@
 //
 //	airbytecheck spec     --schema S FILE           exactly one SPEC (LOG lines allowed)
 //	airbytecheck status   --schema S FILE           exactly one CONNECTION_STATUS, SUCCEEDED
-//	airbytecheck catalog  --schema S --stream N [--dest-mode M] FILE   CATALOG -> configured catalog on stdout
+//	airbytecheck catalog  --schema S --stream N --out F [--dest-mode M] FILE   CATALOG -> configured catalog
 //	airbytecheck field    FILE KEY                  a top-level field of a JSON object, JSON-encoded
 //	airbytecheck sync     --schema S --stream N --source F --dest F --dump F --cursor C
+//	airbytecheck state    --schema S --stream N --out F FILE   last echoed STATE -> state file
+//	airbytecheck rerun    --schema S --stream N --source FIRST FILE   incremental read checks
 package main
 
 import (
@@ -26,16 +28,17 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("no command; want spec, status, catalog, field or sync")
+		return errors.New("no command; want spec, status, catalog, field, sync, state or rerun")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	schema := fs.String("schema", "", "path of airbyte_protocol.json")
 	stream := fs.String("stream", "contacts", "stream name")
 	destMode := fs.String("dest-mode", "append_dedup", "destination_sync_mode for catalog")
-	source := fs.String("source", "", "source read output (sync)")
+	source := fs.String("source", "", "source read output (sync), the first read (rerun)")
 	dest := fs.String("dest", "", "destination write output (sync)")
 	dump := fs.String("dump", "", "fake Insider profile dump (sync)")
 	cursor := fs.String("cursor", "lastmodifieddate", "key the last STATE must hold (sync)")
+	out := fs.String("out", "", "file to write: the configured catalog (catalog) or state (state)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -55,7 +58,11 @@ func run(args []string) error {
 	case "status":
 		return checkStatus(v, fs.Arg(0))
 	case "catalog":
-		return configure(v, fs.Arg(0), *stream, *destMode)
+		return configure(v, fs.Arg(0), *out, *stream, *destMode)
+	case "state":
+		return saveState(v, fs.Arg(0), *out, *stream)
+	case "rerun":
+		return checkRerun(v, fs.Arg(0), *source, *stream)
 	case "sync":
 		return checkSync(v, syncFiles{source: *source, dest: *dest, dump: *dump}, *stream, *cursor)
 	}
@@ -117,7 +124,7 @@ func checkStatus(v *validator, path string) error {
 
 // configure turns the CATALOG of a discover run into a ConfiguredAirbyteCatalog with one stream,
 // incremental when the stream supports it, with the source-defined cursor and primary key.
-func configure(v *validator, path, name, destMode string) error {
+func configure(v *validator, path, out, name, destMode string) error {
 	msgs, err := v.readMessages(path)
 	if err != nil {
 		return err
@@ -151,12 +158,19 @@ func configure(v *validator, path, name, destMode string) error {
 				cs["cursor_field"] = meta.Cursor
 			}
 		}
-		out, err := json.MarshalIndent(map[string]any{"streams": []any{cs}}, "", "  ")
+		data, err := json.MarshalIndent(map[string]any{"streams": []any{cs}}, "", "  ")
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Println(string(out))
-		return err
+		if err := os.WriteFile(out, append(data, '\n'), 0o600); err != nil {
+			return err
+		}
+		var schema struct {
+			Properties map[string]any `json:"properties"`
+		}
+		_ = json.Unmarshal(s["json_schema"], &schema)
+		fmt.Printf("%s, %s, %s, %d fields\n", name, cs["sync_mode"], destMode, len(schema.Properties))
+		return nil
 	}
 	return fmt.Errorf("discover has no stream %q (%d streams)", name, len(cat.Streams))
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -16,8 +17,9 @@ type syncFiles struct {
 
 // checkSync checks a read | write run: both outputs are valid Airbyte messages without
 // TRACE errors, the destination echoed at least one STATE of stream, the last one holds the
-// cursor key as an RFC 3339 time, its destinationStats add up to the source's records, and the
-// fake Insider holds one profile per record that was not rejected.
+// cursor key as an RFC 3339 time, its destinationStats and its logged summary add up to the
+// source's records with nothing held back, and the fake Insider holds one profile per record
+// that was not rejected.
 func checkSync(v *validator, f syncFiles, stream, cursor string) error {
 	src, err := v.readMessages(f.source)
 	if err != nil {
@@ -50,11 +52,11 @@ func checkSync(v *validator, f syncFiles, stream, cursor string) error {
 			}
 		}
 	}
-	for _, m := range dst {
-		if m.Type == "LOG" && mentionsSummary(m.Log.Message) {
-			fmt.Printf("destination log: %s\n", m.Log.Message)
-		}
+	sum, err := findSummary(dst)
+	if err != nil {
+		return err
 	}
+	fmt.Printf("destination log: %s\n", sum.text)
 	if records == 0 {
 		return fmt.Errorf("the source sent no %s records (types: %v)", stream, countTypes(src))
 	}
@@ -74,6 +76,15 @@ func checkSync(v *validator, f syncFiles, stream, cursor string) error {
 		return fmt.Errorf("destinationStats count %d committed + %d rejected, the source sent %d records",
 			committed, rejected, records)
 	}
+	if sum.recordsRead != int64(records) {
+		return fmt.Errorf("the destination's summary says records_read=%d, the source sent %d", sum.recordsRead, records)
+	}
+	if sum.rejected != rejected {
+		return fmt.Errorf("the destination's summary says rejected=%d, its echoed states count %d", sum.rejected, rejected)
+	}
+	if sum.heldBack != 0 {
+		return fmt.Errorf("the destination held back %d records", sum.heldBack)
+	}
 	profiles, err := countProfiles(f.dump)
 	if err != nil {
 		return err
@@ -88,10 +99,33 @@ func checkSync(v *validator, f syncFiles, stream, cursor string) error {
 	return nil
 }
 
-// mentionsSummary reports whether a destination log line looks like its end-of-run summary.
-func mentionsSummary(s string) bool {
-	s = strings.ToLower(s)
-	return strings.Contains(s, "summary") || strings.Contains(s, "rejected")
+// summary is the destination's end-of-run LOG line: "write summary key=value ...".
+type summary struct {
+	text                            string
+	recordsRead, rejected, heldBack int64
+}
+
+// findSummary finds the last LOG message carrying records_read= and rejected= counts.
+func findSummary(msgs []message) (summary, error) {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		m := msgs[i]
+		if m.Type != "LOG" {
+			continue
+		}
+		fields := map[string]int64{}
+		for _, word := range strings.Fields(m.Log.Message) {
+			k, v, ok := strings.Cut(word, "=")
+			if n, err := strconv.ParseInt(v, 10, 64); ok && err == nil {
+				fields[k] = n
+			}
+		}
+		read, okRead := fields["records_read"]
+		rejected, okRejected := fields["rejected"]
+		if okRead && okRejected {
+			return summary{text: m.Log.Message, recordsRead: read, rejected: rejected, heldBack: fields["held_back"]}, nil
+		}
+	}
+	return summary{}, errors.New("the destination logged no summary with records_read= and rejected=")
 }
 
 // countProfiles counts the profiles in the fake Insider's dump: a JSON array of profiles, an
