@@ -31,6 +31,7 @@ type Destination struct {
 	maxAttempts int
 	now         func() time.Time
 	onSummary   func(Summary)
+	alertWait   time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
 }
 
 var _ protocol.Destination = (*Destination)(nil)
@@ -55,6 +56,10 @@ func WithBackoff(f func(attempt int) time.Duration) Option {
 
 // WithMaxAttempts bounds the attempts of one request (default 8).
 func WithMaxAttempts(n int) Option { return func(d *Destination) { d.maxAttempts = n } }
+
+// WithAlertTimeout bounds each alert post, and so the wait for alerts at the end of a run
+// (default alert.DefaultTimeout).
+func WithAlertTimeout(d time.Duration) Option { return func(dst *Destination) { dst.alertWait = d } }
 
 // WithClock sets the clock (default time.Now).
 func WithClock(now func() time.Time) Option { return func(d *Destination) { d.now = now } }

@@ -1,9 +1,9 @@
 package destination
 
 import (
+	"github.com/insider-hubspot/connectors/protocol/alert"
+
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -21,12 +21,12 @@ func (c *Config) validate() []string {
 	if strings.TrimSpace(c.APIKey) == "" {
 		add("api_key is empty: set it to a Unified Customer Database API key")
 	}
-	if err := checkBaseURL("api_base_url", c.APIBaseURL, true); err != "" {
-		add("%s", err)
+	if err := alert.CheckURL("api_base_url", c.APIBaseURL); err != nil {
+		add("%v", err)
 	}
 	if c.AlertWebhookURL != "" {
-		if err := checkBaseURL("alert_webhook_url", c.AlertWebhookURL, false); err != "" {
-			add("%s", err)
+		if err := alert.CheckURL("alert_webhook_url", c.AlertWebhookURL); err != nil {
+			add("%v", err)
 		}
 	}
 	p = append(p, c.validateIdentifiers()...)
@@ -56,30 +56,6 @@ func (c *Config) validate() []string {
 		add("alert_reject_ratio %v is out of range: use a number from 0 to 1", c.AlertRejectRatio)
 	}
 	return p
-}
-
-// checkBaseURL accepts an absolute https URL, or http for loopback hosts when
-// allowLoopbackHTTP is set.
-func checkBaseURL(field, raw string, allowLoopbackHTTP bool) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Sprintf("%s %q is not an absolute https:// URL", field, raw)
-	}
-	if u.User != nil {
-		return fmt.Sprintf("%s must not contain credentials", field)
-	}
-	if u.Scheme == "http" && !(allowLoopbackHTTP && isLoopback(u.Hostname())) {
-		return fmt.Sprintf("%s %q uses plain http: use https:// (http is accepted only for loopback hosts such as http://127.0.0.1:PORT)", field, raw)
-	}
-	return ""
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func (c *Config) validateIdentifiers() []string {

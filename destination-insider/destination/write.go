@@ -43,6 +43,7 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 	if d.onSummary != nil {
 		d.onSummary(sum)
 	}
+	d.sendAlerts(ctx, sum, runErr)
 	return runErr
 }
 

@@ -35,6 +35,14 @@ type Notifier struct {
 	sent map[string]bool
 }
 
+// WithTimeout returns n with another bound on each post (and on Wait). It returns nil for nil.
+func (n *Notifier) WithTimeout(d time.Duration) *Notifier {
+	if n != nil && d > 0 {
+		n.timeout = d
+	}
+	return n
+}
+
 // New returns a Notifier posting to webhookURL with client (http.DefaultClient if nil), or nil
 // when webhookURL is empty. prefix (for example the connector name) starts every text. Logs of
 // failed posts go to log.
@@ -129,6 +137,9 @@ func CheckURL(field, raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("%s must be an absolute URL such as https://example.com", field)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%s must not contain a user name or password", field)
 	}
 	switch u.Scheme {
 	case "https":

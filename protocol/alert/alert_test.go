@@ -109,4 +109,3 @@ func TestCheckURL(t *testing.T) {
 		}
 	}
 }
-
