@@ -1,0 +1,163 @@
+package hubspot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Credentials are either a static bearer token (private app or service key) or an OAuth refresh
+// token with its client id and secret.
+type Credentials struct {
+	// AccessToken is a static bearer token; when set the OAuth fields are ignored.
+	AccessToken string
+	// ClientID, ClientSecret and RefreshToken drive the OAuth refresh-token flow.
+	ClientID, ClientSecret, RefreshToken string
+}
+
+// OAuth reports whether the credentials use the refresh-token flow.
+func (c Credentials) OAuth() bool { return c.AccessToken == "" }
+
+// tokenSource hands out access tokens. Safe for concurrent use.
+type tokenSource interface {
+	// Token returns a token valid for at least a short while.
+	Token(ctx context.Context) (string, error)
+	// Rejected tells the source HubSpot answered 401 to tok; it reports whether a fresh token can
+	// be tried.
+	Rejected(tok string) bool
+}
+
+// staticToken is a private-app or service-key token: nothing to refresh.
+type staticToken string
+
+func (s staticToken) Token(context.Context) (string, error) { return string(s), nil }
+func (s staticToken) Rejected(string) bool                  { return false }
+
+// defaultTokenLifetime is used when the token endpoint gives no expires_in (HubSpot: 30 minutes).
+const defaultTokenLifetime = 30 * time.Minute
+
+// oauthSource refreshes the access token with the refresh token: before it expires (at 80% of its
+// lifetime, measured with the injected clock) and once after a 401.
+type oauthSource struct {
+	conf    *oauth2.Config
+	client  *http.Client // for the token endpoint: retry and limit, no auth
+	now     func() time.Time
+	onToken func(string)
+
+	mu       sync.Mutex
+	refresh  string
+	access   string
+	renewAt  time.Time
+	rejected string // the last token HubSpot answered 401 to
+}
+
+func newOAuthSource(tokenURL string, c Credentials, client *http.Client, now func() time.Time, onToken func(string)) *oauthSource {
+	return &oauthSource{
+		conf: &oauth2.Config{
+			ClientID:     c.ClientID,
+			ClientSecret: c.ClientSecret,
+			Endpoint:     oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInParams},
+		},
+		client:  client,
+		now:     now,
+		onToken: onToken,
+		refresh: c.RefreshToken,
+	}
+}
+
+// Token returns the current access token, refreshing it when it is near expiry or was rejected.
+func (s *oauthSource) Token(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.access != "" && s.access != s.rejected && s.now().Before(s.renewAt) {
+		return s.access, nil
+	}
+	octx := context.WithValue(ctx, oauth2.HTTPClient, s.client)
+	tok, err := s.conf.TokenSource(octx, &oauth2.Token{RefreshToken: s.refresh}).Token()
+	if err != nil {
+		return "", tokenError(err)
+	}
+	if s.onToken != nil {
+		s.onToken(tok.AccessToken)
+	}
+	life := defaultTokenLifetime
+	if !tok.Expiry.IsZero() {
+		life = time.Until(tok.Expiry)
+	}
+	s.access = tok.AccessToken
+	s.renewAt = s.now().Add(life * 4 / 5)
+	if tok.RefreshToken != "" {
+		s.refresh = tok.RefreshToken
+	}
+	return s.access, nil
+}
+
+// Rejected marks tok as refused, so the next Token call refreshes unless another caller already
+// did. OAuth tokens can always be refreshed.
+func (s *oauthSource) Rejected(tok string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.access == tok {
+		s.rejected = tok
+	}
+	return true
+}
+
+// tokenError turns a token endpoint failure into an *AuthError when HubSpot refused the grant, and
+// keeps other failures (network, 5xx after retries) as they are.
+func tokenError(err error) error {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.Response == nil {
+		return err
+	}
+	code := re.Response.StatusCode
+	if code >= 500 || code == http.StatusTooManyRequests {
+		return err
+	}
+	ae := &AuthError{StatusCode: code, Code: re.ErrorCode, Message: re.ErrorDescription, Err: err}
+	var body struct {
+		Status  string `json:"status"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(re.Body, &body) == nil {
+		if body.Status != "" && body.Status != "error" {
+			ae.Code = body.Status
+		}
+		if body.Message != "" {
+			ae.Message = body.Message
+		}
+	}
+	// Keep the oauth2 error (which quotes the body) out of user-facing text; Err is internal.
+	return ae
+}
+
+// authTransport adds the bearer token; see transport.go for its place in the stack.
+type authTransport struct {
+	next   http.RoundTripper
+	tokens tokenSource
+}
+
+// RoundTrip sends req with a bearer token, refreshing and replaying once on 401.
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	for try := 0; ; try++ {
+		tok, err := t.tokens.Token(req.Context())
+		if err != nil {
+			return nil, err
+		}
+		r, err := rewind(req)
+		if err != nil {
+			return nil, err
+		}
+		r.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := t.next.RoundTrip(r)
+		if err != nil || resp.StatusCode != http.StatusUnauthorized || try > 0 || !t.tokens.Rejected(tok) {
+			return resp, err
+		}
+		drain(resp)
+	}
+}

@@ -1,0 +1,258 @@
+// Package hubspot is a small HubSpot REST client for contacts, contact properties and custom
+// behavioral events. It knows nothing of Airbyte: it authenticates, limits, retries and decodes.
+package hubspot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// DefaultBaseURL is HubSpot's API host.
+const DefaultBaseURL = "https://api.hubapi.com"
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is the API root, default DefaultBaseURL. It must be https unless the host is a
+	// loopback address (see CheckBaseURL).
+	BaseURL string
+	// Credentials authenticate every call.
+	Credentials Credentials
+	// HTTPClient supplies the base transport; its Timeout bounds each attempt (default 60s), not
+	// the retries and rate-limit waits around it. nil means http.DefaultTransport.
+	HTTPClient *http.Client
+	// Limits are the client-side rate budgets.
+	Limits Limits
+	// Retry bounds retries.
+	Retry RetryPolicy
+	// Sleep waits between retries and when the rate-limit headers ask for a pause; nil is Sleep.
+	Sleep SleepFunc
+	// Now is the clock used for token expiry and rate-limit pauses; nil is time.Now.
+	Now func() time.Time
+	// OnToken is called with every access token obtained, before it is used (so it can be
+	// registered as a secret for redaction).
+	OnToken func(token string)
+}
+
+// Client calls the HubSpot API. Safe for concurrent use.
+type Client struct {
+	base  *url.URL
+	http  *http.Client
+	retry *retryTransport // its policy, backoff and sleep also retry cut-off bodies
+	bufs  sync.Pool       // *bytes.Buffer for response bodies
+
+	pageSize atomic.Int64 // size of the last page body: the first guess for the next one
+}
+
+// CheckBaseURL verifies that raw is an absolute http(s) URL that is https unless its host is a
+// loopback address, so credentials never travel in clear text over a network.
+func CheckBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("api_base_url %q is not a URL: %w", raw, err)
+	}
+	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("api_base_url %q must be an absolute https URL such as %s", raw, DefaultBaseURL)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("api_base_url %q uses plain http; only https is allowed except for loopback hosts (127.0.0.1, ::1, localhost)", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// New builds a Client. It fails only on a bad BaseURL.
+func New(cfg Config) (*Client, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	base, err := CheckBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	baseRT := hc.Transport
+	if baseRT == nil {
+		baseRT = http.DefaultTransport
+	}
+	attempt := hc.Timeout
+	if attempt <= 0 {
+		attempt = defaultAttemptTimeout
+	}
+	baseRT = &timeoutTransport{next: baseRT, timeout: attempt}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	sleep := contextSleep(cfg.Sleep)
+	limited := newLimitTransport(baseRT, cfg.Limits, sleep, now)
+	retried := &retryTransport{next: limited, policy: cfg.Retry.withDefaults(), sleep: sleep}
+	var tokens tokenSource = staticToken(cfg.Credentials.AccessToken)
+	if cfg.Credentials.OAuth() {
+		tokenClient := &http.Client{Transport: retried}
+		tokens = newOAuthSource(base.String()+"/oauth/v1/token", cfg.Credentials, tokenClient, now, cfg.OnToken)
+	} else if cfg.OnToken != nil {
+		cfg.OnToken(cfg.Credentials.AccessToken)
+	}
+	c := &Client{
+		base:  base,
+		retry: retried,
+		http: &http.Client{
+			Transport:     &authTransport{next: retried, tokens: tokens},
+			CheckRedirect: hc.CheckRedirect,
+		},
+	}
+	c.bufs.New = func() any { return new(bytes.Buffer) }
+	return c, nil
+}
+
+// endpoint joins the base URL, a path and a query.
+func (c *Client) endpoint(path string, q url.Values) string {
+	u := *c.base
+	u.Path += path
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// call sends one request and decodes a 2xx JSON answer into out (when out is non-nil). Any other
+// status gives an *APIError. body, when non-nil, is sent as JSON and can be replayed.
+func (c *Client) call(ctx context.Context, method, path string, q url.Values, body, out any) error {
+	return c.do(ctx, method, path, q, body, func(b []byte) error {
+		if out == nil {
+			return nil
+		}
+		if err := json.Unmarshal(b, out); err != nil {
+			return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+		}
+		return nil
+	}, false)
+}
+
+// do sends one request and hands a 2xx answer's body to use. The body is valid only during the
+// call, unless keep is set: then it is a fresh buffer that use may retain.
+func (c *Client) do(ctx context.Context, method, path string, q url.Values, body any, use func([]byte) error, keep bool) error {
+	var payload []byte
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("encode %s body: %w", path, err)
+		}
+		payload = b
+	}
+	// The transports retry failed exchanges; a body cut off after the headers surfaces only
+	// here, so it is retried here, with the same policy.
+	for attempt := 1; ; attempt++ {
+		err := c.once(ctx, method, path, q, payload, use, keep)
+		var te *truncatedError
+		if !errors.As(err, &te) || attempt >= c.retry.policy.MaxAttempts || ctx.Err() != nil {
+			return err
+		}
+		wait := c.retry.backoff(attempt)
+		zerolog.Ctx(ctx).Warn().Str("method", method).Str("path", path).Int("attempt", attempt).
+			Dur("wait", wait).Err(te.err).Msg("retrying HubSpot request after a cut-off answer")
+		if err := c.retry.sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// truncatedError is an answer whose body could not be read to the end.
+type truncatedError struct{ err error }
+
+func (e *truncatedError) Error() string { return "read response: " + e.err.Error() }
+func (e *truncatedError) Unwrap() error { return e.err }
+
+// once is one exchange of do.
+func (c *Client) once(ctx context.Context, method, path string, q url.Values, payload []byte, use func([]byte) error, keep bool) error {
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.endpoint(path, q), rd)
+	if err != nil {
+		return fmt.Errorf("build request %s: %w", path, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, unwrapURLError(err))
+	}
+	defer drain(resp)
+	var buf *bytes.Buffer
+	if keep {
+		size := resp.ContentLength
+		if size < 0 {
+			size = c.pageSize.Load() + c.pageSize.Load()/8
+		}
+		buf = bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+		defer func() { c.pageSize.Store(int64(buf.Len())) }()
+	} else {
+		buf = c.bufs.Get().(*bytes.Buffer)
+		buf.Reset()
+		defer c.bufs.Put(buf)
+	}
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%s %s: %w", method, path, &truncatedError{err})
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		b := buf.Bytes()
+		if len(b) > maxErrorBody {
+			b = b[:maxErrorBody]
+		}
+		return newAPIError(req, resp, b)
+	}
+	return use(buf.Bytes())
+}
+
+// callPage is call for answers holding a page of objects: the body is read into a buffer the
+// page owns (its objects' Properties point into it) and decoded without reflection.
+func (c *Client) callPage(ctx context.Context, method, path string, q url.Values, body any) (*Page, error) {
+	var p *Page
+	err := c.do(ctx, method, path, q, body, func(b []byte) error {
+		var err error
+		if p, err = decodePage(b); err != nil {
+			return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+		}
+		return nil
+	}, true)
+	return p, err
+}
+
+// unwrapURLError strips *url.Error, whose text repeats the full URL, keeping what it wraps.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

@@ -1,0 +1,155 @@
+package hubspot
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Paths of the contact endpoints, kept in one place.
+const (
+	contactsPath   = "/crm/v3/objects/contacts"
+	searchPath     = contactsPath + "/search"
+	batchReadPath  = contactsPath + "/batch/read"
+	propertiesPath = "/crm/v3/properties/"
+)
+
+// Page size maxima HubSpot enforces.
+const (
+	MaxSearchLimit = 200 // search page
+	MaxListLimit   = 100 // list page
+	MaxBatchRead   = 100 // batch read inputs
+	SearchCap      = 10000
+)
+
+// Filter is one search filter; filters of a request are AND-ed.
+type Filter struct {
+	PropertyName string `json:"propertyName"`
+	Operator     string `json:"operator"`
+	Value        string `json:"value"`
+}
+
+// SearchRequest is a contacts search. Results are sorted by SortBy, ascending unless
+// Descending is set.
+type SearchRequest struct {
+	Filters    []Filter
+	SortBy     string
+	Descending bool
+	Properties []string
+	Limit      int
+	// After is the offset token from the previous page ("" for the first page).
+	After string
+}
+
+type searchBody struct {
+	FilterGroups []filterGroup `json:"filterGroups"`
+	Sorts        []sortRule    `json:"sorts,omitempty"`
+	Properties   []string      `json:"properties"`
+	Limit        int           `json:"limit"`
+	After        string        `json:"after,omitempty"`
+}
+
+type filterGroup struct {
+	Filters []Filter `json:"filters"`
+}
+
+type sortRule struct {
+	PropertyName string `json:"propertyName"`
+	Direction    string `json:"direction"`
+}
+
+// SearchContacts runs one page of POST /crm/v3/objects/contacts/search.
+func (c *Client) SearchContacts(ctx context.Context, r SearchRequest) (*Page, error) {
+	body := searchBody{
+		FilterGroups: []filterGroup{{Filters: r.Filters}},
+		Properties:   r.Properties,
+		Limit:        min(max(r.Limit, 1), MaxSearchLimit),
+		After:        r.After,
+	}
+	if r.SortBy != "" {
+		dir := "ASCENDING"
+		if r.Descending {
+			dir = "DESCENDING"
+		}
+		body.Sorts = []sortRule{{PropertyName: r.SortBy, Direction: dir}}
+	}
+	return c.callPage(ctx, http.MethodPost, searchPath, nil, body)
+}
+
+// ListRequest is one page of the contacts list endpoint, ordered by id.
+type ListRequest struct {
+	Properties []string
+	Limit      int
+	After      string
+}
+
+// ListContacts reads one page of GET /crm/v3/objects/contacts (no result cap, no total).
+func (c *Client) ListContacts(ctx context.Context, r ListRequest) (*Page, error) {
+	q := url.Values{}
+	q.Set("limit", strconv.Itoa(min(max(r.Limit, 1), MaxListLimit)))
+	if len(r.Properties) > 0 {
+		q.Set("properties", strings.Join(r.Properties, ","))
+	}
+	if r.After != "" {
+		q.Set("after", r.After)
+	}
+	return c.callPage(ctx, http.MethodGet, contactsPath, q, nil)
+}
+
+// GetContact reads one contact by record id, or by the unique property idProperty (e.g. email)
+// when it is not empty. A missing contact is an *APIError with StatusCode 404.
+func (c *Client) GetContact(ctx context.Context, id, idProperty string, properties []string) (*Object, error) {
+	q := url.Values{}
+	if len(properties) > 0 {
+		q.Set("properties", strings.Join(properties, ","))
+	}
+	if idProperty != "" {
+		q.Set("idProperty", idProperty)
+	}
+	var o Object
+	if err := c.call(ctx, http.MethodGet, contactsPath+"/"+url.PathEscape(id), q, nil, &o); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+type batchReadBody struct {
+	Properties            []string  `json:"properties"`
+	PropertiesWithHistory []string  `json:"propertiesWithHistory"`
+	Inputs                []idInput `json:"inputs"`
+}
+
+type idInput struct {
+	ID string `json:"id"`
+}
+
+// BatchReadContacts reads up to MaxBatchRead contacts by record id in one call. Contacts that do
+// not exist are simply absent from the result (HubSpot answers 207 with per-input errors, or 404
+// when none exists).
+func (c *Client) BatchReadContacts(ctx context.Context, ids, properties []string) ([]Object, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if len(ids) > MaxBatchRead {
+		return nil, errors.New("batch read takes at most 100 ids")
+	}
+	body := batchReadBody{Properties: properties, PropertiesWithHistory: []string{}, Inputs: make([]idInput, len(ids))}
+	if body.Properties == nil {
+		body.Properties = []string{}
+	}
+	for i, id := range ids {
+		body.Inputs[i].ID = id
+	}
+	p, err := c.callPage(ctx, http.MethodPost, batchReadPath, nil, body)
+	var ae *APIError
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p.Results, nil
+}

@@ -1,0 +1,117 @@
+package hubspot
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limits are the client-side request budgets.
+type Limits struct {
+	// Search is the CRM search budget per second (HubSpot allows 5 per account; default 4 to leave
+	// room for other apps). rate.Inf disables it.
+	Search rate.Limit
+	// Other is the budget for every other call per second (default 9: under the 100 per 10 seconds
+	// of the smallest private-app tier). rate.Inf disables it.
+	Other rate.Limit
+	// OtherBurst is the burst for Other (default 10).
+	OtherBurst int
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.Search == 0 {
+		l.Search = 4
+	}
+	if l.Other == 0 {
+		l.Other = 9
+	}
+	if l.OtherBurst <= 0 {
+		l.OtherBurst = 10
+	}
+	return l
+}
+
+// limitTransport waits for the budget of the request's class before sending it, and slows the
+// "other" class down when HubSpot's X-HubSpot-RateLimit-* headers say the burst window is nearly
+// used up (search answers carry no such headers). Safe for concurrent use.
+type limitTransport struct {
+	next   http.RoundTripper
+	search *rate.Limiter
+	other  *rate.Limiter
+	sleep  SleepFunc
+	now    func() time.Time
+
+	mu         sync.Mutex
+	pauseUntil time.Time // no "other" request starts before this
+}
+
+func newLimitTransport(next http.RoundTripper, l Limits, sleep SleepFunc, now func() time.Time) *limitTransport {
+	l = l.withDefaults()
+	return &limitTransport{
+		next:   next,
+		search: rate.NewLimiter(l.Search, 1),
+		other:  rate.NewLimiter(l.Other, l.OtherBurst),
+		sleep:  sleep,
+		now:    now,
+	}
+}
+
+// isSearch reports whether the request is a CRM search call (its own 5/s budget).
+func isSearch(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/search")
+}
+
+// RoundTrip waits for budget, then sends the request.
+func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if isSearch(req) {
+		if err := t.search.Wait(ctx); err != nil {
+			return nil, err
+		}
+		return t.next.RoundTrip(req)
+	}
+	t.mu.Lock()
+	pause := t.pauseUntil.Sub(t.now())
+	t.mu.Unlock()
+	if pause > 0 {
+		if err := t.sleep(ctx, pause); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.other.Wait(ctx); err != nil {
+		return nil, err
+	}
+	resp, err := t.next.RoundTrip(req)
+	if err == nil {
+		t.observe(resp.Header)
+	}
+	return resp, err
+}
+
+// observe reads the burst-window headers. When fewer than a tenth of the window's requests are
+// left, the remaining ones are spread over the window: the next request waits interval/remaining
+// (the whole interval when none are left).
+func (t *limitTransport) observe(h http.Header) {
+	maxN, err1 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Max"))
+	left, err2 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Remaining"))
+	if err1 != nil || err2 != nil || maxN <= 0 || left*10 >= maxN {
+		return
+	}
+	interval := 10 * time.Second
+	if ms, err := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Interval-Milliseconds")); err == nil && ms > 0 {
+		interval = time.Duration(ms) * time.Millisecond
+	}
+	wait := interval
+	if left > 0 {
+		wait = interval / time.Duration(left)
+	}
+	t.mu.Lock()
+	if until := t.now().Add(wait); until.After(t.pauseUntil) {
+		t.pauseUntil = until
+	}
+	t.mu.Unlock()
+}

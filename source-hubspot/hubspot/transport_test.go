@@ -1,0 +1,202 @@
+package hubspot
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// recorder is an instant SleepFunc that remembers the waits.
+type recorder struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (r *recorder) sleep(ctx context.Context, d time.Duration) error {
+	r.mu.Lock()
+	r.waits = append(r.waits, d)
+	r.mu.Unlock()
+	return ctx.Err()
+}
+
+func testClient(t *testing.T, h http.HandlerFunc, creds Credentials) (*Client, *recorder) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	rec := &recorder{}
+	c, err := New(Config{BaseURL: srv.URL, Credentials: creds, HTTPClient: srv.Client(), Sleep: rec.sleep,
+		Limits: Limits{Search: rate.Inf, Other: rate.Inf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, rec
+}
+
+var static = Credentials{AccessToken: "pat"}
+
+func TestRetryPolicies(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		status    int
+		hdr       map[string]string
+		body      string
+		wantWait  time.Duration // 0: any backoff
+		wantCalls int
+		wantErr   bool
+	}{
+		{name: "secondly", status: 429, body: `{"message":"You have reached your secondly limit.","policyName":"SECONDLY"}`, wantWait: time.Second, wantCalls: 2},
+		{name: "ten secondly", status: 429, body: `{"policyName":"TEN_SECONDLY_ROLLING"}`, wantWait: 10 * time.Second, wantCalls: 2},
+		{name: "retry-after", status: 429, hdr: map[string]string{"Retry-After": "7"}, body: `{}`, wantWait: 7 * time.Second, wantCalls: 2},
+		{name: "retry-after too long", status: 429, hdr: map[string]string{"Retry-After": "3600"}, body: `{}`, wantCalls: 1, wantErr: true},
+		{name: "daily", status: 429, body: `{"message":"You have reached your daily limit.","errorType":"RATE_LIMIT","policyName":"DAILY","correlationId":"c1"}`, wantCalls: 1, wantErr: true},
+		{name: "bad gateway", status: 502, body: `oops`, wantCalls: 2},
+		{name: "locked", status: 423, body: `{}`, wantWait: 2 * time.Second, wantCalls: 2},
+		{name: "not found", status: 404, body: `{"category":"OBJECT_NOT_FOUND","message":"gone","correlationId":"c2"}`, wantCalls: 1, wantErr: true},
+		{name: "forbidden", status: 403, body: `{"category":"MISSING_SCOPES","message":"scopes"}`, wantCalls: 1, wantErr: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls atomic.Int32
+			c, rec := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				if !strings.Contains(string(body), `"limit":5`) {
+					t.Errorf("request body not replayed: %s", body)
+				}
+				if calls.Add(1) == 1 {
+					for k, v := range tc.hdr {
+						w.Header().Set(k, v)
+					}
+					w.WriteHeader(tc.status)
+					_, _ = w.Write([]byte(tc.body))
+					return
+				}
+				_, _ = w.Write([]byte(`{"total":0,"results":[]}`))
+			}, static)
+			_, err := c.SearchContacts(t.Context(), SearchRequest{Limit: 5})
+			if int(calls.Load()) != tc.wantCalls {
+				t.Errorf("calls = %d, want %d", calls.Load(), tc.wantCalls)
+			}
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v", err)
+			}
+			if tc.wantErr {
+				var ae *APIError
+				if !errors.As(err, &ae) || ae.StatusCode != tc.status {
+					t.Fatalf("err = %#v", err)
+				}
+				if tc.name == "daily" && (!ae.IsDailyLimit() || !strings.Contains(ae.Error(), "c1")) {
+					t.Errorf("daily error = %v", ae)
+				}
+				return
+			}
+			if tc.wantWait != 0 && (len(rec.waits) != 1 || rec.waits[0] != tc.wantWait) {
+				t.Errorf("waits = %v, want [%v]", rec.waits, tc.wantWait)
+			}
+		})
+	}
+}
+
+func TestRetryGivesUpAfterMaxAttempts(t *testing.T) {
+	var calls atomic.Int32
+	c, rec := testClient(t, func(w http.ResponseWriter, _ *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(503)
+	}, static)
+	_, err := c.ListContacts(t.Context(), ListRequest{Limit: 1})
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 503 || calls.Load() != 6 || len(rec.waits) != 5 {
+		t.Fatalf("err %v, calls %d, waits %v", err, calls.Load(), rec.waits)
+	}
+	for i := 1; i < len(rec.waits); i++ {
+		if rec.waits[i] > 30*time.Second {
+			t.Errorf("wait %v above the cap", rec.waits[i])
+		}
+	}
+}
+
+func TestWaitsAreCancellable(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(503) }))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	c, err := New(Config{BaseURL: srv.URL, Credentials: static, HTTPClient: srv.Client(),
+		Sleep: func(ctx context.Context, d time.Duration) error { cancel(); return Sleep(ctx, time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListContacts(ctx, ListRequest{Limit: 1}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestRateLimitHeadersSlowDown(t *testing.T) {
+	var n atomic.Int32
+	c, rec := testClient(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-HubSpot-RateLimit-Max", "100")
+		w.Header().Set("X-HubSpot-RateLimit-Remaining", "4")
+		w.Header().Set("X-HubSpot-RateLimit-Interval-Milliseconds", "10000")
+		n.Add(1)
+		_, _ = w.Write([]byte(`{"results":[]}`))
+	}, static)
+	for i := 0; i < 2; i++ {
+		if _, err := c.ListContacts(t.Context(), ListRequest{Limit: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(rec.waits) != 1 || rec.waits[0] <= 0 || rec.waits[0] > 2500*time.Millisecond {
+		t.Errorf("waits = %v, want one pause of about 10s/4", rec.waits)
+	}
+}
+
+func TestCheckBaseURL(t *testing.T) {
+	for raw, ok := range map[string]bool{
+		"https://api.hubapi.com": true, "http://127.0.0.1:8080": true, "http://localhost:1": true, "http://[::1]:9": true,
+		"http://api.hubapi.com": false, "ftp://x": false, "api.hubapi.com": false, "http://10.0.0.1": false,
+	} {
+		_, err := CheckBaseURL(raw)
+		if (err == nil) != ok {
+			t.Errorf("%s: err = %v", raw, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "api_base_url") {
+			t.Errorf("%s: error does not name api_base_url: %v", raw, err)
+		}
+	}
+}
+
+func TestHungAttemptTimesOutAndIsRetried(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			select { // hang until the client gives up on this attempt
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return
+		}
+		_, _ = w.Write([]byte(`{"results":[]}`))
+	}))
+	defer srv.Close()
+	defer close(release)
+	hc := srv.Client()
+	hc.Timeout = 100 * time.Millisecond
+	rec := &recorder{}
+	c, err := New(Config{BaseURL: srv.URL, Credentials: static, HTTPClient: hc, Sleep: rec.sleep,
+		Limits: Limits{Search: rate.Inf, Other: rate.Inf}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListContacts(t.Context(), ListRequest{Limit: 1}); err != nil {
+		t.Fatalf("err = %v", err)
+	}
+	if calls.Load() != 2 || len(rec.waits) != 1 {
+		t.Errorf("calls %d, waits %v; want one retry", calls.Load(), rec.waits)
+	}
+}

@@ -1,0 +1,146 @@
+package source
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+)
+
+// Config keys and values of the connector's config (see spec.json).
+const (
+	credentialsOAuth      = "OAuth Credentials"
+	credentialsPrivateApp = "Private App Credentials"
+	modeListContacts      = "list_contacts"
+	modeGetContact        = "get_contact"
+)
+
+// Config is the parsed source config.
+type Config struct {
+	Credentials            Credentials `json:"credentials"`
+	StartDate              string      `json:"start_date"`
+	SyncTarget             SyncTarget  `json:"sync_target"`
+	PageSize               int         `json:"page_size"`
+	LookbackMinutes        *int        `json:"lookback_minutes"`
+	APIBaseURL             string      `json:"api_base_url"`
+	EventContactProperties []string    `json:"event_contact_properties"`
+	// AlertWebhookURL is a Slack-compatible incoming webhook for alerts; the source only carries it.
+	AlertWebhookURL string `json:"alert_webhook_url"`
+
+	start time.Time // parsed StartDate, zero when absent
+}
+
+// Credentials is the credentials oneOf.
+type Credentials struct {
+	CredentialsTitle string `json:"credentials_title"`
+	ClientID         string `json:"client_id"`
+	ClientSecret     string `json:"client_secret"`
+	RefreshToken     string `json:"refresh_token"`
+	AccessToken      string `json:"access_token"`
+}
+
+// SyncTarget is the sync_target oneOf.
+type SyncTarget struct {
+	Mode       string `json:"mode"`
+	ContactID  string `json:"contact_id"`
+	IDProperty string `json:"id_property"`
+}
+
+// Lookback returns the lookback window (default 5 minutes).
+func (c *Config) Lookback() time.Duration {
+	if c.LookbackMinutes == nil {
+		return 5 * time.Minute
+	}
+	return time.Duration(*c.LookbackMinutes) * time.Minute
+}
+
+// Start returns the parsed start_date, zero when absent.
+func (c *Config) Start() time.Time { return c.start }
+
+// ParseConfig decodes and checks a config, filling defaults. Every problem is a config_error
+// naming the field.
+func ParseConfig(raw json.RawMessage) (*Config, error) {
+	var c Config
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, configErr("the config is not a valid HubSpot source config: "+err.Error(), err)
+	}
+	switch c.Credentials.CredentialsTitle {
+	case credentialsOAuth:
+		if c.Credentials.ClientID == "" || c.Credentials.ClientSecret == "" || c.Credentials.RefreshToken == "" {
+			return nil, configErr("credentials: OAuth needs client_id, client_secret and refresh_token", nil)
+		}
+	case credentialsPrivateApp:
+		if c.Credentials.AccessToken == "" {
+			return nil, configErr("credentials: a private app needs access_token", nil)
+		}
+	case "":
+		// Airbyte's HubSpot source configs sometimes omit the title: infer it.
+		switch {
+		case c.Credentials.AccessToken != "":
+			c.Credentials.CredentialsTitle = credentialsPrivateApp
+		case c.Credentials.RefreshToken != "":
+			c.Credentials.CredentialsTitle = credentialsOAuth
+		default:
+			return nil, configErr("credentials: give either OAuth client_id/client_secret/refresh_token or a private app access_token", nil)
+		}
+	default:
+		return nil, configErr(fmt.Sprintf("credentials.credentials_title %q is not one of %q, %q",
+			c.Credentials.CredentialsTitle, credentialsOAuth, credentialsPrivateApp), nil)
+	}
+	if s := strings.TrimSpace(c.StartDate); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return nil, configErr(fmt.Sprintf("start_date %q is not an RFC 3339 date-time such as 2024-01-01T00:00:00Z", c.StartDate), err)
+		}
+		c.start = t.UTC()
+	}
+	switch c.SyncTarget.Mode {
+	case "":
+		c.SyncTarget.Mode = modeListContacts
+	case modeListContacts:
+	case modeGetContact:
+		if strings.TrimSpace(c.SyncTarget.ContactID) == "" {
+			return nil, configErr("sync_target.contact_id is required when mode is get_contact", nil)
+		}
+	default:
+		return nil, configErr(fmt.Sprintf("sync_target.mode %q is not list_contacts or get_contact", c.SyncTarget.Mode), nil)
+	}
+	if c.PageSize == 0 {
+		c.PageSize = hubspot.MaxSearchLimit
+	}
+	if c.PageSize < 1 || c.PageSize > hubspot.MaxSearchLimit {
+		return nil, configErr(fmt.Sprintf("page_size %d is outside 1..200", c.PageSize), nil)
+	}
+	if c.LookbackMinutes != nil && *c.LookbackMinutes < 0 {
+		return nil, configErr("lookback_minutes must not be negative", nil)
+	}
+	if c.APIBaseURL == "" {
+		c.APIBaseURL = hubspot.DefaultBaseURL
+	}
+	if _, err := hubspot.CheckBaseURL(c.APIBaseURL); err != nil {
+		return nil, configErr(err.Error(), nil)
+	}
+	if c.EventContactProperties == nil {
+		c.EventContactProperties = []string{"email", "phone", "mobilephone", "hs_object_id"}
+	}
+	return &c, nil
+}
+
+func configErr(msg string, err error) *protocol.Error {
+	return protocol.NewError(protocol.FailureConfig, msg, err)
+}
+
+// credentials converts the config credentials for the client.
+func (c *Config) credentials() hubspot.Credentials {
+	if c.Credentials.CredentialsTitle == credentialsPrivateApp {
+		return hubspot.Credentials{AccessToken: c.Credentials.AccessToken}
+	}
+	return hubspot.Credentials{
+		ClientID:     c.Credentials.ClientID,
+		ClientSecret: c.Credentials.ClientSecret,
+		RefreshToken: c.Credentials.RefreshToken,
+	}
+}

@@ -1,0 +1,234 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+)
+
+// windowFilters selects lastmodifieddate in [start, end] (start zero: unbounded) and ids in
+// (afterID, upToID] (each bound only when set).
+func windowFilters(start, end time.Time, afterID, upToID string) []hubspot.Filter {
+	f := make([]hubspot.Filter, 0, 4)
+	if !start.IsZero() {
+		f = append(f, hubspot.Filter{PropertyName: contactsCursor, Operator: "GTE", Value: strconv.FormatInt(start.UnixMilli(), 10)})
+	}
+	f = append(f, hubspot.Filter{PropertyName: contactsCursor, Operator: "LTE", Value: strconv.FormatInt(end.UnixMilli(), 10)})
+	if afterID != "" {
+		f = append(f, hubspot.Filter{PropertyName: "hs_object_id", Operator: "GT", Value: afterID})
+	}
+	if upToID != "" {
+		f = append(f, hubspot.Filter{PropertyName: "hs_object_id", Operator: "LTE", Value: upToID})
+	}
+	return f
+}
+
+// window is one lastmodifieddate window being searched.
+type window struct{ start, end time.Time }
+
+func (w window) resume(afterID string) *Resume {
+	return &Resume{Method: methodSearch, Start: w.start, End: w.end, AfterID: afterID}
+}
+
+// pageFunc is told about every page a range search delivered: the last id, and whether the
+// query is about to restart past it (the result cap).
+type pageFunc func(lastID string, restart bool) error
+
+// searchRange delivers every contact of the window with an id in (afterID, upToID] (upToID ""
+// is unbounded), in id order, with enc. Before the offset would pass HubSpot's 10,000-result
+// cap the query restarts with "id greater than the last id seen", so ranges of any size, and
+// any number of contacts sharing one millisecond, come through in full with no wasted calls.
+// maxPages > 0 stops after that many pages (returning the last id and whether more remain).
+func (cr *contactsReader) searchRange(ctx context.Context, enc *contactEncoder, w window, afterID, upToID string,
+	maxPages int, onPage pageFunc) (lastID string, more bool, total int, err error) {
+	floorID, after := afterID, "" // floorID is the id filter of the current query
+	lastID, total = afterID, -1
+	for pages := 1; ; pages++ {
+		p, err := cr.client.SearchContacts(ctx, hubspot.SearchRequest{
+			Filters: windowFilters(w.start, w.end, floorID, upToID), SortBy: "hs_object_id",
+			Properties: enc.names, Limit: cr.cfg.PageSize, After: after,
+		})
+		if err != nil {
+			return lastID, true, total, fmt.Errorf("search contacts modified in [%s, %s] with id in (%s, %s] at offset %q: %w",
+				formatTime(w.start), formatTime(w.end), floorID, upToID, after, err)
+		}
+		if total < 0 {
+			total = p.Total
+		}
+		if err := cr.emitPage(ctx, enc, p); err != nil {
+			return lastID, true, total, err
+		}
+		if n := len(p.Results); n > 0 {
+			lastID = p.Results[n-1].ID
+		}
+		if p.NextAfter == "" || len(p.Results) == 0 {
+			return lastID, false, total, onPage(lastID, false)
+		}
+		next, err := strconv.Atoi(p.NextAfter)
+		if err != nil {
+			return lastID, true, total, fmt.Errorf("search paging token %q is not an offset", p.NextAfter)
+		}
+		restart := next+cr.cfg.PageSize > hubspot.SearchCap
+		if restart {
+			if lastID == floorID {
+				return lastID, true, total, fmt.Errorf("search for contacts after id %s did not advance", floorID)
+			}
+			zerolog.Ctx(ctx).Debug().Str("after_id", lastID).Msg("restarting the search past the last id to stay under the result cap")
+			floorID, after = lastID, ""
+		} else {
+			after = p.NextAfter
+		}
+		if err := onPage(lastID, restart); err != nil {
+			return lastID, true, total, err
+		}
+		if maxPages > 0 && pages >= maxPages {
+			return lastID, true, total, nil
+		}
+	}
+}
+
+// searchWindow delivers every contact with lastmodifieddate in [start, end] and id above
+// afterID. The first page runs alone (it tells the total); when much remains and concurrency
+// allows, the rest of the id space is split into ranges searched at once, sharing the client's
+// search budget, so request latency overlaps.
+func (cr *contactsReader) searchWindow(ctx context.Context, start, end time.Time, afterID string) error {
+	w := window{start, end}
+	seqPage := func(lastID string, restart bool) error {
+		if restart || cr.due() {
+			return cr.checkpoint(time.Time{}, w.resume(lastID))
+		}
+		return nil
+	}
+	lastID, more, total, err := cr.searchRange(ctx, cr.enc, w, afterID, "", 1, seqPage)
+	if err != nil {
+		return err
+	}
+	cr.emitEstimate(ctx, total)
+	if total > hubspot.SearchCap {
+		cr.alertCap(ctx, total, start, end)
+	}
+	if !more {
+		return nil
+	}
+	k := cr.src.concurrency
+	if remaining := total - cr.cfg.PageSize; k > 1 && remaining > 4*k*cr.cfg.PageSize {
+		if ranges, err := cr.splitIDs(ctx, w, lastID, k); err != nil {
+			return err
+		} else if len(ranges) > 1 {
+			return cr.searchRanges(ctx, w, ranges)
+		}
+	}
+	_, _, _, err = cr.searchRange(ctx, cr.enc, w, lastID, "", 0, seqPage)
+	return err
+}
+
+// splitIDs cuts the ids above afterID into k ranges of equal id span up to the window's highest
+// id; the last range has no upper bound, so a contact that shows up late is not left out.
+func (cr *contactsReader) splitIDs(ctx context.Context, w window, afterID string, k int) ([]IDRange, error) {
+	p, err := cr.client.SearchContacts(ctx, hubspot.SearchRequest{
+		Filters: windowFilters(w.start, w.end, afterID, ""), SortBy: "hs_object_id", Descending: true,
+		Properties: []string{"hs_object_id"}, Limit: 1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find the highest contact id of the window: %w", err)
+	}
+	lo, err1 := strconv.ParseUint(afterID, 10, 64)
+	if len(p.Results) == 0 || err1 != nil {
+		return nil, nil
+	}
+	hi, err := strconv.ParseUint(p.Results[0].ID, 10, 64)
+	if err != nil || hi <= lo+uint64(k) {
+		return nil, nil
+	}
+	ranges := make([]IDRange, k)
+	for i := range ranges {
+		ranges[i].AfterID = strconv.FormatUint(lo+(hi-lo)/uint64(k)*uint64(i), 10)
+		if i > 0 {
+			ranges[i-1].UpToID = ranges[i].AfterID
+		}
+	}
+	return ranges, nil
+}
+
+// searchRanges searches the id ranges at once, one goroutine each with its own encoder; the
+// first error cancels the others. Each STATE lists every unfinished range from the last id it
+// delivered, so a run killed at any moment resumes every range where it stopped.
+func (cr *contactsReader) searchRanges(ctx context.Context, w window, ranges []IDRange) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	prog := &rangeProgress{ranges: append([]IDRange(nil), ranges...), done: make([]bool, len(ranges))}
+	zerolog.Ctx(ctx).Debug().Int("ranges", len(ranges)).Msg("searching the window in id ranges at once")
+	var wg sync.WaitGroup
+	errs := make([]error, len(ranges))
+	for i, r := range ranges {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			enc := cr.enc.clone()
+			_, _, _, err := cr.searchRange(ctx, enc, w, r.AfterID, r.UpToID, 0, func(lastID string, restart bool) error {
+				return cr.rangeProgressed(prog, w, i, lastID, false, restart)
+			})
+			if err == nil {
+				err = cr.rangeProgressed(prog, w, i, "", true, false)
+			}
+			cr.mergeBad(enc)
+			if err != nil {
+				errs[i] = err
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rangeProgress tracks concurrent ranges; guarded by contactsReader.mu.
+type rangeProgress struct {
+	ranges []IDRange // AfterID advances to the last id delivered
+	done   []bool
+}
+
+// resume is the resume point of the unfinished ranges (nil when all are done).
+func (p *rangeProgress) resume(w window) *Resume {
+	var open []IDRange
+	for i, r := range p.ranges {
+		if !p.done[i] {
+			open = append(open, r)
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	res := w.resume(open[0].AfterID)
+	res.Ranges = open
+	return res
+}
+
+// rangeProgressed records a range's progress and checkpoints when due or at a cap restart.
+func (cr *contactsReader) rangeProgressed(p *rangeProgress, w window, i int, lastID string, done, restart bool) error {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	if lastID != "" {
+		p.ranges[i].AfterID = lastID
+	}
+	p.done[i] = p.done[i] || done
+	if !restart && cr.sinceCkpt < cr.src.checkpointEvery {
+		return nil
+	}
+	res := p.resume(w)
+	if res == nil {
+		return nil // the window is finished; its final STATE follows
+	}
+	return cr.checkpointLocked(time.Time{}, res)
+}

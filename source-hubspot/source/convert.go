@@ -1,0 +1,219 @@
+package source
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// appendValue appends the JSON form of one HubSpot property value converted to kind k. HubSpot
+// sends every value as a string; v holds it with escapes resolved. An empty value of a non-string
+// kind is null. A value that cannot be converted becomes null and ok is false, so the caller can
+// count it; a record is never dropped and conversion never fails.
+func appendValue(dst []byte, k kind, v []byte, isNull bool) (out []byte, ok bool) {
+	if isNull {
+		return append(dst, "null"...), true
+	}
+	if k != kindString && len(bytes.TrimSpace(v)) == 0 {
+		return append(dst, "null"...), true
+	}
+	switch k {
+	case kindBool:
+		return appendBool(dst, v)
+	case kindNumber:
+		return appendNumber(dst, v)
+	case kindDate:
+		return appendDate(dst, v)
+	case kindDateTime:
+		return appendDateTime(dst, v)
+	case kindRaw:
+		if t := bytes.TrimSpace(v); (t[0] == '{' || t[0] == '[') && json.Valid(t) {
+			return append(dst, t...), true
+		}
+	}
+	return appendString(dst, v), true
+}
+
+func appendBool(dst, v []byte) ([]byte, bool) {
+	v = bytes.TrimSpace(v)
+	for _, t := range [...]string{"true", "yes", "1", "on"} {
+		if len(v) == len(t) && bytes.EqualFold(v, []byte(t)) {
+			return append(dst, "true"...), true
+		}
+	}
+	for _, f := range [...]string{"false", "no", "0", "off"} {
+		if len(v) == len(f) && bytes.EqualFold(v, []byte(f)) {
+			return append(dst, "false"...), true
+		}
+	}
+	return append(dst, "null"...), false
+}
+
+// appendNumber passes a valid JSON number through unchanged (keeping big integers exact) and
+// normalizes other decimal forms such as "+1", ".5" or " 7 ".
+func appendNumber(dst, v []byte) ([]byte, bool) {
+	if isJSONNumber(v) {
+		return append(dst, v...), true
+	}
+	f, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return append(dst, "null"...), false
+	}
+	return strconv.AppendFloat(dst, f, 'g', -1, 64), true
+}
+
+// isJSONNumber reports whether b is exactly a JSON number literal.
+func isJSONNumber(b []byte) bool {
+	i, n := 0, len(b)
+	if i < n && b[i] == '-' {
+		i++
+	}
+	if i >= n {
+		return false
+	}
+	if b[i] == '0' {
+		i++
+	} else if b[i] >= '1' && b[i] <= '9' {
+		for i < n && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	} else {
+		return false
+	}
+	if i < n && b[i] == '.' {
+		i++
+		start := i
+		for i < n && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	if i < n && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < n && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		start := i
+		for i < n && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+	}
+	return i == n
+}
+
+// parseInstant reads the forms HubSpot uses for dates and instants: RFC 3339, a bare date, or
+// epoch milliseconds.
+func parseInstant(v []byte) (time.Time, bool) {
+	s := string(bytes.TrimSpace(v))
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if ms < -62135596800000 || ms > 253402300799999 {
+			return time.Time{}, false
+		}
+		return time.UnixMilli(ms).UTC(), true
+	}
+	for _, layout := range [...]string{time.RFC3339Nano, "2006-01-02", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+func appendDate(dst, v []byte) ([]byte, bool) {
+	if len(v) == 10 && v[4] == '-' && v[7] == '-' {
+		if _, err := time.Parse("2006-01-02", string(v)); err == nil {
+			return appendString(dst, v), true
+		}
+	}
+	t, ok := parseInstant(v)
+	if !ok {
+		return append(dst, "null"...), false
+	}
+	dst = append(dst, '"')
+	dst = t.AppendFormat(dst, "2006-01-02")
+	return append(dst, '"'), true
+}
+
+// timeLayout is how instants are written: RFC 3339 UTC with milliseconds, as HubSpot does.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+func appendDateTime(dst, v []byte) ([]byte, bool) {
+	// Fast path: HubSpot's own form, e.g. 2024-09-11T13:27:39.356Z, passes through unchanged.
+	if n := len(v); n >= 20 && v[n-1] == 'Z' && v[10] == 'T' {
+		if _, err := time.Parse(time.RFC3339Nano, string(v)); err == nil {
+			return appendString(dst, v), true
+		}
+	}
+	t, ok := parseInstant(v)
+	if !ok {
+		return append(dst, "null"...), false
+	}
+	dst = append(dst, '"')
+	dst = t.AppendFormat(dst, timeLayout)
+	return append(dst, '"'), true
+}
+
+const hexDigits = "0123456789abcdef"
+
+// plainASCII marks the bytes that go into a JSON string as they are.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// appendString appends v as a JSON string. Invalid UTF-8 becomes U+FFFD.
+func appendString(dst, v []byte) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(v); {
+		c := v[i]
+		if plainASCII[c] {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			dst = append(dst, v[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRune(v[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, v[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, v[start:]...)
+	return append(dst, '"')
+}
+
+// appendStringS is appendString for a Go string.
+func appendStringS(dst []byte, s string) []byte {
+	return appendString(dst, []byte(s))
+}

@@ -1,0 +1,99 @@
+package source
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+)
+
+// Stream names and cursors (contract §3).
+const (
+	contactsStream    = "contacts"
+	eventStreamPrefix = "event_"
+	contactsCursor    = "lastmodifieddate"
+	eventsCursor      = "occurredAt"
+)
+
+// Discover lists the contacts stream, typed from the Properties API, and one stream per custom
+// behavioral event definition. When the account may not read event definitions (tier or
+// scopes), the catalog holds contacts alone and a WARN says why.
+func (s *Source) Discover(ctx context.Context, raw json.RawMessage) (*protocol.Catalog, error) {
+	cfg, c, err := s.open(ctx, raw)
+	if err != nil {
+		return nil, err
+	}
+	props, err := c.ContactProperties(ctx)
+	if err != nil {
+		return nil, classify(err)
+	}
+	cat := &protocol.Catalog{Streams: []protocol.Stream{contactsCatalogStream(props)}}
+	defs, err := c.EventDefinitions(ctx)
+	switch {
+	case isStatus(err, http.StatusForbidden, http.StatusNotFound, http.StatusPaymentRequired):
+		zerolog.Ctx(ctx).Warn().Err(err).Msg("custom behavioral events are not available to this connection " +
+			"(they need an Enterprise tier and the behavioral_events.event_definitions.read_write scope); discovering contacts only")
+		return cat, nil
+	case err != nil:
+		return nil, classify(err)
+	}
+	contactProps := eventContactProperties(cfg.EventContactProperties, props)
+	for _, d := range defs {
+		if d.Archived || d.FullyQualifiedName == "" {
+			continue
+		}
+		cat.Streams = append(cat.Streams, eventCatalogStream(d, contactProps))
+	}
+	return cat, nil
+}
+
+func contactsCatalogStream(props []hubspot.Property) protocol.Stream {
+	return protocol.Stream{
+		Name:                    contactsStream,
+		JSONSchema:              contactsSchema(props),
+		SupportedSyncModes:      []protocol.SyncMode{protocol.SyncModeFullRefresh, protocol.SyncModeIncremental},
+		SourceDefinedCursor:     true,
+		DefaultCursorField:      []string{contactsCursor},
+		SourceDefinedPrimaryKey: [][]string{{"id"}},
+		IsResumable:             true,
+	}
+}
+
+func eventCatalogStream(d hubspot.EventDefinition, contactProps []hubspot.Property) protocol.Stream {
+	return protocol.Stream{
+		Name:                    eventStreamPrefix + d.FullyQualifiedName,
+		JSONSchema:              eventSchema(d, contactProps),
+		SupportedSyncModes:      []protocol.SyncMode{protocol.SyncModeFullRefresh, protocol.SyncModeIncremental},
+		SourceDefinedCursor:     true,
+		DefaultCursorField:      []string{eventsCursor},
+		SourceDefinedPrimaryKey: [][]string{{"id"}},
+		IsResumable:             true,
+	}
+}
+
+// eventContactProperties returns the configured event contact properties with their types from
+// the contact Properties API (string when unknown).
+func eventContactProperties(names []string, props []hubspot.Property) []hubspot.Property {
+	byName := make(map[string]hubspot.Property, len(props))
+	for _, p := range props {
+		byName[p.Name] = p
+	}
+	out := make([]hubspot.Property, 0, len(names))
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		p, ok := byName[n]
+		if !ok {
+			p = hubspot.Property{Name: n, Type: "string"}
+		}
+		out = append(out, p)
+	}
+	return out
+}

@@ -1,0 +1,94 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+)
+
+// resumeHint ends the message of a failure that a later run gets past.
+const resumeHint = "; the next run resumes from the last checkpoint"
+
+// classify turns an error from the HubSpot client into a *protocol.Error whose message says what
+// HubSpot answered and what to do. The original error, with HubSpot's correlationId, is kept as
+// the internal part. Errors that are already classified pass through.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *protocol.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return protocol.NewError(protocol.FailureTransient, "the run was stopped before it finished"+resumeHint, err)
+	}
+	var ae *hubspot.AuthError
+	if errors.As(err, &ae) {
+		what := "the refresh token"
+		switch ae.Code {
+		case "BAD_CLIENT_ID", "invalid_client":
+			what = "the client_id or client_secret"
+		}
+		msg := fmt.Sprintf("HubSpot refused %s (HTTP %d", what, ae.StatusCode)
+		if ae.Code != "" {
+			msg += " " + ae.Code
+		}
+		if ae.Message != "" {
+			msg += ": " + ae.Message
+		}
+		msg += "): re-authorize the connection, or check client_id and client_secret"
+		return protocol.NewError(protocol.FailureConfig, msg, err)
+	}
+	var he *hubspot.APIError
+	if errors.As(err, &he) {
+		return classifyAPI(he, err)
+	}
+	if hubspot.IsNetworkError(err) {
+		return protocol.NewError(protocol.FailureTransient, "could not reach HubSpot (check api_base_url and the network): "+err.Error()+resumeHint, err)
+	}
+	return protocol.NewError(protocol.FailureSystem, err.Error(), nil)
+}
+
+func classifyAPI(he *hubspot.APIError, err error) error {
+	s := he.Summary()
+	switch code := he.StatusCode; {
+	case code == http.StatusUnauthorized:
+		return protocol.NewError(protocol.FailureConfig,
+			"HubSpot rejected the access token ("+s+"): re-authorize the connection or replace the access token", err)
+	case code == http.StatusForbidden && strings.HasPrefix(he.Path, "/events/"):
+		return protocol.NewError(protocol.FailureConfig,
+			"HubSpot denied access to custom behavioral events ("+s+"): they need an Enterprise tier and the "+
+				"behavioral_events.event_definitions.read_write scope; grant it and re-authorize, or remove the event streams", err)
+	case code == http.StatusForbidden:
+		return protocol.NewError(protocol.FailureConfig,
+			"HubSpot denied access ("+s+"): grant the app the crm.objects.contacts.read scope and re-authorize, and check that the account's tier includes this API", err)
+	case he.IsDailyLimit():
+		return protocol.NewError(protocol.FailureTransient,
+			"HubSpot's daily API limit is used up ("+s+"); it resets at midnight in the account's time zone"+resumeHint, err)
+	case code == http.StatusTooManyRequests:
+		return protocol.NewError(protocol.FailureTransient, "HubSpot kept rate-limiting the connector ("+s+")"+resumeHint, err)
+	case code >= 500 || code == http.StatusLocked:
+		return protocol.NewError(protocol.FailureTransient, "HubSpot is unavailable ("+s+")"+resumeHint, err)
+	}
+	return protocol.NewError(protocol.FailureSystem, "HubSpot refused a request ("+s+")", err)
+}
+
+// isStatus reports whether err is a HubSpot answer with one of the given statuses.
+func isStatus(err error, codes ...int) bool {
+	var he *hubspot.APIError
+	if !errors.As(err, &he) {
+		return false
+	}
+	for _, c := range codes {
+		if he.StatusCode == c {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,167 @@
+package source
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+)
+
+// run is the shared context of one read: config, client, output and the per-run alert latch.
+type run struct {
+	src    *Source
+	cfg    *Config
+	client *hubspot.Client
+	out    *protocol.SourceOutput
+	end    time.Time // the window end fixed when the run started: now minus the index lag
+
+	capOnce sync.Once
+}
+
+// Read reads every configured stream in turn. A stream that fails is marked INCOMPLETE with its
+// own TRACE ERROR and the others go on; the runner then exits non-zero.
+func (s *Source) Read(ctx context.Context, raw json.RawMessage, catalog *protocol.ConfiguredCatalog, state *protocol.InputState, out *protocol.SourceOutput) error {
+	cfg, c, err := s.open(ctx, raw)
+	if err != nil {
+		return err
+	}
+	r := &run{src: s, cfg: cfg, client: c, out: out,
+		end: s.now().Add(-s.indexLag).UTC().Truncate(time.Millisecond)}
+	for i := range catalog.Streams {
+		cs := &catalog.Streams[i]
+		name := cs.Stream.Name
+		if err := out.StartStream(name); err != nil {
+			return err
+		}
+		if err := r.stream(ctx, cs, state); err != nil {
+			if ctx.Err() != nil {
+				return classify(err)
+			}
+			if isDailyLimit(err) {
+				// Every later call would meet the same answer: stop the run here.
+				return withStream(classify(err), name)
+			}
+			zerolog.Ctx(ctx).Error().Err(err).Str("stream", name).Msg("stream failed")
+			if ferr := out.FailStream(name, classify(err)); ferr != nil {
+				return ferr
+			}
+			continue
+		}
+		if err := out.CompleteStream(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isDailyLimit reports whether err is HubSpot's daily request limit.
+func isDailyLimit(err error) bool {
+	var he *hubspot.APIError
+	return errors.As(err, &he) && he.IsDailyLimit()
+}
+
+// withStream names the stream in a classified error.
+func withStream(err error, stream string) error {
+	var pe *protocol.Error
+	if errors.As(err, &pe) && pe.Stream == "" {
+		cp := *pe
+		cp.Stream = stream
+		return &cp
+	}
+	return err
+}
+
+// stream reads one configured stream.
+func (r *run) stream(ctx context.Context, cs *protocol.ConfiguredStream, state *protocol.InputState) error {
+	name := cs.Stream.Name
+	incremental := cs.SyncMode == protocol.SyncModeIncremental
+	switch {
+	case name == contactsStream:
+		st, err := ParseContactsState(streamState(state, name, true))
+		if err != nil {
+			return configErr("the saved state of stream contacts is not valid: "+err.Error()+
+				"; fix or clear the state (clearing it re-reads every contact)", nil)
+		}
+		cols, err := schemaColumns(cs.Stream.JSONSchema, "", isEnvelopeField)
+		if err != nil {
+			return configErr("stream contacts: "+err.Error(), nil)
+		}
+		if r.cfg.SyncTarget.Mode == modeGetContact {
+			return r.getContact(ctx, cols, st)
+		}
+		return r.contacts(ctx, cols, st, incremental)
+	case strings.HasPrefix(name, eventStreamPrefix):
+		st, err := ParseEventsState(streamState(state, name, false))
+		if err != nil {
+			return configErr("the saved state of stream "+name+" is not valid: "+err.Error()+"; fix or clear the state", nil)
+		}
+		return r.events(ctx, cs, st, incremental)
+	}
+	return configErr(fmt.Sprintf("stream %q is not a stream of the HubSpot source; run discover and reconfigure", name), nil)
+}
+
+// streamState returns a stream's stream_state, falling back to a bare legacy state: an object
+// keyed by stream name, or (for contacts) a bare cursor object.
+func streamState(state *protocol.InputState, name string, contacts bool) json.RawMessage {
+	if s := state.Stream(name); s != nil {
+		return s
+	}
+	legacy := state.Legacy()
+	if legacy == nil {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(legacy, &obj) != nil {
+		return legacy // let the parser report it
+	}
+	if s, ok := obj[name]; ok {
+		return s
+	}
+	if contacts {
+		if _, ok := obj["lastmodifieddate"]; ok {
+			return legacy
+		}
+		if _, ok := obj["updatedAt"]; ok {
+			return legacy
+		}
+	}
+	return nil
+}
+
+// lowerBound is where an incremental read starts: the watermark minus the lookback, or the
+// start date, whichever is later; zero means from the beginning.
+func (r *run) lowerBound(watermark time.Time) time.Time {
+	var lo time.Time
+	if !watermark.IsZero() && watermark.After(time.Unix(0, 0)) {
+		lo = watermark.Add(-r.cfg.Lookback())
+	}
+	if s := r.cfg.Start(); s.After(lo) {
+		lo = s
+	}
+	if !lo.After(time.Unix(0, 0)) {
+		return time.Time{}
+	}
+	return lo.UTC().Truncate(time.Millisecond)
+}
+
+// alertCap logs the search-cap warning and fires the cap alert hook once per run.
+func (r *run) alertCap(ctx context.Context, total int, start, end time.Time) {
+	text := fmt.Sprintf("HubSpot search matched %d contacts modified between %s and %s, more than its %d-result cap; "+
+		"re-windowing by contact id so nothing is lost. Schedule syncs more often to keep windows under the cap.",
+		total, formatTime(start), formatTime(end), hubspot.SearchCap)
+	zerolog.Ctx(ctx).Warn().Int("total", total).Str("stream", contactsStream).Msg(text)
+	r.capOnce.Do(func() {
+		if r.src.capAlert != nil {
+			r.src.capAlert(ctx, Alert{WebhookURL: r.cfg.AlertWebhookURL, Text: text, Stream: contactsStream,
+				Total: total, Start: start, End: end})
+		}
+	})
+}

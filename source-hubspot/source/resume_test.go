@@ -1,0 +1,139 @@
+package source
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+func TestResumeFromEveryStateLeavesNoGap(t *testing.T) {
+	for _, conc := range []int{1, 3} {
+		t.Run(fmt.Sprintf("concurrency %d", conc), func(t *testing.T) { testResumeFromEveryState(t, conc) })
+	}
+}
+
+func testResumeFromEveryState(t *testing.T, conc int) {
+	t.Parallel()
+	e := newEnv(t)
+	// Sequentially, one window of more than 10,000 contacts (so a cap restart is among the
+	// checkpoints); concurrently, ranges checkpointed at their contiguous prefix.
+	shared, every := 10_500, 2500
+	if conc > 1 {
+		shared, every = 5000, 800
+	}
+	e.opts = append(e.opts, WithCheckpointEvery(every), WithSearchConcurrency(conc))
+	same := t0.Add(-30 * time.Minute)
+	e.fake.addContacts(1, shared, same)
+	e.fake.addContacts(50_000, 900, same.Add(time.Minute))
+	all := wantIDs(1, shared)
+	for id := range wantIDs(50_000, 900) {
+		all[id] = true
+	}
+	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
+	start := json.RawMessage(`{"lastmodifieddate":"` + formatTime(t0.Add(-time.Hour)) + `"}`)
+	full := e.read(cat, start)
+	if full.code != 0 {
+		t.Fatalf("exit %d: %v", full.code, full.traceErrors())
+	}
+	// Walk the output: at each STATE, the records before it plus a run resumed from it must
+	// cover every contact.
+	var before []string
+	states := 0
+	for _, m := range full.msgs {
+		switch {
+		case m.Type == "RECORD":
+			before = append(before, ids(t, []json.RawMessage{m.Record.Data})[0])
+		case m.Type == "STATE":
+			states++
+			resumed := e.read(cat, m.State.Stream.State)
+			if resumed.code != 0 {
+				t.Fatalf("resume from %s: exit %d", m.State.Stream.State, resumed.code)
+			}
+			// It resumes where the run stopped: at most the pages other ranges were writing
+			// when the STATE was taken come again.
+			if again, max := len(resumed.records("contacts")), len(all)-len(before)+(conc-1)*200; again > max {
+				t.Errorf("resuming from %s re-reads %d records, want at most %d", m.State.Stream.State, again, max)
+			}
+			got := map[string]bool{}
+			for _, id := range before {
+				got[id] = true
+			}
+			for _, id := range ids(t, resumed.records("contacts")) {
+				got[id] = true
+			}
+			for id := range all {
+				if !got[id] {
+					t.Fatalf("resuming from %s loses contact %s", m.State.Stream.State, id)
+				}
+			}
+		}
+	}
+	if min := (shared + 900) / every; states < min {
+		t.Errorf("only %d STATE messages for %d records; want checkpoints every %d", states, shared+900, every)
+	}
+}
+
+func TestGetContact(t *testing.T) {
+	for _, tc := range []struct {
+		name, id, idProperty, wantID string
+	}{
+		{"by id", "1002", "", "1002"},
+		{"by email", "c1003@example.com", "email", "1003"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.fake.addContacts(1000, 5, t0.Add(-time.Hour))
+			e.cfg["sync_target"] = map[string]any{"mode": "get_contact", "contact_id": tc.id, "id_property": tc.idProperty}
+			res := e.read(e.catalog(protocol.SyncModeIncremental, "contacts"), nil)
+			if res.code != 0 {
+				t.Fatalf("exit %d: %v", res.code, res.traceErrors())
+			}
+			if diff := cmp.Diff([]string{tc.wantID}, ids(t, res.records("contacts"))); diff != "" {
+				t.Errorf("records (-want +got):\n%s", diff)
+			}
+			if len(res.states("contacts")) != 1 {
+				t.Errorf("want one STATE")
+			}
+		})
+	}
+	t.Run("missing", func(t *testing.T) {
+		e := newEnv(t)
+		e.cfg["sync_target"] = map[string]any{"mode": "get_contact", "contact_id": "nobody@example.com", "id_property": "email"}
+		res := e.read(e.catalog(protocol.SyncModeIncremental, "contacts"), nil)
+		errs := res.traceErrors()
+		if res.code == 0 || len(errs) != 1 || errs[0].Trace.Error.FailureType != "config_error" ||
+			!strings.Contains(errs[0].Trace.Error.Message, "nobody@example.com") {
+			t.Fatalf("exit %d, errors %+v; want one config_error naming the contact", res.code, errs)
+		}
+		if diff := cmp.Diff([]string{"STARTED", "INCOMPLETE"}, res.statuses()); diff != "" {
+			t.Errorf("statuses (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestResumeFromListCheckpoint(t *testing.T) {
+	e := newEnv(t)
+	e.opts = append(e.opts, WithCheckpointEvery(100))
+	e.fake.addContacts(1, 450, t0.Add(-time.Hour))
+	full := e.read(e.catalog(protocol.SyncModeFullRefresh, "contacts"), nil)
+	states := full.states("contacts")
+	if len(states) < 4 {
+		t.Fatalf("%d states", len(states))
+	}
+	mid, err := ParseContactsState(states[1])
+	if err != nil || mid.Resume == nil || mid.Resume.Method != methodList {
+		t.Fatalf("mid-run state %s: %v", states[1], err)
+	}
+	res := e.read(e.catalog(protocol.SyncModeIncremental, "contacts"), states[1])
+	if res.code != 0 {
+		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
+	}
+	// The list resumes after the second page; the window after it holds none of these contacts.
+	checkExactlyOnce(t, ids(t, res.records("contacts")), wantIDs(201, 250))
+}

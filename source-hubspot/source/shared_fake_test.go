@@ -1,0 +1,134 @@
+package source
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/datagen"
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// TestAgainstSharedFake runs the source against the project's shared HubSpot fake: OAuth, a
+// first run by list, an incremental run where 10,500 contacts share one timestamp, faults on
+// the way, and an event stream with contact enrichment.
+func TestAgainstSharedFake(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	srv := fakehubspot.New(fakehubspot.Options{Clock: e.clk.Now, IndexLag: 30 * time.Second})
+	t.Cleanup(srv.Close)
+	e.http = &http.Client{}
+	t.Cleanup(e.http.CloseIdleConnections)
+	e.cfg = map[string]any{
+		"credentials": map[string]any{"credentials_title": "OAuth Credentials", "client_id": "test-client-id",
+			"client_secret": "test-client-secret", "refresh_token": "test-refresh-token"},
+		"api_base_url": srv.URL,
+	}
+	end := t0.Add(-24 * time.Hour)
+	ids := srv.AddContacts(datagen.Contacts(datagen.Options{Seed: 7, Count: 3000, End: end})...)
+	evs := datagen.Events(datagen.EventOptions{Seed: 7, ContactIDs: ids[:200], Count: 450,
+		Start: end.Add(-48 * time.Hour), End: end})
+	srv.AddEvents(evs...)
+	if err := srv.DeleteContact(ids[0], end); err != nil {
+		t.Fatal(err)
+	}
+	defs := srv.EventDefinitions()
+	eventStream := "event_" + defs[0].FullyQualifiedName
+	wantEvents := 0
+	for _, ev := range srv.Events() {
+		if ev.EventType == defs[0].FullyQualifiedName {
+			wantEvents++
+		}
+	}
+	cat := e.catalog(protocol.SyncModeIncremental, "contacts", eventStream)
+
+	srv.DropNext(fakehubspot.EndpointList, 2)
+	srv.FailNext(fakehubspot.EndpointBatchRead, 1, 503)
+	first := e.read(cat, nil)
+	if first.code != 0 {
+		t.Fatalf("first run exit %d: %+v", first.code, first.traceErrors())
+	}
+	want := map[string]bool{}
+	for _, id := range ids[1:] {
+		want[strconv.FormatInt(id, 10)] = true
+	}
+	checkExactlyOnce(t, idsOf(t, first.records("contacts")), want)
+	if got := len(first.records(eventStream)); got != wantEvents {
+		t.Errorf("events = %d, want %d", got, wantEvents)
+	}
+	nullContacts := 0
+	for _, r := range first.records(eventStream) {
+		var v struct {
+			ObjectID string          `json:"objectId"`
+			Contact  json.RawMessage `json:"contact"`
+		}
+		_ = json.Unmarshal(r, &v)
+		if string(v.Contact) == "null" {
+			nullContacts++
+			if v.ObjectID != strconv.FormatInt(ids[0], 10) {
+				t.Errorf("event of contact %s has no contact", v.ObjectID)
+			}
+		}
+	}
+	if srv.Count(fakehubspot.EndpointBatchRead) > int64(wantEvents/100+3) {
+		t.Errorf("%d batch reads for %d events", srv.Count(fakehubspot.EndpointBatchRead), wantEvents)
+	}
+
+	// 10,500 contacts change in the same millisecond; the next run gets all of them.
+	at := t0.Add(10 * time.Minute)
+	if err := srv.TouchContacts(at, ids[1:]...); err != nil {
+		t.Fatal(err)
+	}
+	more := srv.AddContacts(datagen.Contacts(datagen.Options{Seed: 8, Count: 7600, FirstID: 90000000001,
+		SharedTimestampCount: 7600, SharedTimestamp: at, Start: at.Add(-time.Hour), End: at.Add(time.Second)})...)
+	for _, id := range more {
+		want[strconv.FormatInt(id, 10)] = true
+	}
+	e.clk.Set(t0.Add(time.Hour))
+	srv.RateLimitNext(fakehubspot.EndpointSearch, 2)
+	srv.FailNext(fakehubspot.EndpointSearch, 1, 502)
+	srv.ExpireAccessTokens()
+	searchesBefore := srv.Count(fakehubspot.EndpointSearch)
+	second := e.read(cat, []byte(statesOf(first)))
+	if second.code != 0 {
+		t.Fatalf("second run exit %d: %+v", second.code, second.traceErrors())
+	}
+	checkExactlyOnce(t, idsOf(t, second.records("contacts")), want)
+	n := len(want)
+	if calls := srv.Count(fakehubspot.EndpointSearch) - searchesBefore; calls > int64((n+199)/200+3+3) { // +3 faults
+		t.Errorf("%d search calls for %d contacts", calls, n)
+	}
+}
+
+// idsOf is ids for any records.
+func idsOf(t *testing.T, recs []json.RawMessage) []string { return ids(t, recs) }
+
+// statesOf returns the last STATE of every stream of a run as a state file.
+func statesOf(r *result) string {
+	last := map[string]string{}
+	var order []string
+	for _, m := range r.msgs {
+		if m.Type == "STATE" {
+			name := m.State.Stream.Descriptor.Name
+			if _, ok := last[name]; !ok {
+				order = append(order, name)
+			}
+			var full struct {
+				State json.RawMessage `json:"state"`
+			}
+			_ = json.Unmarshal([]byte(m.raw), &full)
+			last[name] = string(full.State)
+		}
+	}
+	out := "["
+	for i, n := range order {
+		if i > 0 {
+			out += ","
+		}
+		out += last[n]
+	}
+	return out + "]"
+}

@@ -1,0 +1,164 @@
+// Package source implements the HubSpot source connector (protocol.Source): spec, check,
+// discover, and read of the contacts stream and of one stream per custom behavioral event.
+package source
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+)
+
+//go:embed spec.json
+var specJSON []byte
+
+//go:embed advanced_auth.json
+var advancedAuthJSON []byte
+
+// documentationURL is where users find the connector's docs.
+const documentationURL = "https://docs.airbyte.com/integrations/sources/hubspot"
+
+// Source is the HubSpot source. Its methods may be called concurrently; each call builds its
+// own HubSpot client.
+type Source struct {
+	httpClient      *http.Client
+	now             func() time.Time
+	sleep           hubspot.SleepFunc
+	limits          hubspot.Limits
+	retry           hubspot.RetryPolicy
+	capAlert        func(ctx context.Context, a Alert)
+	indexLag        time.Duration
+	checkpointEvery int
+	concurrency     int
+}
+
+var _ protocol.Source = (*Source)(nil)
+
+// Option configures a Source.
+type Option func(*Source)
+
+// WithHTTPClient sets the HTTP client whose transport and timeout carry every HubSpot call.
+func WithHTTPClient(c *http.Client) Option { return func(s *Source) { s.httpClient = c } }
+
+// WithClock sets the clock that fixes each run's window end and drives token expiry.
+func WithClock(now func() time.Time) Option { return func(s *Source) { s.now = now } }
+
+// WithSleep sets how retry and rate-limit waits are made (tests pass one that returns at once).
+func WithSleep(f hubspot.SleepFunc) Option { return func(s *Source) { s.sleep = f } }
+
+// WithLimits sets the client-side request budgets (default 4 search and 9 other requests/s).
+func WithLimits(l hubspot.Limits) Option { return func(s *Source) { s.limits = l } }
+
+// WithRetry sets the retry policy.
+func WithRetry(p hubspot.RetryPolicy) Option { return func(s *Source) { s.retry = p } }
+
+// Alert describes an event worth telling people about outside the run's log.
+type Alert struct {
+	// WebhookURL is the config's alert_webhook_url ("" when not set).
+	WebhookURL string
+	// Text is a one-line, human-readable description (no secrets, no contact data).
+	Text string
+	// Stream is the stream concerned.
+	Stream string
+	// Total is HubSpot's match count for the window; Start and End bound the window.
+	Total      int
+	Start, End time.Time
+}
+
+// WithCapAlert sets a function called at most once per run when a contacts window matches more
+// than HubSpot's 10,000-result search cap (the source re-windows by id and loses nothing; the
+// alert tells people the schedule is too sparse). It is called from the reading goroutine, so it
+// must not block for long; errors are its own to log.
+func WithCapAlert(f func(ctx context.Context, a Alert)) Option {
+	return func(s *Source) { s.capAlert = f }
+}
+
+// WithIndexLag sets how far behind now each run's window ends (default 2 minutes), because
+// HubSpot's search index shows changes only after a while.
+func WithIndexLag(d time.Duration) Option { return func(s *Source) { s.indexLag = d } }
+
+// WithCheckpointEvery sets how many records may pass between two STATE messages (default 2000).
+func WithCheckpointEvery(n int) Option { return func(s *Source) { s.checkpointEvery = n } }
+
+// WithSearchConcurrency sets how many id ranges of a large contacts window are searched at once
+// (default 3, at most 3 so a window never costs more than ceil(N/200)+3 search calls). All of
+// them share the client's search budget; concurrency only overlaps request latency.
+func WithSearchConcurrency(n int) Option {
+	return func(s *Source) { s.concurrency = min(max(n, 1), 3) }
+}
+
+// New returns a Source with the given options.
+func New(opts ...Option) *Source {
+	s := &Source{now: time.Now, indexLag: 2 * time.Minute, checkpointEvery: 2000, concurrency: 3}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.checkpointEvery <= 0 {
+		s.checkpointEvery = 2000
+	}
+	return s
+}
+
+// Spec returns the connector specification.
+func (s *Source) Spec(context.Context) (*protocol.Spec, error) {
+	return &protocol.Spec{
+		DocumentationURL:        documentationURL,
+		ConnectionSpecification: specJSON,
+		SupportsIncremental:     true,
+		AdvancedAuth:            advancedAuthJSON,
+		ProtocolVersion:         "0.5.2",
+	}, nil
+}
+
+// client builds a HubSpot client for one call; every access token it obtains is registered as
+// a secret on ctx.
+func (s *Source) client(ctx context.Context, cfg *Config) (*hubspot.Client, error) {
+	c, err := hubspot.New(hubspot.Config{
+		BaseURL:     cfg.APIBaseURL,
+		Credentials: cfg.credentials(),
+		HTTPClient:  s.httpClient,
+		Limits:      s.limits,
+		Retry:       s.retry,
+		Sleep:       s.sleep,
+		Now:         s.now,
+		OnToken:     func(tok string) { protocol.AddSecret(ctx, tok) },
+	})
+	if err != nil {
+		return nil, configErr(err.Error(), nil)
+	}
+	return c, nil
+}
+
+// open parses the config and builds a client.
+func (s *Source) open(ctx context.Context, raw json.RawMessage) (*Config, *hubspot.Client, error) {
+	cfg, err := ParseConfig(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.client(ctx, cfg)
+	return cfg, c, err
+}
+
+// Check obtains a token and reads one contact, which needs the crm.objects.contacts.read scope.
+// Credential, scope and URL problems are config errors with a message saying what to fix.
+func (s *Source) Check(ctx context.Context, raw json.RawMessage) error {
+	_, c, err := s.open(ctx, raw)
+	if err != nil {
+		return err
+	}
+	if _, err := c.ListContacts(ctx, hubspot.ListRequest{Limit: 1}); err != nil {
+		// Whatever stops the check (even an outage or an unreachable host) is reported as one
+		// FAILED status with the reason, which is what a person setting up the connection needs.
+		var pe *protocol.Error
+		if errors.As(classify(err), &pe) {
+			return protocol.NewError(protocol.FailureConfig, pe.Message, pe.Err)
+		}
+		return classify(err)
+	}
+	return nil
+}

@@ -1,0 +1,253 @@
+package source
+
+import (
+	"encoding/json"
+	"flag"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// walkOneOf calls fn for every oneOf list in a schema.
+func walkOneOf(v any, fn func(path string, options []any)) {
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if o, ok := x["oneOf"].([]any); ok {
+				fn(path, o)
+			}
+			for k, c := range x {
+				walk(path+"."+k, c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(path, c)
+			}
+		}
+	}
+	walk("", v)
+}
+
+func TestSpecFollowsAirbyteRules(t *testing.T) {
+	sp, err := New().Spec(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema map[string]any
+	if err := json.Unmarshal(sp.ConnectionSpecification, &schema); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(sp.ConnectionSpecification), "$ref") {
+		t.Error("spec uses $ref")
+	}
+	walkOneOf(schema, func(path string, options []any) {
+		seen := map[string]bool{}
+		for _, o := range options {
+			props := o.(map[string]any)["properties"].(map[string]any)
+			consts := 0
+			for _, p := range props {
+				if c, ok := p.(map[string]any)["const"]; ok {
+					consts++
+					if seen[c.(string)] {
+						t.Errorf("%s: duplicate const %v", path, c)
+					}
+					seen[c.(string)] = true
+				}
+			}
+			if consts != 1 {
+				t.Errorf("%s: option has %d const properties, want 1", path, consts)
+			}
+		}
+	})
+	secrets := map[string]bool{}
+	var walk func(name string, v any)
+	walk = func(name string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if x["airbyte_secret"] == true {
+				secrets[name] = true
+			}
+			for k, c := range x {
+				walk(k, c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(name, c)
+			}
+		}
+	}
+	walk("", schema)
+	for _, s := range []string{"client_secret", "refresh_token", "access_token", "alert_webhook_url"} {
+		if !secrets[s] {
+			t.Errorf("%s is not marked airbyte_secret", s)
+		}
+	}
+	var aa map[string]any
+	if err := json.Unmarshal(sp.AdvancedAuth, &aa); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"https://app.hubspot.com/oauth/authorize", "https://api.hubapi.com/oauth/v1/token", "crm.objects.contacts.read"} {
+		if !strings.Contains(string(sp.AdvancedAuth), want) {
+			t.Errorf("advanced_auth lacks %s", want)
+		}
+	}
+	for _, cfg := range []string{
+		`{"credentials":{"credentials_title":"OAuth Credentials","client_id":"a","client_secret":"b","refresh_token":"c"},"start_date":"2024-01-01T00:00:00Z","sync_target":{"mode":"list_contacts"},"page_size":200,"lookback_minutes":5,"api_base_url":"https://api.hubapi.com"}`,
+		`{"credentials":{"credentials_title":"Private App Credentials","access_token":"pat"},"sync_target":{"mode":"get_contact","contact_id":"a@b.com","id_property":"email"},"event_contact_properties":["email"],"alert_webhook_url":"https://hooks.example.com/x"}`,
+	} {
+		if err := protocol.ValidateConfig(sp.ConnectionSpecification, json.RawMessage(cfg)); err != nil {
+			t.Errorf("valid config rejected: %v\n%s", err, cfg)
+		}
+		if _, err := ParseConfig(json.RawMessage(cfg)); err != nil {
+			t.Errorf("ParseConfig: %v", err)
+		}
+	}
+	for _, cfg := range []string{
+		`{"credentials":{"credentials_title":"OAuth Credentials","client_id":"a","client_secret":"b","refresh_token":"c"},"start_date":"2024-01-01"}`,
+		`{"credentials":{"credentials_title":"Private App Credentials","access_token":"pat"},"page_size":500}`,
+	} {
+		if err := protocol.ValidateConfig(sp.ConnectionSpecification, json.RawMessage(cfg)); err == nil {
+			t.Errorf("invalid config accepted: %s", cfg)
+		}
+	}
+}
+
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		creds    map[string]any
+		baseURL  string
+		setup    func(*fakeHubSpot)
+		status   string
+		contains string
+	}{
+		{name: "oauth ok", status: "SUCCEEDED"},
+		{name: "private app ok", creds: map[string]any{"credentials_title": "Private App Credentials", "access_token": "pat-static"}, status: "SUCCEEDED"},
+		{name: "bad refresh token", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client", "client_secret": "secret", "refresh_token": "revoked"},
+			status: "FAILED", contains: "re-authorize"},
+		{name: "bad client secret", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client", "client_secret": "wrong", "refresh_token": "refresh-good"},
+			status: "FAILED", contains: "client_id or client_secret"},
+		{name: "bad static token", creds: map[string]any{"credentials_title": "Private App Credentials", "access_token": "pat-old"}, status: "FAILED", contains: "access token"},
+		{name: "missing scope", setup: func(f *fakeHubSpot) {
+			f.before = func(w http.ResponseWriter, r *http.Request, _ int) bool {
+				if r.URL.Path == "/crm/v3/objects/contacts" {
+					hubErr(w, 403, "MISSING_SCOPES", "This app hasn't been granted all required scopes to make this call.")
+					return true
+				}
+				return false
+			}
+		}, status: "FAILED", contains: "crm.objects.contacts.read"},
+		{name: "plain http", baseURL: "http://api.example.com", status: "FAILED", contains: "api_base_url"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			if tc.creds != nil {
+				e.cfg["credentials"] = tc.creds
+			}
+			if tc.baseURL != "" {
+				e.cfg["api_base_url"] = tc.baseURL
+			}
+			if tc.setup != nil {
+				tc.setup(e.fake)
+			}
+			res := e.run("check", "--config", e.writeFile("config.json", e.cfg))
+			var st []string
+			for _, m := range res.msgs {
+				if m.ConnectionStatus != nil {
+					st = append(st, m.ConnectionStatus.Status)
+					if !strings.Contains(m.ConnectionStatus.Message, tc.contains) {
+						t.Errorf("message %q does not contain %q", m.ConnectionStatus.Message, tc.contains)
+					}
+					if strings.Contains(m.ConnectionStatus.Message, "secret\"") || strings.Contains(m.ConnectionStatus.Message, "access-1") {
+						t.Errorf("message leaks a secret: %q", m.ConnectionStatus.Message)
+					}
+				}
+			}
+			if diff := cmp.Diff([]string{tc.status}, st); diff != "" || res.code != 0 {
+				t.Errorf("exit %d, statuses (-want +got):\n%s", res.code, diff)
+			}
+		})
+	}
+}
+
+func TestDiscoverGoldenCatalog(t *testing.T) {
+	e := newEnv(t)
+	e.fake.defs = []hubspot.EventDefinition{{
+		ID: "1", Name: "newsletter_signup", FullyQualifiedName: "pe123456_newsletter_signup",
+		Properties: []hubspot.Property{{Name: "source_page", Label: "Source page", Type: "string"},
+			{Name: "amount", Label: "Amount", Type: "number"}, {Name: "confirmed", Type: "bool"}},
+	}}
+	res := e.run("discover", "--config", e.writeFile("config.json", e.cfg))
+	var got json.RawMessage
+	for _, m := range res.msgs {
+		if m.Catalog != nil {
+			got, _ = json.MarshalIndent(m.Catalog, "", "  ")
+		}
+	}
+	if got == nil {
+		t.Fatalf("no catalog: %+v", res.msgs)
+	}
+	golden := filepath.Join("..", "testdata", "catalog.json")
+	if *update {
+		if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(strings.TrimSpace(string(want)), strings.TrimSpace(string(got))); diff != "" {
+		t.Errorf("catalog differs from %s (-want +got):\n%s", golden, diff)
+	}
+}
+
+func TestDiscoverWithoutEventAccessWarns(t *testing.T) {
+	e := newEnv(t)
+	e.fake.eventsDenied = true
+	res := e.run("discover", "--config", e.writeFile("config.json", e.cfg))
+	if res.code != 0 {
+		t.Fatalf("exit %d", res.code)
+	}
+	var names []string
+	for _, m := range res.msgs {
+		if m.Catalog != nil {
+			for _, s := range m.Catalog.Streams {
+				names = append(names, s.Name)
+			}
+		}
+	}
+	if diff := cmp.Diff([]string{"contacts"}, names); diff != "" {
+		t.Errorf("streams (-want +got):\n%s", diff)
+	}
+	warn := res.logs("WARN")
+	if len(warn) != 1 || !strings.Contains(warn[0], "events") || !strings.Contains(warn[0], "MISSING_SCOPES") {
+		t.Errorf("WARN logs = %q", warn)
+	}
+}
+
+func TestTestdataConfigs(t *testing.T) {
+	sp, _ := New().Spec(t.Context())
+	sample, err := os.ReadFile(filepath.Join("..", "testdata", "sample_config.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := protocol.ValidateConfig(sp.ConnectionSpecification, sample); err != nil {
+		t.Errorf("sample_config.json: %v", err)
+	}
+	e := newEnv(t)
+	res := e.run("check", "--config", filepath.Join("..", "testdata", "invalid_config.json"))
+	if len(res.msgs) != 1 || res.msgs[0].ConnectionStatus == nil || res.msgs[0].ConnectionStatus.Status != "FAILED" || res.code != 0 {
+		t.Errorf("invalid_config.json: exit %d, %+v", res.code, res.msgs)
+	}
+}

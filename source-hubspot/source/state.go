@@ -1,0 +1,225 @@
+package source
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ContactsState is the contacts stream_state:
+//
+//	{"lastmodifieddate": "2026-01-02T03:04:05.678Z",
+//	 "resume": {"method": "search", "start": "...", "end": "...", "after_id": "1234",
+//	            "ranges": [{"after_id": "1234", "up_to_id": "5000"}, {"after_id": "7410"}]}}
+//
+// lastmodifieddate is the watermark: every contact modified at or before it was delivered by a
+// finished run. resume is present only while a window is being read: the run that wrote it was
+// reading [start, end] (search, ordered by id) and had delivered every contact of the window with
+// an id at or below after_id; or, when it searched id ranges at once, ranges lists what is left
+// of each unfinished range (ids above after_id, up to up_to_id when set); or (list) it had
+// delivered every page before the paging token after. A resumed run finishes that window first,
+// then goes on from end.
+type ContactsState struct {
+	LastModified time.Time
+	Resume       *Resume
+}
+
+// Resume is a mid-window resume point.
+type Resume struct {
+	// Method is "search" (a lastmodifieddate window, ordered by id) or "list" (every contact).
+	Method string
+	// Start and End bound the window (Start is zero for list, or for search from the beginning).
+	Start, End time.Time
+	// AfterID is the last contact id delivered (search).
+	AfterID string
+	// After is the list endpoint's paging token (list).
+	After string
+	// Ranges, when set, are the unfinished id ranges of a concurrent search (they replace AfterID).
+	Ranges []IDRange
+}
+
+// IDRange is the contact ids above AfterID, up to and including UpToID ("" for no upper bound).
+type IDRange struct {
+	AfterID string `json:"after_id"`
+	UpToID  string `json:"up_to_id,omitempty"`
+}
+
+// Resume methods.
+const (
+	methodSearch = "search"
+	methodList   = "list"
+)
+
+type resumeJSON struct {
+	Method  string    `json:"method"`
+	Start   string    `json:"start,omitempty"`
+	End     string    `json:"end"`
+	AfterID string    `json:"after_id,omitempty"`
+	After   string    `json:"after,omitempty"`
+	Ranges  []IDRange `json:"ranges,omitempty"`
+}
+
+type contactsStateJSON struct {
+	LastModified string      `json:"lastmodifieddate"`
+	Resume       *resumeJSON `json:"resume,omitempty"`
+}
+
+// formatTime writes an instant as RFC 3339 UTC with milliseconds; the zero time ("from the
+// beginning") is written as the Unix epoch.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		t = time.Unix(0, 0)
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+// MarshalJSON writes the documented shape.
+func (s ContactsState) MarshalJSON() ([]byte, error) {
+	j := contactsStateJSON{LastModified: formatTime(s.LastModified)}
+	if r := s.Resume; r != nil {
+		j.Resume = &resumeJSON{Method: r.Method, End: formatTime(r.End), AfterID: r.AfterID, After: r.After, Ranges: r.Ranges}
+		if !r.Start.IsZero() {
+			j.Resume.Start = formatTime(r.Start)
+		}
+	}
+	return json.Marshal(j)
+}
+
+// ParseContactsState reads a contacts stream_state. Besides its own shape it accepts a bare
+// {"lastmodifieddate": ...} and Airbyte's HubSpot {"updatedAt": ...}, with RFC 3339 or epoch
+// milliseconds. No state (nil, null, {}) gives a zero state; anything else that is not a valid
+// state is an error naming the problem.
+func ParseContactsState(raw json.RawMessage) (ContactsState, error) {
+	var s ContactsState
+	obj, err := stateObject(raw)
+	if err != nil || len(obj) == 0 {
+		return s, err
+	}
+	cursor, ok := obj["lastmodifieddate"]
+	if !ok {
+		cursor, ok = obj["updatedAt"]
+	}
+	if ok {
+		if s.LastModified, err = parseCursor(cursor); err != nil {
+			return s, fmt.Errorf("contacts state lastmodifieddate: %w", err)
+		}
+	}
+	if r, has := obj["resume"]; has && !isNull(r) {
+		var rj resumeJSON
+		if err := json.Unmarshal(r, &rj); err != nil {
+			return s, fmt.Errorf("contacts state resume: %w", err)
+		}
+		res := &Resume{Method: rj.Method, AfterID: rj.AfterID, After: rj.After, Ranges: rj.Ranges}
+		for _, r := range rj.Ranges {
+			if !isID(r.AfterID) || (r.UpToID != "" && !isID(r.UpToID)) {
+				return s, fmt.Errorf("contacts state resume.ranges holds %+v, which are not contact ids", r)
+			}
+		}
+		if res.End, err = parseCursorString(rj.End); err != nil {
+			return s, fmt.Errorf("contacts state resume.end: %w", err)
+		}
+		if rj.Start != "" {
+			if res.Start, err = parseCursorString(rj.Start); err != nil {
+				return s, fmt.Errorf("contacts state resume.start: %w", err)
+			}
+		}
+		switch {
+		case rj.Method == methodSearch && rj.AfterID != "":
+			if !isID(rj.AfterID) {
+				return s, fmt.Errorf("contacts state resume.after_id %q is not a contact id", rj.AfterID)
+			}
+		case rj.Method == methodSearch, rj.Method == methodList:
+		default:
+			return s, fmt.Errorf("contacts state resume.method %q is not search or list", rj.Method)
+		}
+		s.Resume = res
+		ok = true
+	}
+	if !ok {
+		return s, fmt.Errorf("contacts state has neither lastmodifieddate nor updatedAt")
+	}
+	return s, nil
+}
+
+// EventsState is an event stream's stream_state: {"occurredAt": "2026-01-02T03:04:05.678Z"}.
+// Every occurrence at or before occurredAt was delivered.
+type EventsState struct {
+	OccurredAt time.Time
+}
+
+// MarshalJSON writes {"occurredAt": ...}.
+func (s EventsState) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"occurredAt": formatTime(s.OccurredAt)})
+}
+
+// ParseEventsState reads an event stream_state; no state gives a zero state.
+func ParseEventsState(raw json.RawMessage) (EventsState, error) {
+	var s EventsState
+	obj, err := stateObject(raw)
+	if err != nil || len(obj) == 0 {
+		return s, err
+	}
+	c, ok := obj["occurredAt"]
+	if !ok {
+		return s, fmt.Errorf("event state has no occurredAt")
+	}
+	if s.OccurredAt, err = parseCursor(c); err != nil {
+		return s, fmt.Errorf("event state occurredAt: %w", err)
+	}
+	return s, nil
+}
+
+// stateObject decodes a stream_state object; nil, null and {} give an empty map.
+func stateObject(raw json.RawMessage) (map[string]json.RawMessage, error) {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || isNull(t) {
+		return nil, nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(t, &obj); err != nil || obj == nil {
+		return nil, fmt.Errorf("state is not a JSON object: %.80s", t)
+	}
+	return obj, nil
+}
+
+// isID reports whether s is a contact id (a decimal number).
+func isID(s string) bool {
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}
+
+func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+// parseCursor reads a cursor given as an RFC 3339 string, an epoch-ms string or an epoch-ms number.
+func parseCursor(raw json.RawMessage) (time.Time, error) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		var n json.Number
+		if err := json.Unmarshal(raw, &n); err != nil {
+			return time.Time{}, fmt.Errorf("%.60s is not a date-time", raw)
+		}
+		s = n.String()
+	}
+	return parseCursorString(s)
+}
+
+func parseCursorString(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if ms < 0 || ms > 253402300799999 {
+			return time.Time{}, fmt.Errorf("%q is out of range", s)
+		}
+		return time.UnixMilli(ms).UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 date-time", s)
+	}
+	if t.Year() < 1 || t.Year() > 9999 {
+		return time.Time{}, fmt.Errorf("%q is out of range", s)
+	}
+	return t.UTC(), nil
+}

@@ -1,0 +1,91 @@
+package source
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestContactsStateRoundTrip(t *testing.T) {
+	ts := func(s string) time.Time { v, _ := time.Parse(time.RFC3339Nano, s); return v.UTC() }
+	for _, s := range []ContactsState{
+		{LastModified: ts("2026-01-02T03:04:05.678Z")},
+		{LastModified: ts("2026-01-02T03:04:05.678Z"), Resume: &Resume{Method: methodSearch,
+			Start: ts("2026-01-01T00:00:00Z"), End: ts("2026-01-02T00:00:00Z"), AfterID: "57156923994"}},
+		{LastModified: time.Unix(0, 0).UTC(), Resume: &Resume{Method: methodList, End: ts("2026-01-02T00:00:00Z"), After: "501"}},
+		{LastModified: ts("2026-01-02T03:04:05.678Z"), Resume: &Resume{Method: methodSearch, End: ts("2026-01-02T00:00:00Z"), AfterID: "10",
+			Ranges: []IDRange{{AfterID: "10", UpToID: "500"}, {AfterID: "900"}}}},
+	} {
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseContactsState(b)
+		if err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+		if diff := cmp.Diff(s, back); diff != "" {
+			t.Errorf("%s round trip (-want +got):\n%s", b, diff)
+		}
+	}
+}
+
+func TestParseContactsStateRejects(t *testing.T) {
+	for _, raw := range []string{`[]`, `"x"`, `{"lastmodifieddate":"tomorrow"}`, `{"lastmodifieddate":true}`,
+		`{"other":1}`, `{"lastmodifieddate":"2026-01-01T00:00:00Z","resume":{"method":"teleport","end":"2026-01-01T00:00:00Z"}}`,
+		`{"resume":{"method":"search","end":"2026-01-01T00:00:00Z","after_id":"abc"}}`,
+		`{"resume":{"method":"search","end":"2026-01-01T00:00:00Z","ranges":[{"after_id":"1","up_to_id":"x"}]}}`} {
+		if _, err := ParseContactsState(json.RawMessage(raw)); err == nil {
+			t.Errorf("%s accepted", raw)
+		}
+	}
+	for _, raw := range []string{``, `null`, `{}`} {
+		if s, err := ParseContactsState(json.RawMessage(raw)); err != nil || !s.LastModified.IsZero() {
+			t.Errorf("%q: %+v %v; want no state", raw, s, err)
+		}
+	}
+}
+
+func FuzzParseContactsState(f *testing.F) {
+	for _, s := range []string{`{"lastmodifieddate":"2026-01-02T03:04:05.678Z"}`, `{"updatedAt":"1700000000000"}`,
+		`{"lastmodifieddate":"2026-01-02T03:04:05Z","resume":{"method":"search","start":"2026-01-01T00:00:00Z","end":"2026-01-02T00:00:00Z","after_id":"12"}}`,
+		`{"lastmodifieddate":1700000000000}`, `[]`,
+		`{"lastmodifieddate":"2026-01-02T03:04:05Z","resume":{"method":"search","end":"2026-01-02T00:00:00Z","ranges":[{"after_id":"1","up_to_id":"9"},{"after_id":"20"}]}}`, `null`, `{"resume":{"method":"list","end":"2026-01-02T00:00:00Z","after":"x"}}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		s, err := ParseContactsState(json.RawMessage(raw))
+		if err != nil {
+			return
+		}
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseContactsState(b)
+		if err != nil {
+			t.Fatalf("re-parse of %s: %v", b, err)
+		}
+		b2, _ := json.Marshal(back)
+		if string(b) != string(b2) {
+			t.Fatalf("not stable: %s vs %s", b, b2)
+		}
+	})
+}
+
+func FuzzParseEventsState(f *testing.F) {
+	f.Add(`{"occurredAt":"2026-01-02T03:04:05.678Z"}`)
+	f.Add(`{"occurredAt":"x"}`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		s, err := ParseEventsState(json.RawMessage(raw))
+		if err != nil {
+			return
+		}
+		b, _ := json.Marshal(s)
+		if _, err := ParseEventsState(b); err != nil {
+			t.Fatalf("re-parse of %s: %v", b, err)
+		}
+	})
+}
