@@ -3,13 +3,14 @@
 package hubspot
 
 import (
+	"github.com/insider-hubspot/connectors/protocol/alert"
+
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -56,30 +57,20 @@ type Client struct {
 	pageSize atomic.Int64 // size of the last page body: the first guess for the next one
 }
 
-// CheckBaseURL verifies that raw is an absolute http(s) URL that is https unless its host is a
-// loopback address, so credentials never travel in clear text over a network.
+// CheckBaseURL verifies that raw is an absolute URL that is https unless its host is a loopback
+// address, so credentials never travel in clear text over a network, and returns it without a
+// trailing slash, query or fragment.
 func CheckBaseURL(raw string) (*url.URL, error) {
+	if err := alert.CheckURL("api_base_url", raw); err != nil {
+		return nil, err
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("api_base_url %q is not a URL: %w", raw, err)
-	}
-	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("api_base_url %q must be an absolute https URL such as %s", raw, DefaultBaseURL)
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("api_base_url %q uses plain http; only https is allowed except for loopback hosts (127.0.0.1, ::1, localhost)", raw)
+		return nil, fmt.Errorf("api_base_url is not a URL: %w", err)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // New builds a Client. It fails only on a bad BaseURL.

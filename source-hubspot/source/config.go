@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/protocol/alert"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
@@ -122,6 +123,11 @@ func ParseConfig(raw json.RawMessage) (*Config, error) {
 	}
 	if _, err := hubspot.CheckBaseURL(c.APIBaseURL); err != nil {
 		return nil, configErr(err.Error(), nil)
+	}
+	if c.AlertWebhookURL != "" {
+		if err := alert.CheckURL("alert_webhook_url", c.AlertWebhookURL); err != nil {
+			return nil, configErr(err.Error(), nil)
+		}
 	}
 	if c.EventContactProperties == nil {
 		c.EventContactProperties = []string{"email", "phone", "mobilephone", "hs_object_id"}

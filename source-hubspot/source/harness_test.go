@@ -133,7 +133,7 @@ type env struct {
 	cfg   map[string]any
 	opts  []Option
 	http  *http.Client // overrides the fake's client (for the shared fake)
-	alert []Alert
+	hook  *webhook // receives alerts when the config names it
 
 	sleepMu sync.Mutex
 	sleeps  []time.Duration
@@ -173,7 +173,6 @@ func (e *env) source() *Source {
 			return ctx.Err()
 		}),
 		WithLimits(hubspot.Limits{Search: rate.Inf, Other: rate.Inf}),
-		WithCapAlert(func(_ context.Context, a Alert) { e.alert = append(e.alert, a) }),
 	}, e.opts...)
 	return New(opts...)
 }

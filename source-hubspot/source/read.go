@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/protocol/alert"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
@@ -22,19 +23,24 @@ type run struct {
 	client *hubspot.Client
 	out    *protocol.SourceOutput
 	end    time.Time // the window end fixed when the run started: now minus the index lag
+	notify *alert.Notifier
 
 	capOnce sync.Once
 }
 
 // Read reads every configured stream in turn. A stream that fails is marked INCOMPLETE with its
 // own TRACE ERROR and the others go on; the runner then exits non-zero.
-func (s *Source) Read(ctx context.Context, raw json.RawMessage, catalog *protocol.ConfiguredCatalog, state *protocol.InputState, out *protocol.SourceOutput) error {
+func (s *Source) Read(ctx context.Context, raw json.RawMessage, catalog *protocol.ConfiguredCatalog, state *protocol.InputState, out *protocol.SourceOutput) (err error) {
 	cfg, c, err := s.open(ctx, raw)
 	if err != nil {
 		return err
 	}
-	r := &run{src: s, cfg: cfg, client: c, out: out,
+	r := &run{src: s, cfg: cfg, client: c, out: out, notify: s.notifier(ctx, cfg),
 		end: s.now().Add(-s.indexLag).UTC().Truncate(time.Millisecond)}
+	defer func() {
+		alertFailure(ctx, r.notify, "", err)
+		r.notify.Wait()
+	}()
 	for i := range catalog.Streams {
 		cs := &catalog.Streams[i]
 		name := cs.Stream.Name
@@ -50,6 +56,7 @@ func (s *Source) Read(ctx context.Context, raw json.RawMessage, catalog *protoco
 				return withStream(classify(err), name)
 			}
 			zerolog.Ctx(ctx).Error().Err(err).Str("stream", name).Msg("stream failed")
+			alertFailure(ctx, r.notify, name, classify(err))
 			if ferr := out.FailStream(name, classify(err)); ferr != nil {
 				return ferr
 			}
@@ -158,10 +165,5 @@ func (r *run) alertCap(ctx context.Context, total int, start, end time.Time) {
 		"re-windowing by contact id so nothing is lost. Schedule syncs more often to keep windows under the cap.",
 		total, formatTime(start), formatTime(end), hubspot.SearchCap)
 	zerolog.Ctx(ctx).Warn().Int("total", total).Str("stream", contactsStream).Msg(text)
-	r.capOnce.Do(func() {
-		if r.src.capAlert != nil {
-			r.src.capAlert(ctx, Alert{WebhookURL: r.cfg.AlertWebhookURL, Text: text, Stream: contactsStream,
-				Total: total, Start: start, End: end})
-		}
-	})
+	r.capOnce.Do(func() { r.notify.Send("search-cap", text) })
 }

@@ -31,10 +31,10 @@ type Source struct {
 	sleep           hubspot.SleepFunc
 	limits          hubspot.Limits
 	retry           hubspot.RetryPolicy
-	capAlert        func(ctx context.Context, a Alert)
 	indexLag        time.Duration
 	checkpointEvery int
 	concurrency     int
+	alertWait       time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
 }
 
 var _ protocol.Source = (*Source)(nil)
@@ -56,27 +56,6 @@ func WithLimits(l hubspot.Limits) Option { return func(s *Source) { s.limits = l
 
 // WithRetry sets the retry policy.
 func WithRetry(p hubspot.RetryPolicy) Option { return func(s *Source) { s.retry = p } }
-
-// Alert describes an event worth telling people about outside the run's log.
-type Alert struct {
-	// WebhookURL is the config's alert_webhook_url ("" when not set).
-	WebhookURL string
-	// Text is a one-line, human-readable description (no secrets, no contact data).
-	Text string
-	// Stream is the stream concerned.
-	Stream string
-	// Total is HubSpot's match count for the window; Start and End bound the window.
-	Total      int
-	Start, End time.Time
-}
-
-// WithCapAlert sets a function called at most once per run when a contacts window matches more
-// than HubSpot's 10,000-result search cap (the source re-windows by id and loses nothing; the
-// alert tells people the schedule is too sparse). It is called from the reading goroutine, so it
-// must not block for long; errors are its own to log.
-func WithCapAlert(f func(ctx context.Context, a Alert)) Option {
-	return func(s *Source) { s.capAlert = f }
-}
 
 // WithIndexLag sets how far behind now each run's window ends (default 2 minutes), because
 // HubSpot's search index shows changes only after a while.

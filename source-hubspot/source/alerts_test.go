@@ -1,0 +1,107 @@
+package source
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// webhook is a fake Slack-compatible incoming webhook.
+type webhook struct {
+	*httptest.Server
+	mu    sync.Mutex
+	got   []string
+	block chan struct{} // when set, every answer waits until it is closed
+}
+
+func (h *webhook) texts() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.got...)
+}
+
+// webhook starts the env's webhook receiver.
+func (e *env) webhook() *webhook {
+	h := &webhook{}
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct{ Text string }
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		h.mu.Lock()
+		h.got = append(h.got, body.Text)
+		block := h.block
+		h.mu.Unlock()
+		if block != nil {
+			<-block
+		}
+	}))
+	e.t.Cleanup(func() {
+		h.mu.Lock()
+		if h.block != nil {
+			close(h.block)
+		}
+		h.mu.Unlock()
+		h.Close()
+	})
+	e.hook = h
+	return h
+}
+
+func TestAlertWhenAStreamFails(t *testing.T) {
+	e := newEnv(t)
+	e.cfg["alert_webhook_url"] = e.webhook().URL
+	e.fake.addContacts(10, 5, t0.Add(-time.Hour))
+	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
+	e.fake.before = failFirst("/crm/v3/objects/contacts/search", 1000, http.StatusForbidden, nil,
+		`{"status":"error","message":"This app hasn't been granted all required scopes","category":"MISSING_SCOPES"}`)
+	res := e.read(cat, nil)
+	if res.code == 0 {
+		t.Fatal("exit 0 after a failed stream")
+	}
+	got := e.hook.texts()
+	if len(got) != 1 || !strings.Contains(got[0], "stream contacts failed") {
+		t.Fatalf("alerts = %q, want one naming the failed stream", got)
+	}
+}
+
+func TestSlowWebhookDoesNotHoldTheRun(t *testing.T) {
+	e := newEnv(t)
+	h := e.webhook()
+	h.block = make(chan struct{})
+	e.cfg["alert_webhook_url"] = h.URL
+	e.opts = append(e.opts, WithAlertTimeout(20*time.Millisecond))
+	e.fake.addContacts(10, 5, t0.Add(-time.Hour))
+	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
+	e.fake.before = failFirst("/crm/v3/objects/contacts/search", 1000, http.StatusForbidden, nil,
+		`{"status":"error","message":"This app hasn't been granted all required scopes","category":"MISSING_SCOPES"}`)
+	res := e.read(cat, nil)
+	// The run ends (this test would hang otherwise: the webhook never answers) with the
+	// stream's own error, not an alert error.
+	if res.code == 0 || len(res.traceErrors()) != 1 {
+		t.Fatalf("exit %d, trace errors %+v", res.code, res.traceErrors())
+	}
+}
+
+func TestAlertURLMustBeHTTPS(t *testing.T) {
+	e := newEnv(t)
+	e.cfg["alert_webhook_url"] = "http://hooks.example.com/x"
+	res := e.run("check", "--config", e.writeFile("config.json", e.cfg))
+	if res.code != 0 || len(res.msgs) == 0 {
+		t.Fatalf("exit %d", res.code)
+	}
+	var status, message string
+	for _, m := range res.msgs {
+		if m.ConnectionStatus != nil {
+			status, message = m.ConnectionStatus.Status, m.ConnectionStatus.Message
+		}
+	}
+	if status != "FAILED" || !strings.Contains(message, "alert_webhook_url must use https") ||
+		strings.Contains(message, "hooks.example.com") {
+		t.Fatalf("status = %s %q", status, message)
+	}
+}
