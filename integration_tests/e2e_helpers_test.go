@@ -20,31 +20,6 @@ import (
 	"github.com/insider-hubspot/connectors/protocol/protocoltest"
 )
 
-var (
-	e2eBuildOnce sync.Once
-	e2eBin       pipeline.Binaries
-	e2eBuildErr  error
-)
-
-// e2eBinaries builds both connectors once per test binary.
-func e2eBinaries(t *testing.T) pipeline.Binaries {
-	t.Helper()
-	e2eBuildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "e2e-bin-")
-		if err != nil {
-			e2eBuildErr = err
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		e2eBin, e2eBuildErr = pipeline.Build(ctx, dir)
-	})
-	if e2eBuildErr != nil {
-		t.Fatalf("build connectors: %v", e2eBuildErr)
-	}
-	return e2eBin
-}
-
 // e2e is one end-to-end scenario: both fakes, a sync directory and the built binaries.
 type e2e struct {
 	t   *testing.T
@@ -63,7 +38,7 @@ func dataEnd() time.Time { return time.Now().Add(-30 * time.Minute).UTC().Trunca
 
 func newE2E(t *testing.T, gen datagen.Options) *e2e {
 	t.Helper()
-	e := &e2e{t: t, bin: e2eBinaries(t), dir: t.TempDir()}
+	e := &e2e{t: t, bin: connectorBinaries(t), dir: t.TempDir()}
 	e.hs = fakehubspot.New(fakehubspot.Options{})
 	t.Cleanup(e.hs.Close)
 	e.ins = fakeinsider.New(fakeinsider.Options{})

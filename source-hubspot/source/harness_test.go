@@ -127,13 +127,13 @@ func (r *result) statuses() []string {
 
 // env is one test's world: a fake HubSpot, a clock and the source options.
 type env struct {
-	t     testing.TB
-	fake  *fakeHubSpot
-	clk   *fakeClock
-	cfg   map[string]any
-	opts  []Option
-	http  *http.Client // overrides the fake's client (for the shared fake)
-	hook  *webhook // receives alerts when the config names it
+	t    testing.TB
+	fake *fakeHubSpot
+	clk  *fakeClock
+	cfg  map[string]any
+	opts []Option
+	http *http.Client // overrides the fake's client (for the shared fake)
+	hook *webhook     // receives alerts when the config names it
 
 	sleepMu sync.Mutex
 	sleeps  []time.Duration
