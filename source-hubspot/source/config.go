@@ -1,6 +1,8 @@
 package source
 
 import (
+	"golang.org/x/time/rate"
+
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -30,6 +32,11 @@ type Config struct {
 	EventContactProperties []string    `json:"event_contact_properties"`
 	// AlertWebhookURL is a Slack-compatible incoming webhook for alerts; the source only carries it.
 	AlertWebhookURL string `json:"alert_webhook_url"`
+	// RateLimits overrides the client-side request budgets.
+	RateLimits struct {
+		SearchPerSecond   float64 `json:"search_per_second"`
+		RequestsPerSecond float64 `json:"requests_per_second"`
+	} `json:"rate_limits"`
 
 	start time.Time // parsed StartDate, zero when absent
 }
@@ -149,4 +156,16 @@ func (c *Config) credentials() hubspot.Credentials {
 		ClientSecret: c.Credentials.ClientSecret,
 		RefreshToken: c.Credentials.RefreshToken,
 	}
+}
+
+// limits returns the request budgets: the config's rate_limits where set, else def.
+func (c *Config) limits(def hubspot.Limits) hubspot.Limits {
+	if v := c.RateLimits.SearchPerSecond; v > 0 {
+		def.Search = rate.Limit(v)
+	}
+	if v := c.RateLimits.RequestsPerSecond; v > 0 {
+		def.Other = rate.Limit(v)
+		def.OtherBurst = max(def.OtherBurst, int(v))
+	}
+	return def
 }

@@ -101,7 +101,7 @@ func (s *Source) client(ctx context.Context, cfg *Config) (*hubspot.Client, erro
 		BaseURL:     cfg.APIBaseURL,
 		Credentials: cfg.credentials(),
 		HTTPClient:  s.httpClient,
-		Limits:      s.limits,
+		Limits:      cfg.limits(s.limits),
 		Retry:       s.retry,
 		Sleep:       s.sleep,
 		Now:         s.now,
