@@ -72,6 +72,7 @@ type writer struct {
 	authFail bool                 // Insider refused the credentials: send nothing more
 	logged   int
 	suppress bool
+	ignored  map[string]bool // streams already reported as ignored (read loop only)
 }
 
 // Memory bounds. Batches of ordinary users stay far below them; they
@@ -211,6 +212,13 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 	p := w.mapper.planFor(rec.Stream)
 	if p == nil {
 		w.count.add(func(s *Summary) { s.Ignored++ })
+		if !w.ignored[rec.Stream] {
+			if w.ignored == nil {
+				w.ignored = map[string]bool{}
+			}
+			w.ignored[rec.Stream] = true
+			w.log.Info().Str("stream", rec.Stream).Msg("records of this stream are ignored: it is neither contacts nor in event_mappings")
+		}
 		if w.states != nil {
 			return w.outcome(w.states.Commit(w.states.Record(desc)))
 		}

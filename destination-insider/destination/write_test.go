@@ -87,6 +87,15 @@ func TestWriteHappyPath(t *testing.T) {
 	if !strings.Contains(strings.Join(r.logs, "\n"), "write summary") {
 		t.Errorf("no summary log line in %v", r.logs)
 	}
+	var ignoredNotes int
+	for _, l := range r.logs {
+		if strings.Contains(l, "records of this stream are ignored") && strings.Contains(l, "stream=companies") {
+			ignoredNotes++
+		}
+	}
+	if ignoredNotes != 1 {
+		t.Errorf("the ignored stream was reported %d times, want once: %v", ignoredNotes, r.logs)
+	}
 }
 
 func TestWriteInsiderRejectsUsers(t *testing.T) {
