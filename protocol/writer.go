@@ -56,7 +56,7 @@ func (w *Writer) WriteRecord(stream string, data []byte, emittedAt int64) error 
 	}
 	b := w.scratch[:0]
 	b = append(b, `{"type":"RECORD","record":{"stream":`...)
-	b = appendJSONString(b, stream)
+	b = AppendJSONString(b, stream)
 	b = append(b, `,"data":`...)
 	b = append(b, data...)
 	b = append(b, `,"emitted_at":`...)
@@ -180,23 +180,5 @@ func checkPayload(m *Message) error {
 	return nil
 }
 
-// appendJSONString appends s as a JSON string.
-func appendJSONString(b []byte, s string) []byte {
-	simple := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == '"' || c == '\\' || c >= 0x80 || c == '<' || c == '>' || c == '&' {
-			simple = false
-			break
-		}
-	}
-	if simple {
-		b = append(b, '"')
-		b = append(b, s...)
-		return append(b, '"')
-	}
-	q, _ := json.Marshal(s) // a string always encodes
-	return append(b, q...)
-}
 
 func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -1,55 +1,9 @@
 package destination
 
-import (
-	"unicode/utf8"
-)
+import "github.com/insider-hubspot/connectors/protocol"
 
 // This file appends JSON to byte slices; the upsert body is built with it
 // in reused buffers instead of through encoding/json and maps.
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
 
 // appendKey appends "key": after a comma when the object already has members.
 func appendKey(dst []byte, key []byte, first *bool) []byte {
@@ -62,7 +16,7 @@ func appendKey(dst []byte, key []byte, first *bool) []byte {
 }
 
 // encodedKey returns the JSON encoding of an object key, ready for appendKey.
-func encodedKey(name string) []byte { return appendString(nil, name) }
+func encodedKey(name string) []byte { return protocol.AppendJSONString(nil, name) }
 
 // isJSONNumber reports whether s is a JSON number literal.
 func isJSONNumber(s string) bool {

@@ -1,6 +1,10 @@
 package destination
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/insider-hubspot/connectors/protocol"
+)
 
 // identifiers validates the identifier values into m.idVal and m.cust. It
 // returns false, with res set, when the record must be rejected.
@@ -76,7 +80,7 @@ func (m *mapper) appendIdentifiers(dst []byte, p *plan) []byte {
 		}
 		first = false
 		dst = append(dst, idKeys[t]...)
-		dst = appendString(dst, m.idVal[t])
+		dst = protocol.AppendJSONString(dst, m.idVal[t])
 	}
 	firstCustom := true
 	for _, f := range p.ids {
@@ -94,7 +98,7 @@ func (m *mapper) appendIdentifiers(dst []byte, p *plan) []byte {
 		firstCustom = false
 		dst = append(dst, f.nameKey...)
 		dst = append(dst, ':')
-		dst = appendString(dst, m.cust[f.custom])
+		dst = protocol.AppendJSONString(dst, m.cust[f.custom])
 		m.cust[f.custom] = "" // written once
 	}
 	if !firstCustom {

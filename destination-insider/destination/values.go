@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/insider-hubspot/connectors/protocol"
 )
 
 // coercer turns record values into the JSON Insider expects for a kind.
@@ -25,7 +27,7 @@ func (c *coercer) appendValue(dst []byte, v value, k kind) ([]byte, bool) {
 		case '"':
 			return append(dst, v.raw...), true
 		case '0', 't', 'f':
-			return appendString(dst, string(v.raw)), true
+			return protocol.AppendJSONString(dst, string(v.raw)), true
 		}
 	case kindNumber, kindInteger:
 		s, ok := v.text()
@@ -44,18 +46,18 @@ func (c *coercer) appendValue(dst []byte, v value, k kind) ([]byte, bool) {
 	case kindEmail:
 		if s, ok := v.text(); ok {
 			if e, ok := normalizeEmail(s); ok {
-				return appendString(dst, e), true
+				return protocol.AppendJSONString(dst, e), true
 			}
 		}
 	case kindPhone:
 		if s, ok := v.text(); ok {
 			if p, ok := c.phone.normalize(s); ok {
-				return appendString(dst, p), true
+				return protocol.AppendJSONString(dst, p), true
 			}
 		}
 	case kindLanguage:
 		if s, ok := v.str(); ok {
-			return appendString(dst, languageCode(s)), true
+			return protocol.AppendJSONString(dst, languageCode(s)), true
 		}
 	case kindArray:
 		if v.jsonKind() == '[' {
@@ -84,7 +86,7 @@ func (c *coercer) appendAny(dst []byte, v value) ([]byte, bool) {
 	case 't', 'f':
 		b := v.raw[0] == 't'
 		if c.boolAsString {
-			return appendString(dst, strconv.FormatBool(b)), true
+			return protocol.AppendJSONString(dst, strconv.FormatBool(b)), true
 		}
 		return strconv.AppendBool(dst, b), true
 	case '"':
@@ -107,7 +109,7 @@ func (c *coercer) appendAny(dst []byte, v value) ([]byte, bool) {
 
 func (c *coercer) appendBool(dst []byte, b bool) []byte {
 	if c.boolAsString {
-		return appendString(dst, strconv.FormatBool(b))
+		return protocol.AppendJSONString(dst, strconv.FormatBool(b))
 	}
 	return strconv.AppendBool(dst, b)
 }
@@ -222,7 +224,7 @@ func appendDate(dst []byte, t time.Time) []byte {
 // coerceFixed converts a fixed config value to the JSON sent for kind k.
 func coerceFixed(s string, k kind) ([]byte, bool) {
 	c := coercer{}
-	v := value{raw: appendString(nil, s)}
+	v := value{raw: protocol.AppendJSONString(nil, s)}
 	if v.absent() {
 		return nil, false
 	}

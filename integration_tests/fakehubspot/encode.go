@@ -2,7 +2,8 @@ package fakehubspot
 
 import (
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/insider-hubspot/connectors/protocol"
 )
 
 // propRef is a resolved property to write: its JSON-quoted name and where its value lives.
@@ -35,7 +36,7 @@ func (s *Server) resolveProps(names []string) []propRef {
 		if !stored || isDerived(n) {
 			slot = -1
 		}
-		out = append(out, propRef{name: n, quoted: appendJSONString(nil, n), slot: slot})
+		out = append(out, propRef{name: n, quoted: protocol.AppendJSONString(nil, n), slot: slot})
 	}
 	for _, n := range names {
 		add(n)
@@ -71,7 +72,7 @@ func (s *Server) appendContact(b []byte, i int, props []propRef) []byte {
 			b = appendTime(b, st.upd[i])
 		default:
 			if v, ok := r.get(p.slot); ok {
-				b = appendJSONString(b, v)
+				b = protocol.AppendJSONString(b, v)
 			} else {
 				b = append(b, "null"...)
 			}
@@ -128,48 +129,4 @@ func appendDigits(b []byte, v, width int) []byte {
 		v /= 10
 	}
 	return append(b, buf[:width]...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string literal; invalid UTF-8 becomes U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/insider-hubspot/connectors/protocol"
 )
 
 func TestAppendTimeMatchesFormat(t *testing.T) {
@@ -25,7 +27,7 @@ func FuzzAppendJSONString(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		b := appendJSONString(nil, s)
+		b := protocol.AppendJSONString(nil, s)
 		var got string
 		if err := json.Unmarshal(b, &got); err != nil {
 			t.Fatalf("invalid JSON %q for %q: %v", b, s, err)

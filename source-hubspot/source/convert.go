@@ -6,7 +6,8 @@ import (
 	"math"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/insider-hubspot/connectors/protocol"
 )
 
 // appendValue appends the JSON form of one HubSpot property value converted to kind k. HubSpot
@@ -34,7 +35,7 @@ func appendValue(dst []byte, k kind, v []byte, isNull bool) (out []byte, ok bool
 			return append(dst, t...), true
 		}
 	}
-	return appendString(dst, v), true
+	return protocol.AppendJSONString(dst, v), true
 }
 
 func appendBool(dst, v []byte) ([]byte, bool) {
@@ -130,7 +131,7 @@ func parseInstant(v []byte) (time.Time, bool) {
 func appendDate(dst, v []byte) ([]byte, bool) {
 	if len(v) == 10 && v[4] == '-' && v[7] == '-' {
 		if _, err := time.Parse("2006-01-02", string(v)); err == nil {
-			return appendString(dst, v), true
+			return protocol.AppendJSONString(dst, v), true
 		}
 	}
 	t, ok := parseInstant(v)
@@ -149,7 +150,7 @@ func appendDateTime(dst, v []byte) ([]byte, bool) {
 	// Fast path: HubSpot's own form, e.g. 2024-09-11T13:27:39.356Z, passes through unchanged.
 	if n := len(v); n >= 20 && v[n-1] == 'Z' && v[10] == 'T' {
 		if _, err := time.Parse(time.RFC3339Nano, string(v)); err == nil {
-			return appendString(dst, v), true
+			return protocol.AppendJSONString(dst, v), true
 		}
 	}
 	t, ok := parseInstant(v)
@@ -161,59 +162,7 @@ func appendDateTime(dst, v []byte) ([]byte, bool) {
 	return append(dst, '"'), true
 }
 
-const hexDigits = "0123456789abcdef"
-
-// plainASCII marks the bytes that go into a JSON string as they are.
-var plainASCII = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// appendString appends v as a JSON string. Invalid UTF-8 becomes U+FFFD.
-func appendString(dst, v []byte) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(v); {
-		c := v[i]
-		if plainASCII[c] {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			dst = append(dst, v[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRune(v[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, v[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, v[start:]...)
-	return append(dst, '"')
-}
-
 // appendStringS is appendString for a Go string.
 func appendStringS(dst []byte, s string) []byte {
-	return appendString(dst, []byte(s))
+	return protocol.AppendJSONString(dst, []byte(s))
 }

@@ -3,6 +3,7 @@ package source
 import (
 	"fmt"
 
+	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
@@ -55,7 +56,7 @@ func (e *contactEncoder) prop(name, value []byte, isNull bool) error {
 		return nil
 	}
 	b := append(e.buf, ',')
-	b = appendString(b, name)
+	b = protocol.AppendJSONString(b, name)
 	b = append(b, ':')
 	b, ok = appendValue(b, k, value, isNull)
 	if !ok {
@@ -105,7 +106,7 @@ func (e *propertyEncoder) prop(name, value []byte, isNull bool) error {
 		b = append(b, ',')
 	}
 	e.first = false
-	b = appendString(b, name)
+	b = protocol.AppendJSONString(b, name)
 	b = append(b, ':')
 	b, ok = appendValue(b, k, value, isNull)
 	if !ok {
