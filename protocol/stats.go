@@ -1,6 +1,9 @@
 package protocol
 
-import "strconv"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 // StateStats is an AirbyteStateStats. Counts are integers here and written with a decimal point,
 // as the protocol asks ("42.0"), so no count passes through float64.
@@ -31,7 +34,7 @@ func (s *StateStats) UnmarshalJSON(data []byte) error {
 		RecordCount         *float64 `json:"recordCount"`
 		RejectedRecordCount *float64 `json:"rejectedRecordCount"`
 	}
-	if err := jsonUnmarshal(data, &raw); err != nil {
+	if err := json.Unmarshal(data, &raw); err != nil {
 		return err
 	}
 	*s = StateStats{}

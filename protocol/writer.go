@@ -179,5 +179,3 @@ func checkPayload(m *Message) error {
 	}
 	return nil
 }
-
-func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
