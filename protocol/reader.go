@@ -13,9 +13,10 @@ import (
 // reported as a *LineError.
 const MaxLineBytes = 64 << 20
 
-// InMessage is a message read from stdin. Raw is the line as received (without the newline);
-// it is only valid until the next call to Next for RECORD messages, and owned by the caller for
-// STATE messages.
+// InMessage is a message read from stdin. Raw is the line as received (without the newline). For
+// RECORD messages Raw and Record.Data point into the reader's buffer and are only valid until the
+// next call to Next; for STATE messages Raw is the caller's to keep. Record.Data is always a
+// valid JSON object.
 type InMessage struct {
 	Type   MessageType
 	Record *Record
@@ -45,17 +46,9 @@ func NewReader(r io.Reader) *Reader {
 	return &Reader{br: bufio.NewReaderSize(r, 1<<20)}
 }
 
-// envelope decodes the parts of a message the destination reads; other payloads stay raw and
-// are ignored.
-type envelope struct {
-	Type   MessageType `json:"type"`
-	Record *Record     `json:"record"`
-	State  *State      `json:"state"`
-}
-
 // Next returns the next message. It returns io.EOF at the end of input, a *LineError for a line
-// that cannot be decoded (the caller logs it and calls Next again), and any other error when
-// reading fails. Blank lines are skipped.
+// that is not an Airbyte message (the caller logs it and calls Next again), and any other error
+// when reading fails. Blank lines are skipped.
 func (r *Reader) Next() (*InMessage, error) {
 	for {
 		line, err := r.readLine()
@@ -66,18 +59,17 @@ func (r *Reader) Next() (*InMessage, error) {
 		if len(line) == 0 {
 			continue
 		}
-		var env envelope
-		if err := json.Unmarshal(line, &env); err != nil {
-			return nil, &LineError{Line: r.line, Err: fmt.Errorf("not JSON: %w", err)}
+		m, err := decodeLine(line)
+		if err != nil {
+			return nil, &LineError{Line: r.line, Err: fmt.Errorf("not an Airbyte message: %w", err)}
 		}
-		m := &InMessage{Type: env.Type, Record: env.Record, State: env.State, Raw: line}
-		switch env.Type {
+		switch m.Type {
 		case TypeRecord:
-			if env.Record == nil || env.Record.Stream == "" || !isObject(env.Record.Data) {
+			if m.Record == nil || m.Record.Stream == "" || !isObject(m.Record.Data) {
 				return nil, &LineError{Line: r.line, Err: errors.New("RECORD without stream or object data")}
 			}
 		case TypeState:
-			if env.State == nil {
+			if m.State == nil {
 				return nil, &LineError{Line: r.line, Err: errors.New("STATE without state")}
 			}
 			m.Raw = bytes.Clone(line)

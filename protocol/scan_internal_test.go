@@ -1,0 +1,111 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// validByScan reports whether b is one JSON value by the scanner's rules.
+func validByScan(b []byte) bool {
+	end, err := scanValue(b, 0, 0)
+	return err == nil && skipSpace(b, end) == len(b)
+}
+
+func FuzzScanMatchesEncodingJSON(f *testing.F) {
+	for _, s := range []string{`{}`, `[]`, `{"a":[1,-2.5e+3,true,false,null,"x\u00e9\n"]}`, `{"a":}`, `[1,]`,
+		`01`, `-`, `1.`, `1e`, `"\x01"`, `"\q"`, `"\u12"`, `{"a" 1}`, ` {"type":"RECORD"} `, `nul`, `"bad \xff utf8"`,
+		`{"type":"RECORD","record":{"stream":"s","data":{"id":"1"},"emitted_at":1}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if got, want := validByScan(b), json.Valid(b); got != want {
+			t.Fatalf("scan says valid=%v, encoding/json says %v, for %q", got, want, b)
+		}
+	})
+}
+
+func FuzzDecodeLineMatchesUnmarshal(f *testing.F) {
+	f.Add([]byte(`{"type":"RECORD","record":{"stream":"contacts","namespace":"n","data":{"id":"1","n":12345678901234567890},"emitted_at":1700000000000}}`))
+	f.Add([]byte(`{"record":{"data":{"a":1},"stream":"s\u00e9","emitted_at":2},"type":"RECORD","extra":[1,{}]}`))
+	f.Add([]byte(`{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"c"},"stream_state":{"a":1}}}}`))
+	f.Add([]byte(`{"type":"LOG","log":{"level":"INFO","message":"x"}}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		m, err := decodeLine(line)
+		var env struct {
+			Type   MessageType `json:"type"`
+			Record *Record     `json:"record"`
+			State  *State      `json:"state"`
+		}
+		uerr := json.Unmarshal(line, &env)
+		if err != nil {
+			if uerr == nil && json.Valid(line) && bytes.HasPrefix(line, []byte("{")) && env.Type != TypeState {
+				t.Fatalf("decodeLine refused %q (%v) which encoding/json decodes", line, err)
+			}
+			return
+		}
+		if !json.Valid(line) {
+			t.Fatalf("decodeLine accepted invalid JSON %q", line)
+		}
+		if uerr != nil {
+			return // a field of an unexpected type: encoding/json refuses the line, the scanner is lenient
+		}
+		if m.Type != env.Type {
+			t.Fatalf("type %q, want %q", m.Type, env.Type)
+		}
+		if m.Type == TypeRecord && env.Record != nil && m.Record != nil {
+			if m.Record.Stream != env.Record.Stream || m.Record.Namespace != env.Record.Namespace {
+				t.Fatalf("record %+v, want %+v", m.Record, env.Record)
+			}
+			if env.Record.Data != nil && !bytes.Equal(m.Record.Data, env.Record.Data) {
+				t.Fatalf("data %s, want %s", m.Record.Data, env.Record.Data)
+			}
+		}
+	})
+}
+
+func TestDecodeLineDeepNesting(t *testing.T) {
+	deep := `{"type":"RECORD","record":{"stream":"s","data":{"a":` + strings.Repeat("[", maxDepth+5) + strings.Repeat("]", maxDepth+5) + `}}}`
+	if _, err := decodeLine([]byte(deep)); err == nil {
+		t.Fatal("no error for nesting deeper than the limit")
+	}
+}
+
+func BenchmarkReadRecord(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"type":"RECORD","record":{"stream":"contacts","data":{"id":"51000000001"`)
+	for i := 0; i < 40; i++ {
+		sb.WriteString(`,"property_` + strings.Repeat("x", i%7) + `":"value with some text \"quoted\" ünicode 12345"`)
+	}
+	sb.WriteString(`},"emitted_at":1767323045678}}`)
+	line := []byte(sb.String())
+	b.SetBytes(int64(len(line)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := decodeLine(line); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReadRecordEncodingJSON(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"type":"RECORD","record":{"stream":"contacts","data":{"id":"51000000001"`)
+	for i := 0; i < 40; i++ {
+		sb.WriteString(`,"property_` + strings.Repeat("x", i%7) + `":"value with some text \"quoted\" ünicode 12345"`)
+	}
+	sb.WriteString(`},"emitted_at":1767323045678}}`)
+	line := []byte(sb.String())
+	b.SetBytes(int64(len(line)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var env struct {
+			Type   MessageType `json:"type"`
+			Record *Record     `json:"record"`
+		}
+		if err := json.Unmarshal(line, &env); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
