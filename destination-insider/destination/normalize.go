@@ -80,6 +80,9 @@ func (p phoneRules) normalize(s string) (string, bool) {
 	if out, ok := p.quick(s); ok {
 		return out, true
 	}
+	if p.quickInvalid(s) {
+		return "", false
+	}
 	if strings.HasPrefix(s, "00") && p.region == "" {
 		s = "+" + s[2:]
 	}

@@ -3,6 +3,7 @@ package destination
 import (
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/nyaruka/phonenumbers"
@@ -20,6 +21,7 @@ type nationalRule struct {
 	cc      string         // country calling code
 	prefix  string         // national (trunk) prefix, "" when none
 	pattern *regexp.Regexp // national significant numbers of the region
+	idd     *regexp.Regexp // the region's international dialling prefix, at the start
 }
 
 // rules caches nationalRule by region; a nil rule means "no quick path".
@@ -55,7 +57,11 @@ func buildRule(region string) *nationalRule {
 	if err != nil {
 		return nil
 	}
-	return &nationalRule{cc: strconv.Itoa(int(md.GetCountryCode())), prefix: prefix, pattern: re}
+	idd, err := regexp.Compile("^(?:" + md.GetInternationalPrefix() + ")")
+	if err != nil || md.GetInternationalPrefix() == "" {
+		return nil
+	}
+	return &nationalRule{cc: strconv.Itoa(int(md.GetCountryCode())), prefix: prefix, pattern: re, idd: idd}
 }
 
 // metadataCollection parses phonenumbers' metadata once; the library's own
@@ -162,4 +168,43 @@ func (p phoneRules) quick(s string) (string, bool) {
 	}
 	out := "+" + r.cc + national
 	return out, isE164(out)
+}
+
+// quickInvalid reports whether s, a plain national number (digits and separators, no '+' and no
+// 00 prefix), can be no number of the default region: neither it nor it without the trunk prefix
+// fits the region's numbers, and it does not start with the region's country code or
+// international dialling prefix (from which phonenumbers.Parse would read another country).
+// Such values (numbers of other countries written nationally, junk) would otherwise cost a full
+// parse each.
+func (p phoneRules) quickInvalid(s string) bool {
+	r := p.fast
+	if r == nil {
+		return false
+	}
+	var digits [20]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if n == len(digits) {
+				return false
+			}
+			digits[n] = c
+			n++
+		case c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')':
+		default:
+			return false
+		}
+	}
+	d := string(digits[:n])
+	if n < 2 || (d[0] == '0' && d[1] == '0') {
+		return false
+	}
+	if r.pattern.MatchString(d) || strings.HasPrefix(d, r.cc) || r.idd.MatchString(d) {
+		return false
+	}
+	if r.prefix != "" && strings.HasPrefix(d, r.prefix) && r.pattern.MatchString(d[len(r.prefix):]) {
+		return false
+	}
+	return true
 }

@@ -26,7 +26,7 @@ func TestPhoneQuickPathAgrees(t *testing.T) {
 		func(d string) string { return d[:4] + "/" + d[4:] },
 	}
 	regions := []string{"US", "CA", "TR", "DE", "FR", "IT", "IN", "MX", "NL", "ES", "AU", "JP", "SG"}
-	checked := 0
+	checked, invalid := 0, 0
 	for range 20000 {
 		region := regions[rng.IntN(len(regions))]
 		n := 6 + rng.IntN(8)
@@ -38,6 +38,13 @@ func TestPhoneQuickPathAgrees(t *testing.T) {
 		p := newPhoneRules(true, region)
 		quick, ok := p.quick(in)
 		if !ok {
+			if p.quickInvalid(in) {
+				invalid++
+				if num, err := phonenumbers.Parse(in, region); err == nil && phonenumbers.IsValidNumber(num) {
+					t.Errorf("region %s, %q: quick path says invalid, phonenumbers says %s", region, in,
+						phonenumbers.Format(num, phonenumbers.E164))
+				}
+			}
 			continue
 		}
 		checked++
@@ -53,7 +60,46 @@ func TestPhoneQuickPathAgrees(t *testing.T) {
 			t.Errorf("region %s, %q: quick path %q, phonenumbers %q", region, in, quick, want)
 		}
 	}
-	if checked < 1000 {
-		t.Errorf("only %d numbers took the quick path", checked)
+	if checked < 1000 || invalid < 1000 {
+		t.Errorf("only %d numbers took the quick path and %d were ruled out by it", checked, invalid)
+	}
+}
+
+// TestPhoneQuickInvalidAgreesOnRealNumbers formats real example numbers of many countries in the
+// ways CRMs hold them and checks, for every default region, that whatever the quick path rules
+// out phonenumbers rules out too.
+func TestPhoneQuickInvalidAgreesOnRealNumbers(t *testing.T) {
+	t.Parallel()
+	regions := []string{"US", "CA", "GB", "TR", "DE", "FR", "IT", "IN", "MX", "NL", "ES", "AU", "JP", "SG", "BR", "AE"}
+	types := []phonenumbers.PhoneNumberType{phonenumbers.FIXED_LINE, phonenumbers.MOBILE, phonenumbers.TOLL_FREE}
+	var inputs []string
+	for _, r := range regions {
+		for _, ty := range types {
+			num := phonenumbers.GetExampleNumberForType(r, ty)
+			if num == nil {
+				continue
+			}
+			national := phonenumbers.Format(num, phonenumbers.NATIONAL)
+			intl := phonenumbers.Format(num, phonenumbers.INTERNATIONAL)
+			e164 := phonenumbers.Format(num, phonenumbers.E164)
+			inputs = append(inputs, national, intl[1:], "011 "+intl[1:], "00"+e164[1:], e164[1:], phonenumbers.GetNationalSignificantNumber(num))
+		}
+	}
+	ruledOut := 0
+	for _, def := range regions {
+		p := newPhoneRules(true, def)
+		for _, in := range inputs {
+			if !p.quickInvalid(in) {
+				continue
+			}
+			ruledOut++
+			if num, err := phonenumbers.Parse(in, def); err == nil && phonenumbers.IsValidNumber(num) {
+				t.Errorf("default region %s, %q: ruled out by the quick path, but phonenumbers reads %s", def, in,
+					phonenumbers.Format(num, phonenumbers.E164))
+			}
+		}
+	}
+	if ruledOut < 100 {
+		t.Errorf("the quick path ruled out only %d inputs; the test exercises nothing", ruledOut)
 	}
 }
