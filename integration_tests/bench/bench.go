@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
+)
+
+// Results is everything one bench run measured; it is also written to Out/results.json.
+type Results struct {
+	Machine   Machine           `json:"machine"`
+	Rows      []Row             `json:"rows,omitempty"`
+	Checks    []Check           `json:"checks,omitempty"`
+	Realistic *RealisticResults `json:"realistic,omitempty"`
+}
+
+// Machine describes where the bench ran: a loaded machine gives lower throughput, and a
+// reader must know.
+type Machine struct {
+	CPUs       int       `json:"cpus"`
+	GoVersion  string    `json:"go_version"`
+	LoadBefore string    `json:"load_before"` // 1, 5 and 15 min load averages when the bench started
+	LoadAfter  string    `json:"load_after"`  // and when it ended
+	Started    time.Time `json:"started"`
+	Ended      time.Time `json:"ended"`
+}
+
+// Run builds the connectors, measures every size (or the realistic sync), prints the tables
+// and writes results.json and table.md into o.Out.
+func Run(ctx context.Context, o Options) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	if o.Stdout == nil {
+		o.Stdout = io.Discard
+	}
+	if o.Stderr == nil {
+		o.Stderr = io.Discard
+	}
+	out, err := filepath.Abs(o.Out)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("create the output folder: %w", err)
+	}
+	bins, err := binaries(ctx, o, out)
+	if err != nil {
+		return err
+	}
+	res := &Results{Machine: Machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), LoadBefore: loadAverage(), Started: time.Now()}}
+	if o.Realistic {
+		if res.Realistic, err = runRealistic(ctx, o, bins, out); err != nil {
+			return err
+		}
+	} else {
+		for _, n := range o.Sizes {
+			rows, err := measureSize(ctx, o, bins, out, n)
+			if err != nil {
+				return fmt.Errorf("%d contacts: %w", n, err)
+			}
+			res.Rows = append(res.Rows, rows...)
+		}
+		res.Checks = evaluate(res.Rows)
+	}
+	res.Machine.LoadAfter, res.Machine.Ended = loadAverage(), time.Now()
+	var text strings.Builder
+	printResults(&text, res)
+	fmt.Fprint(o.Stdout, text.String())
+	if err := os.WriteFile(filepath.Join(out, "table.md"), []byte(text.String()), 0o644); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(out, "results.json"), append(b, '\n'), 0o644)
+}
+
+// measureSize runs the four steps of one size against fresh fakes holding n contacts.
+func measureSize(ctx context.Context, o Options, bins pipeline.Binaries, out string, n int) ([]Row, error) {
+	dir := filepath.Join(out, fmt.Sprintf("contacts-%d", n))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(o.Stderr, "%d contacts: generating them into the fake HubSpot\n", n)
+	f := startFakes(n, o.Seed, false)
+	defer f.close()
+	if err := writeConfigs(ctx, bins.Source, dir, f, true); err != nil {
+		return nil, err
+	}
+	logs, err := os.Create(filepath.Join(dir, connectorStderrFile))
+	if err != nil {
+		return nil, err
+	}
+	defer logs.Close()
+	s := &sizeRun{bins: bins, dir: dir, f: f, n: n, logs: logs}
+	if !o.KeepMessages {
+		defer os.Remove(s.path(messagesFile))
+	}
+	steps := []struct {
+		name string
+		run  func() (Row, error)
+	}{
+		{stepSource, func() (Row, error) { return s.source(ctx) }},
+		{stepDestination + " (" + mappingMixed + ")", func() (Row, error) { return s.destination(ctx, mappingMixed) }},
+		{stepDestination + " (" + mappingUUID + ")", func() (Row, error) { return s.destination(ctx, mappingUUID) }},
+		{stepPiped + " (" + mappingMixed + ")", func() (Row, error) { return s.piped(ctx, mappingMixed) }},
+	}
+	var rows []Row
+	for _, st := range steps {
+		fmt.Fprintf(o.Stderr, "%d contacts: %s ... ", n, st.name)
+		r, err := st.run()
+		if err != nil {
+			fmt.Fprintln(o.Stderr, "failed")
+			return rows, fmt.Errorf("%s: %w (connector stderr in %s)", st.name, err, s.path(connectorStderrFile))
+		}
+		fmt.Fprintf(o.Stderr, "%d records in %s (%.0f/s)\n", r.Records, r.Wall.Round(time.Millisecond), r.RecordsPerSecond())
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// binaries returns the prebuilt connectors of o.Binaries or builds them into out/bin.
+func binaries(ctx context.Context, o Options, out string) (pipeline.Binaries, error) {
+	if o.Binaries != "" {
+		return pipeline.Binaries{Source: filepath.Join(o.Binaries, "source-hubspot"),
+			Destination: filepath.Join(o.Binaries, "destination-insider")}, nil
+	}
+	dir := filepath.Join(out, "bin")
+	fmt.Fprintf(o.Stderr, "building source-hubspot and destination-insider into %s\n", dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return pipeline.Binaries{}, err
+	}
+	bins, err := pipeline.Build(ctx, dir)
+	if err != nil {
+		return bins, fmt.Errorf("build the connectors: %w", err)
+	}
+	return bins, nil
+}
+
+// loadAverage is the first three fields of /proc/loadavg ("" where there is none).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
+}

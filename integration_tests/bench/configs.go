@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// contactsStream is the only stream the bench reads.
+const contactsStream = "contacts"
+
+// sourceConfig is the source's config for the fake HubSpot. liftBudgets raises the client-side
+// request budgets to their maximum, so a zero-latency fake measures the source's own cost
+// rather than HubSpot's limits; without it the source keeps its production defaults.
+func sourceConfig(f *fakes, liftBudgets bool) map[string]any {
+	c := map[string]any{
+		"credentials":      map[string]any{"credentials_title": "Private App Credentials", "access_token": f.hubspot.Options().PrivateAppToken},
+		"sync_target":      map[string]any{"mode": "list_contacts"},
+		"page_size":        200,
+		"lookback_minutes": 5,
+		"api_base_url":     f.hubspot.URL,
+	}
+	if liftBudgets {
+		c["rate_limits"] = map[string]any{"search_per_second": 1000, "requests_per_second": 1000}
+	}
+	return c
+}
+
+// Destination mappings the bench measures.
+const (
+	// mappingMixed identifies users by email and phone (normalized to E.164), as most
+	// deployments do; the generated data holds invalid and missing ones, so some records are
+	// rejected.
+	mappingMixed = "email+phone"
+	// mappingUUID identifies users by hs_object_id only, which every contact has, so nothing is
+	// rejected and the upsert count must be exactly ceil(N/1,000).
+	mappingUUID = "uuid"
+)
+
+// destinationConfig maps contacts to the fake Insider with the given identifier mapping.
+func destinationConfig(f *fakes, mapping string) map[string]any {
+	o := f.insider.Options()
+	ids := []map[string]string{
+		{"identifier": "email", "source_field": "email"},
+		{"identifier": "phone_number", "source_field": "phone"},
+	}
+	if mapping == mappingUUID {
+		ids = []map[string]string{{"identifier": "uuid", "source_field": "hs_object_id"}}
+	}
+	return map[string]any{
+		"partner_name":        o.PartnerName,
+		"api_key":             o.APIKey,
+		"api_base_url":        f.insider.URL,
+		"identifier_mappings": ids,
+		"attribute_mappings": []map[string]string{
+			{"source_field": "firstname", "attribute": "name"},
+			{"source_field": "lastname", "attribute": "surname"},
+			{"source_field": "city", "attribute": "city"},
+			{"source_field": "country", "attribute": "country"},
+			{"source_field": "hs_language", "attribute": "language"},
+			{"source_field": "newsletter_opt_in", "attribute": "email_optin"},
+			{"source_field": "lifecyclestage", "attribute": "lifecycle_stage"},
+			{"source_field": "company", "attribute": "company"},
+			{"source_field": "jobtitle", "attribute": "job_title"},
+			{"source_field": "date_of_birth", "attribute": "birthday"},
+		},
+		"fixed_attributes":          []map[string]string{{"attribute": "crm_source", "value": "hubspot"}},
+		"invalid_identifier_policy": "skip_identifier",
+		"phone":                     map[string]any{"normalize": true, "default_region": "US"},
+	}
+}
+
+// Files of one size's folder.
+const (
+	sourceConfigFile     = "source_config.json"
+	catalogFile          = "catalog.json"
+	messagesFile         = "source_messages.jsonl"
+	connectorStderrFile  = "connectors-stderr.log"
+	destinationConfigFmt = "destination_config_%s.json"
+)
+
+// destinationConfigFile is the file name of a mapping's destination config.
+func destinationConfigFile(mapping string) string {
+	return fmt.Sprintf(destinationConfigFmt, strings.ReplaceAll(mapping, "+", "_"))
+}
+
+// writeConfigs writes the source config, both destination configs and the configured catalog
+// (the contacts stream from the source's discover, incremental on its default cursor) into dir.
+func writeConfigs(ctx context.Context, source, dir string, f *fakes, liftBudgets bool) error {
+	if err := writeJSONFile(filepath.Join(dir, sourceConfigFile), sourceConfig(f, liftBudgets)); err != nil {
+		return err
+	}
+	for _, m := range []string{mappingMixed, mappingUUID} {
+		if err := writeJSONFile(filepath.Join(dir, destinationConfigFile(m)), destinationConfig(f, m)); err != nil {
+			return err
+		}
+	}
+	catalog, err := discover(ctx, source, filepath.Join(dir, sourceConfigFile))
+	if err != nil {
+		return err
+	}
+	var configured protocol.ConfiguredCatalog
+	for _, s := range catalog.Streams {
+		if s.Name != contactsStream {
+			continue
+		}
+		configured.Streams = append(configured.Streams, protocol.ConfiguredStream{Stream: s,
+			SyncMode: protocol.SyncModeIncremental, CursorField: s.DefaultCursorField,
+			DestinationSyncMode: protocol.DestinationSyncModeAppendDedup, PrimaryKey: s.SourceDefinedPrimaryKey})
+	}
+	if len(configured.Streams) == 0 {
+		return fmt.Errorf("the source's discover returned no %s stream", contactsStream)
+	}
+	return writeJSONFile(filepath.Join(dir, catalogFile), configured)
+}
+
+// discover runs the source's discover and returns its catalog.
+func discover(ctx context.Context, source, configPath string) (*protocol.Catalog, error) {
+	cmd := exec.CommandContext(ctx, source, "discover", "--config", configPath)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, runErr := cmd.Output()
+	var catalog *protocol.Catalog
+	var problems []string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		var m protocol.Message
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			return nil, fmt.Errorf("discover printed a line that is not an Airbyte message: %w", err)
+		}
+		switch {
+		case m.Type == protocol.TypeCatalog:
+			catalog = m.Catalog
+		case m.Type == protocol.TypeTrace && m.Trace != nil && m.Trace.Error != nil:
+			problems = append(problems, m.Trace.Error.Message)
+		}
+	}
+	if runErr != nil || catalog == nil {
+		return nil, fmt.Errorf("source discover failed (%v): %s %s", runErr, strings.Join(problems, "; "), stderr.String())
+	}
+	return catalog, nil
+}
+
+// writeJSONFile writes v as indented JSON, readable only by the user (configs hold keys).
+func writeJSONFile(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", filepath.Base(path), err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
