@@ -94,7 +94,7 @@ func measureSize(ctx context.Context, o Options, bins pipeline.Binaries, out str
 	fmt.Fprintf(o.Stderr, "%d contacts: generating them into the fake HubSpot\n", n)
 	f := startFakes(n, o.Seed, false)
 	defer f.close()
-	if err := writeConfigs(ctx, bins.Source, dir, f, true); err != nil {
+	if err := writeConfigs(ctx, bins.Source, dir, f, liftedBudgets); err != nil {
 		return nil, err
 	}
 	logs, err := os.Create(filepath.Join(dir, connectorStderrFile))

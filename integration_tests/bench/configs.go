@@ -17,10 +17,13 @@ import (
 // contactsStream is the only stream the bench reads.
 const contactsStream = "contacts"
 
-// sourceConfig is the source's config for the fake HubSpot. liftBudgets raises the client-side
-// request budgets to their maximum, so a zero-latency fake measures the source's own cost
-// rather than HubSpot's limits; without it the source keeps its production defaults.
-func sourceConfig(f *fakes, liftBudgets bool) map[string]any {
+// liftedBudgets raises the source's client-side request budgets so far that a zero-latency fake
+// measures the source's own cost rather than HubSpot's limits.
+var liftedBudgets = map[string]any{"search_per_second": 1000, "requests_per_second": 1000}
+
+// sourceConfig is the source's config for the fake HubSpot, with budgets as its rate_limits
+// (nil: the source's production defaults).
+func sourceConfig(f *fakes, budgets map[string]any) map[string]any {
 	c := map[string]any{
 		"credentials":      map[string]any{"credentials_title": "Private App Credentials", "access_token": f.hubspot.Options().PrivateAppToken},
 		"sync_target":      map[string]any{"mode": "list_contacts"},
@@ -28,8 +31,8 @@ func sourceConfig(f *fakes, liftBudgets bool) map[string]any {
 		"lookback_minutes": 5,
 		"api_base_url":     f.hubspot.URL,
 	}
-	if liftBudgets {
-		c["rate_limits"] = map[string]any{"search_per_second": 1000, "requests_per_second": 1000}
+	if budgets != nil {
+		c["rate_limits"] = budgets
 	}
 	return c
 }
@@ -94,8 +97,8 @@ func destinationConfigFile(mapping string) string {
 
 // writeConfigs writes the source config, both destination configs and the configured catalog
 // (the contacts stream from the source's discover, incremental on its default cursor) into dir.
-func writeConfigs(ctx context.Context, source, dir string, f *fakes, liftBudgets bool) error {
-	if err := writeJSONFile(filepath.Join(dir, sourceConfigFile), sourceConfig(f, liftBudgets)); err != nil {
+func writeConfigs(ctx context.Context, source, dir string, f *fakes, budgets map[string]any) error {
+	if err := writeJSONFile(filepath.Join(dir, sourceConfigFile), sourceConfig(f, budgets)); err != nil {
 		return err
 	}
 	for _, m := range []string{mappingMixed, mappingUUID} {

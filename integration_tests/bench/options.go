@@ -18,6 +18,9 @@ type Options struct {
 	Realistic bool
 	// RealisticContacts is the contact count of the realistic sync.
 	RealisticContacts int
+	// SearchRate, when positive, is the source's search budget (rate_limits.search_per_second)
+	// in the realistic sync; 0 keeps the source's default.
+	SearchRate float64
 	// Out receives the binaries, configs, connector stderr, saved message files (removed after
 	// each size unless KeepMessages) and results.json / table.md.
 	Out string
@@ -49,6 +52,7 @@ func parseFlags(args []string, stderr io.Writer) (Options, error) {
 	quick := fs.Bool("quick", false, "small run: --sizes "+quickSizes+" and 4,000 contacts for --realistic, unless given")
 	fs.BoolVar(&o.Realistic, "realistic", false, "one sync against rate-limited fakes with real answer times, instead of the size sweep")
 	fs.IntVar(&o.RealisticContacts, "realistic-contacts", defaultRealisticContacts, "contacts of the --realistic sync")
+	fs.Float64Var(&o.SearchRate, "search-rate", 0, "the source's search budget per second in the --realistic sync (default: the source's own, 4)")
 	fs.StringVar(&o.Out, "out", filepath.Join(os.TempDir(), "connectors-bench"), "folder for binaries, configs, logs, message files and results")
 	fs.BoolVar(&o.KeepMessages, "keep-messages", false, "keep each size's saved source output in --out")
 	fs.StringVar(&o.Binaries, "binaries", "", "folder with prebuilt source-hubspot and destination-insider (default: build them)")

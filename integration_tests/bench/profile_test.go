@@ -41,7 +41,7 @@ func newProfileEnv(b *testing.B) *profileEnv {
 	b.Helper()
 	e := &profileEnv{f: startFakes(profileContacts, 1, false), dir: b.TempDir()}
 	b.Cleanup(e.f.close)
-	if err := writeJSONFile(e.path(sourceConfigFile), sourceConfig(e.f, true)); err != nil {
+	if err := writeJSONFile(e.path(sourceConfigFile), sourceConfig(e.f, liftedBudgets)); err != nil {
 		b.Fatal(err)
 	}
 	for _, m := range []string{mappingMixed, mappingUUID} {

@@ -23,7 +23,7 @@ const (
 	realisticSearchLatency = 400 * time.Millisecond // HubSpot's search answers
 	realisticUpsertLatency = 300 * time.Millisecond // Insider's upsert answers
 	hubspotSearchPerSecond = 5                      // HubSpot's search limit
-	sourceSearchBudget     = 4                      // the source's default client-side search budget
+	sourceSearchBudget     = 4.75                   // the source's default client-side search budget
 	insiderRequestsPerMin  = 25000                  // Insider's upsert limit
 )
 
@@ -36,7 +36,8 @@ type RealisticResults struct {
 	OverallPerSec float64 `json:"overall_per_s"`   // records / wall
 	SteadyPerSec  float64 `json:"steady_per_s"`    // records over the first-to-last record span
 	OfSearchBound float64 `json:"of_search_bound"` // steady / (5 x 200)
-	OfClientBound float64 `json:"of_client_bound"` // steady / (4 x 200)
+	OfClientBound float64 `json:"of_client_bound"` // steady / (search budget x 200)
+	SearchBudget  float64 `json:"search_budget"`   // the source's client-side searches per second
 
 	Searches          int64   `json:"searches"`
 	SearchesPerSec    float64 `json:"searches_per_s"`     // over the span of search requests
@@ -87,7 +88,11 @@ func runRealistic(ctx context.Context, o Options, bins pipeline.Binaries, out st
 	defer f.close()
 	f.hubspot.SetLatency(fakehubspot.EndpointSearch, realisticSearchLatency)
 	f.insider.SetLatency(fakeinsider.EndpointUpsert, realisticUpsertLatency)
-	if err := writeConfigs(ctx, bins.Source, dir, f, false); err != nil {
+	var budgets map[string]any
+	if o.SearchRate > 0 {
+		budgets = map[string]any{"search_per_second": o.SearchRate}
+	}
+	if err := writeConfigs(ctx, bins.Source, dir, f, budgets); err != nil {
 		return nil, err
 	}
 	if err := writeJSONFile(filepath.Join(dir, pipeline.DestinationConfigFile), destinationConfig(f, mappingMixed)); err != nil {
@@ -136,7 +141,11 @@ func runRealistic(ctx context.Context, o Options, bins pipeline.Binaries, out st
 		r.SteadyPerSec = float64(r.Records-1) / span.Seconds()
 	}
 	r.OfSearchBound = r.SteadyPerSec / (hubspotSearchPerSecond * searchPageSize)
-	r.OfClientBound = r.SteadyPerSec / (sourceSearchBudget * searchPageSize)
+	r.SearchBudget = sourceSearchBudget
+	if o.SearchRate > 0 {
+		r.SearchBudget = o.SearchRate
+	}
+	r.OfClientBound = r.SteadyPerSec / (r.SearchBudget * searchPageSize)
 	var searchTimes []time.Time
 	for _, q := range f.hubspot.RequestsTo(fakehubspot.EndpointSearch) {
 		searchTimes = append(searchTimes, q.Time)
@@ -187,8 +196,8 @@ func rate(ts []time.Time, window time.Duration) (perSecond float64, maxInWindow 
 // printRealistic writes the realistic sync's outcome.
 func printRealistic(w io.Writer, r *RealisticResults) {
 	fmt.Fprintf(w, "Realistic sync of %d contacts: fake HubSpot search answers after %s with its 5/s search limit and "+
-		"100/10 s burst limit on, the source on its default budgets (search %d/s); fake Insider answers after %s.\n\n",
-		r.Contacts, realisticSearchLatency, sourceSearchBudget, realisticUpsertLatency)
+		"100/10 s burst limit on, the source's search budget %g/s; fake Insider answers after %s.\n\n",
+		r.Contacts, realisticSearchLatency, r.SearchBudget, realisticUpsertLatency)
 	fmt.Fprintln(w, "| measure | value |\n|---|---:|")
 	row := func(k, format string, args ...any) {
 		fmt.Fprintf(w, "| %s | "+format+" |\n", append([]any{k}, args...)...)
@@ -198,7 +207,7 @@ func printRealistic(w io.Writer, r *RealisticResults) {
 	row("contacts/s over the wall time", "%.0f", r.OverallPerSec)
 	row("contacts/s first to last record (steady)", "%.0f", r.SteadyPerSec)
 	row("share of HubSpot's search bound (5/s x 200 = 1,000/s)", "%.1f%%", 100*r.OfSearchBound)
-	row("share of the source's default budget (4/s x 200 = 800/s)", "%.1f%%", 100*r.OfClientBound)
+	row(fmt.Sprintf("share of the source's search budget (%g/s x 200 = %g/s)", r.SearchBudget, r.SearchBudget*searchPageSize), "%.1f%%", 100*r.OfClientBound)
 	row("search requests (ceil(N/200)+3)", "%d (%d)", r.Searches, maxSearches(r.Contacts))
 	row("search requests per second, mean / most in any 1 s", "%.2f / %d", r.SearchesPerSec, r.MaxSearchesIn1s)
 	row("HubSpot requests, all endpoints", "%d", r.HubSpotRequests)

@@ -51,7 +51,7 @@ func WithClock(now func() time.Time) Option { return func(s *Source) { s.now = n
 // WithSleep sets how retry and rate-limit waits are made (tests pass one that returns at once).
 func WithSleep(f hubspot.SleepFunc) Option { return func(s *Source) { s.sleep = f } }
 
-// WithLimits sets the client-side request budgets (default 4 search and 9 other requests/s).
+// WithLimits sets the client-side request budgets (default 4.75 search and 9 other requests/s).
 func WithLimits(l hubspot.Limits) Option { return func(s *Source) { s.limits = l } }
 
 // WithRetry sets the retry policy.
