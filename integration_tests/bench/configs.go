@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
+	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -98,15 +94,15 @@ func destinationConfigFile(mapping string) string {
 // writeConfigs writes the source config, both destination configs and the configured catalog
 // (the contacts stream from the source's discover, incremental on its default cursor) into dir.
 func writeConfigs(ctx context.Context, source, dir string, f *fakes, budgets map[string]any) error {
-	if err := writeJSONFile(filepath.Join(dir, sourceConfigFile), sourceConfig(f, budgets)); err != nil {
+	if err := pipeline.WriteJSONFile(filepath.Join(dir, sourceConfigFile), sourceConfig(f, budgets)); err != nil {
 		return err
 	}
 	for _, m := range []string{mappingMixed, mappingUUID} {
-		if err := writeJSONFile(filepath.Join(dir, destinationConfigFile(m)), destinationConfig(f, m)); err != nil {
+		if err := pipeline.WriteJSONFile(filepath.Join(dir, destinationConfigFile(m)), destinationConfig(f, m)); err != nil {
 			return err
 		}
 	}
-	catalog, err := discover(ctx, source, filepath.Join(dir, sourceConfigFile))
+	catalog, err := pipeline.Discover(ctx, source, filepath.Join(dir, sourceConfigFile))
 	if err != nil {
 		return err
 	}
@@ -122,45 +118,5 @@ func writeConfigs(ctx context.Context, source, dir string, f *fakes, budgets map
 	if len(configured.Streams) == 0 {
 		return fmt.Errorf("the source's discover returned no %s stream", contactsStream)
 	}
-	return writeJSONFile(filepath.Join(dir, catalogFile), configured)
-}
-
-// discover runs the source's discover and returns its catalog.
-func discover(ctx context.Context, source, configPath string) (*protocol.Catalog, error) {
-	cmd := exec.CommandContext(ctx, source, "discover", "--config", configPath)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, runErr := cmd.Output()
-	var catalog *protocol.Catalog
-	var problems []string
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		var m protocol.Message
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			return nil, fmt.Errorf("discover printed a line that is not an Airbyte message: %w", err)
-		}
-		switch {
-		case m.Type == protocol.TypeCatalog:
-			catalog = m.Catalog
-		case m.Type == protocol.TypeTrace && m.Trace != nil && m.Trace.Error != nil:
-			problems = append(problems, m.Trace.Error.Message)
-		}
-	}
-	if runErr != nil || catalog == nil {
-		return nil, fmt.Errorf("source discover failed (%v): %s %s", runErr, strings.Join(problems, "; "), stderr.String())
-	}
-	return catalog, nil
-}
-
-// writeJSONFile writes v as indented JSON, readable only by the user (configs hold keys).
-func writeJSONFile(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", filepath.Base(path), err)
-	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return pipeline.WriteJSONFile(filepath.Join(dir, catalogFile), configured)
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 )
 
 // messageCounts is what a connector's stdout held.
@@ -53,7 +55,7 @@ func scanMessages(r io.Reader) (messageCounts, error) {
 				} `json:"log"`
 			}
 			if json.Unmarshal(line, &m) == nil && strings.HasPrefix(m.Log.Message, summaryPrefix) {
-				fields, err := logFields(strings.TrimPrefix(m.Log.Message, summaryPrefix))
+				fields, err := pipeline.LogFields(strings.TrimPrefix(m.Log.Message, summaryPrefix))
 				if err != nil {
 					return c, fmt.Errorf("destination summary %q: %w", m.Log.Message, err)
 				}
@@ -88,28 +90,4 @@ func messageType(line []byte) string {
 		return m.Type
 	}
 	return ""
-}
-
-// logFields splits `k=v k2="quoted value"` (the destination's LOG field format) into a map.
-func logFields(s string) (map[string]string, error) {
-	out := map[string]string{}
-	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
-		key, rest, ok := strings.Cut(s, "=")
-		if !ok || strings.ContainsAny(key, " \"") {
-			return nil, fmt.Errorf("expected key=value at %q", s)
-		}
-		if strings.HasPrefix(rest, `"`) {
-			dec := json.NewDecoder(strings.NewReader(rest))
-			var v string
-			if err := dec.Decode(&v); err != nil {
-				return nil, fmt.Errorf("field %s: %w", key, err)
-			}
-			out[key] = v
-			s = rest[dec.InputOffset():]
-			continue
-		}
-		val, next, _ := strings.Cut(rest, " ")
-		out[key], s = val, next
-	}
-	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/insider-hubspot/connectors/destination-insider/destination"
+	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/source"
 )
@@ -41,17 +42,17 @@ func newProfileEnv(b *testing.B) *profileEnv {
 	b.Helper()
 	e := &profileEnv{f: startFakes(profileContacts, 1, false), dir: b.TempDir()}
 	b.Cleanup(e.f.close)
-	if err := writeJSONFile(e.path(sourceConfigFile), sourceConfig(e.f, liftedBudgets)); err != nil {
+	if err := pipeline.WriteJSONFile(e.path(sourceConfigFile), sourceConfig(e.f, liftedBudgets)); err != nil {
 		b.Fatal(err)
 	}
 	for _, m := range []string{mappingMixed, mappingUUID} {
-		if err := writeJSONFile(e.path(destinationConfigFile(m)), destinationConfig(e.f, m)); err != nil {
+		if err := pipeline.WriteJSONFile(e.path(destinationConfigFile(m)), destinationConfig(e.f, m)); err != nil {
 			b.Fatal(err)
 		}
 	}
 	raw := destinationConfig(e.f, mappingMixed)
 	raw["phone"] = map[string]any{"normalize": false}
-	if err := writeJSONFile(e.path(destinationConfigFile(mappingNoNormalize)), raw); err != nil {
+	if err := pipeline.WriteJSONFile(e.path(destinationConfigFile(mappingNoNormalize)), raw); err != nil {
 		b.Fatal(err)
 	}
 	var out bytes.Buffer
@@ -76,7 +77,7 @@ func newProfileEnv(b *testing.B) *profileEnv {
 				CursorField: s.DefaultCursorField, DestinationSyncMode: protocol.DestinationSyncModeAppendDedup, PrimaryKey: s.SourceDefinedPrimaryKey})
 		}
 	}
-	if err := writeJSONFile(e.path(catalogFile), configured); err != nil {
+	if err := pipeline.WriteJSONFile(e.path(catalogFile), configured); err != nil {
 		b.Fatal(err)
 	}
 	var msgs bytes.Buffer

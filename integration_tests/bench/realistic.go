@@ -95,7 +95,7 @@ func runRealistic(ctx context.Context, o Options, bins pipeline.Binaries, out st
 	if err := writeConfigs(ctx, bins.Source, dir, f, budgets); err != nil {
 		return nil, err
 	}
-	if err := writeJSONFile(filepath.Join(dir, pipeline.DestinationConfigFile), destinationConfig(f, mappingMixed)); err != nil {
+	if err := pipeline.WriteJSONFile(filepath.Join(dir, pipeline.DestinationConfigFile), destinationConfig(f, mappingMixed)); err != nil {
 		return nil, err
 	}
 	if err := os.Remove(filepath.Join(dir, pipeline.StateFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -163,7 +163,7 @@ func runRealistic(ctx context.Context, o Options, bins pipeline.Binaries, out st
 		if !strings.HasPrefix(m, summaryPrefix) {
 			continue
 		}
-		fields, err := logFields(strings.TrimPrefix(m, summaryPrefix))
+		fields, err := pipeline.LogFields(strings.TrimPrefix(m, summaryPrefix))
 		if err != nil {
 			return nil, fmt.Errorf("destination summary %q: %w", m, err)
 		}

@@ -1,15 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 
 	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 	"github.com/insider-hubspot/connectors/protocol"
@@ -75,13 +68,13 @@ func destinationConfig(f *fakes) map[string]any {
 // source's discover returns: every stream incremental on its default cursor, deduplicated on
 // its primary key.
 func writeConfigs(ctx context.Context, bin pipeline.Binaries, dir string, f *fakes) (streams []string, err error) {
-	if err := writeJSONFile(filepath.Join(dir, pipeline.SourceConfigFile), sourceConfig(f)); err != nil {
+	if err := pipeline.WriteJSONFile(filepath.Join(dir, pipeline.SourceConfigFile), sourceConfig(f)); err != nil {
 		return nil, err
 	}
-	if err := writeJSONFile(filepath.Join(dir, pipeline.DestinationConfigFile), destinationConfig(f)); err != nil {
+	if err := pipeline.WriteJSONFile(filepath.Join(dir, pipeline.DestinationConfigFile), destinationConfig(f)); err != nil {
 		return nil, err
 	}
-	catalog, err := discover(ctx, bin.Source, filepath.Join(dir, pipeline.SourceConfigFile))
+	catalog, err := pipeline.Discover(ctx, bin.Source, filepath.Join(dir, pipeline.SourceConfigFile))
 	if err != nil {
 		return nil, err
 	}
@@ -92,45 +85,5 @@ func writeConfigs(ctx context.Context, bin pipeline.Binaries, dir string, f *fak
 			DestinationSyncMode: protocol.DestinationSyncModeAppendDedup, PrimaryKey: s.SourceDefinedPrimaryKey})
 		streams = append(streams, s.Name)
 	}
-	return streams, writeJSONFile(filepath.Join(dir, pipeline.CatalogFile), configured)
-}
-
-// discover runs the source's discover and returns its catalog.
-func discover(ctx context.Context, source, configPath string) (*protocol.Catalog, error) {
-	cmd := exec.CommandContext(ctx, source, "discover", "--config", configPath)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, runErr := cmd.Output()
-	var catalog *protocol.Catalog
-	var problems []string
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		var m protocol.Message
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			return nil, fmt.Errorf("discover printed a line that is not an Airbyte message: %w", err)
-		}
-		switch {
-		case m.Type == protocol.TypeCatalog:
-			catalog = m.Catalog
-		case m.Type == protocol.TypeTrace && m.Trace != nil && m.Trace.Error != nil:
-			problems = append(problems, m.Trace.Error.Message)
-		}
-	}
-	if runErr != nil || catalog == nil {
-		return nil, fmt.Errorf("source discover failed (%v): %s %s", runErr, strings.Join(problems, "; "), stderr.String())
-	}
-	return catalog, nil
-}
-
-// writeJSONFile writes v as indented JSON, readable only by the user (configs hold keys).
-func writeJSONFile(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", filepath.Base(path), err)
-	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return streams, pipeline.WriteJSONFile(filepath.Join(dir, pipeline.CatalogFile), configured)
 }

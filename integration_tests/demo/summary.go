@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -9,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 )
 
 // RunReport is what one sync did, in the words of the summary.
@@ -41,7 +42,7 @@ func parseWriteSummary(msg string, r *RunReport) error {
 	if !strings.HasPrefix(msg, summaryPrefix) {
 		return fmt.Errorf("not a write summary: %q", msg)
 	}
-	fields, err := logFields(strings.TrimSpace(strings.TrimPrefix(msg, summaryPrefix)))
+	fields, err := pipeline.LogFields(strings.TrimSpace(strings.TrimPrefix(msg, summaryPrefix)))
 	if err != nil {
 		return fmt.Errorf("write summary %q: %w", msg, err)
 	}
@@ -74,30 +75,6 @@ func parseWriteSummary(msg string, r *RunReport) error {
 		r.Rejected[reason] = n
 	}
 	return nil
-}
-
-// logFields splits `k=v k2="quoted value"` into a map.
-func logFields(s string) (map[string]string, error) {
-	out := map[string]string{}
-	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
-		key, rest, ok := strings.Cut(s, "=")
-		if !ok || strings.ContainsAny(key, " \"") {
-			return nil, fmt.Errorf("expected key=value at %q", s)
-		}
-		if strings.HasPrefix(rest, `"`) {
-			dec := json.NewDecoder(strings.NewReader(rest))
-			var v string
-			if err := dec.Decode(&v); err != nil {
-				return nil, fmt.Errorf("field %s: %w", key, err)
-			}
-			out[key] = v
-			s = rest[dec.InputOffset():]
-			continue
-		}
-		val, next, _ := strings.Cut(rest, " ")
-		out[key], s = val, next
-	}
-	return out, nil
 }
 
 // printRun writes one sync's summary in plain language.

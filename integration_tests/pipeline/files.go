@@ -1,0 +1,80 @@
+package pipeline
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// Discover runs the source's discover with the config at configPath and returns its catalog.
+func Discover(ctx context.Context, source, configPath string) (*protocol.Catalog, error) {
+	cmd := exec.CommandContext(ctx, source, "discover", "--config", configPath)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, runErr := cmd.Output()
+	var catalog *protocol.Catalog
+	var problems []string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		var m protocol.Message
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			return nil, fmt.Errorf("discover printed a line that is not an Airbyte message: %w", err)
+		}
+		switch {
+		case m.Type == protocol.TypeCatalog:
+			catalog = m.Catalog
+		case m.Type == protocol.TypeTrace && m.Trace != nil && m.Trace.Error != nil:
+			problems = append(problems, m.Trace.Error.Message)
+		}
+	}
+	if runErr != nil || catalog == nil {
+		return nil, fmt.Errorf("source discover failed (%v): %s %s", runErr, strings.Join(problems, "; "), stderr.String())
+	}
+	return catalog, nil
+}
+
+// WriteJSONFile writes v as indented JSON, readable only by the user (configs hold keys).
+func WriteJSONFile(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", filepath.Base(path), err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// LogFields splits the fields of a connector LOG message, `msg k=v k2="quoted value"` after the
+// message text has been cut off, into a map.
+func LogFields(s string) (map[string]string, error) {
+	out := map[string]string{}
+	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
+		key, rest, ok := strings.Cut(s, "=")
+		if !ok || strings.ContainsAny(key, " \"") {
+			return nil, fmt.Errorf("expected key=value at %q", s)
+		}
+		if strings.HasPrefix(rest, `"`) {
+			dec := json.NewDecoder(strings.NewReader(rest))
+			var v string
+			if err := dec.Decode(&v); err != nil {
+				return nil, fmt.Errorf("field %s: %w", key, err)
+			}
+			out[key] = v
+			s = rest[dec.InputOffset():]
+			continue
+		}
+		val, next, _ := strings.Cut(rest, " ")
+		out[key], s = val, next
+	}
+	return out, nil
+}
