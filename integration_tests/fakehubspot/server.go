@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakehttp"
 )
 
 // Options configure a fake HubSpot. The zero value is usable: every field has a default.
@@ -214,15 +216,15 @@ func (s *Server) routes() http.Handler {
 // status, authentication, scope checks, rate limits (plus rate-limit headers), the handler.
 func (s *Server) wrap(ep Endpoint, fn http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &fakehttp.StatusRecorder{ResponseWriter: w}
 		entry := s.stats.begin(ep, r, s.now())
-		defer func() { s.stats.end(entry, rec.status) }()
+		defer func() { s.stats.end(entry, rec.Status) }()
 		if d := s.faults.latency(ep); d > 0 {
 			s.opts.Sleep(r.Context(), d)
 		}
 		if s.faults.takeDrop(ep) {
 			entry.Dropped = true
-			dropConnection(w)
+			fakehttp.DropConnection(w, `{"results":[{"id":`)
 			return
 		}
 		if status, ok := s.faults.takeStatus(ep); ok {
@@ -255,40 +257,6 @@ func (s *Server) wrap(ep Endpoint, fn http.HandlerFunc) http.Handler {
 		}
 		fn(rec, r)
 	})
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(b)
-}
-
-// dropConnection starts a response and closes the TCP connection mid-body, like a reset link.
-func dropConnection(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, buf, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{\"results\":[{\"id\":")
-	_ = buf.Flush()
-	_ = conn.Close()
 }
 
 func splitList(v string) []string {

@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakehttp"
 )
 
 // Options configure a fake Insider One. The zero value is usable.
@@ -134,15 +136,15 @@ var (
 // wrap applies, in order: logging, latency, dropped connection, injected status, header auth.
 func (s *Server) wrap(ep Endpoint, fn func(http.ResponseWriter, *http.Request, *Request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &fakehttp.StatusRecorder{ResponseWriter: w}
 		req := &Request{Time: s.opts.Clock(), Endpoint: ep, PartnerName: r.Header.Get("X-PARTNER-NAME")}
-		defer func() { s.stats.record(req, rec.status) }()
+		defer func() { s.stats.record(req, rec.Status) }()
 		if d := s.faults.latency(ep); d > 0 {
 			s.opts.Sleep(r.Context(), d)
 		}
 		if s.faults.takeDrop(ep) {
 			req.Dropped = true
-			dropConnection(w)
+			fakehttp.DropConnection(w, `{"data":{"succ`)
 			return
 		}
 		if f, ok := s.faults.takeStatus(ep); ok {
@@ -165,37 +167,4 @@ func (s *Server) wrap(ep Endpoint, fn func(http.ResponseWriter, *http.Request, *
 		}
 		fn(rec, r, req)
 	})
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.ResponseWriter.Write(b)
-}
-
-func dropConnection(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, buf, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 512\r\n\r\n{\"data\":{\"succ")
-	_ = buf.Flush()
-	_ = conn.Close()
 }
