@@ -4,16 +4,12 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/source"
 )
 
+// main runs one command; protocol.RunSource cancels the run on SIGTERM or SIGINT.
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := protocol.RunSource(ctx, protocol.OSEnv(), source.New())
-	stop()
-	os.Exit(code)
+	os.Exit(protocol.RunSource(context.Background(), protocol.OSEnv(), source.New()))
 }
