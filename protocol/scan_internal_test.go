@@ -73,13 +73,7 @@ func TestDecodeLineDeepNesting(t *testing.T) {
 }
 
 func BenchmarkReadRecord(b *testing.B) {
-	var sb strings.Builder
-	sb.WriteString(`{"type":"RECORD","record":{"stream":"contacts","data":{"id":"51000000001"`)
-	for i := 0; i < 40; i++ {
-		sb.WriteString(`,"property_` + strings.Repeat("x", i%7) + `":"value with some text \"quoted\" ünicode 12345"`)
-	}
-	sb.WriteString(`},"emitted_at":1767323045678}}`)
-	line := []byte(sb.String())
+	line := benchRecordLine()
 	b.SetBytes(int64(len(line)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -90,13 +84,7 @@ func BenchmarkReadRecord(b *testing.B) {
 }
 
 func BenchmarkReadRecordEncodingJSON(b *testing.B) {
-	var sb strings.Builder
-	sb.WriteString(`{"type":"RECORD","record":{"stream":"contacts","data":{"id":"51000000001"`)
-	for i := 0; i < 40; i++ {
-		sb.WriteString(`,"property_` + strings.Repeat("x", i%7) + `":"value with some text \"quoted\" ünicode 12345"`)
-	}
-	sb.WriteString(`},"emitted_at":1767323045678}}`)
-	line := []byte(sb.String())
+	line := benchRecordLine()
 	b.SetBytes(int64(len(line)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -108,4 +96,15 @@ func BenchmarkReadRecordEncodingJSON(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchRecordLine is a RECORD line of a contact with 40 string properties.
+func benchRecordLine() []byte {
+	var sb strings.Builder
+	sb.WriteString(`{"type":"RECORD","record":{"stream":"contacts","data":{"id":"51000000001"`)
+	for i := 0; i < 40; i++ {
+		sb.WriteString(`,"property_` + strings.Repeat("x", i%7) + `":"value with some text \"quoted\" ünicode 12345"`)
+	}
+	sb.WriteString(`},"emitted_at":1767323045678}}`)
+	return []byte(sb.String())
 }

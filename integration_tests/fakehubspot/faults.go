@@ -3,67 +3,21 @@ package fakehubspot
 import (
 	"sync"
 	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakehttp"
 )
 
-type statusFault struct {
-	status int
-	n      int
-}
-
-// faults holds switchable failures. Per-endpoint entries are consulted before EndpointAny ones.
+// faults holds switchable failures: the shared per-endpoint ones and HubSpot's own.
 type faults struct {
+	*fakehttp.Faults[Endpoint]
 	mu            sync.Mutex
-	lat           map[Endpoint]time.Duration
-	drops         map[Endpoint]int
-	statuses      map[Endpoint][]statusFault
 	contacts      map[int64]int // contact id -> status answered for any call touching it
 	eventsDenied  bool
 	contactsScope bool
 }
 
 func newFaults() *faults {
-	return &faults{lat: map[Endpoint]time.Duration{}, drops: map[Endpoint]int{},
-		statuses: map[Endpoint][]statusFault{}, contacts: map[int64]int{}}
-}
-
-func (f *faults) latency(ep Endpoint) time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if d, ok := f.lat[ep]; ok {
-		return d
-	}
-	return f.lat[EndpointAny]
-}
-
-func (f *faults) takeDrop(ep Endpoint) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, e := range []Endpoint{ep, EndpointAny} {
-		if f.drops[e] > 0 {
-			f.drops[e]--
-			return true
-		}
-	}
-	return false
-}
-
-func (f *faults) takeStatus(ep Endpoint) (int, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, e := range []Endpoint{ep, EndpointAny} {
-		q := f.statuses[e]
-		if len(q) == 0 {
-			continue
-		}
-		st := q[0].status
-		q[0].n--
-		if q[0].n <= 0 {
-			q = q[1:]
-		}
-		f.statuses[e] = q
-		return st, true
-	}
-	return 0, false
+	return &faults{Faults: fakehttp.NewFaults(EndpointAny), contacts: map[int64]int{}}
 }
 
 func (f *faults) missingScope(ep Endpoint) string {
@@ -102,15 +56,7 @@ func (f *faults) contactFault(ids ...int64) (int, bool) {
 
 // SetLatency delays every answer of ep (or of all endpoints for EndpointAny) by d, using
 // Options.Sleep. Zero removes the delay.
-func (s *Server) SetLatency(ep Endpoint, d time.Duration) {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	if d <= 0 {
-		delete(s.faults.lat, ep)
-		return
-	}
-	s.faults.lat[ep] = d
-}
+func (s *Server) SetLatency(ep Endpoint, d time.Duration) { s.faults.SetLatency(ep, d) }
 
 // RateLimitNext makes the next n requests to ep answer 429 with HubSpot's body (policyName
 // SECONDLY for search, TEN_SECONDLY_ROLLING otherwise), before authentication.
@@ -119,20 +65,11 @@ func (s *Server) RateLimitNext(ep Endpoint, n int) { s.FailNext(ep, n, 429) }
 // FailNext makes the next n requests to ep answer status (e.g. 500, 502, 503, 504) with a
 // HubSpot-style JSON body. Queued faults are served in the order they were added.
 func (s *Server) FailNext(ep Endpoint, n int, status int) {
-	if n <= 0 {
-		return
-	}
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	s.faults.statuses[ep] = append(s.faults.statuses[ep], statusFault{status: status, n: n})
+	s.faults.Queue(ep, fakehttp.StatusFault{Status: status, N: n})
 }
 
 // DropNext makes the next n requests to ep get a connection that closes mid-response.
-func (s *Server) DropNext(ep Endpoint, n int) {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	s.faults.drops[ep] += n
-}
+func (s *Server) DropNext(ep Endpoint, n int) { s.faults.AddDrops(ep, n) }
 
 // FailContact makes every call whose answer would include contact id (a search, list or batch
 // page, a get, an event page) answer status with a HubSpot error body, until cleared with
@@ -165,9 +102,9 @@ func (s *Server) DenyContactsScope(on bool) {
 
 // ClearFaults removes all latency, queued failures, drops, failing contacts and 403 switches.
 func (s *Server) ClearFaults() {
-	f := newFaults()
+	s.faults.Clear()
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
-	s.faults.lat, s.faults.drops, s.faults.statuses, s.faults.contacts = f.lat, f.drops, f.statuses, f.contacts
+	s.faults.contacts = map[int64]int{}
 	s.faults.eventsDenied, s.faults.contactsScope = false, false
 }

@@ -219,15 +219,16 @@ func (s *Server) wrap(ep Endpoint, fn http.HandlerFunc) http.Handler {
 		rec := &fakehttp.StatusRecorder{ResponseWriter: w}
 		entry := s.stats.begin(ep, r, s.now())
 		defer func() { s.stats.end(entry, rec.Status) }()
-		if d := s.faults.latency(ep); d > 0 {
+		if d := s.faults.Latency(ep); d > 0 {
 			s.opts.Sleep(r.Context(), d)
 		}
-		if s.faults.takeDrop(ep) {
+		if s.faults.TakeDrop(ep) {
 			entry.Dropped = true
 			fakehttp.DropConnection(w, `{"results":[{"id":`)
 			return
 		}
-		if status, ok := s.faults.takeStatus(ep); ok {
+		if sf, ok := s.faults.TakeStatus(ep); ok {
+			status := sf.Status
 			if status == http.StatusTooManyRequests {
 				policy := PolicyTenSecondly
 				if ep == EndpointSearch {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakehttp"
 )
 
 // Endpoint names an operation of the fake for fault injection and counters.
@@ -17,66 +19,18 @@ const (
 	EndpointAny     Endpoint = "any"
 )
 
-type statusFault struct {
-	status     int
-	n          int
-	retryAfter time.Duration
-}
-
+// faults holds switchable failures: the shared per-endpoint ones and Insider's own.
 type faults struct {
+	*fakehttp.Faults[Endpoint]
 	mu          sync.Mutex
-	lat         map[Endpoint]time.Duration
-	drops       map[Endpoint]int
-	statuses    map[Endpoint][]statusFault
 	identifiers map[string]int // identifier value -> status served
 }
 
 func newFaults() *faults {
-	return &faults{lat: map[Endpoint]time.Duration{}, drops: map[Endpoint]int{},
-		statuses: map[Endpoint][]statusFault{}, identifiers: map[string]int{}}
+	return &faults{Faults: fakehttp.NewFaults(EndpointAny), identifiers: map[string]int{}}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-func (f *faults) latency(ep Endpoint) time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if d, ok := f.lat[ep]; ok {
-		return d
-	}
-	return f.lat[EndpointAny]
-}
-
-func (f *faults) takeDrop(ep Endpoint) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, e := range []Endpoint{ep, EndpointAny} {
-		if f.drops[e] > 0 {
-			f.drops[e]--
-			return true
-		}
-	}
-	return false
-}
-
-func (f *faults) takeStatus(ep Endpoint) (statusFault, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, e := range []Endpoint{ep, EndpointAny} {
-		q := f.statuses[e]
-		if len(q) == 0 {
-			continue
-		}
-		sf := q[0]
-		q[0].n--
-		if q[0].n <= 0 {
-			q = q[1:]
-		}
-		f.statuses[e] = q
-		return sf, true
-	}
-	return statusFault{}, false
-}
 
 // failingIdentifier returns the status to serve when one of values was made to fail, or 0.
 func (f *faults) failingIdentifier(values []string) int {
@@ -91,43 +45,22 @@ func (f *faults) failingIdentifier(values []string) int {
 }
 
 // SetLatency delays every answer of ep (EndpointAny: all) by d using Options.Sleep; 0 removes it.
-func (s *Server) SetLatency(ep Endpoint, d time.Duration) {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	if d <= 0 {
-		delete(s.faults.lat, ep)
-		return
-	}
-	s.faults.lat[ep] = d
-}
+func (s *Server) SetLatency(ep Endpoint, d time.Duration) { s.faults.SetLatency(ep, d) }
 
 // RateLimitNext makes the next n requests to ep answer 429 {"error":"rejected: too many
 // requests"}, with a Retry-After header in whole seconds when retryAfter > 0.
 func (s *Server) RateLimitNext(ep Endpoint, n int, retryAfter time.Duration) {
-	s.queue(ep, statusFault{status: 429, n: n, retryAfter: retryAfter})
+	s.faults.Queue(ep, fakehttp.StatusFault{Status: 429, N: n, RetryAfter: retryAfter})
 }
 
 // FailNext makes the next n requests to ep answer status (500, 502, 503, 504, ...) with
 // Insider's unknown-error body.
 func (s *Server) FailNext(ep Endpoint, n int, status int) {
-	s.queue(ep, statusFault{status: status, n: n})
-}
-
-func (s *Server) queue(ep Endpoint, f statusFault) {
-	if f.n <= 0 {
-		return
-	}
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	s.faults.statuses[ep] = append(s.faults.statuses[ep], f)
+	s.faults.Queue(ep, fakehttp.StatusFault{Status: status, N: n})
 }
 
 // DropNext makes the next n requests to ep get a connection closed mid-response.
-func (s *Server) DropNext(ep Endpoint, n int) {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	s.faults.drops[ep] += n
-}
+func (s *Server) DropNext(ep Endpoint, n int) { s.faults.AddDrops(ep, n) }
 
 // FailIdentifier makes every upsert request containing a user with this identifier value (email,
 // phone_number, uuid, a custom identifier value or insider_id) answer 500, persistently, until
@@ -146,8 +79,8 @@ func (s *Server) FailIdentifierWith(value string, status int) {
 
 // ClearFaults removes all latency, queued failures, drops and failing identifiers.
 func (s *Server) ClearFaults() {
-	f := newFaults()
+	s.faults.Clear()
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
-	s.faults.lat, s.faults.drops, s.faults.statuses, s.faults.identifiers = f.lat, f.drops, f.statuses, f.identifiers
+	s.faults.identifiers = map[string]int{}
 }

@@ -139,22 +139,22 @@ func (s *Server) wrap(ep Endpoint, fn func(http.ResponseWriter, *http.Request, *
 		rec := &fakehttp.StatusRecorder{ResponseWriter: w}
 		req := &Request{Time: s.opts.Clock(), Endpoint: ep, PartnerName: r.Header.Get("X-PARTNER-NAME")}
 		defer func() { s.stats.record(req, rec.Status) }()
-		if d := s.faults.latency(ep); d > 0 {
+		if d := s.faults.Latency(ep); d > 0 {
 			s.opts.Sleep(r.Context(), d)
 		}
-		if s.faults.takeDrop(ep) {
+		if s.faults.TakeDrop(ep) {
 			req.Dropped = true
 			fakehttp.DropConnection(w, `{"data":{"succ`)
 			return
 		}
-		if f, ok := s.faults.takeStatus(ep); ok {
-			if f.status == http.StatusTooManyRequests {
-				if f.retryAfter > 0 {
-					rec.Header().Set("Retry-After", itoa(int(f.retryAfter/time.Second)))
+		if f, ok := s.faults.TakeStatus(ep); ok {
+			if f.Status == http.StatusTooManyRequests {
+				if f.RetryAfter > 0 {
+					rec.Header().Set("Retry-After", itoa(int(f.RetryAfter/time.Second)))
 				}
-				writeJSON(rec, f.status, bodyTooMany)
+				writeJSON(rec, f.Status, bodyTooMany)
 			} else {
-				writeJSON(rec, f.status, bodyUnknownError)
+				writeJSON(rec, f.Status, bodyUnknownError)
 			}
 			return
 		}
