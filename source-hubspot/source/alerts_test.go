@@ -69,6 +69,23 @@ func TestAlertWhenAStreamFails(t *testing.T) {
 	}
 }
 
+func TestAlertWhenTheRunStops(t *testing.T) {
+	e := newEnv(t)
+	e.cfg["alert_webhook_url"] = e.webhook().URL
+	e.fake.addContacts(1, 50, t0.Add(-time.Hour))
+	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
+	e.fake.before = wrapPolicy(failFirst("/crm/v3/objects/contacts/search", 1000, http.StatusTooManyRequests, nil,
+		`{"status":"error","message":"You have reached your daily limit.","category":"RATE_LIMITS"}`), "DAILY")
+	res := e.read(cat, searchState())
+	if res.code == 0 {
+		t.Fatal("exit 0 after the daily limit")
+	}
+	got := e.hook.texts()
+	if len(got) != 1 || !strings.Contains(got[0], "sync failed") || !strings.Contains(got[0], "daily") {
+		t.Fatalf("alerts = %q, want one saying the sync failed on the daily limit", got)
+	}
+}
+
 func TestSlowWebhookDoesNotHoldTheRun(t *testing.T) {
 	e := newEnv(t)
 	h := e.webhook()
