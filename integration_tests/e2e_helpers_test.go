@@ -3,8 +3,6 @@ package integrationtests
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -80,27 +78,16 @@ func newE2E(t *testing.T, gen datagen.Options) *e2e {
 	return e
 }
 
-func (e *e2e) writeJSON(name string, v any) {
-	e.t.Helper()
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(e.dir, name), data, 0o600); err != nil {
-		e.t.Fatal(err)
-	}
-}
-
 // writeConfigs writes both configs and a configured catalog of every discovered stream, all
 // incremental.
 func (e *e2e) writeConfigs() {
 	e.t.Helper()
-	e.writeJSON(pipeline.SourceConfigFile, e.src)
-	e.writeJSON(pipeline.DestinationConfigFile, e.dest)
-	out := runBinary(e.t, e.bin.Source, "discover", "--config", filepath.Join(e.dir, pipeline.SourceConfigFile))
-	cats := protocoltest.OfType(protocoltest.Messages(e.t, out), protocol.TypeCatalog)
-	if len(cats) != 1 {
-		e.t.Fatalf("discover gave %d catalogs:\n%s", len(cats), out)
+	writeJSON(e.t, e.dir, pipeline.SourceConfigFile, e.src)
+	writeJSON(e.t, e.dir, pipeline.DestinationConfigFile, e.dest)
+	run := runConnector(e.t, e.bin.Source, nil, "discover", "--config", filepath.Join(e.dir, pipeline.SourceConfigFile))
+	cats := protocoltest.OfType(run.Msgs, protocol.TypeCatalog)
+	if run.Exit != 0 || len(cats) != 1 {
+		e.t.Fatalf("discover exit %d gave %d catalogs:\n%s", run.Exit, len(cats), run.Stdout)
 	}
 	var cc protocol.ConfiguredCatalog
 	for _, s := range cats[0].Catalog.Streams {
@@ -108,28 +95,7 @@ func (e *e2e) writeConfigs() {
 			CursorField: s.DefaultCursorField, DestinationSyncMode: protocol.DestinationSyncModeAppendDedup,
 			PrimaryKey: s.SourceDefinedPrimaryKey})
 	}
-	e.writeJSON(pipeline.CatalogFile, cc)
-}
-
-// runBinary runs one connector command and returns its stdout, validated line by line.
-func runBinary(t *testing.T, bin string, args ...string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, out)
-	}
-	validateIfSchema(t, out)
-	return out
-}
-
-func validateIfSchema(t *testing.T, out []byte) {
-	t.Helper()
-	if os.Getenv(protocoltest.SchemaEnv) != "" {
-		protocoltest.ValidateOutput(t, out)
-	}
+	writeJSON(e.t, e.dir, pipeline.CatalogFile, cc)
 }
 
 // lineValidator collects lines of one process for schema validation after the run.
@@ -163,8 +129,8 @@ func (e *e2e) sync(mod func(*pipeline.Sync)) *pipeline.Result {
 		// A process killed by SIGKILL may leave half a line; the destination skips it.
 		srcLines.buf = dropPartialLastLine(srcLines.buf)
 	}
-	validateIfSchema(e.t, srcLines.buf)
-	validateIfSchema(e.t, dstLines.buf)
+	validateProtocol(e.t, srcLines.buf)
+	validateProtocol(e.t, dstLines.buf)
 	if stderr.Len() > 0 {
 		e.t.Logf("stderr of the connectors:\n%s", stderr.String())
 	}
