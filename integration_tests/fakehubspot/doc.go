@@ -86,6 +86,17 @@
 //
 // Injected faults are served before authentication and count in the request log.
 //
+// # A busy portal
+//
+// Search evaluates every page against the live store, as HubSpot evaluates each page against
+// its live index: a contact changed between two pages of one query shifts the offsets of the
+// later pages. To change contacts while a reader pages:
+//
+//	SetChurn(Churn{PerPage: 25})  // after each search page, its first 25 contacts get a new
+//	                              // firstname and lastmodifieddate = Clock() (At overrides)
+//	Churned()                     // modifications made, contacts modified
+//	OnSearchPage(func(ids []int64) {...}) // any other change, after each page, before the next
+//
 // # Data and inspection
 //
 //	AddContacts(cs...) []int64; UpdateContact(id, at, props) error; TouchContacts(at, ids...);

@@ -198,9 +198,12 @@ func compile(req *searchRequest) (*query, error) {
 	} else {
 		q.sort = sortSpec{prop: PropObjectID}
 	}
-	q.key = fmt.Sprintf("%+v|%+v", q.groups, q.sort)
+	q.key = queryKey(q.groups, q.sort)
 	return q, nil
 }
+
+// queryKey identifies a compiled query in the search cache.
+func queryKey(groups []group, sort sortSpec) string { return fmt.Sprintf("%+v|%+v", groups, sort) }
 
 func (g *group) add(f filterJSON) error {
 	op := strings.ToUpper(f.Operator)

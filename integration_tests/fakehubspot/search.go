@@ -3,6 +3,7 @@ package fakehubspot
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -28,8 +29,39 @@ const maxCacheEntries = 32
 
 func newSearchCache() *searchCache { return &searchCache{entries: map[string]*cacheEntry{}} }
 
-// matches returns the ordered matches of q, ignoring index lag. Caller holds store.mu (read).
-func (s *Server) matches(q *query) *cacheEntry {
+// matches returns the ordered matches of q, ignoring index lag, and the latest lastmodifieddate
+// among them (or above). A query paged by id (one filter group, ascending id order, a rising
+// "hs_object_id > last id" floor) shares one cached match list for every floor, so paging a
+// window by id costs O(log n + page) per page, as offset paging does. Caller holds store.mu (read).
+func (s *Server) matches(q *query) ([]int32, int64) {
+	if base, floor, ok := q.withoutIDFloor(); ok {
+		e := s.cached(base)
+		st := s.store
+		k, _ := slices.BinarySearchFunc(e.matches, floor, func(i int32, floor int64) int { return cmpInt(st.ids[i], floor) })
+		return e.matches[k:], e.maxUpd
+	}
+	e := s.cached(q)
+	return e.matches, e.maxUpd
+}
+
+// withoutIDFloor splits an id-ordered single-group query into the same query without its lower
+// id bound, and that bound.
+func (q *query) withoutIDFloor() (*query, int64, bool) {
+	if len(q.groups) != 1 || q.sort.desc || !isIDSort(q.sort.prop) || q.groups[0].idLo == math.MinInt64 {
+		return nil, 0, false
+	}
+	g := q.groups[0]
+	floor := g.idLo
+	g.idLo = math.MinInt64
+	base := &query{groups: []group{g}, sort: q.sort}
+	base.key = queryKey(base.groups, base.sort)
+	return base, floor, true
+}
+
+func isIDSort(prop string) bool { return prop == PropObjectID || prop == "id" || prop == "" }
+
+// cached returns the cache entry of q, computing it when missing or stale.
+func (s *Server) cached(q *query) *cacheEntry {
 	st := s.store
 	s.cache.mu.Lock()
 	e, ok := s.cache.entries[q.key]
@@ -201,13 +233,26 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeValidation(w, err.Error())
 		return
 	}
+	b, ids, status := s.searchPage(q, req.Properties, after, limit)
+	if status != http.StatusOK {
+		writeServerError(w, status)
+		return
+	}
+	if hook := s.searchPageHook(); hook != nil {
+		hook(ids)
+	}
+	writeRaw(w, http.StatusOK, b)
+}
+
+// searchPage builds one search answer under the store's read lock, returning it with the ids it
+// holds, or a FailContact status.
+func (s *Server) searchPage(q *query, properties []string, after, limit int) ([]byte, []int64, int) {
 	s.store.mu.RLock()
 	defer s.store.mu.RUnlock()
-	e := s.matches(q)
-	m := e.matches
+	m, maxUpd := s.matches(q)
 	if lag := time.Duration(s.lag.Load()); lag > 0 {
 		cutoff := s.now().Add(-lag).UnixMilli()
-		if e.maxUpd > cutoff {
+		if maxUpd > cutoff {
 			vis := make([]int32, 0, len(m))
 			for _, i := range m {
 				if s.store.upd[i] <= cutoff {
@@ -220,19 +265,20 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	total := len(m)
 	page := m[min(after, total):min(after+limit, total)]
 	if st, bad := s.pageFault(page); bad {
-		writeServerError(w, st)
-		return
+		return nil, nil, st
 	}
-	props := s.resolveProps(req.Properties)
+	props := s.resolveProps(properties)
 	b := make([]byte, 0, 64+len(page)*(120+len(props)*40))
 	b = append(b, `{"total":`...)
 	b = strconv.AppendInt(b, int64(total), 10)
 	b = append(b, `,"results":[`...)
+	ids := make([]int64, len(page))
 	for k, i := range page {
 		if k > 0 {
 			b = append(b, ',')
 		}
 		b = s.appendContact(b, int(i), props)
+		ids[k] = s.store.ids[i]
 	}
 	b = append(b, ']')
 	if next := after + len(page); next < total {
@@ -243,8 +289,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		b = append(b, n...)
 		b = append(b, `"}}`...)
 	}
-	b = append(b, '}')
-	writeRaw(w, http.StatusOK, b)
+	return append(b, '}'), ids, http.StatusOK
 }
 
 // pageFault reports a FailContact status for any contact in the page. Caller holds store.mu.

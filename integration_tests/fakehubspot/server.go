@@ -123,6 +123,10 @@ type Server struct {
 	propsMu sync.RWMutex
 	props   []Property
 	types   map[string]string // property name -> type
+
+	hookMu     sync.Mutex
+	searchHook SearchPageFunc // see OnSearchPage
+	churn      churnState
 }
 
 // New starts a fake HubSpot on 127.0.0.1 with a free port. Call Close when done.

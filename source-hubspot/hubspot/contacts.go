@@ -32,16 +32,16 @@ type Filter struct {
 	Value        string `json:"value"`
 }
 
-// SearchRequest is a contacts search. Results are sorted by SortBy, ascending unless
-// Descending is set.
+// SearchRequest is one page of a contacts search: the first Limit results, sorted by SortBy
+// (ascending unless Descending is set). It has no offset on purpose: HubSpot evaluates every page
+// against the live index, so an offset shifts when contacts change between pages. Page by
+// filtering on the sort key instead (hs_object_id GT the last id delivered).
 type SearchRequest struct {
 	Filters    []Filter
 	SortBy     string
 	Descending bool
 	Properties []string
 	Limit      int
-	// After is the offset token from the previous page ("" for the first page).
-	After string
 }
 
 type searchBody struct {
@@ -49,7 +49,6 @@ type searchBody struct {
 	Sorts        []sortRule    `json:"sorts,omitempty"`
 	Properties   []string      `json:"properties"`
 	Limit        int           `json:"limit"`
-	After        string        `json:"after,omitempty"`
 }
 
 type filterGroup struct {
@@ -67,7 +66,6 @@ func (c *Client) SearchContacts(ctx context.Context, r SearchRequest) (*Page, er
 		FilterGroups: []filterGroup{{Filters: r.Filters}},
 		Properties:   r.Properties,
 		Limit:        min(max(r.Limit, 1), MaxSearchLimit),
-		After:        r.After,
 	}
 	if r.SortBy != "" {
 		dir := "ASCENDING"

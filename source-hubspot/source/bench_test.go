@@ -122,8 +122,8 @@ func BenchmarkReadContacts(b *testing.B) {
 }
 
 func benchRead(b *testing.B, total int64) {
-	// Pre-rendered pages for one 10,000-result query; each restart patches the 8-digit ids so
-	// they keep rising, as they do in HubSpot.
+	// Pre-rendered pages; each answer patches the 8-digit ids so they keep rising, as they do
+	// when the reader pages by id in HubSpot.
 	pages := map[int][]byte{}
 	for off := 0; off < 10000; off += 200 {
 		next := strconv.Itoa(off + 200)

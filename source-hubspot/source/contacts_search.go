@@ -36,55 +36,48 @@ func (w window) resume(afterID string) *Resume {
 	return &Resume{Method: methodSearch, Start: w.start, End: w.end, AfterID: afterID}
 }
 
-// pageFunc is told about every page a range search delivered: the last id, and whether the
-// query is about to restart past it (the result cap).
-type pageFunc func(lastID string, restart bool) error
+// pageFunc is told the last id of every page a range search delivered.
+type pageFunc func(lastID string) error
 
 // searchRange delivers every contact of the window with an id in (afterID, upToID] (upToID ""
-// is unbounded), in id order, with enc. Before the offset would pass HubSpot's 10,000-result
-// cap the query restarts with "id greater than the last id seen", so ranges of any size, and
-// any number of contacts sharing one millisecond, come through in full with no wasted calls.
-// maxPages > 0 stops after that many pages (returning the last id and whether more remain).
+// is unbounded), in id order, with enc. Every page is its own query, "id greater than the last
+// id delivered", sorted by id, never a numeric offset: HubSpot evaluates each page against the
+// live index, so when contacts already delivered are modified meanwhile (and leave the window)
+// an offset would shift and skip as many untouched contacts, while an id floor cannot. It costs
+// no extra call, and no query ever pages towards the 10,000-result cap, so ranges of any size,
+// and any number of contacts sharing one millisecond, come through in full. maxPages > 0 stops
+// after that many pages (returning the last id and whether more remain).
 func (cr *contactsReader) searchRange(ctx context.Context, enc *contactEncoder, w window, afterID, upToID string,
 	maxPages int, onPage pageFunc) (lastID string, more bool, total int, err error) {
-	floorID, after := afterID, "" // floorID is the id filter of the current query
 	lastID, total = afterID, -1
 	for pages := 1; ; pages++ {
 		p, err := cr.client.SearchContacts(ctx, hubspot.SearchRequest{
-			Filters: windowFilters(w.start, w.end, floorID, upToID), SortBy: "hs_object_id",
-			Properties: enc.names, Limit: cr.cfg.PageSize, After: after,
+			Filters: windowFilters(w.start, w.end, lastID, upToID), SortBy: "hs_object_id",
+			Properties: enc.names, Limit: cr.cfg.PageSize,
 		})
 		if err != nil {
-			return lastID, true, total, fmt.Errorf("search contacts modified in [%s, %s] with id in (%s, %s] at offset %q: %w",
-				formatTime(w.start), formatTime(w.end), floorID, upToID, after, err)
+			return lastID, true, total, fmt.Errorf("search contacts modified in [%s, %s] with id in (%s, %s]: %w",
+				formatTime(w.start), formatTime(w.end), lastID, upToID, err)
 		}
 		if total < 0 {
 			total = p.Total
 		}
+		n := len(p.Results)
+		if n > 0 && !idAbove(p.Results[n-1].ID, lastID) {
+			// HubSpot ignored the id filter or the sort: paging on would loop over the same page.
+			return lastID, true, total, fmt.Errorf("search for contacts after id %q answered id %q, which is not above it",
+				lastID, p.Results[n-1].ID)
+		}
 		if err := cr.emitPage(ctx, enc, p); err != nil {
 			return lastID, true, total, err
 		}
-		if n := len(p.Results); n > 0 {
+		if n > 0 {
 			lastID = p.Results[n-1].ID
 		}
-		if p.NextAfter == "" || len(p.Results) == 0 {
-			return lastID, false, total, onPage(lastID, false)
+		if p.NextAfter == "" || n == 0 {
+			return lastID, false, total, onPage(lastID)
 		}
-		next, err := strconv.Atoi(p.NextAfter)
-		if err != nil {
-			return lastID, true, total, fmt.Errorf("search paging token %q is not an offset", p.NextAfter)
-		}
-		restart := next+cr.cfg.PageSize > hubspot.SearchCap
-		if restart {
-			if lastID == floorID {
-				return lastID, true, total, fmt.Errorf("search for contacts after id %s did not advance", floorID)
-			}
-			zerolog.Ctx(ctx).Debug().Str("after_id", lastID).Msg("restarting the search past the last id to stay under the result cap")
-			floorID, after = lastID, ""
-		} else {
-			after = p.NextAfter
-		}
-		if err := onPage(lastID, restart); err != nil {
+		if err := onPage(lastID); err != nil {
 			return lastID, true, total, err
 		}
 		if maxPages > 0 && pages >= maxPages {
@@ -93,14 +86,27 @@ func (cr *contactsReader) searchRange(ctx context.Context, enc *contactEncoder, 
 	}
 }
 
+// idAbove reports whether contact id a is numerically above b ("" is below every id).
+func idAbove(a, b string) bool {
+	x, err := strconv.ParseUint(a, 10, 64)
+	if err != nil {
+		return false
+	}
+	if b == "" {
+		return true
+	}
+	y, err := strconv.ParseUint(b, 10, 64)
+	return err == nil && x > y
+}
+
 // searchWindow delivers every contact with lastmodifieddate in [start, end] and id above
 // afterID. The first page runs alone (it tells the total); when much remains and concurrency
 // allows, the rest of the id space is split into ranges searched at once, sharing the client's
 // search budget, so request latency overlaps.
 func (cr *contactsReader) searchWindow(ctx context.Context, start, end time.Time, afterID string) error {
 	w := window{start, end}
-	seqPage := func(lastID string, restart bool) error {
-		if restart || cr.due() {
+	seqPage := func(lastID string) error {
+		if cr.due() {
 			return cr.checkpoint(time.Time{}, w.resume(lastID))
 		}
 		return nil
@@ -171,11 +177,11 @@ func (cr *contactsReader) searchRanges(ctx context.Context, w window, ranges []I
 		go func() {
 			defer wg.Done()
 			enc := cr.enc.clone()
-			_, _, _, err := cr.searchRange(ctx, enc, w, r.AfterID, r.UpToID, 0, func(lastID string, restart bool) error {
-				return cr.rangeProgressed(prog, w, i, lastID, false, restart)
+			_, _, _, err := cr.searchRange(ctx, enc, w, r.AfterID, r.UpToID, 0, func(lastID string) error {
+				return cr.rangeProgressed(prog, w, i, lastID, false)
 			})
 			if err == nil {
-				err = cr.rangeProgressed(prog, w, i, "", true, false)
+				err = cr.rangeProgressed(prog, w, i, "", true)
 			}
 			cr.mergeBad(enc)
 			if err != nil {
@@ -215,15 +221,15 @@ func (p *rangeProgress) resume(w window) *Resume {
 	return res
 }
 
-// rangeProgressed records a range's progress and checkpoints when due or at a cap restart.
-func (cr *contactsReader) rangeProgressed(p *rangeProgress, w window, i int, lastID string, done, restart bool) error {
+// rangeProgressed records a range's progress and checkpoints when due.
+func (cr *contactsReader) rangeProgressed(p *rangeProgress, w window, i int, lastID string, done bool) error {
 	cr.mu.Lock()
 	defer cr.mu.Unlock()
 	if lastID != "" {
 		p.ranges[i].AfterID = lastID
 	}
 	p.done[i] = p.done[i] || done
-	if !restart && cr.sinceCkpt < cr.src.checkpointEvery {
+	if cr.sinceCkpt < cr.src.checkpointEvery {
 		return nil
 	}
 	res := p.resume(w)

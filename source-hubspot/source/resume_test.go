@@ -21,8 +21,8 @@ func TestResumeFromEveryStateLeavesNoGap(t *testing.T) {
 func testResumeFromEveryState(t *testing.T, conc int) {
 	t.Parallel()
 	e := newEnv(t)
-	// Sequentially, one window of more than 10,000 contacts (so a cap restart is among the
-	// checkpoints); concurrently, ranges checkpointed at their contiguous prefix.
+	// Sequentially, one window of more than 10,000 contacts (more than one query could page by
+	// offset); concurrently, ranges checkpointed at their contiguous prefix.
 	shared, every := 10_500, 2500
 	if conc > 1 {
 		shared, every = 5000, 800
