@@ -17,45 +17,61 @@ type authState struct {
 
 func newAuthState() *authState { return &authState{tokens: map[string]time.Time{}} }
 
-// tokenResponse is the v1 refresh answer (research hubspot.md §7.1).
+// tokenResponse is the refresh answer (research hubspot.md §7.1; hubspot-peers.md §2.1: the
+// 2026-03 endpoint requires token_use too; its value is not documented, the fake guesses
+// "access_token").
 type tokenResponse struct {
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token"`
 	ExpiresIn    int    `json:"expires_in"`
 	TokenType    string `json:"token_type"`
+	TokenUse     string `json:"token_use"`
 }
 
-// oauthError is the v1 token endpoint's error shape: a status code word instead of an RFC 6749
-// "error" (e.g. {"status":"BAD_REFRESH_TOKEN","message":"missing or invalid refresh token"}, as
-// reported for HTTP 400 answers of /oauth/v1/token).
+// oauthError is the token endpoints' error shape: RFC 6749 error and error_description plus
+// HubSpot's legacy status word and message, which both endpoints keep sending (hubspot-peers.md
+// §2.1), e.g. {"error":"invalid_grant","error_description":"missing or invalid refresh token",
+// "status":"BAD_REFRESH_TOKEN","message":"missing or invalid refresh token"}. Which RFC code
+// goes with which legacy status is the fake's guess (invalid_client for client id and secret,
+// invalid_grant for the refresh token, unsupported_grant_type, invalid_request).
 type oauthError struct {
-	Status        string `json:"status"`
-	Message       string `json:"message"`
-	CorrelationID string `json:"correlationId"`
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
+	Status           string `json:"status"`
+	Message          string `json:"message"`
+	CorrelationID    string `json:"correlationId"`
 }
 
+// handleToken serves POST /oauth/2026-03/token and the legacy /oauth/v1/token. The client
+// credentials and the refresh token must be in the form body (HubSpot documents only that):
+// HTTP Basic alone is refused with BAD_CLIENT_ID, and parameters in the query with
+// invalid_request ("every parameter in the body, not as query parameters").
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	bad := func(code, status, msg string) {
+		writeJSON(w, http.StatusBadRequest, oauthError{code, msg, status, msg, newCorrelationID()})
+	}
+	if r.URL.RawQuery != "" {
+		bad("invalid_request", "BAD_REQUEST", "token parameters must be sent in the form body, not the query")
+		return
+	}
 	if err := r.ParseForm(); err != nil {
-		writeJSON(w, http.StatusBadRequest, oauthError{"BAD_REQUEST", "invalid form body", newCorrelationID()})
+		bad("invalid_request", "BAD_REQUEST", "invalid form body")
 		return
 	}
 	f := r.PostForm
-	bad := func(status, msg string) {
-		writeJSON(w, http.StatusBadRequest, oauthError{status, msg, newCorrelationID()})
-	}
 	switch {
 	case f.Get("grant_type") != "refresh_token":
-		bad("BAD_GRANT_TYPE", "missing or unknown grant type")
+		bad("unsupported_grant_type", "BAD_GRANT_TYPE", "missing or unknown grant type")
 	case f.Get("client_id") != s.opts.ClientID:
-		bad("BAD_CLIENT_ID", "missing or unknown client id")
+		bad("invalid_client", "BAD_CLIENT_ID", "missing or unknown client id")
 	case f.Get("client_secret") != s.opts.ClientSecret:
-		bad("BAD_CLIENT_SECRET", "missing or invalid client secret")
+		bad("invalid_client", "BAD_CLIENT_SECRET", "missing or invalid client secret")
 	case f.Get("refresh_token") != s.opts.RefreshToken || s.auth.isRevoked():
-		bad("BAD_REFRESH_TOKEN", "missing or invalid refresh token")
+		bad("invalid_grant", "BAD_REFRESH_TOKEN", "missing or invalid refresh token")
 	default:
 		tok := s.auth.issue(s.now().Add(s.opts.AccessTokenTTL))
 		writeJSON(w, http.StatusOK, tokenResponse{AccessToken: tok, RefreshToken: s.opts.RefreshToken,
-			ExpiresIn: int(s.opts.AccessTokenTTL / time.Second), TokenType: "bearer"})
+			ExpiresIn: int(s.opts.AccessTokenTTL / time.Second), TokenType: "bearer", TokenUse: "access_token"})
 	}
 }
 

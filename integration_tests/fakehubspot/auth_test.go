@@ -58,7 +58,7 @@ func TestOAuthErrors(t *testing.T) {
 			r := postForm(t, s, tc.form)
 			var e errBody
 			r.json(t, &e)
-			if r.status != 400 || e.Status != tc.status || e.Message == "" {
+			if r.status != 400 || e.Status != tc.status || e.Message == "" || e.Error == "" || e.ErrorDescription == "" {
 				t.Fatalf("got %d %s", r.status, r.body)
 			}
 		})
@@ -104,7 +104,7 @@ func TestOAuth2ClientCompatible(t *testing.T) {
 	s, _ := start(t, fakehubspot.Options{})
 	for _, style := range []oauth2.AuthStyle{oauth2.AuthStyleInParams, oauth2.AuthStyleAutoDetect} {
 		cfg := oauth2.Config{ClientID: "test-client-id", ClientSecret: "test-client-secret",
-			Endpoint: oauth2.Endpoint{TokenURL: s.URL + "/oauth/v1/token", AuthStyle: style}}
+			Endpoint: oauth2.Endpoint{TokenURL: s.URL + "/oauth/2026-03/token", AuthStyle: style}}
 		tok, err := cfg.TokenSource(context.Background(), &oauth2.Token{RefreshToken: "test-refresh-token"}).Token()
 		if err != nil {
 			t.Fatalf("style %v: %v", style, err)

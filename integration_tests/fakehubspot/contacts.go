@@ -39,7 +39,7 @@ func (s *Server) handleProperties(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"results": out}) // no paging, as HubSpot
 }
 
-// handleList serves GET /crm/v3/objects/contacts: id order, `after` is the next id to return.
+// handleList serves GET /crm/objects/<v>/contacts: id order, `after` is the next id to return.
 // archived=true returns only archived contacts, as HubSpot does.
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	qv := r.URL.Query()
@@ -94,7 +94,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	b = append(b, ']')
 	if more {
 		n := strconv.FormatInt(st.ids[page[len(page)-1]]+1, 10)
-		b = append(b, `,"paging":{"next":{"after":"`+n+`","link":"http://`+r.Host+`/crm/v3/objects/contacts?after=`+n+`"}}`...)
+		b = append(b, `,"paging":{"next":{"after":"`+n+`","link":"http://`+r.Host+r.URL.Path+`?after=`+n+`"}}`...)
 	}
 	b = append(b, '}')
 	writeRaw(w, http.StatusOK, b)
@@ -177,7 +177,7 @@ type batchReadRequest struct {
 	} `json:"inputs"`
 }
 
-// handleBatchRead serves POST /crm/v3/objects/contacts/batch/read: 200 when every input is
+// handleBatchRead serves POST /crm/objects/<v>/contacts/batch/read: 200 when every input is
 // found, 207 with errors and numErrors when some are not (research §4.3).
 func (s *Server) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 	var req batchReadRequest

@@ -14,24 +14,34 @@
 //
 // Options (all optional): Clock (token expiry, index lag, rate-limit windows), Sleep (latency
 // faults), ClientID / ClientSecret / RefreshToken / PrivateAppToken, AccessTokenTTL (30 min),
-// PortalID (123456), IndexLag (0 = none), RateLimits (false), SearchPerSecond (5), BurstMax /
+// PortalID (123456), APIVersions (DefaultAPIVersions: 2026-03, 2026-09, 2027-03-beta), IndexLag (0 = none), RateLimits (false), SearchPerSecond (5), BurstMax /
 // BurstWindow (100 / 10 s), DailyMax (250,000), Properties (DefaultProperties()),
 // EventDefinitions (DefaultEventDefinitions(PortalID)), MaxLogEntries (100,000).
 // NewUnstarted + HTTPServer + Start allow a custom listener (fakeserve binds fixed addresses).
 //
 // # Endpoints
 //
-//   - POST /oauth/v1/token (form grant_type=refresh_token, client_id, client_secret,
-//     refresh_token) -> {access_token, refresh_token, expires_in, token_type:"bearer"}; bad
-//     values -> 400 {"status":"BAD_CLIENT_ID"|"BAD_CLIENT_SECRET"|"BAD_REFRESH_TOKEN"|
-//     "BAD_GRANT_TYPE","message":...}. Access tokens expire after AccessTokenTTL by Clock. The
-//     client credentials must be in the form body (HubSpot documents only that); HTTP Basic
-//     alone is refused with BAD_CLIENT_ID, so use oauth2.AuthStyleInParams.
+// Each operation answers on its date-based path (below, <v> is one of Options.APIVersions) and
+// on its legacy v1/v3 path, which HubSpot stops serving in 2027: /oauth/v1/token,
+// /crm/v3/properties/contacts, /crm/v3/objects/contacts[/search|/batch/read|/{id}],
+// /events/v3/event-definitions, /events/v3/events. Legacy calls are counted (LegacyCalls,
+// LoggedRequest.Legacy). A version not served, like any unknown path, gets 404
+// OBJECT_NOT_FOUND (HubSpot's answer is not documented; this body is the fake's guess and is
+// deliberately the same as a missing contact's).
+//
+//   - POST /oauth/2026-03/token (form grant_type=refresh_token, client_id, client_secret,
+//     refresh_token; nothing in the query) -> {access_token, refresh_token, expires_in,
+//     token_type:"bearer", token_use}; bad values -> 400 {"error":"invalid_client"|
+//     "invalid_grant"|"unsupported_grant_type"|"invalid_request","error_description":...,
+//     "status":"BAD_CLIENT_ID"|"BAD_CLIENT_SECRET"|"BAD_REFRESH_TOKEN"|"BAD_GRANT_TYPE",
+//     "message":...}. Access tokens expire after AccessTokenTTL by Clock. The client
+//     credentials must be in the form body (HubSpot documents only that); HTTP Basic alone is
+//     refused with BAD_CLIENT_ID, so use oauth2.AuthStyleInParams.
 //   - Every other endpoint needs "Authorization: Bearer <token>": missing or unknown -> 401
 //     category INVALID_AUTHENTICATION; expired -> 401 EXPIRED_AUTHENTICATION ("The OAuth token
 //     used to make this call expired N minute(s) ago.").
-//   - GET /crm/v3/properties/contacts: {"results":[Property...]}, no paging.
-//   - POST /crm/v3/objects/contacts/search: filterGroups (OR of groups, AND of filters; a
+//   - GET /crm/properties/<v>/contacts: {"results":[Property...]}, no paging.
+//   - POST /crm/objects/<v>/contacts/search: filterGroups (OR of groups, AND of filters; a
 //     top-level "filters" is one group), at most 5 groups / 6 filters per group / 18 filters;
 //     operators EQ NEQ LT LTE GT GTE BETWEEN IN NOT_IN HAS_PROPERTY NOT_HAS_PROPERTY
 //     CONTAINS_TOKEN NOT_CONTAINS_TOKEN; lastmodifieddate and createdate values in epoch ms or
@@ -49,15 +59,15 @@
 //     contacts never match. With IndexLag, a contact whose lastmodifieddate is later than
 //     Clock()-IndexLag is invisible to search (list, get and batch read see it). No rate-limit
 //     headers on search answers.
-//   - GET /crm/v3/objects/contacts?limit<=100&after=<id>&properties=a,b&archived=true
+//   - GET /crm/objects/<v>/contacts?limit<=100&after=<id>&properties=a,b&archived=true
 //     (archived=true lists only archived contacts; after is the next id, from paging.next.after).
-//   - GET /crm/v3/objects/contacts/{id}?idProperty=email&properties=..: 404 OBJECT_NOT_FOUND.
-//   - POST /crm/v3/objects/contacts/batch/read {properties, idProperty, inputs:[{id}]}: more
+//   - GET /crm/objects/<v>/contacts/{id}?idProperty=email&properties=..: 404 OBJECT_NOT_FOUND.
+//   - POST /crm/objects/<v>/contacts/batch/read {properties, idProperty, inputs:[{id}]}: more
 //     than 100 inputs -> 400; some missing -> 207 with "numErrors":1 and one OBJECT_NOT_FOUND
 //     error listing the ids in context.ids; all found -> 200 {"status":"COMPLETE",...}.
-//   - GET /events/v3/event-definitions?limit&after: {total, results:[{id, name,
+//   - GET /events/custom/<v>/event-definitions?limit&after: {total, results:[{id, name,
 //     fullyQualifiedName, labels, properties:[Property...], ...}], paging}.
-//   - GET /events/v3/events?eventType&objectType&objectId&occurredAfter&occurredBefore&sort
+//   - GET /events/event-occurrences/<v>?eventType&objectType&objectId&occurredAfter&occurredBefore&sort
 //     &limit<=100&after: results in occurredAt order (ties by id), opaque after cursor, no total.
 //
 // Values are HubSpot's strings: numbers "42", booleans "true", datetimes
@@ -104,7 +114,7 @@
 //	AddEvents(evs...) []string; Events(); AddEventDefinitions(defs...); EventDefinitions();
 //	SetProperties(ps); SetIndexLag(d); SetRateLimits(on); ExhaustDaily(on);
 //	IssueAccessToken(); TokensIssued()
-//	Count(ep); StatusCount(code); Served429(); MaxSearchAfter(); Requests(); RequestsTo(ep);
+//	Count(ep); LegacyCalls(); StatusCount(code); Served429(); MaxSearchAfter(); Requests(); RequestsTo(ep);
 //	ResetStats()
 //
 // # Scale

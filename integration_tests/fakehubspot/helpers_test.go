@@ -91,7 +91,7 @@ func do(t *testing.T, s *fakehubspot.Server, method, path, token string, body an
 
 func postForm(t *testing.T, s *fakehubspot.Server, form url.Values) resp {
 	t.Helper()
-	res, err := http.Post(s.URL+"/oauth/v1/token", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	res, err := http.Post(s.URL+"/oauth/2026-03/token", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,6 +125,9 @@ type errBody struct {
 	PolicyName  string `json:"policyName"`
 	ErrorType   string `json:"errorType"`
 	Correlation string `json:"correlationId"`
+	// RFC 6749 fields of token endpoint errors.
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
 }
 
 func window(lo, hi time.Time) map[string]any {

@@ -16,7 +16,7 @@ type eventWire struct {
 	Properties map[string]string `json:"properties"`
 }
 
-// handleEvents serves GET /events/v3/events (research §6.2): filters eventType, objectType,
+// handleEvents serves GET /events/event-occurrences/<v> (research §6.2): filters eventType, objectType,
 // objectId (needs objectType), occurredAfter / occurredBefore (ISO 8601 or epoch ms, both
 // exclusive; HubSpot does not document inclusiveness), sort occurredAt | -occurredAt |
 // DESCENDING, limit (default 20, at most 100: HubSpot documents no maximum, the project contract

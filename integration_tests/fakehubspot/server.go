@@ -19,7 +19,7 @@ type Options struct {
 	// Sleep implements SetLatency delays. Default: a timer that also ends when ctx ends.
 	Sleep func(ctx context.Context, d time.Duration)
 
-	// OAuth app credentials accepted by POST /oauth/v1/token.
+	// OAuth app credentials accepted by the token endpoints.
 	// Defaults: "test-client-id", "test-client-secret", "test-refresh-token".
 	ClientID, ClientSecret, RefreshToken string
 	// AccessTokenTTL is the lifetime of issued access tokens. Default 30 minutes (HubSpot's).
@@ -49,9 +49,17 @@ type Options struct {
 	// EventDefinitions are served by the definitions API. Default DefaultEventDefinitions(PortalID).
 	EventDefinitions []EventDefinition
 
+	// APIVersions are the date-based versions served (/crm/objects/<v>/contacts, ...).
+	// Default DefaultAPIVersions.
+	APIVersions []string
+
 	// MaxLogEntries caps the request log (oldest entries dropped). Default 100,000.
 	MaxLogEntries int
 }
+
+// DefaultAPIVersions are the versions the fake serves unless told otherwise: the released
+// 2026-03 and 2026-09 and the 2027-03 beta (research hubspot-peers.md §2).
+var DefaultAPIVersions = []string{"2026-03", "2026-09", "2027-03-beta"}
 
 func (o *Options) defaults() {
 	if o.Clock == nil {
@@ -103,6 +111,9 @@ func (o *Options) defaults() {
 	if o.MaxLogEntries <= 0 {
 		o.MaxLogEntries = 100000
 	}
+	if o.APIVersions == nil {
+		o.APIVersions = DefaultAPIVersions
+	}
 }
 
 // Server is a running fake HubSpot. All methods are safe for concurrent use.
@@ -123,6 +134,7 @@ type Server struct {
 	propsMu sync.RWMutex
 	props   []Property
 	types   map[string]string // property name -> type
+	served  map[string]bool   // API versions served
 
 	hookMu     sync.Mutex
 	searchHook SearchPageFunc // see OnSearchPage
@@ -144,6 +156,10 @@ func NewUnstarted(opts Options) *Server {
 	s := &Server{opts: opts, store: newStore(), cache: newSearchCache(), events: newEventStore(),
 		auth: newAuthState(), faults: newFaults(), stats: newStats(opts.MaxLogEntries)}
 	s.limits = newLimits(&s.opts)
+	s.served = map[string]bool{}
+	for _, v := range opts.APIVersions {
+		s.served[v] = true
+	}
 	s.lag.Store(int64(opts.IndexLag))
 	s.setProperties(opts.Properties)
 	for _, d := range opts.EventDefinitions {
@@ -198,30 +214,55 @@ func (s *Server) propertyType(name string) (string, bool) {
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	h := func(pattern string, ep Endpoint, fn http.HandlerFunc) {
-		mux.Handle(pattern, s.wrap(ep, fn))
+	// Every operation answers on its date-based path and, until HubSpot retires them in 2027,
+	// on its legacy v1/v3 path; legacy calls are counted (LegacyCalls).
+	type route struct {
+		method, dated, legacy string
+		ep                    Endpoint
+		fn                    http.HandlerFunc
 	}
-	h("POST /oauth/v1/token", EndpointToken, s.handleToken)
-	h("GET /crm/v3/properties/contacts", EndpointProperties, s.handleProperties)
-	h("GET /crm/v3/properties/0-1", EndpointProperties, s.handleProperties)
-	h("POST /crm/v3/objects/contacts/search", EndpointSearch, s.handleSearch)
-	h("POST /crm/v3/objects/contacts/batch/read", EndpointBatchRead, s.handleBatchRead)
-	h("GET /crm/v3/objects/contacts", EndpointList, s.handleList)
-	h("GET /crm/v3/objects/contacts/{id}", EndpointGet, s.handleGet)
-	h("GET /events/v3/event-definitions", EndpointEventDefinitions, s.handleEventDefinitions)
-	h("GET /events/v3/events", EndpointEvents, s.handleEvents)
-	mux.Handle("/", s.wrap(EndpointOther, func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "Unable to find a resource for "+r.Method+" "+r.URL.Path)
-	}))
+	for _, rt := range []route{
+		{"POST", "/oauth/2026-03/token", "/oauth/v1/token", EndpointToken, s.handleToken},
+		{"GET", "/crm/properties/{version}/contacts", "/crm/v3/properties/contacts", EndpointProperties, s.handleProperties},
+		{"GET", "/crm/properties/{version}/0-1", "/crm/v3/properties/0-1", EndpointProperties, s.handleProperties},
+		{"POST", "/crm/objects/{version}/contacts/search", "/crm/v3/objects/contacts/search", EndpointSearch, s.handleSearch},
+		{"POST", "/crm/objects/{version}/contacts/batch/read", "/crm/v3/objects/contacts/batch/read", EndpointBatchRead, s.handleBatchRead},
+		{"GET", "/crm/objects/{version}/contacts", "/crm/v3/objects/contacts", EndpointList, s.handleList},
+		{"GET", "/crm/objects/{version}/contacts/{id}", "/crm/v3/objects/contacts/{id}", EndpointGet, s.handleGet},
+		{"GET", "/events/custom/{version}/event-definitions", "/events/v3/event-definitions", EndpointEventDefinitions, s.handleEventDefinitions},
+		{"GET", "/events/event-occurrences/{version}", "/events/v3/events", EndpointEvents, s.handleEvents},
+	} {
+		mux.Handle(rt.method+" "+rt.dated, s.wrap(rt.ep, false, s.versioned(rt.fn)))
+		mux.Handle(rt.method+" "+rt.legacy, s.wrap(rt.ep, true, rt.fn))
+	}
+	mux.Handle("/", s.wrap(EndpointOther, false, s.handleUnknown))
 	return mux
 }
 
-// wrap applies, in this order: counting and logging, latency, dropped connection, injected
+// handleUnknown answers a path the fake does not serve. HubSpot's answer to a path it does not
+// serve (such as an API version it does not have) is not documented; the fake guesses a 404
+// whose body looks like a missing object's, so a client cannot tell the two apart by the body.
+func (s *Server) handleUnknown(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotFound, "OBJECT_NOT_FOUND", "Unable to find a resource for "+r.Method+" "+r.URL.Path)
+}
+
+// versioned serves fn for the API versions in Options.APIVersions, and handleUnknown otherwise.
+func (s *Server) versioned(fn http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if v := r.PathValue("version"); v != "" && !s.served[v] {
+			s.handleUnknown(w, r)
+			return
+		}
+		fn(w, r)
+	}
+}
+
+// wrap applies, in this order: counting and logging (legacy marks a v1-v4 path), latency, dropped connection, injected
 // status, authentication, scope checks, rate limits (plus rate-limit headers), the handler.
-func (s *Server) wrap(ep Endpoint, fn http.HandlerFunc) http.Handler {
+func (s *Server) wrap(ep Endpoint, legacy bool, fn http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &fakehttp.StatusRecorder{ResponseWriter: w}
-		entry := s.stats.begin(ep, r, s.now())
+		entry := s.stats.begin(ep, legacy, r, s.now())
 		defer func() { s.stats.end(entry, rec.Status) }()
 		if d := s.faults.Latency(ep); d > 0 {
 			s.opts.Sleep(r.Context(), d)

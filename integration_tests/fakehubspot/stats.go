@@ -47,6 +47,7 @@ type LoggedRequest struct {
 	Path     string
 	Query    string
 	Body     []byte // request body for POST endpoints
+	Legacy   bool   // a v1-v4 path, which HubSpot stops serving in 2027
 	Auth     string // AuthOAuth, AuthPrivateApp or AuthNone
 	Status   int    // 0 when the connection was dropped
 	Dropped  bool
@@ -59,6 +60,7 @@ type stats struct {
 	status   map[int]*atomic.Int64
 	statusMu sync.Mutex
 	maxAfter atomic.Int64
+	legacy   atomic.Int64
 	mu       sync.Mutex
 	log      []*LoggedRequest
 	maxLog   int
@@ -73,10 +75,13 @@ func newStats(maxLog int) *stats {
 	return st
 }
 
-func (st *stats) begin(ep Endpoint, r *http.Request, now time.Time) *LoggedRequest {
+func (st *stats) begin(ep Endpoint, legacy bool, r *http.Request, now time.Time) *LoggedRequest {
 	st.counts[ep].Add(1)
+	if legacy {
+		st.legacy.Add(1)
+	}
 	e := &LoggedRequest{Time: now, Endpoint: ep, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-		After: -1, Limit: -1}
+		Legacy: legacy, After: -1, Limit: -1}
 	if r.Method == http.MethodPost && r.Body != nil {
 		b, err := io.ReadAll(r.Body)
 		if err == nil {
@@ -157,6 +162,10 @@ func (s *Server) StatusCount(status int) int64 {
 // Served429 returns the number of 429 answers served.
 func (s *Server) Served429() int64 { return s.StatusCount(http.StatusTooManyRequests) }
 
+// LegacyCalls returns how many requests went to a legacy v1-v4 path (/oauth/v1/token,
+// /crm/v3/..., /events/v3/...), which HubSpot stops serving in 2027.
+func (s *Server) LegacyCalls() int64 { return s.stats.legacy.Load() }
+
 // MaxSearchAfter returns the largest search `after` offset seen (-1 before any search).
 func (s *Server) MaxSearchAfter() int { return int(s.stats.maxAfter.Load()) }
 
@@ -194,4 +203,5 @@ func (s *Server) ResetStats() {
 	s.stats.status = map[int]*atomic.Int64{}
 	s.stats.statusMu.Unlock()
 	s.stats.maxAfter.Store(-1)
+	s.stats.legacy.Store(0)
 }

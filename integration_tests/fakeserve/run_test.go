@@ -37,7 +37,7 @@ func TestRunServesAndDumps(t *testing.T) {
 	if info.Contacts != 300 || info.Events != 150 || !strings.HasPrefix(info.HubSpotURL, "http://127.0.0.1:") {
 		t.Fatalf("info %+v", info)
 	}
-	req, _ := http.NewRequest("GET", info.HubSpotURL+"/crm/v3/objects/contacts?limit=5", nil)
+	req, _ := http.NewRequest("GET", info.HubSpotURL+"/crm/objects/2026-09/contacts?limit=5", nil)
 	req.Header.Set("Authorization", "Bearer "+info.AccessToken)
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
 		t.Fatalf("hubspot: %v %v", res, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -80,7 +81,7 @@ func (s *oauthSource) Token(ctx context.Context) (string, error) {
 	octx := context.WithValue(ctx, oauth2.HTTPClient, s.client)
 	tok, err := s.conf.TokenSource(octx, &oauth2.Token{RefreshToken: s.refresh}).Token()
 	if err != nil {
-		return "", tokenError(err)
+		return "", tokenError(err, s.conf.Endpoint.TokenURL)
 	}
 	if s.onToken != nil {
 		s.onToken(tok.AccessToken)
@@ -108,29 +109,39 @@ func (s *oauthSource) Rejected(tok string) bool {
 	return true
 }
 
-// tokenError turns a token endpoint failure into an *AuthError when HubSpot refused the grant, and
-// keeps other failures (network, 5xx after retries) as they are.
-func tokenError(err error) error {
+// tokenError turns a token endpoint failure into an *AuthError when HubSpot refused the grant or
+// no token endpoint answered, into an *APIError for a 429 or 5xx that outlived the retries, and
+// keeps other failures (network) as they are. It reads the RFC 6749 error fields (error,
+// error_description) and HubSpot's legacy ones (status, message); HubSpot sends both.
+func tokenError(err error, tokenURL string) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) || re.Response == nil {
 		return err
 	}
 	code := re.Response.StatusCode
-	if code >= 500 || code == http.StatusTooManyRequests {
-		return err
-	}
-	ae := &AuthError{StatusCode: code, Code: re.ErrorCode, Message: re.ErrorDescription, Err: err}
 	var body struct {
-		Status  string `json:"status"`
-		Message string `json:"message"`
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+		Status           string `json:"status"`
+		Message          string `json:"message"`
 	}
-	if json.Unmarshal(re.Body, &body) == nil {
-		if body.Status != "" && body.Status != "error" {
-			ae.Code = body.Status
+	_ = json.Unmarshal(re.Body, &body)
+	if code >= 500 || code == http.StatusTooManyRequests {
+		path := TokenPath
+		if u, perr := url.Parse(tokenURL); perr == nil {
+			path = u.Path
 		}
-		if body.Message != "" {
-			ae.Message = body.Message
-		}
+		return &APIError{StatusCode: code, Method: http.MethodPost, Path: path, Message: body.Message}
+	}
+	ae := &AuthError{StatusCode: code, Code: body.Error, Message: body.ErrorDescription, URL: tokenURL, Err: err}
+	if ae.Code == "" {
+		ae.Code = re.ErrorCode
+	}
+	if body.Status != "" && body.Status != "error" {
+		ae.Status = body.Status
+	}
+	if ae.Message == "" {
+		ae.Message = body.Message
 	}
 	// Keep the oauth2 error (which quotes the body) out of user-facing text; Err is internal.
 	return ae

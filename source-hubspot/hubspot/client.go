@@ -29,6 +29,12 @@ type Config struct {
 	// BaseURL is the API root, default DefaultBaseURL. It must be https unless the host is a
 	// loopback address (see CheckBaseURL).
 	BaseURL string
+	// APIVersion is the date-based version on every path (YYYY-MM or YYYY-MM-beta), default
+	// DefaultAPIVersion.
+	APIVersion string
+	// TokenURL overrides the OAuth token endpoint, default BaseURL + TokenPath. Same https rule
+	// as BaseURL.
+	TokenURL string
 	// Credentials authenticate every call.
 	Credentials Credentials
 	// HTTPClient supplies the base transport; its Timeout bounds each attempt (default 60s), not
@@ -53,6 +59,9 @@ type Client struct {
 	http  *http.Client
 	retry *retryTransport // its policy, backoff and sleep also retry cut-off bodies
 	bufs  sync.Pool       // *bytes.Buffer for response bodies
+	paths paths
+
+	crmServed atomic.Bool // a contacts call of this version succeeded (see objectMissing)
 
 	pageSize atomic.Int64 // size of the last page body: the first guess for the next one
 }
@@ -73,7 +82,7 @@ func CheckBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// New builds a Client. It fails only on a bad BaseURL.
+// New builds a Client. It fails only on a bad BaseURL, APIVersion or TokenURL.
 func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
@@ -81,6 +90,18 @@ func New(cfg Config) (*Client, error) {
 	base, err := CheckBaseURL(cfg.BaseURL)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.APIVersion == "" {
+		cfg.APIVersion = DefaultAPIVersion
+	}
+	if err := CheckAPIVersion(cfg.APIVersion); err != nil {
+		return nil, err
+	}
+	tokenURL := base.String() + TokenPath
+	if cfg.TokenURL != "" {
+		if tokenURL, err = CheckTokenURL("credentials.token_url", cfg.TokenURL); err != nil {
+			return nil, err
+		}
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -105,12 +126,13 @@ func New(cfg Config) (*Client, error) {
 	var tokens tokenSource = staticToken(cfg.Credentials.AccessToken)
 	if cfg.Credentials.OAuth() {
 		tokenClient := &http.Client{Transport: retried}
-		tokens = newOAuthSource(base.String()+"/oauth/v1/token", cfg.Credentials, tokenClient, now, cfg.OnToken)
+		tokens = newOAuthSource(tokenURL, cfg.Credentials, tokenClient, now, cfg.OnToken)
 	} else if cfg.OnToken != nil {
 		cfg.OnToken(cfg.Credentials.AccessToken)
 	}
 	c := &Client{
 		base:  base,
+		paths: newPaths(cfg.APIVersion),
 		retry: retried,
 		http: &http.Client{
 			Transport:     &authTransport{next: retried, tokens: tokens},

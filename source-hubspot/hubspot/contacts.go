@@ -9,14 +9,6 @@ import (
 	"strings"
 )
 
-// Paths of the contact endpoints, kept in one place.
-const (
-	contactsPath   = "/crm/v3/objects/contacts"
-	searchPath     = contactsPath + "/search"
-	batchReadPath  = contactsPath + "/batch/read"
-	propertiesPath = "/crm/v3/properties/"
-)
-
 // Page size maxima HubSpot enforces.
 const (
 	MaxSearchLimit = 200 // search page
@@ -60,7 +52,7 @@ type sortRule struct {
 	Direction    string `json:"direction"`
 }
 
-// SearchContacts runs one page of POST /crm/v3/objects/contacts/search.
+// SearchContacts runs one page of POST /crm/objects/<version>/contacts/search.
 func (c *Client) SearchContacts(ctx context.Context, r SearchRequest) (*Page, error) {
 	body := searchBody{
 		FilterGroups: []filterGroup{{Filters: r.Filters}},
@@ -74,7 +66,18 @@ func (c *Client) SearchContacts(ctx context.Context, r SearchRequest) (*Page, er
 		}
 		body.Sorts = []sortRule{{PropertyName: r.SortBy, Direction: dir}}
 	}
-	return c.callPage(ctx, http.MethodPost, searchPath, nil, body)
+	return c.contactsPage(ctx, http.MethodPost, c.paths.search, nil, body)
+}
+
+// contactsPage reads a page of a contacts collection endpoint (search or list), whose 404
+// means the version is not served.
+func (c *Client) contactsPage(ctx context.Context, method, path string, q url.Values, body any) (*Page, error) {
+	p, err := c.callPage(ctx, method, path, q, body)
+	if err != nil {
+		return nil, c.notServed(err)
+	}
+	c.crmServed.Store(true)
+	return p, nil
 }
 
 // ListRequest is one page of the contacts list endpoint, ordered by id.
@@ -84,7 +87,7 @@ type ListRequest struct {
 	After      string
 }
 
-// ListContacts reads one page of GET /crm/v3/objects/contacts (no result cap, no total).
+// ListContacts reads one page of GET /crm/objects/<version>/contacts (no result cap, no total).
 func (c *Client) ListContacts(ctx context.Context, r ListRequest) (*Page, error) {
 	q := url.Values{}
 	q.Set("limit", strconv.Itoa(min(max(r.Limit, 1), MaxListLimit)))
@@ -94,11 +97,12 @@ func (c *Client) ListContacts(ctx context.Context, r ListRequest) (*Page, error)
 	if r.After != "" {
 		q.Set("after", r.After)
 	}
-	return c.callPage(ctx, http.MethodGet, contactsPath, q, nil)
+	return c.contactsPage(ctx, http.MethodGet, c.paths.contacts, q, nil)
 }
 
 // GetContact reads one contact by record id, or by the unique property idProperty (e.g. email)
-// when it is not empty. A missing contact is an *APIError with StatusCode 404.
+// when it is not empty. A missing contact is an *APIError with StatusCode 404; a version HubSpot
+// does not serve is a *VersionError.
 func (c *Client) GetContact(ctx context.Context, id, idProperty string, properties []string) (*Object, error) {
 	q := url.Values{}
 	if len(properties) > 0 {
@@ -108,7 +112,10 @@ func (c *Client) GetContact(ctx context.Context, id, idProperty string, properti
 		q.Set("idProperty", idProperty)
 	}
 	var o Object
-	if err := c.call(ctx, http.MethodGet, contactsPath+"/"+url.PathEscape(id), q, nil, &o); err != nil {
+	if err := c.call(ctx, http.MethodGet, c.paths.contacts+"/"+url.PathEscape(id), q, nil, &o); err != nil {
+		if _, verr := c.objectMissing(ctx, err); verr != nil {
+			return nil, verr
+		}
 		return nil, err
 	}
 	return &o, nil
@@ -126,7 +133,7 @@ type idInput struct {
 
 // BatchReadContacts reads up to MaxBatchRead contacts by record id in one call. Contacts that do
 // not exist are simply absent from the result (HubSpot answers 207 with per-input errors, or 404
-// when none exists).
+// when none exists; a version HubSpot does not serve is a *VersionError).
 func (c *Client) BatchReadContacts(ctx context.Context, ids, properties []string) ([]Object, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -141,13 +148,12 @@ func (c *Client) BatchReadContacts(ctx context.Context, ids, properties []string
 	for i, id := range ids {
 		body.Inputs[i].ID = id
 	}
-	p, err := c.callPage(ctx, http.MethodPost, batchReadPath, nil, body)
-	var ae *APIError
-	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
-		return nil, nil
-	}
+	p, err := c.callPage(ctx, http.MethodPost, c.paths.batchRead, nil, body)
 	if err != nil {
-		return nil, err
+		if missing, err := c.objectMissing(ctx, err); !missing {
+			return nil, err
+		}
+		return nil, nil
 	}
 	return p.Results, nil
 }

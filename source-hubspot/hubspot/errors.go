@@ -118,23 +118,62 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 }
 
 // AuthError is a failure to obtain an OAuth access token: HubSpot refused the refresh token or the
-// client credentials. Waiting does not help; the user re-authorizes or fixes the client id/secret.
+// client credentials, or the token endpoint is not where it was looked for. Waiting does not
+// help; Reason says what the user has to fix.
 type AuthError struct {
 	// StatusCode is the token endpoint's HTTP status (0 if unknown).
 	StatusCode int
-	// Code is HubSpot's status/error code, e.g. BAD_REFRESH_TOKEN, BAD_CLIENT_ID, invalid_grant.
+	// Code is the RFC 6749 error code, e.g. invalid_grant, invalid_client.
 	Code string
-	// Message is HubSpot's explanation.
+	// Status is HubSpot's legacy status code, e.g. BAD_REFRESH_TOKEN, BAD_CLIENT_ID.
+	Status string
+	// Message is HubSpot's explanation (error_description, else message).
 	Message string
+	// URL is the token endpoint called (never holds a secret: it has no query).
+	URL string
 	// Err is the underlying error.
 	Err error
+}
+
+// AuthReason is what an AuthError asks the user to fix.
+type AuthReason int
+
+// Reasons of an AuthError.
+const (
+	// AuthRefused is a refusal HubSpot gave no recognised code for.
+	AuthRefused AuthReason = iota
+	// AuthBadClient: the client id or secret is wrong (RFC 6749 invalid_client or
+	// unauthorized_client; HubSpot BAD_CLIENT_ID or BAD_CLIENT_SECRET).
+	AuthBadClient
+	// AuthBadRefreshToken: the refresh token was revoked, belongs to another app, or is
+	// mistyped (invalid_grant; BAD_REFRESH_TOKEN).
+	AuthBadRefreshToken
+	// AuthNoEndpoint: nothing answers token requests at URL (404 or 405).
+	AuthNoEndpoint
+)
+
+// Reason classifies the refusal, from the RFC 6749 code or HubSpot's legacy status, whichever
+// the answer carries.
+func (e *AuthError) Reason() AuthReason {
+	switch {
+	case e.Code == "invalid_client" || e.Code == "unauthorized_client" ||
+		e.Status == "BAD_CLIENT_ID" || e.Status == "BAD_CLIENT_SECRET":
+		return AuthBadClient
+	case e.Code == "invalid_grant" || e.Status == "BAD_REFRESH_TOKEN":
+		return AuthBadRefreshToken
+	case e.StatusCode == http.StatusNotFound || e.StatusCode == http.StatusMethodNotAllowed:
+		return AuthNoEndpoint
+	}
+	return AuthRefused
 }
 
 // Error describes the refusal.
 func (e *AuthError) Error() string {
 	s := fmt.Sprintf("hubspot token endpoint: HTTP %d", e.StatusCode)
-	if e.Code != "" {
-		s += " " + e.Code
+	for _, c := range []string{e.Code, e.Status} {
+		if c != "" {
+			s += " " + c
+		}
 	}
 	if e.Message != "" {
 		s += ": " + e.Message

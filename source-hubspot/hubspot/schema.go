@@ -19,13 +19,14 @@ type Property struct {
 	Archived    bool   `json:"archived"`
 }
 
-// ContactProperties lists the contact properties (GET /crm/v3/properties/contacts; no paging).
+// ContactProperties lists the contact properties (GET /crm/properties/<version>/contacts; no
+// paging).
 func (c *Client) ContactProperties(ctx context.Context) ([]Property, error) {
 	var body struct {
 		Results []Property `json:"results"`
 	}
-	if err := c.call(ctx, http.MethodGet, propertiesPath+"contacts", nil, nil, &body); err != nil {
-		return nil, err
+	if err := c.call(ctx, http.MethodGet, c.paths.properties, nil, nil, &body); err != nil {
+		return nil, c.notServed(err)
 	}
 	return body.Results, nil
 }
@@ -44,10 +45,9 @@ type EventDefinition struct {
 	Properties  []Property `json:"properties"`
 }
 
-const eventDefinitionsPath = "/events/v3/event-definitions"
-
 // EventDefinitions lists every custom behavioral event definition with its properties, following
-// paging. A portal without access answers 403 (an *APIError).
+// paging (GET /events/custom/<version>/event-definitions). A portal without access answers 403
+// (an *APIError); a version HubSpot does not serve is a *VersionError.
 func (c *Client) EventDefinitions(ctx context.Context) ([]EventDefinition, error) {
 	var all []EventDefinition
 	after := ""
@@ -64,8 +64,8 @@ func (c *Client) EventDefinitions(ctx context.Context) ([]EventDefinition, error
 				} `json:"next"`
 			} `json:"paging"`
 		}
-		if err := c.call(ctx, http.MethodGet, eventDefinitionsPath, q, nil, &body); err != nil {
-			return nil, err
+		if err := c.call(ctx, http.MethodGet, c.paths.definitions, q, nil, &body); err != nil {
+			return nil, c.notServed(err)
 		}
 		all = append(all, body.Results...)
 		if body.Paging == nil || body.Paging.Next == nil || body.Paging.Next.After == "" || body.Paging.Next.After == after {
@@ -113,12 +113,11 @@ type EventPage struct {
 	NextAfter string
 }
 
-const eventsPath = "/events/v3/events"
-
 // MaxEventsLimit is the page size asked of the events endpoint.
 const MaxEventsLimit = 100
 
-// Events reads one page of GET /events/v3/events.
+// Events reads one page of GET /events/event-occurrences/<version>. The paging cursor is opaque
+// (HubSpot's is base64 of its own position): it is only ever passed back.
 func (c *Client) Events(ctx context.Context, r EventsRequest) (*EventPage, error) {
 	q := url.Values{"eventType": {r.EventType}, "sort": {"occurredAt"}}
 	if r.ObjectType != "" {
@@ -142,8 +141,8 @@ func (c *Client) Events(ctx context.Context, r EventsRequest) (*EventPage, error
 			} `json:"next"`
 		} `json:"paging"`
 	}
-	if err := c.call(ctx, http.MethodGet, eventsPath, q, nil, &body); err != nil {
-		return nil, err
+	if err := c.call(ctx, http.MethodGet, c.paths.occurrences, q, nil, &body); err != nil {
+		return nil, c.notServed(err)
 	}
 	p := &EventPage{Results: body.Results}
 	if body.Paging != nil && body.Paging.Next != nil {

@@ -131,7 +131,7 @@ func benchRead(b *testing.B, total int64) {
 	}
 	var served atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/crm/v3/objects/contacts/search" {
+		if r.URL.Path != pathSearch {
 			http.NotFound(w, r)
 			return
 		}

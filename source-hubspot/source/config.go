@@ -29,6 +29,7 @@ type Config struct {
 	PageSize               int         `json:"page_size"`
 	LookbackMinutes        *int        `json:"lookback_minutes"`
 	APIBaseURL             string      `json:"api_base_url"`
+	APIVersion             string      `json:"api_version"`
 	EventContactProperties []string    `json:"event_contact_properties"`
 	// AlertWebhookURL is a Slack-compatible incoming webhook for alerts; the source only carries it.
 	AlertWebhookURL string `json:"alert_webhook_url"`
@@ -48,6 +49,8 @@ type Credentials struct {
 	ClientSecret     string `json:"client_secret"`
 	RefreshToken     string `json:"refresh_token"`
 	AccessToken      string `json:"access_token"`
+	// TokenURL overrides the OAuth token endpoint (OAuth only).
+	TokenURL string `json:"token_url"`
 }
 
 // SyncTarget is the sync_target oneOf.
@@ -131,6 +134,20 @@ func ParseConfig(raw json.RawMessage) (*Config, error) {
 	if _, err := hubspot.CheckBaseURL(c.APIBaseURL); err != nil {
 		return nil, configErr(err.Error(), nil)
 	}
+	if c.APIVersion = strings.TrimSpace(c.APIVersion); c.APIVersion == "" {
+		c.APIVersion = hubspot.DefaultAPIVersion
+	}
+	if err := hubspot.CheckAPIVersion(c.APIVersion); err != nil {
+		return nil, configErr(err.Error()+"; leave it out for the default", nil)
+	}
+	if c.Credentials.TokenURL = strings.TrimSpace(c.Credentials.TokenURL); c.Credentials.TokenURL != "" {
+		if c.Credentials.CredentialsTitle != credentialsOAuth {
+			return nil, configErr("credentials.token_url applies to OAuth credentials only; remove it for a private app access_token", nil)
+		}
+		if _, err := hubspot.CheckTokenURL("credentials.token_url", c.Credentials.TokenURL); err != nil {
+			return nil, configErr(err.Error(), nil)
+		}
+	}
 	if c.AlertWebhookURL != "" {
 		if err := alert.CheckURL("alert_webhook_url", c.AlertWebhookURL); err != nil {
 			return nil, configErr(err.Error(), nil)
@@ -145,6 +162,9 @@ func ParseConfig(raw json.RawMessage) (*Config, error) {
 func configErr(msg string, err error) *protocol.Error {
 	return protocol.NewError(protocol.FailureConfig, msg, err)
 }
+
+// tokenURL is the OAuth token endpoint override, empty for <api_base_url>/oauth/2026-03/token.
+func (c *Config) tokenURL() string { return c.Credentials.TokenURL }
 
 // credentials converts the config credentials for the client.
 func (c *Config) credentials() hubspot.Credentials {

@@ -30,20 +30,14 @@ func classify(err error) error {
 	}
 	var ae *hubspot.AuthError
 	if errors.As(err, &ae) {
-		what := "the refresh token"
-		switch ae.Code {
-		case "BAD_CLIENT_ID", "invalid_client":
-			what = "the client_id or client_secret"
-		}
-		msg := fmt.Sprintf("HubSpot refused %s (HTTP %d", what, ae.StatusCode)
-		if ae.Code != "" {
-			msg += " " + ae.Code
-		}
-		if ae.Message != "" {
-			msg += ": " + ae.Message
-		}
-		msg += "): re-authorize the connection, or check client_id and client_secret"
-		return protocol.NewError(protocol.FailureConfig, msg, err)
+		return protocol.NewError(protocol.FailureConfig, authMessage(ae), err)
+	}
+	var ve *hubspot.VersionError
+	if errors.As(err, &ve) {
+		return protocol.NewError(protocol.FailureConfig, fmt.Sprintf("HubSpot does not serve api_version %q "+
+			"(HTTP 404 for %s %s): set api_version to a version HubSpot supports, such as %s (the default when "+
+			"it is left out); HubSpot releases one every March and September and supports each for 18 months",
+			ve.Version, ve.Err.Method, ve.Err.Path, hubspot.DefaultAPIVersion), err)
 	}
 	var he *hubspot.APIError
 	if errors.As(err, &he) {
@@ -53,6 +47,32 @@ func classify(err error) error {
 		return protocol.NewError(protocol.FailureTransient, "could not reach HubSpot (check api_base_url and the network): "+err.Error()+resumeHint, err)
 	}
 	return protocol.NewError(protocol.FailureSystem, err.Error(), nil)
+}
+
+// authMessage says what to fix when the token endpoint refused.
+func authMessage(ae *hubspot.AuthError) string {
+	answer := fmt.Sprintf("HTTP %d", ae.StatusCode)
+	for _, c := range []string{ae.Code, ae.Status} {
+		if c != "" {
+			answer += " " + c
+		}
+	}
+	if ae.Message != "" {
+		answer += ": " + ae.Message
+	}
+	switch ae.Reason() {
+	case hubspot.AuthBadClient:
+		return "HubSpot refused the OAuth client (" + answer + "): check credentials.client_id and " +
+			"credentials.client_secret against the app's Auth settings in HubSpot"
+	case hubspot.AuthBadRefreshToken:
+		return "HubSpot refused the refresh token (" + answer + "): it was revoked, the app was uninstalled, or it " +
+			"belongs to another app; re-authorize the connection to get a new credentials.refresh_token"
+	case hubspot.AuthNoEndpoint:
+		return "no OAuth token endpoint answers at " + ae.URL + " (" + answer + "): check credentials.token_url, " +
+			"or leave it out to use <api_base_url>" + hubspot.TokenPath
+	}
+	return "HubSpot refused the OAuth credentials (" + answer + "): re-authorize the connection, or check " +
+		"credentials.client_id and credentials.client_secret"
 }
 
 func classifyAPI(he *hubspot.APIError, err error) error {
@@ -80,9 +100,11 @@ func classifyAPI(he *hubspot.APIError, err error) error {
 }
 
 // isStatus reports whether err is a HubSpot answer with one of the given statuses.
+// A *hubspot.VersionError is not one: its 404 says nothing about the data.
 func isStatus(err error, codes ...int) bool {
 	var he *hubspot.APIError
-	if !errors.As(err, &he) {
+	var ve *hubspot.VersionError
+	if errors.As(err, &ve) || !errors.As(err, &he) {
 		return false
 	}
 	for _, c := range codes {

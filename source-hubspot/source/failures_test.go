@@ -46,7 +46,7 @@ func TestRateLimitsAreWaitedOut(t *testing.T) {
 			e := newEnv(t)
 			e.fake.addContacts(1, 450, t0.Add(-time.Hour))
 			cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-			e.fake.before = failFirst("/crm/v3/objects/contacts/search", 1, 429, tc.hdr, tc.body)
+			e.fake.before = failFirst(pathSearch, 1, 429, tc.hdr, tc.body)
 			e.fake.calls = map[string]int{}
 			res := e.read(cat, searchState())
 			if res.code != 0 {
@@ -72,7 +72,7 @@ func TestDailyLimitStopsTheRun(t *testing.T) {
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts", "event_pe1_signup")
 	e.fake.calls = map[string]int{}
 	e.fake.before = func(w http.ResponseWriter, r *http.Request, n int) bool {
-		if r.URL.Path == "/crm/v3/objects/contacts/search" && n >= 2 {
+		if r.URL.Path == pathSearch && n >= 2 {
 			drainBody(r)
 			hubErr(w, 429, "", "You have reached your daily limit.")
 			return true
@@ -86,10 +86,10 @@ func TestDailyLimitStopsTheRun(t *testing.T) {
 		!strings.Contains(errs[0].Trace.Error.Message, "daily") {
 		t.Fatalf("exit %d, errors %+v; want one transient daily-limit error", res.code, errs)
 	}
-	if got := e.fake.callCount("/crm/v3/objects/contacts/search"); got != 2 {
+	if got := e.fake.callCount(pathSearch); got != 2 {
 		t.Errorf("search calls = %d: the daily limit must not be retried", got)
 	}
-	if got := e.fake.callCount("/events/v3/events"); got != 0 {
+	if got := e.fake.callCount(pathEvents); got != 0 {
 		t.Errorf("events read %d times after the daily limit stopped the run", got)
 	}
 	if st := res.statuses(); st[len(st)-1] != "INCOMPLETE" {
@@ -129,7 +129,7 @@ func TestServerErrorsAndDroppedConnectionsAreRetried(t *testing.T) {
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
 	e.fake.calls = map[string]int{}
 	e.fake.before = func(w http.ResponseWriter, r *http.Request, n int) bool {
-		if r.URL.Path != "/crm/v3/objects/contacts/search" {
+		if r.URL.Path != pathSearch {
 			return false
 		}
 		switch n % 4 {
@@ -165,7 +165,7 @@ func TestPersistentServerErrorFailsWithTransientError(t *testing.T) {
 	e := newEnv(t)
 	e.fake.addContacts(1, 10, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	e.fake.before = failFirst("/crm/v3/objects/contacts/search", 1000, 503, nil, `{"message":"down","correlationId":"c-9"}`)
+	e.fake.before = failFirst(pathSearch, 1000, 503, nil, `{"message":"down","correlationId":"c-9"}`)
 	res := e.read(cat, searchState())
 	errs := res.traceErrors()
 	if res.code == 0 || len(errs) != 1 || errs[0].Trace.Error.FailureType != "transient_error" ||
@@ -179,7 +179,7 @@ func TestBadRequestIsNotRetriedAndQuotesHubSpot(t *testing.T) {
 	e.fake.addContacts(1, 10, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
 	e.fake.calls = map[string]int{}
-	e.fake.before = failFirst("/crm/v3/objects/contacts/search", 1000, 400,
+	e.fake.before = failFirst(pathSearch, 1000, 400,
 		nil, `{"status":"error","message":"There was a problem with the request.","category":"VALIDATION_ERROR","correlationId":"corr-400"}`)
 	res := e.read(cat, searchState())
 	errs := res.traceErrors()
@@ -187,7 +187,7 @@ func TestBadRequestIsNotRetriedAndQuotesHubSpot(t *testing.T) {
 		strings.Contains(errs[0].Trace.Error.Message, "corr-400") || !strings.Contains(errs[0].Trace.Error.InternalMessage, "corr-400") {
 		t.Fatalf("errors %+v", errs)
 	}
-	if n := e.fake.callCount("/crm/v3/objects/contacts/search"); n != 1 {
+	if n := e.fake.callCount(pathSearch); n != 1 {
 		t.Errorf("400 was sent %d times", n)
 	}
 }
@@ -205,7 +205,7 @@ func TestTokenExpiryMidRun(t *testing.T) {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
 	}
 	checkExactlyOnce(t, ids(t, res.records("contacts")), wantIDs(1, 2000))
-	if n := e.fake.callCount("/oauth/v1/token"); n < 4 {
+	if n := e.fake.callCount(pathToken); n < 4 {
 		t.Errorf("token endpoint called %d times, want several refreshes", n)
 	}
 	for _, m := range res.msgs {

@@ -1,7 +1,9 @@
 package source
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"sort"
@@ -54,7 +56,7 @@ func (f *fakeHubSpot) eventDefs(w http.ResponseWriter, _ *http.Request) {
 		hubErr(w, 403, "MISSING_SCOPES", "This app hasn't been granted all required scopes to make this call.")
 		return
 	}
-	writeJSON(w, 200, map[string]any{"total": len(f.defs), "results": f.defs})
+	writeJSON(w, 200, map[string]any{"results": f.defs})
 }
 
 func (f *fakeHubSpot) eventList(w http.ResponseWriter, r *http.Request) {
@@ -77,7 +79,15 @@ func (f *fakeHubSpot) eventList(w http.ResponseWriter, r *http.Request) {
 	}
 	lo, hasLo := parse("occurredAfter")
 	hi, hasHi := parse("occurredBefore")
-	off, _ := strconv.Atoi(q.Get("after"))
+	off := 0
+	if a := q.Get("after"); a != "" {
+		// The cursor is opaque base64, as HubSpot's (which encodes its own position).
+		raw, err := base64.RawURLEncoding.DecodeString(a)
+		if _, serr := fmt.Sscanf(string(raw), "fake|%d|", &off); err != nil || serr != nil {
+			hubErr(w, 400, "VALIDATION_ERROR", "bad after cursor")
+			return
+		}
+	}
 	f.mu.Lock()
 	var match []fakeEvent
 	for _, e := range f.events {
@@ -95,7 +105,8 @@ func (f *fakeHubSpot) eventList(w http.ResponseWriter, r *http.Request) {
 	}
 	body := map[string]any{"results": res}
 	if off+limit < len(match) {
-		body["paging"] = map[string]any{"next": map[string]string{"after": strconv.Itoa(off + limit)}}
+		next := base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("fake|%d|0-1", off+limit)))
+		body["paging"] = map[string]any{"next": map[string]string{"after": next}}
 	}
 	writeJSON(w, 200, body)
 }

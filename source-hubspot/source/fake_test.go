@@ -60,7 +60,19 @@ type fakeHubSpot struct {
 	calls  map[string]int
 
 	descSearches int // searches sorted by descending id (the concurrent reader's range split)
+
+	versions map[string]bool // date-based API versions served
+	legacy   int             // calls to a v1-v4 path, which HubSpot stops serving in 2027
 }
+
+// Paths of the default API version, as the tests count calls.
+const (
+	pathSearch    = "/crm/objects/2026-09/contacts/search"
+	pathList      = "/crm/objects/2026-09/contacts"
+	pathBatchRead = "/crm/objects/2026-09/contacts/batch/read"
+	pathEvents    = "/events/event-occurrences/2026-09"
+	pathToken     = hubspot.TokenPath
+)
 
 type fakeToken struct {
 	expires time.Time
@@ -78,7 +90,8 @@ func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 
 func newFake(t testing.TB, clk *fakeClock) *fakeHubSpot {
 	f := &fakeHubSpot{t: t, clk: clk, static: "pat-static", refresh: "refresh-good",
-		tokenLife: 30 * time.Minute, tokens: map[string]*fakeToken{}, calls: map[string]int{}}
+		tokenLife: 30 * time.Minute, tokens: map[string]*fakeToken{}, calls: map[string]int{},
+		versions: map[string]bool{"2026-03": true, "2026-09": true, "2027-03-beta": true}}
 	f.props = []hubspot.Property{
 		{Name: "email", Label: "Email", Type: "string"},
 		{Name: "firstname", Label: "First Name", Type: "string"},
@@ -94,14 +107,48 @@ func newFake(t testing.TB, clk *fakeClock) *fakeHubSpot {
 		{Name: "phone", Label: "Phone", Type: "string"},
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /oauth/v1/token", f.token)
-	mux.HandleFunc("GET /crm/v3/properties/contacts", f.auth(f.properties))
-	mux.HandleFunc("POST /crm/v3/objects/contacts/search", f.auth(f.search))
-	mux.HandleFunc("GET /crm/v3/objects/contacts", f.auth(f.list))
-	mux.HandleFunc("GET /crm/v3/objects/contacts/{id}", f.auth(f.get))
-	mux.HandleFunc("POST /crm/v3/objects/contacts/batch/read", f.auth(f.batchRead))
-	mux.HandleFunc("GET /events/v3/event-definitions", f.auth(f.eventDefs))
-	mux.HandleFunc("GET /events/v3/events", f.auth(f.eventList))
+	// The date-based paths, for the versions in f.versions; a version it does not serve gets
+	// the catch-all 404, whose body looks like a missing object's.
+	dated := func(pattern string, h http.HandlerFunc) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			f.mu.Lock()
+			ok := f.versions[r.PathValue("version")]
+			f.mu.Unlock()
+			if !ok {
+				hubErr(w, 404, "OBJECT_NOT_FOUND", "Unable to find a resource for "+r.URL.Path)
+				return
+			}
+			h(w, r)
+		})
+	}
+	mux.HandleFunc("POST "+hubspot.TokenPath, f.token)
+	dated("GET /crm/properties/{version}/contacts", f.auth(f.properties))
+	dated("POST /crm/objects/{version}/contacts/search", f.auth(f.search))
+	dated("GET /crm/objects/{version}/contacts", f.auth(f.list))
+	dated("GET /crm/objects/{version}/contacts/{id}", f.auth(f.get))
+	dated("POST /crm/objects/{version}/contacts/batch/read", f.auth(f.batchRead))
+	dated("GET /events/custom/{version}/event-definitions", f.auth(f.eventDefs))
+	dated("GET /events/event-occurrences/{version}", f.auth(f.eventList))
+	// The legacy paths still answer (as HubSpot's do until 2027), and are counted.
+	legacy := func(pattern string, h http.HandlerFunc) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			f.mu.Lock()
+			f.legacy++
+			f.mu.Unlock()
+			h(w, r)
+		})
+	}
+	legacy("POST /oauth/v1/token", f.token)
+	legacy("GET /crm/v3/properties/contacts", f.auth(f.properties))
+	legacy("POST /crm/v3/objects/contacts/search", f.auth(f.search))
+	legacy("GET /crm/v3/objects/contacts", f.auth(f.list))
+	legacy("GET /crm/v3/objects/contacts/{id}", f.auth(f.get))
+	legacy("POST /crm/v3/objects/contacts/batch/read", f.auth(f.batchRead))
+	legacy("GET /events/v3/event-definitions", f.auth(f.eventDefs))
+	legacy("GET /events/v3/events", f.auth(f.eventList))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		hubErr(w, 404, "OBJECT_NOT_FOUND", "Unable to find a resource for "+r.URL.Path)
+	})
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.calls[r.URL.Path]++
@@ -114,7 +161,19 @@ func newFake(t testing.TB, clk *fakeClock) *fakeHubSpot {
 		mux.ServeHTTP(w, r)
 	}))
 	t.Cleanup(f.srv.Close)
+	t.Cleanup(func() {
+		if n := f.legacyCalls(); n > 0 {
+			t.Errorf("the source made %d calls to legacy (v1-v4) HubSpot paths", n)
+		}
+	})
 	return f
+}
+
+// legacyCalls counts calls to v1-v4 paths.
+func (f *fakeHubSpot) legacyCalls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.legacy
 }
 
 func (f *fakeHubSpot) callCount(path string) int {
@@ -162,18 +221,28 @@ func hubErr(w http.ResponseWriter, status int, category, msg string) {
 }
 
 func (f *fakeHubSpot) token(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		hubErr(w, 400, "VALIDATION_ERROR", "bad form")
+	// Every parameter must be in the form body; the 2026-03 endpoint ignores the query.
+	if err := r.ParseForm(); err != nil || r.URL.RawQuery != "" {
+		writeJSON(w, 400, map[string]string{"status": "BAD_REQUEST", "message": "parameters belong in the form body",
+			"error": "invalid_request", "error_description": "parameters belong in the form body"})
 		return
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if r.PostForm.Get("client_id") != "client" || r.PostForm.Get("client_secret") != "secret" {
-		writeJSON(w, 400, map[string]string{"status": "BAD_CLIENT_ID", "message": "missing or unknown client id"})
+	// Errors carry RFC 6749 error/error_description and HubSpot's legacy status/message.
+	refuse := func(code, status, msg string) {
+		writeJSON(w, 400, map[string]string{"status": status, "message": msg, "error": code, "error_description": msg})
+	}
+	if r.PostForm.Get("client_id") != "client" {
+		refuse("invalid_client", "BAD_CLIENT_ID", "missing or unknown client id")
+		return
+	}
+	if r.PostForm.Get("client_secret") != "secret" {
+		refuse("invalid_client", "BAD_CLIENT_SECRET", "missing or invalid client secret")
 		return
 	}
 	if r.PostForm.Get("grant_type") != "refresh_token" || r.PostForm.Get("refresh_token") != f.refresh {
-		writeJSON(w, 400, map[string]string{"status": "BAD_REFRESH_TOKEN", "message": "missing or invalid refresh token"})
+		refuse("invalid_grant", "BAD_REFRESH_TOKEN", "missing or invalid refresh token")
 		return
 	}
 	f.issued++

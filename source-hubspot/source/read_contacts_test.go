@@ -48,7 +48,7 @@ func TestFirstRunReadsEveryContactAndSetsWatermark(t *testing.T) {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
 	}
 	checkExactlyOnce(t, ids(t, res.records("contacts")), wantIDs(1000, 450))
-	if n := e.fake.callCount("/crm/v3/objects/contacts/search"); n > (450+199)/200+3 {
+	if n := e.fake.callCount(pathSearch); n > (450+199)/200+3 {
 		t.Errorf("search calls = %d, want at most %d", n, (450+199)/200+3)
 	}
 	st, err := ParseContactsState(res.lastState(t, "contacts"))
@@ -83,7 +83,7 @@ func TestIncrementalSearchPagesTheWindow(t *testing.T) {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
 	}
 	checkExactlyOnce(t, ids(t, res.records("contacts")), wantIDs(500, 450))
-	if n := e.fake.callCount("/crm/v3/objects/contacts/search"); n != 3 {
+	if n := e.fake.callCount(pathSearch); n != 3 {
 		t.Errorf("search calls = %d, want 3", n)
 	}
 	// Types come out converted.
@@ -125,7 +125,7 @@ func TestSearchCapRewindowsByID(t *testing.T) {
 			}
 			checkExactlyOnce(t, ids(t, res.records("contacts")), want)
 			n := 12_345 + 300
-			if calls, max := e.fake.callCount("/crm/v3/objects/contacts/search"), (n+199)/200+3; calls > max {
+			if calls, max := e.fake.callCount(pathSearch), (n+199)/200+3; calls > max {
 				t.Errorf("search calls = %d, want at most %d", calls, max)
 			}
 			if wantSplit := conc > 1; (e.fake.descSearches == 1) != wantSplit {
@@ -164,7 +164,7 @@ func TestFullRefreshReadsEveryContactOnce(t *testing.T) {
 		want[id] = true
 	}
 	checkExactlyOnce(t, ids(t, res.records("contacts")), want)
-	if n := e.fake.callCount("/crm/v3/objects/contacts"); n != 3 {
+	if n := e.fake.callCount(pathList); n != 3 {
 		t.Errorf("list calls = %d, want 3 (100 per page)", n)
 	}
 }

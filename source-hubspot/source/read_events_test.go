@@ -31,7 +31,7 @@ func TestEventsWithContactEnrichment(t *testing.T) {
 	if len(recs) != 250 {
 		t.Fatalf("got %d event records, want 250", len(recs))
 	}
-	if n := e.fake.callCount("/crm/v3/objects/contacts/batch/read"); n != 3 {
+	if n := e.fake.callCount(pathBatchRead); n != 3 {
 		t.Errorf("batch reads = %d, want 3 (one per page of 100 events)", n)
 	}
 	nulls := 0

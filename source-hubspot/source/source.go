@@ -99,6 +99,8 @@ func (s *Source) Spec(context.Context) (*protocol.Spec, error) {
 func (s *Source) client(ctx context.Context, cfg *Config) (*hubspot.Client, error) {
 	c, err := hubspot.New(hubspot.Config{
 		BaseURL:     cfg.APIBaseURL,
+		APIVersion:  cfg.APIVersion,
+		TokenURL:    cfg.tokenURL(),
 		Credentials: cfg.credentials(),
 		HTTPClient:  s.httpClient,
 		Limits:      cfg.limits(s.limits),
@@ -123,8 +125,9 @@ func (s *Source) open(ctx context.Context, raw json.RawMessage) (*Config, *hubsp
 	return cfg, c, err
 }
 
-// Check obtains a token and reads one contact, which needs the crm.objects.contacts.read scope.
-// Credential, scope and URL problems are config errors with a message saying what to fix.
+// Check obtains a token and reads one contact from the dated list endpoint, which needs the
+// crm.objects.contacts.read scope and a version HubSpot serves. Credential, scope, version and
+// URL problems are config errors with a message saying what to fix.
 func (s *Source) Check(ctx context.Context, raw json.RawMessage) error {
 	_, c, err := s.open(ctx, raw)
 	if err != nil {

@@ -96,7 +96,7 @@ func TestSpecFollowsAirbyteRules(t *testing.T) {
 	if err := json.Unmarshal(sp.AdvancedAuth, &aa); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"https://app.hubspot.com/oauth/authorize", "https://api.hubapi.com/oauth/v1/token", "crm.objects.contacts.read"} {
+	for _, want := range []string{"https://app.hubspot.com/oauth/authorize", "https://api.hubapi.com/oauth/2026-03/token", "crm.objects.contacts.read"} {
 		if !strings.Contains(string(sp.AdvancedAuth), want) {
 			t.Errorf("advanced_auth lacks %s", want)
 		}
@@ -127,20 +127,44 @@ func TestCheck(t *testing.T) {
 		name     string
 		creds    map[string]any
 		baseURL  string
+		version  string
 		setup    func(*fakeHubSpot)
 		status   string
 		contains string
 	}{
 		{name: "oauth ok", status: "SUCCEEDED"},
 		{name: "private app ok", creds: map[string]any{"credentials_title": "Private App Credentials", "access_token": "pat-static"}, status: "SUCCEEDED"},
-		{name: "bad refresh token", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client", "client_secret": "secret", "refresh_token": "revoked"},
-			status: "FAILED", contains: "re-authorize"},
+		{name: "bad refresh token", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client", "client_secret": "secret", "refresh_token": "refresh-old"},
+			status: "FAILED", contains: "refused the refresh token (HTTP 400 invalid_grant BAD_REFRESH_TOKEN: missing or invalid refresh token): it was revoked"},
 		{name: "bad client secret", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client", "client_secret": "wrong", "refresh_token": "refresh-good"},
-			status: "FAILED", contains: "client_id or client_secret"},
+			status: "FAILED", contains: "refused the OAuth client (HTTP 400 invalid_client BAD_CLIENT_SECRET: missing or invalid client secret): check credentials.client_id and credentials.client_secret"},
+		{name: "bad client id", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "other", "client_secret": "secret", "refresh_token": "refresh-good"},
+			status: "FAILED", contains: "refused the OAuth client (HTTP 400 invalid_client BAD_CLIENT_ID"},
+		{name: "rfc 6749 fields only", setup: func(f *fakeHubSpot) {
+			f.before = func(w http.ResponseWriter, r *http.Request, _ int) bool {
+				if r.URL.Path == pathToken {
+					writeJSON(w, 400, map[string]string{"error": "invalid_grant", "error_description": "refresh token was revoked"})
+					return true
+				}
+				return false
+			}
+		}, status: "FAILED", contains: "refused the refresh token (HTTP 400 invalid_grant: refresh token was revoked)"},
+		{name: "custom token url", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client",
+			"client_secret": "secret", "refresh_token": "refresh-good", "token_url": "{base}" + pathToken}, status: "SUCCEEDED"},
+		{name: "wrong custom token url", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client",
+			"client_secret": "secret", "refresh_token": "refresh-good", "token_url": "{base}/oauth/token"},
+			status: "FAILED", contains: "/oauth/token (HTTP 404"},
+		{name: "token url over http", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client",
+			"client_secret": "secret", "refresh_token": "refresh-good", "token_url": "http://idp.example.com/token"},
+			status: "FAILED", contains: "credentials.token_url must use https"},
+		{name: "version not served", version: "2031-03", status: "FAILED",
+			contains: `HubSpot does not serve api_version "2031-03" (HTTP 404 for GET /crm/objects/2031-03/contacts): set api_version`},
+		{name: "version malformed", version: "v3", status: "FAILED", contains: "api_version"},
+		{name: "beta version", version: "2027-03-beta", status: "SUCCEEDED"},
 		{name: "bad static token", creds: map[string]any{"credentials_title": "Private App Credentials", "access_token": "pat-old"}, status: "FAILED", contains: "access token"},
 		{name: "missing scope", setup: func(f *fakeHubSpot) {
 			f.before = func(w http.ResponseWriter, r *http.Request, _ int) bool {
-				if r.URL.Path == "/crm/v3/objects/contacts" {
+				if r.URL.Path == pathList {
 					hubErr(w, 403, "MISSING_SCOPES", "This app hasn't been granted all required scopes to make this call.")
 					return true
 				}
@@ -152,7 +176,13 @@ func TestCheck(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			if tc.creds != nil {
+				if u, ok := tc.creds["token_url"].(string); ok {
+					tc.creds["token_url"] = strings.Replace(u, "{base}", e.fake.srv.URL, 1)
+				}
 				e.cfg["credentials"] = tc.creds
+			}
+			if tc.version != "" {
+				e.cfg["api_version"] = tc.version
 			}
 			if tc.baseURL != "" {
 				e.cfg["api_base_url"] = tc.baseURL

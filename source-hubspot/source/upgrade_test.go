@@ -2,8 +2,10 @@ package source
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,6 +73,71 @@ func TestResumeFromStateOfEarlierVersion(t *testing.T) {
 			checkExactlyOnce(t, ids(t, res.records("contacts")), tc.contacts)
 			if tc.events != nil {
 				checkExactlyOnce(t, ids(t, res.records("event_pe1_signup")), tc.events)
+			}
+		})
+	}
+}
+
+// TestVersionNotServed: a version HubSpot does not serve fails every stream of a read with a
+// config_error naming api_version and the version, while a missing contact in get_contact mode
+// is still reported as a missing contact.
+func TestVersionNotServed(t *testing.T) {
+	t.Run("read", func(t *testing.T) {
+		e, cat := upgradeWorld(t)
+		e.cfg["api_version"] = "2025-09"
+		res := e.read(cat, nil)
+		errs := res.traceErrors()
+		if res.code == 0 || len(errs) != 2 {
+			t.Fatalf("exit %d, %d errors; want one per stream", res.code, len(errs))
+		}
+		for _, m := range errs {
+			if m.Trace.Error.FailureType != "config_error" || !strings.Contains(m.Trace.Error.Message, `api_version "2025-09"`) {
+				t.Errorf("error %+v", m.Trace.Error)
+			}
+		}
+	})
+	t.Run("discover", func(t *testing.T) {
+		e := newEnv(t)
+		e.cfg["api_version"] = "2025-09"
+		res := e.run("discover", "--config", e.writeFile("config.json", e.cfg))
+		if errs := res.traceErrors(); res.code == 0 || len(errs) != 1 || !strings.Contains(errs[0].Trace.Error.Message, `api_version "2025-09"`) {
+			t.Fatalf("exit %d, errors %+v", res.code, errs)
+		}
+	})
+	t.Run("events only", func(t *testing.T) {
+		// The CRM serves the version but the events API does not: discover fails rather than
+		// quietly dropping the event streams.
+		e := newEnv(t)
+		e.cfg["api_version"] = "2026-03"
+		e.fake.before = func(w http.ResponseWriter, r *http.Request, _ int) bool {
+			if strings.HasPrefix(r.URL.Path, "/events/") {
+				hubErr(w, 404, "OBJECT_NOT_FOUND", "Unable to find a resource")
+				return true
+			}
+			return false
+		}
+		res := e.run("discover", "--config", e.writeFile("config.json", e.cfg))
+		if errs := res.traceErrors(); res.code == 0 || len(errs) != 1 ||
+			!strings.Contains(errs[0].Trace.Error.Message, `api_version "2026-03" (HTTP 404 for GET /events/custom/2026-03/event-definitions)`) {
+			t.Fatalf("exit %d, errors %+v", res.code, errs)
+		}
+	})
+	for _, tc := range []struct {
+		name, version, want string
+	}{
+		{"get_contact, version served", "2026-09", "HubSpot has no contact with record id 999999"},
+		{"get_contact, version not served", "2025-09", `HubSpot does not serve api_version "2025-09" (HTTP 404 for GET /crm/objects/2025-09/contacts/999999)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, _ := upgradeWorld(t) // its catalog comes from discover with the default version
+			cat := e.catalog(protocol.SyncModeIncremental, "contacts")
+			e.cfg["api_version"] = tc.version
+			e.cfg["sync_target"] = map[string]any{"mode": "get_contact", "contact_id": "999999"}
+			res := e.read(cat, nil)
+			errs := res.traceErrors()
+			if res.code == 0 || len(errs) != 1 || errs[0].Trace.Error.FailureType != "config_error" ||
+				!strings.Contains(errs[0].Trace.Error.Message, tc.want) {
+				t.Fatalf("exit %d, errors %+v; want %q", res.code, errs, tc.want)
 			}
 		})
 	}
