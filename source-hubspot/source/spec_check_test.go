@@ -153,7 +153,7 @@ func TestCheck(t *testing.T) {
 			"client_secret": "secret", "refresh_token": "refresh-good", "token_url": "{base}" + pathToken}, status: "SUCCEEDED"},
 		{name: "wrong custom token url", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client",
 			"client_secret": "secret", "refresh_token": "refresh-good", "token_url": "{base}/oauth/token"},
-			status: "FAILED", contains: "/oauth/token (HTTP 404"},
+			status: "FAILED", contains: "(HTTP 404: Unable to find a resource for /oauth/token): check credentials.token_url"},
 		{name: "token url over http", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client",
 			"client_secret": "secret", "refresh_token": "refresh-good", "token_url": "http://idp.example.com/token"},
 			status: "FAILED", contains: "credentials.token_url must use https"},
