@@ -85,6 +85,7 @@ func startAcceptanceHubSpot(t testing.TB) *fakehubspot.Server {
 	t.Helper()
 	hs := fakehubspot.New(fakehubspot.Options{Clock: acceptanceClock})
 	t.Cleanup(hs.Close)
+	t.Cleanup(func() { noLegacyCalls(t, hs) })
 	hs.AddContacts(datagen.Contacts(datagen.Options{Seed: acceptanceSeed, Count: acceptanceContacts})...)
 	hs.AddEvents(datagen.Events(datagen.EventOptions{Seed: acceptanceSeed, ContactIDs: hs.ContactIDs(),
 		Count: acceptanceEvents, Definitions: hs.EventDefinitions()})...)

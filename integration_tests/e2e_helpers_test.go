@@ -34,11 +34,21 @@ type e2e struct {
 // source's index lag), so the first run sees all of it.
 func dataEnd() time.Time { return time.Now().Add(-30 * time.Minute).UTC().Truncate(time.Millisecond) }
 
+// noLegacyCalls fails t if the source called a v1-v4 HubSpot path (HubSpot stops serving them in
+// 2027; every call must be on a date-based path).
+func noLegacyCalls(t testing.TB, hs *fakehubspot.Server) {
+	t.Helper()
+	if n := hs.LegacyCalls(); n > 0 {
+		t.Errorf("%d calls to legacy (v1-v4) HubSpot paths", n)
+	}
+}
+
 func newE2E(t *testing.T, gen datagen.Options) *e2e {
 	t.Helper()
 	e := &e2e{t: t, bin: connectorBinaries(t), dir: t.TempDir()}
 	e.hs = fakehubspot.New(fakehubspot.Options{})
 	t.Cleanup(e.hs.Close)
+	t.Cleanup(func() { noLegacyCalls(t, e.hs) })
 	e.ins = fakeinsider.New(fakeinsider.Options{})
 	t.Cleanup(e.ins.Close)
 	if gen.Count > 0 {

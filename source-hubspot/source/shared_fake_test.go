@@ -20,6 +20,11 @@ func TestAgainstSharedFake(t *testing.T) {
 	e := newEnv(t)
 	srv := fakehubspot.New(fakehubspot.Options{Clock: e.clk.Now, IndexLag: 30 * time.Second})
 	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		if n := srv.LegacyCalls(); n > 0 {
+			t.Errorf("%d calls to legacy (v1-v4) HubSpot paths", n)
+		}
+	})
 	e.http = &http.Client{}
 	t.Cleanup(e.http.CloseIdleConnections)
 	e.cfg = map[string]any{
