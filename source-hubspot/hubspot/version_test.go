@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/oauth2"
 )
 
 func TestCheckAPIVersion(t *testing.T) {
@@ -111,6 +113,41 @@ func TestVersionNotServed(t *testing.T) {
 			"POST /crm/objects/2026-09/contacts/batch/read"}
 		if got := vs.calls(); strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("calls %q, want %q", got, want)
+		}
+	})
+}
+
+// FuzzTokenError: any token endpoint answer becomes an *AuthError (4xx) or an *APIError (429,
+// 5xx) without panicking, and the error text carries only the parsed fields, never the raw body.
+func FuzzTokenError(f *testing.F) {
+	f.Add(400, `{"error":"invalid_grant","error_description":"revoked","status":"BAD_REFRESH_TOKEN","message":"m"}`)
+	f.Add(401, `{"error":"invalid_client"}`)
+	f.Add(404, `<html>`)
+	f.Add(503, `{"message":5}`)
+	f.Add(400, `{"status":"error","message":"x","error":["a"]}`)
+	f.Fuzz(func(t *testing.T, status int, body string) {
+		if status < 400 || status > 599 {
+			return
+		}
+		re := &oauth2.RetrieveError{Response: &http.Response{StatusCode: status}, Body: []byte(body)}
+		err := tokenError(re, "https://api.hubapi.com"+TokenPath)
+		var ae *AuthError
+		var he *APIError
+		switch {
+		case errors.As(err, &ae):
+			if status >= 500 || status == 429 {
+				t.Fatalf("status %d gave an AuthError", status)
+			}
+			_ = ae.Reason()
+			if len(body) > 40 && strings.Contains(ae.Error(), body) {
+				t.Fatalf("error text quotes the raw body: %q", ae.Error())
+			}
+		case errors.As(err, &he):
+			if status < 500 && status != 429 {
+				t.Fatalf("status %d gave an APIError", status)
+			}
+		default:
+			t.Fatalf("status %d: %T %v", status, err, err)
 		}
 	})
 }
