@@ -33,7 +33,8 @@ type fakeEvent struct {
 
 // fakeHubSpot behaves like the parts of HubSpot the source uses: OAuth refresh, properties,
 // search (sorting, filters, offset paging and the 10,000 cap), list, get, batch read, event
-// definitions and occurrences. Its clock is the test's clock.
+// definitions and occurrences, on the date-based paths of the versions in versions and on the
+// legacy v1/v3 paths; a legacy call fails the test. Its clock is the test's clock.
 type fakeHubSpot struct {
 	t   testing.TB
 	srv *httptest.Server
