@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -116,8 +117,24 @@ func (d *Destination) Check(ctx context.Context, raw json.RawMessage) error {
 	case errors.As(err, &ae):
 		return protocol.NewError(protocol.FailureTransient, "Insider is not available right now (HTTP "+fmt.Sprint(ae.StatusCode)+"); try again later", err)
 	}
+	if f, ok := httpx.Describe(err, "api_base_url"); ok {
+		return protocol.NewError(protocol.FailureConfig, fmt.Sprintf("could not reach Insider at api_base_url %s: %s", cfg.APIBaseURL, f), err)
+	}
 	return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
 		"could not reach Insider at api_base_url %s: check the URL and that this network can reach it", cfg.APIBaseURL), err)
+}
+
+// transientMessage says why Insider requests kept failing, and what to do.
+func transientMessage(err error) string {
+	var we *httpx.WaitError
+	if errors.As(err, &we) {
+		return fmt.Sprintf("Insider asked the connector to wait %s before calling %s again (Retry-After), longer than the %s a request may wait: %s",
+			we.Wait.Round(time.Second), we.Endpoint, httpx.WaitLimit, we.Advice())
+	}
+	if f, ok := httpx.Describe(err, "api_base_url"); ok {
+		return "could not reach Insider after every retry: " + f.String()
+	}
+	return "Insider kept failing (HTTP 429, 5xx or network errors) after every retry"
 }
 
 // authError is the user-facing error for a refused partner name or key.

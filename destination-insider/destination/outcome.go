@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -91,9 +92,12 @@ func (w *writer) result() error {
 	case protocol.FailureConfig:
 		msg = authError(w.failErr).(*protocol.Error).Message
 	case protocol.FailureTransient:
-		msg = "Insider kept failing (HTTP 429, 5xx or network errors) after every retry"
+		msg = transientMessage(w.failErr)
 	default:
 		msg = "Insider refused a batch"
+		if f, ok := httpx.Describe(w.failErr, "api_base_url"); ok {
+			msg = "could not reach Insider: " + f.String()
+		}
 	}
 	return protocol.NewError(w.failKind, fmt.Sprintf(
 		"%s. %d records were held back: their streams' later states were not saved, so the next run sends them again", msg, held), w.failErr)

@@ -48,17 +48,3 @@ func TestBatch(t *testing.T) {
 		t.Errorf("after Reset body = %s, want %s", b.Body(), want)
 	}
 }
-
-func TestParseRetryAfter(t *testing.T) {
-	t.Parallel()
-	now := mustTime("2026-01-02T03:04:05Z")
-	tests := map[string]string{
-		"": "0s", "3": "3s", "0.5": "500ms", "-1": "0s", "junk": "0s", "100000": "5m0s",
-		"Fri, 02 Jan 2026 03:04:15 GMT": "10s",
-	}
-	for in, want := range tests {
-		if got := parseRetryAfter(in, now).String(); got != want {
-			t.Errorf("parseRetryAfter(%q) = %s, want %s", in, got, want)
-		}
-	}
-}

@@ -13,6 +13,10 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/internal/httpx"
 )
 
 // DefaultBaseURL is Insider's production API host.
@@ -31,7 +35,10 @@ type Config struct {
 	APIKey      string // sent as X-REQUEST-TOKEN
 	HTTPClient  *http.Client
 	// MaxAttempts bounds the tries of one request on temporary failures
-	// (429, 5xx, dropped connections, timeouts). Default 8.
+	// (429, 5xx, dropped connections, timeouts). Default 8. Whatever it is,
+	// one request waits at most httpx.WaitLimit in all (Retry-After and
+	// backoff): a longer wait is not started and the request fails with an
+	// *httpx.WaitError.
 	MaxAttempts int
 	// Backoff returns the wait before retry number attempt (1-based) when
 	// Insider sent no Retry-After. Default: exponential from 1 s, capped at
@@ -45,9 +52,6 @@ type Config struct {
 	// UserAgent is sent as User-Agent when set.
 	UserAgent string
 }
-
-// maxRetryAfter caps how long a Retry-After header can make a request wait.
-const maxRetryAfter = 5 * time.Minute
 
 // maxResponseBody bounds how much of a 200 upsert answer is read.
 const maxResponseBody = 16 << 20
@@ -77,7 +81,7 @@ func New(cfg Config) *Client {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = Sleep
+		cfg.Sleep = httpx.Sleep
 	}
 	return &Client{cfg: cfg}
 }
@@ -159,14 +163,24 @@ func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) 
 // body of a 2xx answer.
 func (c *Client) post(ctx context.Context, path string, body []byte, st *Stats) ([]byte, error) {
 	var last error
+	var waits httpx.Waits
 	for attempt := 1; attempt <= c.cfg.MaxAttempts; attempt++ {
 		if attempt > 1 {
-			st.Retries++
-			wait := c.cfg.Backoff(attempt - 1)
+			wait, fromHeader := c.cfg.Backoff(attempt-1), false
 			var ae *APIError
 			if errors.As(last, &ae) && ae.RetryAfter > 0 {
-				wait = min(ae.RetryAfter, maxRetryAfter)
+				wait, fromHeader = ae.RetryAfter, true
 			}
+			endpoint := http.MethodPost + " " + path
+			if err := waits.Next(wait, fromHeader, endpoint, c.cfg.Now()); err != nil {
+				err.(*httpx.WaitError).Last = last
+				zerolog.Ctx(ctx).Warn().Str("endpoint", endpoint).Dur("wait", wait).Str("wait_for", wait.String()).Bool("retry_after", fromHeader).
+					Msg("Insider asked for a longer wait than a request may take; giving up on it")
+				return nil, err
+			}
+			zerolog.Ctx(ctx).Warn().Str("endpoint", endpoint).Int("attempt", attempt-1).Dur("wait", wait).Str("wait_for", wait.String()).
+				Bool("retry_after", fromHeader).Str("reason", last.Error()).Msg("retrying Insider request")
+			st.Retries++
 			if err := c.cfg.Sleep(ctx, wait); err != nil {
 				return nil, fmt.Errorf("wait before retry of %s: %w (last failure: %v)", path, err, last)
 			}
@@ -219,6 +233,6 @@ func (c *Client) once(ctx context.Context, path string, body []byte) ([]byte, er
 		Path:       path,
 		StatusCode: resp.StatusCode,
 		Body:       truncate(bytes.TrimSpace(data), maxErrorBody),
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now()),
+		RetryAfter: httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now()),
 	}
 }

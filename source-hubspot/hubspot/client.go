@@ -62,6 +62,7 @@ type Client struct {
 	paths paths
 
 	crmServed atomic.Bool // a contacts call of this version succeeded (see objectMissing)
+	now   func() time.Time
 
 	pageSize atomic.Int64 // size of the last page body: the first guess for the next one
 }
@@ -122,7 +123,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	sleep := contextSleep(cfg.Sleep)
 	limited := newLimitTransport(baseRT, cfg.Limits, sleep, now)
-	retried := &retryTransport{next: limited, policy: cfg.Retry.withDefaults(), sleep: sleep}
+	retried := &retryTransport{next: limited, policy: cfg.Retry.withDefaults(), sleep: sleep, now: now}
 	var tokens tokenSource = staticToken(cfg.Credentials.AccessToken)
 	if cfg.Credentials.OAuth() {
 		tokenClient := &http.Client{Transport: retried}
@@ -134,6 +135,7 @@ func New(cfg Config) (*Client, error) {
 		base:  base,
 		paths: newPaths(cfg.APIVersion),
 		retry: retried,
+		now:   now,
 		http: &http.Client{
 			Transport:     &authTransport{next: retried, tokens: tokens},
 			CheckRedirect: hc.CheckRedirect,
@@ -242,7 +244,7 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, pa
 		if len(b) > maxErrorBody {
 			b = b[:maxErrorBody]
 		}
-		return newAPIError(req, resp, b)
+		return newAPIError(req, resp, b, c.now())
 	}
 	return use(buf.Bytes())
 }

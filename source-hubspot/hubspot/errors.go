@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/insider-hubspot/connectors/internal/httpx"
 )
 
 // maxErrorBody bounds how much of an error response is kept.
@@ -81,10 +83,11 @@ type errorBody struct {
 	PolicyName    string `json:"policyName"`
 }
 
-// newAPIError builds an APIError from a response and its (already read) body.
-func newAPIError(req *http.Request, resp *http.Response, body []byte) *APIError {
+// newAPIError builds an APIError from a response and its (already read) body; now reads an
+// HTTP-date Retry-After.
+func newAPIError(req *http.Request, resp *http.Response, body []byte, now time.Time) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode, Method: req.Method, Path: req.URL.Path}
-	e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	e.RetryAfter = httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), now)
 	var eb errorBody
 	if json.Unmarshal(body, &eb) == nil {
 		e.Message, e.Category, e.CorrelationID, e.PolicyName = eb.Message, eb.Category, eb.CorrelationID, eb.PolicyName
@@ -99,22 +102,6 @@ func newAPIError(req *http.Request, resp *http.Response, body []byte) *APIError 
 		e.Body = strings.TrimSpace(string(body))
 	}
 	return e
-}
-
-// parseRetryAfter reads a Retry-After header in seconds or HTTP-date form; zero when absent or bad.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	var secs float64
-	if _, err := fmt.Sscanf(v, "%g", &secs); err == nil && secs >= 0 {
-		return time.Duration(secs * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // AuthError is a failure to obtain an OAuth access token: HubSpot refused the refresh token or the

@@ -11,12 +11,11 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/internal/httpx"
 )
 
 var errNoReplay = errors.New("request body cannot be replayed")
-
-// maxRetryAfter is the longest Retry-After the client waits out; a longer one ends the call.
-const maxRetryAfter = 2 * time.Minute
 
 // RetryPolicy bounds the retry layer.
 type RetryPolicy struct {
@@ -46,12 +45,14 @@ type retryTransport struct {
 	next   http.RoundTripper
 	policy RetryPolicy
 	sleep  SleepFunc
+	now    func() time.Time
 }
 
 // RoundTrip sends req, retrying as the policy allows. A final failing response is returned
 // unconsumed (its body readable) so the caller can build an APIError from it.
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
+	var waits httpx.Waits
 	for attempt := 1; ; attempt++ {
 		r := req
 		if attempt > 1 {
@@ -71,9 +72,17 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !retry || attempt >= t.policy.MaxAttempts {
 			return resp, err
 		}
+		endpoint := req.Method + " " + req.URL.Path
+		if werr := waits.Next(wait, why == whyRetryAfter, endpoint, t.now()); werr != nil {
+			werr.(*httpx.WaitError).Last = lastFailure(req, resp, err)
+			drain(resp)
+			zerolog.Ctx(ctx).Warn().Str("method", req.Method).Str("path", req.URL.Path).Dur("wait", wait).Str("wait_for", wait.String()).
+				Str("reason", why).Msg("HubSpot asked for a longer wait than a request may take; giving up on it")
+			return nil, werr
+		}
 		drain(resp)
 		zerolog.Ctx(ctx).Warn().Str("method", req.Method).Str("path", req.URL.Path).
-			Int("attempt", attempt).Dur("wait", wait).Str("reason", why).Msg("retrying HubSpot request")
+			Int("attempt", attempt).Dur("wait", wait).Str("wait_for", wait.String()).Str("reason", why).Msg("retrying HubSpot request")
 		if err := t.sleep(ctx, wait); err != nil {
 			return nil, err
 		}
@@ -98,9 +107,9 @@ func (t *retryTransport) decide(resp *http.Response, err error, attempt int) (ti
 		if strings.EqualFold(policy, "DAILY") {
 			return 0, "", false
 		}
-		if d := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); d > 0 {
-			// A wait of many minutes is better spent by a later run than by a blocked one.
-			return d, "429 Retry-After", d <= maxRetryAfter
+		if d := httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), t.now()); d > 0 {
+			// RoundTrip refuses a wait past httpx.WaitLimit: a later run spends it better.
+			return d, whyRetryAfter, true
 		}
 		switch {
 		case strings.Contains(strings.ToUpper(policy), "TEN_SECONDLY"):
@@ -115,6 +124,18 @@ func (t *retryTransport) decide(resp *http.Response, err error, attempt int) (ti
 		return t.backoff(attempt), http.StatusText(code), true
 	}
 	return 0, "", false
+}
+
+// whyRetryAfter is the reason decide gives for a wait the server's Retry-After asked for.
+const whyRetryAfter = "429 Retry-After"
+
+// lastFailure is the error behind a retry that was not waited for.
+func lastFailure(req *http.Request, resp *http.Response, err error) error {
+	if err != nil || resp == nil {
+		return err
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	return newAPIError(req, resp, body, time.Time{})
 }
 
 // backoff is BaseDelay * 2^(attempt-1), capped, with "equal jitter": half fixed, half random.

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/insider-hubspot/connectors/internal/httpx"
 )
 
 // The client's HTTP stack, outermost first. Each layer is an http.RoundTripper that clones a
@@ -14,7 +16,9 @@ import (
 //	               refreshes the token once and replays the request.
 //	retryTransport retries 429 (Retry-After, else by policyName; DAILY is not retried), 423, 5xx,
 //	               dropped connections and timeouts, with exponential backoff and jitter and a
-//	               bounded number of attempts, replaying the body through Request.GetBody.
+//	               bounded number of attempts, replaying the body through Request.GetBody. A
+//	               request waits at most httpx.WaitLimit in all; a longer wait is not started
+//	               and the request fails with an *httpx.WaitError.
 //	limitTransport waits for the client-side rate limiter of the call's class (search or other)
 //	               before every attempt, and slows down when X-HubSpot-RateLimit-Remaining runs low.
 //	timeout        bounds one attempt, answer body included (the injected client's Timeout).
@@ -26,22 +30,10 @@ import (
 
 // SleepFunc waits for d or until ctx is done, returning ctx.Err() in the latter case. Tests inject
 // one that returns at once.
-type SleepFunc func(ctx context.Context, d time.Duration) error
+type SleepFunc = httpx.SleepFunc
 
 // Sleep is the real SleepFunc.
-func Sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+func Sleep(ctx context.Context, d time.Duration) error { return httpx.Sleep(ctx, d) }
 
 // rewind returns a copy of req whose body can be sent again, using GetBody.
 func rewind(req *http.Request) (*http.Request, error) {

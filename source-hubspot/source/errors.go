@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
@@ -39,9 +41,23 @@ func classify(err error) error {
 			"it is left out); HubSpot releases one every March and September and supports each for 18 months",
 			ve.Version, ve.Err.Method, ve.Err.Path, hubspot.DefaultAPIVersion), err)
 	}
+	var we *httpx.WaitError
+	if errors.As(err, &we) {
+		return protocol.NewError(protocol.FailureTransient, fmt.Sprintf(
+			"HubSpot asked the connector to wait %s before calling %s again (Retry-After), longer than the %s a request may wait: %s; "+
+				"if this happens often, other apps may be using up the account's API limit",
+			we.Wait.Round(time.Second), we.Endpoint, httpx.WaitLimit, we.Advice())+resumeHint, err)
+	}
 	var he *hubspot.APIError
 	if errors.As(err, &he) {
 		return classifyAPI(he, err)
+	}
+	if f, ok := httpx.Describe(err, "api_base_url"); ok {
+		kind := protocol.FailureTransient
+		if f.Lasting {
+			kind = protocol.FailureConfig
+		}
+		return protocol.NewError(kind, "could not reach HubSpot: "+f.String()+resumeHint, err)
 	}
 	if hubspot.IsNetworkError(err) {
 		return protocol.NewError(protocol.FailureTransient, "could not reach HubSpot (check api_base_url and the network): "+err.Error()+resumeHint, err)

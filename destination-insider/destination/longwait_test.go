@@ -1,0 +1,61 @@
+package destination
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestLongRetryAfterEndsTheWriteWithTransientError checks the shared wait rule on the Insider
+// side: a 429 asking for half an hour is not waited out (before, each of 7 retries waited 5
+// minutes, silently); the run logs the wait with the endpoint, holds the batch back and ends
+// with a transient_error saying when to run again.
+func TestLongRetryAfterEndsTheWriteWithTransientError(t *testing.T) {
+	t.Parallel()
+	url := newFake(t, &fakeInsider{decide: func(int, []fakeUser) (int, string, http.Header) {
+		return http.StatusTooManyRequests, `{"message":"too many requests"}`, http.Header{"Retry-After": {"1800"}}
+	}})
+	var mu sync.Mutex
+	var slept []time.Duration
+	r := runCmd(t, "write", baseConfig(url, nil), []string{contact(1), stateLine("contacts", 1)},
+		WithMaxAttempts(8),
+		WithClock(func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }),
+		WithSleep(func(ctx context.Context, d time.Duration) error {
+			mu.Lock()
+			slept = append(slept, d)
+			mu.Unlock()
+			return ctx.Err()
+		}))
+	if r.code == 0 {
+		t.Fatal("the write succeeded")
+	}
+	if len(slept) != 0 {
+		t.Errorf("the write waited %v", slept)
+	}
+	if len(r.states) != 0 {
+		t.Errorf("a state was echoed for a record that was not delivered: %v", r.states)
+	}
+	if len(r.traces) == 0 {
+		t.Fatal("no TRACE")
+	}
+	te := r.traces[len(r.traces)-1]["error"].(map[string]any)
+	if te["failure_type"] != "transient_error" {
+		t.Errorf("failure_type %v, want transient_error", te["failure_type"])
+	}
+	msg := te["message"].(string)
+	for _, want := range []string{"30m0s", "POST /api/user/v1/upsert", "run the sync again after 2026-01-02 03:34 UTC", "held back"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not contain %q", msg, want)
+		}
+	}
+	warned := false
+	for _, l := range r.logs {
+		warned = warned || (strings.Contains(l, "30m0s") && strings.Contains(l, "/api/user/v1/upsert"))
+	}
+	if !warned {
+		t.Errorf("no log names the wait and the endpoint: %v", r.logs)
+	}
+}
