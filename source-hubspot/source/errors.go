@@ -27,7 +27,7 @@ func classify(err error) error {
 	if errors.As(err, &pe) {
 		return err
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) {
 		return protocol.NewError(protocol.FailureTransient, "the run was stopped before it finished"+resumeHint, err)
 	}
 	var ae *hubspot.AuthError
