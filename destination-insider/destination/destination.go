@@ -99,7 +99,7 @@ func (d *Destination) Check(ctx context.Context, raw json.RawMessage) error {
 	if d.maxAttempts > 0 {
 		attempts = min(attempts, d.maxAttempts)
 	}
-	c := d.client(cfg, attempts)
+	c := d.client(ctx, cfg, attempts)
 	defer c.CloseIdleConnections()
 	_, _, err = c.Columns(ctx)
 	if err == nil {
@@ -160,7 +160,7 @@ func parseConfig(raw json.RawMessage) (*Config, error) {
 }
 
 // client builds the Insider client for cfg with the injected dependencies.
-func (d *Destination) client(cfg *Config, maxAttempts int) *insider.Client {
+func (d *Destination) client(ctx context.Context, cfg *Config, maxAttempts int) *insider.Client {
 	return insider.New(insider.Config{
 		BaseURL:     cfg.APIBaseURL,
 		PartnerName: cfg.PartnerName,
@@ -171,5 +171,6 @@ func (d *Destination) client(cfg *Config, maxAttempts int) *insider.Client {
 		Sleep:       d.sleep,
 		Now:         d.now,
 		UserAgent:   userAgent,
+		Redactor:    protocol.RedactorFrom(ctx),
 	})
 }

@@ -126,7 +126,7 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protoc
 		w.dry = &dryRun{}
 		n = 0
 	} else {
-		w.client = d.client(cfg, d.maxAttempts)
+		w.client = d.client(ctx, cfg, d.maxAttempts)
 	}
 	w.budget = make(chan struct{}, inflightBudget/budgetUnit)
 	w.free = make(chan *pending, n+1)

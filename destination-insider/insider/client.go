@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/internal/httpx"
+	"github.com/insider-hubspot/connectors/internal/redact"
 )
 
 // DefaultBaseURL is Insider's production API host.
@@ -51,6 +52,9 @@ type Config struct {
 	Now func() time.Time
 	// UserAgent is sent as User-Agent when set.
 	UserAgent string
+	// Redactor removes secrets from the answer bodies kept in errors, before they are cut to
+	// size. The client adds APIKey to it; nil means a redactor of its own.
+	Redactor *redact.Redactor
 }
 
 // maxResponseBody bounds how much of a 200 upsert answer is read.
@@ -83,6 +87,10 @@ func New(cfg Config) *Client {
 	if cfg.Sleep == nil {
 		cfg.Sleep = httpx.Sleep
 	}
+	if cfg.Redactor == nil {
+		cfg.Redactor = redact.New()
+	}
+	cfg.Redactor.Add(cfg.APIKey)
 	return &Client{cfg: cfg}
 }
 
@@ -149,6 +157,10 @@ func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) 
 		return err
 	}
 	rej, err := parseUpsertResponse(body, b.Len())
+	var re *ResponseError
+	if errors.As(err, &re) {
+		re.Body = c.cfg.Redactor.Excerpt(body, maxErrorBody) // redacted before it is cut
+	}
 	if err != nil {
 		return err
 	}
@@ -232,7 +244,7 @@ func (c *Client) once(ctx context.Context, path string, body []byte) ([]byte, er
 		Method:     http.MethodPost,
 		Path:       path,
 		StatusCode: resp.StatusCode,
-		Body:       truncate(bytes.TrimSpace(data), maxErrorBody),
+		Body:       c.cfg.Redactor.Excerpt(data, maxErrorBody),
 		RetryAfter: httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now()),
 	}
 }

@@ -3,6 +3,7 @@
 package hubspot
 
 import (
+	"github.com/insider-hubspot/connectors/internal/redact"
 	"github.com/insider-hubspot/connectors/protocol/alert"
 
 	"bytes"
@@ -51,6 +52,10 @@ type Config struct {
 	// OnToken is called with every access token obtained, before it is used (so it can be
 	// registered as a secret for redaction).
 	OnToken func(token string)
+	// Redactor removes secrets from the error bodies kept in errors, before they are cut to
+	// size. The client adds its credentials and every token it obtains; nil means a redactor of
+	// its own.
+	Redactor *redact.Redactor
 }
 
 // Client calls the HubSpot API. Safe for concurrent use.
@@ -62,7 +67,8 @@ type Client struct {
 	paths paths
 
 	crmServed atomic.Bool // a contacts call of this version succeeded (see objectMissing)
-	now   func() time.Time
+	now       func() time.Time
+	red       *redact.Redactor
 
 	pageSize atomic.Int64 // size of the last page body: the first guess for the next one
 }
@@ -122,20 +128,34 @@ func New(cfg Config) (*Client, error) {
 		now = time.Now
 	}
 	sleep := contextSleep(cfg.Sleep)
+	red := cfg.Redactor
+	if red == nil {
+		red = redact.New()
+	}
+	red.Add(cfg.Credentials.AccessToken)
+	red.Add(cfg.Credentials.ClientSecret)
+	red.Add(cfg.Credentials.RefreshToken)
+	onToken := func(tok string) {
+		red.Add(tok)
+		if cfg.OnToken != nil {
+			cfg.OnToken(tok)
+		}
+	}
 	limited := newLimitTransport(baseRT, cfg.Limits, sleep, now)
-	retried := &retryTransport{next: limited, policy: cfg.Retry.withDefaults(), sleep: sleep, now: now}
+	retried := &retryTransport{next: limited, policy: cfg.Retry.withDefaults(), sleep: sleep, now: now, red: red}
 	var tokens tokenSource = staticToken(cfg.Credentials.AccessToken)
 	if cfg.Credentials.OAuth() {
 		tokenClient := &http.Client{Transport: retried}
-		tokens = newOAuthSource(tokenURL, cfg.Credentials, tokenClient, now, cfg.OnToken)
-	} else if cfg.OnToken != nil {
-		cfg.OnToken(cfg.Credentials.AccessToken)
+		tokens = newOAuthSource(tokenURL, cfg.Credentials, tokenClient, now, onToken)
+	} else {
+		onToken(cfg.Credentials.AccessToken)
 	}
 	c := &Client{
 		base:  base,
 		paths: newPaths(cfg.APIVersion),
 		retry: retried,
 		now:   now,
+		red:   red,
 		http: &http.Client{
 			Transport:     &authTransport{next: retried, tokens: tokens},
 			CheckRedirect: hc.CheckRedirect,
@@ -240,11 +260,7 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, pa
 		return fmt.Errorf("%s %s: %w", method, path, &truncatedError{err})
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		b := buf.Bytes()
-		if len(b) > maxErrorBody {
-			b = b[:maxErrorBody]
-		}
-		return newAPIError(req, resp, b, c.now())
+		return newAPIError(req, resp, buf.Bytes(), c.now(), c.red)
 	}
 	return use(buf.Bytes())
 }

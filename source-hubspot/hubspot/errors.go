@@ -12,10 +12,14 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/internal/httpx"
+	"github.com/insider-hubspot/connectors/internal/redact"
 )
 
-// maxErrorBody bounds how much of an error response is kept.
+// maxErrorBody bounds how much of an error response is read.
 const maxErrorBody = 4 << 10
+
+// maxBodyExcerpt bounds how much of a body that is not HubSpot's error JSON an APIError keeps.
+const maxBodyExcerpt = 200
 
 // APIError is a non-2xx answer from HubSpot. Every field of HubSpot's error body is optional, so
 // callers key on StatusCode first and Category second.
@@ -83,23 +87,21 @@ type errorBody struct {
 	PolicyName    string `json:"policyName"`
 }
 
-// newAPIError builds an APIError from a response and its (already read) body; now reads an
-// HTTP-date Retry-After.
-func newAPIError(req *http.Request, resp *http.Response, body []byte, now time.Time) *APIError {
+// newAPIError builds an APIError from a response and its (already read, possibly cut off) body;
+// now reads an HTTP-date Retry-After. Secrets are redacted from what is kept before it is cut
+// to size, so no prefix of one survives the cut.
+func newAPIError(req *http.Request, resp *http.Response, body []byte, now time.Time, red *redact.Redactor) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode, Method: req.Method, Path: req.URL.Path}
 	e.RetryAfter = httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), now)
 	var eb errorBody
 	if json.Unmarshal(body, &eb) == nil {
-		e.Message, e.Category, e.CorrelationID, e.PolicyName = eb.Message, eb.Category, eb.CorrelationID, eb.PolicyName
+		e.Message, e.Category, e.CorrelationID, e.PolicyName = red.Redact(eb.Message), red.Redact(eb.Category), eb.CorrelationID, eb.PolicyName
 		if e.Category == "" {
 			e.Category = eb.ErrorType
 		}
 	}
 	if e.Message == "" && e.Category == "" {
-		if len(body) > 200 {
-			body = body[:200]
-		}
-		e.Body = strings.TrimSpace(string(body))
+		e.Body = red.Excerpt(body, maxBodyExcerpt)
 	}
 	return e
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/internal/httpx"
+	"github.com/insider-hubspot/connectors/internal/redact"
 )
 
 var errNoReplay = errors.New("request body cannot be replayed")
@@ -46,6 +47,7 @@ type retryTransport struct {
 	policy RetryPolicy
 	sleep  SleepFunc
 	now    func() time.Time
+	red    *redact.Redactor
 }
 
 // RoundTrip sends req, retrying as the policy allows. A final failing response is returned
@@ -74,7 +76,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		endpoint := req.Method + " " + req.URL.Path
 		if werr := waits.Next(wait, why == whyRetryAfter, endpoint, t.now()); werr != nil {
-			werr.(*httpx.WaitError).Last = lastFailure(req, resp, err)
+			werr.(*httpx.WaitError).Last = t.lastFailure(req, resp, err)
 			drain(resp)
 			zerolog.Ctx(ctx).Warn().Str("method", req.Method).Str("path", req.URL.Path).Dur("wait", wait).Str("wait_for", wait.String()).
 				Str("reason", why).Msg("HubSpot asked for a longer wait than a request may take; giving up on it")
@@ -130,12 +132,12 @@ func (t *retryTransport) decide(resp *http.Response, err error, attempt int) (ti
 const whyRetryAfter = "429 Retry-After"
 
 // lastFailure is the error behind a retry that was not waited for.
-func lastFailure(req *http.Request, resp *http.Response, err error) error {
+func (t *retryTransport) lastFailure(req *http.Request, resp *http.Response, err error) error {
 	if err != nil || resp == nil {
 		return err
 	}
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	return newAPIError(req, resp, body, time.Time{})
+	return newAPIError(req, resp, body, t.now(), t.red)
 }
 
 // backoff is BaseDelay * 2^(attempt-1), capped, with "equal jitter": half fixed, half random.

@@ -16,7 +16,7 @@ func TestLongRetryAfterEndsTheRunWithTransientError(t *testing.T) {
 	e := newEnv(t)
 	e.fake.addContacts(1, 50, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	e.fake.before = failFirst("/crm/v3/objects/contacts/search", 1, 429, http.Header{"Retry-After": {"1800"}},
+	e.fake.before = failPathSuffix("/contacts/search", 1, 429, http.Header{"Retry-After": {"1800"}},
 		`{"status":"error","message":"You have reached your limit.","errorType":"RATE_LIMIT"}`)
 	res := e.read(cat, searchState())
 	if res.code == 0 {
@@ -35,14 +35,14 @@ func TestLongRetryAfterEndsTheRunWithTransientError(t *testing.T) {
 	if te.FailureType != "transient_error" {
 		t.Errorf("failure_type %s, want transient_error", te.FailureType)
 	}
-	for _, want := range []string{"30m0s", "/crm/v3/objects/contacts/search", "run the sync again after 2026-03-01 12:30 UTC"} {
+	for _, want := range []string{"30m0s", "/contacts/search", "run the sync again after 2026-03-01 12:30 UTC"} {
 		if !strings.Contains(te.Message, want) {
 			t.Errorf("message %q does not contain %q", te.Message, want)
 		}
 	}
 	warned := false
 	for _, l := range res.logs("WARN") {
-		warned = warned || (strings.Contains(l, "30m0s") && strings.Contains(l, "/crm/v3/objects/contacts/search"))
+		warned = warned || (strings.Contains(l, "30m0s") && strings.Contains(l, "/contacts/search"))
 	}
 	if !warned {
 		t.Errorf("no WARN names the wait and the endpoint: %v", res.logs("WARN"))

@@ -108,6 +108,7 @@ func (s *Source) client(ctx context.Context, cfg *Config) (*hubspot.Client, erro
 		Sleep:       s.sleep,
 		Now:         s.now,
 		OnToken:     func(tok string) { protocol.AddSecret(ctx, tok) },
+		Redactor:    protocol.RedactorFrom(ctx),
 	})
 	if err != nil {
 		return nil, configErr(err.Error(), nil)
