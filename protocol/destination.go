@@ -24,3 +24,15 @@ type Destination interface {
 	// a TRACE error and exit 1; states already echoed stay echoed.
 	Write(ctx context.Context, config json.RawMessage, catalog *ConfiguredCatalog, in *Reader, states *StateTracker) error
 }
+
+// DestinationDiscoverer is a Destination that also answers discover with its own catalog, for
+// Airbyte's data activation: the objects it writes, their sync modes, matching keys and fields.
+// RunDestination accepts the discover command only for destinations that implement it, and
+// writes the catalog it returns as exactly one DESTINATION_CATALOG message. Discover is called
+// under the same rules as the other methods.
+type DestinationDiscoverer interface {
+	Destination
+	// Discover returns the destination catalog for config. A config_error becomes a TRACE
+	// error (exit 1), like any other error.
+	Discover(ctx context.Context, config json.RawMessage) (*DestinationCatalog, error)
+}

@@ -45,6 +45,10 @@ func everyMessage(t *testing.T) []byte {
 			Estimate: &protocol.Estimate{Name: "contacts", Type: "STREAM", RowEstimate: 12000}}},
 		{Type: protocol.TypeTrace, Trace: &protocol.Trace{Type: protocol.TraceStreamStatus, EmittedAt: ms,
 			StreamStatus: &protocol.StreamStatus{StreamDescriptor: protocol.StreamDescriptor{Name: "contacts"}, Status: protocol.StreamRunning}}},
+		{Type: protocol.TypeDestinationCatalog, DestinationCatalog: &protocol.DestinationCatalog{Operations: []protocol.DestinationOperation{
+			{ObjectName: "user", SyncMode: protocol.DestinationSyncModeAppendDedup, MatchingKeys: [][]string{{"email"}, {"uuid"}},
+				JSONSchema: json.RawMessage(`{"type":"object","properties":{"email":{"type":"string"}},"additionalProperties":true}`)},
+			{ObjectName: "event", SyncMode: protocol.DestinationSyncModeAppend, JSONSchema: json.RawMessage(`{"type":"object"}`)}}}},
 		{Type: protocol.TypeControl, Control: &protocol.Control{Type: "CONNECTOR_CONFIG", EmittedAt: ms,
 			ConnectorConfig: &protocol.ConnectorConfig{Config: json.RawMessage(`{"page_size":200}`)}}},
 	}

@@ -20,6 +20,8 @@ const (
 	TypeCatalog          MessageType = "CATALOG"
 	TypeTrace            MessageType = "TRACE"
 	TypeControl          MessageType = "CONTROL"
+	// TypeDestinationCatalog is a destination's answer to discover (Airbyte data activation).
+	TypeDestinationCatalog MessageType = "DESTINATION_CATALOG"
 )
 
 // Message is an AirbyteMessage: Type and exactly the one payload that Type names.
@@ -33,6 +35,8 @@ type Message struct {
 	Catalog          *Catalog          `json:"catalog,omitempty"`
 	Trace            *Trace            `json:"trace,omitempty"`
 	Control          *Control          `json:"control,omitempty"`
+	// DestinationCatalog is the payload of TypeDestinationCatalog.
+	DestinationCatalog *DestinationCatalog `json:"destination_catalog,omitempty"`
 }
 
 // Record is an AirbyteRecordMessage. Data is kept raw so that it passes through unchanged.
@@ -109,6 +113,8 @@ const (
 	DestinationSyncModeAppend      DestinationSyncMode = "append"
 	DestinationSyncModeOverwrite   DestinationSyncMode = "overwrite"
 	DestinationSyncModeAppendDedup DestinationSyncMode = "append_dedup"
+	DestinationSyncModeUpdate      DestinationSyncMode = "update"
+	DestinationSyncModeSoftDelete  DestinationSyncMode = "soft_delete"
 )
 
 // Spec is a ConnectorSpecification.
@@ -163,16 +169,19 @@ type Catalog struct {
 	Streams []Stream `json:"streams"`
 }
 
-// ConfiguredStream is a ConfiguredAirbyteStream.
+// ConfiguredStream is a ConfiguredAirbyteStream. DestinationObjectName is set when the platform
+// mapped the stream onto one of the objects of the destination's DestinationCatalog (data
+// activation); its PrimaryKey then names the chosen matching key, already renamed.
 type ConfiguredStream struct {
-	Stream              Stream              `json:"stream"`
-	SyncMode            SyncMode            `json:"sync_mode"`
-	CursorField         []string            `json:"cursor_field,omitempty"`
-	DestinationSyncMode DestinationSyncMode `json:"destination_sync_mode"`
-	PrimaryKey          [][]string          `json:"primary_key,omitempty"`
-	GenerationID        *int64              `json:"generation_id,omitempty"`
-	MinimumGenerationID *int64              `json:"minimum_generation_id,omitempty"`
-	SyncID              *int64              `json:"sync_id,omitempty"`
+	Stream                Stream              `json:"stream"`
+	SyncMode              SyncMode            `json:"sync_mode"`
+	CursorField           []string            `json:"cursor_field,omitempty"`
+	DestinationSyncMode   DestinationSyncMode `json:"destination_sync_mode"`
+	DestinationObjectName string              `json:"destination_object_name,omitempty"`
+	PrimaryKey            [][]string          `json:"primary_key,omitempty"`
+	GenerationID          *int64              `json:"generation_id,omitempty"`
+	MinimumGenerationID   *int64              `json:"minimum_generation_id,omitempty"`
+	SyncID                *int64              `json:"sync_id,omitempty"`
 }
 
 // ConfiguredCatalog is a ConfiguredAirbyteCatalog.
@@ -188,6 +197,22 @@ func (c *ConfiguredCatalog) Stream(name string) *ConfiguredStream {
 		}
 	}
 	return nil
+}
+
+// DestinationCatalog is the catalog a destination answers discover with: the operations that
+// the platform's data-activation screens offer for mapping source streams.
+type DestinationCatalog struct {
+	Operations []DestinationOperation `json:"operations"`
+}
+
+// DestinationOperation is one operation on a destination object. Each MatchingKeys entry is one
+// candidate key, a list of top-level field names (composite when longer than one), as Airbyte's
+// platform reads it.
+type DestinationOperation struct {
+	ObjectName   string              `json:"object_name"`
+	SyncMode     DestinationSyncMode `json:"sync_mode"`
+	JSONSchema   json.RawMessage     `json:"json_schema"`
+	MatchingKeys [][]string          `json:"matching_keys,omitempty"`
 }
 
 // Control is an AirbyteControlMessage asking the platform to persist a new config.

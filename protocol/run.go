@@ -76,12 +76,27 @@ func RunSource(ctx context.Context, env Env, s Source) int {
 }
 
 // RunDestination runs one destination command and returns the process exit code.
+// Discover is accepted when d is a DestinationDiscoverer.
 func RunDestination(ctx context.Context, env Env, d Destination) int {
-	return execute(ctx, env, []Command{CmdSpec, CmdCheck, CmdWrite}, d.Spec,
+	cmds := []Command{CmdSpec, CmdCheck, CmdWrite}
+	disc, canDiscover := d.(DestinationDiscoverer)
+	if canDiscover {
+		cmds = append(cmds, CmdDiscover)
+	}
+	return execute(ctx, env, cmds, d.Spec,
 		func(r *run, cmd Command, config json.RawMessage) error {
 			switch cmd {
 			case CmdCheck:
 				return r.check(func() error { return d.Check(r.ctx, config) })
+			case CmdDiscover:
+				cat, err := disc.Discover(r.ctx, config)
+				if err != nil {
+					return err
+				}
+				if cat == nil || cat.Operations == nil {
+					return NewError(FailureSystem, "the connector produced no destination catalog; this is a bug, please report it", nil)
+				}
+				return r.out.Write(&Message{Type: TypeDestinationCatalog, DestinationCatalog: cat})
 			case CmdWrite:
 				catalog, err := r.readCatalog()
 				if err != nil {

@@ -148,7 +148,7 @@ var errPayload = errors.New("message payload does not match its type")
 func checkPayload(m *Message) error {
 	n := 0
 	for _, set := range []bool{m.Record != nil, m.State != nil, m.Log != nil, m.Spec != nil,
-		m.ConnectionStatus != nil, m.Catalog != nil, m.Trace != nil, m.Control != nil} {
+		m.ConnectionStatus != nil, m.Catalog != nil, m.Trace != nil, m.Control != nil, m.DestinationCatalog != nil} {
 		if set {
 			n++
 		}
@@ -171,6 +171,8 @@ func checkPayload(m *Message) error {
 		ok = ok && m.Trace != nil
 	case TypeControl:
 		ok = ok && m.Control != nil
+	case TypeDestinationCatalog:
+		ok = ok && m.DestinationCatalog != nil && m.DestinationCatalog.Operations != nil
 	default:
 		ok = false
 	}
