@@ -47,8 +47,12 @@ func TestConnection(t *testing.T) {
 			secrets: []string{"wrong-key-123456"}},
 		{name: "destination plain http to a remote host", bin: bins.Destination, want: protocol.StatusFailed, mention: "api_base_url",
 			config: patchJSON(t, destinationConfigFor(t, in), func(m map[string]any) { m["api_base_url"] = "http://unification.useinsider.com" })},
-		{name: "destination without identifiers", bin: bins.Destination, want: protocol.StatusFailed, mention: "identifier_mappings",
+		{name: "destination without identifiers (for streams data activation maps)", bin: bins.Destination, want: protocol.StatusSucceeded,
 			config: patchJSON(t, destinationConfigFor(t, in), func(m map[string]any) { m["identifier_mappings"] = []any{} })},
+		{name: "destination custom identifier without a name", bin: bins.Destination, want: protocol.StatusFailed, mention: "custom_name",
+			config: patchJSON(t, destinationConfigFor(t, in), func(m map[string]any) {
+				m["identifier_mappings"] = []any{map[string]any{"identifier": "custom", "source_field": "id"}}
+			})},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

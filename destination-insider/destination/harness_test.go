@@ -112,6 +112,7 @@ func (f *fakeInsider) users() []fakeUser {
 // run is the outcome of one in-process command.
 type run struct {
 	code    int
+	raw     []byte // stdout as written
 	stdout  []map[string]any
 	states  []map[string]any // STATE messages echoed
 	logs    []string
@@ -146,8 +147,19 @@ func baseConfig(url string, edit func(c map[string]any)) map[string]any {
 	return c
 }
 
+// defaultCatalog is the configured catalog of runCmd: contacts and event_signup, mapped by the config.
+const defaultCatalog = `{"streams":[` +
+	`{"stream":{"name":"contacts","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append_dedup","primary_key":[["id"]]},` +
+	`{"stream":{"name":"event_signup","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append"}]}`
+
 // runCmd runs a destination command in-process with the given stdin lines.
 func runCmd(t testing.TB, cmd string, cfg map[string]any, stdin []string, opts ...Option) run {
+	t.Helper()
+	return runCmdCatalog(t, cmd, cfg, defaultCatalog, stdin, opts...)
+}
+
+// runCmdCatalog is runCmd with the configured catalog cat.
+func runCmdCatalog(t testing.TB, cmd string, cfg map[string]any, cat string, stdin []string, opts ...Option) run {
 	t.Helper()
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "config.json")
@@ -156,9 +168,6 @@ func runCmd(t testing.TB, cmd string, cfg map[string]any, stdin []string, opts .
 	if err := os.WriteFile(cfgPath, cb, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cat := `{"streams":[` +
-		`{"stream":{"name":"contacts","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append_dedup","primary_key":[["id"]]},` +
-		`{"stream":{"name":"event_signup","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append"}]}`
 	if err := os.WriteFile(catPath, []byte(cat), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -176,6 +185,7 @@ func runCmd(t testing.TB, cmd string, cfg map[string]any, stdin []string, opts .
 		Now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
 	}
 	r.code = protocol.RunDestination(context.Background(), env, New(opts...))
+	r.raw = out.Bytes()
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		if line == "" {
 			continue

@@ -55,7 +55,8 @@ type plan struct {
 	keySlot    int        // primary key, for logs
 	event      []byte     // encoded event name; nil for the contacts stream
 	eventName  string
-	occurredAt int // slot of occurredAt for events
+	occurredAt int         // slot of occurredAt for events (timestamp for mapped events)
+	object     *objectPlan // set for a stream mapped by Airbyte's data activation
 }
 
 // mapper turns records into encoded Insider users. It is not safe for
@@ -63,18 +64,22 @@ type plan struct {
 type mapper struct {
 	contacts *plan
 	events   map[string]*plan
+	objects  map[string]*plan // streams mapped by Airbyte (destination_object_name)
 	coerce   coercer
 	policy   string
 
-	vals  []value
-	idVal [idCustom + 1]string
-	cust  []string
+	vals    []value
+	idVal   [idCustom + 1]string
+	cust    []string
+	objTop  []byte // scratch of mapObject
+	objCust []byte
 }
 
 // newMapper compiles cfg. catalog, when not nil, supplies primary keys.
 func newMapper(cfg *Config, catalog *protocol.ConfiguredCatalog) *mapper {
 	m := &mapper{
-		events: map[string]*plan{},
+		events:  map[string]*plan{},
+		objects: map[string]*plan{},
 		coerce: coercer{
 			boolAsString: cfg.BooleanFormat == BooleanFormatString,
 			phone:        newPhoneRules(cfg.Phone.normalize(), cfg.Phone.DefaultRegion),
@@ -84,6 +89,13 @@ func newMapper(cfg *Config, catalog *protocol.ConfiguredCatalog) *mapper {
 	m.contacts = m.compile(cfg, "", pkPath(catalog, ContactsStream))
 	for _, em := range cfg.EventMappings {
 		m.events[em.Stream] = m.compile(cfg, em.Stream, pkPath(catalog, em.Stream))
+	}
+	if catalog != nil {
+		for i := range catalog.Streams {
+			if cs := &catalog.Streams[i]; cs.DestinationObjectName != "" {
+				m.objects[cs.Stream.Name] = m.compileObject(cfg, cs)
+			}
+		}
 	}
 	return m
 }
@@ -192,6 +204,9 @@ func (m *mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
 
 // planFor returns the plan of a stream, or nil when the stream is ignored.
 func (m *mapper) planFor(stream string) *plan {
+	if p := m.objects[stream]; p != nil {
+		return p
+	}
 	if stream == ContactsStream {
 		return m.contacts
 	}
@@ -213,6 +228,9 @@ type mapped struct {
 // Map encodes the record data of a stream with plan p, appending the user
 // to dst[:0]. The returned User aliases dst's memory.
 func (m *mapper) Map(p *plan, data []byte, dst []byte) mapped {
+	if p.object != nil {
+		return m.mapObject(p, data, dst)
+	}
 	if cap(m.vals) < p.slots {
 		m.vals = make([]value, p.slots)
 	}

@@ -60,9 +60,8 @@ func (c *Config) validate() []string {
 
 func (c *Config) validateIdentifiers() []string {
 	var p []string
-	if len(c.IdentifierMappings) == 0 {
-		p = append(p, "identifier_mappings is empty: map at least one contact field to email, phone_number, uuid or a custom identifier")
-	}
+	// An empty list is valid: streams Airbyte's data activation maps need none. Write refuses
+	// it for a stream that the config maps (see checkStreams).
 	for i, m := range c.IdentifierMappings {
 		where := fmt.Sprintf("identifier_mappings[%d]", i)
 		switch m.Identifier {

@@ -31,6 +31,9 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 	if err != nil {
 		return err
 	}
+	if err := checkStreams(cfg, catalog); err != nil {
+		return err
+	}
 	w := newWriter(ctx, d, cfg, catalog, states)
 	start := d.now()
 	runErr := w.run(ctx, in)
@@ -210,6 +213,13 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 	w.count.add(func(s *Summary) { s.RecordsRead++ })
 	desc := protocol.StreamDescriptor{Name: rec.Stream, Namespace: rec.Namespace}
 	p := w.mapper.planFor(rec.Stream)
+	if err := needsIdentifiers(w.cfg, p, rec.Stream); err != nil {
+		if w.states != nil {
+			w.fail([]protocol.RecordRef{w.states.Record(desc)})
+		}
+		w.stop(err)
+		return nil
+	}
 	if p == nil {
 		w.count.add(func(s *Summary) { s.Ignored++ })
 		if !w.ignored[rec.Stream] {
@@ -217,7 +227,7 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 				w.ignored = map[string]bool{}
 			}
 			w.ignored[rec.Stream] = true
-			w.log.Info().Str("stream", rec.Stream).Msg("records of this stream are ignored: it is neither contacts nor in event_mappings")
+			w.log.Info().Str("stream", rec.Stream).Msg("records of this stream are ignored: it is neither contacts nor in event_mappings nor mapped by Airbyte onto Insider's user or event object")
 		}
 		if w.states != nil {
 			return w.outcome(w.states.Commit(w.states.Record(desc)))

@@ -82,7 +82,8 @@ func ValidateLine(sch *jsonschema.Schema, line []byte) error {
 	}
 	obj, _ := v.(map[string]any)
 	payload := map[string]string{"RECORD": "record", "STATE": "state", "LOG": "log", "SPEC": "spec",
-		"CONNECTION_STATUS": "connectionStatus", "CATALOG": "catalog", "TRACE": "trace", "CONTROL": "control"}
+		"CONNECTION_STATUS": "connectionStatus", "CATALOG": "catalog", "TRACE": "trace", "CONTROL": "control",
+		"DESTINATION_CATALOG": "destination_catalog"}
 	typ, _ := obj["type"].(string)
 	want, ok := payload[typ]
 	if !ok {

@@ -1,0 +1,293 @@
+package destination
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// mappedCatalog is a configured catalog as Airbyte's platform writes it for a data-activation
+// connection: json_schema regenerated from the mapped fields, the matching key renamed into
+// primary_key, destination_object_name set.
+func mappedCatalog(streams ...string) string {
+	return `{"streams":[` + strings.Join(streams, ",") + `]}`
+}
+
+func mappedStream(name, object, mode, pk string) string {
+	s := fmt.Sprintf(`{"stream":{"name":%q,"json_schema":{"type":"object","$schema":"http://json-schema.org/schema#","properties":{},"additionalProperties":true},"supported_sync_modes":["full_refresh","incremental"]},`+
+		`"sync_mode":"incremental","destination_sync_mode":%q,"destination_object_name":%q,"generation_id":0,"minimum_generation_id":0,"sync_id":123`, name, mode, object)
+	if pk != "" {
+		s += `,"primary_key":` + pk
+	}
+	return s + "}"
+}
+
+func TestWriteMappedUserStream(t *testing.T) {
+	t.Parallel()
+	f := &fakeInsider{decide: rejectEmail("reject@example.com")}
+	cfg := baseConfig(newFake(t, f), func(c map[string]any) {
+		c["identifier_mappings"] = []any{} // every stream is mapped by Airbyte
+		c["phone"] = map[string]any{"default_region": "US"}
+	})
+	cat := mappedCatalog(mappedStream("contacts", "user", "append_dedup", `[["email"]]`))
+	r := runCmdCatalog(t, "write", cfg, cat, []string{
+		recordLine("contacts", `{"email":" Ann@Example.com ","name":"Ann","phone_number":"(415) 555-0123","uuid":"101","email_optin":"true",`+
+			`"lifecycle_stage":"lead","vip":"false","score":7,"custom":{"tier":"gold"},"crm_source":"ignored","birthday":"1990-05-01"}`),
+		recordLine("contacts", `{"email":"not-an-email","name":"Bob"}`),
+		recordLine("contacts", `{"name":"No Key"}`),
+		recordLine("contacts", `{"email":"reject@example.com","name":"Refused"}`),
+		recordLine("contacts", `{"email":"only@example.com"}`),
+		stateLine("contacts", 1),
+	})
+	if r.code != 0 {
+		t.Fatalf("exit %d: %v", r.code, r.traces)
+	}
+	users := f.users()
+	if len(users) != 3 {
+		t.Fatalf("sent %d users, want 3: %+v", len(users), users)
+	}
+	want := fakeUser{
+		Identifiers: map[string]any{"email": "ann@example.com"},
+		Attributes: map[string]any{"name": "Ann", "phone_number": "+14155550123", "uuid": "101", "email_optin": true,
+			"birthday": "1990-05-01T00:00:00Z",
+			"custom": map[string]any{"lifecycle_stage": "lead", "vip": false, "score": float64(7), "tier": "gold", "crm_source": "hubspot"}},
+		NotAppend: true,
+	}
+	if d := cmp.Diff(want, users[0]); d != "" {
+		t.Errorf("mapped user (-want +got):\n%s", d)
+	}
+	if len(r.states) != 1 {
+		t.Fatalf("echoed %d states, want 1", len(r.states))
+	}
+	if got := users[2].Attributes; !cmp.Equal(got, map[string]any{"custom": map[string]any{"crm_source": "hubspot"}}) {
+		t.Errorf("a user with only its matching key gets attributes %v, want the fixed one", got)
+	}
+	// Accepted: Ann and only@. Rejected: invalid email, no matching key, refused by Insider.
+	if _, _, committed, rejected := stateInfo(r.states[0]); committed != 2 || rejected != 3 {
+		t.Errorf("destinationStats = %d accepted, %d rejected; want 2 and 3", committed, rejected)
+	}
+	for _, reason := range []string{ReasonInvalidIdentifier, ReasonNoIdentifier, ReasonInsider} {
+		if r.summary.Rejected[reason] != 1 {
+			t.Errorf("rejected[%s] = %d, want 1 (all: %v)", reason, r.summary.Rejected[reason], r.summary.Rejected)
+		}
+	}
+	for _, l := range r.logs {
+		if strings.Contains(l, "reject@example.com") || strings.Contains(l, "not-an-email") {
+			t.Errorf("a log line holds an identifier value: %s", l)
+		}
+	}
+}
+
+// rejectEmail answers like Insider rejecting the users with this email identifier.
+func rejectEmail(email string) func(int, []fakeUser) (int, string, http.Header) {
+	return func(_ int, users []fakeUser) (int, string, http.Header) {
+		errs := map[string][]string{}
+		for i, u := range users {
+			if u.Identifiers["email"] == email {
+				errs[fmt.Sprintf("users.%d.identifiers.*.regexp(^.+@.+\\..+$)", i)] = []string{"not a valid email address: " + email}
+			}
+		}
+		if len(errs) == 0 {
+			return 0, "", nil
+		}
+		b, _ := json.Marshal(map[string]any{"data": map[string]any{"successful": map[string]any{"count": len(users) - len(errs)},
+			"fail": map[string]any{"count": len(errs), "errors": errs}}})
+		return 200, string(b), nil
+	}
+}
+
+func TestWriteMappedEventStream(t *testing.T) {
+	t.Parallel()
+	f := &fakeInsider{}
+	cfg := baseConfig(newFake(t, f), func(c map[string]any) {
+		c["fixed_event_parameters"] = []any{map[string]any{"parameter": "source", "value": "hubspot"}}
+		c["boolean_format"] = "string"
+	})
+	cat := mappedCatalog(mappedStream("event_pe1_signup", "event", "append", `[["uuid"],["crm_id"]]`))
+	r := runCmdCatalog(t, "write", cfg, cat, []string{
+		recordLine("event_pe1_signup", `{"uuid":42,"crm_id":"C-9","email":"a@example.com","event_name":"newsletter_signup",`+
+			`"timestamp":"2026-01-02T04:04:05.678+01:00","url":"https://x.test/p","quantity":"3","campaign":"spring","first":"true","source":"record"}`),
+		recordLine("event_pe1_signup", `{"email":"b@example.com","event_name":"signup","timestamp":1767323045678}`),
+		recordLine("event_pe1_signup", `{"email":"c@example.com","timestamp":"2026-01-02T03:04:05Z"}`),
+		recordLine("event_pe1_signup", `{"email":"d@example.com","event_name":"signup","timestamp":"yesterday"}`),
+		recordLine("event_pe1_signup", `{"event_name":"signup","timestamp":"2026-01-02T03:04:05Z","url":"https://x.test"}`),
+		stateLine("event_pe1_signup", 1),
+	})
+	if r.code != 0 {
+		t.Fatalf("exit %d: %v", r.code, r.traces)
+	}
+	users := f.users()
+	if len(users) != 2 {
+		t.Fatalf("sent %d users, want 2: %+v", len(users), users)
+	}
+	want := fakeUser{
+		Identifiers: map[string]any{"uuid": "42", "email": "a@example.com", "custom": map[string]any{"crm_id": "C-9"}},
+		Events: []map[string]any{{"event_name": "newsletter_signup", "timestamp": "2026-01-02T03:04:05Z",
+			"event_params": map[string]any{"url": "https://x.test/p", "quantity": float64(3),
+				"custom": map[string]any{"campaign": "spring", "first": "true", "source": "hubspot"}}}},
+		NotAppend: true,
+	}
+	if d := cmp.Diff(want, users[0]); d != "" {
+		t.Errorf("mapped event (-want +got):\n%s", d)
+	}
+	if got := users[1].Events; len(got) != 1 || got[0]["timestamp"] != "2026-01-02T03:04:05Z" || got[0]["event_params"] == nil {
+		t.Errorf("second event = %v, want epoch milliseconds as a date and the fixed parameter", got)
+	}
+	if _, _, committed, rejected := stateInfo(r.states[0]); committed != 2 || rejected != 3 {
+		t.Errorf("destinationStats = %d accepted, %d rejected; want 2 and 3", committed, rejected)
+	}
+	for _, reason := range []string{ReasonNoEventName, ReasonInvalidTimestamp, ReasonNoIdentifier} {
+		if r.summary.Rejected[reason] != 1 {
+			t.Errorf("rejected[%s] = %d, want 1 (all: %v)", reason, r.summary.Rejected[reason], r.summary.Rejected)
+		}
+	}
+}
+
+// TestWriteMixedConnection: contacts mapped by the config, an event stream mapped by Airbyte,
+// in one connection; each keeps its own rules.
+func TestWriteMixedConnection(t *testing.T) {
+	t.Parallel()
+	f := &fakeInsider{}
+	cfg := baseConfig(newFake(t, f), nil)
+	cat := mappedCatalog(
+		`{"stream":{"name":"contacts","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append_dedup","primary_key":[["id"]]}`,
+		mappedStream("event_signup", "event", "append", `[["email"]]`))
+	r := runCmdCatalog(t, "write", cfg, cat, []string{
+		contact(1),
+		recordLine("event_signup", `{"email":"user1@example.com","event_name":"signup","timestamp":"2026-01-02T03:04:05Z","url":"https://x.test","properties":{"page":"ignored"}}`),
+		stateLine("contacts", 1),
+		stateLine("event_signup", 2),
+	})
+	if r.code != 0 {
+		t.Fatalf("exit %d: %v", r.code, r.traces)
+	}
+	users := f.users()
+	if len(users) != 2 {
+		t.Fatalf("sent %d users, want 2", len(users))
+	}
+	contactUser, eventUser := users[0], users[1]
+	if len(contactUser.Events) != 0 {
+		contactUser, eventUser = eventUser, contactUser
+	}
+	if contactUser.Identifiers["uuid"] != "1001" || contactUser.Attributes["name"] != "Ann" ||
+		contactUser.Attributes["custom"].(map[string]any)["lifecycle_stage"] != "lead" {
+		t.Errorf("config-mapped contact = %+v", contactUser)
+	}
+	ev := eventUser.Events[0]
+	if ev["event_name"] != "signup" || eventUser.Identifiers["email"] != "user1@example.com" {
+		t.Errorf("Airbyte-mapped event = %+v", eventUser)
+	}
+	params := ev["event_params"].(map[string]any)
+	if params["url"] != "https://x.test" || params["custom"].(map[string]any)["properties"] == nil {
+		t.Errorf("event params = %v: want the record's own fields, not the config's event_mappings", params)
+	}
+	if len(r.states) != 2 {
+		t.Errorf("echoed %d states, want 2", len(r.states))
+	}
+}
+
+func TestWriteMappedStreamConfigErrors(t *testing.T) {
+	t.Parallel()
+	contactsByConfig := `{"stream":{"name":"contacts","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append_dedup","primary_key":[["id"]]}`
+	for _, tc := range []struct {
+		name, catalog string
+		noIDs         bool
+		want          []string
+	}{
+		{"nested primary key", mappedCatalog(mappedStream("contacts", "user", "append_dedup", `[["contact","email"]]`)), false,
+			[]string{"stream contacts", `[["contact","email"]]`, "nested", "matching keys"}},
+		{"user without matching key", mappedCatalog(mappedStream("contacts", "user", "append_dedup", "")), false,
+			[]string{"stream contacts", "without a matching key"}},
+		{"unknown object", mappedCatalog(mappedStream("contacts", "profile", "append_dedup", `[["email"]]`)), false,
+			[]string{`"profile"`, "user or event"}},
+		{"soft delete", mappedCatalog(mappedStream("contacts", "user", "soft_delete", `[["email"]]`)), false,
+			[]string{`"soft_delete"`}},
+		{"custom as key", mappedCatalog(mappedStream("contacts", "user", "append_dedup", `[["custom"]]`)), false,
+			[]string{`"custom"`}},
+		{"config-mapped stream without identifiers", mappedCatalog(contactsByConfig, mappedStream("event_signup", "event", "append", "")), true,
+			[]string{"stream contacts", "identifier_mappings is empty", "destination_object_name"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := &fakeInsider{}
+			cfg := baseConfig(newFake(t, f), func(c map[string]any) {
+				if tc.noIDs {
+					c["identifier_mappings"] = []any{}
+				}
+			})
+			r := runCmdCatalog(t, "write", cfg, tc.catalog, []string{contact(1), stateLine("contacts", 1)})
+			if r.code == 0 || len(r.traces) != 1 || len(r.states) != 0 || len(f.users()) != 0 {
+				t.Fatalf("exit %d, traces %v, states %d, users sent %d", r.code, r.traces, len(r.states), len(f.users()))
+			}
+			e := r.traces[0]["error"].(map[string]any)
+			msg, _ := e["message"].(string)
+			if e["failure_type"] != "config_error" {
+				t.Errorf("failure_type %v", e["failure_type"])
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message %q lacks %q", msg, w)
+				}
+			}
+		})
+	}
+}
+
+// TestWriteWithoutIdentifierMappingsHoldsBackUncataloguedStream: a contacts record that
+// arrives although the catalog does not list the stream is held back with a config_error,
+// never sent without identifiers.
+func TestWriteWithoutIdentifierMappingsHoldsBackUncataloguedStream(t *testing.T) {
+	t.Parallel()
+	f := &fakeInsider{}
+	cfg := baseConfig(newFake(t, f), func(c map[string]any) { c["identifier_mappings"] = []any{} })
+	cat := mappedCatalog(mappedStream("event_signup", "event", "append", `[["email"]]`))
+	r := runCmdCatalog(t, "write", cfg, cat, []string{contact(1), stateLine("contacts", 1)})
+	if r.code == 0 || len(r.states) != 0 || len(f.users()) != 0 || len(r.traces) != 1 ||
+		!strings.Contains(fmt.Sprint(r.traces[0]["error"]), "identifier_mappings is empty") {
+		t.Fatalf("exit %d, states %d, users %d, traces %v", r.code, len(r.states), len(f.users()), r.traces)
+	}
+}
+
+// FuzzMapObject: any record data of a stream mapped by Airbyte maps without panicking, to a
+// user that is valid JSON, or to a rejection.
+func FuzzMapObject(f *testing.F) {
+	f.Add([]byte(`{"email":"a@b.co","name":"x","vip":"true","custom":{"a":1,"b":[1,2]}}`), false)
+	f.Add([]byte(`{"uuid":"1","crm_id":7,"event_name":"Sign Up","timestamp":"2026-01-02T03:04:05Z","url":"u","\u0061ge":"3"}`), true)
+	f.Add([]byte(`{"email":"a@b.co","custom":"x","name":null}`), false)
+	cfg, err := ParseConfig(json.RawMessage(`{"partner_name":"p","api_key":"k","phone":{"default_region":"US"},
+		"fixed_attributes":[{"attribute":"crm_source","value":"hubspot"}],"fixed_event_parameters":[{"parameter":"source","value":"x"}]}`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	userStream := &protocol.ConfiguredCatalog{Streams: []protocol.ConfiguredStream{{Stream: protocol.Stream{Name: "s"},
+		DestinationObjectName: ObjectUser, PrimaryKey: [][]string{{"email"}, {"crm_id"}}}}}
+	eventStream := &protocol.ConfiguredCatalog{Streams: []protocol.ConfiguredStream{{Stream: protocol.Stream{Name: "s"},
+		DestinationObjectName: ObjectEvent, PrimaryKey: [][]string{{"crm_id"}}}}}
+	f.Fuzz(func(t *testing.T, data []byte, event bool) {
+		if !json.Valid(data) {
+			return // protocol.Reader hands Write only valid JSON
+		}
+		cs := userStream
+		if event {
+			cs = eventStream
+		}
+		m := newMapper(cfg, cs)
+		p := m.planFor("s")
+		res := m.Map(p, data, nil)
+		if res.User == nil {
+			if res.Reason == "" {
+				t.Fatalf("no user and no reason for %q", data)
+			}
+			return
+		}
+		if !json.Valid(res.User) {
+			t.Fatalf("invalid JSON %s for %q", res.User, data)
+		}
+	})
+}

@@ -1,0 +1,208 @@
+package destination
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// The Insider objects of the destination catalog, as Airbyte's data activation names them in
+// a configured stream's destination_object_name.
+const (
+	ObjectUser  = "user"
+	ObjectEvent = "event"
+)
+
+// Field names of an event object besides its identifiers and parameters.
+const (
+	fieldEventName = "event_name"
+	fieldTimestamp = "timestamp"
+)
+
+// standardIdentifiers are Insider's identifier names, the first matching keys offered.
+var standardIdentifiers = []string{"email", "phone_number", "uuid"}
+
+// attributeAliases are default attribute names the mapper accepts but the catalog does not
+// offer: older names of an attribute listed under its current name.
+var attributeAliases = map[string]bool{"list_id": true}
+
+// fieldDescriptions say what Insider expects of some default fields; the others speak for
+// themselves.
+var fieldDescriptions = map[string]string{
+	"email":             "Insider identifier or default attribute: an email address (sent trimmed and lower-cased).",
+	"phone_number":      "Insider identifier or default attribute: a phone number, sent in E.164 (+14155550123) after normalisation.",
+	"uuid":              "Insider identifier or default attribute: your own user id, sent as a string.",
+	"birthday":          "Default attribute: a date or RFC 3339 date-time, sent in UTC with Z.",
+	"country":           "Default attribute: ISO 3166-1 alpha-2 country code (US, GB, TR).",
+	"language":          "Default attribute: a language tag, sent as en_US.",
+	"gdpr_optin":        "Default attribute: false stops every Insider campaign and message for the user.",
+	"static_segment_id": "Default attribute: ids of the newsletter contact lists the user is in.",
+	fieldEventName:      "The Insider event name: the event's system name in InOne (lower case, no spaces).",
+	fieldTimestamp:      "When the event happened: an RFC 3339 date-time, a date, or epoch milliseconds; sent in UTC with Z.",
+}
+
+// kindSchemas are the JSON schemas of the value kinds of Insider's default names.
+var kindSchemas = map[kind]string{
+	kindString:    `{"type":"string"}`,
+	kindNumber:    `{"type":"number"}`,
+	kindInteger:   `{"type":"integer"}`,
+	kindBool:      `{"type":"boolean"}`,
+	kindDate:      `{"type":"string","format":"date-time","airbyte_type":"timestamp_with_timezone"}`,
+	kindEmail:     `{"type":"string"}`,
+	kindPhone:     `{"type":"string"}`,
+	kindLanguage:  `{"type":"string"}`,
+	kindArray:     `{"type":"array"}`,
+	kindFloatList: `{"type":"array","items":{"type":"number"}}`,
+}
+
+// metadataSchemas are the JSON schemas of the data types Insider's metadata gives custom
+// attributes.
+var metadataSchemas = map[string]string{
+	"string":  `{"type":"string"}`,
+	"number":  `{"type":"number"}`,
+	"boolean": `{"type":"boolean"}`,
+	"date":    `{"type":"string","format":"date-time","airbyte_type":"timestamp_with_timezone"}`,
+	"array":   `{"type":"array"}`,
+}
+
+// destinationCatalog builds the DESTINATION_CATALOG of Airbyte's data activation:
+//
+//   - user (append_dedup): matched on one of email, phone_number, uuid or a custom identifier
+//     the config names; properties are the identifiers, Insider's default attributes and the
+//     custom attributes of columns (Insider's metadata, may be nil), each with its type.
+//   - event (append): the same identifiers and matching keys, event_name and timestamp
+//     (required), and Insider's default event parameters.
+//
+// Both allow further properties: any other field is sent as a custom attribute or parameter.
+func destinationCatalog(cfg *Config, columns []insider.Column, log *zerolog.Logger) *protocol.DestinationCatalog {
+	keys := make([][]string, 0, len(standardIdentifiers))
+	for _, name := range standardIdentifiers {
+		keys = append(keys, []string{name})
+	}
+	custom := customIdentifierNames(cfg)
+	for _, name := range custom {
+		if !slices.Contains(standardIdentifiers, name) {
+			keys = append(keys, []string{name})
+		}
+	}
+	ids := func(event bool) map[string]string {
+		out := map[string]string{}
+		for _, name := range standardIdentifiers {
+			d := fieldDescriptions[name]
+			if event {
+				d = "Identifies the event's user" + d[strings.Index(d, ":"):]
+			}
+			out[name] = fieldSchema(kindSchemas[defaultAttributes[name]], d)
+		}
+		for _, name := range custom {
+			if _, dup := out[name]; !dup {
+				out[name] = fieldSchema(`{"type":"string"}`, "Custom identifier "+name+" (identifiers.custom), sent as a string.")
+			}
+		}
+		return out
+	}
+
+	user := ids(false)
+	for name, k := range defaultAttributes {
+		if _, taken := user[name]; !taken && !attributeAliases[name] {
+			user[name] = fieldSchema(kindSchemas[k], defaultDescription(name, "attribute"))
+		}
+	}
+	for _, col := range columns {
+		name, ok := col.CustomName()
+		if !ok {
+			continue
+		}
+		if _, taken := user[name]; taken || name == "custom" {
+			log.Warn().Str("attribute", name).Msg("Insider declares a custom attribute with the name of a default attribute or identifier; " +
+				"it is not offered in the catalog, since a field of that name is sent as the default")
+			continue
+		}
+		schema, known := metadataSchemas[strings.ToLower(col.Type)]
+		desc := "Custom attribute (attributes.custom), of Insider type " + col.Type + "."
+		if col.DisplayName != "" && col.DisplayName != name {
+			desc = "Custom attribute " + col.DisplayName + " (attributes.custom), of Insider type " + col.Type + "."
+		}
+		if !known {
+			schema = `{}`
+		}
+		user[name] = fieldSchema(schema, desc)
+	}
+
+	event := ids(true)
+	event[fieldEventName] = fieldSchema(`{"type":"string"}`, fieldDescriptions[fieldEventName])
+	event[fieldTimestamp] = fieldSchema(kindSchemas[kindDate], fieldDescriptions[fieldTimestamp])
+	for name, k := range defaultEventParams {
+		if _, taken := event[name]; !taken {
+			event[name] = fieldSchema(kindSchemas[k], defaultDescription(name, "event parameter"))
+		}
+	}
+
+	return &protocol.DestinationCatalog{Operations: []protocol.DestinationOperation{
+		{ObjectName: ObjectUser, SyncMode: protocol.DestinationSyncModeAppendDedup, MatchingKeys: keys,
+			JSONSchema: objectSchema(user, nil)},
+		{ObjectName: ObjectEvent, SyncMode: protocol.DestinationSyncModeAppend, MatchingKeys: keys,
+			JSONSchema: objectSchema(event, []string{fieldEventName, fieldTimestamp})},
+	}}
+}
+
+// customIdentifierNames returns the custom identifier names of the config's identifier
+// mappings, in config order, each once.
+func customIdentifierNames(cfg *Config) []string {
+	var out []string
+	for _, m := range cfg.IdentifierMappings {
+		if name := strings.TrimSpace(m.CustomName); m.Identifier == "custom" && name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func defaultDescription(name, what string) string {
+	if d, ok := fieldDescriptions[name]; ok {
+		return d
+	}
+	return "Insider default " + what + "."
+}
+
+// fieldSchema returns schema (a JSON object) with a description added.
+func fieldSchema(schema, description string) string {
+	if description == "" {
+		return schema
+	}
+	d, _ := json.Marshal(description) // a string always encodes
+	if schema == `{}` {
+		return `{"description":` + string(d) + `}`
+	}
+	return schema[:len(schema)-1] + `,"description":` + string(d) + `}`
+}
+
+// objectSchema returns the JSON schema of an object with these properties (sorted by name),
+// required fields, and further properties allowed.
+func objectSchema(props map[string]string, required []string) json.RawMessage {
+	var b strings.Builder
+	b.WriteString(`{"type":"object","additionalProperties":true`)
+	if len(required) > 0 {
+		r, _ := json.Marshal(required)
+		b.WriteString(`,"required":`)
+		b.Write(r)
+	}
+	b.WriteString(`,"properties":{`)
+	for i, name := range slices.Sorted(maps.Keys(props)) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(name)
+		b.Write(k)
+		b.WriteByte(':')
+		b.WriteString(props[name])
+	}
+	b.WriteString(`}}`)
+	return json.RawMessage(b.String())
+}

@@ -1,0 +1,40 @@
+package destination
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+var _ protocol.DestinationDiscoverer = (*Destination)(nil)
+
+// Discover answers Airbyte's data-activation discover: the Insider objects a stream can be
+// mapped onto (see catalog.go). The custom attributes Insider's metadata declares are listed
+// with their types; when the metadata cannot be read the catalog still comes, with the default
+// attributes only, and a WARN says why.
+func (d *Destination) Discover(ctx context.Context, raw json.RawMessage) (*protocol.DestinationCatalog, error) {
+	cfg, err := parseConfig(raw)
+	if err != nil {
+		return nil, err
+	}
+	log := zerolog.Ctx(ctx)
+	attempts := 3 // discover is interactive, like check
+	if d.maxAttempts > 0 {
+		attempts = min(attempts, d.maxAttempts)
+	}
+	c := d.client(cfg, attempts)
+	cols, err := c.ContactColumns(ctx)
+	c.CloseIdleConnections()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		cols = nil
+		log.Warn().Err(err).Msg("could not read Insider's attribute metadata: the catalog lists Insider's default attributes only; " +
+			"custom attributes can still be mapped by name (run check to test the credentials)")
+	}
+	return destinationCatalog(cfg, cols, log), nil
+}

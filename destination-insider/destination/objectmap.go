@@ -1,0 +1,184 @@
+package destination
+
+import (
+	"encoding/json"
+)
+
+// mapObject encodes a record of a stream mapped by Airbyte's data activation (p.object set):
+// its matching-key fields become identifiers; for a user, Insider's default attribute names go
+// to attributes and every other field under attributes.custom; for an event, event_name and
+// timestamp make the event and the other fields are its parameters, defaults at the top of
+// event_params and the rest under event_params.custom. A field named "custom" holding an
+// object adds its members to the custom names. Fixed attributes and parameters are added,
+// and win over a record field of the same name. The result aliases dst's memory.
+func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
+	o := p.object
+	if cap(m.vals) < p.slots {
+		m.vals = make([]value, p.slots)
+	}
+	vals := m.vals[:p.slots]
+	clear(vals)
+	if !p.root.extract(data, vals) {
+		return mapped{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
+	}
+	res := mapped{Key: o.keyFields}
+	dst = append(dst[:0], `{"identifiers":{`...)
+	if !m.identifiers(p, vals, &res) {
+		return res
+	}
+	dst = m.appendIdentifiers(dst, p)
+	dst = append(dst, '}')
+
+	var eventName string
+	if o.event {
+		s, _ := vals[o.nameSlot].str()
+		if eventName = NormalizeEventName(s); eventName == "" {
+			return mapped{Reason: ReasonNoEventName, Detail: "event_name is missing or has no letter or digit", Key: res.Key}
+		}
+	}
+	top, cust := m.objTop[:0], m.objCust[:0]
+	firstTop, firstCust := true, true
+	add := func(name string, raw []byte, custom bool) {
+		v := value{raw: raw}
+		if v.absent() || o.skip[name] && !custom || o.fixed[name] {
+			return
+		}
+		var ok bool
+		if k, isDefault := o.defaults[name]; isDefault && !custom {
+			n := len(top)
+			top = appendKey(top, encodedKey(name), &firstTop)
+			if top, ok = m.coerce.appendValue(top, v, k); !ok {
+				top, firstTop = top[:n], n == 0
+				res.Dropped++
+			}
+			return
+		}
+		n := len(cust)
+		cust = appendKey(cust, encodedKey(name), &firstCust)
+		if cust, ok = m.coerce.appendAny(cust, v); !ok {
+			cust, firstCust = cust[:n], n == 0
+			res.Dropped++
+		}
+	}
+	if !eachMember(data, func(name string, raw []byte) {
+		if name == "custom" && len(raw) > 0 && raw[0] == '{' {
+			eachMember(raw, func(name string, raw []byte) { add(name, raw, true) })
+			return
+		}
+		add(name, raw, false)
+	}) {
+		return mapped{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
+	}
+	m.objTop, m.objCust = top, cust
+
+	open := `,"attributes":{`
+	if o.event {
+		t, ok := parseDate(vals[p.occurredAt])
+		if !ok {
+			return mapped{Reason: ReasonInvalidTimestamp, Detail: "timestamp is missing or not a date-time", Key: res.Key}
+		}
+		dst = append(dst, `,"events":[{"event_name":`...)
+		dst = append(dst, encodedKey(eventName)...)
+		dst = append(dst, `,"timestamp":`...)
+		dst = appendDate(dst, t)
+		open = `,"event_params":{`
+		res.Events = 1
+	}
+	n := len(dst)
+	dst = appendObjectFields(dst, open, top, p.fixedTop, cust, p.fixedCust)
+	if len(dst) == n && !o.event {
+		return mapped{Reason: ReasonNoAttributes, Detail: "the record has no attribute besides its identifiers", Key: res.Key}
+	}
+	if o.event {
+		dst = append(dst, `}]`...)
+	}
+	dst = append(dst, `,"not_append":true}`...)
+	res.User = dst
+	return res
+}
+
+// appendObjectFields appends open + top + fixedTop + "custom":{cust + fixedCust} + "}", each
+// part only when not empty; nothing when every part is empty.
+func appendObjectFields(dst []byte, open string, top, fixedTop, cust, fixedCust []byte) []byte {
+	if len(top)+len(fixedTop)+len(cust)+len(fixedCust) == 0 {
+		return dst
+	}
+	dst = append(dst, open...)
+	first := true
+	part := func(b []byte) {
+		if len(b) == 0 {
+			return
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = append(dst, b...)
+	}
+	part(top)
+	part(fixedTop)
+	if len(cust)+len(fixedCust) > 0 {
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = append(dst, `"custom":{`...)
+		dst = append(dst, cust...)
+		if len(cust) > 0 && len(fixedCust) > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, fixedCust...)
+		dst = append(dst, '}')
+	}
+	return append(dst, '}')
+}
+
+// eachMember calls f with the name and raw value of every member of the JSON object data, in
+// order. It reports false when data is not a well-formed JSON object.
+func eachMember(data []byte, f func(name string, raw []byte)) bool {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return false
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return true
+	}
+	for i < len(data) {
+		if data[i] != '"' {
+			return false
+		}
+		kEnd, esc, ok := scanString(data, i)
+		if !ok {
+			return false
+		}
+		name := string(data[i+1 : kEnd-1])
+		if esc {
+			if json.Unmarshal(data[i:kEnd], &name) != nil {
+				return false
+			}
+		}
+		i = skipSpace(data, kEnd)
+		if i >= len(data) || data[i] != ':' {
+			return false
+		}
+		i = skipSpace(data, i+1)
+		vEnd, ok := scanValue(data, i)
+		if !ok {
+			return false
+		}
+		f(name, data[i:vEnd])
+		i = skipSpace(data, vEnd)
+		if i >= len(data) {
+			return false
+		}
+		if data[i] == '}' {
+			return true
+		}
+		if data[i] != ',' {
+			return false
+		}
+		i = skipSpace(data, i+1)
+	}
+	return false
+}
