@@ -56,7 +56,7 @@ func TestWriteMappedUserStream(t *testing.T) {
 		Identifiers: map[string]any{"email": "ann@example.com"},
 		Attributes: map[string]any{"name": "Ann", "phone_number": "+14155550123", "uuid": "101", "email_optin": true,
 			"birthday": "1990-05-01T00:00:00Z",
-			"custom": map[string]any{"lifecycle_stage": "lead", "vip": false, "score": float64(7), "tier": "gold", "crm_source": "hubspot"}},
+			"custom":   map[string]any{"lifecycle_stage": "lead", "vip": false, "score": float64(7), "tier": "gold", "crm_source": "hubspot"}},
 		NotAppend: true,
 	}
 	if d := cmp.Diff(want, users[0]); d != "" {
