@@ -25,7 +25,7 @@ func (d *Destination) Discover(ctx context.Context, raw json.RawMessage) (*proto
 	if d.maxAttempts > 0 {
 		attempts = min(attempts, d.maxAttempts)
 	}
-	c := d.client(cfg, attempts)
+	c := d.client(ctx, cfg, attempts)
 	cols, err := c.ContactColumns(ctx)
 	c.CloseIdleConnections()
 	if ctx.Err() != nil {
