@@ -135,6 +135,9 @@ func (s *Server) lookup(key, idProperty string, archived bool) (int, bool) {
 		return 0, false
 	}
 	i, ok := st.pos(id)
+	if !ok && !archived {
+		i, ok = st.pos(st.resolveMerged(id)) // a merged-away id resolves to the merged contact
+	}
 	if !ok || st.arch[i] != archived {
 		return 0, false
 	}

@@ -110,7 +110,11 @@
 // # Data and inspection
 //
 //	AddContacts(cs...) []int64; UpdateContact(id, at, props) error; TouchContacts(at, ids...);
-//	DeleteContact(id, at) error; Contact(id); ContactByEmail(e); ContactCount(); ContactIDs()
+//	DeleteContact(id, at) error (archives: archivedAt = at, listed with archived=true);
+//	MergeContacts(primary, secondary, at) (newID, error) (HubSpot's current merge: a new id,
+//	both old ids resolve to it, hs_merged_object_ids lists them); MergeContactsKeepingPrimary
+//	(the earlier merge: the primary keeps its id); MergedInto(id);
+//	Contact(id); ContactByEmail(e); ContactCount(); ContactIDs()
 //	AddEvents(evs...) []string; Events(); AddEventDefinitions(defs...); EventDefinitions();
 //	SetProperties(ps); SetIndexLag(d); SetRateLimits(on); ExhaustDaily(on);
 //	IssueAccessToken(); TokensIssued()

@@ -24,10 +24,12 @@ type store struct {
 	byEmail map[string]int64
 	nextID  int64
 	version uint64
+	// mergedInto maps a merged-away contact id to the contact it was merged into (merge.go).
+	mergedInto map[int64]int64
 }
 
 func newStore() *store {
-	return &store{slot: map[string]int{}, byEmail: map[string]int64{}, nextID: 1}
+	return &store{slot: map[string]int{}, byEmail: map[string]int64{}, nextID: 1, mergedInto: map[int64]int64{}}
 }
 
 // slotFor returns the value slot of a property name, registering it when new. Caller holds mu.

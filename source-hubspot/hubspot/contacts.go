@@ -84,7 +84,11 @@ func (c *Client) contactsPage(ctx context.Context, method, path string, q url.Va
 type ListRequest struct {
 	Properties []string
 	Limit      int
-	After      string
+	// After is the opaque paging token of the previous page ("" for the first page).
+	After string
+	// Archived lists only archived (deleted) contacts, each with its archivedAt; HubSpot keeps
+	// them for 90 days.
+	Archived bool
 }
 
 // ListContacts reads one page of GET /crm/objects/<version>/contacts (no result cap, no total).
@@ -96,6 +100,9 @@ func (c *Client) ListContacts(ctx context.Context, r ListRequest) (*Page, error)
 	}
 	if r.After != "" {
 		q.Set("after", r.After)
+	}
+	if r.Archived {
+		q.Set("archived", "true")
 	}
 	return c.contactsPage(ctx, http.MethodGet, c.paths.contacts, q, nil)
 }

@@ -9,10 +9,12 @@ import (
 // values are strings or null) so that callers can walk it with ScanProperties without building a
 // map per record.
 type Object struct {
-	ID         string          `json:"id"`
-	CreatedAt  string          `json:"createdAt"`
-	UpdatedAt  string          `json:"updatedAt"`
-	Archived   bool            `json:"archived"`
+	ID        string `json:"id"`
+	CreatedAt string `json:"createdAt"`
+	UpdatedAt string `json:"updatedAt"`
+	Archived  bool   `json:"archived"`
+	// ArchivedAt is when an archived object was archived (list endpoint with archived=true).
+	ArchivedAt string          `json:"archivedAt"`
 	Properties json.RawMessage `json:"properties"`
 }
 

@@ -80,6 +80,8 @@ func (s *scanner) objectInto(o *Object) error {
 			o.CreatedAt, err = s.plainString()
 		case "updatedAt":
 			o.UpdatedAt, err = s.plainString()
+		case "archivedAt":
+			o.ArchivedAt, err = s.plainString()
 		case "archived":
 			s.space()
 			switch {

@@ -17,6 +17,7 @@ func TestDecodePage(t *testing.T) {
 		`{"status":"COMPLETE","results":[{"id":"9","properties":{"e":"a\"b"},"propertiesWithHistory":{"e":[{"value":"v"}]}}],"numErrors":1,"errors":[{"status":"error"}]}`,
 		`{"results":[{"id":"1","properties":{"a":"x"}}],"paging":{"prev":{"before":"0"},"next":{"after":"10"}}}`,
 		`{"total":1,"results":[{"id":"1\u0031","properties":{"a":"x"}}]}`,
+		`{"results":[{"id":"7","properties":{"email":"a@b.c"},"archived":true,"archivedAt":"2026-11-02T03:04:05.678Z"}]}`,
 	} {
 		fast, ok := fastPage([]byte(raw))
 		var pb pageBody
@@ -45,6 +46,16 @@ func normalize(p *Page) *Page {
 		q.Results[i].Properties = b.Bytes()
 	}
 	return &q
+}
+
+func TestDecodePageArchivedAt(t *testing.T) {
+	p, err := decodePage([]byte(`{"results":[{"id":"7","properties":{},"archived":true,"archivedAt":"2026-11-02T03:04:05.678Z"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Results[0].ArchivedAt; got != "2026-11-02T03:04:05.678Z" || !p.Results[0].Archived {
+		t.Errorf("archivedAt %q archived %v, want the archive time and true", got, p.Results[0].Archived)
+	}
 }
 
 func FuzzDecodePage(f *testing.F) {

@@ -31,6 +31,8 @@ type Config struct {
 	APIBaseURL             string      `json:"api_base_url"`
 	APIVersion             string      `json:"api_version"`
 	EventContactProperties []string    `json:"event_contact_properties"`
+	// DeletedContacts (default true) makes incremental contacts reads deliver archived contacts.
+	DeletedContacts *bool `json:"deleted_contacts"`
 	// AlertWebhookURL is a Slack-compatible incoming webhook for alerts; the source only carries it.
 	AlertWebhookURL string `json:"alert_webhook_url"`
 	// RateLimits overrides the client-side request budgets.
@@ -67,6 +69,9 @@ func (c *Config) Lookback() time.Duration {
 	}
 	return time.Duration(*c.LookbackMinutes) * time.Minute
 }
+
+// Deleted reports whether incremental contacts reads deliver archived contacts (default true).
+func (c *Config) Deleted() bool { return c.DeletedContacts == nil || *c.DeletedContacts }
 
 // Start returns the parsed start_date, zero when absent.
 func (c *Config) Start() time.Time { return c.start }

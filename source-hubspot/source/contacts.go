@@ -83,7 +83,13 @@ func (r *run) contacts(ctx context.Context, cols []column, in ContactsState, inc
 			return err
 		}
 	}
-	return cr.finish(ctx, r.end)
+	if err := cr.finish(ctx, r.end); err != nil {
+		return err
+	}
+	if r.cfg.Deleted() {
+		return cr.archived(ctx)
+	}
+	return nil
 }
 
 // readAll reads every contact for a full refresh through the list endpoint, which is ordered by
@@ -176,7 +182,7 @@ func (cr *contactsReader) checkpointLocked(watermark time.Time, res *Resume) err
 	if watermark.Before(cr.state.LastModified) {
 		watermark = cr.state.LastModified
 	}
-	cr.state = ContactsState{LastModified: watermark, Resume: res}
+	cr.state.LastModified, cr.state.Resume = watermark, res // the archive keys stay as they are
 	cr.sinceCkpt = 0
 	return cr.out.State(contactsStream, cr.state)
 }

@@ -21,6 +21,8 @@ type fakeContact struct {
 	created time.Time
 	lastmod time.Time
 	props   map[string]string // values as HubSpot sends them (strings); missing means null
+	// archivedAt is set for archived contacts (fakeHubSpot.archived).
+	archivedAt time.Time
 }
 
 type fakeEvent struct {
@@ -42,6 +44,7 @@ type fakeHubSpot struct {
 
 	mu           sync.Mutex
 	contacts     []fakeContact // sorted by id
+	archived     []fakeContact // archived contacts, sorted by id: only list?archived=true shows them
 	props        []hubspot.Property
 	defs         []hubspot.EventDefinition
 	events       []fakeEvent
@@ -299,7 +302,28 @@ func appendContact(b []byte, c *fakeContact, props []string) []byte {
 	b = c.created.UTC().AppendFormat(b, timeLayout)
 	b = append(b, `","updatedAt":"`...)
 	b = c.lastmod.UTC().AppendFormat(b, timeLayout)
+	if !c.archivedAt.IsZero() {
+		b = append(b, `","archived":true,"archivedAt":"`...)
+		b = c.archivedAt.UTC().AppendFormat(b, timeLayout)
+		return append(b, `"}`...)
+	}
 	return append(b, `","archived":false}`...)
+}
+
+// archive moves a live contact to the archive at time at.
+func (f *fakeHubSpot) archive(id int64, at time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range f.contacts {
+		if c := f.contacts[i]; c.id == id {
+			c.archivedAt, c.lastmod = at, at
+			f.contacts = append(f.contacts[:i], f.contacts[i+1:]...)
+			f.archived = append(f.archived, c)
+			sort.Slice(f.archived, func(i, j int) bool { return f.archived[i].id < f.archived[j].id })
+			return
+		}
+	}
+	f.t.Fatalf("archive: no live contact %d", id)
 }
 
 type searchReq struct {
@@ -393,18 +417,22 @@ func (f *fakeHubSpot) list(w http.ResponseWriter, r *http.Request) {
 		props = strings.Split(p, ",")
 	}
 	f.mu.Lock()
-	i := sort.Search(len(f.contacts), func(i int) bool { return f.contacts[i].id >= after })
+	list := f.contacts
+	if q.Get("archived") == "true" {
+		list = f.archived
+	}
+	i := sort.Search(len(list), func(i int) bool { return list[i].id >= after })
 	b := []byte(`{"results":[`)
 	n := 0
-	for ; i < len(f.contacts) && n < limit; i, n = i+1, n+1 {
+	for ; i < len(list) && n < limit; i, n = i+1, n+1 {
 		if n > 0 {
 			b = append(b, ',')
 		}
-		b = appendContact(b, &f.contacts[i], props)
+		b = appendContact(b, &list[i], props)
 	}
 	b = append(b, ']')
-	if i < len(f.contacts) {
-		b = append(b, `,"paging":{"next":{"after":"`+strconv.FormatInt(f.contacts[i].id, 10)+`"}}`...)
+	if i < len(list) {
+		b = append(b, `,"paging":{"next":{"after":"`+strconv.FormatInt(list[i].id, 10)+`"}}`...)
 	}
 	f.mu.Unlock()
 	b = append(b, '}')

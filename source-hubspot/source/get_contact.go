@@ -35,5 +35,5 @@ func (r *run) getContact(ctx context.Context, cols []column, in ContactsState) e
 	if err := r.out.Record(contactsStream, data); err != nil {
 		return err
 	}
-	return r.out.State(contactsStream, ContactsState{LastModified: in.LastModified, Resume: in.Resume})
+	return r.out.State(contactsStream, in)
 }

@@ -38,7 +38,8 @@ func (e *contactEncoder) encode(o *hubspot.Object) ([]byte, error) {
 	b = append(b, `,"updatedAt":`...)
 	b, _ = appendValue(b, kindDateTime, []byte(o.UpdatedAt), o.UpdatedAt == "")
 	if o.Archived {
-		b = append(b, `,"archived":true`...)
+		b = append(b, `,"archived":true,"archivedAt":`...)
+		b, _ = appendValue(b, kindDateTime, []byte(o.ArchivedAt), o.ArchivedAt == "")
 	} else {
 		b = append(b, `,"archived":false`...)
 	}

@@ -46,7 +46,12 @@ var usefulHS = map[string]bool{
 	"hs_email_optout": true, "hs_marketable_status": true, "hs_whatsapp_phone_number": true,
 	"hs_lifecyclestage_customer_date": true, "hs_lifecyclestage_lead_date": true,
 	"hs_createdate": true, "hs_lastmodifieddate": true,
+	mergedIDsProperty: true,
 }
+
+// mergedIDsProperty is HubSpot's ";"-separated list of the contact ids merged into a contact. It
+// is always in the schema, so the destination can re-key merged profiles.
+const mergedIDsProperty = "hs_merged_object_ids"
 
 // keepContactProperty reports whether a contact property belongs in the schema.
 func keepContactProperty(p hubspot.Property) bool {
@@ -59,7 +64,7 @@ func keepContactProperty(p hubspot.Property) bool {
 // isEnvelopeField names the record fields that do not come from properties.
 func isEnvelopeField(name string) bool {
 	switch name {
-	case "id", "createdAt", "updatedAt", "archived":
+	case "id", "createdAt", "updatedAt", "archived", "archivedAt":
 		return true
 	}
 	return false
@@ -117,12 +122,19 @@ func contactsSchema(props []hubspot.Property) json.RawMessage {
 		{"createdAt", json.RawMessage(`{"type":["null","string"],"format":"date-time"}`)},
 		{"updatedAt", json.RawMessage(`{"type":["null","string"],"format":"date-time"}`)},
 		{"archived", json.RawMessage(`{"type":["null","boolean"]}`)},
+		{"archivedAt", json.RawMessage(`{"type":["null","string"],"format":"date-time"}`)},
 	}
-	kept := make([]hubspot.Property, 0, len(props))
+	kept := make([]hubspot.Property, 0, len(props)+1)
+	merged := false
 	for _, p := range props {
 		if keepContactProperty(p) {
 			kept = append(kept, p)
+			merged = merged || p.Name == mergedIDsProperty
 		}
+	}
+	if !merged {
+		// A portal's Properties API may not list it; HubSpot still returns it for merged contacts.
+		kept = append(kept, hubspot.Property{Name: mergedIDsProperty, Label: "Merged record IDs", Type: "string"})
 	}
 	sort.Slice(kept, func(i, j int) bool { return kept[i].Name < kept[j].Name })
 	for i, p := range kept {

@@ -22,9 +22,29 @@ import (
 // of each unfinished range (ids above after_id, up to up_to_id when set); or (list) it had
 // delivered every page before the paging token after. A resumed run finishes that window first,
 // then goes on from end.
+//
+// archivedAt is the archive watermark: every contact archived at or before it was delivered as
+// an archived record. archived_resume {"end": "...", "after": "<token>"} is present only while
+// the archived contacts of (archivedAt, end] are being listed: every page before the list
+// endpoint's paging token after was delivered.
 type ContactsState struct {
 	LastModified time.Time
 	Resume       *Resume
+	// ArchivedAt is the archive watermark (zero: no archived contact delivered yet).
+	ArchivedAt time.Time
+	// ArchivedResume is the resume point of an unfinished archived pass.
+	ArchivedResume *ArchivedResume
+}
+
+// ArchivedResume is where an archived pass over (ArchivedAt, End] stopped.
+type ArchivedResume struct {
+	End   time.Time
+	After string // the list endpoint's opaque paging token
+}
+
+type archivedResumeJSON struct {
+	End   string `json:"end"`
+	After string `json:"after"`
 }
 
 // Resume is a mid-window resume point.
@@ -63,8 +83,10 @@ type resumeJSON struct {
 }
 
 type contactsStateJSON struct {
-	LastModified string      `json:"lastmodifieddate"`
-	Resume       *resumeJSON `json:"resume,omitempty"`
+	LastModified   string              `json:"lastmodifieddate"`
+	Resume         *resumeJSON         `json:"resume,omitempty"`
+	ArchivedAt     string              `json:"archivedAt,omitempty"`
+	ArchivedResume *archivedResumeJSON `json:"archived_resume,omitempty"`
 }
 
 // formatTime writes an instant as RFC 3339 UTC with milliseconds; the zero time ("from the
@@ -84,6 +106,12 @@ func (s ContactsState) MarshalJSON() ([]byte, error) {
 		if !r.Start.IsZero() {
 			j.Resume.Start = formatTime(r.Start)
 		}
+	}
+	if !s.ArchivedAt.IsZero() {
+		j.ArchivedAt = formatTime(s.ArchivedAt)
+	}
+	if r := s.ArchivedResume; r != nil {
+		j.ArchivedResume = &archivedResumeJSON{End: formatTime(r.End), After: r.After}
 	}
 	return json.Marshal(j)
 }
@@ -136,6 +164,27 @@ func ParseContactsState(raw json.RawMessage) (ContactsState, error) {
 			return s, fmt.Errorf("contacts state resume.method %q is not search or list", rj.Method)
 		}
 		s.Resume = res
+		ok = true
+	}
+	if a, has := obj["archivedAt"]; has && !isNull(a) {
+		if s.ArchivedAt, err = parseCursor(a); err != nil {
+			return s, fmt.Errorf("contacts state archivedAt: %w", err)
+		}
+		ok = true
+	}
+	if r, has := obj["archived_resume"]; has && !isNull(r) {
+		var rj archivedResumeJSON
+		if err := json.Unmarshal(r, &rj); err != nil {
+			return s, fmt.Errorf("contacts state archived_resume: %w", err)
+		}
+		end, err := parseCursorString(rj.End)
+		if err != nil {
+			return s, fmt.Errorf("contacts state archived_resume.end: %w", err)
+		}
+		if rj.After == "" {
+			return s, fmt.Errorf("contacts state archived_resume has no after token")
+		}
+		s.ArchivedResume = &ArchivedResume{End: end, After: rj.After}
 		ok = true
 	}
 	if !ok {

@@ -17,6 +17,10 @@ func TestContactsStateRoundTrip(t *testing.T) {
 		{LastModified: time.Unix(0, 0).UTC(), Resume: &Resume{Method: methodList, End: ts("2026-01-02T00:00:00Z"), After: "501"}},
 		{LastModified: ts("2026-01-02T03:04:05.678Z"), Resume: &Resume{Method: methodSearch, End: ts("2026-01-02T00:00:00Z"), AfterID: "10",
 			Ranges: []IDRange{{AfterID: "10", UpToID: "500"}, {AfterID: "900"}}}},
+		{LastModified: ts("2026-01-02T03:04:05.678Z"), ArchivedAt: ts("2026-01-01T00:00:00.001Z")},
+		{LastModified: ts("2026-01-02T03:04:05.678Z"), ArchivedAt: ts("2026-01-01T00:00:00Z"),
+			ArchivedResume: &ArchivedResume{End: ts("2026-01-02T00:00:00Z"), After: "opaque/token=="}},
+		{LastModified: ts("2026-01-02T03:04:05.678Z"), ArchivedResume: &ArchivedResume{End: ts("2026-01-02T00:00:00Z"), After: "7"}},
 	} {
 		b, err := json.Marshal(s)
 		if err != nil {
@@ -36,7 +40,11 @@ func TestParseContactsStateRejects(t *testing.T) {
 	for _, raw := range []string{`[]`, `"x"`, `{"lastmodifieddate":"tomorrow"}`, `{"lastmodifieddate":true}`,
 		`{"other":1}`, `{"lastmodifieddate":"2026-01-01T00:00:00Z","resume":{"method":"teleport","end":"2026-01-01T00:00:00Z"}}`,
 		`{"resume":{"method":"search","end":"2026-01-01T00:00:00Z","after_id":"abc"}}`,
-		`{"resume":{"method":"search","end":"2026-01-01T00:00:00Z","ranges":[{"after_id":"1","up_to_id":"x"}]}}`} {
+		`{"resume":{"method":"search","end":"2026-01-01T00:00:00Z","ranges":[{"after_id":"1","up_to_id":"x"}]}}`,
+		`{"lastmodifieddate":"2026-01-01T00:00:00Z","archivedAt":"yesterday"}`,
+		`{"lastmodifieddate":"2026-01-01T00:00:00Z","archived_resume":{"end":"2026-01-01T00:00:00Z"}}`,
+		`{"lastmodifieddate":"2026-01-01T00:00:00Z","archived_resume":{"end":"soon","after":"5"}}`,
+		`{"lastmodifieddate":"2026-01-01T00:00:00Z","archived_resume":[]}`} {
 		if _, err := ParseContactsState(json.RawMessage(raw)); err == nil {
 			t.Errorf("%s accepted", raw)
 		}
@@ -52,7 +60,8 @@ func FuzzParseContactsState(f *testing.F) {
 	for _, s := range []string{`{"lastmodifieddate":"2026-01-02T03:04:05.678Z"}`, `{"updatedAt":"1700000000000"}`,
 		`{"lastmodifieddate":"2026-01-02T03:04:05Z","resume":{"method":"search","start":"2026-01-01T00:00:00Z","end":"2026-01-02T00:00:00Z","after_id":"12"}}`,
 		`{"lastmodifieddate":1700000000000}`, `[]`,
-		`{"lastmodifieddate":"2026-01-02T03:04:05Z","resume":{"method":"search","end":"2026-01-02T00:00:00Z","ranges":[{"after_id":"1","up_to_id":"9"},{"after_id":"20"}]}}`, `null`, `{"resume":{"method":"list","end":"2026-01-02T00:00:00Z","after":"x"}}`} {
+		`{"lastmodifieddate":"2026-01-02T03:04:05Z","resume":{"method":"search","end":"2026-01-02T00:00:00Z","ranges":[{"after_id":"1","up_to_id":"9"},{"after_id":"20"}]}}`, `null`, `{"resume":{"method":"list","end":"2026-01-02T00:00:00Z","after":"x"}}`,
+		`{"lastmodifieddate":"2026-01-02T03:04:05Z","archivedAt":"2026-01-01T00:00:00Z","archived_resume":{"end":"2026-01-02T00:00:00Z","after":"a b"}}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {

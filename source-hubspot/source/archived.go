@@ -1,0 +1,133 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+)
+
+// archivedCheckpointPages is how many archived-list pages may pass between two STATE messages
+// even when few of their contacts are delivered, so a killed run does not list them again.
+const archivedCheckpointPages = 20
+
+// identityProperties are requested first when the configured properties do not all fit in the
+// list endpoint's URL: what a destination needs to find the profile of a deleted contact.
+var identityProperties = []string{"email", "phone", "mobilephone", "hs_object_id", mergedIDsProperty}
+
+// archived delivers, once each, the contacts archived (deleted) since the archive watermark: it
+// finishes a pass a previous run left unfinished, then lists the archived contacts again for
+// (watermark, run end]. The list endpoint is ordered by id, not by archive time, so every pass
+// pages the whole archive (HubSpot keeps archived contacts 90 days) and keeps those archived
+// inside the window. Each pass ends with a STATE whose archivedAt is the window end.
+func (cr *contactsReader) archived(ctx context.Context) error {
+	if res := cr.state.ArchivedResume; res != nil {
+		zerolog.Ctx(ctx).Info().Str("end", formatTime(res.End)).Msg("resuming the archived contacts pass a previous run did not finish")
+		if err := cr.archivedWindow(ctx, cr.state.ArchivedAt, res.End, res.After); err != nil {
+			return err
+		}
+	}
+	if !cr.end.After(cr.state.ArchivedAt) {
+		return nil // the watermark is ahead of this run's end: nothing new yet
+	}
+	return cr.archivedWindow(ctx, cr.state.ArchivedAt, cr.end, "")
+}
+
+// archivedWindow pages the archived contacts from the token after and delivers those archived
+// in (lo, hi] (and not before start_date), checkpointing with the token.
+func (cr *contactsReader) archivedWindow(ctx context.Context, lo, hi time.Time, after string) error {
+	names := listProperties(cr.enc.names)
+	start := cr.cfg.Start()
+	delivered := 0
+	for pages := 1; ; pages++ {
+		p, err := cr.client.ListContacts(ctx, hubspot.ListRequest{Properties: names, Limit: hubspot.MaxListLimit, After: after, Archived: true})
+		if err != nil {
+			return fmt.Errorf("list archived contacts after %q: %w", after, err)
+		}
+		kept := p.Results[:0]
+		for _, o := range p.Results {
+			at, ok := archiveTime(&o)
+			if !ok {
+				zerolog.Ctx(ctx).Warn().Str("id", o.ID).Msg("an archived contact has no readable archivedAt; it is delivered")
+			}
+			if !ok || (at.After(lo) && !at.After(hi) && !at.Before(start)) {
+				o.Archived = true
+				kept = append(kept, o)
+			}
+		}
+		delivered += len(kept)
+		if err := cr.emitPage(ctx, cr.enc, &hubspot.Page{Results: kept}); err != nil {
+			return err
+		}
+		if p.NextAfter == "" || len(p.Results) == 0 {
+			break
+		}
+		after = p.NextAfter
+		if cr.due() || pages%archivedCheckpointPages == 0 {
+			if err := cr.checkpointArchived(lo, &ArchivedResume{End: hi, After: after}); err != nil {
+				return err
+			}
+		}
+	}
+	zerolog.Ctx(ctx).Info().Int("archived", delivered).Str("since", formatTime(lo)).Str("until", formatTime(hi)).
+		Msg("archived contacts delivered")
+	return cr.checkpointArchived(hi, nil)
+}
+
+// checkpointArchived emits a STATE with the archive watermark and resume point; the watermark
+// never moves back.
+func (cr *contactsReader) checkpointArchived(watermark time.Time, res *ArchivedResume) error {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	if watermark.After(cr.state.ArchivedAt) {
+		cr.state.ArchivedAt = watermark
+	}
+	cr.state.ArchivedResume = res
+	cr.sinceCkpt = 0
+	return cr.out.State(contactsStream, cr.state)
+}
+
+// archiveTime is when o was archived: archivedAt, else updatedAt (HubSpot sets it on archive).
+func archiveTime(o *hubspot.Object) (time.Time, bool) {
+	for _, v := range []string{o.ArchivedAt, o.UpdatedAt} {
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// listProperties returns the property names to request from the list endpoint: all of them
+// when they fit in its URL, else the identity properties first and then as many others as fit.
+func listProperties(names []string) []string {
+	if len(strings.Join(names, ",")) <= maxListPropertiesChars {
+		return names
+	}
+	have := make(map[string]bool, len(names))
+	for _, n := range names {
+		have[n] = true
+	}
+	out, size := []string{}, 0
+	add := func(n string) {
+		if size+len(n)+1 <= maxListPropertiesChars {
+			out = append(out, n)
+			size += len(n) + 1
+		}
+	}
+	for _, n := range identityProperties {
+		if have[n] {
+			add(n)
+			have[n] = false
+		}
+	}
+	for _, n := range names {
+		if have[n] {
+			add(n)
+		}
+	}
+	return out
+}
