@@ -47,6 +47,9 @@ type Config struct {
 	DryRun                  bool                `json:"dry_run"`
 	AlertWebhookURL         string              `json:"alert_webhook_url"`
 	AlertRejectRatio        float64             `json:"alert_reject_ratio"`
+	// DeletionMode and MergeMode say what archived and merged contacts do (deletes.go).
+	DeletionMode string `json:"deletion_mode"`
+	MergeMode    string `json:"merge_mode"`
 }
 
 // IdentifierMapping maps a contact field to an Insider identifier.
@@ -134,6 +137,12 @@ func (c *Config) applyDefaults() {
 	}
 	if c.MaxConcurrentRequests == 0 {
 		c.MaxConcurrentRequests = DefaultConcurrency
+	}
+	if c.DeletionMode == "" {
+		c.DeletionMode = DeletionIgnore
+	}
+	if c.MergeMode == "" {
+		c.MergeMode = MergeIgnore
 	}
 	c.Phone.DefaultRegion = strings.ToUpper(strings.TrimSpace(c.Phone.DefaultRegion))
 }

@@ -27,7 +27,14 @@ type Summary struct {
 	DroppedIDs    int64            // invalid identifiers left out of records still sent
 	DroppedValues int64            // attribute or parameter values that could not be converted
 	StatesEchoed  int64            // STATE messages echoed
-	Duration      time.Duration
+	// Archived and merged contacts (deletion_mode, merge_mode; in a dry run: what would be done).
+	Deleted         int64 // profiles of archived contacts deleted
+	Anonymized      int64 // profiles of archived contacts anonymized
+	MergedRecords   int64 // merged contacts whose merged-away profiles were handled
+	IdentityChanges int64 // merged-away profiles re-keyed to the survivor's id
+	MergedDeleted   int64 // merged-away profiles deleted because the survivor had one
+	MergeRefused    int64 // identity changes or deletes Insider refused
+	Duration        time.Duration
 	// AlertWebhookURL and AlertRejectRatio are copied from the config.
 	AlertWebhookURL  string
 	AlertRejectRatio float64
@@ -79,6 +86,12 @@ func (s Summary) log(l *zerolog.Logger) {
 		Int64("dropped_identifiers", s.DroppedIDs).
 		Int64("dropped_values", s.DroppedValues).
 		Int64("states_echoed", s.StatesEchoed).
+		Int64("profiles_deleted", s.Deleted).
+		Int64("profiles_anonymized", s.Anonymized).
+		Int64("merged_contacts", s.MergedRecords).
+		Int64("merge_identity_changes", s.IdentityChanges).
+		Int64("merge_profiles_deleted", s.MergedDeleted).
+		Int64("merge_refused", s.MergeRefused).
 		Str("duration", s.Duration.Round(time.Millisecond).String())
 	if s.DryRun {
 		e.Msg("dry run summary: nothing was sent to Insider and no state was saved")

@@ -32,6 +32,7 @@ func (c *Config) validate() []string {
 	p = append(p, c.validateIdentifiers()...)
 	p = append(p, c.validateAttributes()...)
 	p = append(p, c.validateEvents()...)
+	p = append(p, c.validateDeleteModes()...)
 
 	switch c.InvalidIdentifierPolicy {
 	case PolicySkipIdentifier, PolicySkipRecord, PolicyFailRun:

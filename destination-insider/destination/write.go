@@ -55,6 +55,7 @@ type writer struct {
 	cfg     *Config
 	client  *insider.Client
 	mapper  *mapper
+	dm      *deletes               // archived and merged contacts (deletes.go)
 	states  *protocol.StateTracker // nil in a dry run
 	log     *zerolog.Logger
 	count   counters
@@ -137,6 +138,7 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protoc
 		w.free <- &pending{body: insider.NewBatch(cfg.SkipHook)}
 	}
 	w.cur = <-w.free
+	w.dm = newDeletes(w, cfg, catalog)
 	w.work = make(chan *pending)
 	for range n {
 		w.wg.Add(1)
@@ -156,6 +158,7 @@ func (w *writer) run(ctx context.Context, in *protocol.Reader) error {
 	}
 	close(w.work)
 	w.wg.Wait()
+	w.dm.lane.wait()
 	if err != nil {
 		return err
 	}
@@ -242,6 +245,11 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 	if res.DroppedIDs > 0 || res.Dropped > 0 {
 		w.count.add(func(s *Summary) { s.DroppedIDs += int64(res.DroppedIDs); s.DroppedValues += int64(res.Dropped) })
 	}
+	if p == w.mapper.contacts {
+		if handled, err := w.contactOp(ctx, rec.Data, &res, ref); handled || err != nil {
+			return err
+		}
+	}
 	if res.User == nil {
 		if res.FailRun {
 			// Deliver what came before, so that earlier states are saved.
@@ -269,6 +277,10 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 	c := w.cur
 	if c.body.Len() == 0 {
 		c.opened = w.now()
+	}
+	if p == w.mapper.contacts {
+		w.dm.lane.awaitKey(res.Key) // an earlier delete or merge of this contact goes first
+		w.dm.track(res.Key)
 	}
 	c.body.Add(res.User)
 	c.refs = append(c.refs, ref)

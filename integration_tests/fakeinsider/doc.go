@@ -26,6 +26,17 @@
 // the same headers and lists default attributes plus custom attributes seen (c_ prefix), or the
 // event names and params seen.
 //
+// POST /api/user/v1/delete {"identifiers":{...}} deletes every profile holding one of the
+// identifiers and answers 200 {} (also when none matched). POST /api/user/v1/anonymize
+// {"identifiers":{...}} clears the profile's attributes and its email and phone identifiers
+// (keeping the last identifier) and sets Anonymized; an unknown user is 404 {"error":"no such
+// user for these identifiers: no data"}. PATCH /api/user/v1/identity {"old_identifier":{t:v},
+// "new_identifier":{t:w}} replaces the identifier on the profile holding v: 404 as above when
+// none does, 400 "new identifier already has a user assigned to it", "identifier values are the
+// same", "there must be exactly 1 entry in old_identifier and new_identifier" (also for two
+// different types). Missing identifiers are 400. Rate limits are not modelled. See deletes.go
+// for which of these answers are documented and which are guessed.
+//
 // # Profiles
 //
 // Accepted users are merged into profiles by any shared identifier (email, phone_number, uuid,
@@ -46,7 +57,7 @@
 //	UsersAccepted(); UsersRejected(); StatusCount(code); Count4xx(); Count5xx(); SkipHooks();
 //	ResetStats()
 //
-// # Faults (EndpointUpsert, EndpointColumns or EndpointAny)
+// # Faults (EndpointUpsert, EndpointColumns, EndpointDelete, EndpointAnonymize, EndpointIdentity or EndpointAny)
 //
 //	SetLatency(ep, d)                 // uses Options.Sleep; keep it out of unit tests
 //	RateLimitNext(ep, n, retryAfter)  // 429 {"error":"rejected: too many requests"} + Retry-After

@@ -14,9 +14,12 @@ type Endpoint string
 
 // Endpoints of the fake. EndpointAny matches both for fault injection.
 const (
-	EndpointUpsert  Endpoint = "upsert"
-	EndpointColumns Endpoint = "columns"
-	EndpointAny     Endpoint = "any"
+	EndpointUpsert    Endpoint = "upsert"
+	EndpointColumns   Endpoint = "columns"
+	EndpointDelete    Endpoint = "delete"
+	EndpointAnonymize Endpoint = "anonymize"
+	EndpointIdentity  Endpoint = "identity"
+	EndpointAny       Endpoint = "any"
 )
 
 // faults holds switchable failures: the shared per-endpoint ones and Insider's own.

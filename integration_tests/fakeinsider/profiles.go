@@ -34,6 +34,8 @@ type Profile struct {
 	Identifiers Identifiers    `json:"identifiers"`
 	Attributes  map[string]any `json:"attributes"`
 	Events      []Event        `json:"events"`
+	// Anonymized is set once the anonymize API removed the profile's personal data.
+	Anonymized bool `json:"anonymized,omitempty"`
 	// Upserts counts the accepted user objects merged into this profile.
 	Upserts   int       `json:"upserts"`
 	UpdatedAt time.Time `json:"updated_at"`

@@ -88,6 +88,9 @@ func NewUnstarted(opts Options) *Server {
 	mux := http.NewServeMux()
 	mux.Handle("POST /api/user/v1/upsert", s.wrap(EndpointUpsert, s.handleUpsert))
 	mux.Handle("POST /api/user/v3/metadata/columns", s.wrap(EndpointColumns, s.handleColumns))
+	mux.Handle("POST /api/user/v1/delete", s.wrap(EndpointDelete, s.handleDelete))
+	mux.Handle("POST /api/user/v1/anonymize", s.wrap(EndpointAnonymize, s.handleAnonymize))
+	mux.Handle("PATCH /api/user/v1/identity", s.wrap(EndpointIdentity, s.handleIdentity))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found: " + r.URL.Path})
 	})

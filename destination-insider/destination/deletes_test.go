@@ -1,0 +1,227 @@
+package destination
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
+)
+
+func sharedFake(t *testing.T) *fakeinsider.Server {
+	t.Helper()
+	srv := fakeinsider.New(fakeinsider.Options{PartnerName: "mybrand", APIKey: "secret-key"})
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// hs is a contacts record whose id is its hs_object_id, as HubSpot sends them; extra is more
+// JSON members (e.g. `"archived":true`).
+func hs(id int, email, extra string) string {
+	if extra != "" {
+		extra = "," + extra
+	}
+	return recordLine("contacts", fmt.Sprintf(`{"id":"%d","hs_object_id":%d,"email":%q,"firstname":"N%d","archived":false%s}`, id, id, email, id, extra))
+}
+
+func archived(id int, email string) string {
+	return recordLine("contacts", fmt.Sprintf(`{"id":"%d","hs_object_id":%d,"email":%q,"firstname":"N%d","archived":true,"archivedAt":"2026-01-02T00:00:00.000Z"}`, id, id, email, id))
+}
+
+func modes(deletion, merge string) func(map[string]any) {
+	return func(c map[string]any) {
+		if deletion != "" {
+			c["deletion_mode"] = deletion
+		}
+		if merge != "" {
+			c["merge_mode"] = merge
+		}
+	}
+}
+
+func mustRun(t *testing.T, cfg map[string]any, in ...string) run {
+	t.Helper()
+	r := runCmd(t, "write", cfg, append(in, stateLine("contacts", 1)))
+	if r.code != 0 || len(r.states) != 1 {
+		t.Fatalf("exit %d, %d states, traces %v", r.code, len(r.states), r.traces)
+	}
+	return r
+}
+
+func TestArchivedRecordsAreSkippedByDefault(t *testing.T) {
+	t.Parallel()
+	srv := sharedFake(t)
+	cfg := baseConfig(srv.URL, nil)
+	mustRun(t, cfg, hs(101, "a@x.com", ""), hs(102, "b@x.com", ""))
+	r := mustRun(t, cfg, archived(102, "b@x.com"))
+	if _, _, committed, rejected := stateInfo(r.states[0]); committed != 0 || rejected != 1 {
+		t.Errorf("state counts %d committed, %d rejected; want 0 and 1", committed, rejected)
+	}
+	if r.summary.Rejected[ReasonArchived] != 1 || srv.ProfileCount() != 2 || srv.RequestCount(fakeinsider.EndpointDelete) != 0 {
+		t.Errorf("rejected %v, %d profiles, %d deletes: want the archived record skipped and nothing deleted",
+			r.summary.Rejected, srv.ProfileCount(), srv.RequestCount(fakeinsider.EndpointDelete))
+	}
+	if srv.UsersReceived() != 2 {
+		t.Errorf("%d users upserted, want the 2 live ones only", srv.UsersReceived())
+	}
+}
+
+func TestDeleteProfileFollowsRecordOrder(t *testing.T) {
+	t.Parallel()
+	srv := sharedFake(t)
+	cfg := baseConfig(srv.URL, modes(DeletionDeleteProfile, ""))
+	// 1: deleted. 2: deleted, then restored in the same run (recreated). 3: upserted and then
+	// deleted in the same run (the delete waits for the upsert). 4: untouched.
+	mustRun(t, cfg, hs(101, "a@x.com", ""), hs(102, "b@x.com", ""), hs(104, "d@x.com", ""))
+	r := mustRun(t, cfg, archived(101, "a@x.com"), archived(102, "b@x.com"), hs(102, "b@x.com", ""), hs(103, "c@x.com", ""), archived(103, "c@x.com"))
+	for uuid, want := range map[string]bool{"101": false, "102": true, "103": false, "104": true} {
+		if _, ok := srv.FindByUUID(uuid); ok != want {
+			t.Errorf("profile %s present %v, want %v", uuid, ok, want)
+		}
+	}
+	if _, _, committed, rejected := stateInfo(r.states[0]); committed != 5 || rejected != 0 {
+		t.Errorf("state counts %d committed, %d rejected; want 5 and 0", committed, rejected)
+	}
+	if r.summary.Deleted != 3 {
+		t.Errorf("summary deleted %d, want 3", r.summary.Deleted)
+	}
+}
+
+func TestAnonymize(t *testing.T) {
+	t.Parallel()
+	srv := sharedFake(t)
+	cfg := baseConfig(srv.URL, modes(DeletionAnonymize, ""))
+	mustRun(t, cfg, hs(101, "a@x.com", ""))
+	r := mustRun(t, cfg, archived(101, "a@x.com"), archived(109, "nobody@x.com"))
+	p, ok := srv.FindByUUID("101")
+	if !ok || !p.Anonymized || p.Identifiers.Email != "" {
+		t.Errorf("profile 1 = %+v, want it anonymized", p)
+	}
+	if _, _, committed, rejected := stateInfo(r.states[0]); committed != 1 || rejected != 1 || r.summary.Rejected[ReasonNoSuchUser] != 1 {
+		t.Errorf("committed %d rejected %d (%v); want the unknown contact rejected as no_such_user", committed, rejected, r.summary.Rejected)
+	}
+}
+
+func TestMergeLeavesOneProfileWithTheSurvivorsID(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		merged string
+		gone   []string
+		keep   string
+	}{
+		// HubSpot now: a new contact 113 for 111 and 112.
+		{"new id", hs(113, "a@x.com", `"hs_merged_object_ids":"111;112"`), []string{"111", "112"}, "113"},
+		// HubSpot before: 111 keeps its id and absorbs 112.
+		{"survivor keeps its id", hs(111, "a@x.com", `"hs_merged_object_ids":"112"`), []string{"112"}, "111"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := sharedFake(t)
+			cfg := baseConfig(srv.URL, modes("", MergeUpdateIdentity))
+			mustRun(t, cfg, hs(111, "a@x.com", ""), hs(112, "b@x.com", ""), hs(114, "z@x.com", ""))
+			for run := range 2 { // the second run replays the record: nothing more changes
+				mustRun(t, cfg, tc.merged)
+				for _, g := range tc.gone {
+					if _, ok := srv.FindByUUID(g); ok {
+						t.Errorf("run %d: a profile is still keyed by merged-away id %s", run, g)
+					}
+				}
+				p, ok := srv.FindByUUID(tc.keep)
+				if !ok || p.Identifiers.Email != "a@x.com" || srv.ProfileCount() != 2 {
+					t.Errorf("run %d: survivor %+v, %d profiles; want one profile for %s besides 114", run, p, srv.ProfileCount(), tc.keep)
+				}
+			}
+		})
+	}
+}
+
+func TestMergeCallFailureHoldsTheRecordBack(t *testing.T) {
+	t.Parallel()
+	srv := sharedFake(t)
+	cfg := baseConfig(srv.URL, modes("", MergeUpdateIdentity))
+	mustRun(t, cfg, hs(111, "a@x.com", ""))
+	srv.FailNext(fakeinsider.EndpointIdentity, 10, 503)
+	r := runCmd(t, "write", cfg, []string{hs(113, "a@x.com", `"hs_merged_object_ids":"111"`), stateLine("contacts", 1)})
+	if r.code == 0 || len(r.states) != 0 || len(r.traces) == 0 {
+		t.Fatalf("exit %d, %d states: want a failed run that echoes no state", r.code, len(r.states))
+	}
+	if _, ok := srv.FindByUUID("113"); ok {
+		t.Error("the merged contact was upserted although its identity change failed")
+	}
+	srv.ClearFaults()
+	mustRun(t, cfg, hs(113, "a@x.com", `"hs_merged_object_ids":"111"`))
+	if _, ok := srv.FindByUUID("111"); ok {
+		t.Error("the rerun left the merged-away profile")
+	}
+}
+
+func TestDryRunShowsDeletesAndMergesMasked(t *testing.T) {
+	t.Parallel()
+	srv := sharedFake(t)
+	cfg := baseConfig(srv.URL, func(c map[string]any) {
+		modes(DeletionDeleteProfile, MergeUpdateIdentity)(c)
+		c["dry_run"] = true
+	})
+	r := runCmd(t, "write", cfg, []string{archived(101, "secret.person@x.com"), hs(113, "other.person@x.com", `"hs_merged_object_ids":"111;112"`)})
+	if r.code != 0 || srv.RequestCount(fakeinsider.EndpointAny) != 0 {
+		t.Fatalf("exit %d, %d requests: a dry run sends nothing", r.code, srv.RequestCount(fakeinsider.EndpointAny))
+	}
+	all := strings.Join(r.logs, "\n")
+	if !strings.Contains(all, "would delete") || !strings.Contains(all, "would re-key the profiles of 2 merged-away contacts") {
+		t.Errorf("dry run logs do not show the delete and the re-key:\n%s", all)
+	}
+	if strings.Contains(all, "secret.person") || strings.Contains(all, "other.person") {
+		t.Errorf("dry run logs show personal data:\n%s", all)
+	}
+	if r.summary.Deleted != 1 || r.summary.MergedRecords != 1 {
+		t.Errorf("summary deleted %d merged %d, want 1 and 1", r.summary.Deleted, r.summary.MergedRecords)
+	}
+}
+
+func TestDeleteAndMergeModesAreValidated(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		edit func(map[string]any)
+		want string
+	}{
+		{modes("purge", ""), `deletion_mode "purge" is not one of ignore, delete_profile, anonymize`},
+		{modes("", "rekey"), `merge_mode "rekey" is not one of ignore, update_identity`},
+		{func(c map[string]any) {
+			c["merge_mode"] = MergeUpdateIdentity
+			c["identifier_mappings"] = []any{map[string]any{"identifier": "email", "source_field": "email"}}
+		}, "merge_mode update_identity needs a uuid or custom identifier mapped from hs_object_id or id"},
+	} {
+		_, err := ParseConfig(mustJSON(t, baseConfig("http://127.0.0.1:1", tc.edit)))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error %v, want %q", err, tc.want)
+		}
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// The merged-away contacts were upserted earlier in the same run: their batch is sent and
+// done before the identity changes start.
+func TestMergeInTheSameRunAsTheUpserts(t *testing.T) {
+	t.Parallel()
+	srv := sharedFake(t)
+	cfg := baseConfig(srv.URL, modes("", MergeUpdateIdentity))
+	r := mustRun(t, cfg, hs(111, "a@x.com", ""), hs(112, "b@x.com", ""), hs(113, "a@x.com", `"hs_merged_object_ids":"111;112"`))
+	_, ok1 := srv.FindByUUID("111")
+	_, ok2 := srv.FindByUUID("112")
+	if p, ok := srv.FindByUUID("113"); !ok || ok1 || ok2 || srv.ProfileCount() != 1 || p.Identifiers.Email != "a@x.com" {
+		t.Errorf("profiles %+v: want only 113", srv.Profiles())
+	}
+	if r.summary.IdentityChanges != 1 || r.summary.MergedDeleted != 1 || r.summary.MergedRecords != 1 {
+		t.Errorf("summary %+v", *r.summary)
+	}
+}

@@ -1,0 +1,186 @@
+package destination
+
+import (
+	"context"
+	"strings"
+
+	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// mergeItem is one merged contact to re-key and upsert.
+type mergeItem struct {
+	key      string
+	survivor []string // the survivor's value of each of deletes.idFields ("" when absent)
+	merged   []string // merged-away contact ids, without the survivor's own
+	user     []byte   // the mapped user, upserted after the identity changes
+	events   int
+	ref      protocol.RecordRef
+	idFields []idField
+	skipHook bool
+}
+
+// mergedRecord handles a live contacts record whose hs_merged_object_ids names other
+// contacts (merge_mode update_identity). HubSpot either gave the merged contact a new id (both
+// old ids now resolve to it) or kept the primary's id; either way, for each merged-away id the
+// profile keyed by it is re-keyed to the survivor's id (PATCH identity), or deleted when the
+// survivor already has a profile, and then the record is upserted. It returns handled false
+// when the record names no other contact, so it is upserted as usual.
+func (w *writer) mergedRecord(ctx context.Context, vals []value, res *mapped, ref protocol.RecordRef) (bool, error) {
+	d := w.dm
+	it := &mergeItem{key: res.Key, ref: ref, idFields: d.idFields, skipHook: w.cfg.SkipHook, events: res.Events}
+	self := map[string]bool{}
+	for _, f := range d.idFields {
+		v := ""
+		if s, ok := vals[f.slot].text(); ok {
+			if n, ok := normalizeID(s); ok {
+				v = n
+			}
+		}
+		it.survivor = append(it.survivor, v)
+		self[v] = v != ""
+	}
+	list, _ := vals[d.merged].text()
+	seen := map[string]bool{}
+	for _, f := range strings.Split(list, ";") {
+		id, ok := normalizeID(f)
+		if ok && id != "" && !self[id] && !seen[id] {
+			seen[id] = true
+			it.merged = append(it.merged, id)
+		}
+	}
+	if len(it.merged) == 0 || strings.Join(it.survivor, "") == "" {
+		return false, nil
+	}
+	w.count.add(func(s *Summary) { s.MergedRecords++ })
+	if w.dry != nil {
+		w.dry.merge(w, it)
+		return false, nil // the dry run counts the upsert as usual
+	}
+	it.user = append([]byte(nil), res.User...)
+	keys := append([]string{it.key}, it.merged...)
+	if err := w.settle(ctx, keys); err != nil {
+		return true, err
+	}
+	return true, d.lane.submit(ctx, keys, func() { w.runMerge(ctx, it) })
+}
+
+// singleID encodes the identifiers object {f: v}.
+func singleID(dst []byte, f idField, v string) []byte {
+	dst = append(dst, '{')
+	dst = appendIDMember(dst, f, v)
+	return append(dst, '}')
+}
+
+func appendIDMember(dst []byte, f idField, v string) []byte {
+	if f.target == idCustom {
+		dst = append(dst, `"custom":{`...)
+		dst = append(dst, f.nameKey...)
+		dst = append(dst, ':')
+		dst = protocol.AppendJSONString(dst, v)
+		return append(dst, '}')
+	}
+	dst = append(dst, idKeys[f.target]...)
+	return protocol.AppendJSONString(dst, v)
+}
+
+// allIDs encodes the identifiers object holding id in every id field (custom ones together).
+func allIDs(fields []idField, id string) []byte {
+	b := []byte{'{'}
+	custom := false
+	for _, f := range fields {
+		if f.target != idCustom {
+			if len(b) > 1 {
+				b = append(b, ',')
+			}
+			b = appendIDMember(b, f, id)
+		}
+	}
+	for _, f := range fields {
+		if f.target != idCustom {
+			continue
+		}
+		if !custom {
+			if len(b) > 1 {
+				b = append(b, ',')
+			}
+			b = append(b, `"custom":{`...)
+			custom = true
+		} else {
+			b = append(b, ',')
+		}
+		b = append(b, f.nameKey...)
+		b = append(b, ':')
+		b = protocol.AppendJSONString(b, id)
+	}
+	if custom {
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+// runMerge re-keys or deletes the merged-away profiles, then upserts the merged contact. A call
+// that fails for good holds the record back (it is retried whole by the next run: every step
+// is idempotent); Insider refusing one change is counted and the rest goes on.
+func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
+	if w.refusedCredentials() {
+		w.fail([]protocol.RecordRef{it.ref})
+		return
+	}
+	ops := w.dm.ops
+	for _, m := range it.merged {
+		taken := false
+		for i, f := range it.idFields {
+			if it.survivor[i] == "" {
+				continue
+			}
+			out, st, err := ops.ChangeIdentity(ctx, singleID(nil, f, m), singleID(nil, f, it.survivor[i]))
+			w.countCall(st)
+			switch {
+			case err != nil && insider.IsRefusal(err):
+				w.count.add(func(s *Summary) { s.MergeRefused++ })
+				w.log.Warn().Str("key", it.key).Str("identifier", f.name).Str("detail", maskMessages([]string{err.Error()})).
+					Msg("Insider refused to re-key a merged-away profile")
+			case err != nil:
+				w.opFailed(ctx, it.ref, "identity", err)
+				return
+			case out == insider.Done:
+				w.count.add(func(s *Summary) { s.IdentityChanges++ })
+			case out == insider.Taken:
+				taken = true
+			}
+		}
+		if !taken {
+			continue
+		}
+		// The survivor already has a profile: the merged-away one must go.
+		out, st, err := ops.Delete(ctx, allIDs(it.idFields, m))
+		w.countCall(st)
+		switch {
+		case err != nil && insider.IsRefusal(err):
+			w.count.add(func(s *Summary) { s.MergeRefused++ })
+			w.log.Warn().Str("key", it.key).Str("detail", maskMessages([]string{err.Error()})).
+				Msg("Insider refused to delete a merged-away profile")
+		case err != nil:
+			w.opFailed(ctx, it.ref, "delete", err)
+			return
+		case out == insider.Done:
+			w.count.add(func(s *Summary) { s.MergedDeleted++ })
+		}
+	}
+	b := insider.NewBatch(it.skipHook)
+	b.Add(it.user)
+	res, err := w.client.UpsertBatch(ctx, b)
+	w.count.add(func(s *Summary) { s.Requests += int64(res.Requests); s.Retries += int64(res.Retries) })
+	switch {
+	case err != nil:
+		w.opFailed(ctx, it.ref, "upsert", err)
+	case len(res.Rejected) > 0:
+		_ = w.reject(it.ref, ContactsStream, it.key, ReasonInsider, maskMessages(res.Rejected[0].Messages))
+	default:
+		w.count.add(func(s *Summary) { s.UsersUpserted++; s.EventsSent += int64(it.events) })
+		if w.states != nil {
+			_ = w.outcome(w.states.Commit(it.ref))
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package fakeinsider_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
+)
+
+// call sends method path with the test credentials.
+func call(t *testing.T, s *fakeinsider.Server, method, path string, body any) result {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(method, s.URL+path, bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-PARTNER-NAME", "testpartner")
+	req.Header.Set("X-REQUEST-TOKEN", "test-api-key")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := result{status: res.StatusCode, raw: string(raw)}
+	_ = json.Unmarshal(raw, &out.body)
+	return out
+}
+
+func ids(kv ...string) map[string]any {
+	m := map[string]any{}
+	for i := 0; i < len(kv); i += 2 {
+		if strings.HasPrefix(kv[i], "custom.") {
+			m["custom"] = map[string]any{strings.TrimPrefix(kv[i], "custom."): kv[i+1]}
+			continue
+		}
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+func seed(t *testing.T, s *fakeinsider.Server) {
+	t.Helper()
+	r := upsert(t, s, users(
+		map[string]any{"identifiers": ids("email", "a@x.com", "uuid", "1"), "attributes": map[string]any{"name": "A"}},
+		map[string]any{"identifiers": ids("email", "b@x.com", "uuid", "2"), "attributes": map[string]any{"name": "B"}},
+	))
+	if r.status != 200 || s.ProfileCount() != 2 {
+		t.Fatalf("seed: %d %s, %d profiles", r.status, r.raw, s.ProfileCount())
+	}
+}
+
+func TestDeleteUser(t *testing.T) {
+	s := newServer(t)
+	seed(t, s)
+	if r := call(t, s, "POST", "/api/user/v1/delete", map[string]any{"identifiers": ids("uuid", "1")}); r.status != 200 || r.raw != "{}" {
+		t.Fatalf("delete: %d %s", r.status, r.raw)
+	}
+	if _, ok := s.FindByEmail("a@x.com"); ok || s.ProfileCount() != 1 {
+		t.Fatal("the deleted profile is still found by its other identifier")
+	}
+	// Deleting a user that does not exist is answered like a deletion (documented: 200 {}).
+	if r := call(t, s, "POST", "/api/user/v1/delete", map[string]any{"identifiers": ids("uuid", "1")}); r.status != 200 {
+		t.Fatalf("second delete: %d %s", r.status, r.raw)
+	}
+	if r := call(t, s, "POST", "/api/user/v1/delete", map[string]any{"identifiers": map[string]any{}}); r.status != 400 {
+		t.Fatalf("delete without identifiers: %d %s", r.status, r.raw)
+	}
+	if n := s.RequestCount(fakeinsider.EndpointDelete); n != 3 {
+		t.Errorf("%d delete requests counted, want 3", n)
+	}
+}
+
+func TestAnonymize(t *testing.T) {
+	s := newServer(t)
+	seed(t, s)
+	if r := call(t, s, "POST", "/api/user/v1/anonymize", map[string]any{"identifiers": ids("email", "b@x.com")}); r.status != 200 {
+		t.Fatalf("anonymize: %d %s", r.status, r.raw)
+	}
+	p, ok := s.FindByUUID("2")
+	if !ok || !p.Anonymized || p.Identifiers.Email != "" || len(p.Attributes) != 0 {
+		t.Fatalf("anonymized profile %+v", p)
+	}
+	r := call(t, s, "POST", "/api/user/v1/anonymize", map[string]any{"identifiers": ids("email", "nobody@x.com")})
+	if r.status != 404 || r.body["error"] != "no such user for these identifiers: no data" {
+		t.Fatalf("anonymize unknown: %d %s", r.status, r.raw)
+	}
+}
+
+func TestIdentityChange(t *testing.T) {
+	s := newServer(t)
+	seed(t, s)
+	patch := func(old, nw map[string]any) result {
+		return call(t, s, "PATCH", "/api/user/v1/identity", map[string]any{"old_identifier": old, "new_identifier": nw})
+	}
+	if r := patch(ids("uuid", "1"), ids("uuid", "9")); r.status != 200 {
+		t.Fatalf("re-key: %d %s", r.status, r.raw)
+	}
+	if p, ok := s.FindByUUID("9"); !ok || p.Identifiers.Email != "a@x.com" {
+		t.Fatalf("re-keyed profile %+v", p)
+	}
+	if _, ok := s.FindByUUID("1"); ok {
+		t.Fatal("the old uuid still finds a profile")
+	}
+	for _, tc := range []struct {
+		old, nw map[string]any
+		status  int
+		msg     string
+	}{
+		{ids("uuid", "1"), ids("uuid", "8"), 404, "no such user for these identifiers: no data"},
+		{ids("uuid", "9"), ids("uuid", "2"), 400, "new identifier already has a user assigned to it"},
+		{ids("uuid", "9"), ids("uuid", "9"), 400, "identifier values are the same"},
+		{ids("uuid", "9", "email", "a@x.com"), ids("uuid", "7"), 400, "there must be exactly 1 entry in old_identifier and new_identifier"},
+		{ids("uuid", "9"), ids("email", "z@x.com"), 400, "there must be exactly 1 entry in old_identifier and new_identifier"},
+	} {
+		if r := patch(tc.old, tc.nw); r.status != tc.status || r.body["error"] != tc.msg {
+			t.Errorf("%v -> %v: %d %s, want %d %q", tc.old, tc.nw, r.status, r.raw, tc.status, tc.msg)
+		}
+	}
+	// Custom identifiers are re-keyed the same way.
+	upsert(t, s, users(map[string]any{"identifiers": ids("custom.crm_id", "5"), "attributes": map[string]any{"name": "C"}}))
+	if r := patch(ids("custom.crm_id", "5"), ids("custom.crm_id", "6")); r.status != 200 {
+		t.Fatalf("custom re-key: %d %s", r.status, r.raw)
+	}
+	if _, ok := s.FindByCustom("crm_id", "6"); !ok {
+		t.Error("custom identifier not re-keyed")
+	}
+}
