@@ -225,3 +225,15 @@ func TestMergeInTheSameRunAsTheUpserts(t *testing.T) {
 		t.Errorf("summary %+v", *r.summary)
 	}
 }
+
+// Archived contacts skipped on purpose are not bad data: they do not raise the reject alert.
+func TestArchivedSkipsDoNotCountTowardTheRejectAlert(t *testing.T) {
+	t.Parallel()
+	s := Summary{RecordsRead: 100, Rejected: map[string]int64{ReasonArchived: 60, ReasonNoIdentifier: 2}, AlertRejectRatio: 0.05}
+	if r := s.RejectRatio(); r != 2.0/40 {
+		t.Errorf("reject ratio %v, want 2 of the 40 other records", r)
+	}
+	if got := alertTexts(s, nil); len(got) != 0 {
+		t.Errorf("alerts %v for a run whose rejections are mostly archived contacts", got)
+	}
+}

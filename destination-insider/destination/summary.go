@@ -50,13 +50,16 @@ func (s Summary) RejectedRecords() int64 {
 }
 
 // RejectRatio is the share of handled records (ignored ones excluded) that
-// were rejected; 0 when there were none.
+// were rejected; 0 when there were none. Archived contacts skipped by
+// deletion_mode ignore, or with no profile to anonymize, are left out of
+// both sides: they are not bad data.
 func (s Summary) RejectRatio() float64 {
-	handled := s.RecordsRead - s.Ignored
+	expected := s.Rejected[ReasonArchived] + s.Rejected[ReasonNoSuchUser]
+	handled := s.RecordsRead - s.Ignored - expected
 	if handled <= 0 {
 		return 0
 	}
-	return float64(s.RejectedRecords()) / float64(handled)
+	return float64(s.RejectedRecords()-expected) / float64(handled)
 }
 
 // log writes the summary as one LOG INFO message.
