@@ -11,7 +11,7 @@ import (
 func listIDs(t *testing.T, s *fakehubspot.Server, archived bool) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	path := "/crm/v3/objects/contacts?limit=2&properties=email," + fakehubspot.PropMergedIDs
+	path := "/crm/objects/2026-09/contacts?limit=2&properties=email," + fakehubspot.PropMergedIDs
 	if archived {
 		path += "&archived=true"
 	}
@@ -42,7 +42,7 @@ func listIDs(t *testing.T, s *fakehubspot.Server, archived bool) map[string]stri
 		if p.Paging == nil {
 			return out
 		}
-		path = "/crm/v3/objects/contacts?limit=2&archived=" + map[bool]string{true: "true", false: "false"}[archived] + "&after=" + p.Paging.Next.After
+		path = "/crm/objects/2026-09/contacts?limit=2&archived=" + map[bool]string{true: "true", false: "false"}[archived] + "&after=" + p.Paging.Next.After
 	}
 }
 
@@ -76,7 +76,7 @@ func TestMergeCreatesNewID(t *testing.T) {
 		var o struct {
 			ID string `json:"id"`
 		}
-		do(t, s, "GET", "/crm/v3/objects/contacts/"+old, pat, nil).json(t, &o)
+		do(t, s, "GET", "/crm/objects/2026-09/contacts/"+old, pat, nil).json(t, &o)
 		if o.ID != "5" {
 			t.Errorf("GET %s answered contact %q, want 5", old, o.ID)
 		}

@@ -89,7 +89,7 @@ func TestDeletedContactsOffListsNoArchive(t *testing.T) {
 	if got := archivedRecords(t, res); len(got) != 0 {
 		t.Errorf("archived records %v with deleted_contacts false", got)
 	}
-	if n := e.fake.callCount("/crm/v3/objects/contacts"); n != 0 {
+	if n := e.fake.callCount(pathList); n != 0 {
 		t.Errorf("%d list calls with deleted_contacts false", n)
 	}
 	if !strings.Contains(string(res.lastState(t, "contacts")), `"archivedAt":"2026-02-01T00:00:00.000Z"`) {
