@@ -87,6 +87,10 @@ func TestRequestsGolden(t *testing.T) {
 			_, err := c.ListContacts(ctx, ListRequest{Properties: []string{"email", "lastmodifieddate"}, Limit: 500, After: "101"})
 			return err
 		}},
+		{"list archived contacts", func() error {
+			_, err := c.ListContacts(ctx, ListRequest{Properties: []string{"email", "hs_merged_object_ids"}, Limit: 100, After: "opaque+/=", Archived: true})
+			return err
+		}},
 		{"search contacts", func() error {
 			_, err := c.SearchContacts(ctx, SearchRequest{
 				Filters: []Filter{{PropertyName: "lastmodifieddate", Operator: "GTE", Value: "1767225600000"},
