@@ -9,7 +9,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/rs/zerolog"
 	"golang.org/x/time/rate"
+
+	"github.com/insider-hubspot/connectors/internal/httpx"
 )
 
 // Paths of Insider's one-user APIs (research 2026-12/insider-truth.md §2).
@@ -106,18 +109,29 @@ func wrapIdentifiers(ids []byte) []byte {
 }
 
 // send makes one call, waiting for lim before every attempt and retrying temporary failures
-// like the upsert does, and classifies Insider's answer.
+// the way Client.post does (same backoff, Retry-After and wait budget), and classifies
+// Insider's answer.
 func (u *UserOps) send(ctx context.Context, lim *rate.Limiter, method, path string, body []byte) (Outcome, Stats, error) {
 	var st Stats
 	var last error
+	var waits httpx.Waits
+	endpoint := method + " " + path
 	for attempt := 1; attempt <= u.c.cfg.MaxAttempts; attempt++ {
 		if attempt > 1 {
-			st.Retries++
-			wait := u.c.cfg.Backoff(attempt - 1)
+			wait, fromHeader := u.c.cfg.Backoff(attempt-1), false
 			var ae *APIError
 			if errors.As(last, &ae) && ae.RetryAfter > 0 {
-				wait = min(ae.RetryAfter, maxRetryAfter)
+				wait, fromHeader = ae.RetryAfter, true
 			}
+			if err := waits.Next(wait, fromHeader, endpoint, u.c.cfg.Now()); err != nil {
+				err.(*httpx.WaitError).Last = last
+				zerolog.Ctx(ctx).Warn().Str("endpoint", endpoint).Str("wait_for", wait.String()).Bool("retry_after", fromHeader).
+					Msg("Insider asked for a longer wait than a request may take; giving up on it")
+				return Refused, st, err
+			}
+			zerolog.Ctx(ctx).Warn().Str("endpoint", endpoint).Int("attempt", attempt-1).Str("wait_for", wait.String()).
+				Bool("retry_after", fromHeader).Str("reason", last.Error()).Msg("retrying Insider request")
+			st.Retries++
 			if err := u.c.cfg.Sleep(ctx, wait); err != nil {
 				return Refused, st, fmt.Errorf("wait before retry of %s: %w (last failure: %v)", path, err, last)
 			}
@@ -204,7 +218,7 @@ func (u *UserOps) once(ctx context.Context, method, path string, body []byte) er
 		Method:     method,
 		Path:       path,
 		StatusCode: resp.StatusCode,
-		Body:       truncate(bytes.TrimSpace(data), maxErrorBody),
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), cfg.Now()),
+		Body:       cfg.Redactor.Excerpt(data, maxErrorBody),
+		RetryAfter: httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), cfg.Now()),
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -103,5 +104,13 @@ func TestDefaultOpLimitsStayUnderInsiderLimits(t *testing.T) {
 		if worst := float64(burst(c.limit)) + float64(c.limit)*60; worst >= float64(c.max) || worst < 0.9*float64(c.max) {
 			t.Errorf("%s: up to %.0f requests a minute, want just under %d", c.name, worst, c.max)
 		}
+	}
+}
+
+func TestUserOpsErrorsCarryNoAPIKey(t *testing.T) {
+	s := &scripted{answers: [][2]any{{400, `{"error":"bad token key-123 for partner mybrand"}`}}}
+	_, _, err := opsFor(t, s).ChangeIdentity(context.Background(), []byte(`{"uuid":"1"}`), []byte(`{"uuid":"2"}`))
+	if err == nil || strings.Contains(err.Error(), "key-123") {
+		t.Errorf("error %v: want a refusal with the API key redacted", err)
 	}
 }
