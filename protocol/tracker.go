@@ -8,11 +8,13 @@ import (
 )
 
 // StateTracker holds each STATE a destination receives and echoes it only once every earlier
-// record of its scope (its stream for a STREAM state, all streams for GLOBAL or LEGACY) has been
-// committed or rejected. Echoes keep input order: a state waits for every state received before
-// it. After a record fails for good, the state covering it and every later state of its stream
-// are never echoed, so the platform keeps the older state and the next run sends those records
-// again; states of other streams go on being echoed.
+// record of its scope (its stream for a STREAM state, all streams for GLOBAL, LEGACY or a state
+// without a type) has been committed or rejected. Echoes keep input order: a state waits for every
+// state received before it. After a record fails for good, no state covering it is ever echoed,
+// whatever its shape: not the STREAM state of its window nor any later one of its stream, and no
+// later GLOBAL, LEGACY or typeless state at all (each covers every stream). So the platform keeps
+// the older state and the next run sends those records again; STREAM states of other streams go
+// on being echoed.
 //
 // The destination registers records and states from its input loop, in input order, and
 // reports each record's outcome exactly once, from any goroutine. All methods are safe for
@@ -24,7 +26,7 @@ type StateTracker struct {
 	streams map[StreamDescriptor]*trackedStream
 	queue   []*pendingState
 	echoed  int
-	dropped int
+	dropped int // states never to be echoed because a record they cover failed
 	held    int64
 	err     error
 }
@@ -45,6 +47,9 @@ func (w *window) total() int64 { return w.pending + w.committed + w.rejected + w
 type pendingState struct {
 	raw     []byte
 	windows []*window
+	// global marks a state that covers every stream (GLOBAL, LEGACY, typeless): it also covers
+	// records of windows that earlier states took, so any earlier dropped state kills it.
+	global bool
 }
 
 // RecordRef identifies a registered record; pass it to exactly one of Commit, Reject or Fail.
@@ -98,6 +103,7 @@ func (t *StateTracker) State(m *InMessage) error {
 		p.windows = []*window{s.window()}
 		s.cur = nil
 	} else {
+		p.global = true
 		for _, s := range t.streams {
 			if s.cur != nil {
 				p.windows = append(p.windows, s.cur)
@@ -143,7 +149,9 @@ func (t *StateTracker) outcome(r RecordRef, f func(*window)) error {
 func (t *StateTracker) release() error {
 	for len(t.queue) > 0 {
 		p := t.queue[0]
-		dead, ready := false, true
+		// Every earlier state is resolved by now; a dropped one covered a failed record, which
+		// a state covering all streams covers too.
+		dead, ready := p.global && t.dropped > 0, true
 		for _, w := range p.windows {
 			dead = dead || w.failed > 0 || w.stream.poisoned
 			ready = ready && w.pending == 0
@@ -210,7 +218,7 @@ func (t *StateTracker) HeldBack() int64 {
 	}
 	for _, p := range t.queue {
 		for _, w := range p.windows {
-			if w.failed > 0 || w.stream.poisoned {
+			if w.failed > 0 || w.stream.poisoned || (p.global && t.dropped > 0) {
 				n += w.total()
 			}
 		}
