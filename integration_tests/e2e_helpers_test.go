@@ -3,6 +3,7 @@ package integrationtests
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -88,8 +89,9 @@ func newE2E(t *testing.T, gen datagen.Options) *e2e {
 	return e
 }
 
-// writeConfigs writes both configs and a configured catalog of every discovered stream, all
-// incremental.
+// writeConfigs writes both configs and a configured catalog of every discovered stream the
+// destination config maps (contacts and the event_mappings streams), all incremental: a
+// selected stream the destination cannot send fails the run.
 func (e *e2e) writeConfigs() {
 	e.t.Helper()
 	writeJSON(e.t, e.dir, pipeline.SourceConfigFile, e.src)
@@ -99,8 +101,17 @@ func (e *e2e) writeConfigs() {
 	if run.Exit != 0 || len(cats) != 1 {
 		e.t.Fatalf("discover exit %d gave %d catalogs:\n%s", run.Exit, len(cats), run.Stdout)
 	}
+	mapped := map[string]bool{"contacts": true}
+	if ems, ok := e.dest["event_mappings"].([]map[string]any); ok {
+		for _, em := range ems {
+			mapped[fmt.Sprint(em["stream"])] = true
+		}
+	}
 	var cc protocol.ConfiguredCatalog
 	for _, s := range cats[0].Catalog.Streams {
+		if !mapped[s.Name] {
+			continue
+		}
 		cc.Streams = append(cc.Streams, protocol.ConfiguredStream{Stream: s, SyncMode: protocol.SyncModeIncremental,
 			CursorField: s.DefaultCursorField, DestinationSyncMode: protocol.DestinationSyncModeAppendDedup,
 			PrimaryKey: s.SourceDefinedPrimaryKey})

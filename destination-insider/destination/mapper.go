@@ -67,6 +67,8 @@ type mapper struct {
 	objects  map[string]*plan // streams mapped by Airbyte (destination_object_name)
 	coerce   coercer
 	policy   string
+	names    []string               // configured stream names, sorted
+	resolved map[string]streamMatch // stream name -> plan (streams.go)
 
 	vals    []value
 	idVal   [idCustom + 1]string
@@ -85,6 +87,7 @@ func newMapper(cfg *Config, catalog *protocol.ConfiguredCatalog) *mapper {
 			phone:        newPhoneRules(cfg.Phone.normalize(), cfg.Phone.DefaultRegion),
 		},
 		policy: cfg.InvalidIdentifierPolicy,
+		names:  configuredNames(cfg),
 	}
 	m.contacts = m.compile(cfg, "", pkPath(catalog, ContactsStream))
 	for _, em := range cfg.EventMappings {
@@ -200,17 +203,6 @@ func (m *mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
 	}
 	p.occurredAt = p.root.add([]string{"occurredAt"}, &p.slots)
 	return p
-}
-
-// planFor returns the plan of a stream, or nil when the stream is ignored.
-func (m *mapper) planFor(stream string) *plan {
-	if p := m.objects[stream]; p != nil {
-		return p
-	}
-	if stream == ContactsStream {
-		return m.contacts
-	}
-	return m.events[stream]
 }
 
 // mapped is the outcome of mapping one record.

@@ -53,6 +53,7 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 // writer is the state of one Write.
 type writer struct {
 	cfg     *Config
+	catalog *protocol.ConfiguredCatalog
 	client  *insider.Client
 	mapper  *mapper
 	dm      *deletes               // archived and merged contacts (deletes.go)
@@ -76,7 +77,7 @@ type writer struct {
 	authFail bool                 // Insider refused the credentials: send nothing more
 	logged   int
 	suppress bool
-	ignored  map[string]bool // streams already reported as ignored (read loop only)
+	seen     map[string]bool // streams whose first record was seen (read loop only)
 }
 
 // Memory bounds. Batches of ordinary users stay far below them; they
@@ -115,11 +116,12 @@ func (p *pending) reset(skipHook bool) {
 
 func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protocol.ConfiguredCatalog, states *protocol.StateTracker) *writer {
 	w := &writer{
-		cfg:    cfg,
-		mapper: newMapper(cfg, catalog),
-		states: states,
-		log:    zerolog.Ctx(ctx),
-		now:    d.now,
+		cfg:     cfg,
+		catalog: catalog,
+		mapper:  newMapper(cfg, catalog),
+		states:  states,
+		log:     zerolog.Ctx(ctx),
+		now:     d.now,
 	}
 	w.count.s.DryRun = cfg.DryRun
 	w.count.s.AlertWebhookURL = cfg.AlertWebhookURL
@@ -149,7 +151,10 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protoc
 
 // run reads the input until EOF, a stop, or cancellation.
 func (w *writer) run(ctx context.Context, in *protocol.Reader) error {
-	err := w.read(ctx, in)
+	err := w.mapper.checkCatalog(w.catalog)
+	if err == nil {
+		err = w.read(ctx, in)
+	}
 	if err == nil && !w.stopped() {
 		err = w.flush(ctx)
 	} else {
@@ -215,7 +220,8 @@ func (w *writer) read(ctx context.Context, in *protocol.Reader) error {
 func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 	w.count.add(func(s *Summary) { s.RecordsRead++ })
 	desc := protocol.StreamDescriptor{Name: rec.Stream, Namespace: rec.Namespace}
-	p := w.mapper.planFor(rec.Stream)
+	sm := w.mapper.match(rec.Stream)
+	p := sm.plan
 	if err := needsIdentifiers(w.cfg, p, rec.Stream); err != nil {
 		if w.states != nil {
 			w.fail([]protocol.RecordRef{w.states.Record(desc)})
@@ -223,15 +229,24 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 		w.stop(err)
 		return nil
 	}
+	if first := !w.seen[rec.Stream]; first {
+		if w.seen == nil {
+			w.seen = map[string]bool{}
+		}
+		w.seen[rec.Stream] = true
+		switch {
+		case p == nil:
+			// Only a stream missing from the configured catalog gets here:
+			// checkCatalog refused the others.
+			w.log.Warn().Str("stream", rec.Stream).Msg("records of this stream are ignored: it is not in the configured catalog, " +
+				"and neither contacts nor in event_mappings nor mapped by Airbyte onto Insider's user or event object")
+		case sm.prefix != "":
+			w.log.Info().Str("stream", rec.Stream).Str("mapped_as", sm.name).Str("stream_prefix", sm.prefix).
+				Msg("stream mapped under the connection's stream prefix")
+		}
+	}
 	if p == nil {
 		w.count.add(func(s *Summary) { s.Ignored++ })
-		if !w.ignored[rec.Stream] {
-			if w.ignored == nil {
-				w.ignored = map[string]bool{}
-			}
-			w.ignored[rec.Stream] = true
-			w.log.Info().Str("stream", rec.Stream).Msg("records of this stream are ignored: it is neither contacts nor in event_mappings nor mapped by Airbyte onto Insider's user or event object")
-		}
 		if w.states != nil {
 			return w.outcome(w.states.Commit(w.states.Record(desc)))
 		}

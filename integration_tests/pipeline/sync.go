@@ -141,10 +141,14 @@ func (s *Sync) pumpSource(r io.Reader, w io.Writer, src *exec.Cmd, res *Result) 
 				res.SourceErrors = append(res.SourceErrors, m)
 			}
 		}
-		if _, err := bw.Write(line); err != nil {
-			return fmt.Errorf("pipe to destination: %w", err)
+		_, err := bw.Write(line)
+		if err == nil {
+			err = bw.WriteByte('\n')
 		}
-		if err := bw.WriteByte('\n'); err != nil {
+		if err != nil {
+			// The destination is gone: stop the source, as the platform does, instead of
+			// leaving it blocked on a full stdout.
+			_ = src.Process.Kill()
 			return fmt.Errorf("pipe to destination: %w", err)
 		}
 		if s.KillSourceAfterRecords > 0 && res.Records == s.KillSourceAfterRecords && !res.SourceKilled {
@@ -154,6 +158,7 @@ func (s *Sync) pumpSource(r io.Reader, w io.Writer, src *exec.Cmd, res *Result) 
 		}
 	}
 	if err := bw.Flush(); err != nil {
+		_ = src.Process.Kill()
 		return fmt.Errorf("pipe to destination: %w", err)
 	}
 	if err := sc.Err(); err != nil && !res.SourceKilled {

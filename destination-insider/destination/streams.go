@@ -1,0 +1,99 @@
+package destination
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// This file decides which plan a stream name gets. A connection may add a
+// stream prefix (Airbyte's "Stream prefix" setting), so the source's
+// contacts stream can arrive as hubspot_contacts and an event stream as
+// hubspot_event_pe123_signup. A stream takes the plan of the configured name
+// (contacts, or an event_mappings stream) it equals, or else of the longest
+// configured name it ends with.
+
+// streamMatch is the outcome of resolving one stream name.
+type streamMatch struct {
+	plan   *plan
+	name   string // the configured name matched; "" when none
+	prefix string // what the connection put before it
+}
+
+// match resolves a stream name, caching the answer. It is not safe for
+// concurrent use.
+func (m *mapper) match(stream string) streamMatch {
+	if r, ok := m.resolved[stream]; ok {
+		return r
+	}
+	var r streamMatch
+	if p := m.exact(stream); p != nil {
+		r = streamMatch{plan: p, name: stream}
+	} else {
+		for _, name := range m.names {
+			if len(name) > len(r.name) && strings.HasSuffix(stream, name) {
+				r = streamMatch{plan: m.exact(name), name: name, prefix: strings.TrimSuffix(stream, name)}
+			}
+		}
+	}
+	if m.resolved == nil {
+		m.resolved = map[string]streamMatch{}
+	}
+	m.resolved[stream] = r
+	return r
+}
+
+func (m *mapper) exact(stream string) *plan {
+	if p := m.objects[stream]; p != nil {
+		return p
+	}
+	if stream == ContactsStream {
+		return m.contacts
+	}
+	return m.events[stream]
+}
+
+// planFor returns the plan of a stream, or nil when the stream is ignored.
+func (m *mapper) planFor(stream string) *plan { return m.match(stream).plan }
+
+// configuredNames lists the stream names the config maps, sorted.
+func configuredNames(cfg *Config) []string {
+	names := []string{ContactsStream}
+	for _, em := range cfg.EventMappings {
+		names = append(names, em.Stream)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// checkCatalog returns a config error naming every configured stream the
+// destination would receive but could not send: such a stream would
+// otherwise end as "synced" with nothing sent. Streams that Airbyte maps
+// itself (destination_object_name) are not the config's business.
+func (m *mapper) checkCatalog(catalog *protocol.ConfiguredCatalog) error {
+	if catalog == nil {
+		return nil
+	}
+	var bad []string
+	for _, cs := range catalog.Streams {
+		if cs.DestinationObjectName != "" {
+			continue
+		}
+		if m.match(cs.Stream.Name).plan == nil {
+			bad = append(bad, fmt.Sprintf("%q", cs.Stream.Name))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	what := "stream " + bad[0]
+	if len(bad) > 1 {
+		what = "streams " + strings.Join(bad, ", ")
+	}
+	return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
+		"the connection selects %s, which this destination cannot send to Insider: it sends the contacts stream "+
+			"and the streams named in event_mappings (%s), also under a connection stream prefix (hubspot_contacts matches contacts). "+
+			"Add an event_mappings entry for each event stream listed, or deselect the stream in the connection", what, strings.Join(m.names, ", ")), nil)
+}
