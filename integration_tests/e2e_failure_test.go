@@ -82,7 +82,9 @@ func TestE2EFailedBatchIsHeldBackAndRetried(t *testing.T) {
 	ids := e.hs.ContactIDs()
 	victimID := ids[2500]
 	victim, _ := e.hs.Contact(victimID)
-	e.ins.FailIdentifierWith(pipelineUUID(victimID), 400) // fails for good at once; retries running out are unit-tested
+	// 422: neither retried nor split, so the batch fails for good at once; retries running out
+	// are unit-tested, and a 400 (split down to the user) has its own test.
+	e.ins.FailIdentifierWith(pipelineUUID(victimID), 422)
 
 	res := e.sync(nil)
 	if res.DestinationExit == 0 {
@@ -105,4 +107,30 @@ func TestE2EFailedBatchIsHeldBackAndRetried(t *testing.T) {
 		t.Fatalf("contact %d (%s) was not delivered by the next run", victimID, victim.Properties["firstname"])
 	}
 	e.checkDelivered()
+}
+
+// TestE2EOneRefusedContactIsRejectedNotHeldBack: Insider answers 400 to every request holding
+// one contact (its bytes spoil the body). The destination splits that contact's batch until it
+// stands alone, rejects it, delivers every other contact, and the sync succeeds: a later run
+// does not stall on it.
+func TestE2EOneRefusedContactIsRejectedNotHeldBack(t *testing.T) {
+	e := newE2E(t, datagen.Options{Seed: 11, Count: 1500})
+	e.writeConfigs()
+	ids := e.hs.ContactIDs()
+	victimID := ids[700]
+	e.ins.FailIdentifierWith(pipelineUUID(victimID), 400)
+
+	res := e.sync(nil)
+	requireOK(t, res)
+	if _, ok := e.ins.FindByUUID(pipelineUUID(victimID)); ok {
+		t.Fatal("the refused contact is in Insider")
+	}
+	for _, id := range ids {
+		if _, ok := e.ins.FindByUUID(pipelineUUID(id)); !ok && id != victimID {
+			t.Fatalf("contact %d, not refused, is not in Insider", id)
+		}
+	}
+	if !strings.Contains(strings.Join(res.DestinationLogs, "\n"), "refused_by_insider=1") {
+		t.Errorf("the write summary does not count one refused record:\n%s", strings.Join(res.DestinationLogs, "\n"))
+	}
 }

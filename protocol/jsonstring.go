@@ -1,6 +1,10 @@
 package protocol
 
-import "unicode/utf8"
+import (
+	"bytes"
+	"encoding/json"
+	"unicode/utf8"
+)
 
 // AppendJSONString appends s to dst as a JSON string literal, the way the connectors build JSON in
 // reused buffers on their hot paths. Control characters, quotes and backslashes are escaped;
@@ -57,3 +61,101 @@ var plainASCII = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// ValidJSONText reports whether the JSON text raw is valid UTF-8 and every \u escape of a UTF-16
+// surrogate is half of a pair: text any JSON parser reads as valid Unicode. Backslashes occur only
+// inside strings in valid JSON, so raw is scanned as a whole.
+func ValidJSONText(raw []byte) bool {
+	if !utf8.Valid(raw) {
+		return false
+	}
+	for i := bytes.IndexByte(raw, '\\'); i >= 0 && i < len(raw); {
+		next := i + 2 // past \x
+		if i+1 < len(raw) && raw[i+1] == 'u' {
+			r := hex4(raw, i+2)
+			next = i + 6
+			switch {
+			case r >= 0xd800 && r < 0xdc00:
+				lo := rune(-1)
+				if i+7 < len(raw) && raw[i+6] == '\\' && raw[i+7] == 'u' {
+					lo = hex4(raw, i+8)
+				}
+				if lo < 0xdc00 || lo > 0xdfff {
+					return false
+				}
+				next = i + 12
+			case r >= 0xdc00 && r <= 0xdfff:
+				return false
+			}
+		}
+		j := bytes.IndexByte(raw[min(next, len(raw)):], '\\')
+		if j < 0 {
+			break
+		}
+		i = next + j
+	}
+	return true
+}
+
+// hex4 reads the four hex digits at raw[at:]; -1 when there are none.
+func hex4(raw []byte, at int) rune {
+	if at+4 > len(raw) {
+		return -1
+	}
+	var r rune
+	for _, c := range raw[at : at+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return -1
+		}
+	}
+	return r
+}
+
+// AppendValidJSON appends the JSON text raw (a valid JSON value, such as a record's raw field) to
+// dst with every string made valid Unicode: invalid UTF-8 and lone surrogate escapes become
+// U+FFFD, which is how encoding/json reads them. Text that is already valid is appended as it is.
+func AppendValidJSON(dst, raw []byte) []byte {
+	if ValidJSONText(raw) {
+		return append(dst, raw...)
+	}
+	for i := 0; i < len(raw); {
+		if raw[i] != '"' {
+			dst = append(dst, raw[i])
+			i++
+			continue
+		}
+		end := stringEnd(raw, i)
+		tok := raw[i:end]
+		var s string
+		switch {
+		case ValidJSONText(tok):
+			dst = append(dst, tok...)
+		case json.Unmarshal(tok, &s) == nil:
+			dst = AppendJSONString(dst, s)
+		default: // not a whole string: keep its text, as text
+			dst = AppendJSONString(dst, tok[1:])
+		}
+		i = end
+	}
+	return dst
+}
+
+// stringEnd returns the index just past the JSON string starting at raw[i] == '"', or len(raw).
+func stringEnd(raw []byte, i int) int {
+	for j := i + 1; j < len(raw); j++ {
+		switch raw[j] {
+		case '"':
+			return j + 1
+		case '\\':
+			j++
+		}
+	}
+	return len(raw)
+}

@@ -3,6 +3,8 @@ package destination
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -132,5 +134,31 @@ func TestSpec(t *testing.T) {
 	}
 	if _, err := ParseConfig(json.RawMessage(example)); err != nil {
 		t.Errorf("contract example fails ParseConfig: %v", err)
+	}
+}
+
+// TestCheckAnswersThatAreNotInsiders: a check answered by a web page or a redirect fails and
+// says to look at api_base_url, instead of passing on any 200.
+func TestCheckAnswersThatAreNotInsiders(t *testing.T) {
+	t.Parallel()
+	for name, h := range map[string]http.HandlerFunc{
+		"HTML page": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<html><body>Welcome</body></html>"))
+		},
+		"redirect": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://www.example.com"+r.URL.Path, http.StatusMovedPermanently)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(h)
+			t.Cleanup(srv.Close)
+			r := runCmd(t, "check", baseConfig(srv.URL, nil), nil)
+			status, msg := connectionStatus(t, r)
+			if status != "FAILED" || !strings.Contains(msg, "api_base_url") {
+				t.Errorf("status %s: %s", status, msg)
+			}
+		})
 	}
 }

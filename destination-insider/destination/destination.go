@@ -109,6 +109,8 @@ func (d *Destination) Check(ctx context.Context, raw json.RawMessage) error {
 	switch {
 	case insider.IsAuth(err):
 		return authError(err)
+	case insider.IsRedirect(err), insider.IsAnswer(err):
+		return protocol.NewError(protocol.FailureConfig, failureMessage(protocol.FailureConfig, err, cfg.APIBaseURL), err)
 	case errors.As(err, &ae) && ae.StatusCode < 500 && ae.StatusCode != http.StatusTooManyRequests:
 		return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
 			"Insider answered HTTP %d to the connection check: check api_base_url (%s) and partner_name", ae.StatusCode, cfg.APIBaseURL), err)

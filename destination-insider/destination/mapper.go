@@ -14,7 +14,8 @@ const (
 	ReasonNoAttributes      = "no_attributes"
 	ReasonInvalidTimestamp  = "invalid_timestamp"
 	ReasonTooLarge          = "too_large"
-	ReasonInsider           = "rejected_by_insider"
+	ReasonInsider           = "rejected_by_insider" // listed as failed in Insider's 200 answer
+	ReasonInsiderRefused    = "refused_by_insider"  // Insider answered 400 to a request of only this user
 )
 
 // identifier slots in the identifiers object, in encoding order.
@@ -261,6 +262,11 @@ func (m *mapper) Map(p *plan, data []byte, dst []byte) mapped {
 		res.Events = 1
 	}
 	dst = append(dst, `,"not_append":true}`...)
+	if !protocol.ValidJSONText(dst) {
+		// Record values pass through raw: invalid UTF-8 and lone
+		// surrogate escapes become U+FFFD, so the body is valid JSON text.
+		dst = protocol.AppendValidJSON(nil, dst)
+	}
 	res.User = dst
 	return res
 }

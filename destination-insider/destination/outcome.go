@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -87,18 +86,7 @@ func (w *writer) result() error {
 	if w.states != nil {
 		held = w.states.HeldBack()
 	}
-	var msg string
-	switch w.failKind {
-	case protocol.FailureConfig:
-		msg = authError(w.failErr).(*protocol.Error).Message
-	case protocol.FailureTransient:
-		msg = transientMessage(w.failErr)
-	default:
-		msg = "Insider refused a batch"
-		if f, ok := httpx.Describe(w.failErr, "api_base_url"); ok {
-			msg = "could not reach Insider: " + f.String()
-		}
-	}
+	msg := failureMessage(w.failKind, w.failErr, w.cfg.APIBaseURL)
 	return protocol.NewError(w.failKind, fmt.Sprintf(
 		"%s. %d records were held back: their streams' later states were not saved, so the next run sends them again", msg, held), w.failErr)
 }

@@ -3,9 +3,11 @@ package destination
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -25,10 +27,11 @@ func (w *writer) sender(ctx context.Context) {
 
 func (w *writer) send(ctx context.Context, p *pending) {
 	w.mu.Lock()
-	authFail := w.authFail
+	stopSending := w.stopSending
 	w.mu.Unlock()
-	if authFail {
-		// Credentials were refused: sending more cannot succeed.
+	if stopSending {
+		// Credentials were refused, or something else answers in
+		// Insider's place: sending more cannot succeed.
 		w.fail(p.refs)
 		return
 	}
@@ -45,8 +48,15 @@ func (w *writer) send(ctx context.Context, p *pending) {
 	var users, events int64
 	for i, ref := range p.refs {
 		if len(rejected) > 0 && rejected[0].Index == i {
-			w.count.reject(ReasonInsider)
-			w.logReject(p.stream[i], p.keys[i], ReasonInsider, maskMessages(rejected[0].Messages))
+			reason := ReasonInsider
+			switch {
+			case rejected[0].TooLarge:
+				reason = ReasonTooLarge
+			case rejected[0].Status != 0:
+				reason = ReasonInsiderRefused
+			}
+			w.count.reject(reason)
+			w.logReject(p.stream[i], p.keys[i], reason, maskMessages(rejected[0].Messages))
 			rejected = rejected[1:]
 			if w.states != nil && w.outcome(w.states.Reject(ref)) != nil {
 				return
@@ -65,26 +75,61 @@ func (w *writer) send(ctx context.Context, p *pending) {
 // batchFailed holds a failed batch's records back and records why.
 func (w *writer) batchFailed(ctx context.Context, p *pending, err error) {
 	w.fail(p.refs)
-	kind := protocol.FailureSystem
+	kind, stop := protocol.FailureSystem, false
 	switch {
-	case insider.IsAuth(err):
-		kind = protocol.FailureConfig
+	case insider.IsAuth(err), insider.IsRedirect(err):
+		kind, stop = protocol.FailureConfig, true
 	case ctx.Err() != nil:
 		return // cancellation is reported by Write itself
+	case insider.IsAnswer(err):
+		// Every attempt got an answer that is not Insider's: the next
+		// batches would fare the same.
+		stop = true
 	case insider.IsTemporary(err):
 		kind = protocol.FailureTransient
 	}
 	w.log.Error().Err(err).Int("records", len(p.refs)).Str("failure_type", string(kind)).
 		Msg("an upsert batch failed; its records are held back for the next run")
 	w.mu.Lock()
-	if w.failKind == "" || kind == protocol.FailureConfig {
+	if w.failKind == "" || (kind == protocol.FailureConfig && w.failKind != kind) || (stop && !w.stopSending) {
 		w.failKind, w.failErr = kind, err
 	}
-	w.authFail = w.authFail || kind == protocol.FailureConfig
+	w.stopSending = w.stopSending || stop
 	w.mu.Unlock()
-	if kind == protocol.FailureConfig {
-		w.stop(errors.New("insider refused the credentials"))
+	if stop {
+		w.stop(errors.New("insider cannot be reached at api_base_url as configured"))
 	}
+}
+
+// failureMessage says what went wrong with a batch that failed for good, and
+// what to do.
+func failureMessage(kind protocol.FailureType, err error, baseURL string) string {
+	var re *insider.RedirectError
+	switch {
+	case errors.As(err, &re):
+		fix := "set api_base_url to the address of Insider's API (default " + DefaultAPIBaseURL + ")"
+		if b := re.SuggestedBaseURL(); b != "" {
+			fix = "set api_base_url to " + b + " if that is Insider's API"
+		}
+		return fmt.Sprintf("Insider's address %s answered HTTP %d redirecting to %q; upserts are not sent on to another address "+
+			"(the request would arrive as a GET that upserts nothing, and the API key would go to another host): %s",
+			baseURL, re.StatusCode, re.Location, fix)
+	case insider.IsAuth(err):
+		return authError(err).(*protocol.Error).Message
+	case insider.IsAnswer(err):
+		return fmt.Sprintf("the address %s answered with something that is not Insider's JSON (an HTML page, an empty body or another shape), "+
+			"so nothing it accepted counts as delivered: check that api_base_url is Insider's API (default %s) and that no proxy answers in its place", baseURL, DefaultAPIBaseURL)
+	case kind == protocol.FailureTransient:
+		return transientMessage(err)
+	}
+	var rf *insider.RefusedError
+	if errors.As(err, &rf) {
+		return fmt.Sprintf("Insider refused every user of a batch of %d with HTTP 400, each sent alone, so the cause is in every request rather than in the records", rf.Users)
+	}
+	if f, ok := httpx.Describe(err, "api_base_url"); ok {
+		return "could not reach Insider: " + f.String()
+	}
+	return "Insider refused a batch"
 }
 
 // maskMessages joins Insider's messages for a log line, masking the value

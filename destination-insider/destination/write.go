@@ -70,14 +70,14 @@ type writer struct {
 	work   chan *pending
 	wg     sync.WaitGroup
 
-	mu       sync.Mutex
-	failKind protocol.FailureType // set when a batch failed for good; config_error wins
-	failErr  error                // the failure behind failKind
-	stopErr  error                // a failure that ends reading: bad credentials, fail_run, stdout
-	authFail bool                 // Insider refused the credentials: send nothing more
-	logged   int
-	suppress bool
-	seen     map[string]bool // streams whose first record was seen (read loop only)
+	mu          sync.Mutex
+	failKind    protocol.FailureType // set when a batch failed for good; config_error wins
+	failErr     error                // the failure behind failKind
+	stopErr     error                // a failure that ends reading: bad credentials, fail_run, stdout
+	stopSending bool                 // credentials refused, or not Insider answering: send nothing more
+	logged      int
+	suppress    bool
+	seen        map[string]bool // streams whose first record was seen (read loop only)
 }
 
 // Memory bounds. Batches of ordinary users stay far below them; they

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -63,6 +64,10 @@ const maxResponseBody = 16 << 20
 // Client talks to Insider. It is safe for concurrent use.
 type Client struct {
 	cfg Config
+	// refusesAll is set once Insider refused every user of a batch one by
+	// one: its 400s are then about the requests, not the users, so later
+	// batches answered 400 fail whole instead of being split.
+	refusesAll atomic.Bool
 }
 
 // New returns a client for cfg.
@@ -72,9 +77,12 @@ func New(cfg Config) *Client {
 		cfg.BaseURL = DefaultBaseURL
 	}
 	cfg.PartnerName = strings.ToLower(strings.TrimSpace(cfg.PartnerName))
-	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 2 * time.Minute}
+	hc := http.Client{Timeout: 2 * time.Minute}
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient // a copy: the caller's client keeps its redirect policy
 	}
+	hc.CheckRedirect = refuseRedirect
+	cfg.HTTPClient = &hc
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 8
 	}
@@ -115,10 +123,16 @@ type Stats struct {
 	Splits   int // batches split after Insider refused them as too large
 }
 
-// Rejection is one user Insider refused in a 200 answer.
+// Rejection is one user Insider refused: in a 200 answer listing it, or by
+// answering 400 to a request holding only that user.
 type Rejection struct {
 	Index    int      // position of the user in the batch
 	Messages []string // Insider's messages, prefixed with the failing rule
+	// Status is the HTTP status of a request refused whole (400) once it
+	// held only this user; 0 when a 200 answer listed the user.
+	Status int
+	// TooLarge marks a user whose request alone is too large for Insider.
+	TooLarge bool
 }
 
 // Result is the outcome of UpsertBatch: every user not listed in Rejected
@@ -129,15 +143,39 @@ type Result struct {
 }
 
 // UpsertBatch sends the batch, retrying temporary failures, and reports
-// which users Insider rejected. When Insider refuses the body as too large,
-// the batch is split in halves that are sent separately. An error means the
-// outcome of the users not yet accepted is unknown: they must be sent again
-// later. Use IsAuth, IsTemporary and IsTooLarge to classify it.
+// which users Insider rejected. When Insider refuses the whole request with
+// a 400 (too large, or a body one user's bytes spoil), the batch is split in
+// halves that are sent separately, down to single users: a user whose
+// request alone is refused is rejected, the others are delivered. An error
+// means the outcome of the users not yet accepted is unknown: they must be
+// sent again later. Use IsAuth, IsRedirect, IsTemporary and IsTooLarge to
+// classify it.
 func (c *Client) UpsertBatch(ctx context.Context, b *Batch) (*Result, error) {
 	res := &Result{}
 	err := c.upsert(ctx, b, 0, res)
 	sortRejections(res.Rejected)
+	if err == nil && b.Len() >= minRefusedBatch && refusedWhole(res.Rejected) == b.Len() {
+		// Not one user of a sizable batch got through on its own: the
+		// 400 is about every request, and rejecting them all would lose
+		// them. Fail the batch so its records are sent again later.
+		c.refusesAll.Store(true)
+		return res, &RefusedError{Users: b.Len(), Last: res.Rejected[0].Messages[0]}
+	}
 	return res, err
+}
+
+// minRefusedBatch is the smallest batch whose users, all refused one by
+// one with a 400, fail the batch rather than being rejected.
+const minRefusedBatch = 8
+
+func refusedWhole(r []Rejection) int {
+	n := 0
+	for _, x := range r {
+		if x.Status != 0 && !x.TooLarge {
+			n++
+		}
+	}
+	return n
 }
 
 func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) error {
@@ -145,7 +183,17 @@ func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) 
 		return nil
 	}
 	body, err := c.post(ctx, UpsertPath, b.Body(), &res.Stats)
-	if IsTooLarge(err) && b.Len() > 1 {
+	if tooLarge := IsTooLarge(err); tooLarge || isRefusal(err) {
+		if b.Len() == 1 {
+			var ae *APIError
+			errors.As(err, &ae)
+			res.Rejected = append(res.Rejected, Rejection{Index: offset, Status: ae.StatusCode, TooLarge: tooLarge,
+				Messages: []string{fmt.Sprintf("HTTP %d to a request holding only this user: %s", ae.StatusCode, ae.Body)}})
+			return nil
+		}
+		if !tooLarge && c.refusesAll.Load() {
+			return err
+		}
 		res.Splits++
 		mid := b.Len() / 2
 		if err := c.upsert(ctx, b.slice(0, mid), offset, res); err != nil {
@@ -160,6 +208,11 @@ func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) 
 	var re *ResponseError
 	if errors.As(err, &re) {
 		re.Body = c.cfg.Redactor.Excerpt(body, maxErrorBody) // redacted before it is cut
+	}
+	var ae *AnswerError
+	if errors.As(err, &ae) {
+		ae.Method, ae.Path, ae.StatusCode = http.MethodPost, UpsertPath, http.StatusOK
+		ae.Body = c.cfg.Redactor.Excerpt(body, maxErrorBody)
 	}
 	if err != nil {
 		return err
@@ -236,7 +289,14 @@ func (c *Client) once(ctx context.Context, path string, body []byte) ([]byte, er
 		if err != nil {
 			return nil, fmt.Errorf("read answer of POST %s: %w", path, err)
 		}
+		if !json.Valid(data) || (path == UpsertPath && !isUpsertAnswer(data)) {
+			return nil, answerError(http.MethodPost, path, resp, c.cfg.Redactor.Excerpt(data, maxErrorBody))
+		}
 		return data, nil
+	}
+	if resp.StatusCode/100 == 3 {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		return nil, redirectError(http.MethodPost, path, c.cfg.BaseURL, resp)
 	}
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, 4*maxErrorBody))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))

@@ -167,12 +167,24 @@ func TestUpsertBatch(t *testing.T) {
 			wantStats: Stats{Requests: 1}, wantErr: IsAuth,
 		},
 		{
-			name: "other 400 fails the batch", users: 1,
+			name: "a 400 to a request of one user rejects that user", users: 1,
 			script:    []func(http.ResponseWriter, int){status(400, `{"error":"users must be defined: bad request"}`)},
 			wantStats: Stats{Requests: 1}, wantBodies: 1,
-			wantErr: func(err error) bool {
-				return !IsTemporary(err) && !IsAuth(err) && strings.Contains(err.Error(), "users must be defined")
-			},
+			wantRej: []Rejection{{Index: 0, Status: 400,
+				Messages: []string{`HTTP 400 to a request holding only this user: {"error":"users must be defined: bad request"}`}}},
+		},
+		{
+			name: "a 400 splits the batch down to the refused user", users: 4,
+			// 4 -> refused; 2 (users 0,1) -> refused; user 0 ok; user 1 refused; 2 (users 2,3) ok.
+			script: []func(http.ResponseWriter, int){
+				status(400, `{"error":"bad"}`), status(400, `{"error":"bad"}`), nil, status(400, `{"error":"bad"}`)},
+			wantStats: Stats{Requests: 5, Splits: 2}, wantBodies: 5,
+			wantRej: []Rejection{{Index: 1, Status: 400, Messages: []string{`HTTP 400 to a request holding only this user: {"error":"bad"}`}}},
+		},
+		{
+			name: "400 Partner is invalid is a credential error, not split", users: 4,
+			script:    []func(http.ResponseWriter, int){status(400, `{"success":false,"message":"Partner is invalid."}`)},
+			wantStats: Stats{Requests: 1}, wantBodies: 1, wantErr: IsAuth,
 		},
 		{
 			name: "oversize 400 splits the batch", users: 4, maxBody: 200,

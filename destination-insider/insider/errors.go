@@ -28,10 +28,15 @@ func (e *APIError) Error() string {
 }
 
 // IsAuth reports whether err is Insider refusing the partner name or API key
-// (HTTP 401 or 403). Retrying cannot help; the configuration must change.
+// (HTTP 401 or 403, or 400 "Partner is invalid."). Retrying cannot help; the
+// configuration must change.
 func IsAuth(err error) bool {
 	var ae *APIError
-	return errors.As(err, &ae) && (ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusForbidden)
+	if !errors.As(err, &ae) {
+		return false
+	}
+	return ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusForbidden ||
+		(ae.StatusCode == http.StatusBadRequest && strings.Contains(ae.Body, "Partner is invalid"))
 }
 
 // IsTooLarge reports whether err is Insider refusing a request body as too
@@ -56,9 +61,14 @@ func IsTemporary(err error) bool {
 	if errors.As(err, &ae) {
 		return ae.StatusCode == http.StatusTooManyRequests || ae.StatusCode >= 500
 	}
+	if IsAnswer(err) {
+		return true // something else answered in Insider's place; it may pass
+	}
 	var re *ResponseError
 	var ce *tls.CertificateVerificationError
-	if errors.As(err, &re) || errors.As(err, &ce) {
+	var rd *RedirectError
+	var rf *RefusedError
+	if errors.As(err, &re) || errors.As(err, &ce) || errors.As(err, &rd) || errors.As(err, &rf) {
 		return false // a retry gets the same answer
 	}
 	// Anything else is a transport failure: connection refused or reset,

@@ -1,6 +1,7 @@
 package insider
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -13,8 +14,9 @@ import (
 //
 // successful and fail are {} when empty, and count is then omitted.
 type upsertResponse struct {
-	Data struct {
-		Fail struct {
+	Data *struct {
+		Successful *struct{} `json:"successful"`
+		Fail       *struct {
 			Count  int                 `json:"count"`
 			Errors map[string][]string `json:"errors"`
 		} `json:"fail"`
@@ -22,18 +24,18 @@ type upsertResponse struct {
 }
 
 // parseUpsertResponse returns the users of a batch of n that Insider
-// rejected. Error keys have the form users.<index>.<path>.<rule>.
+// rejected. Error keys have the form users.<index>.<path>.<rule>. Only
+// Insider's shape counts: a body without a data object holding successful
+// or fail objects is an *AnswerError (the caller adds the request details).
 func parseUpsertResponse(body []byte, n int) ([]Rejection, error) {
-	if len(body) == 0 {
-		return nil, nil
-	}
 	var r upsertResponse
-	if err := json.Unmarshal(body, &r); err != nil {
-		// A 2xx means Insider validated and accepted the request; an
-		// unreadable body does not change that.
+	if !isUpsertAnswer(body) || json.Unmarshal(body, &r) != nil {
+		return nil, &AnswerError{Body: truncate(bytes.TrimSpace(body), maxErrorBody)}
+	}
+	if r.Data.Fail == nil {
 		return nil, nil
 	}
-	fail := r.Data.Fail
+	fail := *r.Data.Fail
 	if fail.Count == 0 && len(fail.Errors) == 0 {
 		return nil, nil
 	}
@@ -65,6 +67,13 @@ func parseUpsertResponse(body []byte, n int) ([]Rejection, error) {
 	}
 	sortRejections(out)
 	return out, nil
+}
+
+// isUpsertAnswer reports whether body has the shape of Insider's upsert
+// answer: an object whose data object holds successful or fail.
+func isUpsertAnswer(body []byte) bool {
+	var r upsertResponse
+	return json.Unmarshal(body, &r) == nil && r.Data != nil && (r.Data.Successful != nil || r.Data.Fail != nil)
 }
 
 // userIndex splits "users.<i>.<rest>" into i and rest.

@@ -16,9 +16,13 @@ func TestParseUpsertResponse(t *testing.T) {
 		want    []Rejection
 		wantErr bool
 	}{
-		{name: "empty body", body: ``, n: 1},
+		{name: "empty body is not Insider's answer", body: ``, n: 1, wantErr: true},
 		{name: "all accepted", body: `{"data":{"successful":{"count":2},"fail":{}}}`, n: 2},
-		{name: "not JSON is still a 2xx", body: `OK`, n: 1},
+		{name: "all accepted, empty fail left out", body: `{"data":{"successful":{"count":2}}}`, n: 2},
+		{name: "not JSON is not Insider's answer", body: `OK`, n: 1, wantErr: true},
+		{name: "HTML is not Insider's answer", body: `<html><body>Just a moment...</body></html>`, n: 1, wantErr: true},
+		{name: "JSON of another shape is not Insider's answer", body: `{"ok":true}`, n: 1, wantErr: true},
+		{name: "data that is not an object", body: `{"data":"accepted"}`, n: 1, wantErr: true},
 		{
 			name: "several keys for one user are merged",
 			body: `{"data":{"fail":{"count":1,"errors":{"users.1.a":["x"],"users.1.b":["y","z"]}}}}`, n: 2,
@@ -33,7 +37,8 @@ func TestParseUpsertResponse(t *testing.T) {
 			t.Parallel()
 			got, err := parseUpsertResponse([]byte(tc.body), tc.n)
 			var re *ResponseError
-			if tc.wantErr != (err != nil) || (err != nil && !errors.As(err, &re)) {
+			var ae *AnswerError
+			if tc.wantErr != (err != nil) || (err != nil && !errors.As(err, &re) && !errors.As(err, &ae)) {
 				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {

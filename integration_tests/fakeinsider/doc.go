@@ -64,7 +64,14 @@
 //	FailNext(ep, n, status)           // e.g. 500/502/503/504 with Insider's unknown-error body
 //	DropNext(ep, n)                   // connection closed mid-response
 //	FailIdentifier(value)             // every upsert containing that identifier value: 500
+//	FailIdentifierWith(value, status) // the same with another status (400: refused whole)
+//	RefuseUserBytes(b)                // every upsert holding a user whose JSON contains b: 400
+//	AnswerNext(ep, n, answer)         // answers not Insider's: AnswerHTML, AnswerEmpty,
+//	                                  // AnswerOtherJSON, Redirect(status, location)
 //	ClearFaults()
+//
+// A body that is not valid UTF-8 or holds a lone UTF-16 surrogate escape is refused whole with a
+// 400 [inferred: the strict reading of Insider's JSON parser].
 //
 // Faults are served before header checks; a request refused by a fault stores nothing.
 package fakeinsider

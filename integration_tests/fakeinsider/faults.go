@@ -1,6 +1,7 @@
 package fakeinsider
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"sync"
@@ -27,10 +28,92 @@ type faults struct {
 	*fakehttp.Faults[Endpoint]
 	mu          sync.Mutex
 	identifiers map[string]int // identifier value -> status served
+	refused     [][]byte       // user bytes that make Insider refuse the whole request
+	answers     map[Endpoint][]Answer
 }
 
 func newFaults() *faults {
-	return &faults{Faults: fakehttp.NewFaults(EndpointAny), identifiers: map[string]int{}}
+	return &faults{Faults: fakehttp.NewFaults(EndpointAny), identifiers: map[string]int{}, answers: map[Endpoint][]Answer{}}
+}
+
+// Answer is a raw answer served in Insider's place: what a proxy, a CDN page or a web site
+// at a wrong address sends. Location, when set, is sent as the Location header.
+type Answer struct {
+	Status      int
+	ContentType string
+	Body        string
+	Location    string
+}
+
+// Answers that are not Insider's, for AnswerNext.
+var (
+	// AnswerHTML is a 200 HTML page (a CDN challenge or captive portal).
+	AnswerHTML = Answer{Status: http.StatusOK, ContentType: "text/html; charset=utf-8",
+		Body: "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>Checking your browser</body></html>"}
+	// AnswerEmpty is a 200 with an empty body.
+	AnswerEmpty = Answer{Status: http.StatusOK}
+	// AnswerOtherJSON is a 200 with JSON that is not Insider's upsert answer.
+	AnswerOtherJSON = Answer{Status: http.StatusOK, ContentType: "application/json", Body: `{"status":"ok"}`}
+)
+
+// Redirect is a redirect answer to location (301, 302, 307 or 308).
+func Redirect(status int, location string) Answer { return Answer{Status: status, Location: location} }
+
+// AnswerNext makes the next n requests to ep get a instead of Insider's answer; nothing of
+// them is stored.
+func (s *Server) AnswerNext(ep Endpoint, n int, a Answer) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	for range n {
+		s.faults.answers[ep] = append(s.faults.answers[ep], a)
+	}
+}
+
+// takeAnswer returns the queued answer for this request to ep, if any.
+func (f *faults) takeAnswer(ep Endpoint) (Answer, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, e := range []Endpoint{ep, EndpointAny} {
+		if q := f.answers[e]; len(q) > 0 {
+			f.answers[e] = q[1:]
+			return q[0], true
+		}
+	}
+	return Answer{}, false
+}
+
+func (a Answer) serve(w http.ResponseWriter) {
+	if a.ContentType != "" {
+		w.Header().Set("Content-Type", a.ContentType)
+	}
+	if a.Location != "" {
+		w.Header().Set("Location", a.Location)
+	}
+	w.WriteHeader(a.Status)
+	_, _ = w.Write([]byte(a.Body))
+}
+
+// RefuseUserBytes makes every upsert request holding a user whose JSON contains b answer
+// 400 {"error":"invalid request body: bad request"} for the whole request, as Insider does
+// when one user spoils the body (a value its parser refuses), until ClearFaults. Nothing of
+// such a request is stored. [inferred]: the 400 for an unparseable body is Insider's
+// documented status for a bad request; the message is a guess.
+func (s *Server) RefuseUserBytes(b string) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.refused = append(s.faults.refused, []byte(b))
+}
+
+// refusesUser reports whether user holds bytes set with RefuseUserBytes.
+func (f *faults) refusesUser(user []byte) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, b := range f.refused {
+		if bytes.Contains(user, b) {
+			return true
+		}
+	}
+	return false
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -72,8 +155,10 @@ func (s *Server) FailIdentifier(value string) {
 	s.FailIdentifierWith(value, http.StatusInternalServerError)
 }
 
-// FailIdentifierWith is FailIdentifier with another status: 400 makes the batch fail at once
-// (a connector does not retry it), 500 after the connector's retries run out.
+// FailIdentifierWith is FailIdentifier with another status: 400 refuses the whole request for
+// that one user (a connector splits the batch to deliver the others), another 4xx makes the
+// batch fail at once (a connector neither retries nor splits it), 500 fails it after the
+// connector's retries run out.
 func (s *Server) FailIdentifierWith(value string, status int) {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
@@ -86,4 +171,6 @@ func (s *Server) ClearFaults() {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	s.faults.identifiers = map[string]int{}
+	s.faults.refused = nil
+	s.faults.answers = map[Endpoint][]Answer{}
 }

@@ -150,6 +150,10 @@ func (s *Server) wrap(ep Endpoint, fn func(http.ResponseWriter, *http.Request, *
 			fakehttp.DropConnection(w, `{"data":{"succ`)
 			return
 		}
+		if a, ok := s.faults.takeAnswer(ep); ok {
+			a.serve(rec)
+			return
+		}
 		if f, ok := s.faults.TakeStatus(ep); ok {
 			if f.Status == http.StatusTooManyRequests {
 				if f.RetryAfter > 0 {

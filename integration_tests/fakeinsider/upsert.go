@@ -36,6 +36,12 @@ func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, req *Reque
 		return
 	}
 	req.Body = body
+	if !validText(body) {
+		// [inferred] Insider's parser is taken to refuse a body that is not valid UTF-8 or
+		// holds a lone UTF-16 surrogate escape, as strict JSON parsers do; the message is a guess.
+		badRequest(w, "invalid request body: invalid UTF-8 or lone surrogate in a string: bad request")
+		return
+	}
 	var top struct {
 		Users    *[]json.RawMessage `json:"users"`
 		SkipHook *bool              `json:"skip_hook"`
@@ -54,6 +60,12 @@ func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, req *Reque
 		// [inferred] text: the limit is documented ("a maximum of 1,000 records"), the message is not.
 		badRequest(w, fmt.Sprintf("users must contain at most %d records, got %d: bad request", s.opts.MaxUsers, len(users)))
 		return
+	}
+	for _, raw := range users {
+		if s.faults.refusesUser(raw) {
+			badRequest(w, "invalid request body: bad request")
+			return
+		}
 	}
 	valid := make([]*user, 0, len(users))
 	allErrs := errs{}
