@@ -213,7 +213,7 @@ func (w *writer) countCall(st insider.Stats) {
 func (w *writer) refusedCredentials() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.authFail
+	return w.stopSending
 }
 
 // opFailed holds a record back after a delete, anonymize or identity call failed for good.
@@ -234,7 +234,7 @@ func (w *writer) opFailed(ctx context.Context, ref protocol.RecordRef, what stri
 	if w.failKind == "" || kind == protocol.FailureConfig {
 		w.failKind, w.failErr = kind, err
 	}
-	w.authFail = w.authFail || kind == protocol.FailureConfig
+	w.stopSending = w.stopSending || kind == protocol.FailureConfig
 	w.mu.Unlock()
 	if kind == protocol.FailureConfig {
 		w.stop(fmt.Errorf("insider refused the credentials"))

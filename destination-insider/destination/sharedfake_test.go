@@ -45,12 +45,6 @@ func TestSharedFakeReplayIsIdempotent(t *testing.T) {
 	}
 }
 
-func sharedFake(t *testing.T) *fakeinsider.Server {
-	srv := fakeinsider.New(fakeinsider.Options{PartnerName: "mybrand", APIKey: "secret-key"})
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // TestSharedFakeOneRefusedUserDoesNotBlockItsBatch: Insider answers 400 to every request
 // holding one user's bytes. That user is isolated, rejected and counted; the other users of its
 // batch are delivered and the state is echoed.

@@ -22,7 +22,7 @@ func TestContactColumns(t *testing.T) {
 		{name: "data envelope", body: `{"data":[{"key":"c_vip","display_name":"VIP","type":"boolean"}]}`,
 			want: []Column{{Key: "c_vip", DisplayName: "VIP", Type: "boolean"}}},
 		{name: "object without data", body: `{"success":true}`, wantErr: "without a data array"},
-		{name: "not json", body: `<html>`, wantErr: "decode the answer"},
+		{name: "not json", body: `<html>`, wantErr: "not Insider's JSON"},
 		{name: "refused", status: "403", body: `{"success":false,"message":"Access Denied."}`, wantErr: "403"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
