@@ -1,0 +1,55 @@
+# Developer tasks. CI runs .ci/run, which calls the same commands; `make help` lists the targets.
+GO         ?= go
+SCHEMA     ?= $(abspath ../shared/airbyte-protocol/airbyte_protocol.json)
+FUZZTIME   ?= 10s
+GOLANGCI   ?= golangci-lint
+export AIRBYTE_PROTOCOL_SCHEMA ?= $(SCHEMA)
+
+.PHONY: help build test test-short test-race lint fuzz bench bench-sync demo golden images clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
+
+build: ## build both connectors into bin/
+	$(GO) build -o bin/ ./source-hubspot ./destination-insider
+
+test: ## every test (the README's test command), schema checks included when ../shared is there
+	$(GO) test ./...
+
+test-short: ## unit tests only: skips the tests that build and run the binaries end to end
+	$(GO) test -short ./...
+
+test-race: ## what CI runs: every test with the race detector, in shuffled order
+	$(GO) test -race -shuffle=on -timeout 20m ./...
+
+lint: ## gofmt, go vet, go mod tidy -diff and golangci-lint (.golangci.yml)
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) mod tidy -diff
+	$(GOLANGCI) run ./...
+
+fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
+	  for f in $$(grep -h -o '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/^func //'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+bench: ## Go benchmarks of the hot paths
+	$(GO) test -run '^$$' -bench . -benchmem ./protocol/... ./source-hubspot/... ./destination-insider/...
+
+bench-sync: ## whole-sync throughput of the built binaries against the fakes (see README, Performance)
+	$(GO) run ./integration_tests/bench --quick
+
+demo: ## a demo sync against the built-in fake HubSpot and Insider
+	$(GO) run ./integration_tests/demo
+
+golden: ## rewrite the golden files from the current code (review the diff before committing)
+	$(GO) test ./protocol/ ./source-hubspot/hubspot/ ./source-hubspot/source/ ./destination-insider/destination/ ./integration_tests/ -update
+
+images: ## build both container images and check them the way Airbyte runs them (needs root)
+	.ci/docker-check
+
+clean: ## remove built binaries
+	rm -rf bin/
