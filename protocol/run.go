@@ -37,6 +37,9 @@ type run struct {
 	redactor *Redactor
 	args     Args
 	ctx      context.Context
+	// resume says, for a run stopped by a signal, where the next run resumes; set by the
+	// command that knows (read, write).
+	resume func() string
 }
 
 // RunSource runs one source command and returns the process exit code.
@@ -62,6 +65,7 @@ func RunSource(ctx context.Context, env Env, s Source) int {
 					return err
 				}
 				so := NewSourceOutput(r.out, r.env.Now)
+				r.resume = so.resumePoints
 				if err := s.Read(r.ctx, config, catalog, state, so); err != nil {
 					so.closeOpen()
 					return err
@@ -102,7 +106,9 @@ func RunDestination(ctx context.Context, env Env, d Destination) int {
 				if err != nil {
 					return err
 				}
-				return d.Write(r.ctx, config, catalog, NewReader(r.env.Stdin), NewStateTracker(r.out))
+				tracker := NewStateTracker(r.out)
+				r.resume = tracker.resumePoint
+				return d.Write(r.ctx, config, catalog, NewReader(newCancelReader(r.ctx, r.env.Stdin)), tracker)
 			}
 			return fmt.Errorf("unsupported command %q", cmd)
 		})
@@ -123,6 +129,7 @@ func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Con
 	if env.Stderr == nil {
 		env.Stderr = io.Discard
 	}
+	parent := ctx
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	redactor := NewRedactor()
@@ -169,6 +176,9 @@ func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Con
 	config, err := r.readConfig(sp)
 	if err == nil {
 		err = do(r, args.Command, config)
+		if err != nil && ctx.Err() != nil && parent.Err() == nil && errors.Is(err, context.Canceled) {
+			err = r.stopped(err)
+		}
 	} else if args.Command == CmdCheck && FailureTypeOf(err) == FailureConfig {
 		err = r.check(func() error { return err })
 	}
@@ -180,6 +190,16 @@ func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Con
 		return 1
 	}
 	return 0
+}
+
+// stopped is the error of a run that a signal (SIGTERM, SIGINT) ended: it says so, and where
+// the next run resumes, instead of "context canceled".
+func (r *run) stopped(err error) error {
+	msg := "the run was stopped (SIGTERM or SIGINT) before it finished"
+	if r.resume != nil {
+		msg += "; " + r.resume()
+	}
+	return NewError(FailureTransient, msg, err)
 }
 
 // check turns a config error into CONNECTION_STATUS FAILED and success into SUCCEEDED; other

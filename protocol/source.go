@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -220,4 +221,40 @@ func (o *SourceOutput) closeOpen() {
 			_ = o.status(name, b, StreamIncomplete) // a write error is already kept by the Writer
 		}
 	}
+}
+
+// resumePoints says, for a run stopped early, where the next run resumes each stream it
+// touched: from the last STATE this run wrote for it, or where this run started.
+func (o *SourceOutput) resumePoints() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	names := make([]string, 0, len(o.streams))
+	for name := range o.streams {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var parts []string
+	for _, name := range names {
+		b := o.streams[name]
+		if b.status == StreamComplete {
+			continue
+		}
+		part := "stream " + name + " resumes from where this run started (no checkpoint was reached)"
+		if b.lastState != nil {
+			part = fmt.Sprintf("stream %s resumes from this run's last checkpoint %s", name, excerpt(b.lastState, 300))
+		}
+		parts = append(parts, part)
+	}
+	if len(parts) == 0 {
+		return "the next run resumes from the last checkpoint"
+	}
+	return "the next run resumes where each stream stopped: " + strings.Join(parts, "; ")
+}
+
+// excerpt returns at most n bytes of b, marking a cut.
+func excerpt(b []byte, n int) string {
+	if len(b) <= n {
+		return string(b)
+	}
+	return string(b[:n]) + "…"
 }

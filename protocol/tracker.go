@@ -266,3 +266,14 @@ func withDestinationStats(raw []byte, stats StateStats) ([]byte, error) {
 	line = append(line, out...)
 	return append(line, '}'), nil
 }
+
+// resumePoint says, for a run stopped early, what was saved and what the next run sends again.
+func (t *StateTracker) resumePoint() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.echoed == 0 {
+		return fmt.Sprintf("no state was echoed, so the next run resumes from the state this run started from (%d received states were not confirmed)", len(t.queue)+t.dropped)
+	}
+	return fmt.Sprintf("%d states were echoed, each only once every record before it was delivered, and the next run resumes from the last of them; "+
+		"the records after it (%d received states were not confirmed) are sent again", t.echoed, len(t.queue)+t.dropped)
+}

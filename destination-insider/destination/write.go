@@ -192,6 +192,9 @@ func (w *writer) read(ctx context.Context, in *protocol.Reader) error {
 			continue
 		}
 		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err() // stopped while waiting for input
+			}
 			return protocol.NewError(protocol.FailureSystem, "could not read the input messages", err)
 		}
 		switch msg.Type {
