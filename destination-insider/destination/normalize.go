@@ -23,13 +23,18 @@ func isPlaceholder(s string) bool {
 }
 
 // normalizeEmail trims and lower-cases an email and checks it against
-// Insider's rule ^.+@.+\..+$ (plus: no whitespace inside).
+// Insider's rule ^.+@.+\..+$. White space is refused except inside a
+// quoted local part ("john doe"@example.com is valid in RFC 5322, and
+// Insider's rule takes it); line breaks never match the rule.
 func normalizeEmail(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if isPlaceholder(s) || strings.ContainsAny(s, " \t\r\n") {
+	if isPlaceholder(s) || strings.ContainsAny(s, "\r\n") {
 		return "", false
 	}
 	if len(s) < len("a@b.c") {
+		return "", false
+	}
+	if strings.ContainsAny(s[quotedLocalEnd(s):], " \t") {
 		return "", false
 	}
 	// Regex semantics: some '@' after the first character, then at least
@@ -42,6 +47,26 @@ func normalizeEmail(s string) (string, bool) {
 		return "", false
 	}
 	return strings.ToLower(s), true
+}
+
+// quotedLocalEnd returns the index just past the quoted local part that s
+// starts with ("..." followed by '@'), or 0 when it has none.
+func quotedLocalEnd(s string) int {
+	if len(s) == 0 || s[0] != '"' {
+		return 0
+	}
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++ // a quoted pair
+		case '"':
+			if i+1 < len(s) && s[i+1] == '@' {
+				return i + 1
+			}
+			return 0
+		}
+	}
+	return 0
 }
 
 // phoneRules normalises phone numbers.
@@ -87,9 +112,13 @@ func (p phoneRules) normalize(s string) (string, bool) {
 		s = "+" + s[2:]
 	}
 	num, err := phonenumbers.Parse(s, p.region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		// A number libphonenumber does not know ("000-000" becomes "+1000000") would merge
-		// unrelated people in Insider.
+	if err != nil {
+		return "", false
+	}
+	if !phonenumbers.IsValidNumber(num) && !(isE164(s) && possibleE164(num)) {
+		// A national number libphonenumber does not know ("000-000" becomes "+1000000")
+		// would merge unrelated people in Insider. A number already written in E.164 is
+		// taken when its length fits its country: libphonenumber's ranges lag new ones.
 		return "", false
 	}
 	out := phonenumbers.Format(num, phonenumbers.E164)
@@ -106,4 +135,12 @@ func normalizeID(s string) (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// possibleE164 reports whether num has a length its country code allows for a full number
+// (not a local-only one) and a national number
+// that is not all zeros (a placeholder, never assigned).
+func possibleE164(num *phonenumbers.PhoneNumber) bool {
+	nsn := phonenumbers.GetNationalSignificantNumber(num)
+	return phonenumbers.IsPossibleNumberWithReason(num) == phonenumbers.IS_POSSIBLE && strings.Trim(nsn, "0") != ""
 }
