@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/insider-hubspot/connectors/internal/epoch"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -101,10 +102,25 @@ func (c *coercer) appendAny(dst []byte, v value) ([]byte, bool) {
 			}
 		}
 		return append(dst, v.raw...), true
-	case '0', '{', '[':
+	case '0':
+		if overflows(string(v.raw)) {
+			return dst, false
+		}
+		return append(dst, v.raw...), true
+	case '{', '[':
 		return append(dst, v.raw...), true
 	}
 	return dst, false
+}
+
+// overflows reports whether the number literal s is beyond a double's range.
+// Only a long literal or one with an exponent can be.
+func overflows(s string) bool {
+	if len(s) < 300 && !strings.ContainsAny(s, "eE") {
+		return false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return err != nil && math.IsInf(f, 0)
 }
 
 func (c *coercer) appendBool(dst []byte, b bool) []byte {
@@ -114,10 +130,12 @@ func (c *coercer) appendBool(dst []byte, b bool) []byte {
 	return strconv.AppendBool(dst, b)
 }
 
-// appendNumber appends the number written in s; integer requires a whole number.
+// appendNumber appends the number written in s; integer requires a whole
+// number. A number beyond a double's range (1e400) is refused, so it is
+// dropped and counted rather than sent as a number Insider cannot hold.
 func appendNumber(dst []byte, s string, integer bool) ([]byte, bool) {
 	if !integer {
-		if isJSONNumber(s) {
+		if isJSONNumber(s) && !overflows(s) {
 			return append(dst, s...), true
 		}
 		return dst, false
@@ -141,8 +159,16 @@ func appendNumberList(dst []byte, v value) ([]byte, bool) {
 		if err := json.Unmarshal(v.raw, &nums); err != nil {
 			return dst, false
 		}
+		for _, n := range nums {
+			if overflows(n.String()) {
+				return dst, false
+			}
+		}
 		return append(dst, v.raw...), true
 	case '0':
+		if overflows(string(v.raw)) {
+			return dst, false
+		}
 		dst = append(dst, '[')
 		dst = append(dst, v.raw...)
 		return append(dst, ']'), true
@@ -188,8 +214,9 @@ func parseBool(v value) (bool, bool) {
 // dateLayouts are the date forms accepted for date attributes, tried in order.
 var dateLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"}
 
-// parseDate reads an RFC 3339 date-time, a date, or epoch milliseconds
-// (seconds when the number is too small to be milliseconds).
+// parseDate reads an RFC 3339 date-time, a date, or a number since the
+// epoch by epoch.Time's rule, the one the source follows too (seconds, or
+// milliseconds as HubSpot writes them).
 func parseDate(v value) (time.Time, bool) {
 	s, ok := v.text()
 	if !ok || v.jsonKind() == 't' || v.jsonKind() == 'f' {
@@ -198,13 +225,10 @@ func parseDate(v value) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	if isJSONNumber(s) {
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsInf(f, 0) || math.Abs(f) > 1e16 {
+		if err != nil {
 			return time.Time{}, false
 		}
-		if math.Abs(f) < 1e11 {
-			return time.Unix(int64(f), 0).UTC(), true
-		}
-		return time.UnixMilli(int64(f)).UTC(), true
+		return epoch.Time(f)
 	}
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/insider-hubspot/connectors/internal/epoch"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -54,9 +55,10 @@ func appendBool(dst, v []byte) ([]byte, bool) {
 }
 
 // appendNumber passes a valid JSON number through unchanged (keeping big integers exact) and
-// normalizes other decimal forms such as "+1", ".5" or " 7 ".
+// normalizes other decimal forms such as "+1", ".5" or " 7 ". A number beyond a double's range
+// (1e400) is not a number most JSON readers can hold: it becomes null and is counted.
 func appendNumber(dst, v []byte) ([]byte, bool) {
-	if isJSONNumber(v) {
+	if isJSONNumber(v) && !overflows(v) {
 		return append(dst, v...), true
 	}
 	f, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
@@ -64,6 +66,16 @@ func appendNumber(dst, v []byte) ([]byte, bool) {
 		return append(dst, "null"...), false
 	}
 	return strconv.AppendFloat(dst, f, 'g', -1, 64), true
+}
+
+// overflows reports whether the number literal b is beyond a double's range. Only a long literal
+// or one with an exponent can be, so most values skip the parse.
+func overflows(b []byte) bool {
+	if len(b) < 300 && bytes.IndexAny(b, "eE") < 0 {
+		return false
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	return err != nil && math.IsInf(f, 0)
 }
 
 // isJSONNumber reports whether b is exactly a JSON number literal.
@@ -111,14 +123,20 @@ func isJSONNumber(b []byte) bool {
 }
 
 // parseInstant reads the forms HubSpot uses for dates and instants: RFC 3339, a bare date, or
-// epoch milliseconds.
+// a number since the epoch, read by epoch.Time's rule (milliseconds as HubSpot writes them,
+// seconds as other systems feeding a portal do).
 func parseInstant(v []byte) (time.Time, bool) {
 	s := string(bytes.TrimSpace(v))
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if ms < -62135596800000 || ms > 253402300799999 {
+	if isJSONNumber([]byte(s)) {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
 			return time.Time{}, false
 		}
-		return time.UnixMilli(ms).UTC(), true
+		t, ok := epoch.Time(f)
+		if !ok || t.Year() < 1 || t.Year() > 9999 {
+			return time.Time{}, false
+		}
+		return t, true
 	}
 	for _, layout := range [...]string{time.RFC3339Nano, "2006-01-02", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {

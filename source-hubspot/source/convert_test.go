@@ -2,6 +2,7 @@ package source
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -38,6 +39,13 @@ func TestAppendValue(t *testing.T) {
 		{"datetime epoch ms", kindDateTime, "1726061259356", false, `"2024-09-11T13:27:39.356Z"`, true},
 		{"datetime bare date", kindDateTime, "2024-09-11", false, `"2024-09-11T00:00:00.000Z"`, true},
 		{"bad datetime", kindDateTime, "soon", false, `null`, false},
+		{"datetime epoch seconds", kindDateTime, "1726061259", false, `"2024-09-11T13:27:39.000Z"`, true},
+		{"datetime epoch seconds with fraction", kindDateTime, "1726061259.5", false, `"2024-09-11T13:27:39.500Z"`, true},
+		{"date from epoch seconds", kindDate, "1704067200", false, `"2024-01-01"`, true},
+		{"date from epoch ms in 1971", kindDate, "44582400000", false, `"1971-06-01"`, true},
+		{"number beyond a double", kindNumber, "1e400", false, `null`, false},
+		{"negative number beyond a double", kindNumber, "-1E+400", false, `null`, false},
+		{"long integer within a double", kindNumber, "1" + strings.Repeat("0", 307), false, "1" + strings.Repeat("0", 307), true},
 		{"string escapes", kindString, "a\"b\\c\nd\te\x01", false, `"a\"b\\c\nd\te\u0001"`, true},
 		{"unicode", kindString, "Zoë 日本", false, `"Zoë 日本"`, true},
 		{"invalid utf8", kindString, "a\xffb", false, `"a\ufffdb"`, true},
