@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -53,6 +54,22 @@ func New(webhookURL, prefix string, client *http.Client, log zerolog.Logger) *No
 	if client == nil {
 		client = http.DefaultClient
 	}
+	// The URL rule holds for every hop: a webhook that redirects to plain http (or to a URL
+	// with credentials) is not followed, so the alert text never travels in clear.
+	c := *client
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if err := CheckURL("alert_webhook_url (redirect)", req.URL.String()); err != nil {
+			return err
+		}
+		if client.CheckRedirect != nil {
+			return client.CheckRedirect(req, via)
+		}
+		return nil
+	}
+	client = &c
 	return &Notifier{url: webhookURL, client: client, timeout: DefaultTimeout, log: log, prefix: prefix, sent: map[string]bool{}}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -109,3 +110,39 @@ func TestCheckURL(t *testing.T) {
 		}
 	}
 }
+
+// TestRedirectToPlainHTTPIsNotFollowed checks that the https-or-loopback rule holds for every
+// hop of a post, not only for the configured URL: a redirect to plain http on another host is
+// refused before anything is sent there.
+func TestRedirectToPlainHTTPIsNotFollowed(t *testing.T) {
+	var hosts []string
+	var mu sync.Mutex
+	record := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		hosts = append(hosts, r.URL.Host)
+		mu.Unlock()
+		if r.URL.Host == "127.0.0.1:1" {
+			return &http.Response{StatusCode: http.StatusTemporaryRedirect, Header: http.Header{"Location": {"http://alerts.example.com/hook"}},
+				Body: http.NoBody, Request: r}, nil
+		}
+		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
+	})
+	var logs strings.Builder
+	n := alert.New("http://127.0.0.1:1/hook", "", &http.Client{Transport: record}, zerolog.New(&logs))
+	n.Send("", "run failed")
+	n.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	for _, h := range hosts {
+		if h == "alerts.example.com" {
+			t.Fatalf("the alert followed a redirect to plain http: hosts %v", hosts)
+		}
+	}
+	if !strings.Contains(logs.String(), "alert_webhook_url (redirect) must use https") {
+		t.Errorf("the refused redirect is not logged: %s", logs.String())
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
