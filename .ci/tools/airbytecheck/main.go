@@ -9,6 +9,8 @@
 //	airbytecheck sync     --schema S --stream N --source F --dest F --dump F --cursor C
 //	airbytecheck state    --schema S --stream N --out F FILE   last echoed STATE -> state file
 //	airbytecheck rerun    --schema S --stream N --source FIRST FILE   incremental read checks
+//	airbytecheck destcatalog --schema S --exit N FILE   destination discover: the DESTINATION_CATALOG,
+//	                                                or a note when the binary has no discover yet
 package main
 
 import (
@@ -28,7 +30,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("no command; want spec, status, catalog, field, sync, state or rerun")
+		return errors.New("no command; want spec, status, catalog, field, sync, state, rerun or destcatalog")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	schema := fs.String("schema", "", "path of airbyte_protocol.json")
@@ -38,6 +40,7 @@ func run(args []string) error {
 	dest := fs.String("dest", "", "destination write output (sync)")
 	dump := fs.String("dump", "", "fake Insider profile dump (sync)")
 	cursor := fs.String("cursor", "lastmodifieddate", "key the last STATE must hold (sync)")
+	exit := fs.Int("exit", 0, "the connector's exit code (destcatalog)")
 	out := fs.String("out", "", "file to write: the configured catalog (catalog) or state (state)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -63,6 +66,8 @@ func run(args []string) error {
 		return saveState(v, fs.Arg(0), *out, *stream)
 	case "rerun":
 		return checkRerun(v, fs.Arg(0), *source, *stream)
+	case "destcatalog":
+		return checkDestCatalog(v, fs.Arg(0), *exit)
 	case "sync":
 		return checkSync(v, syncFiles{source: *source, dest: *dest, dump: *dump}, *stream, *cursor)
 	}

@@ -22,6 +22,7 @@ type message struct {
 	Trace            json.RawMessage `json:"trace"`
 	Spec             json.RawMessage `json:"spec"`
 	Catalog          json.RawMessage `json:"catalog"`
+	DestCatalog      json.RawMessage `json:"destination_catalog"`
 	ConnectionStatus *statusMsg      `json:"connectionStatus"`
 	Raw              []byte          `json:"-"`
 }
