@@ -186,7 +186,7 @@ func (w *writer) runArchived(ctx context.Context, ids []byte, key string, ref pr
 	out, st, err := call(ctx, ids)
 	w.countCall(st)
 	switch {
-	case err != nil && insider.IsRefusal(err):
+	case err != nil && insider.IsUserRefused(err):
 		_ = w.reject(ref, ContactsStream, key, ReasonInsider, maskMessages([]string{err.Error()}))
 	case err != nil:
 		w.opFailed(ctx, ref, what, err)
@@ -216,27 +216,30 @@ func (w *writer) refusedCredentials() bool {
 	return w.stopSending
 }
 
-// opFailed holds a record back after a delete, anonymize or identity call failed for good.
+// opFailed holds a record back after a delete, anonymize, identity or upsert call of an
+// archived or merged contact failed for good, classified like a failed upsert batch.
 func (w *writer) opFailed(ctx context.Context, ref protocol.RecordRef, what string, err error) {
 	w.fail([]protocol.RecordRef{ref})
-	kind := protocol.FailureSystem
+	kind, stop := protocol.FailureSystem, false
 	switch {
-	case insider.IsAuth(err):
-		kind = protocol.FailureConfig
+	case insider.IsAuth(err), insider.IsRedirect(err):
+		kind, stop = protocol.FailureConfig, true
 	case ctx.Err() != nil:
 		return // cancellation is reported by Write itself
+	case insider.IsAnswer(err):
+		stop = true // not Insider answering: the next calls would fare the same
 	case insider.IsTemporary(err):
 		kind = protocol.FailureTransient
 	}
 	w.log.Error().Err(err).Str("call", what).Str("failure_type", string(kind)).
 		Msg("an Insider " + what + " call failed; its record is held back for the next run")
 	w.mu.Lock()
-	if w.failKind == "" || kind == protocol.FailureConfig {
+	if w.failKind == "" || (kind == protocol.FailureConfig && w.failKind != kind) || (stop && !w.stopSending) {
 		w.failKind, w.failErr = kind, err
 	}
-	w.stopSending = w.stopSending || kind == protocol.FailureConfig
+	w.stopSending = w.stopSending || stop
 	w.mu.Unlock()
-	if kind == protocol.FailureConfig {
-		w.stop(fmt.Errorf("insider refused the credentials"))
+	if stop {
+		w.stop(fmt.Errorf("insider cannot be reached at api_base_url as configured"))
 	}
 }

@@ -237,3 +237,25 @@ func TestArchivedSkipsDoNotCountTowardTheRejectAlert(t *testing.T) {
 		t.Errorf("alerts %v for a run whose rejections are mostly archived contacts", got)
 	}
 }
+
+// A delete answered by something other than Insider (an HTML 200) is not done: the archived
+// record is held back, no state is echoed and the profile stays for the next run to delete.
+func TestDeleteAnsweredByNonInsiderIsNotDone(t *testing.T) {
+	t.Parallel()
+	srv := sharedFake(t)
+	cfg := baseConfig(srv.URL, modes(DeletionDeleteProfile, ""))
+	mustRun(t, cfg, hs(101, "a@x.com", ""))
+	srv.AnswerNext(fakeinsider.EndpointDelete, 10, fakeinsider.AnswerHTML)
+	r := runCmd(t, "write", cfg, []string{archived(101, "a@x.com"), stateLine("contacts", 1)})
+	if r.code == 0 || len(r.states) != 0 {
+		t.Fatalf("exit %d, %d states: want a failed run that echoes no state", r.code, len(r.states))
+	}
+	if _, ok := srv.FindByUUID("101"); !ok {
+		t.Fatal("the profile is gone although no delete reached Insider")
+	}
+	srv.ClearFaults()
+	mustRun(t, cfg, archived(101, "a@x.com"))
+	if _, ok := srv.FindByUUID("101"); ok {
+		t.Error("the rerun did not delete the profile")
+	}
+}

@@ -137,7 +137,7 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 			out, st, err := ops.ChangeIdentity(ctx, singleID(nil, f, m), singleID(nil, f, it.survivor[i]))
 			w.countCall(st)
 			switch {
-			case err != nil && insider.IsRefusal(err):
+			case err != nil && insider.IsUserRefused(err):
 				w.count.add(func(s *Summary) { s.MergeRefused++ })
 				w.log.Warn().Str("key", it.key).Str("identifier", f.name).Str("detail", maskMessages([]string{err.Error()})).
 					Msg("Insider refused to re-key a merged-away profile")
@@ -157,7 +157,7 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 		out, st, err := ops.Delete(ctx, allIDs(it.idFields, m))
 		w.countCall(st)
 		switch {
-		case err != nil && insider.IsRefusal(err):
+		case err != nil && insider.IsUserRefused(err):
 			w.count.add(func(s *Summary) { s.MergeRefused++ })
 			w.log.Warn().Str("key", it.key).Str("detail", maskMessages([]string{err.Error()})).
 				Msg("Insider refused to delete a merged-away profile")

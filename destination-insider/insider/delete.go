@@ -3,6 +3,7 @@ package insider
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -182,15 +183,16 @@ func errOrNil(o Outcome, err error) error {
 	return err
 }
 
-// IsRefusal reports whether err from a UserOps call is Insider refusing this one user (a 4xx
+// IsUserRefused reports whether err from a UserOps call is Insider refusing this one user (a 4xx
 // other than 401, 403 and 404) rather than a failure of the run.
-func IsRefusal(err error) bool {
+func IsUserRefused(err error) bool {
 	var ae *APIError
 	return errors.As(err, &ae) && ae.StatusCode/100 == 4 && !IsAuth(err) &&
 		ae.StatusCode != http.StatusNotFound && ae.StatusCode != http.StatusTooManyRequests
 }
 
-// once sends one request and drains the answer; a non-2xx answer is an *APIError.
+// once sends one request and drains the answer: a 2xx with a JSON body is nil, a 2xx with
+// anything else an *AnswerError, a redirect a *RedirectError, any other answer an *APIError.
 func (u *UserOps) once(ctx context.Context, method, path string, body []byte) error {
 	cfg := &u.c.cfg
 	req, err := http.NewRequestWithContext(ctx, method, cfg.BaseURL+path, bytes.NewReader(body))
@@ -209,9 +211,17 @@ func (u *UserOps) once(ctx context.Context, method, path string, body []byte) er
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode/100 == 3 {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		return redirectError(method, path, cfg.BaseURL, resp)
+	}
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, 4*maxErrorBody))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode/100 == 2 {
+		// Only Insider's own JSON counts as done (its documented answer is {}).
+		if !json.Valid(data) {
+			return answerError(method, path, resp, cfg.Redactor.Excerpt(data, maxErrorBody))
+		}
 		return nil
 	}
 	return &APIError{

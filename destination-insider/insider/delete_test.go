@@ -75,15 +75,19 @@ func TestUserOpsAnswers(t *testing.T) {
 			}, want: Refused, wantErr: true, refusal: true, reqs: 1},
 		{name: "auth", answers: [][2]any{{403, `{"success":false,"message":"Access Denied."}`}},
 			call: func(u *UserOps) (Outcome, Stats, error) { return u.Delete(ctx, []byte(`{"uuid":"1"}`)) }, want: Refused, wantErr: true, reqs: 1},
+		{name: "a 200 that is not JSON is retried, then a failure", answers: [][2]any{{200, `<html>ok</html>`}, {200, ``}, {200, `<html>`}},
+			call: func(u *UserOps) (Outcome, Stats, error) { return u.Delete(ctx, []byte(`{"uuid":"1"}`)) }, want: Refused, wantErr: true, reqs: 3},
+		{name: "a redirect is not followed", answers: [][2]any{{302, ``}},
+			call: func(u *UserOps) (Outcome, Stats, error) { return u.Delete(ctx, []byte(`{"uuid":"1"}`)) }, want: Refused, wantErr: true, reqs: 1},
 		{name: "unexpected 404 is a failure", answers: [][2]any{{404, `{"error":"not found: /api/user/v1/delete"}`}},
 			call: func(u *UserOps) (Outcome, Stats, error) { return u.Delete(ctx, []byte(`{"uuid":"1"}`)) }, want: Refused, wantErr: true, reqs: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &scripted{answers: tc.answers}
 			got, st, err := tc.call(opsFor(t, s))
-			if got != tc.want || (err != nil) != tc.wantErr || IsRefusal(err) != tc.refusal || st.Requests != tc.reqs {
+			if got != tc.want || (err != nil) != tc.wantErr || IsUserRefused(err) != tc.refusal || st.Requests != tc.reqs {
 				t.Errorf("outcome %d err %v (refusal %v) requests %d; want %d, error %v, refusal %v, %d requests",
-					got, err, IsRefusal(err), st.Requests, tc.want, tc.wantErr, tc.refusal, tc.reqs)
+					got, err, IsUserRefused(err), st.Requests, tc.want, tc.wantErr, tc.refusal, tc.reqs)
 			}
 			if tc.sent != "" && (len(s.got) == 0 || s.got[0] != tc.sent) {
 				t.Errorf("sent %q, want %q", s.got, tc.sent)
