@@ -1,6 +1,7 @@
 package fakehubspot
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -54,6 +55,9 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	var after int64
 	if v := qv.Get("after"); v != "" {
+		if s.opts.OpaqueListCursor {
+			v = decodeOpaque(v)
+		}
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			writeValidation(w, fmt.Sprintf("after %q is not a valid paging cursor", v))
@@ -94,6 +98,9 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	b = append(b, ']')
 	if more {
 		n := strconv.FormatInt(st.ids[page[len(page)-1]]+1, 10)
+		if s.opts.OpaqueListCursor {
+			n = encodeOpaque(n)
+		}
 		b = append(b, `,"paging":{"next":{"after":"`+n+`","link":"http://`+r.Host+r.URL.Path+`?after=`+n+`"}}`...)
 	}
 	b = append(b, '}')
@@ -240,4 +247,16 @@ func (s *Server) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 	b = appendTime(b, s.now().UnixMilli())
 	b = append(b, '}')
 	writeRaw(w, status, b)
+}
+
+// encodeOpaque and decodeOpaque are the OpaqueListCursor tokens; a token that is not one decodes
+// to "" (a 400 answer).
+func encodeOpaque(next string) string { return base64.RawURLEncoding.EncodeToString([]byte("id:" + next)) }
+
+func decodeOpaque(tok string) string {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil || !strings.HasPrefix(string(b), "id:") {
+		return ""
+	}
+	return strings.TrimPrefix(string(b), "id:")
 }

@@ -53,6 +53,11 @@ type Options struct {
 	// Default DefaultAPIVersions.
 	APIVersions []string
 
+	// OpaqueListCursor makes the list endpoint's `after` an opaque token (base64 of the next id),
+	// refusing a plain id with a 400. HubSpot documents the token as opaque; that it is in fact
+	// the next id, which the fake does by default, is what the source probes for at run time.
+	OpaqueListCursor bool
+
 	// MaxLogEntries caps the request log (oldest entries dropped). Default 100,000.
 	MaxLogEntries int
 }

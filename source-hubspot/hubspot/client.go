@@ -71,6 +71,9 @@ type Client struct {
 	red       *redact.Redactor
 
 	pageSize atomic.Int64 // size of the last page body: the first guess for the next one
+
+	limits  Limits // the budgets in force, defaults filled
+	limiter *limitTransport
 }
 
 // CheckBaseURL verifies that raw is an absolute URL that is https unless its host is a loopback
@@ -151,11 +154,13 @@ func New(cfg Config) (*Client, error) {
 		onToken(cfg.Credentials.AccessToken)
 	}
 	c := &Client{
-		base:  base,
-		paths: newPaths(cfg.APIVersion),
-		retry: retried,
-		now:   now,
-		red:   red,
+		limits:  cfg.Limits.withDefaults(),
+		limiter: limited,
+		base:    base,
+		paths:   newPaths(cfg.APIVersion),
+		retry:   retried,
+		now:     now,
+		red:     red,
 		http: &http.Client{
 			Transport:     &authTransport{next: retried, tokens: tokens},
 			CheckRedirect: hc.CheckRedirect,

@@ -49,6 +49,8 @@ type limitTransport struct {
 
 	mu         sync.Mutex
 	pauseUntil time.Time // no "other" request starts before this
+	dailyMax   int       // X-HubSpot-RateLimit-Daily of the last answer that had it (0: unknown)
+	dailyLeft  int       // X-HubSpot-RateLimit-Daily-Remaining of that answer
 }
 
 func newLimitTransport(next http.RoundTripper, l Limits, sleep SleepFunc, now func() time.Time) *limitTransport {
@@ -98,6 +100,7 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // left, the remaining ones are spread over the window: the next request waits interval/remaining
 // (the whole interval when none are left).
 func (t *limitTransport) observe(h http.Header) {
+	t.observeDaily(h)
 	maxN, err1 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Max"))
 	left, err2 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Remaining"))
 	if err1 != nil || err2 != nil || maxN <= 0 || left*10 >= maxN {
@@ -116,4 +119,29 @@ func (t *limitTransport) observe(h http.Header) {
 		t.pauseUntil = until
 	}
 	t.mu.Unlock()
+}
+
+// observeDaily notes the daily pair, which HubSpot sends to private apps only.
+func (t *limitTransport) observeDaily(h http.Header) {
+	maxN, err1 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Daily"))
+	left, err2 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Daily-Remaining"))
+	if err1 != nil || err2 != nil || maxN <= 0 {
+		return
+	}
+	t.mu.Lock()
+	t.dailyMax, t.dailyLeft = maxN, left
+	t.mu.Unlock()
+}
+
+// Limits returns the client-side budgets in force (defaults filled in).
+func (c *Client) Limits() Limits { return c.limits }
+
+// DailyRemaining returns what the last answer said of the account's daily limit: the requests
+// left and the limit, with known false when no answer carried the daily headers (OAuth apps
+// never get them).
+func (c *Client) DailyRemaining() (left, limit int, known bool) {
+	t := c.limiter
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.dailyLeft, t.dailyMax, t.dailyMax > 0
 }

@@ -39,6 +39,9 @@ type Config struct {
 	RateLimits struct {
 		SearchPerSecond   float64 `json:"search_per_second"`
 		RequestsPerSecond float64 `json:"requests_per_second"`
+		// AccountTier sets requests_per_second from HubSpot's limit for the app and account
+		// (accountTiers); requests_per_second, when set, wins.
+		AccountTier string `json:"account_tier"`
 	} `json:"rate_limits"`
 
 	start time.Time // parsed StartDate, zero when absent
@@ -158,6 +161,12 @@ func ParseConfig(raw json.RawMessage) (*Config, error) {
 			return nil, configErr(err.Error(), nil)
 		}
 	}
+	if t := c.RateLimits.AccountTier; t != "" {
+		if _, ok := accountTiers[t]; !ok {
+			return nil, configErr(fmt.Sprintf("rate_limits.account_tier %q is not one of %s; leave it out for the budget safe for every tier",
+				t, tierNames()), nil)
+		}
+	}
 	if c.EventContactProperties == nil {
 		c.EventContactProperties = []string{"email", "phone", "mobilephone", "hs_object_id"}
 	}
@@ -188,9 +197,27 @@ func (c *Config) limits(def hubspot.Limits) hubspot.Limits {
 	if v := c.RateLimits.SearchPerSecond; v > 0 {
 		def.Search = rate.Limit(v)
 	}
+	if r, ok := accountTiers[c.RateLimits.AccountTier]; ok {
+		def.Other = r
+	}
 	if v := c.RateLimits.RequestsPerSecond; v > 0 {
 		def.Other = rate.Limit(v)
 		def.OtherBurst = max(def.OtherBurst, int(v))
 	}
 	return def
+}
+
+// accountTiers are the general (non-search) budgets per second for HubSpot's limits per 10 s
+// (research hubspot.md §8.1): what stays under the limit with the default burst of 10 spent at
+// once, with a 5% margin: (limit - 10) / 10 x 0.95, and 9 (the default) for Free/Starter.
+var accountTiers = map[string]rate.Limit{
+	"starter":        9,    // private app or service key, Free or Starter: 100 per 10 s
+	"public_app":     9.5,  // public OAuth app: 110 per 10 s per installing account
+	"professional":   17,   // private app, Professional: 190 per 10 s
+	"enterprise":     17,   // private app, Enterprise: 190 per 10 s
+	"limit_increase": 22.8, // private app with the API limit increase: 250 per 10 s
+}
+
+func tierNames() string {
+	return `"starter", "public_app", "professional", "enterprise", "limit_increase"`
 }

@@ -3,7 +3,6 @@ package source
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -57,6 +56,10 @@ func (r *run) contacts(ctx context.Context, cols []column, in ContactsState, inc
 			Msg("resuming the contacts window a previous run did not finish")
 		var err error
 		switch {
+		case res.Method == methodBackfill:
+			if len(res.Ranges) > 0 {
+				err = cr.backfillWindow(ctx, res.End, res.Ranges, nil)
+			}
 		case res.Method == methodList:
 			err = cr.listAll(ctx, res.End, res.After)
 		case len(res.Ranges) > 0:
@@ -71,14 +74,19 @@ func (r *run) contacts(ctx context.Context, cols []column, in ContactsState, inc
 			return err
 		}
 	}
-	// A first run (no watermark, no start_date) searches from the beginning, like any other
-	// window. Measured with BenchmarkFirstRunListVsSearch (3,000 contacts, production budgets):
-	// with a zero-latency fake the list endpoint is faster (1,275 against 746 contacts/s, as its
-	// budget is 9 calls/s of 100 against 4 of 200), but with 300 ms per answer, closer to
-	// HubSpot, search read 634 contacts/s against 310 for list, because id ranges are searched
-	// at once while the list endpoint can only be paged one cursor after another.
+	// A first run (no watermark, no start_date) is a backfill: search and list at once
+	// (backfill.go), or search alone when the window is small or the list cannot help.
 	wm := cr.state.LastModified
-	if lo := r.lowerBound(wm); lo.IsZero() || lo.Before(r.end) {
+	lo := r.lowerBound(wm)
+	switch {
+	case lo.IsZero():
+		err := cr.backfillWindow(ctx, r.end, nil, func(ctx context.Context) error {
+			return cr.searchWindow(ctx, time.Time{}, r.end, "")
+		})
+		if err != nil {
+			return err
+		}
+	case lo.Before(r.end):
 		if err := cr.searchWindow(ctx, lo, r.end, ""); err != nil {
 			return err
 		}
@@ -92,27 +100,15 @@ func (r *run) contacts(ctx context.Context, cols []column, in ContactsState, inc
 	return nil
 }
 
-// readAll reads every contact for a full refresh through the list endpoint, which is ordered by
-// id and not filtered by date, so a contact modified while the run goes on is still read exactly
-// once (a search window would lose it until the next run). A property list too long for a URL
-// falls back to a search from the beginning.
+// readAll reads every contact for a full refresh: a backfill (backfill.go) when large, else
+// through the list endpoint, which is ordered by id and not filtered by date, so a contact
+// modified while the run goes on is still read exactly once (a search window would lose it
+// until the next run). A property list too long for a URL falls back to a search from the
+// beginning.
 func (cr *contactsReader) readAll(ctx context.Context) error {
-	if len(strings.Join(cr.enc.names, ",")) > maxListPropertiesChars {
-		return cr.searchWindow(ctx, time.Time{}, cr.end, "")
-	}
-	cr.estimate(ctx, time.Time{}, cr.end)
-	return cr.listAll(ctx, cr.end, "")
-}
-
-// estimate emits a row estimate from a one-result search, for the list path which has no total.
-func (cr *contactsReader) estimate(ctx context.Context, start, end time.Time) {
-	p, err := cr.client.SearchContacts(ctx, hubspot.SearchRequest{
-		Filters: windowFilters(start, end, "", ""), Properties: []string{"hs_object_id"}, Limit: 1})
-	if err != nil {
-		zerolog.Ctx(ctx).Warn().Err(err).Msg("could not estimate the number of contacts")
-		return
-	}
-	cr.emitEstimate(ctx, p.Total)
+	return cr.backfillWindow(ctx, cr.end, nil, func(ctx context.Context) error {
+		return cr.listAll(ctx, cr.end, "")
+	})
 }
 
 func (cr *contactsReader) emitEstimate(ctx context.Context, total int) {

@@ -12,14 +12,16 @@ import (
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
-// windowFilters selects lastmodifieddate in [start, end] (start zero: unbounded) and ids in
+// windowFilters selects lastmodifieddate in [start, end] (either zero: unbounded) and ids in
 // (afterID, upToID] (each bound only when set).
 func windowFilters(start, end time.Time, afterID, upToID string) []hubspot.Filter {
 	f := make([]hubspot.Filter, 0, 4)
 	if !start.IsZero() {
 		f = append(f, hubspot.Filter{PropertyName: contactsCursor, Operator: "GTE", Value: strconv.FormatInt(start.UnixMilli(), 10)})
 	}
-	f = append(f, hubspot.Filter{PropertyName: contactsCursor, Operator: "LTE", Value: strconv.FormatInt(end.UnixMilli(), 10)})
+	if !end.IsZero() {
+		f = append(f, hubspot.Filter{PropertyName: contactsCursor, Operator: "LTE", Value: strconv.FormatInt(end.UnixMilli(), 10)})
+	}
 	if afterID != "" {
 		f = append(f, hubspot.Filter{PropertyName: "hs_object_id", Operator: "GT", Value: afterID})
 	}

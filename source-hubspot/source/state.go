@@ -20,7 +20,9 @@ import (
 // reading [start, end] (search, ordered by id) and had delivered every contact of the window with
 // an id at or below after_id; or, when it searched id ranges at once, ranges lists what is left
 // of each unfinished range (ids above after_id, up to up_to_id when set); or (list) it had
-// delivered every page before the paging token after. A resumed run finishes that window first,
+// delivered every page before the paging token after; or (backfill: a first sync or full refresh
+// read by search and list at once) ranges lists every id range not read yet, with no date bound.
+// A resumed run finishes that window first,
 // then goes on from end.
 //
 // archivedAt is the archive watermark: every contact archived at or before it was delivered as
@@ -49,7 +51,8 @@ type archivedResumeJSON struct {
 
 // Resume is a mid-window resume point.
 type Resume struct {
-	// Method is "search" (a lastmodifieddate window, ordered by id) or "list" (every contact).
+	// Method is "search" (a lastmodifieddate window, ordered by id), "list" (every contact) or
+	// "backfill" (every contact, Ranges read by search and list at once; see backfill.go).
 	Method string
 	// Start and End bound the window (Start is zero for list, or for search from the beginning).
 	Start, End time.Time
@@ -69,8 +72,9 @@ type IDRange struct {
 
 // Resume methods.
 const (
-	methodSearch = "search"
-	methodList   = "list"
+	methodSearch   = "search"
+	methodList     = "list"
+	methodBackfill = "backfill"
 )
 
 type resumeJSON struct {
@@ -159,7 +163,7 @@ func ParseContactsState(raw json.RawMessage) (ContactsState, error) {
 			if !isID(rj.AfterID) {
 				return s, fmt.Errorf("contacts state resume.after_id %q is not a contact id", rj.AfterID)
 			}
-		case rj.Method == methodSearch, rj.Method == methodList:
+		case rj.Method == methodSearch, rj.Method == methodList, rj.Method == methodBackfill:
 		default:
 			return s, fmt.Errorf("contacts state resume.method %q is not search or list", rj.Method)
 		}

@@ -21,6 +21,8 @@ func TestContactsStateRoundTrip(t *testing.T) {
 		{LastModified: ts("2026-01-02T03:04:05.678Z"), ArchivedAt: ts("2026-01-01T00:00:00Z"),
 			ArchivedResume: &ArchivedResume{End: ts("2026-01-02T00:00:00Z"), After: "opaque/token=="}},
 		{LastModified: ts("2026-01-02T03:04:05.678Z"), ArchivedResume: &ArchivedResume{End: ts("2026-01-02T00:00:00Z"), After: "7"}},
+		{LastModified: time.Unix(0, 0).UTC(), Resume: &Resume{Method: methodBackfill, End: ts("2026-01-02T00:00:00Z"),
+			Ranges: []IDRange{{AfterID: "0", UpToID: "3100"}, {AfterID: "3412", UpToID: "9000"}, {AfterID: "9800"}}}},
 	} {
 		b, err := json.Marshal(s)
 		if err != nil {

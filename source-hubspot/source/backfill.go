@@ -1,0 +1,333 @@
+package source
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+	"golang.org/x/time/rate"
+
+	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+)
+
+// A backfill reads a window with no lower date bound (a first sync without start_date, or a full
+// refresh) with HubSpot's two budgets at once. Search has its own budget (5 calls/s of 200
+// contacts); the list endpoint is paid from the general one (100 to 250 calls per 10 s by tier,
+// 100 contacts each). Search workers take chunks of ids from the top of the id space, list
+// workers from the bottom, both from one shared queue of unread id ranges, so they meet wherever
+// their speeds make them meet, with no gap (every range is claimed by one worker and read in
+// full, in id order) and no duplicate (no id is in two ranges). Each STATE lists the unread
+// ranges (claimed ones from the last id delivered), so a killed run resumes every range.
+//
+// Neither method filters by modification date: search pages by id alone and list has no date
+// filter, so a contact modified while the backfill runs stays in the result set and is read
+// exactly once, with the values it had when its page was read. The watermark the finished
+// backfill saves is still the run's window end (the run start minus the index lag), not the
+// newest lastmodifieddate seen nor the time the backfill finished: a contact modified after its
+// page was read, or whose change the search index did not show yet, was delivered with older
+// values, and only a next window starting at or before its change (watermark - lookback) reads
+// it again. Saving a later bound would lose those changes.
+const (
+	// backfillMinContacts is the smallest window worth the two list probe calls; smaller ones
+	// are searched alone.
+	backfillMinContacts = 2000
+	// searchChunkContacts and listChunkContacts size one claimed chunk (three pages each): small
+	// enough that the last chunks read leave little tail, large enough that few are claimed.
+	searchChunkContacts = 3 * hubspot.MaxSearchLimit
+	listChunkContacts   = 3 * hubspot.MaxListLimit
+	// maxListCursors bounds the list workers; each keeps one call in flight.
+	maxListCursors = 16
+	// dailyReserve is the share of the account's daily limit the backfill leaves to other apps
+	// and later runs: below it, list workers hand their ranges to search.
+	dailyReserve = 0.10
+)
+
+// backfill is one window read by both methods.
+type backfill struct {
+	cr      *contactsReader
+	end     time.Time // the window end saved as the watermark and in resume points
+	cursor  listCursor
+	hi      uint64 // the highest contact id when the backfill started (the top chunk is unbounded)
+	listers int    // list workers
+	step    struct{ search, list uint64 }
+
+	// guarded by cr.mu
+	pending    []IDRange        // unclaimed ranges, ascending and disjoint
+	active     map[int]*IDRange // claimed ranges, AfterID at the last id delivered
+	nextKey    int              //
+	listHalted bool             // the daily reserve was reached
+	reads      struct{ list, search int }
+}
+
+// searchAll is the search window of a backfill: no date bound at all (see above).
+var searchAll = window{}
+
+// backfillWindow reads every contact up to end with both budgets when the list endpoint honours
+// ids as cursors, and by search alone otherwise. ranges is a resumed backfill's unread ranges
+// (nil to start from the beginning).
+// alone reads a fresh window by one method (search, or list for a full refresh) when it is too
+// small for a backfill or the list cannot start at chosen ids.
+func (cr *contactsReader) backfillWindow(ctx context.Context, end time.Time, ranges []IDRange, alone func(context.Context) error) error {
+	if len(strings.Join(cr.enc.names, ",")) > maxListPropertiesChars {
+		// The properties do not fit in a list URL: search alone.
+		if ranges != nil {
+			return cr.searchBackfillRanges(ctx, end, ranges)
+		}
+		return cr.searchWindow(ctx, time.Time{}, end, "")
+	}
+	top, err := cr.client.SearchContacts(ctx, hubspot.SearchRequest{SortBy: "hs_object_id", Descending: true,
+		Properties: []string{"hs_object_id"}, Limit: 1})
+	if err != nil {
+		return err
+	}
+	cr.emitEstimate(ctx, top.Total)
+	if ranges == nil {
+		if top.Total < backfillMinContacts || len(top.Results) == 0 {
+			return alone(ctx)
+		}
+		ranges = []IDRange{{AfterID: "0"}}
+	}
+	from, _ := strconv.ParseUint(ranges[0].AfterID, 10, 64)
+	mode, first, err := cr.probeListAfter(ctx, from)
+	if err != nil {
+		return err
+	}
+	hi, _ := strconv.ParseUint(idOf(top), 10, 64)
+	if mode == listOpaque || hi == 0 {
+		if ranges[0].AfterID == "0" && len(ranges) == 1 && ranges[0].UpToID == "" {
+			return alone(ctx)
+		}
+		return cr.searchBackfillRanges(ctx, end, ranges)
+	}
+	bf := &backfill{cr: cr, end: end, cursor: mode, hi: hi, pending: slices.Clone(ranges), active: map[int]*IDRange{}}
+	// No contact lies between the first unread id and the first id the list answered above it.
+	if first > from+1 {
+		bf.pending[0].AfterID = strconv.FormatUint(first-1, 10)
+	}
+	lo, _ := strconv.ParseUint(bf.pending[0].AfterID, 10, 64)
+	perID := float64(max(top.Total, 1)) / float64(max(hi-min(lo, hi), 1))
+	bf.step.search = uint64(max(1, math.Ceil(searchChunkContacts/perID)))
+	bf.step.list = uint64(max(1, math.Ceil(listChunkContacts/perID)))
+	return bf.run(ctx)
+}
+
+// searchBackfillRanges finishes a resumed backfill's ranges by search alone, keeping its resume
+// points in the backfill's shape.
+func (cr *contactsReader) searchBackfillRanges(ctx context.Context, end time.Time, ranges []IDRange) error {
+	bf := &backfill{cr: cr, end: end, pending: slices.Clone(ranges), active: map[int]*IDRange{}, listHalted: true}
+	return bf.run(ctx) // step 0: each worker searches a whole range
+}
+
+func idOf(p *hubspot.Page) string {
+	if len(p.Results) == 0 {
+		return ""
+	}
+	return p.Results[0].ID
+}
+
+// listWorkers is how many list cursors keep the general budget busy: one call of 300-500 ms in
+// flight each, so about half the budget per second, plus one.
+func (cr *contactsReader) listWorkers() int {
+	l := cr.client.Limits().Other
+	if l == rate.Inf {
+		return 4
+	}
+	return min(max(int(math.Ceil(float64(l)/2))+1, 1), maxListCursors)
+}
+
+// run reads every range with the search workers (cr.src.concurrency) and the list workers.
+func (bf *backfill) run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	nl, ns := bf.cr.listWorkers(), bf.cr.src.concurrency
+	if bf.listHalted {
+		nl = 0
+	}
+	bf.listers = nl
+	zerolog.Ctx(ctx).Info().Int("list_cursors", nl).Int("search_cursors", ns).
+		Msg("backfill: reading contacts by search from the top of the id space and by list from the bottom")
+	// A list worker that reaches the daily reserve hands its rest back, maybe after every search
+	// worker ran out of work: then a search-only round reads what is left.
+	for {
+		if err := bf.round(ctx, cancel, nl, ns); err != nil {
+			return err
+		}
+		bf.cr.mu.Lock()
+		left := len(bf.pending)
+		bf.cr.mu.Unlock()
+		if left == 0 {
+			break
+		}
+		nl = 0
+	}
+	zerolog.Ctx(ctx).Info().Int("list_chunks", bf.reads.list).Int("search_chunks", bf.reads.search).Msg("backfill done")
+	return nil
+}
+
+// round runs nl list and ns search workers until none finds work.
+func (bf *backfill) round(ctx context.Context, cancel context.CancelFunc, nl, ns int) error {
+	var wg sync.WaitGroup
+	var errMu sync.Mutex
+	var first error
+	for i := 0; i < nl+ns; i++ {
+		wg.Add(1)
+		go func(list bool) {
+			defer wg.Done()
+			if err := bf.work(ctx, list); err != nil {
+				errMu.Lock()
+				if first == nil {
+					first = err
+				}
+				errMu.Unlock()
+				cancel()
+			}
+		}(i < nl)
+	}
+	wg.Wait()
+	return first
+}
+
+// work claims and reads chunks until none is left.
+func (bf *backfill) work(ctx context.Context, list bool) error {
+	enc := bf.cr.enc.clone()
+	defer bf.cr.mergeBad(enc)
+	for {
+		key, r, ok := bf.claim(list)
+		if !ok {
+			return nil
+		}
+		onPage := func(lastID string) error { return bf.progressed(key, lastID) }
+		if list {
+			rest, err := bf.listChunk(ctx, enc, r, onPage, func() bool { return bf.dailyLow(ctx) })
+			if err != nil {
+				return err
+			}
+			if rest != nil {
+				bf.handBack(key, *rest)
+				return nil
+			}
+		} else if _, _, _, err := bf.cr.searchRange(ctx, enc, searchAll, r.AfterID, r.UpToID, 0, onPage); err != nil {
+			return err
+		}
+		bf.finished(key)
+	}
+}
+
+// claim takes a chunk: list workers from the bottom of the lowest unread range, search workers
+// from the top of the highest. ok is false when nothing is left for this kind of worker.
+func (bf *backfill) claim(list bool) (key int, r IDRange, ok bool) {
+	cr := bf.cr
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	if len(bf.pending) == 0 || list && bf.listHalted {
+		return 0, r, false
+	}
+	if list {
+		p := &bf.pending[0]
+		lo, _ := strconv.ParseUint(p.AfterID, 10, 64)
+		up := lo + bf.step.list
+		if hi, ok := bf.upper(*p); ok && up < hi {
+			r = IDRange{AfterID: p.AfterID, UpToID: strconv.FormatUint(up, 10)}
+			p.AfterID = r.UpToID
+		} else {
+			r = *p
+			bf.pending = bf.pending[1:]
+		}
+		bf.reads.list++
+	} else {
+		p := &bf.pending[len(bf.pending)-1]
+		lo, _ := strconv.ParseUint(p.AfterID, 10, 64)
+		if hi, ok := bf.upper(*p); ok && bf.step.search > 0 && hi > lo+bf.step.search {
+			r = IDRange{AfterID: strconv.FormatUint(hi-bf.step.search, 10), UpToID: p.UpToID}
+			p.UpToID = r.AfterID
+		} else {
+			r = *p
+			bf.pending = bf.pending[:len(bf.pending)-1]
+		}
+		bf.reads.search++
+	}
+	key = bf.nextKey
+	bf.nextKey++
+	bf.active[key] = &IDRange{AfterID: r.AfterID, UpToID: r.UpToID}
+	return key, r, true
+}
+
+// upper is a range's upper id, the backfill's starting highest id for the unbounded top range
+// (false when that is already below the range).
+func (bf *backfill) upper(r IDRange) (uint64, bool) {
+	if r.UpToID == "" {
+		lo, _ := strconv.ParseUint(r.AfterID, 10, 64)
+		return bf.hi, bf.hi > lo
+	}
+	hi, err := strconv.ParseUint(r.UpToID, 10, 64)
+	return hi, err == nil
+}
+
+// dailyLow reports (and latches) that the account's daily limit is down to the reserve.
+func (bf *backfill) dailyLow(ctx context.Context) bool {
+	left, limit, known := bf.cr.client.DailyRemaining()
+	// The other list workers may each have a call in flight that the count does not show yet.
+	low := known && float64(left-bf.listers) < dailyReserve*float64(limit)
+	bf.cr.mu.Lock()
+	defer bf.cr.mu.Unlock()
+	if low && !bf.listHalted {
+		bf.listHalted = true
+		zerolog.Ctx(ctx).Warn().Int("daily_remaining", left).Int("daily_limit", limit).
+			Msg("HubSpot's daily limit is nearly used up: the rest of the backfill is read by search alone")
+	}
+	return bf.listHalted
+}
+
+// handBack returns a list worker's unread rest to the bottom of the queue for search.
+func (bf *backfill) handBack(key int, rest IDRange) {
+	bf.cr.mu.Lock()
+	defer bf.cr.mu.Unlock()
+	delete(bf.active, key)
+	bf.pending = append([]IDRange{rest}, bf.pending...)
+}
+
+// finished drops a chunk read in full.
+func (bf *backfill) finished(key int) {
+	bf.cr.mu.Lock()
+	defer bf.cr.mu.Unlock()
+	delete(bf.active, key)
+}
+
+// progressed moves a chunk's resume point and checkpoints when due.
+func (bf *backfill) progressed(key int, lastID string) error {
+	cr := bf.cr
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	if a := bf.active[key]; a != nil && lastID != "" && idAbove(lastID, a.AfterID) {
+		a.AfterID = lastID
+	}
+	if cr.sinceCkpt < cr.src.checkpointEvery {
+		return nil
+	}
+	return cr.checkpointLocked(time.Time{}, bf.resume())
+}
+
+// resume is the resume point: every unread range, ascending (cr.mu held).
+func (bf *backfill) resume() *Resume {
+	open := slices.Clone(bf.pending)
+	for _, a := range bf.active {
+		open = append(open, *a)
+	}
+	slices.SortFunc(open, func(a, b IDRange) int {
+		x, _ := strconv.ParseUint(a.AfterID, 10, 64)
+		y, _ := strconv.ParseUint(b.AfterID, 10, 64)
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	})
+	return &Resume{Method: methodBackfill, End: bf.end, AfterID: "", Ranges: open}
+}
