@@ -16,10 +16,10 @@ import (
 
 // Results is everything one bench run measured; it is also written to Out/results.json.
 type Results struct {
-	Machine   Machine           `json:"machine"`
-	Rows      []Row             `json:"rows,omitempty"`
-	Checks    []Check           `json:"checks,omitempty"`
-	Realistic *RealisticResults `json:"realistic,omitempty"`
+	Machine   Machine             `json:"machine"`
+	Rows      []Row               `json:"rows,omitempty"`
+	Checks    []Check             `json:"checks,omitempty"`
+	Realistic []*RealisticResults `json:"realistic,omitempty"`
 }
 
 // Machine describes where the bench ran: a loaded machine gives lower throughput, and a
@@ -58,8 +58,16 @@ func Run(ctx context.Context, o Options) error {
 	}
 	res := &Results{Machine: Machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), LoadBefore: loadAverage(), Started: time.Now()}}
 	if o.Realistic {
-		if res.Realistic, err = runRealistic(ctx, o, bins, out); err != nil {
-			return err
+		tiers := o.Tiers
+		if len(tiers) == 0 {
+			tiers = []string{"starter"}
+		}
+		for _, t := range tiers {
+			r, err := runRealistic(ctx, o, bins, out, t)
+			if err != nil {
+				return fmt.Errorf("realistic sync, tier %s: %w", t, err)
+			}
+			res.Realistic = append(res.Realistic, r)
 		}
 	} else {
 		for _, n := range o.Sizes {
@@ -92,7 +100,7 @@ func measureSize(ctx context.Context, o Options, bins pipeline.Binaries, out str
 		return nil, err
 	}
 	fmt.Fprintf(o.Stderr, "%d contacts: generating them into the fake HubSpot\n", n)
-	f := startFakes(n, o.Seed, false)
+	f := startFakes(n, o.Seed, false, 0)
 	defer f.close()
 	if err := writeConfigs(ctx, bins.Source, dir, f, liftedBudgets); err != nil {
 		return nil, err

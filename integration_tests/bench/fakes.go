@@ -23,9 +23,9 @@ const genBatch = 10000
 
 // startFakes starts both fakes and streams n generated contacts (about 40 properties each)
 // into HubSpot. rateLimits turns on the fake HubSpot's 429 answers.
-func startFakes(n int, seed uint64, rateLimits bool) *fakes {
+func startFakes(n int, seed uint64, rateLimits bool, burstMax int) *fakes {
 	f := &fakes{
-		hubspot: fakehubspot.New(fakehubspot.Options{RateLimits: rateLimits}),
+		hubspot: fakehubspot.New(fakehubspot.Options{RateLimits: rateLimits, BurstMax: burstMax}),
 		insider: fakeinsider.New(fakeinsider.Options{}),
 	}
 	g := datagen.New(datagen.Options{Seed: seed, Count: n})

@@ -21,6 +21,9 @@ type Options struct {
 	// SearchRate, when positive, is the source's search budget (rate_limits.search_per_second)
 	// in the realistic sync; 0 keeps the source's default.
 	SearchRate float64
+	// Tiers are the rate_limits.account_tier settings the realistic sync runs with, one sync
+	// each, against a fake enforcing that tier's general limit.
+	Tiers []string
 	// Out receives the binaries, configs, connector stderr, saved message files (removed after
 	// each size unless KeepMessages) and results.json / table.md.
 	Out string
@@ -52,6 +55,7 @@ func parseFlags(args []string, stderr io.Writer) (Options, error) {
 	quick := fs.Bool("quick", false, "small run: --sizes "+quickSizes+" and 4,000 contacts for --realistic, unless given")
 	fs.BoolVar(&o.Realistic, "realistic", false, "one sync against rate-limited fakes with real answer times, instead of the size sweep")
 	fs.IntVar(&o.RealisticContacts, "realistic-contacts", defaultRealisticContacts, "contacts of the --realistic sync")
+	tiers := fs.String("tiers", "starter,professional", "comma-separated rate_limits.account_tier settings of the --realistic syncs (starter, public_app, professional, enterprise, limit_increase)")
 	fs.Float64Var(&o.SearchRate, "search-rate", 0, "the source's search budget per second in the --realistic sync (default: the source's own, 4)")
 	fs.StringVar(&o.Out, "out", filepath.Join(os.TempDir(), "connectors-bench"), "folder for binaries, configs, logs, message files and results")
 	fs.BoolVar(&o.KeepMessages, "keep-messages", false, "keep each size's saved source output in --out")
@@ -81,11 +85,24 @@ func parseFlags(args []string, stderr io.Writer) (Options, error) {
 	if o.Sizes, err = parseSizes(*sizes); err != nil {
 		return fail(err)
 	}
+	for _, t := range strings.Split(*tiers, ",") {
+		if t = strings.TrimSpace(t); t == "" {
+			continue
+		}
+		if _, ok := tierBurst[t]; !ok {
+			return fail(fmt.Errorf("--tiers: %q is not one of starter, public_app, professional, enterprise, limit_increase", t))
+		}
+		o.Tiers = append(o.Tiers, t)
+	}
 	if err := o.validate(); err != nil {
 		return fail(err)
 	}
 	return o, nil
 }
+
+// tierBurst is HubSpot's general limit per 10 s for each account_tier (research hubspot.md §8.1),
+// which the fake enforces in the realistic sync of that tier.
+var tierBurst = map[string]int{"starter": 100, "public_app": 110, "professional": 190, "enterprise": 190, "limit_increase": 250}
 
 // parseSizes reads "10000,100000" (underscores allowed as digit separators).
 func parseSizes(s string) ([]int, error) {

@@ -40,7 +40,7 @@ type profileEnv struct {
 
 func newProfileEnv(b *testing.B) *profileEnv {
 	b.Helper()
-	e := &profileEnv{f: startFakes(profileContacts, 1, false), dir: b.TempDir()}
+	e := &profileEnv{f: startFakes(profileContacts, 1, false, 0), dir: b.TempDir()}
 	b.Cleanup(e.f.close)
 	if err := pipeline.WriteJSONFile(e.path(sourceConfigFile), sourceConfig(e.f, liftedBudgets)); err != nil {
 		b.Fatal(err)

@@ -21,6 +21,7 @@ import (
 // Answer times and limits of the realistic sync.
 const (
 	realisticSearchLatency = 400 * time.Millisecond // HubSpot's search answers
+	realisticOtherLatency  = 300 * time.Millisecond // HubSpot's list, properties and other answers
 	realisticUpsertLatency = 300 * time.Millisecond // Insider's upsert answers
 	hubspotSearchPerSecond = 5                      // HubSpot's search limit
 	sourceSearchBudget     = 4.75                   // the source's default client-side search budget
@@ -38,6 +39,10 @@ type RealisticResults struct {
 	OfSearchBound float64 `json:"of_search_bound"` // steady / (5 x 200)
 	OfClientBound float64 `json:"of_client_bound"` // steady / (search budget x 200)
 	SearchBudget  float64 `json:"search_budget"`   // the source's client-side searches per second
+	Tier          string  `json:"tier"`            // rate_limits.account_tier; the fake enforces its limit
+	BurstMax      int     `json:"burst_max"`       // the fake's general limit per 10 s
+	ListCalls     int64   `json:"list_calls"`
+	MaxOtherIn10s int     `json:"max_other_in_10s"` // most non-search requests started within 10 s
 
 	Searches          int64   `json:"searches"`
 	SearchesPerSec    float64 `json:"searches_per_s"`     // over the span of search requests
@@ -77,20 +82,24 @@ func (c *recordClock) line(line []byte) {
 // runRealistic runs one piped sync (pipeline.Sync, as the end-to-end tests do) of o.RealisticContacts
 // contacts against fakes with HubSpot's search latency and rate limits and Insider's latency, with
 // the source's default request budgets.
-func runRealistic(ctx context.Context, o Options, bins pipeline.Binaries, out string) (*RealisticResults, error) {
+func runRealistic(ctx context.Context, o Options, bins pipeline.Binaries, out, tier string) (*RealisticResults, error) {
 	n := o.RealisticContacts
-	dir := filepath.Join(out, fmt.Sprintf("realistic-%d", n))
+	dir := filepath.Join(out, fmt.Sprintf("realistic-%d-%s", n, tier))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(o.Stderr, "realistic: generating %d contacts into the fake HubSpot (rate limits on)\n", n)
-	f := startFakes(n, o.Seed, true)
+	f := startFakes(n, o.Seed, true, tierBurst[tier])
 	defer f.close()
 	f.hubspot.SetLatency(fakehubspot.EndpointSearch, realisticSearchLatency)
+	for _, ep := range []fakehubspot.Endpoint{fakehubspot.EndpointList, fakehubspot.EndpointProperties, fakehubspot.EndpointGet,
+		fakehubspot.EndpointBatchRead, fakehubspot.EndpointEvents, fakehubspot.EndpointEventDefinitions} {
+		f.hubspot.SetLatency(ep, realisticOtherLatency)
+	}
 	f.insider.SetLatency(fakeinsider.EndpointUpsert, realisticUpsertLatency)
-	var budgets map[string]any
+	budgets := map[string]any{"account_tier": tier}
 	if o.SearchRate > 0 {
-		budgets = map[string]any{"search_per_second": o.SearchRate}
+		budgets["search_per_second"] = o.SearchRate
 	}
 	if err := writeConfigs(ctx, bins.Source, dir, f, budgets); err != nil {
 		return nil, err
@@ -129,8 +138,9 @@ func runRealistic(ctx context.Context, o Options, bins pipeline.Binaries, out st
 	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &after); err != nil {
 		return nil, err
 	}
-	r := &RealisticResults{Contacts: n, Records: clock.n, WallSeconds: wall.Seconds(),
-		Searches: f.hubspot.Count(fakehubspot.EndpointSearch), HubSpotRequests: f.hubspot.Count(fakehubspot.EndpointAny),
+	r := &RealisticResults{Contacts: n, Records: clock.n, WallSeconds: wall.Seconds(), Tier: tier, BurstMax: tierBurst[tier],
+		ListCalls: f.hubspot.Count(fakehubspot.EndpointList),
+		Searches:  f.hubspot.Count(fakehubspot.EndpointSearch), HubSpotRequests: f.hubspot.Count(fakehubspot.EndpointAny),
 		HubSpot429: f.hubspot.Served429(), Insider429: int64(f.insider.StatusCount(429)),
 		Upserts:         int64(f.insider.RequestCount(fakeinsider.EndpointUpsert)),
 		ChildCPUSeconds: float64(after.Utime.Nano()+after.Stime.Nano()-before.Utime.Nano()-before.Stime.Nano()) / 1e9,
@@ -151,6 +161,13 @@ func runRealistic(ctx context.Context, o Options, bins pipeline.Binaries, out st
 		searchTimes = append(searchTimes, q.Time)
 	}
 	r.SearchesPerSec, r.MaxSearchesIn1s = rate(searchTimes, time.Second)
+	var otherTimes []time.Time
+	for _, q := range f.hubspot.Requests() {
+		if q.Endpoint != fakehubspot.EndpointSearch && q.Endpoint != fakehubspot.EndpointToken {
+			otherTimes = append(otherTimes, q.Time)
+		}
+	}
+	_, r.MaxOtherIn10s = rate(otherTimes, 10*time.Second)
 	var upsertTimes []time.Time
 	for _, q := range f.insider.Requests() {
 		if q.Endpoint == fakeinsider.EndpointUpsert {
@@ -195,9 +212,10 @@ func rate(ts []time.Time, window time.Duration) (perSecond float64, maxInWindow 
 
 // printRealistic writes the realistic sync's outcome.
 func printRealistic(w io.Writer, r *RealisticResults) {
-	fmt.Fprintf(w, "Realistic sync of %d contacts: fake HubSpot search answers after %s with its 5/s search limit and "+
-		"100/10 s burst limit on, the source's search budget %g/s; fake Insider answers after %s.\n\n",
-		r.Contacts, realisticSearchLatency, r.SearchBudget, realisticUpsertLatency)
+	fmt.Fprintf(w, "\nRealistic first sync of %d contacts, rate_limits.account_tier %s: fake HubSpot search answers after %s, "+
+		"list and other calls after %s, with its 5/s search limit and %d/10 s general limit on, the source's search budget %g/s; "+
+		"fake Insider answers after %s.\n\n",
+		r.Contacts, r.Tier, realisticSearchLatency, realisticOtherLatency, r.BurstMax, r.SearchBudget, realisticUpsertLatency)
 	fmt.Fprintln(w, "| measure | value |\n|---|---:|")
 	row := func(k, format string, args ...any) {
 		fmt.Fprintf(w, "| %s | "+format+" |\n", append([]any{k}, args...)...)
@@ -210,6 +228,8 @@ func printRealistic(w io.Writer, r *RealisticResults) {
 	row(fmt.Sprintf("share of the source's search budget (%g/s x 200 = %g/s)", r.SearchBudget, r.SearchBudget*searchPageSize), "%.1f%%", 100*r.OfClientBound)
 	row("search requests (ceil(N/200)+3)", "%d (%d)", r.Searches, maxSearches(r.Contacts))
 	row("search requests per second, mean / most in any 1 s", "%.2f / %d", r.SearchesPerSec, r.MaxSearchesIn1s)
+	row("list requests", "%d", r.ListCalls)
+	row(fmt.Sprintf("other requests, most in any 10 s (limit %d)", r.BurstMax), "%d", r.MaxOtherIn10s)
 	row("HubSpot requests, all endpoints", "%d", r.HubSpotRequests)
 	row("429 answers from HubSpot (target 0)", "%d", r.HubSpot429)
 	row("Insider upserts (ceil(users/1000))", "%d (%d)", r.Upserts, ceilDiv(max(r.UsersUpserted, 0), upsertBatchSize))

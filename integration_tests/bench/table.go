@@ -24,8 +24,8 @@ func printResults(w io.Writer, res *Results) {
 			fmt.Fprintf(w, "| %s | %s | %s |\n", c.Target, c.Measured, met)
 		}
 	}
-	if res.Realistic != nil {
-		printRealistic(w, res.Realistic)
+	for _, r := range res.Realistic {
+		printRealistic(w, r)
 	}
 }
 

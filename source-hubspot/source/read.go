@@ -41,32 +41,82 @@ func (s *Source) Read(ctx context.Context, raw json.RawMessage, catalog *protoco
 		alertFailure(ctx, r.notify, "", err)
 		r.notify.Wait()
 	}()
+	var events []*protocol.ConfiguredStream
 	for i := range catalog.Streams {
 		cs := &catalog.Streams[i]
-		name := cs.Stream.Name
-		if err := out.StartStream(name); err != nil {
-			return err
-		}
-		if err := r.stream(ctx, cs, state); err != nil {
-			if ctx.Err() != nil {
-				return classify(err)
-			}
-			if isDailyLimit(err) {
-				// Every later call would meet the same answer: stop the run here.
-				return withStream(classify(err), name)
-			}
-			zerolog.Ctx(ctx).Error().Err(err).Str("stream", name).Msg("stream failed")
-			alertFailure(ctx, r.notify, name, classify(err))
-			if ferr := out.FailStream(name, classify(err)); ferr != nil {
-				return ferr
-			}
+		if strings.HasPrefix(cs.Stream.Name, eventStreamPrefix) {
+			events = append(events, cs)
 			continue
 		}
-		if err := out.CompleteStream(name); err != nil {
+		if err := r.readStream(ctx, cs, state); err != nil {
 			return err
 		}
 	}
-	return nil
+	return r.readEvents(ctx, events, state)
+}
+
+// readStream reads one stream with its STREAM_STATUS messages. A stream that fails is marked
+// INCOMPLETE and nil is returned, so the others go on; the error returned is one that stops the
+// run (the run is cancelled, or HubSpot's daily limit is used up).
+func (r *run) readStream(ctx context.Context, cs *protocol.ConfiguredStream, state *protocol.InputState) error {
+	name := cs.Stream.Name
+	out := r.out
+	if err := out.StartStream(name); err != nil {
+		return err
+	}
+	if err := r.stream(ctx, cs, state); err != nil {
+		if ctx.Err() != nil {
+			return classify(err)
+		}
+		if isDailyLimit(err) {
+			// Every later call would meet the same answer: stop the run here.
+			return withStream(classify(err), name)
+		}
+		zerolog.Ctx(ctx).Error().Err(err).Str("stream", name).Msg("stream failed")
+		alertFailure(ctx, r.notify, name, classify(err))
+		return out.FailStream(name, classify(err))
+	}
+	return out.CompleteStream(name)
+}
+
+// readEvents reads the event streams, up to the source's event concurrency at once. They share
+// the client, so their calls (occurrences and the batch reads of their contacts) share the one
+// general budget; reading several types at once overlaps answer latency. The first error that
+// stops the run cancels the others.
+func (r *run) readEvents(ctx context.Context, streams []*protocol.ConfiguredStream, state *protocol.InputState) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, max(r.src.eventConcurrency, 1))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	for _, cs := range streams {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := r.readStream(ctx, cs, state); err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	if first == nil && ctx.Err() != nil {
+		return classify(ctx.Err())
+	}
+	return first
 }
 
 // isDailyLimit reports whether err is HubSpot's daily request limit.

@@ -26,15 +26,16 @@ const documentationURL = "https://docs.airbyte.com/integrations/sources/hubspot"
 // Source is the HubSpot source. Its methods may be called concurrently; each call builds its
 // own HubSpot client.
 type Source struct {
-	httpClient      *http.Client
-	now             func() time.Time
-	sleep           hubspot.SleepFunc
-	limits          hubspot.Limits
-	retry           hubspot.RetryPolicy
-	indexLag        time.Duration
-	checkpointEvery int
-	concurrency     int
-	alertWait       time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
+	httpClient       *http.Client
+	now              func() time.Time
+	sleep            hubspot.SleepFunc
+	limits           hubspot.Limits
+	retry            hubspot.RetryPolicy
+	indexLag         time.Duration
+	checkpointEvery  int
+	concurrency      int
+	eventConcurrency int
+	alertWait        time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
 }
 
 var _ protocol.Source = (*Source)(nil)
@@ -71,9 +72,15 @@ func WithSearchConcurrency(n int) Option {
 	return func(s *Source) { s.concurrency = min(max(n, 1), 3) }
 }
 
+// WithEventConcurrency sets how many event streams are read at once (default 4). They share the
+// client's general budget; concurrency overlaps answer latency.
+func WithEventConcurrency(n int) Option {
+	return func(s *Source) { s.eventConcurrency = min(max(n, 1), 16) }
+}
+
 // New returns a Source with the given options.
 func New(opts ...Option) *Source {
-	s := &Source{now: time.Now, indexLag: 2 * time.Minute, checkpointEvery: 2000, concurrency: 3}
+	s := &Source{now: time.Now, indexLag: 2 * time.Minute, checkpointEvery: 2000, concurrency: 3, eventConcurrency: 4}
 	for _, o := range opts {
 		o(s)
 	}
