@@ -16,7 +16,8 @@ import (
 )
 
 // A backfill reads a window with no lower date bound (a first sync without start_date, or a full
-// refresh) with HubSpot's two budgets at once. Search has its own budget (5 calls/s of 200
+// refresh), or an incremental window holding most contacts (denseWindowMin or more, and at least
+// half of all), with HubSpot's two budgets at once. Search has its own budget (5 calls/s of 200
 // contacts); the list endpoint is paid from the general one (100 to 250 calls per 10 s by tier,
 // 100 contacts each). Search workers take chunks of ids from the top of the id space, list
 // workers from the bottom, both from one shared queue of unread id ranges, so they meet wherever
@@ -24,8 +25,10 @@ import (
 // full, in id order) and no duplicate (no id is in two ranges). Each STATE lists the unread
 // ranges (claimed ones from the last id delivered), so a killed run resumes every range.
 //
-// Neither method filters by modification date: search pages by id alone and list has no date
-// filter, so a contact modified while the backfill runs stays in the result set and is read
+// Neither method has an upper date bound: search pages by id (and, for an incremental window,
+// lastmodifieddate at or after the window start) and list has no date filter (its answers below
+// the window start are dropped), so a contact modified while the backfill runs stays in the
+// result set and is read
 // exactly once, with the values it had when its page was read. The watermark the finished
 // backfill saves is still the run's window end (the run start minus the index lag), not the
 // newest lastmodifieddate seen nor the time the backfill finished: a contact modified after its
@@ -40,6 +43,9 @@ const (
 	// enough that the last chunks read leave little tail, large enough that few are claimed.
 	searchChunkContacts = 3 * hubspot.MaxSearchLimit
 	listChunkContacts   = 3 * hubspot.MaxListLimit
+	// denseWindowMin is the smallest incremental window read by a backfill, when it also holds
+	// at least half of all contacts (else the list would read mostly contacts outside it).
+	denseWindowMin = 10000
 	// maxListCursors bounds the list workers; each keeps one call in flight.
 	maxListCursors = 16
 	// dailyReserve is the share of the account's daily limit the backfill leaves to other apps
@@ -50,6 +56,7 @@ const (
 // backfill is one window read by both methods.
 type backfill struct {
 	cr      *contactsReader
+	start   time.Time // the window's lower date bound (zero: every contact)
 	end     time.Time // the window end saved as the watermark and in resume points
 	cursor  listCursor
 	hi      uint64 // the highest contact id when the backfill started (the top chunk is unbounded)
@@ -59,33 +66,56 @@ type backfill struct {
 	// guarded by cr.mu
 	pending    []IDRange        // unclaimed ranges, ascending and disjoint
 	active     map[int]*IDRange // claimed ranges, AfterID at the last id delivered
-	nextKey    int              //
-	listHalted bool             // the daily reserve was reached
+	nextKey    int
+	listHalted bool // the daily reserve was reached
 	reads      struct{ list, search int }
 }
 
-// searchAll is the search window of a backfill: no date bound at all (see above).
-var searchAll = window{}
+// search is the search window of a backfill's chunks: no upper date bound (see above).
+func (bf *backfill) search() window { return window{start: bf.start} }
 
 // backfillWindow reads every contact up to end with both budgets when the list endpoint honours
 // ids as cursors, and by search alone otherwise. ranges is a resumed backfill's unread ranges
 // (nil to start from the beginning).
 // alone reads a fresh window by one method (search, or list for a full refresh) when it is too
-// small for a backfill or the list cannot start at chosen ids.
-func (cr *contactsReader) backfillWindow(ctx context.Context, end time.Time, ranges []IDRange, alone func(context.Context) error) error {
-	if len(strings.Join(cr.enc.names, ",")) > maxListPropertiesChars {
+// small for a backfill or the list cannot start at chosen ids. w.start is the window's lower
+// date bound (zero for a first sync), w.end its end, saved as the watermark.
+func (cr *contactsReader) backfillWindow(ctx context.Context, w window, ranges []IDRange, alone func(context.Context) error) error {
+	if ranges == nil && cr.src.noBackfill {
+		return alone(ctx)
+	}
+	if !cr.listFits() {
 		// The properties do not fit in a list URL: search alone.
 		if ranges != nil {
-			return cr.searchBackfillRanges(ctx, end, ranges)
+			return cr.searchBackfillRanges(ctx, w, ranges)
 		}
-		return cr.searchWindow(ctx, time.Time{}, end, "")
+		return cr.searchWindow(ctx, w.start, w.end, "")
 	}
-	top, err := cr.client.SearchContacts(ctx, hubspot.SearchRequest{SortBy: "hs_object_id", Descending: true,
-		Properties: []string{"hs_object_id"}, Limit: 1})
+	top, err := cr.topContact(ctx)
 	if err != nil {
 		return err
 	}
-	cr.emitEstimate(ctx, top.Total)
+	if w.start.IsZero() {
+		cr.emitEstimate(ctx, top.Total)
+	}
+	return cr.startBackfill(ctx, w, ranges, top, alone)
+}
+
+// listFits reports whether the configured properties fit in a list URL.
+func (cr *contactsReader) listFits() bool {
+	return len(strings.Join(cr.enc.names, ","))+len(contactsCursor)+1 <= maxListPropertiesChars
+}
+
+// topContact is a one-result search for the highest contact id, with no filter: its total is
+// every contact.
+func (cr *contactsReader) topContact(ctx context.Context) (*hubspot.Page, error) {
+	return cr.client.SearchContacts(ctx, hubspot.SearchRequest{SortBy: "hs_object_id", Descending: true,
+		Properties: []string{"hs_object_id"}, Limit: 1})
+}
+
+// startBackfill probes the list and runs the backfill of ranges (nil: every id) of window w.
+func (cr *contactsReader) startBackfill(ctx context.Context, w window, ranges []IDRange, top *hubspot.Page, alone func(context.Context) error) error {
+	end := w.end
 	if ranges == nil {
 		if top.Total < backfillMinContacts || len(top.Results) == 0 {
 			return alone(ctx)
@@ -102,9 +132,9 @@ func (cr *contactsReader) backfillWindow(ctx context.Context, end time.Time, ran
 		if ranges[0].AfterID == "0" && len(ranges) == 1 && ranges[0].UpToID == "" {
 			return alone(ctx)
 		}
-		return cr.searchBackfillRanges(ctx, end, ranges)
+		return cr.searchBackfillRanges(ctx, w, ranges)
 	}
-	bf := &backfill{cr: cr, end: end, cursor: mode, hi: hi, pending: slices.Clone(ranges), active: map[int]*IDRange{}}
+	bf := &backfill{cr: cr, start: w.start, end: end, cursor: mode, hi: hi, pending: slices.Clone(ranges), active: map[int]*IDRange{}}
 	// No contact lies between the first unread id and the first id the list answered above it.
 	if first > from+1 {
 		bf.pending[0].AfterID = strconv.FormatUint(first-1, 10)
@@ -118,8 +148,8 @@ func (cr *contactsReader) backfillWindow(ctx context.Context, end time.Time, ran
 
 // searchBackfillRanges finishes a resumed backfill's ranges by search alone, keeping its resume
 // points in the backfill's shape.
-func (cr *contactsReader) searchBackfillRanges(ctx context.Context, end time.Time, ranges []IDRange) error {
-	bf := &backfill{cr: cr, end: end, pending: slices.Clone(ranges), active: map[int]*IDRange{}, listHalted: true}
+func (cr *contactsReader) searchBackfillRanges(ctx context.Context, w window, ranges []IDRange) error {
+	bf := &backfill{cr: cr, start: w.start, end: w.end, pending: slices.Clone(ranges), active: map[int]*IDRange{}, listHalted: true}
 	return bf.run(ctx) // step 0: each worker searches a whole range
 }
 
@@ -211,7 +241,7 @@ func (bf *backfill) work(ctx context.Context, list bool) error {
 				bf.handBack(key, *rest)
 				return nil
 			}
-		} else if _, _, _, err := bf.cr.searchRange(ctx, enc, searchAll, r.AfterID, r.UpToID, 0, onPage); err != nil {
+		} else if _, _, _, err := bf.cr.searchRange(ctx, enc, bf.search(), r.AfterID, r.UpToID, 0, onPage); err != nil {
 			return err
 		}
 		bf.finished(key)
@@ -329,5 +359,26 @@ func (bf *backfill) resume() *Resume {
 		}
 		return 0
 	})
-	return &Resume{Method: methodBackfill, End: bf.end, AfterID: "", Ranges: open}
+	return &Resume{Method: methodBackfill, Start: bf.start, End: bf.end, Ranges: open}
+}
+
+// denseBackfill reads the rest of an incremental window (ids above afterID) by a backfill when
+// the window holds at least half of all contacts; done is false when it does not (the caller
+// searches on).
+func (cr *contactsReader) denseBackfill(ctx context.Context, w window, afterID string, total int) (done bool, err error) {
+	if !cr.listFits() || !isID(afterID) || cr.src.noBackfill {
+		return false, nil
+	}
+	top, err := cr.topContact(ctx)
+	if err != nil {
+		return false, err
+	}
+	if 2*total < top.Total {
+		return false, nil
+	}
+	zerolog.Ctx(ctx).Info().Int("window", total).Int("contacts", top.Total).
+		Msg("the window holds most contacts: reading it by search and list at once")
+	sentinel := false
+	err = cr.startBackfill(ctx, w, []IDRange{{AfterID: afterID}}, top, func(context.Context) error { sentinel = true; return nil })
+	return !sentinel, err
 }

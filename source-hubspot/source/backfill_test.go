@@ -158,3 +158,32 @@ func TestFullRefreshBackfillsLargePortals(t *testing.T) {
 		t.Errorf("search %d, list %d calls; want both", srv.Count(fakehubspot.EndpointSearch), srv.Count(fakehubspot.EndpointList))
 	}
 }
+
+// TestDenseIncrementalWindowBackfills: an incremental window holding most contacts is read by
+// search and list at once; list answers modified before the window are not delivered, and every
+// contact of the window comes exactly once.
+func TestDenseIncrementalWindowBackfills(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	old, recent := t0.Add(-48*time.Hour), t0.Add(-30*time.Minute)
+	// Old contacts interleave with the window's ids, so list chunks meet both.
+	for i := int64(0); i < 12; i++ {
+		e.fake.addContacts(1+i*1000, 150, old)
+		e.fake.addContacts(151+i*1000, 850, recent)
+	}
+	want := map[string]bool{}
+	for i := int64(0); i < 12; i++ {
+		for id := range wantIDs(151+i*1000, 850) {
+			want[id] = true
+		}
+	}
+	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
+	res := e.read(cat, json.RawMessage(`{"lastmodifieddate":"`+formatTime(t0.Add(-time.Hour))+`"}`))
+	if res.code != 0 {
+		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
+	}
+	checkExactlyOnce(t, idsOf(t, res.records("contacts")), want)
+	if n := e.fake.callCount(pathList); n < 10 {
+		t.Errorf("%d list calls: a window of %d of %d contacts should be read by list too", n, len(want), 12*1000)
+	}
+}

@@ -58,7 +58,7 @@ func (r *run) contacts(ctx context.Context, cols []column, in ContactsState, inc
 		switch {
 		case res.Method == methodBackfill:
 			if len(res.Ranges) > 0 {
-				err = cr.backfillWindow(ctx, res.End, res.Ranges, nil)
+				err = cr.backfillWindow(ctx, window{res.Start, res.End}, res.Ranges, nil)
 			}
 		case res.Method == methodList:
 			err = cr.listAll(ctx, res.End, res.After)
@@ -80,7 +80,7 @@ func (r *run) contacts(ctx context.Context, cols []column, in ContactsState, inc
 	lo := r.lowerBound(wm)
 	switch {
 	case lo.IsZero():
-		err := cr.backfillWindow(ctx, r.end, nil, func(ctx context.Context) error {
+		err := cr.backfillWindow(ctx, window{end: r.end}, nil, func(ctx context.Context) error {
 			return cr.searchWindow(ctx, time.Time{}, r.end, "")
 		})
 		if err != nil {
@@ -106,7 +106,7 @@ func (r *run) contacts(ctx context.Context, cols []column, in ContactsState, inc
 // until the next run). A property list too long for a URL falls back to a search from the
 // beginning.
 func (cr *contactsReader) readAll(ctx context.Context) error {
-	return cr.backfillWindow(ctx, cr.end, nil, func(ctx context.Context) error {
+	return cr.backfillWindow(ctx, window{end: cr.end}, nil, func(ctx context.Context) error {
 		return cr.listAll(ctx, cr.end, "")
 	})
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -100,11 +102,15 @@ func (bf *backfill) listChunk(ctx context.Context, enc *contactEncoder, r IDRang
 		}
 	}
 	after, last := bf.cursor.afterFor(lo), lo
+	names := enc.names
+	if !bf.start.IsZero() && !slices.Contains(names, contactsCursor) {
+		names = append(slices.Clone(names), contactsCursor)
+	}
 	for {
 		if stop() {
 			return &IDRange{AfterID: strconv.FormatUint(last, 10), UpToID: r.UpToID}, nil
 		}
-		p, err := cr.client.ListContacts(ctx, hubspot.ListRequest{Properties: enc.names, Limit: hubspot.MaxListLimit, After: after})
+		p, err := cr.client.ListContacts(ctx, hubspot.ListRequest{Properties: names, Limit: hubspot.MaxListLimit, After: after})
 		if err != nil {
 			return nil, fmt.Errorf("list contacts after id %d: %w", last, err)
 		}
@@ -125,8 +131,11 @@ func (bf *backfill) listChunk(ctx context.Context, enc *contactEncoder, r IDRang
 				beyond = true // the next range's: this one is done
 				break
 			}
-			keep = append(keep, o)
 			last = id
+			if bf.before(&o) {
+				continue // modified before the window: not one of its contacts
+			}
+			keep = append(keep, o)
 		}
 		p.Results = keep
 		if err := cr.emitPage(ctx, enc, p); err != nil {
@@ -138,4 +147,20 @@ func (bf *backfill) listChunk(ctx context.Context, enc *contactEncoder, r IDRang
 		}
 		after = p.NextAfter
 	}
+}
+
+// before reports whether a listed contact's lastmodifieddate lies before the window start (a
+// missing or unreadable date counts as inside, so nothing is dropped by mistake).
+func (bf *backfill) before(o *hubspot.Object) bool {
+	if bf.start.IsZero() {
+		return false
+	}
+	var at time.Time
+	_ = hubspot.ScanProperties(o.Properties, func(name, value []byte, isNull bool) error {
+		if !isNull && string(name) == contactsCursor {
+			at, _ = parseCursorString(string(value))
+		}
+		return nil
+	})
+	return !at.IsZero() && at.Before(bf.start)
 }

@@ -124,6 +124,11 @@ func (cr *contactsReader) searchWindow(ctx context.Context, start, end time.Time
 	if !more {
 		return nil
 	}
+	if !start.IsZero() && total >= denseWindowMin {
+		if done, err := cr.denseBackfill(ctx, w, lastID, total); done || err != nil {
+			return err
+		}
+	}
 	k := cr.src.concurrency
 	if remaining := total - cr.cfg.PageSize; k > 1 && remaining > 4*k*cr.cfg.PageSize {
 		if ranges, err := cr.splitIDs(ctx, w, lastID, k); err != nil {

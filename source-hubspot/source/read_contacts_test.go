@@ -108,7 +108,7 @@ func TestSearchCapRewindowsByID(t *testing.T) {
 		t.Run(fmt.Sprintf("concurrency %d", conc), func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
-			e.opts = append(e.opts, WithSearchConcurrency(conc))
+			e.opts = append(e.opts, WithSearchConcurrency(conc), WithBackfill(false)) // the search path under test
 			e.cfg["alert_webhook_url"] = e.webhook().URL
 			// 12,345 contacts modified in the same millisecond, plus some around it.
 			same := t0.Add(-30 * time.Minute)

@@ -27,7 +27,7 @@ func testResumeFromEveryState(t *testing.T, conc int) {
 	if conc > 1 {
 		shared, every = 5000, 800
 	}
-	e.opts = append(e.opts, WithCheckpointEvery(every), WithSearchConcurrency(conc))
+	e.opts = append(e.opts, WithCheckpointEvery(every), WithSearchConcurrency(conc), WithBackfill(false)) // search windows; backfill_test.go resumes backfills
 	same := t0.Add(-30 * time.Minute)
 	e.fake.addContacts(1, shared, same)
 	e.fake.addContacts(50_000, 900, same.Add(time.Minute))

@@ -35,6 +35,7 @@ type Source struct {
 	checkpointEvery  int
 	concurrency      int
 	eventConcurrency int
+	noBackfill       bool
 	alertWait        time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
 }
 
@@ -71,6 +72,10 @@ func WithCheckpointEvery(n int) Option { return func(s *Source) { s.checkpointEv
 func WithSearchConcurrency(n int) Option {
 	return func(s *Source) { s.concurrency = min(max(n, 1), 3) }
 }
+
+// WithBackfill(false) reads every contacts window by one method (search, or list for a small full
+// refresh) instead of search and list at once; the default is true (backfill.go).
+func WithBackfill(on bool) Option { return func(s *Source) { s.noBackfill = !on } }
 
 // WithEventConcurrency sets how many event streams are read at once (default 4). They share the
 // client's general budget; concurrency overlaps answer latency.
