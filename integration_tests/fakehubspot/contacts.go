@@ -251,7 +251,9 @@ func (s *Server) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 
 // encodeOpaque and decodeOpaque are the OpaqueListCursor tokens; a token that is not one decodes
 // to "" (a 400 answer).
-func encodeOpaque(next string) string { return base64.RawURLEncoding.EncodeToString([]byte("id:" + next)) }
+func encodeOpaque(next string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("id:" + next))
+}
 
 func decodeOpaque(tok string) string {
 	b, err := base64.RawURLEncoding.DecodeString(tok)
