@@ -55,6 +55,8 @@ type RealisticResults struct {
 	UsersUpserted     int64   `json:"users_upserted"`
 	Rejected          int64   `json:"rejected"`
 	ChildCPUSeconds   float64 `json:"child_cpu_seconds"`    // both connectors together (user + sys)
+	// Incremental is the next sync, of a window holding 2 in 5 contacts (search alone).
+	Incremental *RealisticResults `json:"incremental,omitempty"`
 	LargestChildRSSMB float64 `json:"largest_child_rss_mb"` // the largest child this process has waited for
 }
 
@@ -116,7 +118,31 @@ func runRealistic(ctx context.Context, o Options, bins pipeline.Binaries, out, t
 	}
 	defer logs.Close()
 	f.reset()
+	firstStart := time.Now()
+	first, err := realisticSync(ctx, o, bins, f, dir, logs, tier, n)
+	if err != nil {
+		return nil, err
+	}
+	// An incremental window: 2 in 5 contacts modified since the first sync (not the majority,
+	// so it is read by search alone), stamped inside the next window (after the saved watermark,
+	// the first sync's start minus the 2-minute index lag, and before the next window end).
+	k := n * 2 / 5
+	ids := f.hubspot.ContactIDs()
+	if err := f.hubspot.TouchContacts(firstStart.Add(-3*time.Minute).UTC(), ids[len(ids)-k:]...); err != nil {
+		return nil, err
+	}
+	f.reset()
+	inc, err := realisticSync(ctx, o, bins, f, dir, logs, tier, k)
+	if err != nil {
+		return nil, fmt.Errorf("incremental sync: %w", err)
+	}
+	first.Incremental = inc
+	return first, nil
+}
 
+// realisticSync runs one piped sync in dir, with its state, and measures it; n is the number of
+// contacts it should deliver.
+func realisticSync(ctx context.Context, o Options, bins pipeline.Binaries, f *fakes, dir string, logs io.Writer, tier string, n int) (*RealisticResults, error) {
 	var before syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &before); err != nil {
 		return nil, err
@@ -212,10 +238,17 @@ func rate(ts []time.Time, window time.Duration) (perSecond float64, maxInWindow 
 
 // printRealistic writes the realistic sync's outcome.
 func printRealistic(w io.Writer, r *RealisticResults) {
-	fmt.Fprintf(w, "\nRealistic first sync of %d contacts, rate_limits.account_tier %s: fake HubSpot search answers after %s, "+
+	printRealisticSync(w, r, "first sync")
+	if r.Incremental != nil {
+		printRealisticSync(w, r.Incremental, "incremental sync (a window of 2 in 5 contacts, by search alone)")
+	}
+}
+
+func printRealisticSync(w io.Writer, r *RealisticResults, what string) {
+	fmt.Fprintf(w, "\nRealistic %s of %d contacts, rate_limits.account_tier %s: fake HubSpot search answers after %s, "+
 		"list and other calls after %s, with its 5/s search limit and %d/10 s general limit on, the source's search budget %g/s; "+
 		"fake Insider answers after %s.\n\n",
-		r.Contacts, r.Tier, realisticSearchLatency, realisticOtherLatency, r.BurstMax, r.SearchBudget, realisticUpsertLatency)
+		what, r.Contacts, r.Tier, realisticSearchLatency, realisticOtherLatency, r.BurstMax, r.SearchBudget, realisticUpsertLatency)
 	fmt.Fprintln(w, "| measure | value |\n|---|---:|")
 	row := func(k, format string, args ...any) {
 		fmt.Fprintf(w, "| %s | "+format+" |\n", append([]any{k}, args...)...)
