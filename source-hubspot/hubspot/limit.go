@@ -1,6 +1,7 @@
 package hubspot
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -48,14 +49,30 @@ type limitTransport struct {
 	now    func() time.Time
 
 	mu         sync.Mutex
-	pauseUntil time.Time // no "other" request starts before this
-	dailyMax   int       // X-HubSpot-RateLimit-Daily of the last answer that had it (0: unknown)
-	dailyLeft  int       // X-HubSpot-RateLimit-Daily-Remaining of that answer
+	pauseUntil time.Time   // no "other" request starts before this
+	sends      []time.Time // the last searchWindowCalls search send times, a ring (nil: no guard)
+	sendAt     int         // the ring's oldest entry
+	dailyMax   int         // X-HubSpot-RateLimit-Daily of the last answer that had it (0: unknown)
+	dailyLeft  int         // X-HubSpot-RateLimit-Daily-Remaining of that answer
 }
+
+// HubSpot's search limit: searchWindowCalls per second. The token bucket spaces search starts
+// evenly, but on a busy machine a request released on time can go out late, and the next ones on
+// time, so that HubSpot sees six within one second (429 SECONDLY). The guard makes every search
+// also wait until the searchWindowCalls-th send before it is searchWindow old.
+const (
+	searchWindowCalls = 5
+	searchWindow      = time.Second + 50*time.Millisecond
+)
 
 func newLimitTransport(next http.RoundTripper, l Limits, sleep SleepFunc, now func() time.Time) *limitTransport {
 	l = l.withDefaults()
+	var sends []time.Time
+	if l.Search <= searchWindowCalls {
+		sends = make([]time.Time, searchWindowCalls)
+	}
 	return &limitTransport{
+		sends:  sends,
 		next:   next,
 		search: rate.NewLimiter(l.Search, 1),
 		other:  rate.NewLimiter(l.Other, l.OtherBurst),
@@ -76,6 +93,9 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err := t.search.Wait(ctx); err != nil {
 			return nil, err
 		}
+		if err := t.searchGuard(ctx); err != nil {
+			return nil, err
+		}
 		return t.next.RoundTrip(req)
 	}
 	t.mu.Lock()
@@ -94,6 +114,30 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.observe(resp.Header)
 	}
 	return resp, err
+}
+
+// searchGuard waits until the searchWindowCalls-th last search send is searchWindow old, then
+// records this send. It gives up waiting after a few rounds (a frozen test clock never advances).
+func (t *limitTransport) searchGuard(ctx context.Context) error {
+	if t.sends == nil {
+		return nil
+	}
+	for round := 0; ; round++ {
+		t.mu.Lock()
+		now := t.now()
+		oldest := t.sends[t.sendAt]
+		if d := oldest.Add(searchWindow).Sub(now); round < 3 && !oldest.IsZero() && d > 0 {
+			t.mu.Unlock()
+			if err := t.sleep(ctx, d); err != nil {
+				return err
+			}
+			continue
+		}
+		t.sends[t.sendAt] = now
+		t.sendAt = (t.sendAt + 1) % len(t.sends)
+		t.mu.Unlock()
+		return nil
+	}
 }
 
 // observe reads the burst-window headers. When fewer than a tenth of the window's requests are
