@@ -44,20 +44,20 @@ type RealisticResults struct {
 	ListCalls     int64   `json:"list_calls"`
 	MaxOtherIn10s int     `json:"max_other_in_10s"` // most non-search requests started within 10 s
 
-	Searches          int64   `json:"searches"`
-	SearchesPerSec    float64 `json:"searches_per_s"`     // over the span of search requests
-	MaxSearchesIn1s   int     `json:"max_searches_in_1s"` // most search requests started within one second
-	HubSpotRequests   int64   `json:"hubspot_requests"`   // all endpoints
-	HubSpot429        int64   `json:"hubspot_429"`        // answers the fake HubSpot refused
-	Upserts           int64   `json:"upserts"`            // requests to the fake Insider
-	UpsertsPerMinute  float64 `json:"upserts_per_minute"` // over the span of upserts
-	Insider429        int64   `json:"insider_429"`        // the fake does not enforce Insider's limit; listed for completeness
-	UsersUpserted     int64   `json:"users_upserted"`
-	Rejected          int64   `json:"rejected"`
-	ChildCPUSeconds   float64 `json:"child_cpu_seconds"`    // both connectors together (user + sys)
+	Searches         int64   `json:"searches"`
+	SearchesPerSec   float64 `json:"searches_per_s"`     // over the span of search requests
+	MaxSearchesIn1s  int     `json:"max_searches_in_1s"` // most search requests started within one second
+	HubSpotRequests  int64   `json:"hubspot_requests"`   // all endpoints
+	HubSpot429       int64   `json:"hubspot_429"`        // answers the fake HubSpot refused
+	Upserts          int64   `json:"upserts"`            // requests to the fake Insider
+	UpsertsPerMinute float64 `json:"upserts_per_minute"` // over the span of upserts
+	Insider429       int64   `json:"insider_429"`        // the fake does not enforce Insider's limit; listed for completeness
+	UsersUpserted    int64   `json:"users_upserted"`
+	Rejected         int64   `json:"rejected"`
+	ChildCPUSeconds  float64 `json:"child_cpu_seconds"` // both connectors together (user + sys)
 	// Incremental is the next sync, of a window holding 2 in 5 contacts (search alone).
-	Incremental *RealisticResults `json:"incremental,omitempty"`
-	LargestChildRSSMB float64 `json:"largest_child_rss_mb"` // the largest child this process has waited for
+	Incremental       *RealisticResults `json:"incremental,omitempty"`
+	LargestChildRSSMB float64           `json:"largest_child_rss_mb"` // the largest child this process has waited for
 }
 
 // recordClock notes when the first and the last RECORD went through the pipe.
