@@ -38,7 +38,11 @@ func TestCheck(t *testing.T) {
 		{name: "ok", wantStatus: "SUCCEEDED"},
 		{
 			name: "bad key", edit: func(c map[string]any) { c["api_key"] = "nope" }, wantStatus: "FAILED",
-			wantMsg: []string{"Insider rejected the partner name or API key", "lowercase", "Unified Customer Database", "IP allow-list"},
+			wantMsg: []string{"Insider rejected the API key (HTTP 401)", "api_key", "X-REQUEST-TOKEN", "Unified Customer Database"},
+		},
+		{
+			name: "bad partner name", edit: func(c map[string]any) { c["partner_name"] = "otherbrand" }, wantStatus: "FAILED",
+			wantMsg: []string{`Partner is invalid.`, "partner_name", "X-PARTNER-NAME", "lowercase"},
 		},
 		{
 			name: "mapping mistakes are all reported",
@@ -53,6 +57,14 @@ func TestCheck(t *testing.T) {
 			},
 			wantStatus: "FAILED",
 			wantMsg:    []string{"custom_name", `attribute "name" is already set`, `event_name "!!!"`, `default_region "XX"`},
+		},
+		{
+			name: "custom attributes Insider does not declare", edit: func(c map[string]any) {
+				c["attribute_mappings"] = []any{map[string]any{"source_field": "plan", "attribute": "plan_tier"},
+					map[string]any{"source_field": "lifecyclestage", "attribute": "lifecycle_stage"}}
+				c["fixed_attributes"] = []any{map[string]any{"attribute": "origin", "value": "hubspot"}}
+			},
+			wantStatus: "FAILED", wantMsg: []string{"Insider does not know the custom attributes origin, plan_tier", "Attributes & Events"},
 		},
 		{
 			name: "plain http to a remote host", edit: func(c map[string]any) { c["api_base_url"] = "http://unification.useinsider.com" },

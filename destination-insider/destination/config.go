@@ -25,6 +25,9 @@ const (
 	DefaultConcurrency      = 4
 	DefaultAlertRejectRatio = 0.05
 	DefaultAPIBaseURL       = "https://unification.useinsider.com"
+	// DefaultEventRetentionDays is how long Insider keeps custom events
+	// (its Data Retention page: at most 3 months).
+	DefaultEventRetentionDays = 90
 )
 
 // Config is the destination's configuration (the connectionSpecification
@@ -48,8 +51,10 @@ type Config struct {
 	AlertWebhookURL         string              `json:"alert_webhook_url"`
 	AlertRejectRatio        float64             `json:"alert_reject_ratio"`
 	// DeletionMode and MergeMode say what archived and merged contacts do (deletes.go).
-	DeletionMode string `json:"deletion_mode"`
-	MergeMode    string `json:"merge_mode"`
+	DeletionMode          string `json:"deletion_mode"`
+	MergeMode             string `json:"merge_mode"`
+	EventRetentionDays    int    `json:"event_retention_days"`
+	ErrorCallbackEndpoint string `json:"error_callback_endpoint"`
 }
 
 // IdentifierMapping maps a contact field to an Insider identifier.
@@ -135,6 +140,10 @@ func (c *Config) applyDefaults() {
 	if c.BatchSize == 0 {
 		c.BatchSize = DefaultBatchSize
 	}
+	if c.EventRetentionDays == 0 {
+		c.EventRetentionDays = DefaultEventRetentionDays
+	}
+	c.ErrorCallbackEndpoint = strings.TrimSpace(c.ErrorCallbackEndpoint)
 	if c.MaxConcurrentRequests == 0 {
 		c.MaxConcurrentRequests = DefaultConcurrency
 	}

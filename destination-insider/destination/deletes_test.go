@@ -5,13 +5,15 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
 func sharedFake(t *testing.T) *fakeinsider.Server {
 	t.Helper()
-	srv := fakeinsider.New(fakeinsider.Options{PartnerName: "mybrand", APIKey: "secret-key"})
+	srv := fakeinsider.New(fakeinsider.Options{PartnerName: "mybrand", APIKey: "secret-key",
+		Clock: func() time.Time { return time.Date(2026, 1, 5, 3, 4, 5, 0, time.UTC) }}) // the test events are days old
 	t.Cleanup(srv.Close)
 	return srv
 }

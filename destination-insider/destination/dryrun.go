@@ -27,7 +27,7 @@ func (d *dryRun) batch(w *writer, p *pending) {
 	}
 	w.count.add(func(s *Summary) {
 		s.Requests++
-		s.UsersUpserted += int64(p.body.Len())
+		s.UsersUpserted += int64(len(p.refs))
 		s.EventsSent += events
 	})
 	if d.bodies >= dryRunBodies {

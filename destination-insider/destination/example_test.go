@@ -9,9 +9,11 @@ import (
 func ExampleNormalizeEventName() {
 	fmt.Println(destination.NormalizeEventName("Newsletter Signup"))
 	fmt.Println(destination.NormalizeEventName("pe123456_newsletter-signup"))
+	fmt.Println(destination.ValidEventName("form.submit"), destination.ValidEventName("Form Submit"))
 	// Output:
 	// newsletter_signup
-	// pe123456_newsletter_signup
+	// pe123456_newsletter-signup
+	// true false
 }
 
 func ExampleParseConfig() {

@@ -18,6 +18,7 @@ func (m *mapper) appendFields(dst []byte, open string, p *plan, vals []value, fi
 			dst = dst[:n]
 			first = n == start+len(open)
 			res.Dropped++
+			m.droppedBy[f.name]++
 		}
 	}
 	if len(fixedTop) > 0 {
@@ -40,10 +41,11 @@ func (m *mapper) appendFields(dst []byte, open string, p *plan, vals []value, fi
 		n := len(dst)
 		dst = appendKey(dst, f.key, &firstCustom)
 		var ok bool
-		if dst, ok = m.coerce.appendAny(dst, vals[f.slot]); !ok {
+		if dst, ok = m.coerce.appendValue(dst, vals[f.slot], f.kind); !ok {
 			dst = dst[:n]
 			firstCustom = n == customStart+len(`"custom":{`)+boolInt(!first)
 			res.Dropped++
+			m.droppedBy[f.name]++
 		}
 	}
 	if len(fixedCust) > 0 {

@@ -30,6 +30,10 @@ type fakeInsider struct {
 	// maxBody is the largest body accepted (default Insider's 5,000,000);
 	// larger ones get Insider's "bigger than maximum allowed size" 400.
 	maxBody int
+	// columns is the metadata answer (default defaultColumns); "404"
+	// answers 404, as a host without the endpoint would.
+	columns string
+	hits    map[string]int // requests by path, whatever the answer
 }
 
 // fakeUser is the part of an upserted user the tests look at.
@@ -40,14 +44,48 @@ type fakeUser struct {
 	NotAppend   bool             `json:"not_append"`
 }
 
+// defaultColumns is the metadata answer of the fake: the custom attributes
+// baseConfig maps are declared as strings.
+const defaultColumns = `[{"key":"email","display_name":"Email","type":"string"},` +
+	`{"key":"c_lifecycle_stage","display_name":"Lifecycle stage","type":"string"},` +
+	`{"key":"c_crm_source","display_name":"CRM source","type":"string"}]`
+
 func (f *fakeInsider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("X-PARTNER-NAME") != "mybrand" || r.Header.Get("X-REQUEST-TOKEN") != "secret-key" {
-		w.WriteHeader(http.StatusForbidden)
-		_, _ = io.WriteString(w, `{"success":false,"message":"Access Denied."}`)
+	f.mu.Lock()
+	if f.hits == nil {
+		f.hits = map[string]int{}
+	}
+	f.hits[r.URL.Path]++
+	missing := f.columns == "404" && r.URL.Path == "/api/user/v3/metadata/columns"
+	f.mu.Unlock()
+	if missing {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, `404 page not found`)
+		return
+	}
+	switch {
+	case r.Header.Get("X-PARTNER-NAME") != "mybrand":
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"success":false,"message":"Partner is invalid."}`)
+		return
+	case r.Header.Get("X-REQUEST-TOKEN") != "secret-key":
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"success":false,"message":"Bad Api Key."}`)
 		return
 	}
 	if r.URL.Path == "/api/user/v3/metadata/columns" {
-		_, _ = io.WriteString(w, `[{"key":"email","display_name":"Email","type":"string"}]`)
+		f.mu.Lock()
+		cols := f.columns
+		f.mu.Unlock()
+		if cols == "" {
+			cols = defaultColumns
+		}
+		_, _ = io.WriteString(w, cols)
+		return
+	}
+	if r.URL.Path == "/api/user/v1/profile" {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, `{"error":"no such user for these identifiers: no data"}`)
 		return
 	}
 	body, _ := io.ReadAll(r.Body)
@@ -96,6 +134,13 @@ func (f *fakeInsider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // insiderMaxBody is the fake's body limit (Insider's).
 const insiderMaxBody = 5_000_000
+
+// hitCount is how many requests reached path, whatever the answer.
+func (f *fakeInsider) hitCount(path string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.hits[path]
+}
 
 func (f *fakeInsider) users() []fakeUser {
 	f.mu.Lock()
@@ -173,6 +218,8 @@ func runCmdCatalog(t testing.TB, cmd string, cfg map[string]any, cat string, std
 	}
 	var r run
 	opts = append([]Option{
+		// The test inputs' events happened on 2026-01-02: well within Insider's retention.
+		WithClock(func() time.Time { return time.Date(2026, 1, 5, 3, 4, 5, 0, time.UTC) }),
 		WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }),
 		WithMaxAttempts(3),
 		WithSummary(func(s Summary) { r.summary = &s }),

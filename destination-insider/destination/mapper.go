@@ -1,7 +1,9 @@
 package destination
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/insider-hubspot/connectors/protocol"
 )
@@ -16,6 +18,9 @@ const (
 	ReasonTooLarge          = "too_large"
 	ReasonInsider           = "rejected_by_insider" // listed as failed in Insider's 200 answer
 	ReasonInsiderRefused    = "refused_by_insider"  // Insider answered 400 to a request of only this user
+	// ReasonPastRetention is an event older than event_retention_days:
+	// Insider does not write events past its retention, so it is not sent.
+	ReasonPastRetention = "event_past_retention"
 )
 
 // identifier slots in the identifiers object, in encoding order.
@@ -70,6 +75,16 @@ type mapper struct {
 	policy   string
 	names    []string               // configured stream names, sorted
 	resolved map[string]streamMatch // stream name -> plan (streams.go)
+	// types are the custom attributes Insider declares; nil when its
+	// metadata could not be read (values are then sent as they come).
+	types *attrTypes
+	// droppedBy counts values left out because they could not be
+	// converted, by attribute or parameter name.
+	droppedBy map[string]int64
+	// eventCutoff is the oldest event timestamp Insider still writes
+	// (now minus event_retention_days); zero keeps events of any age.
+	eventCutoff time.Time
+	eventNow    time.Time // the clock reading the cutoff is taken from
 
 	vals    []value
 	idVal   [idCustom + 1]string
@@ -78,17 +93,46 @@ type mapper struct {
 	objCust []byte
 }
 
+// mapperOption sets what a mapper learns outside the config.
+type mapperOption func(*mapper)
+
+// withTypes converts custom attribute values to the types Insider declares.
+func withTypes(t *attrTypes) mapperOption { return func(m *mapper) { m.types = t } }
+
+// purchaseRetention is how long Insider keeps purchase events (its Data
+// Retention page: 730 days), longer than custom events.
+const purchaseRetention = 730 * 24 * time.Hour
+
+// cutoffFor is the oldest timestamp of an event of plan p that is sent:
+// eventCutoff, but never less than Insider's purchase retention for
+// purchase events.
+func (m *mapper) cutoffFor(p *plan) time.Time {
+	if p.eventName == "purchase" && !m.eventCutoff.IsZero() && m.eventNow.Add(-purchaseRetention).Before(m.eventCutoff) {
+		return m.eventNow.Add(-purchaseRetention)
+	}
+	return m.eventCutoff
+}
+
+// withEventCutoff skips events older than cutoff.
+func withEventCutoff(now time.Time, retention time.Duration) mapperOption {
+	return func(m *mapper) { m.eventNow, m.eventCutoff = now, now.Add(-retention) }
+}
+
 // newMapper compiles cfg. catalog, when not nil, supplies primary keys.
-func newMapper(cfg *Config, catalog *protocol.ConfiguredCatalog) *mapper {
+func newMapper(cfg *Config, catalog *protocol.ConfiguredCatalog, opts ...mapperOption) *mapper {
 	m := &mapper{
-		events:  map[string]*plan{},
-		objects: map[string]*plan{},
+		droppedBy: map[string]int64{},
+		events:    map[string]*plan{},
+		objects:   map[string]*plan{},
 		coerce: coercer{
 			boolAsString: cfg.BooleanFormat == BooleanFormatString,
 			phone:        newPhoneRules(cfg.Phone.normalize(), cfg.Phone.DefaultRegion),
 		},
 		policy: cfg.InvalidIdentifierPolicy,
 		names:  configuredNames(cfg),
+	}
+	for _, o := range opts {
+		o(m)
 	}
 	m.contacts = m.compile(cfg, "", pkPath(catalog, ContactsStream))
 	for _, em := range cfg.EventMappings {
@@ -160,11 +204,15 @@ func (m *mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
 			f.kind = k
 			p.defaults = append(p.defaults, f)
 		} else {
+			f.kind = m.customKind(eventStream, name)
 			p.customs = append(p.customs, f)
 		}
 	}
 	fixed := func(name, val string, defaults map[string]kind) {
 		k, isDefault := defaults[name]
+		if !isDefault {
+			k = m.customKind(eventStream, name)
+		}
 		enc, ok := coerceFixed(val, k)
 		if !ok {
 			return // ParseConfig rejects such values
@@ -193,7 +241,7 @@ func (m *mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
 		if em.Stream != eventStream {
 			continue
 		}
-		p.eventName = NormalizeEventName(em.EventName)
+		p.eventName = em.EventName // ParseConfig accepts only names Insider takes as they are
 		p.event = encodedKey(p.eventName)
 		for _, pm := range em.Parameters {
 			place(pm.Parameter, pm.SourceField, defaultEventParams)
@@ -206,6 +254,17 @@ func (m *mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
 	return p
 }
 
+// customKind is the kind of a custom attribute (eventStream "") as Insider
+// declares it; custom event parameters and undeclared attributes are sent
+// as they come.
+func (m *mapper) customKind(eventStream, name string) kind {
+	if eventStream != "" || m.types == nil {
+		return kindAny
+	}
+	k, _ := m.types.kind(name)
+	return k
+}
+
 // mapped is the outcome of mapping one record.
 type mapped struct {
 	User       []byte // the encoded user; nil when the record is rejected
@@ -216,6 +275,11 @@ type mapped struct {
 	DroppedIDs int    // invalid identifiers left out (skip_identifier)
 	Dropped    int    // attribute or parameter values that could not be converted
 	FailRun    bool   // an invalid identifier under the fail_run policy
+
+	// For an event: User[:idsEnd] is `{"identifiers":{...}` and
+	// User[evStart:evEnd] the event object, so that events of one contact
+	// can share a user object.
+	idsEnd, evStart, evEnd int
 }
 
 // Map encodes the record data of a stream with plan p, appending the user
@@ -253,12 +317,22 @@ func (m *mapper) Map(p *plan, data []byte, dst []byte) mapped {
 		if !ok {
 			return mapped{Reason: ReasonInvalidTimestamp, Detail: "occurredAt is missing or not a date-time", Key: res.Key}
 		}
-		dst = append(dst, `,"events":[{"event_name":`...)
+		if cutoff := m.cutoffFor(p); t.Before(cutoff) {
+			return mapped{Reason: ReasonPastRetention, Key: res.Key, Detail: fmt.Sprintf(
+				"occurredAt %s is older than event_retention_days allows (before %s): Insider does not write events past its retention",
+				t.Format(time.RFC3339), cutoff.Format(time.RFC3339))}
+		}
+		res.idsEnd = len(dst)
+		dst = append(dst, `,"events":[`...)
+		res.evStart = len(dst)
+		dst = append(dst, `{"event_name":`...)
 		dst = append(dst, p.event...)
 		dst = append(dst, `,"timestamp":`...)
 		dst = appendDate(dst, t)
 		dst, _ = m.appendFields(dst, `,"event_params":{`, p, vals, p.fixedTop, p.fixedCust, &res)
-		dst = append(dst, `}]`...)
+		dst = append(dst, '}')
+		res.evEnd = len(dst)
+		dst = append(dst, ']')
 		res.Events = 1
 	}
 	dst = append(dst, `,"not_append":true}`...)
@@ -266,6 +340,7 @@ func (m *mapper) Map(p *plan, data []byte, dst []byte) mapped {
 		// Record values pass through raw: invalid UTF-8 and lone
 		// surrogate escapes become U+FFFD, so the body is valid JSON text.
 		dst = protocol.AppendValidJSON(nil, dst)
+		res.idsEnd, res.evStart, res.evEnd = 0, 0, 0 // offsets moved: the event travels in its own user
 	}
 	res.User = dst
 	return res

@@ -2,6 +2,7 @@ package destination
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -30,7 +31,7 @@ func mapperConfig(edit func(c *Config)) *Config {
 			{SourceField: "vip", Attribute: "vip"},
 			{SourceField: "tags", Attribute: "tags"},
 		},
-		EventMappings: []EventMapping{{Stream: "event_buy", EventName: "Purchase Done", Parameters: []ParameterMapping{
+		EventMappings: []EventMapping{{Stream: "event_buy", EventName: "purchase_done", Parameters: []ParameterMapping{
 			{SourceField: "properties.qty", Parameter: "quantity"},
 			{SourceField: "properties.price", Parameter: "unit_price"},
 			{SourceField: "properties.page", Parameter: "url"},
@@ -203,11 +204,34 @@ func TestMapper(t *testing.T) {
 func TestNormalizeEventName(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		"Newsletter Signup": "newsletter_signup", "pe123_news-letter.v2": "pe123_news_letter_v2",
-		"  __Hello__World__ ": "hello_world", "homepageView": "homepageview", "!!!": "", "ÇAY": "ay",
+		"Newsletter Signup": "newsletter_signup", "pe123_news-letter.v2": "pe123_news-letter.v2",
+		"  __Hello__World__ ": "hello__world__", "homepageView": "homepageview", "!!!": "", "ÇAY": "ay",
+		"form.submit": "form.submit", "sign-up": "sign-up", "a b": "a_b",
 	} {
 		if got := NormalizeEventName(in); got != want {
 			t.Errorf("NormalizeEventName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestValidEventName: Insider's rule ^[a-z0-9][a-z0-9._-]*$ (upper case is
+// refused in practice); a valid name is what the mapper sends, unchanged.
+func TestValidEventName(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]bool{
+		"form.submit": true, "sign-up": true, "newsletter_signup": true, "9lives": true, "a": true,
+		"homepageView": false, "_signup": false, ".x": false, "-x": false, "a b": false, "": false, "çay": false,
+	} {
+		if got := ValidEventName(in); got != want {
+			t.Errorf("ValidEventName(%q) = %v, want %v", in, got, want)
+		}
+	}
+	for _, name := range []string{"form.submit", "sign-up"} {
+		cfg := mapperConfig(func(c *Config) { c.EventMappings[0].EventName = name })
+		m := newMapper(cfg, nil)
+		res := m.Map(m.planFor("event_buy"), []byte(`{"occurredAt":"2026-01-02T03:04:05Z","contact":{"email":"a@b.co"}}`), nil)
+		if !strings.Contains(string(res.User), `"event_name":"`+name+`"`) {
+			t.Errorf("event %q sent as %s", name, res.User)
 		}
 	}
 }

@@ -18,6 +18,8 @@ const (
 	kindLanguage              // string, '-' becomes '_' (en-US -> en_US)
 	kindArray                 // JSON array (a scalar becomes a one-element array)
 	kindFloatList             // JSON array of numbers
+	kindCountry               // ISO 3166-1 alpha-2, converted from names and codes
+	kindList                  // JSON array; a string is split at ';' (HubSpot multi-selects)
 )
 
 // defaultAttributes are Insider's default attribute names with their types.
@@ -32,7 +34,7 @@ var defaultAttributes = map[string]kind{
 	"gender":            kindString,
 	"age":               kindNumber,
 	"language":          kindLanguage,
-	"country":           kindString,
+	"country":           kindCountry,
 	"city":              kindString,
 	"lo":                kindString,
 	"email_optin":       kindBool,
@@ -57,21 +59,40 @@ var defaultEventParams = map[string]kind{
 	"locale":             kindString,
 	"color":              kindString,
 	"size":               kindString,
-	"shipping_cost":      kindNumber,
+	"shipping_cost":      kindString, // a String in Insider's parameter table, unlike the other amounts
 	"promotion_name":     kindString,
 	"promotion_discount": kindNumber,
 	"event_group_id":     kindString,
 }
 
-// NormalizeEventName turns name into Insider's event-name form: lower case
-// letters, digits and underscores, starting with a letter or digit. Runs of
-// other characters become one underscore. It returns "" when nothing is left.
+// ValidEventName reports whether Insider accepts name as an event name:
+// ^[a-z0-9][a-z0-9._-]*$. Insider documents ^[a-z0-9][a-zA-Z0-9._-]*$ but
+// refuses upper case in its own sample ("invalid event name: homepageView").
+func ValidEventName(name string) bool {
+	if name == "" || !isLowerAlnum(rune(name[0])) {
+		return false
+	}
+	for _, r := range name {
+		if !isLowerAlnum(r) && r != '.' && r != '_' && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+func isLowerAlnum(r rune) bool { return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' }
+
+// NormalizeEventName suggests an event name Insider accepts for name: lower
+// case, with '.', '-' and '_' kept and every run of other characters turned
+// into one '_'. A valid name comes back unchanged; "" means nothing usable
+// is left. The destination never rewrites a configured name: it reports the
+// suggestion instead.
 func NormalizeEventName(name string) string {
 	var b strings.Builder
 	pendingSep := false
 	for _, r := range strings.ToLower(strings.TrimSpace(name)) {
 		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		case isLowerAlnum(r), b.Len() > 0 && (r == '.' || r == '-' || r == '_'):
 			if pendingSep && b.Len() > 0 {
 				b.WriteByte('_')
 			}

@@ -17,6 +17,7 @@ func (w *writer) sender(ctx context.Context) {
 	defer w.wg.Done()
 	for p := range w.work {
 		w.send(ctx, p)
+		w.probeAnswered()
 		for ; p.tokens > 0; p.tokens-- {
 			<-w.budget
 		}
@@ -44,20 +45,28 @@ func (w *writer) send(ctx context.Context, p *pending) {
 		w.batchFailed(ctx, p, err)
 		return
 	}
-	rejected := res.Rejected
+	rej := make(map[int][]string, len(res.Rejected))
+	reasons := make(map[int]string, len(res.Rejected))
+	for _, r := range res.Rejected {
+		rej[r.Index] = r.Messages
+		reasons[r.Index] = ReasonInsider
+		switch {
+		case r.TooLarge:
+			reasons[r.Index] = ReasonTooLarge
+		case r.Status != 0:
+			reasons[r.Index] = ReasonInsiderRefused
+		}
+	}
+	retry := w.innocents(p, rej)
 	var users, events int64
 	for i, ref := range p.refs {
-		if len(rejected) > 0 && rejected[0].Index == i {
-			reason := ReasonInsider
-			switch {
-			case rejected[0].TooLarge:
-				reason = ReasonTooLarge
-			case rejected[0].Status != 0:
-				reason = ReasonInsiderRefused
+		if msgs, ok := rej[p.user[i]]; ok {
+			if retry[i] {
+				continue // resent below
 			}
+			reason := reasons[p.user[i]]
 			w.count.reject(reason)
-			w.logReject(p.stream[i], p.keys[i], reason, maskMessages(rejected[0].Messages))
-			rejected = rejected[1:]
+			w.logReject(p.stream[i], p.keys[i], reason, maskMessages(msgs))
 			if w.states != nil && w.outcome(w.states.Reject(ref)) != nil {
 				return
 			}
@@ -70,6 +79,9 @@ func (w *writer) send(ctx context.Context, p *pending) {
 		}
 	}
 	w.count.add(func(s *Summary) { s.UsersUpserted += users; s.EventsSent += events })
+	if len(retry) > 0 {
+		w.resend(ctx, p, rej, retry)
+	}
 }
 
 // batchFailed holds a failed batch's records back and records why.

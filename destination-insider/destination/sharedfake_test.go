@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
@@ -17,7 +18,8 @@ import (
 // count and duplicates no event.
 func TestSharedFakeReplayIsIdempotent(t *testing.T) {
 	t.Parallel()
-	srv := fakeinsider.New(fakeinsider.Options{PartnerName: "mybrand", APIKey: "secret-key"})
+	srv := fakeinsider.New(fakeinsider.Options{PartnerName: "mybrand", APIKey: "secret-key",
+		Clock: func() time.Time { return time.Date(2026, 1, 5, 3, 4, 5, 0, time.UTC) }}) // the events are days old
 	t.Cleanup(srv.Close)
 	var in []string
 	for i := range 50 {
@@ -103,7 +105,7 @@ func TestSharedFakeBodiesAreValidUnicode(t *testing.T) {
 		t.Errorf("a valid surrogate pair was changed: %+v", p)
 	}
 	if p, ok := srv.FindByEmail("c@example.com"); !ok || len(p.Events) != 1 {
-		t.Errorf("event profile = %+v", p)
+		t.Errorf("event profile = %+v; logs %v", p, r.logs)
 	}
 }
 

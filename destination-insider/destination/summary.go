@@ -18,7 +18,7 @@ type Summary struct {
 	RecordsRead   int64            // RECORD messages read
 	Ignored       int64            // records of streams neither contacts nor mapped
 	Undecodable   int64            // stdin lines that were not Airbyte messages
-	UsersUpserted int64            // users Insider accepted (in a dry run: would have been sent)
+	UsersUpserted int64            // records Insider accepted, each a user or an event in one (in a dry run: would have been sent)
 	EventsSent    int64            // events in those users
 	Rejected      map[string]int64 // records skipped, by reason (Reason* constants)
 	Requests      int64            // HTTP requests sent (in a dry run: that would be sent)
@@ -26,6 +26,7 @@ type Summary struct {
 	HeldBack      int64            // records not delivered, to be retried by the next run
 	DroppedIDs    int64            // invalid identifiers left out of records still sent
 	DroppedValues int64            // attribute or parameter values that could not be converted
+	DroppedBy     map[string]int64 // of which, by attribute or parameter name
 	StatesEchoed  int64            // STATE messages echoed
 	// Archived and merged contacts (deletion_mode, merge_mode; in a dry run: what would be done).
 	Deleted         int64 // profiles of archived contacts deleted
@@ -64,23 +65,13 @@ func (s Summary) RejectRatio() float64 {
 
 // log writes the summary as one LOG INFO message.
 func (s Summary) log(l *zerolog.Logger) {
-	reasons := slices.Sorted(maps.Keys(s.Rejected))
-	var b strings.Builder
-	for i, r := range reasons {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(r)
-		b.WriteString("=")
-		b.WriteString(itoa(s.Rejected[r]))
-	}
 	e := l.Info().
 		Bool("dry_run", s.DryRun).
 		Int64("records_read", s.RecordsRead).
 		Int64("users_upserted", s.UsersUpserted).
 		Int64("events_sent", s.EventsSent).
 		Int64("rejected", s.RejectedRecords()).
-		Str("rejected_by_reason", b.String()).
+		Str("rejected_by_reason", joinCounts(s.Rejected)).
 		Int64("ignored", s.Ignored).
 		Int64("undecodable_lines", s.Undecodable).
 		Int64("requests", s.Requests).
@@ -88,6 +79,8 @@ func (s Summary) log(l *zerolog.Logger) {
 		Int64("held_back", s.HeldBack).
 		Int64("dropped_identifiers", s.DroppedIDs).
 		Int64("dropped_values", s.DroppedValues).
+		Str("dropped_values_by_name", joinCounts(s.DroppedBy)).
+		Int64("events_past_retention", s.Rejected[ReasonPastRetention]).
 		Int64("states_echoed", s.StatesEchoed).
 		Int64("profiles_deleted", s.Deleted).
 		Int64("profiles_anonymized", s.Anonymized).
@@ -101,6 +94,20 @@ func (s Summary) log(l *zerolog.Logger) {
 		return
 	}
 	e.Msg("write summary")
+}
+
+// joinCounts writes counts as "a=1, b=2", sorted by name.
+func joinCounts(counts map[string]int64) string {
+	var b strings.Builder
+	for i, k := range slices.Sorted(maps.Keys(counts)) {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(k)
+		b.WriteString("=")
+		b.WriteString(itoa(counts[k]))
+	}
+	return b.String()
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -9,6 +9,9 @@ import (
 	"github.com/nyaruka/phonenumbers"
 )
 
+// maxRetentionDays bounds event_retention_days (100 years).
+const maxRetentionDays = 36500
+
 // validate returns every problem of a config with defaults applied; each
 // names the field and says how to fix it.
 func (c *Config) validate() []string {
@@ -53,6 +56,14 @@ func (c *Config) validate() []string {
 	if r := c.Phone.DefaultRegion; r != "" && phonenumbers.GetCountryCodeForRegion(r) == 0 {
 		add("phone.default_region %q is not an ISO 3166 alpha-2 region with a telephone country code (e.g. US, GB, TR)", r)
 	}
+	if c.EventRetentionDays < 1 || c.EventRetentionDays > maxRetentionDays {
+		add("event_retention_days %d is out of range: use 1 to %d (Insider keeps custom events 90 days unless your account says otherwise)", c.EventRetentionDays, maxRetentionDays)
+	}
+	if c.ErrorCallbackEndpoint != "" {
+		if err := alert.CheckURL("error_callback_endpoint", c.ErrorCallbackEndpoint); err != nil {
+			add("%v", err)
+		}
+	}
 	if c.AlertRejectRatio < 0 || c.AlertRejectRatio > 1 {
 		add("alert_reject_ratio %v is out of range: use a number from 0 to 1", c.AlertRejectRatio)
 	}
@@ -91,10 +102,13 @@ func (c *Config) validateAttributes() []string {
 		}
 		seen[name] = where
 	}
+	ids := c.identifierNames()
 	for i, m := range c.AttributeMappings {
 		where := fmt.Sprintf("attribute_mappings[%d]", i)
 		if msg := checkName(m.Attribute); msg != "" {
 			p = append(p, where+": attribute "+msg)
+		} else if msg := identifierAttribute(m.Attribute, ids); msg != "" {
+			p = append(p, where+": "+msg)
 		} else {
 			claim(m.Attribute, where)
 		}
@@ -106,6 +120,10 @@ func (c *Config) validateAttributes() []string {
 		where := fmt.Sprintf("fixed_attributes[%d]", i)
 		if msg := checkName(f.Attribute); msg != "" {
 			p = append(p, where+": attribute "+msg)
+			continue
+		}
+		if msg := identifierAttribute(f.Attribute, ids); msg != "" {
+			p = append(p, where+": "+msg)
 			continue
 		}
 		claim(f.Attribute, where)
@@ -149,8 +167,12 @@ func (c *Config) validateEvents() []string {
 			p = append(p, fmt.Sprintf("%s: stream %q is mapped twice", where, m.Stream))
 		}
 		streams[m.Stream] = true
-		if NormalizeEventName(m.EventName) == "" {
-			p = append(p, fmt.Sprintf("%s: event_name %q has no letter or digit; Insider event names use a-z, 0-9 and _", where, m.EventName))
+		if !ValidEventName(m.EventName) {
+			hint := "use lower-case letters, digits, '.', '-' and '_', starting with a letter or digit"
+			if s := NormalizeEventName(m.EventName); s != "" {
+				hint = fmt.Sprintf("use %q (lower-case letters, digits, '.', '-' and '_'), and the same System Name in InOne", s)
+			}
+			p = append(p, fmt.Sprintf("%s: event_name %q is not a name Insider accepts: %s", where, m.EventName, hint))
 		}
 		params := map[string]bool{}
 		for j, pm := range m.Parameters {
@@ -167,6 +189,29 @@ func (c *Config) validateEvents() []string {
 		}
 	}
 	return p
+}
+
+// identifierNames are the names identifier_mappings send under
+// identifiers: email, phone_number, uuid and the custom names.
+func (c *Config) identifierNames() map[string]bool {
+	ids := map[string]bool{"email": true, "phone_number": true, "uuid": true}
+	for _, m := range c.IdentifierMappings {
+		if m.Identifier == "custom" {
+			ids[strings.TrimSpace(m.CustomName)] = true
+		}
+	}
+	return ids
+}
+
+// identifierAttribute explains why an attribute name is refused when it is
+// an identifier: Insider takes identifiers only under identifiers, never in
+// attributes.
+func identifierAttribute(name string, ids map[string]bool) string {
+	if !ids[name] {
+		return ""
+	}
+	return fmt.Sprintf("attribute %q is an identifier, and Insider takes identifiers only under identifiers, never in attributes: "+
+		"map the field in identifier_mappings instead and remove it here", name)
 }
 
 // checkName validates an attribute or parameter name.

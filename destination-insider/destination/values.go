@@ -76,6 +76,14 @@ func (c *coercer) appendValue(dst []byte, v value, k kind) ([]byte, bool) {
 		return append(dst, ']'), true
 	case kindFloatList:
 		return appendNumberList(dst, v)
+	case kindCountry:
+		if s, ok := v.str(); ok {
+			if code, ok := countryCode(s); ok {
+				return protocol.AppendJSONString(dst, code), true
+			}
+		}
+	case kindList:
+		return appendList(dst, v)
 	}
 	return dst, false
 }
@@ -266,4 +274,37 @@ func languageCode(s string) string {
 		region = strings.ToUpper(region)
 	}
 	return strings.ToLower(lang) + "_" + region
+}
+
+// appendList appends the JSON array of an array attribute: an array is sent
+// as it is, a string is split at ';' (how HubSpot's multi-select properties
+// hold their options), and another scalar becomes a one-element array. An
+// object, or a string with no option, cannot be sent.
+func appendList(dst []byte, v value) ([]byte, bool) {
+	switch v.jsonKind() {
+	case '[':
+		return append(dst, v.raw...), true
+	case '0', 't', 'f':
+		dst = append(dst, '[')
+		dst = append(dst, v.raw...)
+		return append(dst, ']'), true
+	case '"':
+		s, _ := v.str()
+		n := len(dst)
+		dst = append(dst, '[')
+		for _, part := range strings.Split(s, ";") {
+			if part = strings.TrimSpace(part); part == "" {
+				continue
+			}
+			if len(dst) > n+1 {
+				dst = append(dst, ',')
+			}
+			dst = protocol.AppendJSONString(dst, part)
+		}
+		if len(dst) == n+1 {
+			return dst[:n], false
+		}
+		return append(dst, ']'), true
+	}
+	return dst, false
 }

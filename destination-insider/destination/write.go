@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"sync"
 	"time"
 
@@ -34,9 +35,18 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 	if err := checkStreams(cfg, catalog); err != nil {
 		return err
 	}
-	w := newWriter(ctx, d, cfg, catalog, states)
+	ws, startErr := d.startWrite(ctx, cfg, zerolog.Ctx(ctx))
+	w := newWriter(ctx, d, cfg, catalog, states, ws.opts...)
+	if !ws.confirmed {
+		w.probe = make(chan struct{})
+	}
 	start := d.now()
-	runErr := w.run(ctx, in)
+	var runErr error
+	if startErr != nil {
+		runErr = w.abort(startErr)
+	} else {
+		runErr = w.run(ctx, in)
+	}
 	if w.client != nil {
 		w.client.CloseIdleConnections()
 	}
@@ -78,6 +88,12 @@ type writer struct {
 	logged      int
 	suppress    bool
 	seen        map[string]bool // streams whose first record was seen (read loop only)
+
+	// probe, when not nil, is closed once the first batch is answered:
+	// with unconfirmed credentials the first batch goes alone.
+	probe     chan struct{}
+	probeOnce sync.Once
+	probed    bool // the read loop already waited on probe
 }
 
 // Memory bounds. Batches of ordinary users stay far below them; they
@@ -104,21 +120,35 @@ type pending struct {
 	stream []string
 	tokens int       // budget tokens held while in flight
 	opened time.Time // when the first user was added
+
+	// Per record: the index of its user object in body, and of its event
+	// in that user's events (see group.go).
+	user, evIndex []int
+	// Event users of contacts not yet in body: events of one contact
+	// share a user object, appended to body by materialize.
+	groups     []*eventGroup
+	byIDs      map[string]int
+	groupBytes int
+	scratch    []byte
 }
 
 func (p *pending) reset(skipHook bool) {
 	if p.body.Cap() > keptBatchBytes {
+		cb := p.body.ErrorCallback()
 		p.body = insider.NewBatch(skipHook) // let a batch of huge users go
+		p.body.SetErrorCallback(cb)
 	}
 	p.body.Reset(skipHook)
 	p.refs, p.keys, p.events, p.stream = p.refs[:0], p.keys[:0], p.events[:0], p.stream[:0]
+	p.user, p.evIndex, p.groups, p.groupBytes = p.user[:0], p.evIndex[:0], p.groups[:0], 0
+	clear(p.byIDs)
 }
 
-func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protocol.ConfiguredCatalog, states *protocol.StateTracker) *writer {
+func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protocol.ConfiguredCatalog, states *protocol.StateTracker, mopts ...mapperOption) *writer {
 	w := &writer{
 		cfg:     cfg,
 		catalog: catalog,
-		mapper:  newMapper(cfg, catalog),
+		mapper:  newMapper(cfg, catalog, mopts...),
 		states:  states,
 		log:     zerolog.Ctx(ctx),
 		now:     d.now,
@@ -137,7 +167,7 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protoc
 	w.budget = make(chan struct{}, inflightBudget/budgetUnit)
 	w.free = make(chan *pending, n+1)
 	for range n + 1 {
-		w.free <- &pending{body: insider.NewBatch(cfg.SkipHook)}
+		w.free <- &pending{body: newBatch(cfg)}
 	}
 	w.cur = <-w.free
 	w.dm = newDeletes(w, cfg, catalog)
@@ -210,7 +240,7 @@ func (w *writer) read(ctx context.Context, in *protocol.Reader) error {
 			}
 			// A slow source must not keep its states waiting in a
 			// half-full batch: send it once it is old enough.
-			if w.cur.body.Len() > 0 && w.now().Sub(w.cur.opened) >= maxBatchAge {
+			if w.cur.userCount() > 0 && w.now().Sub(w.cur.opened) >= maxBatchAge {
 				if err := w.flush(ctx); err != nil {
 					return err
 				}
@@ -283,37 +313,20 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 		return w.reject(ref, rec.Stream, res.Key, res.Reason, res.Detail)
 	}
 	w.scratch = res.User[:0]
-	if insider.NewBatch(w.cfg.SkipHook).SizeWith(len(res.User)) > insider.MaxBodyBytes {
+	if newBatch(w.cfg).SizeWith(len(res.User)) > insider.MaxBodyBytes {
 		return w.reject(ref, rec.Stream, res.Key, ReasonTooLarge,
 			fmt.Sprintf("the mapped user is %d bytes, more than fits in a %d-byte request", len(res.User), insider.MaxBodyBytes))
 	}
-	if w.cur.body.Len() >= w.cfg.BatchSize || w.cur.body.SizeWith(len(res.User)) > insider.MaxBodyBytes {
-		if err := w.flush(ctx); err != nil {
-			return err
-		}
-	}
-	c := w.cur
-	if c.body.Len() == 0 {
-		c.opened = w.now()
-	}
-	if p == w.mapper.contacts {
-		w.dm.lane.awaitKey(res.Key) // an earlier delete or merge of this contact goes first
-		w.dm.track(res.Key)
-	}
-	c.body.Add(res.User)
-	c.refs = append(c.refs, ref)
-	c.keys = append(c.keys, res.Key)
-	c.events = append(c.events, res.Events)
-	c.stream = append(c.stream, rec.Stream)
-	return nil
+	return w.addRecord(ctx, &res, ref, rec.Stream, p == w.mapper.contacts)
 }
 
 // flush hands the current batch to a sender and takes an empty one; it
 // blocks while the window of in-flight requests is full.
 func (w *writer) flush(ctx context.Context) error {
-	if w.cur.body.Len() == 0 {
+	if w.cur.userCount() == 0 {
 		return nil
 	}
+	w.cur.materialize()
 	if w.dry != nil {
 		w.dry.batch(w, w.cur)
 		w.cur.reset(w.cfg.SkipHook)
@@ -333,6 +346,9 @@ func (w *writer) flush(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	if err := w.awaitProbe(ctx); err != nil {
+		return err
+	}
 	select {
 	case w.cur = <-w.free:
 	case <-ctx.Done():
@@ -345,6 +361,7 @@ func (w *writer) flush(ctx context.Context) error {
 // finish returns the final counts.
 func (w *writer) finish() Summary {
 	s := w.count.snapshot()
+	s.DroppedBy = maps.Clone(w.mapper.droppedBy) // the read loop, the mapper's only user, has ended
 	if w.states != nil {
 		s.HeldBack = w.states.HeldBack()
 		s.StatesEchoed = int64(w.states.Echoed())

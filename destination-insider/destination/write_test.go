@@ -198,20 +198,6 @@ func TestWriteBatchFailsForGood(t *testing.T) {
 	}
 }
 
-func TestWriteAuthFailure(t *testing.T) {
-	t.Parallel()
-	f := &fakeInsider{}
-	cfg := baseConfig(newFake(t, f), func(c map[string]any) { c["api_key"] = "wrong-key" })
-	r := runCmd(t, "write", cfg, []string{contact(1), stateLine("contacts", 1), contact(2), stateLine("contacts", 2)})
-	if r.code == 0 || len(r.states) != 0 {
-		t.Fatalf("exit %d, states %v", r.code, r.states)
-	}
-	e := r.traces[len(r.traces)-1]["error"].(map[string]any)
-	if e["failure_type"] != "config_error" || !strings.Contains(e["message"].(string), "Insider rejected the partner name or API key") {
-		t.Errorf("trace error = %v", e)
-	}
-}
-
 func TestWriteByteLimit(t *testing.T) {
 	t.Parallel()
 	f := &fakeInsider{}

@@ -1,6 +1,9 @@
 package insider
 
-import "strconv"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 // Request limits of the upsert endpoint.
 const (
@@ -23,6 +26,7 @@ type Batch struct {
 	starts   []int // offset of each user in buf
 	usersEnd int   // offset just past the last user; buf may hold the "]}" suffix after it
 	skipHook bool
+	callback []byte // encoded error_callback_endpoint; nil leaves it out
 }
 
 // NewBatch returns an empty batch whose requests carry the given skip_hook.
@@ -37,9 +41,31 @@ func (b *Batch) Reset(skipHook bool) {
 	b.skipHook = skipHook
 	b.buf = append(b.buf[:0], `{"skip_hook":`...)
 	b.buf = strconv.AppendBool(b.buf, skipHook)
+	if b.callback != nil {
+		b.buf = append(b.buf, `,"error_callback_endpoint":`...)
+		b.buf = append(b.buf, b.callback...)
+	}
 	b.buf = append(b.buf, `,"users":[`...)
 	b.usersEnd = len(b.buf)
 	b.starts = b.starts[:0]
+}
+
+// SetErrorCallback sets the error_callback_endpoint of the batch's
+// requests: the URL Insider notifies when an accepted upsert later fails to
+// unify. It empties the batch; Reset keeps it. "" removes it.
+func (b *Batch) SetErrorCallback(url string) {
+	b.callback = nil
+	if url != "" {
+		b.callback, _ = json.Marshal(url) // a string always encodes
+	}
+	b.Reset(b.skipHook)
+}
+
+// ErrorCallback returns the batch's error_callback_endpoint, "" when unset.
+func (b *Batch) ErrorCallback() string {
+	var s string
+	_ = json.Unmarshal(b.callback, &s) // nil leaves s empty
+	return s
 }
 
 // Len reports how many users the batch holds.
@@ -101,6 +127,8 @@ func (b *Batch) SkipHook() bool { return b.skipHook }
 // slice returns a new batch holding users [lo, hi) of b.
 func (b *Batch) slice(lo, hi int) *Batch {
 	s := NewBatch(b.skipHook)
+	s.callback = b.callback
+	s.Reset(b.skipHook)
 	for i := lo; i < hi; i++ {
 		s.Add(b.User(i))
 	}

@@ -42,7 +42,7 @@ func (c *Client) ContactColumns(ctx context.Context) ([]Column, error) {
 	}
 	cols, err := parseColumns(body)
 	if err != nil {
-		return nil, fmt.Errorf("decode the answer of %s: %w", ColumnsPath, err)
+		return nil, &DecodeError{Path: ColumnsPath, Err: err}
 	}
 	return cols, nil
 }

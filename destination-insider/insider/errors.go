@@ -27,17 +27,11 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("insider %s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, e.Body)
 }
 
-// IsAuth reports whether err is Insider refusing the partner name or API key
-// (HTTP 401 or 403, or 400 "Partner is invalid."). Retrying cannot help; the
-// configuration must change.
-func IsAuth(err error) bool {
-	var ae *APIError
-	if !errors.As(err, &ae) {
-		return false
-	}
-	return ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusForbidden ||
-		(ae.StatusCode == http.StatusBadRequest && strings.Contains(ae.Body, "Partner is invalid"))
-}
+// IsAuth reports whether err is Insider refusing the partner name or API key:
+// HTTP 401, 403, or the 400 {"success":false,"message":"Partner is invalid."}
+// Insider answers for an unknown partner name. Retrying cannot help; the
+// configuration must change. AuthCause says which field to fix.
+func IsAuth(err error) bool { return AuthCause(err) != AuthNone }
 
 // IsTooLarge reports whether err is Insider refusing a request body as too
 // large. The caller should split the batch and resend the halves.

@@ -9,22 +9,36 @@
 //
 // # Endpoints
 //
-// POST /api/user/v1/upsert needs X-PARTNER-NAME equal to Options.PartnerName (lowercase, exact)
-// and X-REQUEST-TOKEN equal to Options.APIKey, else 403 {"success":false,"message":"Access
-// Denied. ..."}. A body over MaxBodyBytes (5,000,000) is 400 {"error":"request body is bigger
-// than maximum allowed size 5,000,000 bytes"}; no users is 400 {"error":"users must be defined:
-// bad request"}; more than MaxUsers (1,000) users is 400 {"error":"..."}. Otherwise the answer is
-// 200 {"data":{"successful":{"count":n}|{},"fail":{"count":m,"errors":{...}}|{}}} where errors
-// are keyed users.<i>.<path>.<rule> exactly as Insider's samples for: email format, E.164 phone,
-// uuid not a string, unknown identifier key, no identifiers/insider_id, invalid event name
-// (uppercase rejected), purchase/cart_page_view required params; and, with keys inferred in the
-// same style: no attributes and no events, empty attributes, missing event_name/timestamp,
-// non-RFC 3339 timestamp, birthday not ending in Z, invalid attributes.email/phone_number.
+// Every endpoint needs X-PARTNER-NAME equal to Options.PartnerName (lowercase, exact), else 400
+// {"success":false,"message":"Partner is invalid."}, and X-REQUEST-TOKEN equal to Options.APIKey,
+// else 401 {"success":false,"message":"Partner token authentication failed."}; DenyAccess makes
+// valid credentials get 403 {"success":false,"message":"Access Denied. ..."}.
+//
+// POST /api/user/v1/upsert: a body over MaxBodyBytes (5,000,000) is 400 {"error":"request body
+// is bigger than maximum allowed size 5,000,000 bytes"}; no users is 400 {"error":"users must be
+// defined: bad request"}; more than MaxUsers (1,000) users is 400 {"error":"..."} (text guessed).
+// Otherwise the answer is 200 {"data":{"successful":{"count":n}|{},"fail":{"count":m,
+// "errors":{...}}|{}}} where errors are keyed users.<i>.<path>.<rule> exactly as Insider's
+// samples for: email format, E.164 phone, uuid not a string, unknown identifier key, no
+// identifiers/insider_id, invalid event name (uppercase rejected), purchase/cart_page_view
+// required params (quantity is not required: PM's own sample omits it); and, with keys inferred
+// in the same style: no attributes and no events, empty attributes, missing
+// event_name/timestamp, non-RFC 3339 timestamp, birthday not ending in Z, invalid
+// attributes.email/phone_number. The top-level error_callback_endpoint is recorded per request.
 // A user with any error is rejected whole; valid users of the same request are stored.
 //
-// POST /api/user/v3/metadata/columns {"table":"contacts"|"events"} (the connector check) needs
-// the same headers and lists default attributes plus custom attributes seen (c_ prefix), or the
-// event names and params seen.
+// Accepted users then pass the account's rules (account.go), which leave values out rather
+// than reject the user (a guess: Insider documents the rules, not the outcome) and count them
+// (Ignored): custom attributes the account does not declare (Options.CustomAttributes, default
+// DefaultCustomAttributes) or whose value is not of the declared type; a country that is not
+// ISO 3166-1 alpha-2; email/phone_number/uuid sent under attributes; identifiers outside
+// identity resolution (Options.IdentityIdentifiers) become attributes; events older than
+// Options.EventRetention (90 days; purchase 730) are not written.
+//
+// POST /api/user/v3/metadata/columns {"table":"contacts"|"events"} lists default attributes plus
+// the declared custom attributes (c_ prefix) with their types, or the event names and params
+// seen; Options.NoMetadata makes it 404. POST /api/user/v1/profile {"identifiers":{...}}
+// answers 404 {"error":"no such user for these identifiers: no data"} or the profile.
 //
 // POST /api/user/v1/delete {"identifiers":{...}} deletes every profile holding one of the
 // identifiers and answers 200 {} (also when none matched). POST /api/user/v1/anonymize

@@ -17,6 +17,7 @@ type Endpoint string
 const (
 	EndpointUpsert    Endpoint = "upsert"
 	EndpointColumns   Endpoint = "columns"
+	EndpointProfile   Endpoint = "profile"
 	EndpointDelete    Endpoint = "delete"
 	EndpointAnonymize Endpoint = "anonymize"
 	EndpointIdentity  Endpoint = "identity"
@@ -30,6 +31,21 @@ type faults struct {
 	identifiers map[string]int // identifier value -> status served
 	refused     [][]byte       // user bytes that make Insider refuse the whole request
 	answers     map[Endpoint][]Answer
+	denied      bool // answer 403 Access Denied to valid credentials
+}
+
+func (f *faults) accessDenied() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.denied
+}
+
+// DenyAccess makes every request with valid credentials answer 403 Access Denied (the key's
+// package lacks the API, or the IP allow-list excludes the caller) until ClearFaults.
+func (s *Server) DenyAccess() {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.denied = true
 }
 
 func newFaults() *faults {
@@ -173,4 +189,5 @@ func (s *Server) ClearFaults() {
 	s.faults.identifiers = map[string]int{}
 	s.faults.refused = nil
 	s.faults.answers = map[Endpoint][]Answer{}
+	s.faults.denied = false
 }

@@ -66,23 +66,33 @@ func users(us ...map[string]any) map[string]any { return map[string]any{"users":
 func TestAuth(t *testing.T) {
 	s := newServer(t)
 	body := users(map[string]any{"identifiers": map[string]any{"email": "a@b.co"}, "attributes": map[string]any{"name": "A"}})
-	for _, tc := range []struct{ name, partner, key string }{
-		{"wrong key", "testpartner", "nope"},
-		{"missing key", "testpartner", ""},
-		{"uppercase partner", "TestPartner", "test-api-key"},
-		{"other partner", "other", "test-api-key"},
+	for _, tc := range []struct {
+		name, partner, key string
+		deny               bool
+		status             int
+		message            string
+	}{
+		{"wrong key", "testpartner", "nope", false, 401, "Partner token authentication failed."},
+		{"missing key", "testpartner", "", false, 401, "Partner token authentication failed."},
+		{"uppercase partner", "TestPartner", "test-api-key", false, 400, "Partner is invalid."},
+		{"other partner", "other", "test-api-key", false, 400, "Partner is invalid."},
+		{"key without the API", "testpartner", "test-api-key", true, 403, "Access Denied"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.deny {
+				s.DenyAccess()
+				defer s.ClearFaults()
+			}
 			r := post(t, s, "/api/user/v1/upsert", tc.partner, tc.key, body)
-			if r.status != 403 || r.body["success"] != false || !strings.Contains(r.raw, "Access Denied") {
-				t.Fatalf("got %d %s", r.status, r.raw)
+			if r.status != tc.status || r.body["success"] != false || !strings.Contains(r.raw, tc.message) {
+				t.Fatalf("got %d %s, want %d %q", r.status, r.raw, tc.status, tc.message)
 			}
 		})
 	}
 	if s.ProfileCount() != 0 {
 		t.Fatal("rejected requests must not store anything")
 	}
-	if r := post(t, s, "/api/user/v3/metadata/columns", "testpartner", "bad", map[string]string{"table": "contacts"}); r.status != 403 {
+	if r := post(t, s, "/api/user/v3/metadata/columns", "testpartner", "bad", map[string]string{"table": "contacts"}); r.status != 401 {
 		t.Fatalf("columns with bad key: %d", r.status)
 	}
 	r := post(t, s, "/api/user/v3/metadata/columns", "testpartner", "test-api-key", map[string]string{"table": "contacts"})
@@ -175,7 +185,7 @@ func TestPerUserValidation(t *testing.T) {
 
 func TestMergeAndDedup(t *testing.T) {
 	s := newServer(t)
-	ev := map[string]any{"event_name": "newsletter_signup", "timestamp": "2025-03-01T10:00:00Z",
+	ev := map[string]any{"event_name": "newsletter_signup", "timestamp": "2025-12-01T10:00:00Z",
 		"event_params": map[string]any{"url": "https://x", "custom": map[string]any{"plan": "free"}}}
 	first := users(map[string]any{"identifiers": map[string]any{"email": "a@example.com"},
 		"attributes": map[string]any{"name": "A", "static_segment_id": []any{1}, "custom": map[string]any{"tags": []any{"x"}}},
@@ -198,7 +208,7 @@ func TestMergeAndDedup(t *testing.T) {
 		t.Fatalf("events %d upserts %d", len(p.Events), p.Upserts)
 	}
 	// not_append overwrites arrays; a different timestamp is a new event.
-	ev2 := map[string]any{"event_name": "newsletter_signup", "timestamp": "2025-03-01T11:00:00+01:00",
+	ev2 := map[string]any{"event_name": "newsletter_signup", "timestamp": "2025-12-01T11:00:00+01:00",
 		"event_params": map[string]any{"url": "https://x", "custom": map[string]any{"plan": "free"}}}
 	upsert(t, s, users(map[string]any{"identifiers": map[string]any{"email": "a@example.com"}, "not_append": true,
 		"attributes": map[string]any{"static_segment_id": []any{9}}, "events": []any{ev2}}))

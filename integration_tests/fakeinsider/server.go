@@ -27,6 +27,18 @@ type Options struct {
 	MaxUsers, MaxBodyBytes int
 	// MaxLoggedBodies is how many request bodies the log keeps (oldest dropped). Default 20.
 	MaxLoggedBodies int
+	// CustomAttributes are the custom attributes the account declares, name (without c_) ->
+	// type ("string", "number", "boolean", "date", "array"). nil: DefaultCustomAttributes.
+	// Values of undeclared or mistyped attributes are left out (see account.go).
+	CustomAttributes map[string]string
+	// IdentityIdentifiers are the identifier types in identity resolution ("email",
+	// "phone_number", "uuid", "custom.<name>"); nil: all of them.
+	IdentityIdentifiers []string
+	// EventRetention is how long custom events are kept; older ones are not written. Default
+	// DefaultEventRetention (90 days); purchase events are kept at least 730 days.
+	EventRetention time.Duration
+	// NoMetadata makes POST /api/user/v3/metadata/columns answer 404, as on a host without it.
+	NoMetadata bool
 }
 
 func (o *Options) defaults() {
@@ -59,6 +71,9 @@ func (o *Options) defaults() {
 	if o.MaxLoggedBodies <= 0 {
 		o.MaxLoggedBodies = 20
 	}
+	if o.EventRetention <= 0 {
+		o.EventRetention = DefaultEventRetention
+	}
 }
 
 // Server is a running fake Insider One UCD API. All methods are safe for concurrent use.
@@ -66,11 +81,12 @@ type Server struct {
 	// URL is the base URL (use it as api_base_url), e.g. http://127.0.0.1:4567.
 	URL string
 
-	opts   Options
-	http   *httptest.Server
-	db     *profileDB
-	faults *faults
-	stats  *stats
+	opts    Options
+	http    *httptest.Server
+	db      *profileDB
+	faults  *faults
+	stats   *stats
+	account *account
 }
 
 // New starts a fake Insider on 127.0.0.1 with a free port. Call Close when done.
@@ -84,10 +100,13 @@ func New(opts Options) *Server {
 // HTTPServer().Listener before Start.
 func NewUnstarted(opts Options) *Server {
 	opts.defaults()
-	s := &Server{opts: opts, db: newProfileDB(), faults: newFaults(), stats: newStats(opts.MaxLoggedBodies)}
+	s := &Server{opts: opts, db: newProfileDB(), faults: newFaults(), stats: newStats(opts.MaxLoggedBodies), account: newAccount(opts)}
 	mux := http.NewServeMux()
 	mux.Handle("POST /api/user/v1/upsert", s.wrap(EndpointUpsert, s.handleUpsert))
-	mux.Handle("POST /api/user/v3/metadata/columns", s.wrap(EndpointColumns, s.handleColumns))
+	if !opts.NoMetadata {
+		mux.Handle("POST /api/user/v3/metadata/columns", s.wrap(EndpointColumns, s.handleColumns))
+	}
+	mux.Handle("POST /api/user/v1/profile", s.wrap(EndpointProfile, s.handleProfile))
 	mux.Handle("POST /api/user/v1/delete", s.wrap(EndpointDelete, s.handleDelete))
 	mux.Handle("POST /api/user/v1/anonymize", s.wrap(EndpointAnonymize, s.handleAnonymize))
 	mux.Handle("PATCH /api/user/v1/identity", s.wrap(EndpointIdentity, s.handleIdentity))
@@ -133,7 +152,9 @@ var (
 		"message": "Access Denied. You do not have sufficient access to perform this action."}
 	bodyUnknownError = map[string]any{"success": false,
 		"message": "The request processing has failed because of an unknown error."}
-	bodyTooMany = map[string]string{"error": "rejected: too many requests"}
+	bodyTooMany        = map[string]string{"error": "rejected: too many requests"}
+	bodyPartnerInvalid = map[string]any{"success": false, "message": "Partner is invalid."}
+	bodyBadToken       = map[string]any{"success": false, "message": "Partner token authentication failed."}
 )
 
 // wrap applies, in order: logging, latency, dropped connection, injected status, header auth.
@@ -165,10 +186,21 @@ func (s *Server) wrap(ep Endpoint, fn func(http.ResponseWriter, *http.Request, *
 			}
 			return
 		}
-		if r.Header.Get("X-PARTNER-NAME") != s.opts.PartnerName || r.Header.Get("X-REQUEST-TOKEN") != s.opts.APIKey {
-			// "If the token is incorrect, no operation will be executed" and a 403 means "check
-			// your headers" (research §1, §4). The partner name must be lowercase, so a name
-			// that differs only in case is rejected too.
+		switch {
+		case r.Header.Get("X-PARTNER-NAME") != s.opts.PartnerName:
+			// 400 "Partner is invalid." (research 2026-12 §1.6, from the copy of Insider's status
+			// page). The partner name must be lowercase, so a name that differs only in case is
+			// refused too.
+			writeJSON(rec, http.StatusBadRequest, bodyPartnerInvalid)
+			return
+		case r.Header.Get("X-REQUEST-TOKEN") != s.opts.APIKey:
+			// 401 "Partner token authentication failed." (same page; which of its two 401 texts
+			// goes with which case is a guess).
+			writeJSON(rec, http.StatusUnauthorized, bodyBadToken)
+			return
+		case s.faults.accessDenied():
+			// 403 Access Denied: the key lacks this API in the account's package, or the
+			// caller's IP is not in the key's allow-list.
 			writeJSON(rec, http.StatusForbidden, bodyAccessDenied)
 			return
 		}

@@ -1,6 +1,7 @@
 package fakeinsider
 
 import (
+	"maps"
 	"sync"
 	"time"
 )
@@ -17,8 +18,10 @@ type Request struct {
 	Succeeded int   // users accepted
 	Failed    int   // users rejected by validation
 	SkipHook  *bool // top-level skip_hook as sent (nil when absent)
-	BodySize  int
-	Body      []byte // kept only for the last Options.MaxLoggedBodies requests
+	// ErrorCallback is the top-level error_callback_endpoint as sent ("" when absent).
+	ErrorCallback string
+	BodySize      int
+	Body          []byte // kept only for the last Options.MaxLoggedBodies requests
 }
 
 type stats struct {
@@ -29,9 +32,29 @@ type stats struct {
 	users    int
 	ok, fail int
 	maxBody  int
+	ignored  map[string]int // values left out by account rules, by reason
 }
 
-func newStats(maxBodies int) *stats { return &stats{status: map[int]int{}, maxBody: maxBodies} }
+func newStats(maxBodies int) *stats {
+	return &stats{status: map[int]int{}, maxBody: maxBodies, ignored: map[string]int{}}
+}
+
+func (st *stats) ignore(n map[string]int) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for k, v := range n {
+		st.ignored[k] += v
+	}
+}
+
+// Ignored returns how many values of accepted users were left out by the account's rules, by
+// reason (Ignored* constants): undeclared or mistyped custom attributes, invalid countries,
+// identifiers sent as attributes, identifiers outside identity resolution, expired events.
+func (s *Server) Ignored() map[string]int {
+	s.stats.mu.Lock()
+	defer s.stats.mu.Unlock()
+	return maps.Clone(s.stats.ignored)
+}
 
 func (st *stats) record(r *Request, status int) {
 	r.Status = status
@@ -153,4 +176,5 @@ func (s *Server) ResetStats() {
 	defer s.stats.mu.Unlock()
 	s.stats.reqs, s.stats.bodies, s.stats.status = nil, nil, map[int]int{}
 	s.stats.users, s.stats.ok, s.stats.fail = 0, 0, 0
+	s.stats.ignored = map[string]int{}
 }

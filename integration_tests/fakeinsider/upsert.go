@@ -43,14 +43,16 @@ func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, req *Reque
 		return
 	}
 	var top struct {
-		Users    *[]json.RawMessage `json:"users"`
-		SkipHook *bool              `json:"skip_hook"`
+		Users         *[]json.RawMessage `json:"users"`
+		SkipHook      *bool              `json:"skip_hook"`
+		ErrorCallback string             `json:"error_callback_endpoint"`
 	}
 	if err := json.Unmarshal(body, &top); err != nil {
 		badRequest(w, "invalid request body: "+err.Error()+": bad request") // [inferred] text
 		return
 	}
 	req.SkipHook = top.SkipHook
+	req.ErrorCallback = top.ErrorCallback
 	if top.Users == nil {
 		badRequest(w, "users must be defined: bad request") // [doc]
 		return
@@ -87,9 +89,12 @@ func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, req *Reque
 	}
 	req.Users, req.Succeeded, req.Failed = len(users), len(valid), failed
 	now := s.opts.Clock()
+	ignored := map[string]int{}
 	for _, u := range valid {
+		s.account.apply(u, now, ignored)
 		s.db.merge(u, now)
 	}
+	s.stats.ignore(ignored)
 	var resp upsertResponse
 	resp.Data.Successful, resp.Data.Fail = map[string]any{}, map[string]any{}
 	if len(valid) > 0 {
@@ -125,7 +130,8 @@ func thousands(n int) string {
 	return b.String()
 }
 
-// defaultColumns are Insider's default attributes (research §2.3) as metadata columns.
+// defaultColumns are Insider's default attributes as metadata columns. Their keys and types are a guess
+// (research 2026-12 F4): Insider reads them back under internal names (la, ci, co, iid, gdpr).
 var defaultColumns = []struct{ key, name, typ string }{
 	{"email", "Email", "string"}, {"phone_number", "Phone Number", "string"}, {"uuid", "UUID", "string"},
 	{"name", "Name", "string"}, {"surname", "Surname", "string"}, {"gender", "Gender", "string"},
@@ -134,6 +140,26 @@ var defaultColumns = []struct{ key, name, typ string }{
 	{"email_optin", "Email Opt-in", "boolean"}, {"sms_optin", "SMS Opt-in", "boolean"},
 	{"whatsapp_optin", "WhatsApp Opt-in", "boolean"}, {"gdpr_optin", "GDPR Opt-in", "boolean"},
 	{"static_segment_id", "Static Segment ID", "array"},
+}
+
+// handleProfile serves POST /api/user/v1/profile {"identifiers":{...},"attributes":[...]}: 404
+// {"error":"no such user for these identifiers: no data"} when no profile has the identifiers,
+// else 200 with the profile's identifiers and attributes (the full answer shape is not modelled).
+func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, _ *Request) {
+	var body struct {
+		Identifiers Identifiers `json:"identifiers"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&body); err != nil {
+		badRequest(w, "invalid request body: bad request")
+		return
+	}
+	for _, k := range keys("", body.Identifiers) {
+		if p, ok := s.find(k); ok {
+			writeJSON(w, http.StatusOK, map[string]any{"identifiers": p.Identifiers, "attributes": p.Attributes})
+			return
+		}
+	}
+	writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such user for these identifiers: no data"})
 }
 
 // handleColumns serves the check endpoint POST /api/user/v3/metadata/columns {"table":...}.
@@ -151,21 +177,8 @@ func (s *Server) handleColumns(w http.ResponseWriter, r *http.Request, _ *Reques
 	profiles := s.Profiles()
 	switch body.Table {
 	case "contacts":
-		out := []map[string]string{}
-		for _, c := range defaultColumns {
-			out = append(out, map[string]string{"key": c.key, "display_name": c.name, "type": c.typ})
-		}
-		custom := map[string]string{}
-		for _, p := range profiles {
-			cm, _ := p.Attributes["custom"].(map[string]any)
-			for k, v := range cm {
-				custom[k] = jsonType(v)
-			}
-		}
-		for _, k := range slices.Sorted(maps.Keys(custom)) {
-			out = append(out, map[string]string{"key": "c_" + k, "display_name": k, "type": custom[k]})
-		}
-		writeJSON(w, http.StatusOK, out)
+		// Default attributes, then the custom attributes the account declares (Options.CustomAttributes).
+		writeJSON(w, http.StatusOK, s.account.columns())
 	case "events":
 		params := map[string]map[string]bool{}
 		for _, p := range profiles {
@@ -190,18 +203,4 @@ func (s *Server) handleColumns(w http.ResponseWriter, r *http.Request, _ *Reques
 	default:
 		badRequest(w, fmt.Sprintf("table must be contacts or events, got %q: bad request", body.Table))
 	}
-}
-
-func jsonType(v any) string {
-	switch v.(type) {
-	case bool:
-		return "boolean"
-	case float64:
-		return "number"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return "string"
 }

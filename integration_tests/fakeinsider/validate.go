@@ -186,7 +186,7 @@ func validateAttribute(e errs, p, k string, v json.RawMessage, out map[string]an
 }
 
 var requiredParams = map[string][]string{ // [doc]
-	"purchase":       {"event_group_id", "currency", "unit_sale_price", "quantity"},
+	"purchase":       {"event_group_id", "currency", "unit_sale_price"}, // PM's table also lists quantity, but its own 200 sample posts a purchase without it
 	"cart_page_view": {"event_group_id", "currency", "unit_sale_price"},
 }
 

@@ -52,6 +52,9 @@ type Result struct {
 	SourceErrors                []string // TRACE ERROR messages of the source
 	DestinationErrors           []string // TRACE ERROR messages of the destination
 	DestinationLogs             []string // LOG messages of the destination
+	// DestinationStopped is true when the destination closed its input before the source ended;
+	// the source was then killed (SourceKilled is true too).
+	DestinationStopped bool
 }
 
 // Run runs the sync to its end. An error means the sync could not be run at all; connector
@@ -141,15 +144,11 @@ func (s *Sync) pumpSource(r io.Reader, w io.Writer, src *exec.Cmd, res *Result) 
 				res.SourceErrors = append(res.SourceErrors, m)
 			}
 		}
-		_, err := bw.Write(line)
-		if err == nil {
-			err = bw.WriteByte('\n')
+		if _, err := bw.Write(line); err != nil {
+			return s.destinationClosed(err, src, res)
 		}
-		if err != nil {
-			// The destination is gone: stop the source, as the platform does, instead of
-			// leaving it blocked on a full stdout.
-			_ = src.Process.Kill()
-			return fmt.Errorf("pipe to destination: %w", err)
+		if err := bw.WriteByte('\n'); err != nil {
+			return s.destinationClosed(err, src, res)
 		}
 		if s.KillSourceAfterRecords > 0 && res.Records == s.KillSourceAfterRecords && !res.SourceKilled {
 			res.SourceKilled = true
@@ -158,12 +157,23 @@ func (s *Sync) pumpSource(r io.Reader, w io.Writer, src *exec.Cmd, res *Result) 
 		}
 	}
 	if err := bw.Flush(); err != nil {
-		_ = src.Process.Kill()
-		return fmt.Errorf("pipe to destination: %w", err)
+		return s.destinationClosed(err, src, res)
 	}
 	if err := sc.Err(); err != nil && !res.SourceKilled {
 		return fmt.Errorf("read source stdout: %w", err)
 	}
+	return nil
+}
+
+// destinationClosed handles a destination that stopped reading its input (it ended early, for
+// instance on refused credentials): as the platform does, the source is stopped, and the
+// destination's exit code and TRACE tell what happened.
+func (s *Sync) destinationClosed(err error, src *exec.Cmd, res *Result) error {
+	if !errors.Is(err, syscall.EPIPE) {
+		return fmt.Errorf("pipe to destination: %w", err)
+	}
+	res.DestinationStopped, res.SourceKilled = true, true
+	_ = src.Process.Signal(syscall.SIGKILL)
 	return nil
 }
 
