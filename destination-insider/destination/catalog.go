@@ -50,6 +50,8 @@ var fieldDescriptions = map[string]string{
 // kindSchemas are the JSON schemas of the value kinds of Insider's default names.
 var kindSchemas = map[kind]string{
 	kindString:    `{"type":"string"}`,
+	kindCountry:   `{"type":"string","pattern":"^[A-Z]{2}$"}`,
+	kindList:      `{"type":"array"}`,
 	kindNumber:    `{"type":"number"}`,
 	kindInteger:   `{"type":"integer"}`,
 	kindBool:      `{"type":"boolean"}`,
