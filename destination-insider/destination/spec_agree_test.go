@@ -25,6 +25,7 @@ func TestSpecAgreesWithConfig(t *testing.T) {
 		"api_base_url":              func(c any) any { return cfg(c).APIBaseURL },
 		"dry_run":                   func(c any) any { return cfg(c).DryRun },
 		"alert_reject_ratio":        func(c any) any { return cfg(c).AlertRejectRatio },
+		"event_retention_days":      func(c any) any { return cfg(c).EventRetentionDays },
 		"deletion_mode":             func(c any) any { return cfg(c).DeletionMode },
 		"merge_mode":                func(c any) any { return cfg(c).MergeMode },
 	}
