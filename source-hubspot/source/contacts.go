@@ -51,26 +51,8 @@ func (r *run) contacts(ctx context.Context, cols []column, in ContactsState, inc
 		}
 		return cr.finish(ctx, r.end)
 	}
-	if res := in.Resume; res != nil {
-		zerolog.Ctx(ctx).Info().Str("method", res.Method).Str("end", formatTime(res.End)).
-			Msg("resuming the contacts window a previous run did not finish")
-		var err error
-		switch {
-		case res.Method == methodBackfill:
-			if len(res.Ranges) > 0 {
-				err = cr.backfillWindow(ctx, window{res.Start, res.End}, res.Ranges, nil)
-			}
-		case res.Method == methodList:
-			err = cr.listAll(ctx, res.End, res.After)
-		case len(res.Ranges) > 0:
-			err = cr.searchRanges(ctx, window{res.Start, res.End}, res.Ranges)
-		default:
-			err = cr.searchWindow(ctx, res.Start, res.End, res.AfterID)
-		}
-		if err != nil {
-			return err
-		}
-		if err := cr.checkpoint(res.End, nil); err != nil {
+	if in.Resume != nil {
+		if err := cr.resume(ctx, in.Resume); err != nil {
 			return err
 		}
 	}

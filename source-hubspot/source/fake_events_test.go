@@ -14,6 +14,7 @@ import (
 func (f *fakeHubSpot) batchRead(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Properties []string `json:"properties"`
+		IDProperty string   `json:"idProperty"`
 		Inputs     []struct {
 			ID string `json:"id"`
 		} `json:"inputs"`
@@ -27,7 +28,7 @@ func (f *fakeHubSpot) batchRead(w http.ResponseWriter, r *http.Request) {
 	missing := 0
 	n := 0
 	for _, in := range req.Inputs {
-		c := f.find(in.ID, "")
+		c := f.find(in.ID, req.IDProperty)
 		if c == nil {
 			missing++
 			continue

@@ -364,6 +364,8 @@ func (f *fakeHubSpot) search(w http.ResponseWriter, r *http.Request) {
 			lte = v
 		case "hs_object_id GT":
 			gtID = v
+		case "hs_object_id GTE":
+			gtID = v - 1
 		case "hs_object_id LTE":
 			lteID = v
 		default:

@@ -22,6 +22,7 @@ type run struct {
 	cfg    *Config
 	client *hubspot.Client
 	out    *protocol.SourceOutput
+	now    time.Time // the clock when the run started
 	end    time.Time // the window end fixed when the run started: now minus the index lag
 	notify *alert.Notifier
 
@@ -35,8 +36,9 @@ func (s *Source) Read(ctx context.Context, raw json.RawMessage, catalog *protoco
 	if err != nil {
 		return err
 	}
+	now := s.now().UTC()
 	r := &run{src: s, cfg: cfg, client: c, out: out, notify: s.notifier(ctx, cfg),
-		end: s.now().Add(-s.indexLag).UTC().Truncate(time.Millisecond)}
+		now: now, end: now.Add(-s.indexLag).Truncate(time.Millisecond)}
 	defer func() {
 		alertFailure(ctx, r.notify, "", err)
 		r.notify.Wait()
@@ -154,11 +156,21 @@ func (r *run) stream(ctx context.Context, cs *protocol.ConfiguredStream, state *
 		if r.cfg.SyncTarget.Mode == modeGetContact {
 			return r.getContact(ctx, cols, st)
 		}
+		if incremental {
+			if err := checkContactsState(st, r.now); err != nil {
+				return err
+			}
+		}
 		return r.contacts(ctx, cols, st, incremental)
 	case strings.HasPrefix(name, eventStreamPrefix):
 		st, err := ParseEventsState(streamState(state, name, false))
 		if err != nil {
 			return configErr("the saved state of stream "+name+" is not valid: "+err.Error()+"; fix or clear the state", nil)
+		}
+		if incremental {
+			if err := checkEventsState(name, st, r.now); err != nil {
+				return err
+			}
 		}
 		return r.events(ctx, cs, st, incremental)
 	}

@@ -157,6 +157,16 @@ func ParseContactsState(raw json.RawMessage) (ContactsState, error) {
 			if res.Start, err = parseCursorString(rj.Start); err != nil {
 				return s, fmt.Errorf("contacts state resume.start: %w", err)
 			}
+			if res.Start.After(res.End) {
+				return s, fmt.Errorf("contacts state resume.start %s is after resume.end %s, a window that cannot have been read",
+					formatTime(res.Start), formatTime(res.End))
+			}
+		}
+		for _, r := range rj.Ranges {
+			if r.UpToID != "" && idAbove(r.AfterID, r.UpToID) {
+				return s, fmt.Errorf("contacts state resume.ranges holds an inverted id range (after_id %s above up_to_id %s)",
+					r.AfterID, r.UpToID)
+			}
 		}
 		switch {
 		case rj.Method == methodSearch && rj.AfterID != "":

@@ -46,7 +46,9 @@ func TestParseContactsStateRejects(t *testing.T) {
 		`{"lastmodifieddate":"2026-01-01T00:00:00Z","archivedAt":"yesterday"}`,
 		`{"lastmodifieddate":"2026-01-01T00:00:00Z","archived_resume":{"end":"2026-01-01T00:00:00Z"}}`,
 		`{"lastmodifieddate":"2026-01-01T00:00:00Z","archived_resume":{"end":"soon","after":"5"}}`,
-		`{"lastmodifieddate":"2026-01-01T00:00:00Z","archived_resume":[]}`} {
+		`{"lastmodifieddate":"2026-01-01T00:00:00Z","archived_resume":[]}`,
+		`{"resume":{"method":"search","start":"2026-01-02T00:00:00Z","end":"2026-01-01T00:00:00Z"}}`,
+		`{"resume":{"method":"search","end":"2026-01-01T00:00:00Z","ranges":[{"after_id":"10","up_to_id":"9"}]}}`} {
 		if _, err := ParseContactsState(json.RawMessage(raw)); err == nil {
 			t.Errorf("%s accepted", raw)
 		}
