@@ -1,6 +1,8 @@
 package fakehubspot_test
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,5 +103,17 @@ func TestChurnModifiesDeliveredContacts(t *testing.T) {
 	}
 	if n, _ := s.Churned(); n != 10 {
 		t.Errorf("%d modifications, want 10 (MaxPages 1)", n)
+	}
+}
+
+// TestURLOverTheLimitIs414: a request URI over 16 KB is refused before authentication.
+func TestURLOverTheLimitIs414(t *testing.T) {
+	s, _ := start(t, fakehubspot.Options{})
+	long := "/crm/v3/objects/contacts/1?properties=" + strings.Repeat("a", fakehubspot.MaxURLLength)
+	if r := do(t, s, "GET", long, pat, nil); r.status != http.StatusRequestURITooLong {
+		t.Fatalf("status %d for a %d-byte URL, want 414", r.status, len(long))
+	}
+	if r := do(t, s, "GET", "/crm/v3/objects/contacts/1?properties="+strings.Repeat("a", 16000), pat, nil); r.status == http.StatusRequestURITooLong {
+		t.Fatalf("414 for a URL under the limit")
 	}
 }

@@ -70,6 +70,9 @@
 //   - GET /events/event-occurrences/<v>?eventType&objectType&objectId&occurredAfter&occurredBefore&sort
 //     &limit<=100&after: results in occurredAt order (ties by id), opaque after cursor, no total.
 //
+// A request URI (path and query) longer than MaxURLLength (16 KB) is answered 414 with an HTML
+// body before authentication (HubSpot's limit is "about 16 KB"; status and body are guesses).
+//
 // Values are HubSpot's strings: numbers "42", booleans "true", datetimes
 // "2026-01-02T03:04:05.678Z", dates "2026-01-02".
 //

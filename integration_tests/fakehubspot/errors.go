@@ -110,3 +110,16 @@ func writeServerError(w http.ResponseWriter, status int) {
 	}
 	writeError(w, status, "", msg)
 }
+
+// MaxURLLength is the longest request URI (path and query) the fake accepts. HubSpot refuses
+// URLs over "about 16 KB" (research: hubspot-peers row 11; peers saw 414 "URI too long" and
+// chunk property lists at 15,000 characters or less). The exact limit is a guess.
+const MaxURLLength = 16 * 1024
+
+// writeURITooLong answers 414. Guess: the limit is enforced by HubSpot's edge in front of the
+// API, so the body is an HTML page, not HubSpot's JSON error shape (not confirmed).
+func writeURITooLong(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(http.StatusRequestURITooLong)
+	_, _ = w.Write([]byte("<html><head><title>414 Request-URI Too Large</title></head><body><center><h1>414 Request-URI Too Large</h1></center></body></html>\n"))
+}

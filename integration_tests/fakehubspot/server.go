@@ -269,6 +269,10 @@ func (s *Server) wrap(ep Endpoint, legacy bool, fn http.HandlerFunc) http.Handle
 		rec := &fakehttp.StatusRecorder{ResponseWriter: w}
 		entry := s.stats.begin(ep, legacy, r, s.now())
 		defer func() { s.stats.end(entry, rec.Status) }()
+		if len(r.RequestURI) > MaxURLLength {
+			writeURITooLong(rec)
+			return
+		}
 		if d := s.faults.Latency(ep); d > 0 {
 			s.opts.Sleep(r.Context(), d)
 		}

@@ -170,6 +170,12 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// MaxURLLength bounds the URL of every request. HubSpot refuses URLs over about 16 KB (peers hit
+// 414 "URI too long" there and chunk their property lists at 15,000 characters or less); the
+// client never sends a longer one, so a caller that puts properties in a URL learns it here
+// instead of from an obscure answer.
+const MaxURLLength = 15000
+
 // endpoint joins the base URL, a path and a query.
 func (c *Client) endpoint(path string, q url.Values) string {
 	u := *c.base
@@ -232,7 +238,12 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, pa
 	if payload != nil {
 		rd = bytes.NewReader(payload)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.endpoint(path, q), rd)
+	u := c.endpoint(path, q)
+	if len(u) > MaxURLLength {
+		return fmt.Errorf("%s %s: the request URL would be %d bytes, over the %d HubSpot accepts (too many properties for a URL)",
+			method, path, len(u), MaxURLLength)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
 		return fmt.Errorf("build request %s: %w", path, err)
 	}

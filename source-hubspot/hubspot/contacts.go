@@ -92,7 +92,12 @@ type ListRequest struct {
 }
 
 // ListContacts reads one page of GET /crm/objects/<version>/contacts (no result cap, no total).
+// Its properties travel in the URL: see ListFits.
 func (c *Client) ListContacts(ctx context.Context, r ListRequest) (*Page, error) {
+	return c.contactsPage(ctx, http.MethodGet, c.paths.contacts, listQuery(r), nil)
+}
+
+func listQuery(r ListRequest) url.Values {
 	q := url.Values{}
 	q.Set("limit", strconv.Itoa(min(max(r.Limit, 1), MaxListLimit)))
 	if len(r.Properties) > 0 {
@@ -104,32 +109,47 @@ func (c *Client) ListContacts(ctx context.Context, r ListRequest) (*Page, error)
 	if r.Archived {
 		q.Set("archived", "true")
 	}
-	return c.contactsPage(ctx, http.MethodGet, c.paths.contacts, q, nil)
+	return q
 }
 
 // GetContact reads one contact by record id, or by the unique property idProperty (e.g. email)
-// when it is not empty. A missing contact is an *APIError with StatusCode 404; a version HubSpot
+// when it is not empty. It asks through batch read, whose properties travel in the JSON body:
+// in a GET every name would be in the URL, and a portal with a thousand properties passes
+// HubSpot's URL limit. A missing contact is an *APIError with StatusCode 404; a version HubSpot
 // does not serve is a *VersionError.
 func (c *Client) GetContact(ctx context.Context, id, idProperty string, properties []string) (*Object, error) {
-	q := url.Values{}
-	if len(properties) > 0 {
-		q.Set("properties", strings.Join(properties, ","))
+	body := batchReadBody{Properties: properties, PropertiesWithHistory: []string{}, IDProperty: idProperty,
+		Inputs: []idInput{{ID: id}}}
+	if body.Properties == nil {
+		body.Properties = []string{}
 	}
-	if idProperty != "" {
-		q.Set("idProperty", idProperty)
-	}
-	var o Object
-	if err := c.call(ctx, http.MethodGet, c.paths.contacts+"/"+url.PathEscape(id), q, nil, &o); err != nil {
+	p, err := c.callPage(ctx, http.MethodPost, c.paths.batchRead, nil, body)
+	if err != nil {
 		if _, verr := c.objectMissing(ctx, err); verr != nil {
 			return nil, verr
 		}
 		return nil, err
 	}
-	return &o, nil
+	if len(p.Results) > 0 {
+		return &p.Results[0], nil
+	}
+	// HubSpot answers 207 with an OBJECT_NOT_FOUND error per missing input (or 404 when none is
+	// found); either way this one contact does not exist.
+	return nil, &APIError{StatusCode: http.StatusNotFound, Method: http.MethodPost, Path: c.paths.batchRead,
+		Category: "OBJECT_NOT_FOUND", Message: "no contact " + id}
+}
+
+// ListFits reports whether a list request naming these properties stays under MaxURLLength;
+// when it does not, read the same contacts through search or batch read, which take
+// properties in the body.
+func (c *Client) ListFits(properties []string) bool {
+	return len(c.endpoint(c.paths.contacts, listQuery(ListRequest{Properties: properties, Limit: MaxListLimit,
+		After: "99999999999999999999"}))) <= MaxURLLength
 }
 
 type batchReadBody struct {
 	Properties            []string  `json:"properties"`
+	IDProperty            string    `json:"idProperty,omitempty"`
 	PropertiesWithHistory []string  `json:"propertiesWithHistory"`
 	Inputs                []idInput `json:"inputs"`
 }

@@ -56,8 +56,8 @@ func (rr *requestRecorder) handler(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == TokenPath:
 		_, _ = w.Write([]byte(`{"access_token":"at-1","refresh_token":"rt","expires_in":1800,"token_type":"bearer","token_use":"access_token"}`))
-	case strings.HasSuffix(r.URL.Path, "/contacts/7"):
-		_, _ = w.Write([]byte(`{"id":"7","properties":{"email":"a@b.com"}}`))
+	case strings.HasSuffix(r.URL.Path, "/batch/read"):
+		_, _ = w.Write([]byte(`{"status":"COMPLETE","results":[{"id":"7","properties":{"email":"a@b.com"}}]}`))
 	default:
 		_, _ = w.Write([]byte(`{"results":[]}`))
 	}

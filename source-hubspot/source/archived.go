@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -101,10 +102,14 @@ func archiveTime(o *hubspot.Object) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// maxListPropertiesChars bounds the URL-encoded property list of a list request, well under
+// hubspot.MaxURLLength.
+const maxListPropertiesChars = 12000
+
 // listProperties returns the property names to request from the list endpoint: all of them
 // when they fit in its URL, else the identity properties first and then as many others as fit.
 func listProperties(names []string) []string {
-	if len(strings.Join(names, ",")) <= maxListPropertiesChars {
+	if len(url.QueryEscape(strings.Join(names, ","))) <= maxListPropertiesChars {
 		return names
 	}
 	have := make(map[string]bool, len(names))
@@ -113,9 +118,9 @@ func listProperties(names []string) []string {
 	}
 	out, size := []string{}, 0
 	add := func(n string) {
-		if size+len(n)+1 <= maxListPropertiesChars {
+		if w := len(url.QueryEscape(n)) + len("%2C"); size+w <= maxListPropertiesChars {
 			out = append(out, n)
-			size += len(n) + 1
+			size += w
 		}
 	}
 	for _, n := range identityProperties {

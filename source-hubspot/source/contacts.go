@@ -14,10 +14,6 @@ import (
 // progressEvery is how many pages pass between two progress LOG lines.
 const progressEvery = 10
 
-// maxListPropertiesChars bounds the comma-joined property list sent in the list endpoint's URL;
-// beyond it a full refresh uses search instead (HubSpot rejects very long URLs).
-const maxListPropertiesChars = 12000
-
 // contactsReader reads the contacts stream of one run. It owns the record encoder and the state
 // it last emitted, which only ever moves forward.
 type contactsReader struct {
@@ -89,8 +85,23 @@ func (r *run) contacts(ctx context.Context, cols []column, in ContactsState, inc
 // beginning.
 func (cr *contactsReader) readAll(ctx context.Context) error {
 	return cr.backfillWindow(ctx, window{end: cr.end}, nil, func(ctx context.Context) error {
+		if !cr.client.ListFits(cr.enc.names) {
+			return cr.searchWindow(ctx, time.Time{}, cr.end, "")
+		}
+		cr.estimate(ctx, time.Time{}, cr.end)
 		return cr.listAll(ctx, cr.end, "")
 	})
+}
+
+// estimate emits a row estimate from a one-result search, for the list path which has no total.
+func (cr *contactsReader) estimate(ctx context.Context, start, end time.Time) {
+	p, err := cr.client.SearchContacts(ctx, hubspot.SearchRequest{
+		Filters: windowFilters(start, end, "", ""), Properties: []string{"hs_object_id"}, Limit: 1})
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Msg("could not estimate the number of contacts")
+		return
+	}
+	cr.emitEstimate(ctx, p.Total)
 }
 
 func (cr *contactsReader) emitEstimate(ctx context.Context, total int) {

@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -22,6 +23,9 @@ func (cr *contactsReader) resume(ctx context.Context, res *Resume) error {
 		if len(res.Ranges) > 0 {
 			err = cr.backfillWindow(ctx, window{res.Start, res.End}, res.Ranges, nil)
 		}
+	case res.Method == methodList && !cr.client.ListFits(cr.enc.names):
+		// The stream's properties grew past what a list URL can carry: read the rest by search.
+		err = cr.searchWindow(ctx, time.Time{}, res.End, "")
 	case res.Method == methodList:
 		err = cr.listAll(ctx, res.End, res.After)
 	case len(res.Ranges) > 0:

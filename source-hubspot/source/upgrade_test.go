@@ -126,7 +126,7 @@ func TestVersionNotServed(t *testing.T) {
 		name, version, want string
 	}{
 		{"get_contact, version served", "2026-09", "HubSpot has no contact with record id 999999"},
-		{"get_contact, version not served", "2025-09", `HubSpot does not serve api_version "2025-09" (HTTP 404 for GET /crm/objects/2025-09/contacts/999999)`},
+		{"get_contact, version not served", "2025-09", `HubSpot does not serve api_version "2025-09" (HTTP 404 for POST /crm/objects/2025-09/contacts/batch/read)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, _ := upgradeWorld(t) // its catalog comes from discover with the default version
