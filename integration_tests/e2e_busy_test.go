@@ -29,7 +29,9 @@ func TestE2EBusyPortal(t *testing.T) {
 	first := e.sync(nil)
 	requireOK(t, first)
 	mods, churned := e.hs.Churned()
-	if mods < 300 {
+	// The first sync is a backfill (search and the list endpoint at once), so only the search
+	// share of its pages churns: about 200 changes, against about 400 for search alone.
+	if mods < 100 {
 		t.Fatalf("%d modifications during the first sync; the portal is not busy enough to test anything", mods)
 	}
 	if first.StatesEchoed == 0 {
