@@ -210,3 +210,18 @@ func logged(r run, part string) bool {
 	}
 	return false
 }
+
+// TestMetadataDeclaresDataActivation: the connector's Airbyte metadata marks it as a
+// data-activation destination, the flag Airbyte's registry copies into the definition.
+func TestMetadataDeclaresDataActivation(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(filepath.Join("..", "metadata.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\n  supportsDataActivation: true\n", "\n  connectorType: destination\n", "\nmetadataSpecVersion: \"1.0\"\n"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("metadata.yaml lacks %q", strings.TrimSpace(want))
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -43,6 +44,7 @@ const (
 
 // account is the fake's account configuration.
 type account struct {
+	mu        sync.Mutex        // guards custom (DeclareCustomAttribute adds to it)
 	custom    map[string]string // declared custom attributes -> type
 	identity  map[string]bool   // identifier types in identity resolution; nil: all
 	retention time.Duration
@@ -80,7 +82,7 @@ func (a *account) apply(u *user, now time.Time, ignored map[string]int) {
 	}
 	if cm, ok := u.attrs["custom"].(map[string]any); ok {
 		for _, k := range slices.Sorted(maps.Keys(cm)) {
-			typ, declared := a.custom[k]
+			typ, declared := a.customType(k)
 			switch {
 			case !declared:
 				delete(cm, k)
@@ -175,8 +177,25 @@ func (a *account) columns() []map[string]string {
 	for _, c := range defaultColumns {
 		out = append(out, map[string]string{"key": c.key, "display_name": c.name, "type": c.typ})
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	for _, k := range slices.Sorted(maps.Keys(a.custom)) {
 		out = append(out, map[string]string{"key": "c_" + k, "display_name": k, "type": a.custom[k]})
 	}
 	return out
+}
+
+// customType returns the declared type of custom attribute k.
+func (a *account) customType(k string) (string, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	typ, ok := a.custom[k]
+	return typ, ok
+}
+
+// declare adds (or retypes) a declared custom attribute.
+func (a *account) declare(name, typ string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.custom[name] = typ
 }
