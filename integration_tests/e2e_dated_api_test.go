@@ -1,6 +1,7 @@
 package integrationtests
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -69,7 +70,8 @@ func TestE2EOnlyDatedPaths(t *testing.T) {
 		}
 		res := run(cfg, args...)
 		if res.Exit != 0 {
-			t.Fatalf("read exit %d: %+v\n%s", res.Exit, traceErrors(res.Msgs), res.Stderr)
+			tr, _ := json.Marshal(traceErrors(res.Msgs))
+			t.Fatalf("read exit %d: %s\n%s", res.Exit, tr, res.Stderr)
 		}
 		return res
 	}
