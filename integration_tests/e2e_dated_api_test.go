@@ -121,7 +121,9 @@ func TestE2EOnlyDatedPaths(t *testing.T) {
 	hs.AddEvents(fakehubspot.Event{EventType: defs[0].FullyQualifiedName, OccurredAt: wm.Add(-time.Minute),
 		ObjectType: "contact", ObjectID: ids[5], Properties: map[string]string{}})
 	expired1 := hs.StatusCount(401)
-	step.Store(int64(30 * time.Second)) // read 2 makes fewer calls: expire tokens sooner
+	// Read 2 makes fewer calls: expire tokens sooner, but not so soon that a token refreshed for
+	// one of the concurrent event readers expires before that reader replays its request.
+	step.Store(int64(22 * time.Second))
 	second := read(cfg, cat, latestStates(t, first.Msgs))
 	c2, ev2 := count(second)
 	for _, id := range touched {

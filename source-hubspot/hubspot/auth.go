@@ -28,16 +28,17 @@ func (c Credentials) OAuth() bool { return c.AccessToken == "" }
 type tokenSource interface {
 	// Token returns a token valid for at least a short while.
 	Token(ctx context.Context) (string, error)
-	// Rejected tells the source HubSpot answered 401 to tok; it reports whether a fresh token can
-	// be tried.
-	Rejected(tok string) bool
+	// Rejected tells the source HubSpot answered 401 to tok. It reports whether a fresh token can
+	// be tried, and whether tok had already been replaced by another caller's refresh (so trying
+	// the current token costs no refresh of this caller's own).
+	Rejected(tok string) (retry, replaced bool)
 }
 
 // staticToken is a private-app or service-key token: nothing to refresh.
 type staticToken string
 
-func (s staticToken) Token(context.Context) (string, error) { return string(s), nil }
-func (s staticToken) Rejected(string) bool                  { return false }
+func (s staticToken) Token(context.Context) (string, error)  { return string(s), nil }
+func (s staticToken) Rejected(string) (retry, replaced bool) { return false, false }
 
 // defaultTokenLifetime is used when the token endpoint gives no expires_in (HubSpot: 30 minutes).
 const defaultTokenLifetime = 30 * time.Minute
@@ -100,13 +101,14 @@ func (s *oauthSource) Token(ctx context.Context) (string, error) {
 
 // Rejected marks tok as refused, so the next Token call refreshes unless another caller already
 // did. OAuth tokens can always be refreshed.
-func (s *oauthSource) Rejected(tok string) bool {
+func (s *oauthSource) Rejected(tok string) (retry, replaced bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.access == tok {
-		s.rejected = tok
+	if s.access != tok {
+		return true, true
 	}
-	return true
+	s.rejected = tok
+	return true, false
 }
 
 // tokenError turns a token endpoint failure into an *AuthError when HubSpot refused the grant or
@@ -153,9 +155,16 @@ type authTransport struct {
 	tokens tokenSource
 }
 
-// RoundTrip sends req with a bearer token, refreshing and replaying once on 401.
+// maxAuthTries bounds the sends of one request through authTransport: the first, the replay after
+// this request's own refresh, and one replay with a token another caller refreshed meanwhile.
+const maxAuthTries = 3
+
+// RoundTrip sends req with a bearer token. On a 401 it refreshes once and replays; a 401 to a token
+// another caller had already replaced (concurrent readers, a token expiring mid-run) is replayed
+// with the current token without counting as this request's refresh.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	for try := 0; ; try++ {
+	refreshed := false
+	for try := 1; ; try++ {
 		tok, err := t.tokens.Token(req.Context())
 		if err != nil {
 			return nil, err
@@ -166,9 +175,14 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		r.Header.Set("Authorization", "Bearer "+tok)
 		resp, err := t.next.RoundTrip(r)
-		if err != nil || resp.StatusCode != http.StatusUnauthorized || try > 0 || !t.tokens.Rejected(tok) {
+		if err != nil || resp.StatusCode != http.StatusUnauthorized || try >= maxAuthTries {
 			return resp, err
 		}
+		retry, replaced := t.tokens.Rejected(tok)
+		if !retry || (!replaced && refreshed) {
+			return resp, err
+		}
+		refreshed = refreshed || !replaced
 		drain(resp)
 	}
 }
