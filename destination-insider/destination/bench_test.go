@@ -151,28 +151,18 @@ func BenchmarkMapAndEncode(b *testing.B) {
 	}
 }
 
-// instantInsider answers every upsert at once, without a network.
-type instantInsider struct{}
-
-func (instantInsider) RoundTrip(r *http.Request) (*http.Response, error) {
-	n, _ := io.Copy(io.Discard, r.Body)
-	_ = r.Body.Close()
-	body := `{"data":{"successful":{"count":` + strconv.FormatInt(n, 10) + `},"fail":{}}}`
-	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
-}
-
-// genInput streams n contact records with a STATE every 100 records,
-// cycling through 1000 distinct records.
+// genInput streams n records made by line (RECORD lines) with a STATE every
+// 100 records, cycling through 1000 distinct records.
 type genInput struct {
 	n, i  int
 	buf   bytes.Buffer
 	lines []string
 }
 
-func newGenInput(n int) *genInput {
+func newGenInput(n int, line func(i int) string) *genInput {
 	g := &genInput{n: n}
 	for i := range 1000 {
-		g.lines = append(g.lines, recordLine("contacts", benchContact(i))+"\n")
+		g.lines = append(g.lines, line(i)+"\n")
 	}
 	return g
 }
@@ -193,12 +183,19 @@ func (g *genInput) Read(p []byte) (int, error) {
 }
 
 func BenchmarkWrite(b *testing.B) {
-	raw, _ := json.Marshal(benchConfig("https://insider.test"))
-	d := New(WithHTTPClient(&http.Client{Transport: instantInsider{}}))
+	b.ReportAllocs()
+	benchWrite(b, benchConfig("https://insider.test"), benchInsider{}, func(i int) string { return recordLine("contacts", benchContact(i)) })
+}
+
+// benchWrite writes b.N records made by line through Insider answering as
+// rt does, and reports records/s.
+func benchWrite(b *testing.B, cfg map[string]any, rt http.RoundTripper, line func(i int) string) {
+	raw, _ := json.Marshal(cfg)
+	d := New(WithHTTPClient(&http.Client{Transport: rt}))
 	logger := zerolog.Nop()
 	ctx := logger.WithContext(context.Background())
-	gen := newGenInput(b.N)
-	b.ReportAllocs()
+	gen := newGenInput(b.N, line)
+	b.SetBytes(int64(len(gen.lines[0])))
 	b.ResetTimer()
 	start := time.Now()
 	in := protocol.NewReader(gen)
@@ -207,4 +204,48 @@ func BenchmarkWrite(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
+}
+
+// benchInsider answers every upsert after latency (at once when 0), as
+// Insider does over a network, without one; it reads the whole body first.
+type benchInsider struct{ latency time.Duration }
+
+func (s benchInsider) RoundTrip(r *http.Request) (*http.Response, error) {
+	n, _ := io.Copy(io.Discard, r.Body)
+	_ = r.Body.Close()
+	if s.latency > 0 {
+		t := time.NewTimer(s.latency)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+	}
+	body := `{"data":{"successful":{"count":` + strconv.FormatInt(n, 10) + `},"fail":{}}}`
+	return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+}
+
+// largeContact is a contacts record of about 22 KB: 200 of them make an
+// upsert request of about 4.5 MB.
+func largeContact(i int) string {
+	return recordLine("contacts", fmt.Sprintf(`{"id":"%d","email":"user.%d@example.com","hs_object_id":%d,"firstname":"Ann","jobtitle":%q}`,
+		i, i, 100000+i, strings.Repeat("x", 22_400)))
+}
+
+// BenchmarkWriteConcurrency measures records/s when every request is large
+// (about 4.5 MB, 200 users) and Insider answers after 200 ms, with 1 and 4
+// requests in flight: the in-flight byte budget must let
+// max_concurrent_requests requests of that size fly at once. Run it with
+// -benchtime 20000x: each run also makes a metadata call and sends its first
+// batch alone, which weighs on short runs.
+func BenchmarkWriteConcurrency(b *testing.B) {
+	for _, n := range []int{1, 4} {
+		b.Run(fmt.Sprintf("concurrent=%d", n), func(b *testing.B) {
+			cfg := benchConfig("https://insider.test")
+			cfg["batch_size"] = 200
+			cfg["max_concurrent_requests"] = n
+			benchWrite(b, cfg, benchInsider{latency: 200 * time.Millisecond}, largeContact)
+		})
+	}
 }

@@ -143,10 +143,7 @@ func (w *writer) archivedRecord(ctx context.Context, vals []value, key string, r
 			d.logged = true
 			w.log.Info().Str("stream", ContactsStream).Msg("archived (deleted) contacts are skipped and counted as rejected with reason archived: deletion_mode is ignore")
 		}
-		if w.states != nil {
-			return w.outcome(w.states.Reject(ref))
-		}
-		return nil
+		return w.outcome(w.states.Reject(ref))
 	}
 	var res mapped
 	res.Key = key
@@ -189,7 +186,7 @@ func (w *writer) runArchived(ctx context.Context, ids []byte, key string, ref pr
 	case err != nil && insider.IsUserRefused(err):
 		_ = w.reject(ref, ContactsStream, key, ReasonInsider, maskMessages([]string{err.Error()}))
 	case err != nil:
-		w.opFailed(ctx, ref, what, err)
+		w.callFailed(ctx, []protocol.RecordRef{ref}, what, err)
 	case out == insider.NoSuchUser:
 		_ = w.reject(ref, ContactsStream, key, ReasonNoSuchUser, "Insider has no profile with the contact's identifiers")
 	default:
@@ -200,9 +197,7 @@ func (w *writer) runArchived(ctx context.Context, ids []byte, key string, ref pr
 				s.Anonymized++
 			}
 		})
-		if w.states != nil {
-			_ = w.outcome(w.states.Commit(ref))
-		}
+		_ = w.outcome(w.states.Commit(ref))
 	}
 }
 
@@ -214,32 +209,4 @@ func (w *writer) refusedCredentials() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.stopSending
-}
-
-// opFailed holds a record back after a delete, anonymize, identity or upsert call of an
-// archived or merged contact failed for good, classified like a failed upsert batch.
-func (w *writer) opFailed(ctx context.Context, ref protocol.RecordRef, what string, err error) {
-	w.fail([]protocol.RecordRef{ref})
-	kind, stop := protocol.FailureSystem, false
-	switch {
-	case insider.IsAuth(err), insider.IsRedirect(err):
-		kind, stop = protocol.FailureConfig, true
-	case ctx.Err() != nil:
-		return // cancellation is reported by Write itself
-	case insider.IsAnswer(err):
-		stop = true // not Insider answering: the next calls would fare the same
-	case insider.IsTemporary(err):
-		kind = protocol.FailureTransient
-	}
-	w.log.Error().Err(err).Str("call", what).Str("failure_type", string(kind)).
-		Msg("an Insider " + what + " call failed; its record is held back for the next run")
-	w.mu.Lock()
-	if w.failKind == "" || (kind == protocol.FailureConfig && w.failKind != kind) || (stop && !w.stopSending) {
-		w.failKind, w.failErr = kind, err
-	}
-	w.stopSending = w.stopSending || stop
-	w.mu.Unlock()
-	if stop {
-		w.stop(fmt.Errorf("insider cannot be reached at api_base_url as configured"))
-	}
 }

@@ -230,7 +230,7 @@ func (w *writer) resend(ctx context.Context, p *pending, rej map[int][]string, r
 			for _, r := range byUser[u] {
 				w.count.reject(ReasonInsider)
 				w.logReject(p.stream[r], p.keys[r], ReasonInsider, maskMessages(rej[u]))
-				if w.states != nil && w.outcome(w.states.Reject(p.refs[r])) != nil {
+				if w.outcome(w.states.Reject(p.refs[r])) != nil {
 					return
 				}
 			}
@@ -245,13 +245,13 @@ func (w *writer) resend(ctx context.Context, p *pending, rej map[int][]string, r
 	res, err := w.client.UpsertBatch(ctx, b)
 	w.count.add(func(s *Summary) { s.Requests += int64(res.Requests); s.Retries += int64(res.Retries) })
 	if err != nil {
-		q := &pending{}
+		var refs []protocol.RecordRef
 		for _, recs := range sent {
 			for _, r := range recs {
-				q.refs = append(q.refs, p.refs[r])
+				refs = append(refs, p.refs[r])
 			}
 		}
-		w.batchFailed(ctx, q, err)
+		w.callFailed(ctx, refs, "", err)
 		return
 	}
 	again := make(map[int][]string, len(res.Rejected))
@@ -266,15 +266,11 @@ func (w *writer) resend(ctx context.Context, p *pending, rej map[int][]string, r
 			if rejected {
 				w.count.reject(ReasonInsider)
 				w.logReject(p.stream[r], p.keys[r], ReasonInsider, maskMessages(msgs))
-				if w.states != nil {
-					err = w.outcome(w.states.Reject(p.refs[r]))
-				}
+				err = w.outcome(w.states.Reject(p.refs[r]))
 			} else {
 				users++
 				events += int64(p.events[r])
-				if w.states != nil {
-					err = w.outcome(w.states.Commit(p.refs[r]))
-				}
+				err = w.outcome(w.states.Commit(p.refs[r]))
 			}
 			if err != nil {
 				return

@@ -142,7 +142,7 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 				w.log.Warn().Str("key", it.key).Str("identifier", f.name).Str("detail", maskMessages([]string{err.Error()})).
 					Msg("Insider refused to re-key a merged-away profile")
 			case err != nil:
-				w.opFailed(ctx, it.ref, "identity", err)
+				w.callFailed(ctx, []protocol.RecordRef{it.ref}, "identity", err)
 				return
 			case out == insider.Done:
 				w.count.add(func(s *Summary) { s.IdentityChanges++ })
@@ -162,7 +162,7 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 			w.log.Warn().Str("key", it.key).Str("detail", maskMessages([]string{err.Error()})).
 				Msg("Insider refused to delete a merged-away profile")
 		case err != nil:
-			w.opFailed(ctx, it.ref, "delete", err)
+			w.callFailed(ctx, []protocol.RecordRef{it.ref}, "delete", err)
 			return
 		case out == insider.Done:
 			w.count.add(func(s *Summary) { s.MergedDeleted++ })
@@ -174,13 +174,11 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 	w.count.add(func(s *Summary) { s.Requests += int64(res.Requests); s.Retries += int64(res.Retries) })
 	switch {
 	case err != nil:
-		w.opFailed(ctx, it.ref, "upsert", err)
+		w.callFailed(ctx, []protocol.RecordRef{it.ref}, "upsert", err)
 	case len(res.Rejected) > 0:
 		_ = w.reject(it.ref, ContactsStream, it.key, ReasonInsider, maskMessages(res.Rejected[0].Messages))
 	default:
 		w.count.add(func(s *Summary) { s.UsersUpserted++; s.EventsSent += int64(it.events) })
-		if w.states != nil {
-			_ = w.outcome(w.states.Commit(it.ref))
-		}
+		_ = w.outcome(w.states.Commit(it.ref))
 	}
 }

@@ -122,20 +122,10 @@ func (w *writer) settle(ctx context.Context, keys []string) error {
 	}
 	// Every batch but the current one is free or in flight: taking them all waits for the
 	// senders to finish.
-	n := cap(w.free) - 1
-	held := make([]*pending, 0, n)
-	defer func() {
-		for _, p := range held {
-			w.free <- p
-		}
-	}()
-	for range n {
-		select {
-		case p := <-w.free:
-			held = append(held, p)
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	back, err := w.quiesce(ctx)
+	defer back()
+	if err != nil {
+		return err
 	}
 	clear(d.sent)
 	d.overflow = false

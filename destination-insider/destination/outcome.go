@@ -11,10 +11,7 @@ import (
 func (w *writer) reject(ref protocol.RecordRef, stream, key, reason, detail string) error {
 	w.count.reject(reason)
 	w.logReject(stream, key, reason, detail)
-	if w.states != nil {
-		return w.outcome(w.states.Reject(ref))
-	}
-	return nil
+	return w.outcome(w.states.Reject(ref))
 }
 
 func (w *writer) logReject(stream, key, reason, detail string) {
@@ -44,9 +41,6 @@ func (w *writer) outcome(err error) error {
 
 // fail reports records as failed for good.
 func (w *writer) fail(refs []protocol.RecordRef) {
-	if w.states == nil {
-		return
-	}
 	for _, r := range refs {
 		if err := w.states.Fail(r); err != nil {
 			_ = w.outcome(err)
@@ -82,10 +76,7 @@ func (w *writer) result() error {
 	if w.failKind == "" {
 		return nil
 	}
-	var held int64
-	if w.states != nil {
-		held = w.states.HeldBack()
-	}
+	held := w.states.HeldBack()
 	msg := failureMessage(w.failKind, w.failErr, w.cfg.APIBaseURL)
 	return protocol.NewError(w.failKind, fmt.Sprintf(
 		"%s. %d records were held back: their streams' later states were not saved, so the next run sends them again", msg, held), w.failErr)

@@ -60,25 +60,30 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 	return runErr
 }
 
-// writer is the state of one Write.
+// writer is the state of one Write. The read loop owns the batcher and the
+// mapper; it holds readMu while it handles a message, and the idle flush
+// holds it while it looks at the current batch. Senders report to states
+// and the counters, and share mu.
 type writer struct {
-	cfg     *Config
-	catalog *protocol.ConfiguredCatalog
-	client  *insider.Client
-	mapper  *mapper
-	dm      *deletes               // archived and merged contacts (deletes.go)
-	states  *protocol.StateTracker // nil in a dry run
-	log     *zerolog.Logger
-	count   counters
-	dry     *dryRun
-	scratch []byte
-	now     func() time.Time
+	batcher
+	cfg      *Config
+	catalog  *protocol.ConfiguredCatalog
+	client   *insider.Client // nil in a dry run
+	mapper   *mapper
+	dm       *deletes // archived and merged contacts (deletes.go)
+	states   tracker  // noTracker in a dry run
+	log      *zerolog.Logger
+	count    counters
+	dry      *dryRun                         // nil unless a dry run
+	deliver  func(context.Context, *pending) // sends one batch: send, or a dry run's account of it
+	scratch  []byte
+	now      func() time.Time
+	schedule scheduler
+	maxUser  int // the largest encoded user that fits in a request
+	wg       sync.WaitGroup
 
-	cur    *pending
-	free   chan *pending // batches not in use; bounds memory to the window
-	budget chan struct{} // one token per MiB of request bodies in flight
-	work   chan *pending
-	wg     sync.WaitGroup
+	readMu   sync.Mutex
+	messages uint64 // input messages read (readMu)
 
 	mu          sync.Mutex
 	failKind    protocol.FailureType // set when a batch failed for good; config_error wins
@@ -96,82 +101,34 @@ type writer struct {
 	probed    bool // the read loop already waited on probe
 }
 
-// Memory bounds. Batches of ordinary users stay far below them; they
-// matter when users are megabytes large.
-const (
-	// inflightBudget bounds the bytes of request bodies in flight at once,
-	// counted in whole MiB; a batch larger than it still goes alone.
-	inflightBudget = 8 << 20
-	budgetUnit     = 1 << 20
-	// keptBatchBytes is the largest batch buffer kept for reuse.
-	keptBatchBytes = 2 << 20
-)
-
-// maxBatchAge is how long a batch may wait for more users once a STATE
-// arrives behind it; older batches are sent so the state can be echoed.
-const maxBatchAge = 30 * time.Second
-
-// pending is one batch being filled or in flight, with its records.
-type pending struct {
-	body   *insider.Batch
-	refs   []protocol.RecordRef
-	keys   []string // primary key per user, for logs
-	events []int
-	stream []string
-	tokens int       // budget tokens held while in flight
-	opened time.Time // when the first user was added
-
-	// Per record: the index of its user object in body, and of its event
-	// in that user's events (see group.go).
-	user, evIndex []int
-	// Event users of contacts not yet in body: events of one contact
-	// share a user object, appended to body by materialize.
-	groups     []*eventGroup
-	byIDs      map[string]int
-	groupBytes int
-	scratch    []byte
-}
-
-func (p *pending) reset(skipHook bool) {
-	if p.body.Cap() > keptBatchBytes {
-		cb := p.body.ErrorCallback()
-		p.body = insider.NewBatch(skipHook) // let a batch of huge users go
-		p.body.SetErrorCallback(cb)
-	}
-	p.body.Reset(skipHook)
-	p.refs, p.keys, p.events, p.stream = p.refs[:0], p.keys[:0], p.events[:0], p.stream[:0]
-	p.user, p.evIndex, p.groups, p.groupBytes = p.user[:0], p.evIndex[:0], p.groups[:0], 0
-	clear(p.byIDs)
-}
-
 func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protocol.ConfiguredCatalog, states *protocol.StateTracker, mopts ...mapperOption) *writer {
 	w := &writer{
-		cfg:     cfg,
-		catalog: catalog,
-		mapper:  newMapper(cfg, catalog, mopts...),
-		states:  states,
-		log:     zerolog.Ctx(ctx),
-		now:     d.now,
+		cfg:      cfg,
+		catalog:  catalog,
+		mapper:   newMapper(cfg, catalog, mopts...),
+		states:   noTracker{},
+		log:      zerolog.Ctx(ctx),
+		now:      d.now,
+		schedule: d.schedule,
+		maxUser:  insider.MaxBodyBytes - newBatch(cfg).Size(),
 	}
 	w.count.s.DryRun = cfg.DryRun
 	w.count.s.AlertWebhookURL = cfg.AlertWebhookURL
 	w.count.s.AlertRejectRatio = cfg.AlertRejectRatio
 	n := cfg.MaxConcurrentRequests
 	if cfg.DryRun {
-		w.states = nil
 		w.dry = &dryRun{}
-		n = 0
+		w.deliver = func(_ context.Context, p *pending) { w.dry.batch(w, p) }
+		n = 1
 	} else {
+		if states != nil {
+			w.states = states
+		}
 		w.client = d.client(ctx, cfg, d.maxAttempts)
+		w.deliver = w.send
 	}
-	w.budget = make(chan struct{}, inflightBudget/budgetUnit)
-	w.free = make(chan *pending, n+1)
-	for range n + 1 {
-		w.free <- &pending{body: newBatch(cfg)}
-	}
-	w.cur = <-w.free
+	w.batcher = newBatcher(cfg, n)
 	w.dm = newDeletes(w, cfg, catalog)
-	w.work = make(chan *pending)
 	for range n {
 		w.wg.Add(1)
 		go w.sender(ctx)
@@ -183,7 +140,9 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protoc
 func (w *writer) run(ctx context.Context, in *protocol.Reader) error {
 	err := w.mapper.checkCatalog(w.catalog)
 	if err == nil {
+		stop := w.startIdleFlush(ctx)
 		err = w.read(ctx, in)
+		stop()
 	}
 	if err == nil && !w.stopped() {
 		err = w.flush(ctx)
@@ -215,38 +174,43 @@ func (w *writer) read(ctx context.Context, in *protocol.Reader) error {
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		var le *protocol.LineError
-		if errors.As(err, &le) {
-			w.log.Warn().Int("line", le.Line).Err(le.Err).Msg("skipped an input line that is not an Airbyte message")
-			w.count.add(func(s *Summary) { s.Undecodable++ })
-			continue
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err() // stopped while waiting for input
-			}
-			return protocol.NewError(protocol.FailureSystem, "could not read the input messages", err)
-		}
-		switch msg.Type {
-		case protocol.TypeRecord:
-			if err := w.record(ctx, msg.Record); err != nil {
-				return err
-			}
-		case protocol.TypeState:
-			if w.states != nil {
-				if err := w.states.State(msg); err != nil {
-					return protocol.NewError(protocol.FailureSystem, "could not handle a STATE message", err)
-				}
-			}
-			// A slow source must not keep its states waiting in a
-			// half-full batch: send it once it is old enough.
-			if w.cur.userCount() > 0 && w.now().Sub(w.cur.opened) >= maxBatchAge {
-				if err := w.flush(ctx); err != nil {
-					return err
-				}
-			}
+		if err := w.handle(ctx, msg, err); err != nil {
+			return err
 		}
 	}
+}
+
+// handle deals with one input message, or the error reading it.
+func (w *writer) handle(ctx context.Context, msg *protocol.InMessage, err error) error {
+	w.readMu.Lock()
+	defer w.readMu.Unlock()
+	w.messages++
+	var le *protocol.LineError
+	if errors.As(err, &le) {
+		w.log.Warn().Int("line", le.Line).Err(le.Err).Msg("skipped an input line that is not an Airbyte message")
+		w.count.add(func(s *Summary) { s.Undecodable++ })
+		return nil
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err() // stopped while waiting for input
+		}
+		return protocol.NewError(protocol.FailureSystem, "could not read the input messages", err)
+	}
+	switch msg.Type {
+	case protocol.TypeRecord:
+		return w.record(ctx, msg.Record)
+	case protocol.TypeState:
+		if err := w.states.State(msg); err != nil {
+			return protocol.NewError(protocol.FailureSystem, "could not handle a STATE message", err)
+		}
+		// A slow source must not keep its states waiting in a half-full
+		// batch: send it once it is old enough.
+		if w.cur.userCount() > 0 && w.now().Sub(w.cur.opened) >= maxBatchAge {
+			return w.flush(ctx)
+		}
+	}
+	return nil
 }
 
 // record maps one record and adds it to the current batch.
@@ -256,9 +220,7 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 	sm := w.mapper.match(rec.Stream)
 	p := sm.plan
 	if err := needsIdentifiers(w.cfg, p, rec.Stream); err != nil {
-		if w.states != nil {
-			w.fail([]protocol.RecordRef{w.states.Record(desc)})
-		}
+		w.fail([]protocol.RecordRef{w.states.Record(desc)})
 		w.stop(err)
 		return nil
 	}
@@ -280,16 +242,10 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 	}
 	if p == nil {
 		w.count.add(func(s *Summary) { s.Ignored++ })
-		if w.states != nil {
-			return w.outcome(w.states.Commit(w.states.Record(desc)))
-		}
-		return nil
+		return w.outcome(w.states.Commit(w.states.Record(desc)))
 	}
 	res := w.mapper.Map(p, rec.Data, w.scratch)
-	var ref protocol.RecordRef
-	if w.states != nil {
-		ref = w.states.Record(desc)
-	}
+	ref := w.states.Record(desc)
 	if res.DroppedIDs > 0 || res.Dropped > 0 {
 		w.count.add(func(s *Summary) { s.DroppedIDs += int64(res.DroppedIDs); s.DroppedValues += int64(res.Dropped) })
 	}
@@ -313,58 +269,18 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 		return w.reject(ref, rec.Stream, res.Key, res.Reason, res.Detail)
 	}
 	w.scratch = res.User[:0]
-	if newBatch(w.cfg).SizeWith(len(res.User)) > insider.MaxBodyBytes {
+	if len(res.User) > w.maxUser {
 		return w.reject(ref, rec.Stream, res.Key, ReasonTooLarge,
 			fmt.Sprintf("the mapped user is %d bytes, more than fits in a %d-byte request", len(res.User), insider.MaxBodyBytes))
 	}
 	return w.addRecord(ctx, &res, ref, rec.Stream, p == w.mapper.contacts)
 }
 
-// flush hands the current batch to a sender and takes an empty one; it
-// blocks while the window of in-flight requests is full.
-func (w *writer) flush(ctx context.Context) error {
-	if w.cur.userCount() == 0 {
-		return nil
-	}
-	w.cur.materialize()
-	if w.dry != nil {
-		w.dry.batch(w, w.cur)
-		w.cur.reset(w.cfg.SkipHook)
-		return nil
-	}
-	need := min((w.cur.body.Size()+budgetUnit-1)/budgetUnit, cap(w.budget))
-	for w.cur.tokens < need {
-		select {
-		case w.budget <- struct{}{}:
-			w.cur.tokens++
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	select {
-	case w.work <- w.cur:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	if err := w.awaitProbe(ctx); err != nil {
-		return err
-	}
-	select {
-	case w.cur = <-w.free:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	w.cur.reset(w.cfg.SkipHook)
-	return nil
-}
-
 // finish returns the final counts.
 func (w *writer) finish() Summary {
 	s := w.count.snapshot()
 	s.DroppedBy = maps.Clone(w.mapper.droppedBy) // the read loop, the mapper's only user, has ended
-	if w.states != nil {
-		s.HeldBack = w.states.HeldBack()
-		s.StatesEchoed = int64(w.states.Echoed())
-	}
+	s.HeldBack = w.states.HeldBack()
+	s.StatesEchoed = int64(w.states.Echoed())
 	return s
 }

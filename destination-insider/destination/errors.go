@@ -1,0 +1,152 @@
+package destination
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/internal/httpx"
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// This file classifies Insider's errors: what kind of failure each is, whether
+// the run stops sending, and the message that says what to do.
+
+// classify says what a call that failed for good means for the run: its
+// failure type, and whether sending more is pointless (stop: credentials
+// refused, a redirect, or something else answering in Insider's place).
+// canceled is true when ctx ended: Write reports that itself.
+func classify(ctx context.Context, err error) (kind protocol.FailureType, stop, canceled bool) {
+	switch {
+	case insider.IsAuth(err), insider.IsRedirect(err):
+		return protocol.FailureConfig, true, false
+	case ctx.Err() != nil:
+		return "", false, true
+	case insider.IsAnswer(err):
+		// Every attempt got an answer that is not Insider's: the next
+		// calls would fare the same.
+		return protocol.FailureSystem, true, false
+	case insider.IsTemporary(err):
+		return protocol.FailureTransient, false, false
+	}
+	return protocol.FailureSystem, false, false
+}
+
+// callFailed holds refs back after an Insider call failed for good and
+// records why; call names a delete, anonymize, identity or single upsert
+// call, "" an upsert batch.
+func (w *writer) callFailed(ctx context.Context, refs []protocol.RecordRef, call string, err error) {
+	w.fail(refs)
+	kind, stop, canceled := classify(ctx, err)
+	if canceled {
+		return
+	}
+	e := w.log.Error().Err(err)
+	if call == "" {
+		e.Int("records", len(refs)).Str("failure_type", string(kind)).
+			Msg("an upsert batch failed; its records are held back for the next run")
+	} else {
+		e.Str("call", call).Str("failure_type", string(kind)).
+			Msg("an Insider " + call + " call failed; its record is held back for the next run")
+	}
+	w.mu.Lock()
+	if w.failKind == "" || (kind == protocol.FailureConfig && w.failKind != kind) || (stop && !w.stopSending) {
+		w.failKind, w.failErr = kind, err
+	}
+	w.stopSending = w.stopSending || stop
+	w.mu.Unlock()
+	if stop {
+		w.stop(errors.New("insider cannot be reached at api_base_url as configured"))
+	}
+}
+
+// checkError is the error of a connection check whose call failed.
+func checkError(ctx context.Context, cfg *Config, err error) error {
+	var ae *insider.APIError
+	switch {
+	case insider.IsAuth(err):
+		return authError(err)
+	case insider.IsRedirect(err), insider.IsAnswer(err):
+		return protocol.NewError(protocol.FailureConfig, failureMessage(protocol.FailureConfig, err, cfg.APIBaseURL), err)
+	case errors.As(err, &ae) && ae.StatusCode < 500 && ae.StatusCode != http.StatusTooManyRequests:
+		return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
+			"Insider answered HTTP %d to the connection check: check api_base_url (%s) and partner_name", ae.StatusCode, cfg.APIBaseURL), err)
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.As(err, &ae):
+		return protocol.NewError(protocol.FailureTransient, "Insider is not available right now (HTTP "+fmt.Sprint(ae.StatusCode)+"); try again later", err)
+	}
+	if f, ok := httpx.Describe(err, "api_base_url"); ok {
+		return protocol.NewError(protocol.FailureConfig, fmt.Sprintf("could not reach Insider at api_base_url %s: %s", cfg.APIBaseURL, f), err)
+	}
+	return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
+		"could not reach Insider at api_base_url %s: check the URL and that this network can reach it", cfg.APIBaseURL), err)
+}
+
+// failureMessage says what went wrong with a batch that failed for good, and
+// what to do.
+func failureMessage(kind protocol.FailureType, err error, baseURL string) string {
+	var re *insider.RedirectError
+	switch {
+	case errors.As(err, &re):
+		fix := "set api_base_url to the address of Insider's API (default " + DefaultAPIBaseURL + ")"
+		if b := re.SuggestedBaseURL(); b != "" {
+			fix = "set api_base_url to " + b + " if that is Insider's API"
+		}
+		return fmt.Sprintf("Insider's address %s answered HTTP %d redirecting to %q; upserts are not sent on to another address "+
+			"(the request would arrive as a GET that upserts nothing, and the API key would go to another host): %s",
+			baseURL, re.StatusCode, re.Location, fix)
+	case insider.IsAuth(err):
+		return authMessage(err)
+	case insider.IsAnswer(err):
+		return fmt.Sprintf("the address %s answered with something that is not Insider's JSON (an HTML page, an empty body or another shape), "+
+			"so nothing it accepted counts as delivered: check that api_base_url is Insider's API (default %s) and that no proxy answers in its place", baseURL, DefaultAPIBaseURL)
+	case kind == protocol.FailureTransient:
+		return transientMessage(err)
+	}
+	var rf *insider.RefusedError
+	if errors.As(err, &rf) {
+		return fmt.Sprintf("Insider refused every user of a batch of %d with HTTP 400, each sent alone, so the cause is in every request rather than in the records", rf.Users)
+	}
+	if f, ok := httpx.Describe(err, "api_base_url"); ok {
+		return "could not reach Insider: " + f.String()
+	}
+	return "Insider refused a batch"
+}
+
+// transientMessage says why Insider requests kept failing, and what to do.
+func transientMessage(err error) string {
+	var we *httpx.WaitError
+	if errors.As(err, &we) {
+		return fmt.Sprintf("Insider asked the connector to wait %s before calling %s again (Retry-After), longer than the %s a request may wait: %s",
+			we.Wait.Round(time.Second), we.Endpoint, httpx.WaitLimit, we.Advice())
+	}
+	if f, ok := httpx.Describe(err, "api_base_url"); ok {
+		return "could not reach Insider after every retry: " + f.String()
+	}
+	return "Insider kept failing (HTTP 429, 5xx or network errors) after every retry"
+}
+
+// authError is the user-facing error for a refused partner name or key.
+func authError(err error) error {
+	return protocol.NewError(protocol.FailureConfig, authMessage(err), err)
+}
+
+// authMessage says which config field (and header) to fix when Insider
+// refuses the partner name or key.
+func authMessage(err error) string {
+	switch insider.AuthCause(err) {
+	case insider.AuthPartner:
+		return "Insider does not know the partner name (HTTP 400 \"Partner is invalid.\"): set partner_name (sent as X-PARTNER-NAME) " +
+			"to your InOne account name, lowercase, as shown under InOne Settings > Account Settings"
+	case insider.AuthKey:
+		return "Insider rejected the API key (HTTP 401): set api_key (sent as X-REQUEST-TOKEN) to an active Unified Customer Database (UCD) key " +
+			"of this partner, generated by an administrator under InOne Settings > API Keys"
+	}
+	return "Insider rejected the partner name or API key: check that partner_name is your InOne account name " +
+		"(lowercase, as shown under InOne Settings > Account Settings), that api_key is a Unified Customer Database (UCD) key " +
+		"whose package includes the Upsert User Data API, and that the key's IP allow-list (if any) includes this connector's IPv4 egress addresses"
+}

@@ -1,0 +1,38 @@
+package destination
+
+import "github.com/insider-hubspot/connectors/protocol"
+
+// tracker receives every record's outcome and the input's states, and
+// echoes each state once the records before it are settled. A real run uses
+// *protocol.StateTracker; a dry run, which saves no state, uses noTracker.
+// Implementations are safe for concurrent use: the read loop and the
+// senders report to it at once.
+type tracker interface {
+	// Record registers the next record of stream and returns its handle.
+	Record(stream protocol.StreamDescriptor) protocol.RecordRef
+	// State registers a STATE message, echoed once the records before it are settled.
+	State(m *protocol.InMessage) error
+	// Commit, Reject and Fail settle a record: delivered, deliberately
+	// skipped, or failed for good (no later state of its stream is echoed).
+	Commit(r protocol.RecordRef) error
+	Reject(r protocol.RecordRef) error
+	Fail(r protocol.RecordRef) error
+	// HeldBack is the number of records no echoed state covers because a
+	// record failed for good.
+	HeldBack() int64
+	// Echoed is the number of states echoed.
+	Echoed() int
+}
+
+var _ tracker = (*protocol.StateTracker)(nil)
+
+// noTracker is the tracker of a dry run: nothing is tracked or echoed.
+type noTracker struct{}
+
+func (noTracker) Record(protocol.StreamDescriptor) protocol.RecordRef { return protocol.RecordRef{} }
+func (noTracker) State(*protocol.InMessage) error                     { return nil }
+func (noTracker) Commit(protocol.RecordRef) error                     { return nil }
+func (noTracker) Reject(protocol.RecordRef) error                     { return nil }
+func (noTracker) Fail(protocol.RecordRef) error                       { return nil }
+func (noTracker) HeldBack() int64                                     { return 0 }
+func (noTracker) Echoed() int                                         { return 0 }
