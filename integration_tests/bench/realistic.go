@@ -55,8 +55,11 @@ type RealisticResults struct {
 	UsersUpserted    int64   `json:"users_upserted"`
 	Rejected         int64   `json:"rejected"`
 	ChildCPUSeconds  float64 `json:"child_cpu_seconds"` // both connectors together (user + sys)
-	// Incremental is the next sync, of a window holding 2 in 5 contacts (search alone).
-	Incremental       *RealisticResults `json:"incremental,omitempty"`
+	// Incremental is the next sync, of a window holding the newest 2 in 5 contacts (dense above
+	// its first page: search and list).
+	Incremental *RealisticResults `json:"incremental,omitempty"`
+	// Spread is the sync after it, of a window of 2 in every 5 contacts (search alone).
+	Spread            *RealisticResults `json:"incremental_spread,omitempty"`
 	LargestChildRSSMB float64           `json:"largest_child_rss_mb"` // the largest child this process has waited for
 }
 
@@ -123,9 +126,9 @@ func runRealistic(ctx context.Context, o Options, bins pipeline.Binaries, out, t
 	if err != nil {
 		return nil, err
 	}
-	// An incremental window: 2 in 5 contacts modified since the first sync (not the majority,
-	// so it is read by search alone), stamped inside the next window (after the saved watermark,
-	// the first sync's start minus the 2-minute index lag, and before the next window end).
+	// An incremental window: the newest 2 in 5 contacts modified since the first sync (a bulk
+	// import or a campaign), stamped inside the next window (after the saved watermark, the first
+	// sync's start minus the 2-minute index lag, and before the next window end).
 	k := n * 2 / 5
 	ids := f.hubspot.ContactIDs()
 	if err := f.hubspot.TouchContacts(firstStart.Add(-3*time.Minute).UTC(), ids[len(ids)-k:]...); err != nil {
@@ -137,6 +140,25 @@ func runRealistic(ctx context.Context, o Options, bins pipeline.Binaries, out, t
 		return nil, fmt.Errorf("incremental sync: %w", err)
 	}
 	first.Incremental = inc
+	// A window of the same size spread over all ids (2 in every 5): under half of the contacts
+	// above its first page, so it is read by search alone. The newest contacts go back to before
+	// the window.
+	if err := f.hubspot.TouchContacts(firstStart.Add(-time.Hour).UTC(), ids[len(ids)-k:]...); err != nil {
+		return nil, err
+	}
+	var spread []int64
+	for i, id := range ids {
+		if i%5 < 2 {
+			spread = append(spread, id)
+		}
+	}
+	if err := f.hubspot.TouchContacts(time.Now().Add(-3*time.Minute).UTC(), spread...); err != nil {
+		return nil, err
+	}
+	f.reset()
+	if first.Spread, err = realisticSync(ctx, o, bins, f, dir, logs, tier, len(spread)); err != nil {
+		return nil, fmt.Errorf("incremental sync of a spread window: %w", err)
+	}
 	return first, nil
 }
 
@@ -240,7 +262,10 @@ func rate(ts []time.Time, window time.Duration) (perSecond float64, maxInWindow 
 func printRealistic(w io.Writer, r *RealisticResults) {
 	printRealisticSync(w, r, "first sync")
 	if r.Incremental != nil {
-		printRealisticSync(w, r.Incremental, "incremental sync (a window of 2 in 5 contacts, by search alone)")
+		printRealisticSync(w, r.Incremental, "incremental sync (a window of the newest 2 in 5 contacts, by search and list)")
+	}
+	if r.Spread != nil {
+		printRealisticSync(w, r.Spread, "incremental sync (a window of 2 in every 5 contacts, by search alone)")
 	}
 }
 

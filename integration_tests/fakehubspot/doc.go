@@ -78,6 +78,21 @@
 //
 // # Rate limits
 //
+// The model follows research hubspot.md §1.4 and §8 (limits per tier: BurstMax; the bench sets
+// it per rate_limits.account_tier). What HubSpot documents: searches are limited to 5 per second
+// per account and are exempt from the ten-secondly limit; every other call counts against the
+// app's limit per rolling 10 s (100 to 250 by tier) and the account's daily limit (250,000 and
+// up); search answers carry no rate-limit headers. What the fake guesses, where HubSpot says
+// nothing:
+//   - a request counts when it arrives: the limits are checked before SetLatency's delay, and a
+//     refused request is answered at once;
+//   - the search second is a sliding window ("more than SearchPerSecond searches started within
+//     any 1 s"), the strictest reading; HubSpot may use fixed seconds, which such a window never
+//     refuses more than;
+//   - refused requests do not count against a window;
+//   - searches do not count against the daily limit (research: unverified either way), and the
+//     daily count never resets (HubSpot resets it at midnight in the account's time zone).
+//
 // Non-search answers carry X-HubSpot-RateLimit-Max, -Remaining, -Interval-Milliseconds, and for
 // private-app tokens -Daily and -Daily-Remaining (HubSpot omits the daily pair for OAuth). With
 // RateLimits on (or SetRateLimits(true)): more than SearchPerSecond searches in a second -> 429
@@ -88,7 +103,7 @@
 //
 // # Faults (per Endpoint, or EndpointAny for all)
 //
-//	SetLatency(ep, d)       // delay via Options.Sleep
+//	SetLatency(ep, d)       // delay via Options.Sleep, after the rate limits admitted the request
 //	RateLimitNext(ep, n)    // next n answers 429 (SECONDLY on search, else TEN_SECONDLY_ROLLING)
 //	FailNext(ep, n, status) // next n answers status (500/502/503/504) with a JSON body
 //	DropNext(ep, n)         // next n connections close mid-response
@@ -97,7 +112,8 @@
 //	DenyContactsScope(on)   // contacts endpoints 403 MISSING_SCOPES
 //	RevokeRefreshToken(on); ExpireAccessTokens(); ClearFaults()
 //
-// Injected faults are served before authentication and count in the request log.
+// Injected faults are served before authentication, without the latency, and count in the
+// request log.
 //
 // # A busy portal
 //

@@ -262,8 +262,8 @@ func (s *Server) versioned(fn http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// wrap applies, in this order: counting and logging (legacy marks a v1-v4 path), latency, dropped connection, injected
-// status, authentication, scope checks, rate limits (plus rate-limit headers), the handler.
+// wrap applies, in this order: counting and logging (legacy marks a v1-v4 path), dropped connection, injected
+// status, authentication, scope checks, rate limits (plus rate-limit headers), latency, the handler.
 func (s *Server) wrap(ep Endpoint, legacy bool, fn http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &fakehttp.StatusRecorder{ResponseWriter: w}
@@ -272,9 +272,6 @@ func (s *Server) wrap(ep Endpoint, legacy bool, fn http.HandlerFunc) http.Handle
 		if len(r.RequestURI) > MaxURLLength {
 			writeURITooLong(rec)
 			return
-		}
-		if d := s.faults.Latency(ep); d > 0 {
-			s.opts.Sleep(r.Context(), d)
 		}
 		if s.faults.TakeDrop(ep) {
 			entry.Dropped = true
@@ -295,6 +292,7 @@ func (s *Server) wrap(ep Endpoint, legacy bool, fn http.HandlerFunc) http.Handle
 			return
 		}
 		if ep == EndpointToken || ep == EndpointOther {
+			s.delay(r, ep)
 			fn(rec, r)
 			return
 		}
@@ -310,8 +308,19 @@ func (s *Server) wrap(ep Endpoint, legacy bool, fn http.HandlerFunc) http.Handle
 		if !s.limits.admit(rec, ep, kind, s.now()) {
 			return
 		}
+		s.delay(r, ep)
 		fn(rec, r)
 	})
+}
+
+// delay applies the endpoint's latency (SetLatency) to an answer the handler gives. It comes
+// after the rate limits: HubSpot's limiter counts a request when it arrives, not when its answer
+// is ready, and a refused one is answered at once (how HubSpot counts is not documented; this is
+// the model's guess, the one an API gateway in front of the service gives).
+func (s *Server) delay(r *http.Request, ep Endpoint) {
+	if d := s.faults.Latency(ep); d > 0 {
+		s.opts.Sleep(r.Context(), d)
+	}
 }
 
 func splitList(v string) []string {

@@ -3,6 +3,7 @@ package hubspot
 import (
 	"context"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,11 +50,12 @@ type limitTransport struct {
 	now    func() time.Time
 
 	mu         sync.Mutex
-	pauseUntil time.Time   // no "other" request starts before this
-	sends      []time.Time // the last searchWindowCalls search send times, a ring (nil: no guard)
-	sendAt     int         // the ring's oldest entry
-	dailyMax   int         // X-HubSpot-RateLimit-Daily of the last answer that had it (0: unknown)
-	dailyLeft  int         // X-HubSpot-RateLimit-Daily-Remaining of that answer
+	pauseUntil time.Time // no "other" request starts before this
+	sends      []send    // the last searchWindowCalls search sends, a ring (nil: no guard)
+	sendAt     int       // the ring's oldest entry
+	sendSeq    uint64    // sends recorded so far
+	dailyMax   int       // X-HubSpot-RateLimit-Daily of the last answer that had it (0: unknown)
+	dailyLeft  int       // X-HubSpot-RateLimit-Daily-Remaining of that answer
 }
 
 // HubSpot's search limit: searchWindowCalls per second. The token bucket spaces search starts
@@ -67,9 +69,9 @@ const (
 
 func newLimitTransport(next http.RoundTripper, l Limits, sleep SleepFunc, now func() time.Time) *limitTransport {
 	l = l.withDefaults()
-	var sends []time.Time
+	var sends []send
 	if l.Search <= searchWindowCalls {
-		sends = make([]time.Time, searchWindowCalls)
+		sends = make([]send, searchWindowCalls)
 	}
 	return &limitTransport{
 		sends:  sends,
@@ -93,10 +95,12 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err := t.search.Wait(ctx); err != nil {
 			return nil, err
 		}
-		if err := t.searchGuard(ctx); err != nil {
+		wrote, err := t.searchGuard(ctx)
+		if err != nil {
 			return nil, err
 		}
-		return t.next.RoundTrip(req)
+		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote() }}
+		return t.next.RoundTrip(req.WithContext(httptrace.WithClientTrace(ctx, trace)))
 	}
 	t.mu.Lock()
 	pause := t.pauseUntil.Sub(t.now())
@@ -118,26 +122,46 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // searchGuard waits until the searchWindowCalls-th last search send is searchWindow old, then
 // records this send. It gives up waiting after a few rounds (a frozen test clock never advances).
-func (t *limitTransport) searchGuard(ctx context.Context) error {
+// wrote moves the recorded send to the moment the request was written to the connection, so that
+// a request held up between the limiter and the wire (a busy machine, a connection being dialled)
+// still counts from when HubSpot can first see it: the window holds for the writes, not only for
+// the releases.
+func (t *limitTransport) searchGuard(ctx context.Context) (wrote func(), err error) {
 	if t.sends == nil {
-		return nil
+		return func() {}, nil
 	}
 	for round := 0; ; round++ {
 		t.mu.Lock()
 		now := t.now()
 		oldest := t.sends[t.sendAt]
-		if d := oldest.Add(searchWindow).Sub(now); round < 3 && !oldest.IsZero() && d > 0 {
+		if d := oldest.at.Add(searchWindow).Sub(now); round < 3 && !oldest.at.IsZero() && d > 0 {
 			t.mu.Unlock()
 			if err := t.sleep(ctx, d); err != nil {
-				return err
+				return nil, err
 			}
 			continue
 		}
-		t.sends[t.sendAt] = now
+		t.sendSeq++
+		slot, seq := t.sendAt, t.sendSeq
+		t.sends[slot] = send{at: now, seq: seq}
 		t.sendAt = (t.sendAt + 1) % len(t.sends)
 		t.mu.Unlock()
-		return nil
+		return func() {
+			t.mu.Lock()
+			defer t.mu.Unlock()
+			if s := &t.sends[slot]; s.seq == seq {
+				if at := t.now(); at.After(s.at) {
+					s.at = at
+				}
+			}
+		}, nil
 	}
+}
+
+// send is one recorded search send: when it was released, then when it was written.
+type send struct {
+	at  time.Time
+	seq uint64 // tells a later send in the same ring slot apart
 }
 
 // observe reads the burst-window headers. When fewer than a tenth of the window's requests are

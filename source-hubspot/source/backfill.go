@@ -17,7 +17,7 @@ import (
 
 // A backfill reads a window with no lower date bound (a first sync without start_date, or a full
 // refresh), or an incremental window holding most contacts (denseWindowMin or more, and at least
-// half of all), with HubSpot's two budgets at once. Search has its own budget (5 calls/s of 200
+// half of the contacts above its first page), with HubSpot's two budgets at once. Search has its own budget (5 calls/s of 200
 // contacts); the list endpoint is paid from the general one (100 to 250 calls per 10 s by tier,
 // 100 contacts each). Search workers take chunks of ids from the top of the id space, list
 // workers from the bottom, both from one shared queue of unread id ranges, so they meet wherever
@@ -43,9 +43,11 @@ const (
 	// enough that the last chunks read leave little tail, large enough that few are claimed.
 	searchChunkContacts = 3 * hubspot.MaxSearchLimit
 	listChunkContacts   = 3 * hubspot.MaxListLimit
-	// denseWindowMin is the smallest incremental window read by a backfill, when it also holds
-	// at least half of all contacts (else the list would read mostly contacts outside it).
-	denseWindowMin = 10000
+	// denseWindowMin is the fewest contacts left in an incremental window after its first page
+	// for a backfill, when they are also at least half of the contacts above that page (else the
+	// list would read mostly contacts outside it). Below it the probes (one search, two list
+	// calls) cost about what the list saves.
+	denseWindowMin = 4000
 	// maxListCursors bounds the list workers; each keeps one call in flight.
 	maxListCursors = 16
 	// dailyReserve is the share of the account's daily limit the backfill leaves to other apps
@@ -360,25 +362,4 @@ func (bf *backfill) resume() *Resume {
 		return 0
 	})
 	return &Resume{Method: methodBackfill, Start: bf.start, End: bf.end, Ranges: open}
-}
-
-// denseBackfill reads the rest of an incremental window (ids above afterID) by a backfill when
-// the window holds at least half of all contacts; done is false when it does not (the caller
-// searches on).
-func (cr *contactsReader) denseBackfill(ctx context.Context, w window, afterID string, total int) (done bool, err error) {
-	if !cr.listFits() || !isID(afterID) || cr.src.noBackfill {
-		return false, nil
-	}
-	top, err := cr.topContact(ctx)
-	if err != nil {
-		return false, err
-	}
-	if 2*total < top.Total {
-		return false, nil
-	}
-	zerolog.Ctx(ctx).Info().Int("window", total).Int("contacts", top.Total).
-		Msg("the window holds most contacts: reading it by search and list at once")
-	sentinel := false
-	err = cr.startBackfill(ctx, w, []IDRange{{AfterID: afterID}}, top, func(context.Context) error { sentinel = true; return nil })
-	return !sentinel, err
 }

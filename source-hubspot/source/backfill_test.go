@@ -193,3 +193,48 @@ func TestDenseIncrementalWindowBackfills(t *testing.T) {
 		t.Errorf("%d list calls: a window of %d of %d contacts should be read by list too", n, len(want), 12*1000)
 	}
 }
+
+// TestNewestContactsWindowBackfills: a window of the newest contacts is read by search and list
+// at once although it holds under half of all contacts, because it holds all of those above its
+// first page; a window of the same size spread over the older ids is searched alone.
+func TestNewestContactsWindowBackfills(t *testing.T) {
+	t.Parallel()
+	old, recent := t0.Add(-48*time.Hour), t0.Add(-30*time.Minute)
+	for _, tc := range []struct {
+		name  string
+		add   func(f *fakeHubSpot) map[string]bool
+		lists bool
+	}{
+		{"newest ids", func(f *fakeHubSpot) map[string]bool {
+			f.addContacts(1, 10000, old)
+			f.addContacts(20001, 6000, recent)
+			return wantIDs(20001, 6000)
+		}, true},
+		{"spread over the ids", func(f *fakeHubSpot) map[string]bool {
+			want := map[string]bool{}
+			for i := int64(0); i < 16; i++ {
+				f.addContacts(1+i*1000, 625, old)
+				f.addContacts(626+i*1000, 375, recent)
+				for id := range wantIDs(626+i*1000, 375) {
+					want[id] = true
+				}
+			}
+			return want
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			want := tc.add(e.fake)
+			cat := e.catalog(protocol.SyncModeIncremental, "contacts")
+			res := e.read(cat, json.RawMessage(`{"lastmodifieddate":"`+formatTime(t0.Add(-time.Hour))+`"}`))
+			if res.code != 0 {
+				t.Fatalf("exit %d: %v", res.code, res.traceErrors())
+			}
+			checkExactlyOnce(t, idsOf(t, res.records("contacts")), want)
+			if n := e.fake.callCount(pathList); (n >= 10) != tc.lists {
+				t.Errorf("%d list calls for a window of %d of 16,000 contacts; want list calls %v", n, len(want), tc.lists)
+			}
+		})
+	}
+}

@@ -96,30 +96,27 @@ func isJSONNumber(b []byte) bool {
 	} else {
 		return false
 	}
+	ok := true
 	if i < n && b[i] == '.' {
-		i++
-		start := i
-		for i < n && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == start {
-			return false
-		}
+		i, ok = digits(b, i+1)
 	}
-	if i < n && (b[i] == 'e' || b[i] == 'E') {
+	if ok && i < n && (b[i] == 'e' || b[i] == 'E') {
 		i++
 		if i < n && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
-		start := i
-		for i < n && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == start {
-			return false
-		}
+		i, ok = digits(b, i)
 	}
-	return i == n
+	return ok && i == n
+}
+
+// digits skips the decimal digits of b from i; ok is false when there is none.
+func digits(b []byte, i int) (end int, ok bool) {
+	start := i
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i, i > start
 }
 
 // parseInstant reads the forms HubSpot uses for dates and instants: RFC 3339, a bare date, or

@@ -56,15 +56,20 @@ func (e *contactEncoder) prop(name, value []byte, isNull bool) error {
 	if !ok || isEnvelopeField(string(name)) {
 		return nil
 	}
-	b := append(e.buf, ',')
+	e.buf = appendProperty(append(e.buf, ','), name, k, value, isNull, e.bad)
+	return nil
+}
+
+// appendProperty appends "name":value converted to k, counting a value that does not convert
+// in bad.
+func appendProperty(b, name []byte, k kind, value []byte, isNull bool, bad map[string]int) []byte {
 	b = protocol.AppendJSONString(b, name)
 	b = append(b, ':')
-	b, ok = appendValue(b, k, value, isNull)
+	b, ok := appendValue(b, k, value, isNull)
 	if !ok {
-		e.bad[string(name)]++
+		bad[string(name)]++
 	}
-	e.buf = b
-	return nil
+	return b
 }
 
 // propertyEncoder writes a nested object of converted properties (event properties, the event's
@@ -107,13 +112,7 @@ func (e *propertyEncoder) prop(name, value []byte, isNull bool) error {
 		b = append(b, ',')
 	}
 	e.first = false
-	b = protocol.AppendJSONString(b, name)
-	b = append(b, ':')
-	b, ok = appendValue(b, k, value, isNull)
-	if !ok {
-		e.bad[string(name)]++
-	}
-	e.buf = b
+	e.buf = appendProperty(b, name, k, value, isNull, e.bad)
 	return nil
 }
 
