@@ -49,16 +49,8 @@ func (m *mapper) compileObject(cfg *Config, cs *protocol.ConfiguredStream) *plan
 			continue // named twice in primary_key
 		}
 		o.skip[name] = true
-		f := idField{slot: p.root.add([]string{name}, &p.slots), name: name}
-		switch name {
-		case "email":
-			f.target = idEmail
-		case "phone_number":
-			f.target = idPhone
-		case "uuid":
-			f.target = idUUID
-		default:
-			f.target = idCustom
+		f := idField{slot: p.root.add([]string{name}, &p.slots), name: name, target: identifierTarget(name)}
+		if f.target == idCustom {
 			f.nameKey = encodedKey(name)
 			customIdx[name] = len(customIdx)
 			f.custom = customIdx[name]
@@ -74,20 +66,7 @@ func (m *mapper) compileObject(cfg *Config, cs *protocol.ConfiguredStream) *plan
 	fixed := func(name, val string, defaults map[string]kind) {
 		o.fixed[name] = true
 		k, isDefault := defaults[name]
-		enc, ok := coerceFixed(val, k)
-		if !ok {
-			return // ParseConfig rejects such values
-		}
-		dst := &p.fixedCust
-		if isDefault {
-			dst = &p.fixedTop
-		}
-		if len(*dst) > 0 {
-			*dst = append(*dst, ',')
-		}
-		*dst = append(*dst, encodedKey(name)...)
-		*dst = append(*dst, ':')
-		*dst = append(*dst, enc...)
+		p.addFixed(name, val, k, isDefault)
 	}
 	if !o.event {
 		o.defaults = defaultAttributes

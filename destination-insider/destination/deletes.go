@@ -116,12 +116,8 @@ func (w *writer) contactOp(ctx context.Context, data []byte, res *mapped, ref pr
 	if !d.mayNeedOp(data) {
 		return false, nil
 	}
-	if cap(d.vals) < d.plan.slots {
-		d.vals = make([]value, d.plan.slots)
-	}
-	vals := d.vals[:d.plan.slots]
-	clear(vals)
-	if !d.plan.root.extract(data, vals) {
+	vals, ok := extractInto(&d.vals, d.plan, data)
+	if !ok {
 		return false, nil // Map rejected it already
 	}
 	if t, _ := vals[d.archived].text(); t == "true" {

@@ -7,54 +7,16 @@ func (m *mapper) appendFields(dst []byte, open string, p *plan, vals []value, fi
 	start := len(dst)
 	dst = append(dst, open...)
 	first := true
-	for _, f := range p.defaults {
-		if vals[f.slot].absent() {
-			continue
-		}
-		n := len(dst)
-		dst = appendKey(dst, f.key, &first)
-		var ok bool
-		if dst, ok = m.coerce.appendValue(dst, vals[f.slot], f.kind); !ok {
-			dst = dst[:n]
-			first = n == start+len(open)
-			res.Dropped++
-			m.droppedBy[f.name]++
-		}
-	}
-	if len(fixedTop) > 0 {
-		if !first {
-			dst = append(dst, ',')
-		}
-		first = false
-		dst = append(dst, fixedTop...)
-	}
+	dst = m.appendEach(dst, p.defaults, vals, &first, res)
+	dst = appendMembers(dst, fixedTop, &first)
 	customStart := len(dst)
 	firstCustom := true
 	if !first {
 		dst = append(dst, ',')
 	}
 	dst = append(dst, `"custom":{`...)
-	for _, f := range p.customs {
-		if vals[f.slot].absent() {
-			continue
-		}
-		n := len(dst)
-		dst = appendKey(dst, f.key, &firstCustom)
-		var ok bool
-		if dst, ok = m.coerce.appendValue(dst, vals[f.slot], f.kind); !ok {
-			dst = dst[:n]
-			firstCustom = n == customStart+len(`"custom":{`)+boolInt(!first)
-			res.Dropped++
-			m.droppedBy[f.name]++
-		}
-	}
-	if len(fixedCust) > 0 {
-		if !firstCustom {
-			dst = append(dst, ',')
-		}
-		firstCustom = false
-		dst = append(dst, fixedCust...)
-	}
+	dst = m.appendEach(dst, p.customs, vals, &firstCustom, res)
+	dst = appendMembers(dst, fixedCust, &firstCustom)
 	if firstCustom {
 		dst = dst[:customStart]
 	} else {
@@ -67,9 +29,35 @@ func (m *mapper) appendFields(dst []byte, open string, p *plan, vals []value, fi
 	return append(dst, '}'), true
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
+// appendEach appends the present values of fields to the object whose
+// members dst ends with (none yet when *first), each coerced to its kind; a
+// value that cannot be is left out and counted.
+func (m *mapper) appendEach(dst []byte, fields []outField, vals []value, first *bool, res *mapped) []byte {
+	for _, f := range fields {
+		if vals[f.slot].absent() {
+			continue
+		}
+		n, wasFirst := len(dst), *first
+		dst = appendKey(dst, f.key, first)
+		var ok bool
+		if dst, ok = m.coerce.appendValue(dst, vals[f.slot], f.kind); !ok {
+			dst, *first = dst[:n], wasFirst
+			res.Dropped++
+			m.droppedBy[f.name]++
+		}
 	}
-	return 0
+	return dst
+}
+
+// appendMembers appends already encoded members (`"a":1,"b":2`) to the
+// object whose members dst ends with.
+func appendMembers(dst, members []byte, first *bool) []byte {
+	if len(members) == 0 {
+		return dst
+	}
+	if !*first {
+		dst = append(dst, ',')
+	}
+	*first = false
+	return append(dst, members...)
 }

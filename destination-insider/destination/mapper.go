@@ -31,6 +31,20 @@ const (
 	idCustom
 )
 
+// identifierTarget is the identifiers slot of an identifier name: a
+// standard one, or else idCustom.
+func identifierTarget(name string) int {
+	switch name {
+	case "email":
+		return idEmail
+	case "phone_number":
+		return idPhone
+	case "uuid":
+		return idUUID
+	}
+	return idCustom
+}
+
 // idField is one compiled identifier mapping.
 type idField struct {
 	slot    int    // value slot of the source path
@@ -176,16 +190,8 @@ func (m *mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
 	}
 	customIdx := map[string]int{}
 	for _, im := range cfg.IdentifierMappings {
-		f := idField{slot: addPath(idPrefix, im.SourceField), name: im.Identifier}
-		switch im.Identifier {
-		case "email":
-			f.target = idEmail
-		case "phone_number":
-			f.target = idPhone
-		case "uuid":
-			f.target = idUUID
-		default:
-			f.target = idCustom
+		f := idField{slot: addPath(idPrefix, im.SourceField), name: im.Identifier, target: identifierTarget(im.Identifier)}
+		if f.target == idCustom {
 			f.name = strings.TrimSpace(im.CustomName)
 			f.nameKey = encodedKey(f.name)
 			if _, ok := customIdx[f.name]; !ok {
@@ -213,20 +219,7 @@ func (m *mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
 		if !isDefault {
 			k = m.customKind(eventStream, name)
 		}
-		enc, ok := coerceFixed(val, k)
-		if !ok {
-			return // ParseConfig rejects such values
-		}
-		dst := &p.fixedCust
-		if isDefault {
-			dst = &p.fixedTop
-		}
-		if len(*dst) > 0 {
-			*dst = append(*dst, ',')
-		}
-		*dst = append(*dst, encodedKey(name)...)
-		*dst = append(*dst, ':')
-		*dst = append(*dst, enc...)
+		p.addFixed(name, val, k, isDefault)
 	}
 	if eventStream == "" {
 		for _, am := range cfg.AttributeMappings {
@@ -288,12 +281,8 @@ func (m *mapper) Map(p *plan, data []byte, dst []byte) mapped {
 	if p.object != nil {
 		return m.mapObject(p, data, dst)
 	}
-	if cap(m.vals) < p.slots {
-		m.vals = make([]value, p.slots)
-	}
-	vals := m.vals[:p.slots]
-	clear(vals)
-	if !p.root.extract(data, vals) {
+	vals, ok := extractInto(&m.vals, p, data)
+	if !ok {
 		return mapped{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
 	}
 	res := mapped{}
@@ -307,7 +296,6 @@ func (m *mapper) Map(p *plan, data []byte, dst []byte) mapped {
 	}
 	dst = m.appendIdentifiers(dst, p)
 	dst = append(dst, '}')
-	var ok bool
 	if p.event == nil {
 		if dst, ok = m.appendFields(dst, `,"attributes":{`, p, vals, p.fixedTop, p.fixedCust, &res); !ok {
 			return mapped{Reason: ReasonNoAttributes, Detail: "no mapped attribute has a value", Key: res.Key}
@@ -344,4 +332,35 @@ func (m *mapper) Map(p *plan, data []byte, dst []byte) mapped {
 	}
 	res.User = dst
 	return res
+}
+
+// extractInto reads the values of p's paths from the record data into
+// *buf, grown as needed, and returns them; false when data is not a JSON
+// object.
+func extractInto(buf *[]value, p *plan, data []byte) ([]value, bool) {
+	if cap(*buf) < p.slots {
+		*buf = make([]value, p.slots)
+	}
+	vals := (*buf)[:p.slots]
+	clear(vals)
+	return vals, p.root.extract(data, vals)
+}
+
+// addFixed adds a fixed attribute or parameter value, coerced to k, to the
+// plan's top-level (top) or custom fixed members.
+func (p *plan) addFixed(name, val string, k kind, top bool) {
+	enc, ok := coerceFixed(val, k)
+	if !ok {
+		return // ParseConfig rejects such values
+	}
+	dst := &p.fixedCust
+	if top {
+		dst = &p.fixedTop
+	}
+	if len(*dst) > 0 {
+		*dst = append(*dst, ',')
+	}
+	*dst = append(*dst, encodedKey(name)...)
+	*dst = append(*dst, ':')
+	*dst = append(*dst, enc...)
 }

@@ -13,12 +13,8 @@ import (
 // and win over a record field of the same name. The result aliases dst's memory.
 func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 	o := p.object
-	if cap(m.vals) < p.slots {
-		m.vals = make([]value, p.slots)
-	}
-	vals := m.vals[:p.slots]
-	clear(vals)
-	if !p.root.extract(data, vals) {
+	vals, ok := extractInto(&m.vals, p, data)
+	if !ok {
 		return mapped{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
 	}
 	res := mapped{Key: o.keyFields}
@@ -136,49 +132,13 @@ func appendObjectFields(dst []byte, open string, top, fixedTop, cust, fixedCust 
 // eachMember calls f with the name and raw value of every member of the JSON object data, in
 // order. It reports false when data is not a well-formed JSON object.
 func eachMember(data []byte, f func(name string, raw []byte)) bool {
-	i := skipSpace(data, 0)
-	if i >= len(data) || data[i] != '{' {
-		return false
+	it := objectMembers(data)
+	for qkey, raw, ok := it.next(); ok; qkey, raw, ok = it.next() {
+		name := string(qkey[1 : len(qkey)-1])
+		if it.escaped && json.Unmarshal(qkey, &name) != nil {
+			return false
+		}
+		f(name, raw)
 	}
-	i = skipSpace(data, i+1)
-	if i < len(data) && data[i] == '}' {
-		return true
-	}
-	for i < len(data) {
-		if data[i] != '"' {
-			return false
-		}
-		kEnd, esc, ok := scanString(data, i)
-		if !ok {
-			return false
-		}
-		name := string(data[i+1 : kEnd-1])
-		if esc {
-			if json.Unmarshal(data[i:kEnd], &name) != nil {
-				return false
-			}
-		}
-		i = skipSpace(data, kEnd)
-		if i >= len(data) || data[i] != ':' {
-			return false
-		}
-		i = skipSpace(data, i+1)
-		vEnd, ok := scanValue(data, i)
-		if !ok {
-			return false
-		}
-		f(name, data[i:vEnd])
-		i = skipSpace(data, vEnd)
-		if i >= len(data) {
-			return false
-		}
-		if data[i] == '}' {
-			return true
-		}
-		if data[i] != ',' {
-			return false
-		}
-		i = skipSpace(data, i+1)
-	}
-	return false
+	return it.valid()
 }

@@ -125,44 +125,18 @@ func (n *pathNode) add(segments []string, next *int) int {
 // every registered path. It reports false when data is not a JSON object or
 // is malformed.
 func (n *pathNode) extract(data []byte, vals []value) bool {
-	i := skipSpace(data, 0)
-	if i >= len(data) || data[i] != '{' {
-		return false
-	}
-	i = skipSpace(data, i+1)
-	if i < len(data) && data[i] == '}' {
-		return true
-	}
-	for i < len(data) {
-		if data[i] != '"' {
-			return false
-		}
-		kStart := i
-		kEnd, esc, ok := scanString(data, i)
-		if !ok {
-			return false
-		}
-		key := data[kStart+1 : kEnd-1]
-		i = skipSpace(data, kEnd)
-		if i >= len(data) || data[i] != ':' {
-			return false
-		}
-		i = skipSpace(data, i+1)
-		vEnd, ok := scanValue(data, i)
-		if !ok {
-			return false
-		}
+	it := objectMembers(data)
+	for qkey, raw, ok := it.next(); ok; qkey, raw, ok = it.next() {
 		var child *pathNode
-		if esc {
+		if it.escaped {
 			var k string
-			if json.Unmarshal(data[kStart:kEnd], &k) == nil {
+			if json.Unmarshal(qkey, &k) == nil {
 				child = n.children[k]
 			}
 		} else {
-			child = n.children[string(key)]
+			child = n.children[string(qkey[1:len(qkey)-1])]
 		}
 		if child != nil {
-			raw := data[i:vEnd]
 			if child.slot >= 0 {
 				vals[child.slot] = value{raw: raw}
 			}
@@ -170,20 +144,73 @@ func (n *pathNode) extract(data []byte, vals []value) bool {
 				child.extract(raw, vals)
 			}
 		}
-		i = skipSpace(data, vEnd)
-		if i >= len(data) {
-			return false
-		}
-		if data[i] == '}' {
-			return true
-		}
-		if data[i] != ',' {
-			return false
-		}
-		i = skipSpace(data, i+1)
 	}
-	return false
+	return it.valid()
 }
+
+// memberIter walks the members of one JSON object, in order.
+type memberIter struct {
+	data    []byte
+	i       int  // where the next member starts
+	escaped bool // the last key returned has escapes
+	end     bool // the closing brace was reached
+	bad     bool // the object is malformed
+}
+
+// objectMembers starts walking the JSON object data; when data does not
+// start with one the walk has no members and is not valid.
+func objectMembers(data []byte) memberIter {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return memberIter{bad: true}
+	}
+	it := memberIter{data: data, i: skipSpace(data, i+1)}
+	it.end = it.i < len(data) && data[it.i] == '}'
+	return it
+}
+
+// next returns the next member's key, quoted as in data, and raw value;
+// more is false past the last member or at malformed input.
+func (it *memberIter) next() (qkey, raw []byte, more bool) {
+	if it.end || it.bad {
+		return nil, nil, false
+	}
+	data, i := it.data, it.i
+	it.bad = true // until the member is read whole
+	if i >= len(data) || data[i] != '"' {
+		return nil, nil, false
+	}
+	kEnd, esc, ok := scanString(data, i)
+	if !ok {
+		return nil, nil, false
+	}
+	qkey, it.escaped = data[i:kEnd], esc
+	i = skipSpace(data, kEnd)
+	if i >= len(data) || data[i] != ':' {
+		return nil, nil, false
+	}
+	i = skipSpace(data, i+1)
+	vEnd, ok := scanValue(data, i)
+	if !ok {
+		return nil, nil, false
+	}
+	raw = data[i:vEnd]
+	// The member is returned even when what follows it is malformed; the
+	// walk then ends, invalid.
+	j := skipSpace(data, vEnd)
+	switch {
+	case j >= len(data):
+	case data[j] == '}':
+		it.bad, it.end = false, true
+	case data[j] == ',':
+		it.bad, it.i = false, skipSpace(data, j+1)
+	}
+	return qkey, raw, true
+}
+
+// valid reports whether the walk reached the object's closing brace with
+// every member well formed.
+func (it *memberIter) valid() bool { return it.end && !it.bad }
 
 func skipSpace(b []byte, i int) int {
 	for i < len(b) {

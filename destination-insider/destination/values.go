@@ -177,9 +177,7 @@ func appendNumberList(dst []byte, v value) ([]byte, bool) {
 		if overflows(string(v.raw)) {
 			return dst, false
 		}
-		dst = append(dst, '[')
-		dst = append(dst, v.raw...)
-		return append(dst, ']'), true
+		return appendSingleton(dst, v.raw), true
 	case '"':
 		s, _ := v.str()
 		n := len(dst)
@@ -285,9 +283,7 @@ func appendList(dst []byte, v value) ([]byte, bool) {
 	case '[':
 		return append(dst, v.raw...), true
 	case '0', 't', 'f':
-		dst = append(dst, '[')
-		dst = append(dst, v.raw...)
-		return append(dst, ']'), true
+		return appendSingleton(dst, v.raw), true
 	case '"':
 		s, _ := v.str()
 		n := len(dst)
@@ -307,4 +303,11 @@ func appendList(dst []byte, v value) ([]byte, bool) {
 		return append(dst, ']'), true
 	}
 	return dst, false
+}
+
+// appendSingleton appends the one-element JSON array holding raw.
+func appendSingleton(dst, raw []byte) []byte {
+	dst = append(dst, '[')
+	dst = append(dst, raw...)
+	return append(dst, ']')
 }
