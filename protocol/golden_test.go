@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/protocol/protocoltest"
 )

@@ -147,9 +147,7 @@ func TestRunCheckSystemErrorIsTrace(t *testing.T) {
 
 func TestRunPanicBecomesTrace(t *testing.T) {
 	src := &fakeSource{read: func(context.Context, *protocol.InputState, *protocol.SourceOutput) error {
-		var m map[string]int
-		m["boom"]++ // nil map write panics
-		return nil
+		panic("boom")
 	}}
 	code, msgs, _ := runSource(t, src, "read", "--config", goodConfig(t), "--catalog", catalogFile(t))
 	tr := protocoltest.OfType(msgs, protocol.TypeTrace)

@@ -115,7 +115,7 @@ func (p phoneRules) normalize(s string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	if !phonenumbers.IsValidNumber(num) && !(isE164(s) && possibleE164(num)) {
+	if !phonenumbers.IsValidNumber(num) && (!isE164(s) || !possibleE164(num)) {
 		// A national number libphonenumber does not know ("000-000" becomes "+1000000")
 		// would merge unrelated people in Insider. A number already written in E.164 is
 		// taken when its length fits its country: libphonenumber's ranges lag new ones.

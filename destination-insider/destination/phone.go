@@ -34,7 +34,9 @@ func ruleFor(region string) *nationalRule {
 		return nil
 	}
 	if r, ok := rules.Load(region); ok {
-		return r.(*nationalRule)
+		if nr, ok := r.(*nationalRule); ok {
+			return nr
+		}
 	}
 	r := buildRule(region)
 	rules.Store(region, r)

@@ -1,12 +1,12 @@
 package destination
 
 import (
-	"github.com/insider-hubspot/connectors/protocol/alert"
-
 	"fmt"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/insider-hubspot/connectors/protocol/alert"
 )
 
 // maxRetentionDays bounds event_retention_days (100 years).

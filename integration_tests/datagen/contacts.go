@@ -223,16 +223,6 @@ func (g *Generator) addOptional(p map[string]string, created time.Time) {
 	}
 }
 
-// interests returns one or two distinct options joined by ";", as HubSpot sends multi-selects.
-func (g *Generator) interests() string {
-	n := len(fakehubspot.Interests)
-	a := g.r.IntN(n)
-	if g.chance(0.5) {
-		return fakehubspot.Interests[a]
-	}
-	return fakehubspot.Interests[a] + ";" + fakehubspot.Interests[(a+1+g.r.IntN(n-1))%n]
-}
-
 // optionalOrder fixes iteration order so output depends only on the seed.
 var optionalOrder = []string{"website", "address", "message", "hs_lead_status", "industry", "interests", "gender",
 	"num_notes", "total_revenue", "hubspotscore", "sms_opt_in", "hs_email_bad_address", "date_of_birth",

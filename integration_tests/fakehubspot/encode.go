@@ -61,14 +61,14 @@ func (s *Server) appendContact(b []byte, i int, props []propRef) []byte {
 		}
 		b = append(b, p.quoted...)
 		b = append(b, ':')
-		switch {
-		case p.name == PropObjectID:
+		switch p.name {
+		case PropObjectID:
 			b = append(b, '"')
 			b = append(b, id...)
 			b = append(b, '"')
-		case p.name == PropCreateDate:
+		case PropCreateDate:
 			b = appendTime(b, st.crt[i])
-		case p.name == PropLastModified:
+		case PropLastModified:
 			b = appendTime(b, st.upd[i])
 		default:
 			if v, ok := r.get(p.slot); ok {

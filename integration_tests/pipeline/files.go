@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -37,7 +38,10 @@ func Discover(ctx context.Context, source, configPath string) (*protocol.Catalog
 		}
 	}
 	if runErr != nil || catalog == nil {
-		return nil, fmt.Errorf("source discover failed (%v): %s %s", runErr, strings.Join(problems, "; "), stderr.String())
+		if runErr == nil {
+			runErr = errors.New("no catalog")
+		}
+		return nil, fmt.Errorf("source discover failed (%w): %s %s", runErr, strings.Join(problems, "; "), stderr.String())
 	}
 	return catalog, nil
 }

@@ -142,7 +142,7 @@ func (n *Notifier) post(text string) error {
 
 // scrub drops the URL (a credential) from a transport error.
 func scrub(err error) error {
-	if ue, ok := err.(*url.Error); ok {
+	if ue, ok := errors.AsType[*url.Error](err); ok {
 		return ue.Err
 	}
 	return err

@@ -78,7 +78,7 @@ func ValidateLine(sch *jsonschema.Schema, line []byte) error {
 		return fmt.Errorf("more than one JSON value on the line")
 	}
 	if err := sch.Validate(v); err != nil {
-		return fmt.Errorf("%#v", err)
+		return fmt.Errorf("%w\n%s", err, fmt.Sprintf("%#v", err))
 	}
 	obj, _ := v.(map[string]any)
 	payload := map[string]string{"RECORD": "record", "STATE": "state", "LOG": "log", "SPEC": "spec",

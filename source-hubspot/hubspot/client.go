@@ -3,9 +3,6 @@
 package hubspot
 
 import (
-	"github.com/insider-hubspot/connectors/internal/redact"
-	"github.com/insider-hubspot/connectors/protocol/alert"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -20,6 +17,9 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/internal/redact"
+	"github.com/insider-hubspot/connectors/protocol/alert"
 )
 
 // DefaultBaseURL is HubSpot's API host.

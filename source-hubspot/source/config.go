@@ -1,12 +1,12 @@
 package source
 
 import (
-	"golang.org/x/time/rate"
-
 	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/protocol/alert"

@@ -71,7 +71,7 @@ func appendNumber(dst, v []byte) ([]byte, bool) {
 // overflows reports whether the number literal b is beyond a double's range. Only a long literal
 // or one with an exponent can be, so most values skip the parse.
 func overflows(b []byte) bool {
-	if len(b) < 300 && bytes.IndexAny(b, "eE") < 0 {
+	if len(b) < 300 && !bytes.ContainsAny(b, "eE") {
 		return false
 	}
 	f, err := strconv.ParseFloat(string(b), 64)

@@ -46,10 +46,10 @@ func testResumeFromEveryState(t *testing.T, conc int) {
 	var before []string
 	states := 0
 	for _, m := range full.msgs {
-		switch {
-		case m.Type == "RECORD":
+		switch m.Type {
+		case "RECORD":
 			before = append(before, ids(t, []json.RawMessage{m.Record.Data})[0])
-		case m.Type == "STATE":
+		case "STATE":
 			states++
 			resumed := e.read(cat, m.State.Stream.State)
 			if resumed.code != 0 {
