@@ -46,14 +46,22 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 			if top, ok = m.coerce.appendValue(top, v, k); !ok {
 				top, firstTop = top[:n], n == 0
 				res.Dropped++
+				m.droppedBy[name]++
 			}
 			return
 		}
+		// A custom attribute Insider declares is converted to its declared type, as for a
+		// configured mapping; custom event parameters and undeclared names go as they come.
+		k := kindAny
+		if !o.event {
+			k = m.customKind("", name)
+		}
 		n := len(cust)
 		cust = appendKey(cust, encodedKey(name), &firstCust)
-		if cust, ok = m.coerce.appendAny(cust, v); !ok {
+		if cust, ok = m.coerce.appendValue(cust, v, k); !ok {
 			cust, firstCust = cust[:n], n == 0
 			res.Dropped++
+			m.droppedBy[name]++
 		}
 	}
 	if !eachMember(data, func(name string, raw []byte) {

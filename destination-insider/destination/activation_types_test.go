@@ -1,0 +1,66 @@
+package destination
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// TestMappedStreamCustomValuesTakeDeclaredTypes: on a stream Airbyte maps, a custom attribute
+// Insider's metadata declares is converted to its declared type, as it is for a configured
+// mapping; a value that cannot be is left out and counted by name; event parameters and
+// undeclared attributes go as they come.
+func TestMappedStreamCustomValuesTakeDeclaredTypes(t *testing.T) {
+	t.Parallel()
+	cfg, err := ParseConfig(json.RawMessage(`{"partner_name":"p","api_key":"k"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := &protocol.ConfiguredCatalog{Streams: []protocol.ConfiguredStream{
+		{Stream: protocol.Stream{Name: "people"}, DestinationObjectName: ObjectUser, PrimaryKey: [][]string{{"email"}}},
+		{Stream: protocol.Stream{Name: "clicks"}, DestinationObjectName: ObjectEvent, PrimaryKey: [][]string{{"email"}}},
+	}}
+	m := newMapper(cfg, cat, withTypes(testTypes))
+
+	res := m.Map(m.planFor("people"), []byte(`{"email":"a@b.co","score":"7.5","vip":"yes","lifecycle_stage":12,
+		"since":"not a date","tags":"x","other":"7","custom":{"extra":"1"}}`), nil)
+	if res.User == nil {
+		t.Fatalf("rejected: %s (%s)", res.Reason, res.Detail)
+	}
+	var got struct {
+		Attributes struct {
+			Custom map[string]any `json:"custom"`
+		} `json:"attributes"`
+	}
+	if err := json.Unmarshal(res.User, &got); err != nil {
+		t.Fatalf("%s: %v", res.User, err)
+	}
+	want := map[string]any{"score": 7.5, "vip": true, "lifecycle_stage": "12", "tags": []any{"x"}, "other": "7", "extra": "1"}
+	if d := cmp.Diff(want, got.Attributes.Custom); d != "" {
+		t.Errorf("custom attributes (-want +got):\n%s\nuser %s", d, res.User)
+	}
+	if res.Dropped != 1 || m.droppedBy["since"] != 1 {
+		t.Errorf("dropped %d, by name %v; want the date attribute since given no date, counted once", res.Dropped, m.droppedBy)
+	}
+
+	ev := m.Map(m.planFor("clicks"), []byte(`{"email":"a@b.co","event_name":"click","timestamp":"2026-01-02T03:04:05Z","score":"abc"}`), nil)
+	if ev.User == nil {
+		t.Fatalf("event rejected: %s (%s)", ev.Reason, ev.Detail)
+	}
+	var gotEv struct {
+		Events []struct {
+			Params struct {
+				Custom map[string]any `json:"custom"`
+			} `json:"event_params"`
+		} `json:"events"`
+	}
+	if err := json.Unmarshal(ev.User, &gotEv); err != nil || len(gotEv.Events) != 1 {
+		t.Fatalf("%s: %v", ev.User, err)
+	}
+	if s := gotEv.Events[0].Params.Custom["score"]; s != "abc" {
+		t.Errorf("event parameter score = %v, want it as it came (parameters are not attribute-typed)", s)
+	}
+}
