@@ -139,7 +139,7 @@ func (w *writer) archivedRecord(ctx context.Context, vals []value, key string, r
 			d.logged = true
 			w.log.Info().Str("stream", ContactsStream).Msg("archived (deleted) contacts are skipped and counted as rejected with reason archived: deletion_mode is ignore")
 		}
-		return w.outcome(w.states.Reject(ref))
+		return w.stopOnTrackerErr(w.states.Reject(ref))
 	}
 	var res mapped
 	res.Key = key
@@ -193,10 +193,11 @@ func (w *writer) runArchived(ctx context.Context, ids []byte, key string, ref pr
 				s.Anonymized++
 			}
 		})
-		_ = w.outcome(w.states.Commit(ref))
+		_ = w.stopOnTrackerErr(w.states.Commit(ref))
 	}
 }
 
+// countCall counts the requests and retries of one Insider call.
 func (w *writer) countCall(st insider.Stats) {
 	w.count.add(func(s *Summary) { s.Requests += int64(st.Requests); s.Retries += int64(st.Retries) })
 }

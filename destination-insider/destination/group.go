@@ -230,7 +230,7 @@ func (w *writer) resend(ctx context.Context, p *pending, rej map[int][]string, r
 			for _, r := range byUser[u] {
 				w.count.reject(ReasonInsider)
 				w.logReject(p.stream[r], p.keys[r], ReasonInsider, maskMessages(rej[u]))
-				if w.outcome(w.states.Reject(p.refs[r])) != nil {
+				if w.stopOnTrackerErr(w.states.Reject(p.refs[r])) != nil {
 					return
 				}
 			}
@@ -243,7 +243,7 @@ func (w *writer) resend(ctx context.Context, p *pending, rej map[int][]string, r
 		return
 	}
 	res, err := w.client.UpsertBatch(ctx, b)
-	w.count.add(func(s *Summary) { s.Requests += int64(res.Requests); s.Retries += int64(res.Retries) })
+	w.countCall(res.Stats)
 	if err != nil {
 		var refs []protocol.RecordRef
 		for _, recs := range sent {
@@ -266,11 +266,11 @@ func (w *writer) resend(ctx context.Context, p *pending, rej map[int][]string, r
 			if rejected {
 				w.count.reject(ReasonInsider)
 				w.logReject(p.stream[r], p.keys[r], ReasonInsider, maskMessages(msgs))
-				err = w.outcome(w.states.Reject(p.refs[r]))
+				err = w.stopOnTrackerErr(w.states.Reject(p.refs[r]))
 			} else {
 				users++
 				events += int64(p.events[r])
-				err = w.outcome(w.states.Commit(p.refs[r]))
+				err = w.stopOnTrackerErr(w.states.Commit(p.refs[r]))
 			}
 			if err != nil {
 				return

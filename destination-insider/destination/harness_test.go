@@ -223,6 +223,7 @@ func runCmdCatalog(t testing.TB, cmd string, cfg map[string]any, cat string, std
 		WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }),
 		WithMaxAttempts(3),
 		WithSummary(func(s Summary) { r.summary = &s }),
+		withoutIdleFlush,
 	}, opts...)
 	var out, errb bytes.Buffer
 	env := protocol.Env{
@@ -255,6 +256,13 @@ func runCmdCatalog(t testing.TB, cmd string, cfg map[string]any, cat string, std
 		t.Errorf("stdout contains the API key")
 	}
 	return r
+}
+
+// withoutIdleFlush leaves the idle flush out of a test run, so that how
+// records are batched does not depend on how fast the machine reads them;
+// idle_test.go drives it.
+func withoutIdleFlush(d *Destination) {
+	d.schedule = func(time.Duration, func()) func() { return func() {} }
 }
 
 // recordLine is a RECORD message line.

@@ -11,12 +11,16 @@ import (
 // instead of waiting for a full batch or maxBatchAge.
 const idleFlush = time.Second
 
-// scheduler calls f every d until stop is called; stop waits for a call
-// under way. Tests replace it with one that calls f when they say.
+// scheduler calls f every d, counted from the end of the previous call,
+// until stop is called; stop waits for a call under way. Tests replace it
+// with one that calls f when they say.
 type scheduler func(d time.Duration, f func()) (stop func())
 
+// every is the scheduler of real runs. A call that waited for the read loop
+// is never followed at once by another, so a whole period passes between
+// two looks at the input.
 func every(d time.Duration, f func()) (stop func()) {
-	t := time.NewTicker(d)
+	t := time.NewTimer(d)
 	done, exited := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(exited)
@@ -24,6 +28,7 @@ func every(d time.Duration, f func()) (stop func()) {
 			select {
 			case <-t.C:
 				f()
+				t.Reset(d)
 			case <-done:
 				return
 			}

@@ -181,23 +181,30 @@ func TestMapper(t *testing.T) {
 			if res.Reason != tc.reason || res.FailRun != tc.failed {
 				t.Fatalf("reason %q (fail_run %v), want %q (%v); detail %q", res.Reason, res.FailRun, tc.reason, tc.failed, res.Detail)
 			}
-			if tc.want == "" {
-				if res.User != nil {
-					t.Fatalf("rejected record produced a user: %s", res.User)
-				}
-				return
-			}
-			var got, want any
-			if err := json.Unmarshal(res.User, &got); err != nil {
-				t.Fatalf("user is not JSON: %s: %v", res.User, err)
-			}
-			if err := json.Unmarshal([]byte(tc.want), &want); err != nil {
-				t.Fatalf("bad want: %v", err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("user (-want +got):\n%s\n%s", diff, res.User)
-			}
+			checkUser(t, res.User, tc.want)
 		})
+	}
+}
+
+// checkUser fails unless user is the JSON want, or, when want is "", there
+// is no user.
+func checkUser(t *testing.T, user []byte, want string) {
+	t.Helper()
+	if want == "" {
+		if user != nil {
+			t.Fatalf("rejected record produced a user: %s", user)
+		}
+		return
+	}
+	var got, wantV any
+	if err := json.Unmarshal(user, &got); err != nil {
+		t.Fatalf("user is not JSON: %s: %v", user, err)
+	}
+	if err := json.Unmarshal([]byte(want), &wantV); err != nil {
+		t.Fatalf("bad want: %v", err)
+	}
+	if diff := cmp.Diff(wantV, got); diff != "" {
+		t.Errorf("user (-want +got):\n%s\n%s", diff, user)
 	}
 }
 

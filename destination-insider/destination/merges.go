@@ -171,7 +171,7 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 	b := insider.NewBatch(it.skipHook)
 	b.Add(it.user)
 	res, err := w.client.UpsertBatch(ctx, b)
-	w.count.add(func(s *Summary) { s.Requests += int64(res.Requests); s.Retries += int64(res.Retries) })
+	w.countCall(res.Stats)
 	switch {
 	case err != nil:
 		w.callFailed(ctx, []protocol.RecordRef{it.ref}, "upsert", err)
@@ -179,6 +179,6 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 		_ = w.reject(it.ref, ContactsStream, it.key, ReasonInsider, maskMessages(res.Rejected[0].Messages))
 	default:
 		w.count.add(func(s *Summary) { s.UsersUpserted++; s.EventsSent += int64(it.events) })
-		_ = w.outcome(w.states.Commit(it.ref))
+		_ = w.stopOnTrackerErr(w.states.Commit(it.ref))
 	}
 }

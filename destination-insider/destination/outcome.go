@@ -11,7 +11,7 @@ import (
 func (w *writer) reject(ref protocol.RecordRef, stream, key, reason, detail string) error {
 	w.count.reject(reason)
 	w.logReject(stream, key, reason, detail)
-	return w.outcome(w.states.Reject(ref))
+	return w.stopOnTrackerErr(w.states.Reject(ref))
 }
 
 func (w *writer) logReject(stream, key, reason, detail string) {
@@ -30,8 +30,8 @@ func (w *writer) logReject(stream, key, reason, detail string) {
 	}
 }
 
-// outcome turns a tracker error (writing stdout failed) into a stop.
-func (w *writer) outcome(err error) error {
+// stopOnTrackerErr turns a tracker error (writing stdout failed) into a stop.
+func (w *writer) stopOnTrackerErr(err error) error {
 	if err != nil {
 		err = protocol.NewError(protocol.FailureSystem, "could not write a STATE message", err)
 		w.stop(err)
@@ -43,7 +43,7 @@ func (w *writer) outcome(err error) error {
 func (w *writer) fail(refs []protocol.RecordRef) {
 	for _, r := range refs {
 		if err := w.states.Fail(r); err != nil {
-			_ = w.outcome(err)
+			_ = w.stopOnTrackerErr(err)
 			return
 		}
 	}

@@ -27,10 +27,7 @@ func (w *writer) send(ctx context.Context, p *pending) {
 		return
 	}
 	res, err := w.client.UpsertBatch(ctx, p.body)
-	w.count.add(func(s *Summary) {
-		s.Requests += int64(res.Requests)
-		s.Retries += int64(res.Retries)
-	})
+	w.countCall(res.Stats)
 	if err != nil {
 		w.callFailed(ctx, p.refs, "", err)
 		return
@@ -57,14 +54,14 @@ func (w *writer) send(ctx context.Context, p *pending) {
 			reason := reasons[p.user[i]]
 			w.count.reject(reason)
 			w.logReject(p.stream[i], p.keys[i], reason, maskMessages(msgs))
-			if w.outcome(w.states.Reject(ref)) != nil {
+			if w.stopOnTrackerErr(w.states.Reject(ref)) != nil {
 				return
 			}
 			continue
 		}
 		users++
 		events += int64(p.events[i])
-		if w.outcome(w.states.Commit(ref)) != nil {
+		if w.stopOnTrackerErr(w.states.Commit(ref)) != nil {
 			return
 		}
 	}

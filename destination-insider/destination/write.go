@@ -242,7 +242,7 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 	}
 	if p == nil {
 		w.count.add(func(s *Summary) { s.Ignored++ })
-		return w.outcome(w.states.Commit(w.states.Record(desc)))
+		return w.stopOnTrackerErr(w.states.Commit(w.states.Record(desc)))
 	}
 	res := w.mapper.Map(p, rec.Data, w.scratch)
 	ref := w.states.Record(desc)
