@@ -1,0 +1,96 @@
+package source
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// probeHold is a transport that holds every one-result search (the window's probes) until a
+// page of 200 after the first one has been answered, so a reader that waits for its probes
+// before paging on would never get them answered (the hold then gives up after a guard).
+type probeHold struct {
+	next    http.RoundTripper
+	once    sync.Once
+	paged   chan struct{} // closed when a later page was answered while a probe was held
+	mu      sync.Mutex
+	pages   int
+	held    bool // a probe was held when a page was answered
+	probe   int  // probes seen
+	holding int  // probes held now
+}
+
+func (p *probeHold) RoundTrip(r *http.Request) (*http.Response, error) {
+	var req struct{ Limit int }
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/search") && r.Body != nil {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if err := json.Unmarshal(body, &req); err != nil {
+			return nil, err
+		}
+	}
+	if req.Limit == 1 {
+		p.mu.Lock()
+		p.probe++
+		p.holding++
+		p.mu.Unlock()
+		select {
+		case <-p.paged:
+		case <-time.After(probeHoldGuard):
+		case <-r.Context().Done():
+		}
+		p.mu.Lock()
+		p.holding--
+		p.mu.Unlock()
+		return p.next.RoundTrip(r)
+	}
+	resp, err := p.next.RoundTrip(r)
+	if err == nil && req.Limit > 1 {
+		p.mu.Lock()
+		p.pages++
+		if p.pages >= 2 && p.holding > 0 {
+			p.held = true
+			p.once.Do(func() { close(p.paged) })
+		}
+		p.mu.Unlock()
+	}
+	return resp, err
+}
+
+// probeHoldGuard ends a hold that nothing releases, so a reader that waits for its probes fails
+// the test instead of hanging it.
+const probeHoldGuard = 20 * time.Second
+
+// TestWindowPagesOnWhileProbesAreOut: after the first page of a large window, the probes that
+// choose how to read the rest (density, highest id) do not stop the paging: the next page is
+// read while they are unanswered, and every contact still comes once.
+func TestWindowPagesOnWhileProbesAreOut(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	recent := t0.Add(-30 * time.Minute)
+	e.fake.addContacts(1, 3000, t0.Add(-48*time.Hour))
+	e.fake.addContacts(5001, 6000, recent)
+	hold := &probeHold{next: e.fake.srv.Client().Transport, paged: make(chan struct{})}
+	e.http = &http.Client{Transport: hold}
+	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
+	res := e.read(cat, json.RawMessage(`{"lastmodifieddate":"`+formatTime(t0.Add(-time.Hour))+`"}`))
+	if res.code != 0 {
+		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
+	}
+	checkExactlyOnce(t, ids(t, res.records("contacts")), wantIDs(5001, 6000))
+	hold.mu.Lock()
+	defer hold.mu.Unlock()
+	if !hold.held {
+		t.Errorf("no page was read while the window's %d probes were out", hold.probe)
+	}
+}
