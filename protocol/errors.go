@@ -62,9 +62,9 @@ func FailureTypeOf(err error) FailureType {
 	return FailureSystem
 }
 
-// userMessage returns the user-facing message of err: the Message of its first *Error, or
-// the error text itself.
-func userMessage(err error) string {
+// UserMessage returns the message a person reads for err: the Message of its first *Error, or
+// the error text itself. TRACE errors, FAILED connection statuses and alerts all use it.
+func UserMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) && e.Message != "" {
 		return e.Message

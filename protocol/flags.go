@@ -2,7 +2,10 @@ package protocol
 
 import (
 	"errors"
+	"flag"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 )
 
@@ -18,74 +21,105 @@ const (
 	CmdWrite    Command = "write"
 )
 
-// Args are the parsed command line: a command and the file paths its flags name.
+// Args are the parsed command line: a command, the file paths its flags name and whether
+// DEBUG logs are on.
 type Args struct {
 	Command Command
 	Config  string
 	Catalog string
 	State   string
+	Debug   bool
 }
+
+// fileFlags are the file flags every command accepts, so that a launcher may pass the same
+// flags to each; requiredFlags lists, per command, those it cannot run without.
+var (
+	fileFlags     = []string{"config", "catalog", "state"}
+	requiredFlags = map[Command][]string{
+		CmdCheck:    {"config"},
+		CmdDiscover: {"config"},
+		CmdRead:     {"config", "catalog"},
+		CmdWrite:    {"config", "catalog"},
+	}
+)
 
 // usage is appended to command-line errors.
 const usage = "usage: spec | check --config FILE | discover --config FILE | " +
-	"read --config FILE --catalog FILE [--state FILE] | write --config FILE --catalog FILE"
+	"read --config FILE --catalog FILE [--state FILE] | write --config FILE --catalog FILE; " +
+	"every command also takes --debug"
 
-// ParseArgs parses args (without the program name). Flags come in any order, as --flag value or
-// --flag=value; --debug and other flags without a value are accepted and ignored. allowed lists
-// the commands of this connector.
+// ParseArgs parses args (without the program name) with a flag.FlagSet named for the command.
+// Flags come in any order, as -flag value, --flag value or --flag=value; --debug (or -debug)
+// turns on DEBUG logs. A flag no command takes, a flag without its file path, a missing
+// required flag or a stray argument is an error that names it and shows the usage. allowed
+// lists the commands of this connector.
 func ParseArgs(args []string, allowed ...Command) (Args, error) {
 	var a Args
 	if len(args) == 0 {
 		return a, errors.New("no command given; " + usage)
 	}
 	a.Command = Command(args[0])
-	known := false
-	for _, c := range allowed {
-		known = known || c == a.Command
-	}
-	if !known {
+	if !slices.Contains(allowed, a.Command) {
 		return a, fmt.Errorf("unknown command %q; %s", args[0], usage)
 	}
-	for i := 1; i < len(args); i++ {
-		arg := args[i]
-		if !strings.HasPrefix(arg, "-") {
-			return a, fmt.Errorf("unexpected argument %q; %s", arg, usage)
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		var dst *string
-		switch name {
-		case "config":
-			dst = &a.Config
-		case "catalog":
-			dst = &a.Catalog
-		case "state":
-			dst = &a.State
-		default:
-			// A harmless extra flag such as --debug. Its value, if it has one as a separate
-			// argument, is not a flag and is skipped too.
-			if !hasValue && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
-				i++
-			}
-			continue
-		}
-		if !hasValue {
-			if i+1 >= len(args) || strings.HasPrefix(args[i+1], "--") {
-				return a, fmt.Errorf("flag --%s needs a file path", name)
-			}
-			i++
-			value = args[i]
-		}
-		if value == "" {
-			return a, fmt.Errorf("flag --%s needs a file path", name)
-		}
-		*dst = value
+	fs := flag.NewFlagSet(string(a.Command), flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.BoolVar(&a.Debug, "debug", false, "log at DEBUG level")
+	dst := map[string]*string{"config": &a.Config, "catalog": &a.Catalog, "state": &a.State}
+	for _, name := range fileFlags {
+		fs.Var(pathValue{dst[name]}, name, name+" file")
 	}
-	need := map[Command][]string{CmdCheck: {"config"}, CmdDiscover: {"config"},
-		CmdRead: {"config", "catalog"}, CmdWrite: {"config", "catalog"}}
-	for _, f := range need[a.Command] {
-		if (f == "config" && a.Config == "") || (f == "catalog" && a.Catalog == "") {
-			return a, fmt.Errorf("%s needs --%s FILE; %s", a.Command, f, usage)
+	if err := fs.Parse(args[1:]); err != nil {
+		return a, flagError(a.Command, err)
+	}
+	if fs.NArg() > 0 {
+		return a, fmt.Errorf("unexpected argument %q; %s", fs.Arg(0), usage)
+	}
+	for _, name := range requiredFlags[a.Command] {
+		if *dst[name] == "" {
+			return a, fmt.Errorf("%s needs --%s FILE; %s", a.Command, name, usage)
 		}
 	}
 	return a, nil
+}
+
+// errNoPath is what pathValue.Set answers for an empty value or one that is another flag.
+var errNoPath = errors.New("needs a file path")
+
+// pathValue is a flag holding a file path. A value starting with "--" is taken for a flag
+// whose path is missing, not for a path.
+type pathValue struct{ p *string }
+
+func (v pathValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return *v.p
+}
+
+func (v pathValue) Set(s string) error {
+	if s == "" || strings.HasPrefix(s, "--") {
+		return errNoPath
+	}
+	*v.p = s
+	return nil
+}
+
+// flagError rewrites a flag.FlagSet error so that it names the flag and how to fix it.
+func flagError(cmd Command, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return fmt.Errorf("unknown flag %s for %s; %s", name, cmd, usage)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return fmt.Errorf("flag -%s needs a file path; %s", name, usage)
+	}
+	// flag reports a Set error as `invalid value "…" for flag -config: needs a file path`.
+	if strings.HasSuffix(msg, ": "+errNoPath.Error()) {
+		if _, rest, ok := strings.Cut(msg, " for flag "); ok {
+			name, _, _ := strings.Cut(rest, ":")
+			return fmt.Errorf("flag -%s needs a file path; %s", name, usage)
+		}
+	}
+	return fmt.Errorf("%w; %s", err, usage)
 }

@@ -11,19 +11,44 @@ var sourceCmds = []protocol.Command{protocol.CmdSpec, protocol.CmdCheck, protoco
 
 func TestParseArgsAnyOrder(t *testing.T) {
 	want := protocol.Args{Command: protocol.CmdRead, Config: "c.json", Catalog: "cat.json", State: "s.json"}
-	for _, args := range [][]string{
-		{"read", "--config", "c.json", "--catalog", "cat.json", "--state", "s.json"},
-		{"read", "--state", "s.json", "--catalog", "cat.json", "--config", "c.json"},
-		{"read", "--catalog=cat.json", "--debug", "--state=s.json", "--config", "c.json"},
-		{"read", "--debug", "--config", "c.json", "-catalog", "cat.json", "--state", "s.json"},
+	debug := want
+	debug.Debug = true
+	for _, tc := range []struct {
+		args []string
+		want protocol.Args
+	}{
+		{[]string{"read", "--config", "c.json", "--catalog", "cat.json", "--state", "s.json"}, want},
+		{[]string{"read", "--state", "s.json", "--catalog", "cat.json", "--config", "c.json"}, want},
+		{[]string{"read", "--catalog=cat.json", "--debug", "--state=s.json", "--config", "c.json"}, debug},
+		{[]string{"read", "--debug", "--config", "c.json", "-catalog", "cat.json", "--state", "s.json"}, debug},
+		{[]string{"read", "-debug", "-config=c.json", "-catalog", "cat.json", "-state", "s.json"}, debug},
+		{[]string{"read", "--debug=false", "--config", "c.json", "--catalog", "cat.json", "--state", "s.json"}, want},
 	} {
-		got, err := protocol.ParseArgs(args, sourceCmds...)
+		got, err := protocol.ParseArgs(tc.args, sourceCmds...)
 		if err != nil {
-			t.Errorf("ParseArgs(%q): %v", args, err)
+			t.Errorf("ParseArgs(%q): %v", tc.args, err)
 			continue
 		}
-		if got != want {
-			t.Errorf("ParseArgs(%q) = %+v, want %+v", args, got, want)
+		if got != tc.want {
+			t.Errorf("ParseArgs(%q) = %+v, want %+v", tc.args, got, tc.want)
+		}
+	}
+}
+
+// TestParseArgsExtraFileFlags checks that a command accepts (and ignores) the file flags of
+// another command, as a launcher that passes the same flags to each may do.
+func TestParseArgsExtraFileFlags(t *testing.T) {
+	got, err := protocol.ParseArgs([]string{"check", "--config", "c", "--catalog", "k"}, sourceCmds...)
+	if want := (protocol.Args{Command: protocol.CmdCheck, Config: "c", Catalog: "k"}); err != nil || got != want {
+		t.Errorf("ParseArgs = %+v, %v; want %+v", got, err, want)
+	}
+}
+
+func TestParseArgsDebugOnEveryCommand(t *testing.T) {
+	for _, args := range [][]string{{"spec", "-debug"}, {"check", "--config", "c", "--debug"}, {"discover", "-debug", "-config", "c"}} {
+		got, err := protocol.ParseArgs(args, sourceCmds...)
+		if err != nil || !got.Debug {
+			t.Errorf("ParseArgs(%q) = %+v, %v; want Debug", args, got, err)
 		}
 	}
 }
@@ -41,6 +66,10 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"read", "--config", "--catalog", "x"}, "--config needs a file path"},
 		{[]string{"read", "--config=", "--catalog", "x"}, "--config needs a file path"},
 		{[]string{"check", "stray", "--config", "c"}, `unexpected argument "stray"`},
+		{[]string{"read", "--config", "c", "--catalog", "k", "--verbose"}, "unknown flag -verbose for read; usage:"},
+		{[]string{"spec", "--bogus=1"}, "unknown flag -bogus for spec"},
+		{[]string{"read", "--config", "c", "--catalog"}, "--catalog needs a file path; usage:"},
+		{[]string{"read", "--debug", "true", "--config", "c"}, `unexpected argument "true"`},
 	} {
 		_, err := protocol.ParseArgs(tc.args, sourceCmds...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

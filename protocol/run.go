@@ -36,7 +36,6 @@ type run struct {
 	out      *Writer
 	redactor *Redactor
 	args     Args
-	ctx      context.Context
 	// resume says, for a run stopped by a signal, where the next run resumes; set by the
 	// command that knows (read, write).
 	resume func() string
@@ -45,12 +44,12 @@ type run struct {
 // RunSource runs one source command and returns the process exit code.
 func RunSource(ctx context.Context, env Env, s Source) int {
 	return execute(ctx, env, []Command{CmdSpec, CmdCheck, CmdDiscover, CmdRead}, s.Spec,
-		func(r *run, cmd Command, config json.RawMessage) error {
+		func(ctx context.Context, r *run, cmd Command, config json.RawMessage) error {
 			switch cmd {
 			case CmdCheck:
-				return r.check(func() error { return s.Check(r.ctx, config) })
+				return r.check(ctx, s.Check(ctx, config))
 			case CmdDiscover:
-				cat, err := s.Discover(r.ctx, config)
+				cat, err := s.Discover(ctx, config)
 				if err != nil {
 					return err
 				}
@@ -66,7 +65,7 @@ func RunSource(ctx context.Context, env Env, s Source) int {
 				}
 				so := NewSourceOutput(r.out, r.env.Now)
 				r.resume = so.resumePoints
-				if err := s.Read(r.ctx, config, catalog, state, so); err != nil {
+				if err := s.Read(ctx, config, catalog, state, so); err != nil {
 					so.closeOpen()
 					return err
 				}
@@ -88,12 +87,12 @@ func RunDestination(ctx context.Context, env Env, d Destination) int {
 		cmds = append(cmds, CmdDiscover)
 	}
 	return execute(ctx, env, cmds, d.Spec,
-		func(r *run, cmd Command, config json.RawMessage) error {
+		func(ctx context.Context, r *run, cmd Command, config json.RawMessage) error {
 			switch cmd {
 			case CmdCheck:
-				return r.check(func() error { return d.Check(r.ctx, config) })
+				return r.check(ctx, d.Check(ctx, config))
 			case CmdDiscover:
-				cat, err := disc.Discover(r.ctx, config)
+				cat, err := disc.Discover(ctx, config)
 				if err != nil {
 					return err
 				}
@@ -108,7 +107,7 @@ func RunDestination(ctx context.Context, env Env, d Destination) int {
 				}
 				tracker := NewStateTracker(r.out)
 				r.resume = tracker.resumePoint
-				return d.Write(r.ctx, config, catalog, NewReader(newCancelReader(r.ctx, r.env.Stdin)), tracker)
+				return d.Write(ctx, config, catalog, NewReader(newCancelReader(ctx, r.env.Stdin)), tracker)
 			}
 			return fmt.Errorf("unsupported command %q", cmd)
 		})
@@ -122,7 +121,7 @@ func (e errStreamsFailed) Error() string { return fmt.Sprintf("%d stream(s) fail
 // execute does what every command shares: signals, the writer, logging, parsing, config
 // validation, panic recovery and the mapping of errors to TRACE messages and exit codes.
 func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Context) (*Spec, error),
-	do func(r *run, cmd Command, config json.RawMessage) error) (code int) {
+	do func(ctx context.Context, r *run, cmd Command, config json.RawMessage) error) (code int) {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
@@ -134,14 +133,6 @@ func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Con
 	defer stop()
 	redactor := NewRedactor()
 	r := &run{env: env, redactor: redactor, out: NewWriter(env.Stdout, redactor)}
-	level := zerolog.InfoLevel
-	for _, a := range env.Args {
-		if a == "--debug" {
-			level = zerolog.DebugLevel
-		}
-	}
-	logger := NewLogger(r.out, level)
-	r.ctx = withRedactor(logger.WithContext(ctx), redactor)
 
 	defer func() {
 		if p := recover(); p != nil {
@@ -162,7 +153,12 @@ func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Con
 		return 1
 	}
 	r.args = args
-	sp, err := spec(r.ctx)
+	level := zerolog.InfoLevel
+	if args.Debug {
+		level = zerolog.DebugLevel
+	}
+	runCtx := withRedactor(NewLogger(r.out, level).WithContext(ctx), redactor)
+	sp, err := spec(runCtx)
 	if err != nil {
 		r.fail(err, "")
 		return 1
@@ -175,12 +171,12 @@ func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Con
 	}
 	config, err := r.readConfig(sp)
 	if err == nil {
-		err = do(r, args.Command, config)
+		err = do(runCtx, r, args.Command, config)
 		if err != nil && ctx.Err() != nil && parent.Err() == nil && errors.Is(err, context.Canceled) {
 			err = r.stopped(err)
 		}
 	} else if args.Command == CmdCheck && FailureTypeOf(err) == FailureConfig {
-		err = r.check(func() error { return err })
+		err = r.check(runCtx, err)
 	}
 	if err != nil {
 		var sf errStreamsFailed
@@ -202,17 +198,16 @@ func (r *run) stopped(err error) error {
 	return NewError(FailureTransient, msg, err)
 }
 
-// check turns a config error into CONNECTION_STATUS FAILED and success into SUCCEEDED; other
-// errors are returned for a TRACE.
-func (r *run) check(f func() error) error {
-	err := f()
+// check turns the outcome of a check, err, into CONNECTION_STATUS: a config error into FAILED
+// and success into SUCCEEDED; other errors are returned for a TRACE.
+func (r *run) check(ctx context.Context, err error) error {
 	if err != nil && FailureTypeOf(err) != FailureConfig {
 		return err
 	}
 	status := &ConnectionStatus{Status: StatusSucceeded}
 	if err != nil {
-		zerolog.Ctx(r.ctx).Debug().Err(err).Msg("check failed")
-		status = &ConnectionStatus{Status: StatusFailed, Message: userMessage(err)}
+		zerolog.Ctx(ctx).Debug().Err(err).Msg("check failed")
+		status = &ConnectionStatus{Status: StatusFailed, Message: UserMessage(err)}
 	}
 	return r.out.Write(&Message{Type: TypeConnectionStatus, ConnectionStatus: status})
 }
@@ -228,7 +223,7 @@ func (r *run) fail(err error, stack string) {
 
 // errorTrace builds a TRACE ERROR for err, naming stream if given (or the *Error's Stream).
 func errorTrace(err error, stream string, now time.Time) *Message {
-	te := &TraceErr{Message: userMessage(err), InternalMessage: err.Error(), FailureType: FailureTypeOf(err)}
+	te := &TraceErr{Message: UserMessage(err), InternalMessage: err.Error(), FailureType: FailureTypeOf(err)}
 	var e *Error
 	if stream == "" && errors.As(err, &e) {
 		stream = e.Stream

@@ -5,7 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -83,14 +84,38 @@ func (o *SourceOutput) StartStream(stream string) error {
 	if b.status != "" {
 		return fmt.Errorf("stream %q started twice", stream)
 	}
-	return o.status(stream, b, StreamStarted)
+	return o.advance(stream, b, StreamStarted)
 }
 
-// status writes a status change; o.mu is held.
-func (o *SourceOutput) status(stream string, b *streamBook, s StreamStatusValue) error {
-	b.status = s
-	return o.w.Write(&Message{Type: TypeTrace, Trace: &Trace{Type: TraceStreamStatus, EmittedAt: o.now().UnixMilli(),
-		StreamStatus: &StreamStatus{StreamDescriptor: StreamDescriptor{Name: stream}, Status: s}}})
+// nextStatus is the stream-status state machine: the status that follows cur on the way to
+// target, or "" when the stream is done (COMPLETE or INCOMPLETE, which nothing leaves) or
+// already at target. A stream passes STARTED → RUNNING → COMPLETE; INCOMPLETE follows
+// any status that is not final.
+func nextStatus(cur, target StreamStatusValue) StreamStatusValue {
+	switch {
+	case cur == target, cur == StreamComplete, cur == StreamIncomplete:
+		return ""
+	case target == StreamIncomplete:
+		return StreamIncomplete
+	case cur == "":
+		return StreamStarted
+	case cur == StreamStarted:
+		return StreamRunning
+	}
+	return target
+}
+
+// advance writes the status changes that take stream from its status to target; o.mu is held.
+func (o *SourceOutput) advance(stream string, b *streamBook, target StreamStatusValue) error {
+	for s := nextStatus(b.status, target); s != ""; s = nextStatus(b.status, target) {
+		b.status = s
+		err := o.w.Write(&Message{Type: TypeTrace, Trace: &Trace{Type: TraceStreamStatus, EmittedAt: o.now().UnixMilli(),
+			StreamStatus: &StreamStatus{StreamDescriptor: StreamDescriptor{Name: stream}, Status: s}}})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Record writes a RECORD of stream. data must be a compact JSON object without newlines. The
@@ -98,17 +123,9 @@ func (o *SourceOutput) status(stream string, b *streamBook, s StreamStatusValue)
 func (o *SourceOutput) Record(stream string, data []byte) error {
 	o.mu.Lock()
 	b := o.book(stream)
-	if b.status != StreamRunning {
-		if b.status == "" {
-			if err := o.status(stream, b, StreamStarted); err != nil {
-				o.mu.Unlock()
-				return err
-			}
-		}
-		if err := o.status(stream, b, StreamRunning); err != nil {
-			o.mu.Unlock()
-			return err
-		}
+	if err := o.advance(stream, b, StreamRunning); err != nil {
+		o.mu.Unlock()
+		return err
 	}
 	b.count++
 	o.mu.Unlock()
@@ -129,15 +146,8 @@ func (o *SourceOutput) State(stream string, state any) error {
 	if bytes.Equal(raw, b.lastState) {
 		return nil
 	}
-	if b.status == "" {
-		if err := o.status(stream, b, StreamStarted); err != nil {
-			return err
-		}
-	}
-	if b.status == StreamStarted {
-		if err := o.status(stream, b, StreamRunning); err != nil {
-			return err
-		}
+	if err := o.advance(stream, b, StreamRunning); err != nil {
+		return err
 	}
 	msg := &Message{Type: TypeState, State: &State{Type: StateStream,
 		Stream:      &StreamState{StreamDescriptor: StreamDescriptor{Name: stream}, StreamState: raw},
@@ -159,21 +169,7 @@ func (o *SourceOutput) Estimate(stream string, rows int64) error {
 func (o *SourceOutput) CompleteStream(stream string) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	b := o.book(stream)
-	switch b.status {
-	case StreamComplete, StreamIncomplete:
-		return nil
-	case "":
-		if err := o.status(stream, b, StreamStarted); err != nil {
-			return err
-		}
-	}
-	if b.status != StreamRunning {
-		if err := o.status(stream, b, StreamRunning); err != nil {
-			return err
-		}
-	}
-	return o.status(stream, b, StreamComplete)
+	return o.advance(stream, o.book(stream), StreamComplete)
 }
 
 // FailStream reports that stream failed with err: a TRACE ERROR naming the stream, then
@@ -185,11 +181,7 @@ func (o *SourceOutput) FailStream(stream string, err error) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.failed++
-	b := o.book(stream)
-	if b.status == StreamIncomplete || b.status == StreamComplete {
-		return nil
-	}
-	return o.status(stream, b, StreamIncomplete)
+	return o.advance(stream, o.book(stream), StreamIncomplete)
 }
 
 // Control writes a CONTROL message asking the platform to store config as the new config.
@@ -210,16 +202,8 @@ func (o *SourceOutput) Failed() int {
 func (o *SourceOutput) closeOpen() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	names := make([]string, 0, len(o.streams))
-	for name := range o.streams {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		b := o.streams[name]
-		if b.status == StreamStarted || b.status == StreamRunning {
-			_ = o.status(name, b, StreamIncomplete) // a write error is already kept by the Writer
-		}
+	for _, name := range slices.Sorted(maps.Keys(o.streams)) {
+		_ = o.advance(name, o.streams[name], StreamIncomplete) // a write error is already kept by the Writer
 	}
 }
 
@@ -228,13 +212,8 @@ func (o *SourceOutput) closeOpen() {
 func (o *SourceOutput) resumePoints() string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	names := make([]string, 0, len(o.streams))
-	for name := range o.streams {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	var parts []string
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(o.streams)) {
 		b := o.streams[name]
 		if b.status == StreamComplete {
 			continue

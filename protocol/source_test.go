@@ -2,6 +2,8 @@ package protocol_test
 
 import (
 	"bytes"
+	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -45,7 +47,7 @@ func TestSourceOutputBookkeeping(t *testing.T) {
 	for _, m := range protocoltest.OfType(msgs, protocol.TypeState) {
 		counts = append(counts, m.State.SourceStats.RecordCount)
 	}
-	if want := []int64{2, 1, 0}; !equalInts(counts, want) {
+	if want := []int64{2, 1, 0}; !slices.Equal(counts, want) {
 		t.Errorf("recordCounts = %v, want %v", counts, want)
 	}
 	var statuses []string
@@ -55,7 +57,7 @@ func TestSourceOutputBookkeeping(t *testing.T) {
 		}
 	}
 	want := []string{"contacts:STARTED", "contacts:RUNNING", "contacts:COMPLETE", "event_x:STARTED", "event_x:RUNNING", "event_x:COMPLETE"}
-	if !equalStrings(statuses, want) {
+	if !slices.Equal(statuses, want) {
 		t.Errorf("statuses = %v, want %v", statuses, want)
 	}
 }
@@ -71,26 +73,53 @@ func TestSourceOutputValidates(t *testing.T) {
 	protocoltest.ValidateOutput(t, buf.Bytes())
 }
 
-func equalInts(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
+// TestSourceOutputStatusMachine pins the stream-status transitions every SourceOutput method
+// shares: STARTED → RUNNING → COMPLETE, INCOMPLETE from any status that is not final, and
+// nothing after a final status.
+func TestSourceOutputStatusMachine(t *testing.T) {
+	fail := protocol.NewError(protocol.FailureTransient, "rate limited", nil)
+	for _, tc := range []struct {
+		name  string
+		steps func(o *protocol.SourceOutput) error
+		want  []protocol.StreamStatusValue
+	}{
+		{"complete empty stream", func(o *protocol.SourceOutput) error { return o.CompleteStream("s") },
+			[]protocol.StreamStatusValue{"STARTED", "RUNNING", "COMPLETE"}},
+		{"fail before start", func(o *protocol.SourceOutput) error { return o.FailStream("s", fail) },
+			[]protocol.StreamStatusValue{"INCOMPLETE"}},
+		{"fail after start", func(o *protocol.SourceOutput) error {
+			return errors.Join(o.StartStream("s"), o.FailStream("s", fail))
+		}, []protocol.StreamStatusValue{"STARTED", "INCOMPLETE"}},
+		{"record then state then complete", func(o *protocol.SourceOutput) error {
+			return errors.Join(o.Record("s", []byte(`{}`)), o.State("s", 1), o.CompleteStream("s"))
+		}, []protocol.StreamStatusValue{"STARTED", "RUNNING", "COMPLETE"}},
+		{"nothing leaves COMPLETE", func(o *protocol.SourceOutput) error {
+			return errors.Join(o.CompleteStream("s"), o.Record("s", []byte(`{}`)), o.State("s", 2),
+				o.FailStream("s", fail), o.CompleteStream("s"))
+		}, []protocol.StreamStatusValue{"STARTED", "RUNNING", "COMPLETE"}},
+		{"nothing leaves INCOMPLETE", func(o *protocol.SourceOutput) error {
+			return errors.Join(o.Record("s", []byte(`{}`)), o.FailStream("s", fail), o.Record("s", []byte(`{}`)),
+				o.CompleteStream("s"))
+		}, []protocol.StreamStatusValue{"STARTED", "RUNNING", "INCOMPLETE"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			w := protocol.NewWriter(&buf, nil)
+			if err := tc.steps(protocol.NewSourceOutput(w, func() time.Time { return t0 })); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			var got []protocol.StreamStatusValue
+			for _, m := range protocoltest.OfType(protocoltest.Messages(t, buf.Bytes()), protocol.TypeTrace) {
+				if s := m.Trace.StreamStatus; s != nil {
+					got = append(got, s.Status)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("statuses = %v, want %v", got, tc.want)
+			}
+		})
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -2,7 +2,6 @@ package destination
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,8 +9,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/insider-hubspot/connectors/internal/alert"
 	"github.com/insider-hubspot/connectors/protocol"
-	"github.com/insider-hubspot/connectors/protocol/alert"
 )
 
 // sendAlerts posts the run's alerts to alert_webhook_url: a failed run (with its TRACE message
@@ -34,11 +33,7 @@ func (d *Destination) sendAlerts(ctx context.Context, sum Summary, runErr error)
 func alertTexts(sum Summary, runErr error) []string {
 	var out []string
 	if runErr != nil {
-		msg := "sync failed: " + runErr.Error()
-		var e *protocol.Error
-		if errors.As(runErr, &e) && e.Message != "" {
-			msg = "sync failed: " + e.Message
-		}
+		msg := "sync failed: " + protocol.UserMessage(runErr)
 		if sum.HeldBack > 0 {
 			msg += fmt.Sprintf(" (%d records held back; the next run retries them)", sum.HeldBack)
 		}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
-	"github.com/insider-hubspot/connectors/protocol/alert"
+	"github.com/insider-hubspot/connectors/internal/urlpolicy"
 )
 
 // maxRetentionDays bounds event_retention_days (100 years).
@@ -24,11 +24,11 @@ func (c *Config) validate() []string {
 	if strings.TrimSpace(c.APIKey) == "" {
 		add("api_key is empty: set it to a Unified Customer Database API key")
 	}
-	if err := alert.CheckURL("api_base_url", c.APIBaseURL); err != nil {
+	if err := urlpolicy.Check("api_base_url", c.APIBaseURL); err != nil {
 		add("%v", err)
 	}
 	if c.AlertWebhookURL != "" {
-		if err := alert.CheckURL("alert_webhook_url", c.AlertWebhookURL); err != nil {
+		if err := urlpolicy.Check("alert_webhook_url", c.AlertWebhookURL); err != nil {
 			add("%v", err)
 		}
 	}
@@ -60,7 +60,7 @@ func (c *Config) validate() []string {
 		add("event_retention_days %d is out of range: use 1 to %d (Insider keeps custom events 90 days unless your account says otherwise)", c.EventRetentionDays, maxRetentionDays)
 	}
 	if c.ErrorCallbackEndpoint != "" {
-		if err := alert.CheckURL("error_callback_endpoint", c.ErrorCallbackEndpoint); err != nil {
+		if err := urlpolicy.Check("error_callback_endpoint", c.ErrorCallbackEndpoint); err != nil {
 			add("%v", err)
 		}
 	}

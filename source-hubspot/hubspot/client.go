@@ -19,7 +19,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/internal/redact"
-	"github.com/insider-hubspot/connectors/protocol/alert"
+	"github.com/insider-hubspot/connectors/internal/urlpolicy"
 )
 
 // DefaultBaseURL is HubSpot's API host.
@@ -80,7 +80,7 @@ type Client struct {
 // address, so credentials never travel in clear text over a network, and returns it without a
 // trailing slash, query or fragment.
 func CheckBaseURL(raw string) (*url.URL, error) {
-	if err := alert.CheckURL("api_base_url", raw); err != nil {
+	if err := urlpolicy.Check("api_base_url", raw); err != nil {
 		return nil, err
 	}
 	u, err := url.Parse(raw)

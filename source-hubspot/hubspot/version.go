@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"regexp"
 
-	"github.com/insider-hubspot/connectors/protocol/alert"
+	"github.com/insider-hubspot/connectors/internal/urlpolicy"
 )
 
 // DefaultAPIVersion is the date-based API version used when none is configured. HubSpot ships a
@@ -33,7 +33,7 @@ func CheckAPIVersion(v string) error {
 // CheckTokenURL verifies an OAuth token endpoint override: an absolute URL, https unless the
 // host is a loopback address, and without a query (every parameter travels in the form body).
 func CheckTokenURL(field, raw string) (string, error) {
-	if err := alert.CheckURL(field, raw); err != nil {
+	if err := urlpolicy.Check(field, raw); err != nil {
 		return "", err
 	}
 	u, err := url.Parse(raw)

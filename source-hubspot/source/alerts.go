@@ -2,14 +2,13 @@ package source
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/insider-hubspot/connectors/internal/alert"
 	"github.com/insider-hubspot/connectors/protocol"
-	"github.com/insider-hubspot/connectors/protocol/alert"
 )
 
 // WithAlertTimeout bounds each post to alert_webhook_url, and so the wait for alerts at the end
@@ -26,11 +25,7 @@ func alertFailure(ctx context.Context, n *alert.Notifier, stream string, err err
 	if n == nil || err == nil {
 		return
 	}
-	msg := err.Error()
-	var pe *protocol.Error
-	if errors.As(err, &pe) && pe.Message != "" {
-		msg = pe.Message
-	}
+	msg := protocol.UserMessage(err)
 	what := "sync failed"
 	if stream != "" {
 		what = fmt.Sprintf("stream %s failed", stream)

@@ -8,8 +8,8 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/insider-hubspot/connectors/internal/urlpolicy"
 	"github.com/insider-hubspot/connectors/protocol"
-	"github.com/insider-hubspot/connectors/protocol/alert"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
@@ -157,7 +157,7 @@ func ParseConfig(raw json.RawMessage) (*Config, error) {
 		}
 	}
 	if c.AlertWebhookURL != "" {
-		if err := alert.CheckURL("alert_webhook_url", c.AlertWebhookURL); err != nil {
+		if err := urlpolicy.Check("alert_webhook_url", c.AlertWebhookURL); err != nil {
 			return nil, configErr(err.Error(), nil)
 		}
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/insider-hubspot/connectors/internal/alert"
 	"github.com/insider-hubspot/connectors/protocol"
-	"github.com/insider-hubspot/connectors/protocol/alert"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 

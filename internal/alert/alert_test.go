@@ -11,7 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/insider-hubspot/connectors/protocol/alert"
+	"github.com/insider-hubspot/connectors/internal/alert"
 )
 
 func TestSendPostsSlackTextOncePerKey(t *testing.T) {
@@ -85,30 +85,6 @@ func TestNilNotifierDiscards(t *testing.T) {
 	n := alert.New("", "", nil, zerolog.Nop())
 	n.Send("k", "x")
 	n.Wait()
-}
-
-func TestCheckURL(t *testing.T) {
-	for _, tc := range []struct {
-		url string
-		ok  bool
-	}{
-		{"https://hooks.slack.com/services/x", true},
-		{"http://127.0.0.1:8080/x", true},
-		{"http://localhost:1/x", true},
-		{"http://[::1]:1/x", true},
-		{"http://example.com/x", false},
-		{"ftp://example.com", false},
-		{"not a url", false},
-		{"", false},
-	} {
-		err := alert.CheckURL("alert_webhook_url", tc.url)
-		if (err == nil) != tc.ok {
-			t.Errorf("CheckURL(%q) = %v, want ok=%v", tc.url, err, tc.ok)
-		}
-		if err != nil && !strings.Contains(err.Error(), "alert_webhook_url") {
-			t.Errorf("error %q does not name the field", err)
-		}
-	}
 }
 
 // TestRedirectToPlainHTTPIsNotFollowed checks that the https-or-loopback rule holds for every

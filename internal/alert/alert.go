@@ -10,13 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/internal/urlpolicy"
 )
 
 // DefaultTimeout bounds one post, including the wait for it at the end of a run.
@@ -61,7 +62,7 @@ func New(webhookURL, prefix string, client *http.Client, log zerolog.Logger) *No
 		if len(via) >= 10 {
 			return errors.New("stopped after 10 redirects")
 		}
-		if err := CheckURL("alert_webhook_url (redirect)", req.URL.String()); err != nil {
+		if err := urlpolicy.Check("alert_webhook_url (redirect)", req.URL.String()); err != nil {
 			return err
 		}
 		if client.CheckRedirect != nil {
@@ -146,35 +147,4 @@ func scrub(err error) error {
 		return ue.Err
 	}
 	return err
-}
-
-// CheckURL reports whether raw is an https URL, or an http URL on a loopback host (for tests and
-// local fakes). field names the config field in the error.
-func CheckURL(field, raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("%s must be an absolute URL such as https://example.com", field)
-	}
-	if u.User != nil {
-		return fmt.Errorf("%s must not contain a user name or password", field)
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if IsLoopback(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("%s must use https (plain http is allowed only for 127.0.0.1, ::1 or localhost)", field)
-	}
-	return fmt.Errorf("%s must use https, not %q", field, u.Scheme)
-}
-
-// IsLoopback reports whether host is localhost or a loopback IP address.
-func IsLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
