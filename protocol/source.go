@@ -67,13 +67,16 @@ func NewSourceOutput(w *Writer, now func() time.Time) *SourceOutput {
 // Now returns the current time of the run's clock.
 func (o *SourceOutput) Now() time.Time { return o.now() }
 
-func (o *SourceOutput) book(stream string) *streamBook {
-	b := o.streams[stream]
-	if b == nil {
-		b = &streamBook{}
-		o.streams[stream] = b
+func (o *SourceOutput) book(stream string) *streamBook { return entry(o.streams, stream) }
+
+// entry returns m[k], adding a zero value first if m has none.
+func entry[K comparable, V any](m map[K]*V, k K) *V {
+	v := m[k]
+	if v == nil {
+		v = new(V)
+		m[k] = v
 	}
-	return b
+	return v
 }
 
 // StartStream emits STREAM_STATUS STARTED for stream.

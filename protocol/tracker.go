@@ -60,14 +60,7 @@ func NewStateTracker(w *Writer) *StateTracker {
 	return &StateTracker{w: w, streams: map[StreamDescriptor]*trackedStream{}}
 }
 
-func (t *StateTracker) stream(sd StreamDescriptor) *trackedStream {
-	s := t.streams[sd]
-	if s == nil {
-		s = &trackedStream{}
-		t.streams[sd] = s
-	}
-	return s
-}
+func (t *StateTracker) stream(sd StreamDescriptor) *trackedStream { return entry(t.streams, sd) }
 
 func (s *trackedStream) window() *window {
 	if s.cur == nil {

@@ -79,16 +79,7 @@ func runSteps(t *testing.T, steps []step) []int {
 	}
 	slices.Reverse(pending)
 	for _, p := range pending {
-		var err error
-		switch p.res {
-		case commit:
-			err = tr.Commit(p.ref)
-		case reject:
-			err = tr.Reject(p.ref)
-		default:
-			err = tr.Fail(p.ref)
-		}
-		if err != nil {
+		if err := settle(tr, p.ref, p.res); err != nil {
 			t.Fatal(err)
 		}
 	}

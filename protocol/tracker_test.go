@@ -88,16 +88,7 @@ func checkTrackerRun(t *testing.T, seed uint64, concurrent bool) {
 	var pending []pendingRec
 	var mu sync.Mutex
 	resolve := func(p pendingRec) {
-		var err error
-		switch p.res {
-		case commit:
-			err = tr.Commit(p.ref)
-		case reject:
-			err = tr.Reject(p.ref)
-		default:
-			err = tr.Fail(p.ref)
-		}
-		if err != nil {
+		if err := settle(tr, p.ref, p.res); err != nil {
 			t.Error(err)
 		}
 	}
@@ -251,4 +242,15 @@ func TestStateTrackerHeldBack(t *testing.T) {
 	if tr.Echoed() != 0 || tr.Pending() != 0 {
 		t.Errorf("echoed %d pending %d, want 0 and 0", tr.Echoed(), tr.Pending())
 	}
+}
+
+// settle commits, rejects or fails the record ref as res says.
+func settle(tr *protocol.StateTracker, ref protocol.RecordRef, res outcome) error {
+	switch res {
+	case commit:
+		return tr.Commit(ref)
+	case reject:
+		return tr.Reject(ref)
+	}
+	return tr.Fail(ref)
 }

@@ -64,7 +64,7 @@ func (w *Writer) WriteRecord(stream string, data []byte, emittedAt int64) error 
 	b = append(b, "}}\n"...)
 	w.scratch = b
 	if _, err := w.bw.Write(b); err != nil {
-		w.err = fmt.Errorf("write stdout: %w", err)
+		w.keep(err)
 	}
 	if cap(w.scratch) > 1<<20 {
 		w.scratch = nil
@@ -85,18 +85,23 @@ func (w *Writer) writeLine(b []byte, flush bool) error {
 		return w.err
 	}
 	if _, err := w.bw.Write(b); err != nil {
-		w.err = fmt.Errorf("write stdout: %w", err)
-		return w.err
+		return w.keep(err)
 	}
 	if err := w.bw.WriteByte('\n'); err != nil {
-		w.err = fmt.Errorf("write stdout: %w", err)
-		return w.err
+		return w.keep(err)
 	}
 	if flush {
 		if err := w.bw.Flush(); err != nil {
-			w.err = fmt.Errorf("write stdout: %w", err)
+			return w.keep(err)
 		}
 	}
+	return nil
+}
+
+// keep records err as the Writer's first write error, which every later call returns; w.mu is
+// held.
+func (w *Writer) keep(err error) error {
+	w.err = fmt.Errorf("write stdout: %w", err)
 	return w.err
 }
 
@@ -108,9 +113,9 @@ func (w *Writer) Flush() error {
 		return w.err
 	}
 	if err := w.bw.Flush(); err != nil {
-		w.err = fmt.Errorf("write stdout: %w", err)
+		return w.keep(err)
 	}
-	return w.err
+	return nil
 }
 
 // Err returns the first write error, if any.

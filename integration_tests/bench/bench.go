@@ -45,12 +45,9 @@ func Run(ctx context.Context, o Options) error {
 	if o.Stderr == nil {
 		o.Stderr = io.Discard
 	}
-	out, err := filepath.Abs(o.Out)
+	out, err := pipeline.OutputDir(o.Out)
 	if err != nil {
 		return err
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return fmt.Errorf("create the output folder: %w", err)
 	}
 	bins, err := binaries(ctx, o, out)
 	if err != nil {

@@ -20,13 +20,7 @@ var liftedBudgets = map[string]any{"search_per_second": 1000, "requests_per_seco
 // sourceConfig is the source's config for the fake HubSpot, with budgets as its rate_limits
 // (nil: the source's production defaults).
 func sourceConfig(f *fakes, budgets map[string]any) map[string]any {
-	c := map[string]any{
-		"credentials":      map[string]any{"credentials_title": "Private App Credentials", "access_token": f.hubspot.Options().PrivateAppToken},
-		"sync_target":      map[string]any{"mode": "list_contacts"},
-		"page_size":        200,
-		"lookback_minutes": 5,
-		"api_base_url":     f.hubspot.URL,
-	}
+	c := pipeline.PrivateAppSourceConfig(f.hubspot.URL, f.hubspot.Options().PrivateAppToken)
 	if budgets != nil {
 		c["rate_limits"] = budgets
 	}
@@ -47,34 +41,11 @@ const (
 // destinationConfig maps contacts to the fake Insider with the given identifier mapping.
 func destinationConfig(f *fakes, mapping string) map[string]any {
 	o := f.insider.Options()
-	ids := []map[string]string{
-		{"identifier": "email", "source_field": "email"},
-		{"identifier": "phone_number", "source_field": "phone"},
-	}
+	c := pipeline.ContactsDestinationConfig(f.insider.URL, o.PartnerName, o.APIKey, "date_of_birth", "birthday")
 	if mapping == mappingUUID {
-		ids = []map[string]string{{"identifier": "uuid", "source_field": "hs_object_id"}}
+		c["identifier_mappings"] = []map[string]string{{"identifier": "uuid", "source_field": "hs_object_id"}}
 	}
-	return map[string]any{
-		"partner_name":        o.PartnerName,
-		"api_key":             o.APIKey,
-		"api_base_url":        f.insider.URL,
-		"identifier_mappings": ids,
-		"attribute_mappings": []map[string]string{
-			{"source_field": "firstname", "attribute": "name"},
-			{"source_field": "lastname", "attribute": "surname"},
-			{"source_field": "city", "attribute": "city"},
-			{"source_field": "country", "attribute": "country"},
-			{"source_field": "hs_language", "attribute": "language"},
-			{"source_field": "newsletter_opt_in", "attribute": "email_optin"},
-			{"source_field": "lifecyclestage", "attribute": "lifecycle_stage"},
-			{"source_field": "company", "attribute": "company"},
-			{"source_field": "jobtitle", "attribute": "job_title"},
-			{"source_field": "date_of_birth", "attribute": "birthday"},
-		},
-		"fixed_attributes":          []map[string]string{{"attribute": "crm_source", "value": "hubspot"}},
-		"invalid_identifier_policy": "skip_identifier",
-		"phone":                     map[string]any{"normalize": true, "default_region": "US"},
-	}
+	return c
 }
 
 // Files of one size's folder.
@@ -111,9 +82,7 @@ func writeConfigs(ctx context.Context, source, dir string, f *fakes, budgets map
 		if s.Name != contactsStream {
 			continue
 		}
-		configured.Streams = append(configured.Streams, protocol.ConfiguredStream{Stream: s,
-			SyncMode: protocol.SyncModeIncremental, CursorField: s.DefaultCursorField,
-			DestinationSyncMode: protocol.DestinationSyncModeAppendDedup, PrimaryKey: s.SourceDefinedPrimaryKey})
+		configured.Streams = append(configured.Streams, pipeline.Incremental(s))
 	}
 	if len(configured.Streams) == 0 {
 		return fmt.Errorf("the source's discover returned no %s stream", contactsStream)

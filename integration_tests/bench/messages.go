@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -28,25 +26,17 @@ const summaryPrefix = "write summary"
 // they are not RECORD or STATE, so scanning a million records costs little.
 func scanMessages(r io.Reader) (messageCounts, error) {
 	var c messageCounts
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	sc := pipeline.Lines(r)
 	for sc.Scan() {
 		line := sc.Bytes()
-		switch messageType(line) {
+		switch pipeline.MessageType(line) {
 		case "RECORD":
 			c.Records++
 		case "STATE":
 			c.States++
 		case "TRACE":
-			var m struct {
-				Trace struct {
-					Error *struct {
-						Message string `json:"message"`
-					} `json:"error"`
-				} `json:"trace"`
-			}
-			if json.Unmarshal(line, &m) == nil && m.Trace.Error != nil {
-				c.Errors = append(c.Errors, m.Trace.Error.Message)
+			if m := pipeline.TraceError(line); m != "" {
+				c.Errors = append(c.Errors, m)
 			}
 		case "LOG":
 			var m struct {
@@ -73,21 +63,4 @@ func (c messageCounts) summaryInt(key string) int64 {
 		return -1
 	}
 	return n
-}
-
-// messageType returns the type of a message line, looking at its start before decoding it.
-func messageType(line []byte) string {
-	if i := bytes.Index(line, []byte(`"type":"`)); i >= 0 && i < 4 {
-		rest := line[i+8:]
-		if j := bytes.IndexByte(rest, '"'); j >= 0 {
-			return string(rest[:j])
-		}
-	}
-	var m struct {
-		Type string `json:"type"`
-	}
-	if json.Unmarshal(line, &m) == nil {
-		return m.Type
-	}
-	return ""
 }

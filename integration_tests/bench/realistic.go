@@ -71,7 +71,7 @@ type recordClock struct {
 }
 
 func (c *recordClock) line(line []byte) {
-	if messageType(line) != "RECORD" {
+	if pipeline.MessageType(line) != "RECORD" {
 		return
 	}
 	now := time.Now()

@@ -10,13 +10,7 @@ import (
 
 // sourceConfig is the source's config for the fake HubSpot (its private-app token).
 func sourceConfig(f *fakes) map[string]any {
-	return map[string]any{
-		"credentials":      map[string]any{"credentials_title": "Private App Credentials", "access_token": f.hubspot.Options().PrivateAppToken},
-		"sync_target":      map[string]any{"mode": "list_contacts"},
-		"page_size":        200,
-		"lookback_minutes": 5,
-		"api_base_url":     f.hubspot.URL,
-	}
+	return pipeline.PrivateAppSourceConfig(f.hubspot.URL, f.hubspot.Options().PrivateAppToken)
 }
 
 // destinationConfig maps contacts and the three default event types to the fake Insider. Users
@@ -31,37 +25,16 @@ func destinationConfig(f *fakes) map[string]any {
 		}
 		return map[string]any{"stream": stream, "event_name": name, "parameters": ps}
 	}
-	return map[string]any{
-		"partner_name": o.PartnerName,
-		"api_key":      o.APIKey,
-		"api_base_url": f.insider.URL,
-		"identifier_mappings": []map[string]string{
-			{"identifier": "email", "source_field": "email"},
-			{"identifier": "phone_number", "source_field": "phone"},
-		},
-		"attribute_mappings": []map[string]string{
-			{"source_field": "firstname", "attribute": "name"},
-			{"source_field": "lastname", "attribute": "surname"},
-			{"source_field": "city", "attribute": "city"},
-			{"source_field": "country", "attribute": "country"},
-			{"source_field": "hs_language", "attribute": "language"},
-			{"source_field": "newsletter_opt_in", "attribute": "email_optin"},
-			{"source_field": "lifecyclestage", "attribute": "lifecycle_stage"},
-			{"source_field": "company", "attribute": "company"},
-			{"source_field": "jobtitle", "attribute": "job_title"},
-		},
-		"fixed_attributes": []map[string]string{{"attribute": "crm_source", "value": "hubspot"}},
-		"event_mappings": []map[string]any{
-			event("event_pe123456_newsletter_signup", "newsletter_signup", "properties.source_page", "url", "properties.plan", "plan"),
-			event("event_pe123456_webinar_attended", "webinar_attended", "properties.webinar_name", "webinar_name",
-				"properties.minutes_watched", "minutes_watched"),
-			event("event_pe123456_product_viewed", "product_viewed", "properties.product_id", "product_id",
-				"properties.price", "unit_price", "properties.url", "url"),
-		},
-		"fixed_event_parameters":    []map[string]string{{"parameter": "source", "value": "hubspot"}},
-		"invalid_identifier_policy": "skip_identifier",
-		"phone":                     map[string]any{"normalize": true, "default_region": "US"},
+	c := pipeline.ContactsDestinationConfig(f.insider.URL, o.PartnerName, o.APIKey)
+	c["event_mappings"] = []map[string]any{
+		event("event_pe123456_newsletter_signup", "newsletter_signup", "properties.source_page", "url", "properties.plan", "plan"),
+		event("event_pe123456_webinar_attended", "webinar_attended", "properties.webinar_name", "webinar_name",
+			"properties.minutes_watched", "minutes_watched"),
+		event("event_pe123456_product_viewed", "product_viewed", "properties.product_id", "product_id",
+			"properties.price", "unit_price", "properties.url", "url"),
 	}
+	c["fixed_event_parameters"] = []map[string]string{{"parameter": "source", "value": "hubspot"}}
+	return c
 }
 
 // writeConfigs writes both configs into dir, and the configured catalog built from what the
@@ -80,9 +53,7 @@ func writeConfigs(ctx context.Context, bin pipeline.Binaries, dir string, f *fak
 	}
 	var configured protocol.ConfiguredCatalog
 	for _, s := range catalog.Streams {
-		configured.Streams = append(configured.Streams, protocol.ConfiguredStream{Stream: s,
-			SyncMode: protocol.SyncModeIncremental, CursorField: s.DefaultCursorField,
-			DestinationSyncMode: protocol.DestinationSyncModeAppendDedup, PrimaryKey: s.SourceDefinedPrimaryKey})
+		configured.Streams = append(configured.Streams, pipeline.Incremental(s))
 		streams = append(streams, s.Name)
 	}
 	return streams, pipeline.WriteJSONFile(filepath.Join(dir, pipeline.CatalogFile), configured)

@@ -33,12 +33,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Stderr == nil {
 		o.Stderr = io.Discard
 	}
-	out, err := filepath.Abs(o.Out)
+	out, err := pipeline.OutputDir(o.Out)
 	if err != nil {
 		return nil, err
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, fmt.Errorf("create the output folder: %w", err)
 	}
 	// A previous demo's state belongs to other fakes: start clean.
 	for _, name := range []string{pipeline.StateFile, profilesFile, stderrFile} {

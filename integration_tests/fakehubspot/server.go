@@ -3,7 +3,6 @@ package fakehubspot
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -123,11 +122,10 @@ func (o *Options) defaults() {
 
 // Server is a running fake HubSpot. All methods are safe for concurrent use.
 type Server struct {
-	// URL is the base URL, e.g. http://127.0.0.1:12345; use it as api_base_url.
-	URL string
+	// Server gives URL (use it as api_base_url), HTTPServer, Start and Close.
+	fakehttp.Server
 
 	opts    Options
-	http    *httptest.Server
 	store   *store
 	cache   *searchCache
 	events  *eventStore
@@ -149,8 +147,7 @@ type Server struct {
 // New starts a fake HubSpot on 127.0.0.1 with a free port. Call Close when done.
 func New(opts Options) *Server {
 	s := NewUnstarted(opts)
-	s.http.Start()
-	s.URL = s.http.URL
+	s.Start()
 	return s
 }
 
@@ -170,23 +167,8 @@ func NewUnstarted(opts Options) *Server {
 	for _, d := range opts.EventDefinitions {
 		s.events.addDefinition(d, opts.PortalID)
 	}
-	s.http = httptest.NewUnstartedServer(s.routes())
+	s.Server = fakehttp.NewServer(s.routes())
 	return s
-}
-
-// HTTPServer exposes the underlying httptest server (for custom listeners).
-func (s *Server) HTTPServer() *httptest.Server { return s.http }
-
-// Start starts a server made with NewUnstarted and sets URL.
-func (s *Server) Start() {
-	s.http.Start()
-	s.URL = s.http.URL
-}
-
-// Close shuts the server down, closing client connections.
-func (s *Server) Close() {
-	s.http.CloseClientConnections()
-	s.http.Close()
 }
 
 // Options returns the effective options (defaults filled in).

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakehttp"
 )
 
 // Endpoint names one API operation of the fake, for counters, the log and fault injection.
@@ -173,11 +175,7 @@ func (s *Server) MaxSearchAfter() int { return int(s.stats.maxAfter.Load()) }
 func (s *Server) Requests() []LoggedRequest {
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()
-	out := make([]LoggedRequest, len(s.stats.log))
-	for i, e := range s.stats.log {
-		out[i] = *e
-	}
-	return out
+	return fakehttp.Copies(s.stats.log)
 }
 
 // RequestsTo returns the logged requests of one endpoint, oldest first.

@@ -1,10 +1,6 @@
 package fakeinsider_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -14,25 +10,7 @@ import (
 // call sends method path with the test credentials.
 func call(t *testing.T, s *fakeinsider.Server, method, path string, body any) result {
 	t.Helper()
-	b, err := json.Marshal(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(method, s.URL+path, bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-PARTNER-NAME", "testpartner")
-	req.Header.Set("X-REQUEST-TOKEN", "test-api-key")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := result{status: res.StatusCode, raw: string(raw)}
-	_ = json.Unmarshal(raw, &out.body)
-	return out
+	return send(t, s, method, path, "testpartner", "test-api-key", body)
 }
 
 func ids(kv ...string) map[string]any {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"time"
 
@@ -78,11 +77,10 @@ func (o *Options) defaults() {
 
 // Server is a running fake Insider One UCD API. All methods are safe for concurrent use.
 type Server struct {
-	// URL is the base URL (use it as api_base_url), e.g. http://127.0.0.1:4567.
-	URL string
+	// Server gives URL (use it as api_base_url), HTTPServer, Start and Close.
+	fakehttp.Server
 
 	opts    Options
-	http    *httptest.Server
 	db      *profileDB
 	faults  *faults
 	stats   *stats
@@ -113,23 +111,8 @@ func NewUnstarted(opts Options) *Server {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found: " + r.URL.Path})
 	})
-	s.http = httptest.NewUnstartedServer(mux)
+	s.Server = fakehttp.NewServer(mux)
 	return s
-}
-
-// HTTPServer exposes the underlying httptest server.
-func (s *Server) HTTPServer() *httptest.Server { return s.http }
-
-// Start starts a server made with NewUnstarted and sets URL.
-func (s *Server) Start() {
-	s.http.Start()
-	s.URL = s.http.URL
-}
-
-// Close shuts the server down.
-func (s *Server) Close() {
-	s.http.CloseClientConnections()
-	s.http.Close()
 }
 
 // Options returns the effective options.

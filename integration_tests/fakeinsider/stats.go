@@ -4,6 +4,8 @@ import (
 	"maps"
 	"sync"
 	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakehttp"
 )
 
 // Request is one request as the fake saw it.
@@ -80,11 +82,7 @@ func (st *stats) record(r *Request, status int) {
 func (s *Server) Requests() []Request {
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()
-	out := make([]Request, len(s.stats.reqs))
-	for i, r := range s.stats.reqs {
-		out[i] = *r
-	}
-	return out
+	return fakehttp.Copies(s.stats.reqs)
 }
 
 // LastBodies returns up to n most recent upsert request bodies, oldest first.

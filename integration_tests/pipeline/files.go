@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -23,8 +22,7 @@ func Discover(ctx context.Context, source, configPath string) (*protocol.Catalog
 	out, runErr := cmd.Output()
 	var catalog *protocol.Catalog
 	var problems []string
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	sc := Lines(bytes.NewReader(out))
 	for sc.Scan() {
 		var m protocol.Message
 		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
@@ -81,4 +79,17 @@ func LogFields(s string) (map[string]string, error) {
 		out[key], s = val, next
 	}
 	return out, nil
+}
+
+// OutputDir returns dir as an absolute path, creating it if needed: the folder a tool writes
+// everything it produces into.
+func OutputDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return "", fmt.Errorf("create the output folder: %w", err)
+	}
+	return abs, nil
 }

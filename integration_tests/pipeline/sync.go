@@ -126,21 +126,20 @@ func (s *Sync) Run(ctx context.Context) (*Result, error) {
 }
 
 func (s *Sync) pumpSource(r io.Reader, w io.Writer, src *exec.Cmd, res *Result) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	sc := Lines(r)
 	bw := bufio.NewWriterSize(w, 256<<10)
 	for sc.Scan() {
 		line := sc.Bytes()
 		if s.SourceLine != nil {
 			s.SourceLine(line)
 		}
-		switch messageType(line) {
+		switch MessageType(line) {
 		case "RECORD":
 			res.Records++
 		case "STATE":
 			res.StatesEmitted++
 		case "TRACE":
-			if m := traceError(line); m != "" {
+			if m := TraceError(line); m != "" {
 				res.SourceErrors = append(res.SourceErrors, m)
 			}
 		}
@@ -178,14 +177,13 @@ func (s *Sync) destinationClosed(err error, src *exec.Cmd, res *Result) error {
 }
 
 func (s *Sync) readDestination(r io.Reader, states map[string]json.RawMessage, res *Result) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	sc := Lines(r)
 	for sc.Scan() {
 		line := sc.Bytes()
 		if s.DestinationLine != nil {
 			s.DestinationLine(line)
 		}
-		switch messageType(line) {
+		switch MessageType(line) {
 		case "STATE":
 			res.StatesEchoed++
 			var m struct {
@@ -204,7 +202,7 @@ func (s *Sync) readDestination(r io.Reader, states map[string]json.RawMessage, r
 				return err
 			}
 		case "TRACE":
-			if m := traceError(line); m != "" {
+			if m := TraceError(line); m != "" {
 				res.DestinationErrors = append(res.DestinationErrors, m)
 			}
 		case "LOG":
@@ -285,37 +283,6 @@ func stateKey(state json.RawMessage) (string, error) {
 		return "", nil
 	}
 	return st.Stream.StreamDescriptor.Namespace + "/" + st.Stream.StreamDescriptor.Name, nil
-}
-
-// messageType returns the type of a message line without decoding all of it.
-func messageType(line []byte) string {
-	var m struct {
-		Type string `json:"type"`
-	}
-	if i := bytes.Index(line, []byte(`"type":"`)); i >= 0 && i < 4 {
-		rest := line[i+8:]
-		if j := bytes.IndexByte(rest, '"'); j >= 0 {
-			return string(rest[:j])
-		}
-	}
-	if json.Unmarshal(line, &m) == nil {
-		return m.Type
-	}
-	return ""
-}
-
-func traceError(line []byte) string {
-	var m struct {
-		Trace struct {
-			Error *struct {
-				Message string `json:"message"`
-			} `json:"error"`
-		} `json:"trace"`
-	}
-	if json.Unmarshal(line, &m) == nil && m.Trace.Error != nil {
-		return m.Trace.Error.Message
-	}
-	return ""
 }
 
 func exitCode(err error) int {
