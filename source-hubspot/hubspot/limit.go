@@ -55,8 +55,14 @@ type limitTransport struct {
 	sendAt     int       // the ring's oldest entry
 	sendSeq    uint64    // sends recorded so far
 	dailyMax   int       // X-HubSpot-RateLimit-Daily of the last answer that had it (0: unknown)
-	dailyLeft  int       // X-HubSpot-RateLimit-Daily-Remaining of that answer
+	dailyLeft  int       // the fewest X-HubSpot-RateLimit-Daily-Remaining answers have said lately
+	dailyLow   time.Time // when dailyLeft last went down
 }
+
+// Answers to concurrent requests arrive in any order, so a later one may say more requests are
+// left than an earlier one did. Only a lower count is believed, unless dailyRecount has passed
+// since the count last went down: then a higher one is the limit's daily reset.
+const dailyRecount = time.Minute
 
 // HubSpot's search limit: searchWindowCalls per second. The token bucket spaces search starts
 // evenly, but on a busy machine a request released on time can go out late, and the next ones on
@@ -197,15 +203,21 @@ func (t *limitTransport) observeDaily(h http.Header) {
 		return
 	}
 	t.mu.Lock()
-	t.dailyMax, t.dailyLeft = maxN, left
-	t.mu.Unlock()
+	defer t.mu.Unlock()
+	now := t.now()
+	switch {
+	case maxN != t.dailyMax || left < t.dailyLeft:
+		t.dailyMax, t.dailyLeft, t.dailyLow = maxN, left, now
+	case left > t.dailyLeft && now.Sub(t.dailyLow) >= dailyRecount:
+		t.dailyLeft, t.dailyLow = left, now
+	}
 }
 
 // Limits returns the client-side budgets in force (defaults filled in).
 func (c *Client) Limits() Limits { return c.limits }
 
-// DailyRemaining returns what the last answer said of the account's daily limit: the requests
-// left and the limit, with known false when no answer carried the daily headers (OAuth apps
+// DailyRemaining returns what the answers say of the account's daily limit: the requests left
+// (the fewest any recent answer reported) and the limit, with known false when no answer carried the daily headers (OAuth apps
 // never get them).
 func (c *Client) DailyRemaining() (left, limit int, known bool) {
 	t := c.limiter
