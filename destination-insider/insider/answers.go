@@ -1,14 +1,40 @@
 package insider
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/insider-hubspot/connectors/internal/httpx"
 )
 
-// This file holds the answers that are not Insider's: a 2xx whose body is
-// not its JSON, and redirects, which are never followed.
+// This file holds how answers are read, and the answers that are not
+// Insider's: a 2xx whose body is not its JSON, and redirects, which are never
+// followed.
+
+// answer reads an answer: nil for a 2xx whose body is Insider's JSON (for an upsert, its
+// {"data":...} shape), an *AnswerError for any other 2xx, a *RedirectError for a 3xx and an
+// *APIError for the rest.
+func (c *Client) answer(method, path string, resp *http.Response, body []byte) error {
+	switch resp.StatusCode / 100 {
+	case 2:
+		if !json.Valid(body) || (path == UpsertPath && !isUpsertAnswer(body)) {
+			return answerError(method, path, resp, c.cfg.Redactor.Excerpt(body, maxErrorBody))
+		}
+		return nil
+	case 3:
+		return redirectError(method, path, c.cfg.BaseURL, resp)
+	}
+	return &APIError{
+		Method:     method,
+		Path:       path,
+		StatusCode: resp.StatusCode,
+		Body:       c.cfg.Redactor.Excerpt(body[:min(len(body), 4*maxErrorBody)], maxErrorBody),
+		RetryAfter: httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now()),
+	}
+}
 
 // AnswerError is a 2xx answer whose body is empty or not JSON, or (for an
 // upsert) not Insider's {"data":{...}} shape: something other than Insider's

@@ -4,18 +4,15 @@
 package insider
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/internal/redact"
@@ -35,7 +32,10 @@ type Config struct {
 	BaseURL     string // default DefaultBaseURL
 	PartnerName string // sent lower-cased as X-PARTNER-NAME
 	APIKey      string // sent as X-REQUEST-TOKEN
-	HTTPClient  *http.Client
+	// HTTPClient supplies the base transport; its Timeout (default 2 minutes)
+	// bounds each attempt, not the retries around it. Its redirect policy is
+	// not used: redirects are never followed.
+	HTTPClient *http.Client
 	// MaxAttempts bounds the tries of one request on temporary failures
 	// (429, 5xx, dropped connections, timeouts). Default 8. Whatever it is,
 	// one request waits at most httpx.WaitLimit in all (Retry-After and
@@ -43,8 +43,7 @@ type Config struct {
 	// *httpx.WaitError.
 	MaxAttempts int
 	// Backoff returns the wait before retry number attempt (1-based) when
-	// Insider sent no Retry-After. Default: exponential from 1 s, capped at
-	// 60 s, with full jitter.
+	// Insider sent no Retry-After. Default: DefaultBackoff.
 	Backoff func(attempt int) time.Duration
 	// Sleep waits d or until ctx is done, returning ctx.Err() then.
 	// Default: a timer. Tests inject an instant one.
@@ -63,7 +62,9 @@ const maxResponseBody = 16 << 20
 
 // Client talks to Insider. It is safe for concurrent use.
 type Client struct {
-	cfg Config
+	cfg  Config
+	http *http.Client // the stack of transport.go
+	base *http.Client // the injected transport, for CloseIdleConnections
 	// refusesAll is set once Insider refused every user of a batch one by
 	// one: its 400s are then about the requests, not the users, so later
 	// batches answered 400 fail whole instead of being split.
@@ -79,10 +80,8 @@ func New(cfg Config) *Client {
 	cfg.PartnerName = strings.ToLower(strings.TrimSpace(cfg.PartnerName))
 	hc := http.Client{Timeout: 2 * time.Minute}
 	if cfg.HTTPClient != nil {
-		hc = *cfg.HTTPClient // a copy: the caller's client keeps its redirect policy
+		hc = *cfg.HTTPClient // a copy: the caller's client keeps its settings
 	}
-	hc.CheckRedirect = refuseRedirect
-	cfg.HTTPClient = &hc
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 8
 	}
@@ -99,20 +98,47 @@ func New(cfg Config) *Client {
 		cfg.Redactor = redact.New()
 	}
 	cfg.Redactor.Add(cfg.APIKey)
-	return &Client{cfg: cfg}
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	c := &Client{cfg: cfg, base: &http.Client{Transport: base}}
+	attempt := base
+	if hc.Timeout > 0 {
+		attempt = &httpx.Timeout{Next: base, Timeout: hc.Timeout}
+	}
+	retry := &httpx.Retry{
+		Next:        limitTransport{next: attempt},
+		Policy:      httpx.PolicyFunc(c.decide),
+		MaxAttempts: cfg.MaxAttempts,
+		Backoff:     cfg.Backoff,
+		Sleep:       cfg.Sleep,
+		Now:         cfg.Now,
+		MaxBody:     maxResponseBody,
+		Service:     "Insider",
+	}
+	var host string
+	if u, err := url.Parse(cfg.BaseURL); err == nil {
+		host = u.Host
+	}
+	hc.Transport = &headerTransport{next: retry, host: host, partner: cfg.PartnerName, key: cfg.APIKey, userAgent: cfg.UserAgent}
+	hc.Timeout = 0 // per attempt, above
+	hc.CheckRedirect = refuseRedirect
+	c.http = &hc
+	return c
 }
 
 // CloseIdleConnections closes the idle keep-alive connections of the
 // client's HTTP client; call it when done so no connection goroutine
 // outlives the client.
-func (c *Client) CloseIdleConnections() { c.cfg.HTTPClient.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.base.CloseIdleConnections() }
 
 // Columns fetches the attribute definitions of the contacts table. It is a
 // read-only call that exercises the same credentials as an upsert, so it
 // serves as the connection check. The answer body is returned unparsed.
 func (c *Client) Columns(ctx context.Context) (json.RawMessage, *Stats, error) {
 	var st Stats
-	body, err := c.post(ctx, ColumnsPath, []byte(`{"table":"contacts"}`), &st)
+	body, err := c.send(ctx, http.MethodPost, ColumnsPath, []byte(`{"table":"contacts"}`), &st)
 	return body, &st, err
 }
 
@@ -182,7 +208,7 @@ func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) 
 	if b.Len() == 0 {
 		return nil
 	}
-	body, err := c.post(ctx, UpsertPath, b.Body(), &res.Stats)
+	body, err := c.send(ctx, http.MethodPost, UpsertPath, b.Body(), &res.Stats)
 	if tooLarge := IsTooLarge(err); tooLarge || isRefusal(err) {
 		if b.Len() == 1 {
 			var ae *APIError
@@ -222,89 +248,4 @@ func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) 
 		res.Rejected = append(res.Rejected, r)
 	}
 	return nil
-}
-
-// post sends body to path, retrying temporary failures, and returns the
-// body of a 2xx answer.
-func (c *Client) post(ctx context.Context, path string, body []byte, st *Stats) ([]byte, error) {
-	var last error
-	var waits httpx.Waits
-	for attempt := 1; attempt <= c.cfg.MaxAttempts; attempt++ {
-		if attempt > 1 {
-			wait, fromHeader := c.cfg.Backoff(attempt-1), false
-			var ae *APIError
-			if errors.As(last, &ae) && ae.RetryAfter > 0 {
-				wait, fromHeader = ae.RetryAfter, true
-			}
-			endpoint := http.MethodPost + " " + path
-			if err := waits.Next(wait, fromHeader, endpoint, c.cfg.Now()); err != nil {
-				err.(*httpx.WaitError).Last = last
-				zerolog.Ctx(ctx).Warn().Str("endpoint", endpoint).Dur("wait", wait).Str("wait_for", wait.String()).Bool("retry_after", fromHeader).
-					Msg("Insider asked for a longer wait than a request may take; giving up on it")
-				return nil, err
-			}
-			zerolog.Ctx(ctx).Warn().Str("endpoint", endpoint).Int("attempt", attempt-1).Dur("wait", wait).Str("wait_for", wait.String()).
-				Bool("retry_after", fromHeader).Str("reason", last.Error()).Msg("retrying Insider request")
-			st.Retries++
-			if err := c.cfg.Sleep(ctx, wait); err != nil {
-				return nil, fmt.Errorf("wait before retry of %s: %w (last failure: %v)", path, err, last)
-			}
-		}
-		st.Requests++
-		resp, err := c.once(ctx, path, body)
-		if err == nil {
-			return resp, nil
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: %w", path, ctx.Err())
-		}
-		if !IsTemporary(err) {
-			return nil, err
-		}
-		last = err
-	}
-	return nil, &ExhaustedError{Attempts: c.cfg.MaxAttempts, Last: last}
-}
-
-// once sends one request and returns the body of a 2xx answer.
-func (c *Client) once(ctx context.Context, path string, body []byte) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.BaseURL+path, bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("build request %s: %w", path, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("X-PARTNER-NAME", c.cfg.PartnerName)
-	req.Header.Set("X-REQUEST-TOKEN", c.cfg.APIKey)
-	if c.cfg.UserAgent != "" {
-		req.Header.Set("User-Agent", c.cfg.UserAgent)
-	}
-	resp, err := c.cfg.HTTPClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("POST %s: %w", path, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 == 2 {
-		data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
-		if err != nil {
-			return nil, fmt.Errorf("read answer of POST %s: %w", path, err)
-		}
-		if !json.Valid(data) || (path == UpsertPath && !isUpsertAnswer(data)) {
-			return nil, answerError(http.MethodPost, path, resp, c.cfg.Redactor.Excerpt(data, maxErrorBody))
-		}
-		return data, nil
-	}
-	if resp.StatusCode/100 == 3 {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-		return nil, redirectError(http.MethodPost, path, c.cfg.BaseURL, resp)
-	}
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, 4*maxErrorBody))
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	return nil, &APIError{
-		Method:     http.MethodPost,
-		Path:       path,
-		StatusCode: resp.StatusCode,
-		Body:       c.cfg.Redactor.Excerpt(data, maxErrorBody),
-		RetryAfter: httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), c.cfg.Now()),
-	}
 }

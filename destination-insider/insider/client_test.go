@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 )
 
 // fakeInsider answers upserts from a script of responses; after the script
@@ -79,28 +81,16 @@ func dropConnection(w http.ResponseWriter, _ int) {
 	}
 }
 
-type sleepLog struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (s *sleepLog) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.waits = append(s.waits, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func newTestClient(t *testing.T, f *fakeInsider, apiKey string) (*Client, *sleepLog) {
+func newTestClient(t *testing.T, f *fakeInsider, apiKey string) (*Client, *httpxtest.Sleeps) {
 	t.Helper()
 	f.t = t
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	sl := &sleepLog{}
+	sl := &httpxtest.Sleeps{}
 	c := New(Config{
 		BaseURL: srv.URL, PartnerName: " MyBrand ", APIKey: apiKey, HTTPClient: srv.Client(),
 		MaxAttempts: 4, Backoff: func(a int) time.Duration { return time.Duration(a) * time.Second },
-		Sleep: sl.sleep,
+		Sleep: sl.Sleep,
 	})
 	return c, sl
 }
@@ -225,7 +215,7 @@ func TestUpsertBatch(t *testing.T) {
 			if diff := cmp.Diff(tc.wantStats, res.Stats); diff != "" {
 				t.Errorf("stats (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tc.wantWaits, sl.waits); diff != "" {
+			if diff := cmp.Diff(tc.wantWaits, sl.Waits()); diff != "" {
 				t.Errorf("waits (-want +got):\n%s", diff)
 			}
 			if len(f.bodies) != tc.wantBodies {

@@ -1,19 +1,12 @@
 package insider
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
-	"github.com/rs/zerolog"
 	"golang.org/x/time/rate"
-
-	"github.com/insider-hubspot/connectors/internal/httpx"
 )
 
 // Paths of Insider's one-user APIs (research 2026-12/insider-truth.md §2).
@@ -109,51 +102,19 @@ func wrapIdentifiers(ids []byte) []byte {
 	return append(body, '}')
 }
 
-// send makes one call, waiting for lim before every attempt and retrying temporary failures
-// the way Client.post does (same backoff, Retry-After and wait budget), and classifies
-// Insider's answer.
+// send makes one call, waiting for lim before every attempt, with the client's retries, and
+// classifies Insider's answer.
 func (u *UserOps) send(ctx context.Context, lim *rate.Limiter, method, path string, body []byte) (Outcome, Stats, error) {
 	var st Stats
-	var last error
-	var waits httpx.Waits
-	endpoint := method + " " + path
-	for attempt := 1; attempt <= u.c.cfg.MaxAttempts; attempt++ {
-		if attempt > 1 {
-			wait, fromHeader := u.c.cfg.Backoff(attempt-1), false
-			var ae *APIError
-			if errors.As(last, &ae) && ae.RetryAfter > 0 {
-				wait, fromHeader = ae.RetryAfter, true
-			}
-			if err := waits.Next(wait, fromHeader, endpoint, u.c.cfg.Now()); err != nil {
-				err.(*httpx.WaitError).Last = last
-				zerolog.Ctx(ctx).Warn().Str("endpoint", endpoint).Str("wait_for", wait.String()).Bool("retry_after", fromHeader).
-					Msg("Insider asked for a longer wait than a request may take; giving up on it")
-				return Refused, st, err
-			}
-			zerolog.Ctx(ctx).Warn().Str("endpoint", endpoint).Int("attempt", attempt-1).Str("wait_for", wait.String()).
-				Bool("retry_after", fromHeader).Str("reason", last.Error()).Msg("retrying Insider request")
-			st.Retries++
-			if err := u.c.cfg.Sleep(ctx, wait); err != nil {
-				return Refused, st, fmt.Errorf("wait before retry of %s: %w (last failure: %v)", path, err, last)
-			}
-		}
-		if err := lim.Wait(ctx); err != nil {
-			return Refused, st, fmt.Errorf("wait for the %s rate limit: %w", path, err)
-		}
-		st.Requests++
-		err := u.once(ctx, method, path, body)
-		if err == nil {
-			return Done, st, nil
-		}
-		if ctx.Err() != nil {
-			return Refused, st, fmt.Errorf("%s: %w", path, ctx.Err())
-		}
-		if !IsTemporary(err) {
-			return classify(err), st, errOrNil(classify(err), err)
-		}
-		last = err
+	_, err := u.c.send(withLimiter(ctx, lim), method, path, body, &st)
+	switch {
+	case err == nil:
+		return Done, st, nil
+	case ctx.Err() != nil, IsTemporary(err):
+		return Refused, st, err
 	}
-	return Refused, st, &ExhaustedError{Attempts: u.c.cfg.MaxAttempts, Last: last}
+	o := classify(err)
+	return o, st, errOrNil(o, err)
 }
 
 // classify reads a final non-2xx answer.
@@ -189,46 +150,4 @@ func IsUserRefused(err error) bool {
 	var ae *APIError
 	return errors.As(err, &ae) && ae.StatusCode/100 == 4 && !IsAuth(err) &&
 		ae.StatusCode != http.StatusNotFound && ae.StatusCode != http.StatusTooManyRequests
-}
-
-// once sends one request and drains the answer: a 2xx with a JSON body is nil, a 2xx with
-// anything else an *AnswerError, a redirect a *RedirectError, any other answer an *APIError.
-func (u *UserOps) once(ctx context.Context, method, path string, body []byte) error {
-	cfg := &u.c.cfg
-	req, err := http.NewRequestWithContext(ctx, method, cfg.BaseURL+path, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("build request %s: %w", path, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("X-PARTNER-NAME", cfg.PartnerName)
-	req.Header.Set("X-REQUEST-TOKEN", cfg.APIKey)
-	if cfg.UserAgent != "" {
-		req.Header.Set("User-Agent", cfg.UserAgent)
-	}
-	resp, err := cfg.HTTPClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 == 3 {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-		return redirectError(method, path, cfg.BaseURL, resp)
-	}
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, 4*maxErrorBody))
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode/100 == 2 {
-		// Only Insider's own JSON counts as done (its documented answer is {}).
-		if !json.Valid(data) {
-			return answerError(method, path, resp, cfg.Redactor.Excerpt(data, maxErrorBody))
-		}
-		return nil
-	}
-	return &APIError{
-		Method:     method,
-		Path:       path,
-		StatusCode: resp.StatusCode,
-		Body:       cfg.Redactor.Excerpt(data, maxErrorBody),
-		RetryAfter: httpx.ParseRetryAfter(resp.Header.Get("Retry-After"), cfg.Now()),
-	}
 }

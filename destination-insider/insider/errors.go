@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/insider-hubspot/connectors/internal/httpx"
 )
 
 // maxErrorBody is how much of an error response body an APIError keeps.
@@ -45,8 +47,10 @@ func IsTooLarge(err error) bool {
 }
 
 // IsTemporary reports whether err is a failure that a later attempt may not
-// hit: HTTP 429, 5xx, a dropped connection or a timeout. Cancellation of the
-// caller's context is not temporary.
+// hit: HTTP 429, 5xx, an answer that is not Insider's, a dropped connection,
+// an answer cut off or a timeout. Cancellation of the caller's context is not
+// temporary, and neither is an error it does not know: a retry is spent only
+// where it may help.
 func IsTemporary(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return false
@@ -65,9 +69,9 @@ func IsTemporary(err error) bool {
 	if errors.As(err, &re) || errors.As(err, &ce) || errors.As(err, &rd) || errors.As(err, &rf) {
 		return false // a retry gets the same answer
 	}
-	// Anything else is a transport failure: connection refused or reset,
-	// unexpected EOF, TLS or client timeout.
-	return true
+	// A transport failure: connection refused or reset, an answer cut off,
+	// a timeout.
+	return httpx.Retryable(err)
 }
 
 // ExhaustedError is returned when every allowed attempt of a request failed

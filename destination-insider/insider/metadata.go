@@ -32,7 +32,7 @@ const checkUUID = "airbyte-destination-insider-connection-check"
 func (c *Client) CheckProfile(ctx context.Context) error {
 	var st Stats
 	body := fmt.Sprintf(`{"identifiers":{"uuid":%q},"attributes":["uuid"]}`, checkUUID)
-	_, err := c.post(ctx, ProfilePath, []byte(body), &st)
+	_, err := c.send(ctx, http.MethodPost, ProfilePath, []byte(body), &st)
 	var ae *APIError
 	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound && strings.Contains(strings.ToLower(ae.Body), "no such user") {
 		return nil

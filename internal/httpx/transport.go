@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"syscall"
@@ -100,4 +101,24 @@ func subject(c *x509.Certificate) string {
 		return ""
 	}
 	return fmt.Sprintf(" (certificate for %q issued by %q)", c.Subject.CommonName, c.Issuer.CommonName)
+}
+
+// IsNetworkError reports whether err is a failure to exchange with the server at all: a
+// connection refused, reset or closed, a timeout, an answer cut off (*CutOffError). Such a
+// failure may pass on a later attempt; an answer the server gave, or an error this list does not
+// name, is not one. The *url.Error that http.Client wraps around every failure is looked
+// through (it claims to be a net.Error whatever it holds).
+func IsNetworkError(err error) bool {
+	var ue *url.Error
+	for errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var (
+		co *CutOffError
+		ne net.Error
+		oe *net.OpError
+	)
+	return errors.As(err, &co) || errors.As(err, &ne) || errors.As(err, &oe) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
 }

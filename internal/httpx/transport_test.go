@@ -3,12 +3,13 @@ package httpx
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 )
 
 // TestDescribeRealFailures provokes each transport failure for real and checks that Describe
@@ -19,31 +20,25 @@ func TestDescribeRealFailures(t *testing.T) {
 	defer tlsSrv.Close()
 	plain := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer plain.Close()
-	hang := make(chan struct{})
-	slow := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-hang }))
-	defer slow.Close()
-	defer close(hang)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedPort := ln.Addr().String()
-	ln.Close()
 
 	trusting := tlsSrv.Client() // trusts the test server's certificate
-	cases := []struct {
+	type failure struct {
 		name    string
 		client  *http.Client
 		url     string
 		cause   string
 		lasting bool
-	}{
-		{"untrusted certificate", &http.Client{}, tlsSrv.URL, "not signed by an authority this connector trusts", true},
+	}
+	cases := []failure{
 		{"certificate for another host", trusting, strings.Replace(tlsSrv.URL, "127.0.0.1", "localhost", 1), "not valid for the host localhost", true},
 		{"plain http on an https url", &http.Client{}, strings.Replace(plain.URL, "http:", "https:", 1), "did not answer with TLS", true},
-		{"closed port", &http.Client{}, "http://" + closedPort + "/", "connection was refused", false},
-		{"host that does not resolve", &http.Client{}, "https://connector-test.invalid/", "connector-test.invalid does not resolve", true},
-		{"timeout", &http.Client{Timeout: 50 * time.Millisecond}, slow.URL, "timed out", false},
+	}
+	for _, ep := range httpxtest.FailingEndpoints(t) {
+		c := &http.Client{}
+		if ep.Name == "timeout" {
+			c.Timeout = 50 * time.Millisecond
+		}
+		cases = append(cases, failure{ep.Name, c, ep.URL, ep.Cause, ep.Lasting})
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

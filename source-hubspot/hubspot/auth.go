@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/insider-hubspot/connectors/internal/httpx"
 )
 
 // Credentials are either a static bearer token (private app or service key) or an OAuth refresh
@@ -149,9 +151,12 @@ func tokenError(err error, tokenURL string) error {
 	return ae
 }
 
-// authTransport adds the bearer token; see transport.go for its place in the stack.
+// authTransport adds the bearer token to requests for host (the base URL's), and to no other:
+// a redirect the injected client follows elsewhere goes without it. See transport.go for its
+// place in the stack.
 type authTransport struct {
 	next   http.RoundTripper
+	host   string
 	tokens tokenSource
 }
 
@@ -163,13 +168,16 @@ const maxAuthTries = 3
 // another caller had already replaced (concurrent readers, a token expiring mid-run) is replayed
 // with the current token without counting as this request's refresh.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host != t.host {
+		return t.next.RoundTrip(req)
+	}
 	refreshed := false
 	for try := 1; ; try++ {
 		tok, err := t.tokens.Token(req.Context())
 		if err != nil {
 			return nil, err
 		}
-		r, err := rewind(req)
+		r, err := httpx.Rewind(req)
 		if err != nil {
 			return nil, err
 		}
@@ -183,6 +191,6 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, err
 		}
 		refreshed = refreshed || !replaced
-		drain(resp)
+		httpx.Drain(resp)
 	}
 }

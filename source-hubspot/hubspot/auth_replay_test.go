@@ -61,7 +61,7 @@ func TestAuthTransportReplays(t *testing.T) {
 			for _, tok := range tc.expired {
 				next.expired[tok] = true
 			}
-			tr := &authTransport{next: next, tokens: &scriptedTokens{tokens: []string{"a", "b", "c", "d"}, replacedFirst: tc.replacedFirst}}
+			tr := &authTransport{next: next, host: "127.0.0.1", tokens: &scriptedTokens{tokens: []string{"a", "b", "c", "d"}, replacedFirst: tc.replacedFirst}}
 			req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://127.0.0.1/x", nil)
 			if err != nil {
 				t.Fatal(err)

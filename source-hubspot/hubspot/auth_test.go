@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 )
 
 // tokenServer issues access tokens at HubSpot's 2026-03 token endpoint, taking every parameter
@@ -67,7 +69,7 @@ func oauthClient(t *testing.T, s *tokenServer, refresh string, now func() time.T
 	c, err := New(Config{BaseURL: srv.URL, HTTPClient: srv.Client(), Now: now,
 		Credentials: Credentials{ClientID: "ci", ClientSecret: "cs", RefreshToken: refresh},
 		Limits:      Limits{Search: rate.Inf, Other: rate.Inf},
-		Sleep:       (&recorder{}).sleep,
+		Sleep:       (&httpxtest.Sleeps{}).Sleep,
 		OnToken:     func(tok string) { seen = append(seen, tok) }})
 	if err != nil {
 		t.Fatal(err)

@@ -12,12 +12,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/rs/zerolog"
-
+	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/internal/redact"
 	"github.com/insider-hubspot/connectors/internal/urlpolicy"
 )
@@ -62,15 +60,11 @@ type Config struct {
 type Client struct {
 	base  *url.URL
 	http  *http.Client
-	retry *retryTransport // its policy, backoff and sleep also retry cut-off bodies
-	bufs  sync.Pool       // *bytes.Buffer for response bodies
 	paths paths
 
 	crmServed atomic.Bool // a contacts call of this version succeeded (see objectMissing)
 	now       func() time.Time
 	red       *redact.Redactor
-
-	pageSize atomic.Int64 // size of the last page body: the first guess for the next one
 
 	limits  Limits // the budgets in force, defaults filled
 	limiter *limitTransport
@@ -125,7 +119,7 @@ func New(cfg Config) (*Client, error) {
 	if attempt <= 0 {
 		attempt = defaultAttemptTimeout
 	}
-	baseRT = &timeoutTransport{next: baseRT, timeout: attempt}
+	baseRT = &httpx.Timeout{Next: baseRT, Timeout: attempt}
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
@@ -145,7 +139,7 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	limited := newLimitTransport(baseRT, cfg.Limits, sleep, now)
-	retried := &retryTransport{next: limited, policy: cfg.Retry.withDefaults(), sleep: sleep, now: now, red: red}
+	retried := newRetry(limited, cfg.Retry, sleep, now, red)
 	var tokens tokenSource = staticToken(cfg.Credentials.AccessToken)
 	if cfg.Credentials.OAuth() {
 		tokenClient := &http.Client{Transport: retried}
@@ -158,15 +152,13 @@ func New(cfg Config) (*Client, error) {
 		limiter: limited,
 		base:    base,
 		paths:   newPaths(cfg.APIVersion),
-		retry:   retried,
 		now:     now,
 		red:     red,
 		http: &http.Client{
-			Transport:     &authTransport{next: retried, tokens: tokens},
+			Transport:     &authTransport{next: retried, host: base.Host, tokens: tokens},
 			CheckRedirect: hc.CheckRedirect,
 		},
 	}
-	c.bufs.New = func() any { return new(bytes.Buffer) }
 	return c, nil
 }
 
@@ -195,48 +187,19 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, bo
 			return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
 		}
 		return nil
-	}, false)
+	})
 }
 
-// do sends one request and hands a 2xx answer's body to use. The body is valid only during the
-// call, unless keep is set: then it is a fresh buffer that use may retain.
-func (c *Client) do(ctx context.Context, method, path string, q url.Values, body any, use func([]byte) error, keep bool) error {
-	var payload []byte
+// do sends one request and hands a 2xx answer's body to use, which may keep it. The retry layer
+// retries failed exchanges, answers cut off mid-body included.
+func (c *Client) do(ctx context.Context, method, path string, q url.Values, body any, use func([]byte) error) error {
+	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return fmt.Errorf("encode %s body: %w", path, err)
 		}
-		payload = b
-	}
-	// The transports retry failed exchanges; a body cut off after the headers surfaces only
-	// here, so it is retried here, with the same policy.
-	for attempt := 1; ; attempt++ {
-		err := c.once(ctx, method, path, q, payload, use, keep)
-		var te *truncatedError
-		if !errors.As(err, &te) || attempt >= c.retry.policy.MaxAttempts || ctx.Err() != nil {
-			return err
-		}
-		wait := c.retry.backoff(attempt)
-		zerolog.Ctx(ctx).Warn().Str("method", method).Str("path", path).Int("attempt", attempt).
-			Dur("wait", wait).Err(te.err).Msg("retrying HubSpot request after a cut-off answer")
-		if err := c.retry.sleep(ctx, wait); err != nil {
-			return err
-		}
-	}
-}
-
-// truncatedError is an answer whose body could not be read to the end.
-type truncatedError struct{ err error }
-
-func (e *truncatedError) Error() string { return "read response: " + e.err.Error() }
-func (e *truncatedError) Unwrap() error { return e.err }
-
-// once is one exchange of do.
-func (c *Client) once(ctx context.Context, method, path string, q url.Values, payload []byte, use func([]byte) error, keep bool) error {
-	var rd io.Reader
-	if payload != nil {
-		rd = bytes.NewReader(payload)
+		rd = bytes.NewReader(b)
 	}
 	u := c.endpoint(path, q)
 	if len(u) > MaxURLLength {
@@ -248,41 +211,29 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, pa
 		return fmt.Errorf("build request %s: %w", path, err)
 	}
 	req.Header.Set("Accept", "application/json")
-	if payload != nil {
+	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, unwrapURLError(err))
 	}
-	defer drain(resp)
-	var buf *bytes.Buffer
-	if keep {
-		size := resp.ContentLength
-		if size < 0 {
-			size = c.pageSize.Load() + c.pageSize.Load()/8
-		}
-		buf = bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
-		defer func() { c.pageSize.Store(int64(buf.Len())) }()
-	} else {
-		buf = c.bufs.Get().(*bytes.Buffer)
-		buf.Reset()
-		defer c.bufs.Put(buf)
-	}
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
+	defer resp.Body.Close()
+	b, err := httpx.ReadBody(resp, 0)
+	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("%s %s: %w", method, path, &truncatedError{err})
+		return fmt.Errorf("%s %s: %w", method, path, &httpx.CutOffError{Err: err})
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newAPIError(req, resp, buf.Bytes(), c.now(), c.red)
+		return newAPIError(req, resp, b, c.now(), c.red)
 	}
-	return use(buf.Bytes())
+	return use(b)
 }
 
-// callPage is call for answers holding a page of objects: the body is read into a buffer the
-// page owns (its objects' Properties point into it) and decoded without reflection.
+// callPage is call for answers holding a page of objects: the page owns the body the retry layer
+// read (its objects' Properties point into it), decoded without reflection.
 func (c *Client) callPage(ctx context.Context, method, path string, q url.Values, body any) (*Page, error) {
 	var p *Page
 	err := c.do(ctx, method, path, q, body, func(b []byte) error {
@@ -291,7 +242,7 @@ func (c *Client) callPage(ctx context.Context, method, path string, q url.Values
 			return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
 		}
 		return nil
-	}, true)
+	})
 	return p, err
 }
 

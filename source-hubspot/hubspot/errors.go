@@ -2,21 +2,14 @@ package hubspot
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/internal/redact"
 )
-
-// maxErrorBody bounds how much of an error response is read.
-const maxErrorBody = 4 << 10
 
 // maxBodyExcerpt bounds how much of a body that is not HubSpot's error JSON an APIError keeps.
 const maxBodyExcerpt = 200
@@ -175,11 +168,4 @@ func (e *AuthError) Unwrap() error { return e.Err }
 
 // IsNetworkError reports whether err is a failure to exchange with HubSpot at all (connection
 // refused or reset, timeout, an answer cut off), as opposed to an answer HubSpot gave.
-func IsNetworkError(err error) bool {
-	var te *truncatedError
-	var ne net.Error
-	var oe *net.OpError
-	return errors.As(err, &te) || errors.As(err, &ne) || errors.As(err, &oe) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.ECONNREFUSED)
-}
+func IsNetworkError(err error) bool { return httpx.IsNetworkError(err) }

@@ -47,7 +47,7 @@ func TestLongRetryAfterEndsTheCall(t *testing.T) {
 			var logs bytes.Buffer
 			ctx := zerolog.New(&logs).WithContext(context.Background())
 			_, err := c.ListContacts(ctx, ListRequest{Limit: 1})
-			if got := rec.waits; !slices.Equal(got, tc.wantWaits) {
+			if got := rec.Waits(); !slices.Equal(got, tc.wantWaits) {
 				t.Errorf("waits %v, want %v", got, tc.wantWaits)
 			}
 			for _, w := range tc.wantWaits {

@@ -17,6 +17,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/time/rate"
+
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -74,7 +76,7 @@ func TestRequestsGolden(t *testing.T) {
 	c, err := New(Config{BaseURL: srv.URL, HTTPClient: srv.Client(), APIVersion: "2026-09",
 		Now:         func() time.Time { return now },
 		Credentials: Credentials{ClientID: "client-id", ClientSecret: "client-secret", RefreshToken: "refresh-token"},
-		Limits:      Limits{Search: rate.Inf, Other: rate.Inf}, Sleep: (&recorder{}).sleep})
+		Limits:      Limits{Search: rate.Inf, Other: rate.Inf}, Sleep: (&httpxtest.Sleeps{}).Sleep})
 	if err != nil {
 		t.Fatal(err)
 	}

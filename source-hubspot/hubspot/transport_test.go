@@ -7,33 +7,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 )
 
-// recorder is an instant SleepFunc that remembers the waits.
-type recorder struct {
-	mu    sync.Mutex
-	waits []time.Duration
-}
-
-func (r *recorder) sleep(ctx context.Context, d time.Duration) error {
-	r.mu.Lock()
-	r.waits = append(r.waits, d)
-	r.mu.Unlock()
-	return ctx.Err()
-}
-
-func testClient(t *testing.T, h http.HandlerFunc, creds Credentials) (*Client, *recorder) {
+func testClient(t *testing.T, h http.HandlerFunc, creds Credentials) (*Client, *httpxtest.Sleeps) {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	rec := &recorder{}
-	c, err := New(Config{BaseURL: srv.URL, Credentials: creds, HTTPClient: srv.Client(), Sleep: rec.sleep,
+	rec := &httpxtest.Sleeps{}
+	c, err := New(Config{BaseURL: srv.URL, Credentials: creds, HTTPClient: srv.Client(), Sleep: rec.Sleep,
 		Limits: Limits{Search: rate.Inf, Other: rate.Inf}})
 	if err != nil {
 		t.Fatal(err)
@@ -97,8 +85,8 @@ func TestRetryPolicies(t *testing.T) {
 				}
 				return
 			}
-			if tc.wantWait != 0 && (len(rec.waits) != 1 || rec.waits[0] != tc.wantWait) {
-				t.Errorf("waits = %v, want [%v]", rec.waits, tc.wantWait)
+			if tc.wantWait != 0 && (len(rec.Waits()) != 1 || rec.Waits()[0] != tc.wantWait) {
+				t.Errorf("waits = %v, want [%v]", rec.Waits(), tc.wantWait)
 			}
 		})
 	}
@@ -112,12 +100,12 @@ func TestRetryGivesUpAfterMaxAttempts(t *testing.T) {
 	}, static)
 	_, err := c.ListContacts(t.Context(), ListRequest{Limit: 1})
 	var ae *APIError
-	if !errors.As(err, &ae) || ae.StatusCode != 503 || calls.Load() != 6 || len(rec.waits) != 5 {
-		t.Fatalf("err %v, calls %d, waits %v", err, calls.Load(), rec.waits)
+	if !errors.As(err, &ae) || ae.StatusCode != 503 || calls.Load() != 6 || len(rec.Waits()) != 5 {
+		t.Fatalf("err %v, calls %d, waits %v", err, calls.Load(), rec.Waits())
 	}
-	for i := 1; i < len(rec.waits); i++ {
-		if rec.waits[i] > 30*time.Second {
-			t.Errorf("wait %v above the cap", rec.waits[i])
+	for i := 1; i < len(rec.Waits()); i++ {
+		if rec.Waits()[i] > 30*time.Second {
+			t.Errorf("wait %v above the cap", rec.Waits()[i])
 		}
 	}
 }
@@ -150,8 +138,8 @@ func TestRateLimitHeadersSlowDown(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(rec.waits) != 1 || rec.waits[0] <= 0 || rec.waits[0] > 2500*time.Millisecond {
-		t.Errorf("waits = %v, want one pause of about 10s/4", rec.waits)
+	if len(rec.Waits()) != 1 || rec.Waits()[0] <= 0 || rec.Waits()[0] > 2500*time.Millisecond {
+		t.Errorf("waits = %v, want one pause of about 10s/4", rec.Waits())
 	}
 }
 
@@ -187,8 +175,8 @@ func TestHungAttemptTimesOutAndIsRetried(t *testing.T) {
 	defer close(release)
 	hc := srv.Client()
 	hc.Timeout = 100 * time.Millisecond
-	rec := &recorder{}
-	c, err := New(Config{BaseURL: srv.URL, Credentials: static, HTTPClient: hc, Sleep: rec.sleep,
+	rec := &httpxtest.Sleeps{}
+	c, err := New(Config{BaseURL: srv.URL, Credentials: static, HTTPClient: hc, Sleep: rec.Sleep,
 		Limits: Limits{Search: rate.Inf, Other: rate.Inf}})
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +184,61 @@ func TestHungAttemptTimesOutAndIsRetried(t *testing.T) {
 	if _, err := c.ListContacts(t.Context(), ListRequest{Limit: 1}); err != nil {
 		t.Fatalf("err = %v", err)
 	}
-	if calls.Load() != 2 || len(rec.waits) != 1 {
-		t.Errorf("calls %d, waits %v; want one retry", calls.Load(), rec.waits)
+	if calls.Load() != 2 || len(rec.Waits()) != 1 {
+		t.Errorf("calls %d, waits %v; want one retry", calls.Load(), rec.Waits())
+	}
+}
+
+// TestCutOffAnswersShareTheRetryBudget: an answer cut off mid-body is retried by the retry layer
+// itself, from the same MaxAttempts as 5xx answers, so failures of both kinds in turn stop after
+// MaxAttempts tries in all.
+func TestCutOffAnswersShareTheRetryBudget(t *testing.T) {
+	var calls atomic.Int32
+	c, rec := testClient(t, func(w http.ResponseWriter, _ *http.Request) {
+		if calls.Add(1)%2 == 1 {
+			w.Header().Set("Content-Length", "100")
+			_, _ = w.Write([]byte(`{"results":[`)) // the connection closes 88 bytes short
+			return
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}, static)
+	_, err := c.ListContacts(t.Context(), ListRequest{Limit: 1})
+	if calls.Load() != 6 || len(rec.Waits()) != 5 {
+		t.Errorf("calls %d, waits %v; want 6 tries in all", calls.Load(), rec.Waits())
+	}
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("err = %v, want the last answer, a 503", err)
+	}
+
+	calls.Store(0)
+	c, _ = testClient(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		_, _ = w.Write([]byte(`{"results":[`))
+		calls.Add(1)
+	}, static)
+	_, err = c.ListContacts(t.Context(), ListRequest{Limit: 1})
+	if calls.Load() != 6 || !IsNetworkError(err) || !strings.Contains(err.Error(), "read response") {
+		t.Errorf("calls %d, err %v; want 6 tries ending in a cut-off answer", calls.Load(), err)
+	}
+}
+
+// TestBearerStaysOnTheBaseHost: a redirect the injected client follows to another host is sent
+// without the token.
+func TestBearerStaysOnTheBaseHost(t *testing.T) {
+	var leaked atomic.Value
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked.Store(r.Header.Get("Authorization"))
+		_, _ = w.Write([]byte(`{"results":[]}`))
+	}))
+	defer other.Close()
+	c, _ := testClient(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
+	}, static)
+	if _, err := c.ListContacts(t.Context(), ListRequest{Limit: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := leaked.Load().(string); got != "" {
+		t.Errorf("the other host got Authorization %q", got)
 	}
 }

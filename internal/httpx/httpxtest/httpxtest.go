@@ -1,0 +1,68 @@
+// Package httpxtest holds what the tests of both connectors' HTTP clients share: an instant
+// sleep that records its waits, and servers that fail in each way a transport can.
+package httpxtest
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Sleeps is an instant sleep (the SleepFunc shape) that records the waits asked of it. The zero
+// value is ready; it is safe for concurrent use.
+type Sleeps struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+// Sleep records d and returns at once, with ctx.Err().
+func (s *Sleeps) Sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.waits = append(s.waits, d)
+	s.mu.Unlock()
+	return ctx.Err()
+}
+
+// Waits returns the waits recorded so far, in order.
+func (s *Sleeps) Waits() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.waits...)
+}
+
+// Endpoint is a base URL whose requests fail in one way, and the cause a message about the
+// failure must name.
+type Endpoint struct {
+	Name, URL, Cause string
+	// Lasting is whether retrying cannot help until something changes.
+	Lasting bool
+}
+
+// FailingEndpoints starts servers that fail in each way a transport can (a certificate no one
+// trusts, a closed port, a host that does not resolve, a server that never answers) and returns
+// their URLs; they stop when t ends. The "timeout" one needs a client with a Timeout.
+func FailingEndpoints(t testing.TB) []Endpoint {
+	t.Helper()
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	t.Cleanup(tlsSrv.Close)
+	hang := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-hang }))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(hang) })
+	ln, err := new(net.ListenConfig).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	return []Endpoint{
+		{"untrusted certificate", tlsSrv.URL, "TLS certificate is not signed by an authority this connector trusts", true},
+		{"closed port", closed, "connection was refused", false},
+		{"host that does not resolve", "https://connector-test.invalid", "connector-test.invalid does not resolve", true},
+		{"timeout", slow.URL, "timed out", false},
+	}
+}
