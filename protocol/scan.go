@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 // This file decodes input lines in one validating pass. encoding/json would scan each line
@@ -155,46 +157,13 @@ func isHex(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }
 
-// scanNumber scans -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+// scanNumber scans the JSON number at b[i].
 func scanNumber(b []byte, i int) (int, error) {
-	start := i
-	if b[i] == '-' {
-		i++
+	end := jsontext.NumberEnd(b, i)
+	if end < 0 {
+		return 0, fmt.Errorf("%w: bad number at offset %d", errSyntax, i)
 	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		i = digits(b, i)
-	default:
-		return 0, fmt.Errorf("%w: bad number at offset %d", errSyntax, start)
-	}
-	if i < len(b) && b[i] == '.' {
-		j := digits(b, i+1)
-		if j == i+1 {
-			return 0, fmt.Errorf("%w: bad number at offset %d", errSyntax, start)
-		}
-		i = j
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		j := digits(b, i)
-		if j == i {
-			return 0, fmt.Errorf("%w: bad number at offset %d", errSyntax, start)
-		}
-		i = j
-	}
-	return i, nil
-}
-
-func digits(b []byte, i int) int {
-	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-		i++
-	}
-	return i
+	return end, nil
 }
 
 func scanLiteral(b []byte, i int, lit string) (int, error) {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"sync"
+
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 // Writer writes Airbyte messages to stdout, one JSON object per line. It is the only thing that
@@ -56,7 +58,7 @@ func (w *Writer) WriteRecord(stream string, data []byte, emittedAt int64) error 
 	}
 	b := w.scratch[:0]
 	b = append(b, `{"type":"RECORD","record":{"stream":`...)
-	b = AppendJSONString(b, stream)
+	b = jsontext.AppendString(b, stream)
 	b = append(b, `,"data":`...)
 	b = append(b, data...)
 	b = append(b, `,"emitted_at":`...)

@@ -3,7 +3,7 @@ package destination
 import (
 	"fmt"
 
-	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 // identifiers validates the identifier values into m.idVal and m.cust. It
@@ -80,7 +80,7 @@ func (m *mapper) appendIdentifiers(dst []byte, p *plan) []byte {
 		}
 		first = false
 		dst = append(dst, idKeys[t]...)
-		dst = protocol.AppendJSONString(dst, m.idVal[t])
+		dst = jsontext.AppendString(dst, m.idVal[t])
 	}
 	firstCustom := true
 	for _, f := range p.ids {
@@ -98,7 +98,7 @@ func (m *mapper) appendIdentifiers(dst []byte, p *plan) []byte {
 		firstCustom = false
 		dst = append(dst, f.nameKey...)
 		dst = append(dst, ':')
-		dst = protocol.AppendJSONString(dst, m.cust[f.custom])
+		dst = jsontext.AppendString(dst, m.cust[f.custom])
 		m.cust[f.custom] = "" // written once
 	}
 	if !firstCustom {

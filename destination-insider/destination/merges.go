@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -77,11 +78,11 @@ func appendIDMember(dst []byte, f idField, v string) []byte {
 		dst = append(dst, `"custom":{`...)
 		dst = append(dst, f.nameKey...)
 		dst = append(dst, ':')
-		dst = protocol.AppendJSONString(dst, v)
+		dst = jsontext.AppendString(dst, v)
 		return append(dst, '}')
 	}
 	dst = append(dst, idKeys[f.target]...)
-	return protocol.AppendJSONString(dst, v)
+	return jsontext.AppendString(dst, v)
 }
 
 // allIDs encodes the identifiers object holding id in every id field (custom ones together).
@@ -111,7 +112,7 @@ func allIDs(fields []idField, id string) []byte {
 		}
 		b = append(b, f.nameKey...)
 		b = append(b, ':')
-		b = protocol.AppendJSONString(b, id)
+		b = jsontext.AppendString(b, id)
 	}
 	if custom {
 		b = append(b, '}')

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/internal/epoch"
-	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 // coercer turns record values into the JSON Insider expects for a kind.
@@ -28,7 +28,7 @@ func (c *coercer) appendValue(dst []byte, v value, k kind) ([]byte, bool) {
 		case '"':
 			return append(dst, v.raw...), true
 		case '0', 't', 'f':
-			return protocol.AppendJSONString(dst, string(v.raw)), true
+			return jsontext.AppendString(dst, string(v.raw)), true
 		}
 	case kindNumber, kindInteger:
 		s, ok := v.text()
@@ -47,18 +47,18 @@ func (c *coercer) appendValue(dst []byte, v value, k kind) ([]byte, bool) {
 	case kindEmail:
 		if s, ok := v.text(); ok {
 			if e, ok := normalizeEmail(s); ok {
-				return protocol.AppendJSONString(dst, e), true
+				return jsontext.AppendString(dst, e), true
 			}
 		}
 	case kindPhone:
 		if s, ok := v.text(); ok {
 			if p, ok := c.phone.normalize(s); ok {
-				return protocol.AppendJSONString(dst, p), true
+				return jsontext.AppendString(dst, p), true
 			}
 		}
 	case kindLanguage:
 		if s, ok := v.str(); ok {
-			return protocol.AppendJSONString(dst, languageCode(s)), true
+			return jsontext.AppendString(dst, languageCode(s)), true
 		}
 	case kindArray:
 		if v.jsonKind() == '[' {
@@ -79,7 +79,7 @@ func (c *coercer) appendValue(dst []byte, v value, k kind) ([]byte, bool) {
 	case kindCountry:
 		if s, ok := v.str(); ok {
 			if code, ok := countryCode(s); ok {
-				return protocol.AppendJSONString(dst, code), true
+				return jsontext.AppendString(dst, code), true
 			}
 		}
 	case kindList:
@@ -95,7 +95,7 @@ func (c *coercer) appendAny(dst []byte, v value) ([]byte, bool) {
 	case 't', 'f':
 		b := v.raw[0] == 't'
 		if c.boolAsString {
-			return protocol.AppendJSONString(dst, strconv.FormatBool(b)), true
+			return jsontext.AppendString(dst, strconv.FormatBool(b)), true
 		}
 		return strconv.AppendBool(dst, b), true
 	case '"':
@@ -133,7 +133,7 @@ func overflows(s string) bool {
 
 func (c *coercer) appendBool(dst []byte, b bool) []byte {
 	if c.boolAsString {
-		return protocol.AppendJSONString(dst, strconv.FormatBool(b))
+		return jsontext.AppendString(dst, strconv.FormatBool(b))
 	}
 	return strconv.AppendBool(dst, b)
 }
@@ -143,12 +143,12 @@ func (c *coercer) appendBool(dst []byte, b bool) []byte {
 // dropped and counted rather than sent as a number Insider cannot hold.
 func appendNumber(dst []byte, s string, integer bool) ([]byte, bool) {
 	if !integer {
-		if isJSONNumber(s) && !overflows(s) {
+		if jsontext.IsNumber(s) && !overflows(s) {
 			return append(dst, s...), true
 		}
 		return dst, false
 	}
-	if !isJSONNumber(s) {
+	if !jsontext.IsNumber(s) {
 		return dst, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
@@ -229,7 +229,7 @@ func parseDate(v value) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	s = strings.TrimSpace(s)
-	if isJSONNumber(s) {
+	if jsontext.IsNumber(s) {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			return time.Time{}, false
@@ -254,7 +254,7 @@ func appendDate(dst []byte, t time.Time) []byte {
 // coerceFixed converts a fixed config value to the JSON sent for kind k.
 func coerceFixed(s string, k kind) ([]byte, bool) {
 	c := coercer{}
-	v := value{raw: protocol.AppendJSONString(nil, s)}
+	v := value{raw: jsontext.AppendString(nil, s)}
 	if v.absent() {
 		return nil, false
 	}
@@ -295,7 +295,7 @@ func appendList(dst []byte, v value) ([]byte, bool) {
 			if len(dst) > n+1 {
 				dst = append(dst, ',')
 			}
-			dst = protocol.AppendJSONString(dst, part)
+			dst = jsontext.AppendString(dst, part)
 		}
 		if len(dst) == n+1 {
 			return dst[:n], false

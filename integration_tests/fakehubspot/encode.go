@@ -3,7 +3,7 @@ package fakehubspot
 import (
 	"strconv"
 
-	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 // propRef is a resolved property to write: its JSON-quoted name and where its value lives.
@@ -36,7 +36,7 @@ func (s *Server) resolveProps(names []string) []propRef {
 		if !stored || isDerived(n) {
 			slot = -1
 		}
-		out = append(out, propRef{name: n, quoted: protocol.AppendJSONString(nil, n), slot: slot})
+		out = append(out, propRef{name: n, quoted: jsontext.AppendString(nil, n), slot: slot})
 	}
 	for _, n := range names {
 		add(n)
@@ -72,7 +72,7 @@ func (s *Server) appendContact(b []byte, i int, props []propRef) []byte {
 			b = appendTime(b, st.upd[i])
 		default:
 			if v, ok := r.get(p.slot); ok {
-				b = protocol.AppendJSONString(b, v)
+				b = jsontext.AppendString(b, v)
 			} else {
 				b = append(b, "null"...)
 			}

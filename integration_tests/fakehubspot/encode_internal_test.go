@@ -1,11 +1,8 @@
 package fakehubspot
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
-
-	"github.com/insider-hubspot/connectors/protocol"
 )
 
 func TestAppendTimeMatchesFormat(t *testing.T) {
@@ -20,23 +17,4 @@ func TestAppendTimeMatchesFormat(t *testing.T) {
 			t.Errorf("appendTime(%v) = %s, want %s", v, got, want)
 		}
 	}
-}
-
-func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", "quote\" back\\ slash", "tab\tnl\n", "\x00\x1f", "ünï ✓", "\xff\xfe bad utf8"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		b := protocol.AppendJSONString(nil, s)
-		var got string
-		if err := json.Unmarshal(b, &got); err != nil {
-			t.Fatalf("invalid JSON %q for %q: %v", b, s, err)
-		}
-		want, _ := json.Marshal(s)
-		var w string
-		_ = json.Unmarshal(want, &w)
-		if got != w {
-			t.Fatalf("round trip %q -> %q, encoding/json gives %q", s, got, w)
-		}
-	})
 }

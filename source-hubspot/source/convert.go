@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/internal/epoch"
-	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 // appendValue appends the JSON form of one HubSpot property value converted to kind k. HubSpot
@@ -36,7 +36,7 @@ func appendValue(dst []byte, k kind, v []byte, isNull bool) (out []byte, ok bool
 			return append(dst, t...), true
 		}
 	}
-	return protocol.AppendJSONString(dst, v), true
+	return jsontext.AppendString(dst, v), true
 }
 
 func appendBool(dst, v []byte) ([]byte, bool) {
@@ -58,7 +58,7 @@ func appendBool(dst, v []byte) ([]byte, bool) {
 // normalizes other decimal forms such as "+1", ".5" or " 7 ". A number beyond a double's range
 // (1e400) is not a number most JSON readers can hold: it becomes null and is counted.
 func appendNumber(dst, v []byte) ([]byte, bool) {
-	if isJSONNumber(v) && !overflows(v) {
+	if jsontext.IsNumber(v) && !overflows(v) {
 		return append(dst, v...), true
 	}
 	f, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
@@ -78,53 +78,12 @@ func overflows(b []byte) bool {
 	return err != nil && math.IsInf(f, 0)
 }
 
-// isJSONNumber reports whether b is exactly a JSON number literal.
-func isJSONNumber(b []byte) bool {
-	i, n := 0, len(b)
-	if i < n && b[i] == '-' {
-		i++
-	}
-	if i >= n {
-		return false
-	}
-	if b[i] == '0' {
-		i++
-	} else if b[i] >= '1' && b[i] <= '9' {
-		for i < n && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	} else {
-		return false
-	}
-	ok := true
-	if i < n && b[i] == '.' {
-		i, ok = digits(b, i+1)
-	}
-	if ok && i < n && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < n && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		i, ok = digits(b, i)
-	}
-	return ok && i == n
-}
-
-// digits skips the decimal digits of b from i; ok is false when there is none.
-func digits(b []byte, i int) (end int, ok bool) {
-	start := i
-	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-		i++
-	}
-	return i, i > start
-}
-
 // parseInstant reads the forms HubSpot uses for dates and instants: RFC 3339, a bare date, or
 // a number since the epoch, read by epoch.Time's rule (milliseconds as HubSpot writes them,
 // seconds as other systems feeding a portal do).
 func parseInstant(v []byte) (time.Time, bool) {
 	s := string(bytes.TrimSpace(v))
-	if isJSONNumber([]byte(s)) {
+	if jsontext.IsNumber(s) {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			return time.Time{}, false
@@ -146,7 +105,7 @@ func parseInstant(v []byte) (time.Time, bool) {
 func appendDate(dst, v []byte) ([]byte, bool) {
 	if len(v) == 10 && v[4] == '-' && v[7] == '-' {
 		if _, err := time.Parse("2006-01-02", string(v)); err == nil {
-			return protocol.AppendJSONString(dst, v), true
+			return jsontext.AppendString(dst, v), true
 		}
 	}
 	t, ok := parseInstant(v)
@@ -165,7 +124,7 @@ func appendDateTime(dst, v []byte) ([]byte, bool) {
 	// Fast path: HubSpot's own form, e.g. 2024-09-11T13:27:39.356Z, passes through unchanged.
 	if n := len(v); n >= 20 && v[n-1] == 'Z' && v[10] == 'T' {
 		if _, err := time.Parse(time.RFC3339Nano, string(v)); err == nil {
-			return protocol.AppendJSONString(dst, v), true
+			return jsontext.AppendString(dst, v), true
 		}
 	}
 	t, ok := parseInstant(v)
@@ -179,5 +138,5 @@ func appendDateTime(dst, v []byte) ([]byte, bool) {
 
 // appendStringS is appendString for a Go string.
 func appendStringS(dst []byte, s string) []byte {
-	return protocol.AppendJSONString(dst, []byte(s))
+	return jsontext.AppendString(dst, []byte(s))
 }

@@ -3,7 +3,7 @@ package source
 import (
 	"fmt"
 
-	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
@@ -63,7 +63,7 @@ func (e *contactEncoder) prop(name, value []byte, isNull bool) error {
 // appendProperty appends "name":value converted to k, counting a value that does not convert
 // in bad.
 func appendProperty(b, name []byte, k kind, value []byte, isNull bool, bad map[string]int) []byte {
-	b = protocol.AppendJSONString(b, name)
+	b = jsontext.AppendString(b, name)
 	b = append(b, ':')
 	b, ok := appendValue(b, k, value, isNull)
 	if !ok {

@@ -1,4 +1,4 @@
-package protocol_test
+package jsontext_test
 
 import (
 	"encoding/json"
@@ -6,15 +6,15 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
-func FuzzAppendJSONString(f *testing.F) {
+func FuzzAppendString(f *testing.F) {
 	for _, s := range []string{"", "plain", `q"b\s`, "tab\tnl\nret\r", "\x00\x1f", "ünicode ✓", "bad \xff\xfe utf8", "<&>", "\u2028"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := protocol.AppendJSONString([]byte("x"), s)
+		got := jsontext.AppendString([]byte("x"), s)
 		if !strings.HasPrefix(string(got), "x") {
 			t.Fatal("dst prefix lost")
 		}
@@ -31,17 +31,17 @@ func FuzzAppendJSONString(f *testing.F) {
 		if back != want {
 			t.Fatalf("round trip of %q = %q, want %q", s, back, want)
 		}
-		if b := protocol.AppendJSONString(nil, []byte(s)); string(b) != string(got[1:]) {
+		if b := jsontext.AppendString(nil, []byte(s)); string(b) != string(got[1:]) {
 			t.Fatalf("[]byte and string forms differ: %q vs %q", b, got[1:])
 		}
 	})
 }
 
-func BenchmarkAppendJSONString(b *testing.B) {
+func BenchmarkAppendString(b *testing.B) {
 	s := "Jane O'Neil <jane.oneil@example.com> — Müller & Co, \"quoted\""
 	buf := make([]byte, 0, 256)
 	b.ReportAllocs()
 	for b.Loop() {
-		buf = protocol.AppendJSONString(buf[:0], s)
+		buf = jsontext.AppendString(buf[:0], s)
 	}
 }
