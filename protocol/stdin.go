@@ -10,7 +10,7 @@ import (
 // SIGTERM must still end the run within seconds. A read that is blocked when ctx ends is left
 // to the goroutine that makes it, which ends when r yields data or EOF, or with the process.
 type cancelReader struct {
-	ctx  context.Context
+	ctx  context.Context //nolint:containedctx // io.Reader's Read takes no context, and this reader exists to end its reads with ctx
 	r    io.Reader
 	buf  []byte
 	done chan readResult // the read in flight, nil when none

@@ -65,13 +65,14 @@ func (w *Writer) WriteRecord(stream string, data []byte, emittedAt int64) error 
 	b = strconv.AppendInt(b, emittedAt, 10)
 	b = append(b, "}}\n"...)
 	w.scratch = b
-	if _, err := w.bw.Write(b); err != nil {
-		w.keep(err)
-	}
+	_, err := w.bw.Write(b)
 	if cap(w.scratch) > 1<<20 {
 		w.scratch = nil
 	}
-	return w.err
+	if err != nil {
+		return w.keep(err)
+	}
+	return nil
 }
 
 // WriteLine writes an already encoded message line (without its newline) and flushes. The

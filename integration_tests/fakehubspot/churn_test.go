@@ -23,13 +23,7 @@ func idPage(t *testing.T, s *fakehubspot.Server, floor string, limit int, after 
 	if after != "" {
 		body["after"] = after
 	}
-	r := do(t, s, "POST", "/crm/v3/objects/contacts/search", pat, body)
-	if r.status != 200 {
-		t.Fatalf("status %d: %s", r.status, r.body)
-	}
-	var p searchPage
-	r.json(t, &p)
-	return p
+	return search(t, s, body)
 }
 
 // TestSearchByIDFloorSeesChanges: paging by "id greater than the last one" gives the remaining

@@ -17,11 +17,7 @@ type eventsPage struct {
 		ObjectID   string            `json:"objectId"`
 		Properties map[string]string `json:"properties"`
 	} `json:"results"`
-	Paging *struct {
-		Next struct {
-			After string `json:"after"`
-		} `json:"next"`
-	} `json:"paging"`
+	Paging *paging `json:"paging"`
 }
 
 func TestEventDefinitions(t *testing.T) {
@@ -32,9 +28,7 @@ func TestEventDefinitions(t *testing.T) {
 			FullyQualifiedName string                 `json:"fullyQualifiedName"`
 			Properties         []fakehubspot.Property `json:"properties"`
 		} `json:"results"`
-		Paging *struct {
-			Next struct{ After string } `json:"next"`
-		} `json:"paging"`
+		Paging *paging `json:"paging"`
 	}
 	do(t, s, "GET", "/events/v3/event-definitions?limit=2", pat, nil).json(t, &p)
 	if p.Total != 3 || len(p.Results) != 2 || p.Results[0].FullyQualifiedName != "pe42_newsletter_signup" || len(p.Results[0].Properties) == 0 || p.Paging == nil {

@@ -102,6 +102,26 @@ func postForm(t *testing.T, s *fakehubspot.Server, form url.Values) resp {
 
 const pat = "pat-na1-test-token"
 
+// paging is the paging member of a HubSpot list or search answer.
+type paging struct {
+	Next struct {
+		After string `json:"after"`
+	} `json:"next"`
+}
+
+// search posts a contacts search as the private app and decodes its page; any status but 200
+// fails the test.
+func search(t *testing.T, s *fakehubspot.Server, body any) searchPage {
+	t.Helper()
+	r := do(t, s, "POST", "/crm/v3/objects/contacts/search", pat, body)
+	if r.status != 200 {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	var p searchPage
+	r.json(t, &p)
+	return p
+}
+
 type searchPage struct {
 	Total   int `json:"total"`
 	Results []struct {
@@ -111,11 +131,7 @@ type searchPage struct {
 		UpdatedAt  string             `json:"updatedAt"`
 		Archived   bool               `json:"archived"`
 	} `json:"results"`
-	Paging *struct {
-		Next struct {
-			After string `json:"after"`
-		} `json:"next"`
-	} `json:"paging"`
+	Paging *paging `json:"paging"`
 }
 
 type errBody struct {

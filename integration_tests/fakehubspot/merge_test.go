@@ -22,11 +22,7 @@ func listIDs(t *testing.T, s *fakehubspot.Server, archived bool) map[string]stri
 				Archived   bool   `json:"archived"`
 				ArchivedAt string `json:"archivedAt"`
 			} `json:"results"`
-			Paging *struct {
-				Next struct {
-					After string `json:"after"`
-				} `json:"next"`
-			} `json:"paging"`
+			Paging *paging `json:"paging"`
 		}
 		r := do(t, s, "GET", path, pat, nil)
 		if r.status != 200 {

@@ -24,12 +24,7 @@ func TestSearchPagingTotalAndProperties(t *testing.T) {
 		if after != "" {
 			body["after"] = after
 		}
-		r := do(t, s, "POST", "/crm/v3/objects/contacts/search", pat, body)
-		if r.status != 200 {
-			t.Fatalf("status %d: %s", r.status, r.body)
-		}
-		var p searchPage
-		r.json(t, &p)
+		p := search(t, s, body)
 		if p.Total != 300 {
 			t.Fatalf("total = %d, want 300", p.Total)
 		}

@@ -170,28 +170,26 @@ func (s *store) unindexEmail(i int) {
 
 // update sets properties on a contact and moves its lastmodifieddate to at.
 func (s *store) update(id int64, at time.Time, props map[string]string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i, ok := s.pos(id)
-	if !ok || s.arch[i] {
-		return false
-	}
-	s.unindexEmail(i)
-	m := s.recs[i].values()
-	for k, v := range props {
-		if !isDerived(k) {
-			m[s.slotFor(k)] = v
+	return s.change(id, at, func(i int) {
+		m := s.recs[i].values()
+		for k, v := range props {
+			if !isDerived(k) {
+				m[s.slotFor(k)] = v
+			}
 		}
-	}
-	s.recs[i] = packRecord(m)
-	s.upd[i] = ms(at)
-	s.indexEmail(i)
-	s.version++
-	return true
+		s.recs[i] = packRecord(m)
+	})
 }
 
 // archive marks a contact archived (HubSpot's delete): it leaves search, list and get.
 func (s *store) archive(id int64, at time.Time) bool {
+	return s.change(id, at, func(i int) { s.arch[i] = true })
+}
+
+// change applies f to the live contact id (at its position i) with its email index kept right,
+// and moves its lastmodifieddate to at. It reports false, changing nothing, for a contact that
+// is unknown or archived.
+func (s *store) change(id int64, at time.Time, f func(i int)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	i, ok := s.pos(id)
@@ -199,8 +197,9 @@ func (s *store) archive(id int64, at time.Time) bool {
 		return false
 	}
 	s.unindexEmail(i)
-	s.arch[i] = true
+	f(i)
 	s.upd[i] = ms(at)
+	s.indexEmail(i)
 	s.version++
 	return true
 }

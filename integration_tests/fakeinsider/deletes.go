@@ -81,21 +81,31 @@ func (db *profileDB) drop(iid string) {
 	delete(db.byID, iid)
 }
 
-// handleDelete serves POST /api/user/v1/delete {"identifiers":{...}}: every profile holding one
-// of the identifiers is deleted (one user per request in Insider's documentation; a request
-// whose identifiers name two profiles deletes both, a guess).
-func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, req *Request) {
+// readOneUser reads the body {"identifiers":{...}} of a request about one user, answering the
+// request itself when the body or its identifiers are bad.
+func readOneUser(w http.ResponseWriter, r *http.Request, req *Request) (Identifiers, bool) {
 	var body struct {
 		Identifiers json.RawMessage `json:"identifiers"`
 	}
 	if !readBody(w, r, req, &body) {
-		return
+		return Identifiers{}, false
 	}
 	ids, ok := readIdentifiers(w, body.Identifiers)
 	if !ok {
-		return
+		return Identifiers{}, false
 	}
 	req.Users = 1
+	return ids, true
+}
+
+// handleDelete serves POST /api/user/v1/delete {"identifiers":{...}}: every profile holding one
+// of the identifiers is deleted (one user per request in Insider's documentation; a request
+// whose identifiers name two profiles deletes both, a guess).
+func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, req *Request) {
+	ids, ok := readOneUser(w, r, req)
+	if !ok {
+		return
+	}
 	s.db.mu.Lock()
 	for _, iid := range s.db.matchIDs(ids) {
 		s.db.drop(iid)
@@ -108,17 +118,10 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, req *Reque
 // attributes and its email and phone identifiers are removed, except that the last remaining
 // identifier is kept (documented); events stay (a guess). Unknown users answer 404.
 func (s *Server) handleAnonymize(w http.ResponseWriter, r *http.Request, req *Request) {
-	var body struct {
-		Identifiers json.RawMessage `json:"identifiers"`
-	}
-	if !readBody(w, r, req, &body) {
-		return
-	}
-	ids, ok := readIdentifiers(w, body.Identifiers)
+	ids, ok := readOneUser(w, r, req)
 	if !ok {
 		return
 	}
-	req.Users = 1
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
 	found := s.db.matchIDs(ids)

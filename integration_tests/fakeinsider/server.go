@@ -52,14 +52,7 @@ func (o *Options) defaults() {
 		o.Clock = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = func(ctx context.Context, d time.Duration) {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-			case <-t.C:
-			}
-		}
+		o.Sleep = fakehttp.Sleep
 	}
 	if o.MaxUsers <= 0 {
 		o.MaxUsers = 1000
