@@ -63,11 +63,7 @@ func runSteps(t *testing.T, steps []step) []int {
 	var out bytes.Buffer
 	w := protocol.NewWriter(&out, nil)
 	tr := protocol.NewStateTracker(w)
-	type pend struct {
-		ref protocol.RecordRef
-		res outcome
-	}
-	var pending []pend
+	var pending []pendingRec
 	for _, s := range steps {
 		if s.state != "" {
 			if err := tr.State(inState(t, []byte(s.state))); err != nil {
@@ -75,7 +71,7 @@ func runSteps(t *testing.T, steps []step) []int {
 			}
 			continue
 		}
-		pending = append(pending, pend{tr.Record(protocol.StreamDescriptor{Name: s.stream}), s.result})
+		pending = append(pending, pendingRec{tr.Record(protocol.StreamDescriptor{Name: s.stream}), s.result})
 	}
 	slices.Reverse(pending)
 	for _, p := range pending {

@@ -81,10 +81,6 @@ func checkTrackerRun(t *testing.T, seed uint64, concurrent bool) {
 	var out bytes.Buffer
 	w := protocol.NewWriter(&out, nil)
 	tr := protocol.NewStateTracker(w)
-	type pendingRec struct {
-		ref protocol.RecordRef
-		res outcome
-	}
 	var pending []pendingRec
 	var mu sync.Mutex
 	resolve := func(p pendingRec) {
@@ -242,6 +238,12 @@ func TestStateTrackerHeldBack(t *testing.T) {
 	if tr.Echoed() != 0 || tr.Pending() != 0 {
 		t.Errorf("echoed %d pending %d, want 0 and 0", tr.Echoed(), tr.Pending())
 	}
+}
+
+// pendingRec is a registered record and how the test will resolve it.
+type pendingRec struct {
+	ref protocol.RecordRef
+	res outcome
 }
 
 // settle commits, rejects or fails the record ref as res says.
