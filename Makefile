@@ -3,6 +3,7 @@ GO         ?= go
 SCHEMA     ?= $(abspath ../shared/airbyte-protocol/airbyte_protocol.json)
 FUZZTIME   ?= 10s
 GOLANGCI   ?= golangci-lint
+STATICCHECK ?= staticcheck
 export AIRBYTE_PROTOCOL_SCHEMA ?= $(SCHEMA)
 
 .PHONY: help build test test-short test-race lint fuzz bench bench-sync demo golden images clean
@@ -22,11 +23,12 @@ test-short: ## unit tests only: skips the tests that build and run the binaries 
 test-race: ## what CI runs: every test with the race detector, in shuffled order
 	$(GO) test -race -shuffle=on -timeout 20m ./...
 
-lint: ## gofmt, go vet, go mod tidy -diff and golangci-lint (.golangci.yml)
+lint: ## gofmt, go vet, go mod tidy -diff, golangci-lint (.golangci.yml) and staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) mod tidy -diff
 	$(GOLANGCI) run ./...
+	$(STATICCHECK) ./...
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
 	@set -e; for pkg in $$($(GO) list ./...); do \
