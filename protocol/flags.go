@@ -29,6 +29,7 @@ type Args struct {
 	Catalog string
 	State   string
 	Debug   bool
+	Ignored []string // flags no command takes, left out as Airbyte's CDK leaves them out
 }
 
 // fileFlags are the file flags every command accepts, so that a launcher may pass the same
@@ -50,9 +51,10 @@ const usage = "usage: spec | check --config FILE | discover --config FILE | " +
 
 // ParseArgs parses args (without the program name) with a flag.FlagSet named for the command.
 // Flags come in any order, as -flag value, --flag value or --flag=value; --debug (or -debug)
-// turns on DEBUG logs. A flag no command takes, a flag without its file path, a missing
-// required flag or a stray argument is an error that names it and shows the usage. allowed
-// lists the commands of this connector.
+// turns on DEBUG logs. A flag no command takes is left out with its value (Airbyte's CDK
+// accepts and ignores such flags, so a newer launcher passing one must not break a run) and
+// listed in Ignored. A flag without its file path, a missing required flag or a stray argument
+// is an error that names it and shows the usage. allowed lists the commands of this connector.
 func ParseArgs(args []string, allowed ...Command) (Args, error) {
 	var a Args
 	if len(args) == 0 {
@@ -69,7 +71,9 @@ func ParseArgs(args []string, allowed ...Command) (Args, error) {
 	for _, name := range fileFlags {
 		fs.Var(pathValue{dst[name]}, name, name+" file")
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	rest, ignored := withoutUnknownFlags(args[1:])
+	a.Ignored = ignored
+	if err := fs.Parse(rest); err != nil {
 		return a, flagError(a.Command, err)
 	}
 	if fs.NArg() > 0 {
@@ -122,4 +126,26 @@ func flagError(cmd Command, err error) error {
 		}
 	}
 	return fmt.Errorf("%w; %s", err, usage)
+}
+
+// withoutUnknownFlags returns args without the flags ParseArgs does not know, each with its
+// value (the next argument, when the flag has no "=value" and the next argument is not a flag),
+// and the flags it left out. Nothing after "--" is looked at.
+func withoutUnknownFlags(args []string) (kept, ignored []string) {
+	for i := 0; i < len(args); i++ {
+		t := args[i]
+		if t == "--" {
+			return append(kept, args[i:]...), ignored
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(t, "-"), "=")
+		if !strings.HasPrefix(t, "-") || name == "" || name == "debug" || slices.Contains(fileFlags, name) {
+			kept = append(kept, t)
+			continue
+		}
+		ignored = append(ignored, "--"+name)
+		if !hasValue && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			i++
+		}
+	}
+	return kept, ignored
 }

@@ -158,6 +158,9 @@ func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Con
 		level = zerolog.DebugLevel
 	}
 	runCtx := withRedactor(NewLogger(r.out, level).WithContext(ctx), redactor)
+	if len(args.Ignored) > 0 {
+		zerolog.Ctx(runCtx).Warn().Strs("flags", args.Ignored).Msg("ignored command-line flags that no command of this connector takes")
+	}
 	sp, err := spec(runCtx)
 	if err != nil {
 		r.fail(err, "")
