@@ -92,6 +92,17 @@ func TestRunSpec(t *testing.T) {
 	}
 }
 
+// TestRunNamesIgnoredFlags: a flag no command takes does not fail the run, and the WARN that
+// says it was ignored names it.
+func TestRunNamesIgnoredFlags(t *testing.T) {
+	code, msgs, _ := runSource(t, &fakeSource{}, "spec", "--log-format", "json")
+	specs, logs := protocoltest.OfType(msgs, protocol.TypeSpec), protocoltest.OfType(msgs, protocol.TypeLog)
+	if code != 0 || len(specs) != 1 || len(logs) != 1 || logs[0].Log.Level != protocol.LogWarn ||
+		!strings.Contains(logs[0].Log.Message, "ignored command-line flags") || !strings.Contains(logs[0].Log.Message, "--log-format") {
+		t.Fatalf("spec --log-format json: exit %d, messages %+v", code, msgs)
+	}
+}
+
 func TestRunCheckConfigErrorsAreFailedStatus(t *testing.T) {
 	for _, tc := range []struct{ name, config, want string }{
 		{"missing field", `{"credentials":{"credentials_title":"OAuth Credentials","client_id":"x"}}`, "credentials.client_secret: missing"},
