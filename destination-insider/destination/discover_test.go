@@ -85,19 +85,7 @@ func TestDiscoverGolden(t *testing.T) {
 	t.Parallel()
 	r := runCmd(t, "discover", discoverConfig(metadataFake(t, http.StatusOK, metadataColumns)), nil)
 	got := destinationCatalogOf(t, r)
-	path := filepath.Join("..", "testdata", "destination_catalog.golden.json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run go test -update to create it): %v", err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("destination catalog differs from %s (-want +got):\n%s", path, d)
-	}
+	protocoltest.Golden(t, filepath.Join("..", "testdata", "destination_catalog.golden.json"), got, *update)
 	if !logged(r, "custom attribute with the name of a default attribute") {
 		t.Errorf("no WARN for the custom attribute named like a default one; logs: %v", r.logs)
 	}

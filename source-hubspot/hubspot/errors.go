@@ -150,8 +150,12 @@ func (e *AuthError) Reason() AuthReason {
 }
 
 // Error describes the refusal.
-func (e *AuthError) Error() string {
-	s := fmt.Sprintf("hubspot token endpoint: HTTP %d", e.StatusCode)
+func (e *AuthError) Error() string { return "hubspot token endpoint: " + e.Summary() }
+
+// Summary is the token endpoint's answer in one line: "HTTP <status> <code> <status code>:
+// <message>", with the parts HubSpot left out omitted.
+func (e *AuthError) Summary() string {
+	s := fmt.Sprintf("HTTP %d", e.StatusCode)
 	for _, c := range []string{e.Code, e.Status} {
 		if c != "" {
 			s += " " + c

@@ -8,17 +8,16 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"golang.org/x/time/rate"
 
 	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
+	"github.com/insider-hubspot/connectors/protocol/protocoltest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -138,21 +137,5 @@ func TestRequestsGolden(t *testing.T) {
 	if err := enc.Encode(rr.sent); err != nil {
 		t.Fatal(err)
 	}
-	got := buf.Bytes()
-	golden := filepath.Join("testdata", "requests.golden.json")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("requests differ from %s (-want +got):\n%s", golden, diff)
-	}
+	protocoltest.Golden(t, filepath.Join("testdata", "requests.golden.json"), buf.Bytes(), *update)
 }

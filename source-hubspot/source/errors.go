@@ -67,15 +67,7 @@ func classify(err error) error {
 
 // authMessage says what to fix when the token endpoint refused.
 func authMessage(ae *hubspot.AuthError) string {
-	answer := fmt.Sprintf("HTTP %d", ae.StatusCode)
-	for _, c := range []string{ae.Code, ae.Status} {
-		if c != "" {
-			answer += " " + c
-		}
-	}
-	if ae.Message != "" {
-		answer += ": " + ae.Message
-	}
+	answer := ae.Summary()
 	switch ae.Reason() {
 	case hubspot.AuthBadClient:
 		return "HubSpot refused the OAuth client (" + answer + "): check credentials.client_id and " +
