@@ -3,12 +3,12 @@ package destination
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -30,8 +30,9 @@ func mappedStream(name, object, mode, pk string) string {
 
 func TestWriteMappedUserStream(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{decide: rejectEmail("reject@example.com")}
-	cfg := baseConfig(newFake(t, f), func(c map[string]any) {
+	f := newInsider(t, fakeinsider.Options{})
+	rejectEmail(f, "reject@example.com")
+	cfg := baseConfig(f.URL, func(c map[string]any) {
 		c["identifier_mappings"] = []any{} // every stream is mapped by Airbyte
 		c["phone"] = map[string]any{"default_region": "US"}
 	})
@@ -84,28 +85,15 @@ func TestWriteMappedUserStream(t *testing.T) {
 	}
 }
 
-// rejectEmail answers like Insider rejecting the users with this email identifier.
-func rejectEmail(email string) func(int, []fakeUser) (int, string, http.Header) {
-	return func(_ int, users []fakeUser) (int, string, http.Header) {
-		errs := map[string][]string{}
-		for i, u := range users {
-			if u.Identifiers["email"] == email {
-				errs[fmt.Sprintf("users.%d.identifiers.*.regexp(^.+@.+\\..+$)", i)] = []string{"not a valid email address: " + email}
-			}
-		}
-		if len(errs) == 0 {
-			return 0, "", nil
-		}
-		b, _ := json.Marshal(map[string]any{"data": map[string]any{"successful": map[string]any{"count": len(users) - len(errs)},
-			"fail": map[string]any{"count": len(errs), "errors": errs}}})
-		return 200, string(b), nil
-	}
+// rejectEmail makes Insider reject the users with this email identifier.
+func rejectEmail(f insiderFake, email string) {
+	f.RejectUserBytes(`"email":"`+email+`"`, `identifiers.*.regexp(^.+@.+\..+$)`, "not a valid email address: "+email)
 }
 
 func TestWriteMappedEventStream(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
-	cfg := baseConfig(newFake(t, f), func(c map[string]any) {
+	f := newInsider(t, fakeinsider.Options{})
+	cfg := baseConfig(f.URL, func(c map[string]any) {
 		c["fixed_event_parameters"] = []any{map[string]any{"parameter": "source", "value": "hubspot"}}
 		c["boolean_format"] = "string"
 	})
@@ -153,8 +141,8 @@ func TestWriteMappedEventStream(t *testing.T) {
 // in one connection; each keeps its own rules.
 func TestWriteMixedConnection(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
-	cfg := baseConfig(newFake(t, f), nil)
+	f := newInsider(t, fakeinsider.Options{})
+	cfg := baseConfig(f.URL, nil)
 	cat := mappedCatalog(
 		`{"stream":{"name":"contacts","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append_dedup","primary_key":[["id"]]}`,
 		mappedStream("event_signup", "event", "append", `[["email"]]`))
@@ -215,8 +203,8 @@ func TestWriteMappedStreamConfigErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := &fakeInsider{}
-			cfg := baseConfig(newFake(t, f), func(c map[string]any) {
+			f := newInsider(t, fakeinsider.Options{})
+			cfg := baseConfig(f.URL, func(c map[string]any) {
 				if tc.noIDs {
 					c["identifier_mappings"] = []any{}
 				}
@@ -244,8 +232,8 @@ func TestWriteMappedStreamConfigErrors(t *testing.T) {
 // never sent without identifiers.
 func TestWriteWithoutIdentifierMappingsHoldsBackUncataloguedStream(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
-	cfg := baseConfig(newFake(t, f), func(c map[string]any) { c["identifier_mappings"] = []any{} })
+	f := newInsider(t, fakeinsider.Options{})
+	cfg := baseConfig(f.URL, func(c map[string]any) { c["identifier_mappings"] = []any{} })
 	cat := mappedCatalog(mappedStream("event_signup", "event", "append", `[["email"]]`))
 	r := runCmdCatalog(t, "write", cfg, cat, []string{contact(1), stateLine("contacts", 1)})
 	if r.code == 0 || len(r.states) != 0 || len(f.users()) != 0 || len(r.traces) != 1 ||

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
 // webhook records the alerts it receives.
@@ -43,16 +45,10 @@ func newWebhook(t *testing.T, h *webhook) string {
 
 func TestAlertOnHeldBackRecords(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{decide: func(_ int, users []fakeUser) (int, string, http.Header) {
-		for _, u := range users {
-			if u.Identifiers["uuid"] == "1002" {
-				return 503, "unavailable", nil
-			}
-		}
-		return 0, "", nil
-	}}
+	f := newInsider(t, fakeinsider.Options{})
+	f.FailIdentifierWith("1002", http.StatusServiceUnavailable) // every request holding it
 	h := &webhook{}
-	cfg := baseConfig(newFake(t, f), func(c map[string]any) {
+	cfg := baseConfig(f.URL, func(c map[string]any) {
 		c["batch_size"] = 1
 		c["alert_webhook_url"] = newWebhook(t, h)
 	})
@@ -69,7 +65,7 @@ func TestAlertOnHeldBackRecords(t *testing.T) {
 func TestAlertOnRejectRatio(t *testing.T) {
 	t.Parallel()
 	h := &webhook{}
-	cfg := baseConfig(newFake(t, &fakeInsider{}), func(c map[string]any) {
+	cfg := baseConfig(newInsider(t, fakeinsider.Options{}).URL, func(c map[string]any) {
 		c["alert_webhook_url"] = newWebhook(t, h)
 		c["alert_reject_ratio"] = 0.2
 	})
@@ -89,7 +85,7 @@ func TestNoAlertBelowThresholdOrInDryRun(t *testing.T) {
 	h := &webhook{}
 	url := newWebhook(t, h)
 	for _, dry := range []bool{false, true} {
-		cfg := baseConfig(newFake(t, &fakeInsider{}), func(c map[string]any) {
+		cfg := baseConfig(newInsider(t, fakeinsider.Options{}).URL, func(c map[string]any) {
 			c["alert_webhook_url"] = url
 			c["dry_run"] = dry
 			c["alert_reject_ratio"] = 0.5
@@ -109,7 +105,7 @@ func TestSlowWebhookDoesNotFailTheSync(t *testing.T) {
 	h := &webhook{block: make(chan struct{})}
 	url := newWebhook(t, h)
 	t.Cleanup(func() { close(h.block) }) // runs before the server's Close, which waits for handlers
-	cfg := baseConfig(newFake(t, &fakeInsider{}), func(c map[string]any) {
+	cfg := baseConfig(newInsider(t, fakeinsider.Options{}).URL, func(c map[string]any) {
 		c["alert_webhook_url"] = url
 		c["alert_reject_ratio"] = 0.1
 	})

@@ -3,6 +3,8 @@ package destination
 import (
 	"strings"
 	"testing"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
 // TestWriteAuthFailure: Insider's answers to a bad partner name (400
@@ -14,7 +16,7 @@ func TestWriteAuthFailure(t *testing.T) {
 	tests := []struct {
 		name        string
 		edit        func(c map[string]any)
-		columns     string // the fake's metadata answer; "404": no such endpoint
+		noMetadata  bool // the fake has no metadata endpoint
 		wantUpserts int
 		wantMsg     []string
 	}{
@@ -22,18 +24,18 @@ func TestWriteAuthFailure(t *testing.T) {
 			wantUpserts: 0, wantMsg: []string{"Insider rejected the API key (HTTP 401)", "api_key", "X-REQUEST-TOKEN"}},
 		{name: "bad partner, stopped by the metadata read", edit: func(c map[string]any) { c["partner_name"] = "Other" },
 			wantUpserts: 0, wantMsg: []string{`"Partner is invalid."`, "partner_name", "X-PARTNER-NAME"}},
-		{name: "bad partner without metadata: only the first batch goes", columns: "404",
+		{name: "bad partner without metadata: only the first batch goes", noMetadata: true,
 			edit:        func(c map[string]any) { c["partner_name"] = "Other" },
 			wantUpserts: 1, wantMsg: []string{`"Partner is invalid."`, "partner_name", "records were held back"}},
-		{name: "bad key without metadata: only the first batch goes", columns: "404",
+		{name: "bad key without metadata: only the first batch goes", noMetadata: true,
 			edit:        func(c map[string]any) { c["api_key"] = "wrong-key" },
 			wantUpserts: 1, wantMsg: []string{"HTTP 401", "api_key", "records were held back"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := &fakeInsider{columns: tc.columns}
-			cfg := baseConfig(newFake(t, f), func(c map[string]any) {
+			f := newInsider(t, fakeinsider.Options{NoMetadata: tc.noMetadata})
+			cfg := baseConfig(f.URL, func(c map[string]any) {
 				tc.edit(c)
 				c["batch_size"] = 1
 				c["max_concurrent_requests"] = 4
@@ -46,7 +48,7 @@ func TestWriteAuthFailure(t *testing.T) {
 			if r.code == 0 || len(r.states) != 0 {
 				t.Fatalf("exit %d, states %v", r.code, r.states)
 			}
-			if n := f.hitCount("/api/user/v1/upsert"); n != tc.wantUpserts {
+			if n := f.RequestCount(fakeinsider.EndpointUpsert); n != tc.wantUpserts {
 				t.Errorf("%d upsert requests, want %d", n, tc.wantUpserts)
 			}
 			if len(r.traces) != 1 {
@@ -78,13 +80,13 @@ func TestCheckFallsBackToProfile(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := &fakeInsider{columns: "404"}
-			r := runCmd(t, "check", baseConfig(newFake(t, f), func(c map[string]any) { c["partner_name"] = tc.partner }), nil)
+			f := newInsider(t, fakeinsider.Options{NoMetadata: true})
+			r := runCmd(t, "check", baseConfig(f.URL, func(c map[string]any) { c["partner_name"] = tc.partner }), nil)
 			status, msg := connectionStatus(t, r)
 			if status != tc.wantStatus || !strings.Contains(msg, tc.wantMsg) {
 				t.Errorf("status %s %q, want %s with %q", status, msg, tc.wantStatus, tc.wantMsg)
 			}
-			if n := f.hitCount("/api/user/v1/profile"); n != 1 {
+			if n := f.RequestCount(fakeinsider.EndpointProfile); n != 1 {
 				t.Errorf("%d profile calls, want 1", n)
 			}
 		})

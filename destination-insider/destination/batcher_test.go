@@ -1,12 +1,14 @@
 package destination
 
 import (
+	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
 func TestWriteLargeRequestsFlyAtOnce(t *testing.T) {
@@ -18,7 +20,8 @@ func TestWriteLargeRequestsFlyAtOnce(t *testing.T) {
 	var mu sync.Mutex
 	inflight, most := 0, 0
 	all, giveUp := make(chan struct{}), make(chan struct{})
-	f := &fakeInsider{decide: func(int, []fakeUser) (int, string, http.Header) {
+	// Each answer waits, as a slow Insider's does, until all are in flight.
+	f := newInsider(t, fakeinsider.Options{Sleep: func(context.Context, time.Duration) {
 		mu.Lock()
 		inflight++
 		most = max(most, inflight)
@@ -33,8 +36,8 @@ func TestWriteLargeRequestsFlyAtOnce(t *testing.T) {
 		mu.Lock()
 		inflight--
 		mu.Unlock()
-		return 0, "", nil
-	}}
+	}})
+	f.SetLatency(fakeinsider.EndpointUpsert, time.Nanosecond)
 	go func() {
 		select {
 		case <-all:
@@ -48,14 +51,14 @@ func TestWriteLargeRequestsFlyAtOnce(t *testing.T) {
 		in = append(in, recordLine("contacts", fmt.Sprintf(`{"id":"%d","hs_object_id":"%d","lifecyclestage":%q}`, i, i+10, big)))
 	}
 	in = append(in, stateLine("contacts", 1))
-	cfg := baseConfig(newFake(t, f), func(c map[string]any) { c["batch_size"] = 4; c["max_concurrent_requests"] = concurrent })
+	cfg := baseConfig(f.URL, func(c map[string]any) { c["batch_size"] = 4; c["max_concurrent_requests"] = concurrent })
 	r := runCmd(t, "write", cfg, in)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %v", r.code, r.traces)
 	}
-	if len(f.bodies) != concurrent || most != concurrent {
+	if len(f.bodies()) != concurrent || most != concurrent {
 		t.Errorf("%d requests, at most %d in flight at once; want %d requests of about 4.4 MB, all in flight together",
-			len(f.bodies), most, concurrent)
+			len(f.bodies()), most, concurrent)
 	}
 	if diff := echoes(r); len(diff) != 1 || diff[0].Count != 4*concurrent {
 		t.Errorf("echoed %v, want one state covering %d records", diff, 4*concurrent)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -28,7 +29,7 @@ func connectionStatus(t *testing.T, r run) (string, string) {
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
-	url := newFake(t, &fakeInsider{})
+	url := newInsider(t, fakeinsider.Options{}).URL
 	tests := []struct {
 		name       string
 		edit       func(c map[string]any)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -22,8 +23,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // the fake and compares the users sent and stdout with golden files.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
-	url := newFake(t, f)
+	f := newInsider(t, fakeinsider.Options{})
+	url := f.URL
 	dir := filepath.Join("..", "testdata")
 	raw, err := os.ReadFile(filepath.Join(dir, "config.json"))
 	if err != nil {
@@ -53,7 +54,7 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
 	var bodies bytes.Buffer
-	for _, b := range f.bodies {
+	for _, b := range f.bodies() {
 		var v any
 		_ = json.Unmarshal(b, &v)
 		pretty, _ := json.MarshalIndent(v, "", "  ")

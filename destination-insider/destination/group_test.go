@@ -2,11 +2,12 @@ package destination
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
 // signup is an event record of the contact with that email, at a second.
@@ -50,8 +51,8 @@ func TestWriteOneUserPerContact(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := &fakeInsider{}
-			r := runCmd(t, "write", baseConfig(newFake(t, f), func(c map[string]any) {
+			f := newInsider(t, fakeinsider.Options{})
+			r := runCmd(t, "write", baseConfig(f.URL, func(c map[string]any) {
 				c["batch_size"] = tc.batchSize
 				c["max_concurrent_requests"] = 1 // requests arrive in batch order
 			}), tc.in)
@@ -91,32 +92,20 @@ func TestWriteOneUserPerContact(t *testing.T) {
 // delivered, and only the blamed record counts as rejected.
 func TestWriteGroupedEventRejected(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{decide: func(_ int, users []fakeUser) (int, string, http.Header) {
-		var fails []string
-		for i, u := range users {
-			for j, ev := range u.Events {
-				if ev["event_params"].(map[string]any)["url"] == "bad" {
-					fails = append(fails, fmt.Sprintf(`"users.%d.events.%d.event_params.url.url":["not a url: bad"]`, i, j))
-				}
-			}
-		}
-		if len(fails) == 0 {
-			return 0, "", nil
-		}
-		return http.StatusOK, fmt.Sprintf(`{"data":{"successful":{"count":%d},"fail":{"count":%d,"errors":{%s}}}}`,
-			len(users)-len(fails), len(fails), strings.Join(fails, ",")), nil
-	}}
+	f := newInsider(t, fakeinsider.Options{})
+	// Insider rejects the user holding the event whose url is "bad", blaming that event.
+	f.RejectUserBytes(`"url":"bad"`, "event_params.url.url", "not a url: bad")
 	in := []string{signup("a@x.io", 1, "p1"), signup("a@x.io", 2, "bad"), signup("a@x.io", 3, "p3"), signup("b@x.io", 4, "p4"),
 		stateLine("event_signup", 1)}
-	r := runCmd(t, "write", baseConfig(newFake(t, f), nil), in)
+	r := runCmd(t, "write", baseConfig(f.URL, nil), in)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %v", r.code, r.traces)
 	}
 	if diff := cmp.Diff([]echoed{{"event_signup", 1, 3, 1}}, echoes(r)); diff != "" {
 		t.Errorf("echoed states (-want +got):\n%s", diff)
 	}
-	if f.requests != 2 {
-		t.Errorf("%d requests, want 2 (the batch, then the innocent events)", f.requests)
+	if n := len(f.bodies()); n != 2 {
+		t.Errorf("%d requests, want 2 (the batch, then the innocent events)", n)
 	}
 	resent := f.users()[2:]
 	if len(resent) != 1 || len(resent[0].Events) != 2 || resent[0].Identifiers["email"] != "a@x.io" {

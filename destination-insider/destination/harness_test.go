@@ -5,36 +5,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
-// fakeInsider behaves like Insider's upsert endpoint. decide, when set,
-// chooses the answer for each request; the default accepts every user.
-type fakeInsider struct {
-	mu       sync.Mutex
-	bodies   [][]byte
-	requests int
-	// decide returns the status and body for a request with these users;
-	// status 0 accepts all. It may also drop the connection (status -1).
-	decide func(req int, users []fakeUser) (int, string, http.Header)
-	// maxBody is the largest body accepted (default Insider's 5,000,000);
-	// larger ones get Insider's "bigger than maximum allowed size" 400.
-	maxBody int
-	// columns is the metadata answer (default defaultColumns); "404"
-	// answers 404, as a host without the endpoint would.
-	columns string
-	hits    map[string]int // requests by path, whatever the answer
-}
+// insiderFake is the project's Insider fake (integration_tests/fakeinsider) as these tests
+// use it: the account of baseConfig, whose metadata declares the custom attributes baseConfig
+// maps as strings, and the upserts it received.
+type insiderFake struct{ *fakeinsider.Server }
 
 // fakeUser is the part of an upserted user the tests look at.
 type fakeUser struct {
@@ -44,109 +28,31 @@ type fakeUser struct {
 	NotAppend   bool             `json:"not_append"`
 }
 
-// defaultColumns is the metadata answer of the fake: the custom attributes
-// baseConfig maps are declared as strings.
-const defaultColumns = `[{"key":"email","display_name":"Email","type":"string"},` +
-	`{"key":"c_lifecycle_stage","display_name":"Lifecycle stage","type":"string"},` +
-	`{"key":"c_crm_source","display_name":"CRM source","type":"string"}]`
-
-func (f *fakeInsider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	if f.hits == nil {
-		f.hits = map[string]int{}
+// newInsider starts the fake for baseConfig's partner and key; opts may set more options.
+func newInsider(t testing.TB, opts fakeinsider.Options) insiderFake {
+	opts.PartnerName, opts.APIKey = "mybrand", "secret-key"
+	if opts.Clock == nil {
+		// The test inputs' events happened on 2026-01-02: well within Insider's retention.
+		opts.Clock = func() time.Time { return time.Date(2026, 1, 5, 3, 4, 5, 0, time.UTC) }
 	}
-	f.hits[r.URL.Path]++
-	missing := f.columns == "404" && r.URL.Path == "/api/user/v3/metadata/columns"
-	f.mu.Unlock()
-	if missing {
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = io.WriteString(w, `404 page not found`)
-		return
+	if opts.CustomAttributes == nil {
+		opts.CustomAttributes = map[string]string{"lifecycle_stage": "string", "crm_source": "string"}
 	}
-	switch {
-	case r.Header.Get("X-PARTNER-NAME") != "mybrand":
-		w.WriteHeader(http.StatusBadRequest)
-		_, _ = io.WriteString(w, `{"success":false,"message":"Partner is invalid."}`)
-		return
-	case r.Header.Get("X-REQUEST-TOKEN") != "secret-key":
-		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = io.WriteString(w, `{"success":false,"message":"Bad Api Key."}`)
-		return
+	if opts.MaxLoggedBodies == 0 {
+		opts.MaxLoggedBodies = 10000
 	}
-	if r.URL.Path == "/api/user/v3/metadata/columns" {
-		f.mu.Lock()
-		cols := f.columns
-		f.mu.Unlock()
-		if cols == "" {
-			cols = defaultColumns
-		}
-		_, _ = io.WriteString(w, cols)
-		return
-	}
-	if r.URL.Path == "/api/user/v1/profile" {
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = io.WriteString(w, `{"error":"no such user for these identifiers: no data"}`)
-		return
-	}
-	body, _ := io.ReadAll(r.Body)
-	var req struct {
-		SkipHook *bool      `json:"skip_hook"`
-		Users    []fakeUser `json:"users"`
-	}
-	if err := json.Unmarshal(body, &req); err != nil || req.SkipHook == nil || len(req.Users) == 0 {
-		w.WriteHeader(http.StatusBadRequest)
-		_, _ = io.WriteString(w, `{"error":"users must be defined: bad request"}`)
-		return
-	}
-	f.mu.Lock()
-	f.requests++
-	n := f.requests
-	f.bodies = append(f.bodies, body)
-	f.mu.Unlock()
-	limit := f.maxBody
-	if limit == 0 {
-		limit = insiderMaxBody
-	}
-	if len(body) > limit {
-		w.WriteHeader(http.StatusBadRequest)
-		_, _ = io.WriteString(w, `{"error":"request body is bigger than maximum allowed size 5,000,000 bytes"}`)
-		return
-	}
-	status, answer, hdr := 0, "", http.Header(nil)
-	if f.decide != nil {
-		status, answer, hdr = f.decide(n, req.Users)
-	}
-	for k, v := range hdr {
-		w.Header()[k] = v
-	}
-	switch status {
-	case -1:
-		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-			_ = conn.Close()
-		}
-	case 0:
-		fmt.Fprintf(w, `{"data":{"successful":{"count":%d},"fail":{}}}`, len(req.Users))
-	default:
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, answer)
-	}
+	srv := fakeinsider.New(opts)
+	t.Cleanup(srv.Close)
+	return insiderFake{srv}
 }
 
-// insiderMaxBody is the fake's body limit (Insider's).
-const insiderMaxBody = 5_000_000
+// bodies are the upsert bodies Insider received, whatever it answered.
+func (f insiderFake) bodies() [][]byte { return f.ReceivedBodies() }
 
-// hitCount is how many requests reached path, whatever the answer.
-func (f *fakeInsider) hitCount(path string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.hits[path]
-}
-
-func (f *fakeInsider) users() []fakeUser {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+// users are the users of every upsert Insider received, in order.
+func (f insiderFake) users() []fakeUser {
 	var out []fakeUser
-	for _, b := range f.bodies {
+	for _, b := range f.bodies() {
 		var req struct{ Users []fakeUser }
 		_ = json.Unmarshal(b, &req)
 		out = append(out, req.Users...)
@@ -291,10 +197,4 @@ func stateInfo(s map[string]any) (stream string, seq int, committed, rejected in
 		rejected = int(r)
 	}
 	return
-}
-
-func newFake(t testing.TB, f *fakeInsider) string {
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	return srv.URL
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -113,8 +114,8 @@ func (l *lineWatch) Write(p []byte) (int, error) {
 
 func TestWriteFlushesWhenInputPauses(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
-	r := startStreamRun(t, baseConfig(newFake(t, f), nil))
+	f := newInsider(t, fakeinsider.Options{})
+	r := startStreamRun(t, baseConfig(f.URL, nil))
 	r.send(contact(1), contact(2), stateLine("contacts", 1))
 	r.tick() // the lines above arrived since the idle flush started
 	r.tick() // nothing arrived for a whole period: the batch is sent
@@ -138,15 +139,15 @@ func TestWriteFlushesWhenInputPauses(t *testing.T) {
 	if line := <-r.states; !bytes.Contains(line, []byte(`"seq":2`)) {
 		t.Errorf("echoed %s, want the state of seq 2", line)
 	}
-	if len(f.bodies) != 2 {
-		t.Errorf("%d requests, want 2 (one when the input paused, one at the end)", len(f.bodies))
+	if len(f.bodies()) != 2 {
+		t.Errorf("%d requests, want 2 (one when the input paused, one at the end)", len(f.bodies()))
 	}
 }
 
 func TestWriteKeepsFillingWhileInputFlows(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
-	r := startStreamRun(t, baseConfig(newFake(t, f), nil))
+	f := newInsider(t, fakeinsider.Options{})
+	r := startStreamRun(t, baseConfig(f.URL, nil))
 	r.send(contact(1))
 	r.tick()
 	r.send(contact(2), stateLine("contacts", 1))
@@ -155,8 +156,8 @@ func TestWriteKeepsFillingWhileInputFlows(t *testing.T) {
 	if err := r.end(); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.bodies) != 1 || len(f.users()) != 3 {
-		t.Errorf("%d requests with %d users, want one request of 3 users", len(f.bodies), len(f.users()))
+	if len(f.bodies()) != 1 || len(f.users()) != 3 {
+		t.Errorf("%d requests with %d users, want one request of 3 users", len(f.bodies()), len(f.users()))
 	}
 	if line := <-r.states; !bytes.Contains(line, []byte(`"seq":1`)) {
 		t.Errorf("echoed %s, want the state of seq 1", line)

@@ -2,11 +2,12 @@ package destination
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
 // TestLongRetryAfterEndsTheWriteWithTransientError checks the shared wait rule on the Insider
@@ -15,9 +16,9 @@ import (
 // with a transient_error saying when to run again.
 func TestLongRetryAfterEndsTheWriteWithTransientError(t *testing.T) {
 	t.Parallel()
-	url := newFake(t, &fakeInsider{decide: func(int, []fakeUser) (int, string, http.Header) {
-		return http.StatusTooManyRequests, `{"message":"too many requests"}`, http.Header{"Retry-After": {"1800"}}
-	}})
+	f := newInsider(t, fakeinsider.Options{})
+	f.RateLimitNext(fakeinsider.EndpointUpsert, 100, 30*time.Minute) // Retry-After: 1800
+	url := f.URL
 	var mu sync.Mutex
 	var slept []time.Duration
 	r := runCmd(t, "write", baseConfig(url, nil), []string{contact(1), stateLine("contacts", 1)},

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
 // TestSecretsInErrorBodiesAreRedactedBeforeTheCut has Insider echo the API key in an error
@@ -37,9 +39,9 @@ func TestSecretsInErrorBodiesAreRedactedBeforeTheCut(t *testing.T) {
 }
 
 func checkRedactedBody(t *testing.T, status int, body, key string) {
-	base := newFake(t, &fakeInsider{decide: func(int, []fakeUser) (int, string, http.Header) {
-		return status, body, nil
-	}})
+	f := newInsider(t, fakeinsider.Options{})
+	f.AnswerNext(fakeinsider.EndpointUpsert, 100, fakeinsider.Answer{Status: status, Body: body})
+	base := f.URL
 	r := runCmd(t, "write", baseConfig(base, nil), []string{contact(1), stateLine("contacts", 1)})
 	if failed := r.code != 0; failed != (status != http.StatusBadRequest) {
 		t.Fatalf("exit %d after HTTP %d", r.code, status)

@@ -1,14 +1,13 @@
 package destination
 
 import (
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
-	"net/http"
-	"runtime"
-	"strings"
-	"sync"
 	"testing"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
 // TestStateReleaseProperty runs writes over random interleavings of records
@@ -52,43 +51,26 @@ func checkStateRelease(t *testing.T, seed uint64) {
 	}
 	failP, rejectP := rng.IntN(20), rng.IntN(20) // percent
 
-	var mu sync.Mutex
 	outcome := map[string]string{} // uuid -> accepted | rejected | failed
 	hash := func(s string) int {
 		h := fnv.New64a()
 		fmt.Fprintf(h, "%d/%s", seed, s)
 		return int(h.Sum64() % 100)
 	}
-	f := &fakeInsider{decide: func(_ int, users []fakeUser) (int, string, http.Header) {
-		runtime.Gosched()
-		var ids []string
-		for _, u := range users {
-			ids = append(ids, u.Identifiers["uuid"].(string))
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if hash(strings.Join(ids, ",")) < failP {
-			for _, id := range ids {
-				outcome[id] = "failed"
-			}
-			return 500, "boom", nil
-		}
-		var errs []string
-		for i, id := range ids {
-			if hash(id) < rejectP {
-				outcome[id] = "rejected"
-				errs = append(errs, fmt.Sprintf(`"users.%d.attributes.x":["bad"]`, i))
-			} else {
-				outcome[id] = "accepted"
-			}
-		}
-		if len(errs) == 0 {
-			return 0, "", nil
-		}
-		return 200, `{"data":{"successful":{},"fail":{"count":1,"errors":{` + strings.Join(errs, ",") + `}}}}`, nil
-	}}
+	// Insider fails every request holding a failing record (500, retried until the attempts run
+	// out) and rejects the rejected records in its answer, accepting the rest.
+	f := newInsider(t, fakeinsider.Options{})
+	failing := map[string]bool{}
 	var lines []string
 	for _, m := range in {
+		switch {
+		case m.id == "" || m.bad:
+		case hash("fail/"+m.id) < failP:
+			failing[m.id] = true
+			f.FailIdentifier(m.id)
+		case hash(m.id) < rejectP:
+			f.RejectUserBytes(`"uuid":"`+m.id+`"`, "attributes.x", "bad")
+		}
 		switch {
 		case m.id == "":
 			lines = append(lines, stateLine(m.stream, m.seq))
@@ -101,11 +83,33 @@ func checkStateRelease(t *testing.T, seed uint64) {
 			lines = append(lines, recordLine(m.stream, fmt.Sprintf(`{"id":%q,"occurredAt":"2026-01-02T03:04:05Z","contact":{"hs_object_id":%q}}`, m.id, m.id)))
 		}
 	}
-	cfg := baseConfig(newFake(t, f), func(c map[string]any) {
+	cfg := baseConfig(f.URL, func(c map[string]any) {
 		c["batch_size"] = 1 + rng.IntN(5)
 		c["max_concurrent_requests"] = 1 + rng.IntN(4)
 	})
 	r := runCmd(t, "write", cfg, lines)
+	// Each record's outcome is what Insider answered the last request holding it.
+	for _, b := range f.bodies() {
+		var req struct{ Users []fakeUser }
+		if err := json.Unmarshal(b, &req); err != nil {
+			t.Fatal(err)
+		}
+		failed := false
+		for _, u := range req.Users {
+			failed = failed || failing[u.Identifiers["uuid"].(string)]
+		}
+		for _, u := range req.Users {
+			id := u.Identifiers["uuid"].(string)
+			switch {
+			case failed:
+				outcome[id] = "failed"
+			case hash(id) < rejectP:
+				outcome[id] = "rejected"
+			default:
+				outcome[id] = "accepted"
+			}
+		}
+	}
 
 	// Expected: walk the input per stream.
 	type want struct {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
 // catalogOf is a configured catalog of the named streams; a name "x=user" gets
@@ -23,8 +25,8 @@ func catalogOf(names ...string) string {
 
 func TestWriteRefusesACatalogStreamItCannotMap(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
-	url := newFake(t, f)
+	f := newInsider(t, fakeinsider.Options{})
+	url := f.URL
 	in := []string{contact(1), recordLine("companies", `{"id":"c1"}`), stateLine("contacts", 1), stateLine("companies", 1)}
 	r := runCmdCatalog(t, "write", baseConfig(url, nil), catalogOf("contacts", "companies", "event_signup"), in)
 	if r.code == 0 {
@@ -43,15 +45,15 @@ func TestWriteRefusesACatalogStreamItCannotMap(t *testing.T) {
 	if e["failure_type"] != "config_error" {
 		t.Errorf("failure_type %v, want config_error", e["failure_type"])
 	}
-	if len(r.states) != 0 || f.requests != 0 {
-		t.Errorf("echoed %d states and sent %d requests, want none", len(r.states), f.requests)
+	if len(r.states) != 0 || len(f.bodies()) != 0 {
+		t.Errorf("echoed %d states and sent %d requests, want none", len(r.states), len(f.bodies()))
 	}
 }
 
 func TestWriteMapsStreamsUnderAConnectionPrefix(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
-	url := newFake(t, f)
+	f := newInsider(t, fakeinsider.Options{})
+	url := f.URL
 	cfg := baseConfig(url, func(c map[string]any) {
 		// Two configured names where one ends with the other: the longer one wins.
 		c["event_mappings"] = append(c["event_mappings"].([]any), map[string]any{"stream": "event_signup_contacts", "event_name": "other"})
@@ -88,8 +90,8 @@ func TestWriteMapsStreamsUnderAConnectionPrefix(t *testing.T) {
 
 func TestWriteLeavesActivationStreamsToAirbyte(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
-	url := newFake(t, f)
+	f := newInsider(t, fakeinsider.Options{})
+	url := f.URL
 	r := runCmdCatalog(t, "write", baseConfig(url, nil), catalogOf("contacts", "companies=user"), []string{contact(1), stateLine("contacts", 1)})
 	if r.code != 0 {
 		t.Fatalf("exit %d, traces %v: a stream with destination_object_name is not the config's to map", r.code, r.traces)

@@ -1,6 +1,7 @@
 package destination
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"runtime"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
 // echoed is a compact view of an echoed state.
@@ -29,8 +32,8 @@ func echoes(r run) []echoed {
 
 func TestWriteHappyPath(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
-	url := newFake(t, f)
+	f := newInsider(t, fakeinsider.Options{})
+	url := f.URL
 	in := []string{
 		contact(1), contact(2),
 		stateLine("contacts", 1),
@@ -100,16 +103,9 @@ func TestWriteHappyPath(t *testing.T) {
 
 func TestWriteInsiderRejectsUsers(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{decide: func(_ int, users []fakeUser) (int, string, http.Header) {
-		var keys []string
-		for i, u := range users {
-			if u.Identifiers["uuid"] == "1002" {
-				keys = append(keys, fmt.Sprintf(`"users.%d.attributes.age.numeric":["age must be a number: 12x"]`, i))
-			}
-		}
-		return 200, `{"data":{"successful":{"count":1},"fail":{"count":1,"errors":{` + strings.Join(keys, ",") + `}}}}`, nil
-	}}
-	r := runCmd(t, "write", baseConfig(newFake(t, f), nil), []string{contact(1), contact(2), contact(3), stateLine("contacts", 1)})
+	f := newInsider(t, fakeinsider.Options{})
+	f.RejectUserBytes(`"uuid":"1002"`, "attributes.age.numeric", "age must be a number: 12x")
+	r := runCmd(t, "write", baseConfig(f.URL, nil), []string{contact(1), contact(2), contact(3), stateLine("contacts", 1)})
 	if r.code != 0 {
 		t.Fatalf("exit %d: %v", r.code, r.traces)
 	}
@@ -127,18 +123,12 @@ func TestWriteInsiderRejectsUsers(t *testing.T) {
 
 func TestWriteRetries(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{decide: func(n int, _ []fakeUser) (int, string, http.Header) {
-		switch n {
-		case 1:
-			return 429, `{"error":"rejected: too many requests"}`, http.Header{"Retry-After": {"2"}}
-		case 2:
-			return 500, `{"success":false}`, nil
-		case 3:
-			return -1, "", nil
-		}
-		return 0, "", nil
-	}}
-	r := runCmd(t, "write", baseConfig(newFake(t, f), nil), []string{contact(1), stateLine("contacts", 1)}, WithMaxAttempts(4))
+	// A dropped connection, a 429 asking for 2 s, a 500, then Insider's answer.
+	f := newInsider(t, fakeinsider.Options{})
+	f.DropNext(fakeinsider.EndpointUpsert, 1)
+	f.RateLimitNext(fakeinsider.EndpointUpsert, 1, 2*time.Second)
+	f.FailNext(fakeinsider.EndpointUpsert, 1, http.StatusInternalServerError)
+	r := runCmd(t, "write", baseConfig(f.URL, nil), []string{contact(1), stateLine("contacts", 1)}, WithMaxAttempts(4))
 	if r.code != 0 {
 		t.Fatalf("exit %d: %v", r.code, r.traces)
 	}
@@ -153,14 +143,8 @@ func TestWriteRetries(t *testing.T) {
 func TestWriteBatchFailsForGood(t *testing.T) {
 	t.Parallel()
 	// Every request holding contact 3 fails with 503; the others succeed.
-	f := &fakeInsider{decide: func(_ int, users []fakeUser) (int, string, http.Header) {
-		for _, u := range users {
-			if u.Identifiers["uuid"] == "1003" {
-				return 503, "unavailable", nil
-			}
-		}
-		return 0, "", nil
-	}}
+	f := newInsider(t, fakeinsider.Options{})
+	f.FailIdentifierWith("1003", http.StatusServiceUnavailable)
 	in := []string{
 		contact(1), contact(2), stateLine("contacts", 1),
 		contact(3), contact(4), stateLine("contacts", 2),
@@ -168,7 +152,7 @@ func TestWriteBatchFailsForGood(t *testing.T) {
 		stateLine("event_signup", 1),
 		contact(5), contact(6), stateLine("contacts", 3),
 	}
-	cfg := baseConfig(newFake(t, f), func(c map[string]any) { c["batch_size"] = 2; c["max_concurrent_requests"] = 1 })
+	cfg := baseConfig(f.URL, func(c map[string]any) { c["batch_size"] = 2; c["max_concurrent_requests"] = 1 })
 	r := runCmd(t, "write", cfg, in)
 	if r.code == 0 {
 		t.Fatal("exit 0 after a batch failed for good")
@@ -200,7 +184,7 @@ func TestWriteBatchFailsForGood(t *testing.T) {
 
 func TestWriteByteLimit(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
+	f := newInsider(t, fakeinsider.Options{})
 	big := strings.Repeat("x", 1_200_000)
 	var in []string
 	for i := range 9 {
@@ -208,17 +192,17 @@ func TestWriteByteLimit(t *testing.T) {
 	}
 	in = append(in, recordLine("contacts", fmt.Sprintf(`{"id":"huge","hs_object_id":"99","lifecyclestage":%q}`, strings.Repeat("y", 5_000_000))))
 	in = append(in, stateLine("contacts", 1))
-	r := runCmd(t, "write", baseConfig(newFake(t, f), nil), in)
+	r := runCmd(t, "write", baseConfig(f.URL, nil), in)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %v", r.code, r.traces)
 	}
-	for i, b := range f.bodies {
-		if len(b) > insiderMaxBody {
+	for i, b := range f.bodies() {
+		if len(b) > f.Options().MaxBodyBytes {
 			t.Errorf("request %d has %d bytes", i, len(b))
 		}
 	}
-	if len(f.bodies) != 3 || len(f.users()) != 9 {
-		t.Errorf("requests %d users %d, want 3 requests (4+4+1 users) and 9 users", len(f.bodies), len(f.users()))
+	if len(f.bodies()) != 3 || len(f.users()) != 9 {
+		t.Errorf("requests %d users %d, want 3 requests (4+4+1 users) and 9 users", len(f.bodies()), len(f.users()))
 	}
 	if diff := cmp.Diff([]echoed{{"contacts", 1, 9, 1}}, echoes(r)); diff != "" {
 		t.Errorf("echoed states (-want +got):\n%s", diff)
@@ -230,16 +214,16 @@ func TestWriteByteLimit(t *testing.T) {
 
 func TestWriteDryRun(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
-	cfg := baseConfig(newFake(t, f), func(c map[string]any) { c["dry_run"] = true; c["batch_size"] = 2 })
+	f := newInsider(t, fakeinsider.Options{})
+	cfg := baseConfig(f.URL, func(c map[string]any) { c["dry_run"] = true; c["batch_size"] = 2 })
 	var in []string
 	for i := range 9 {
 		in = append(in, contact(i+1))
 	}
 	in = append(in, stateLine("contacts", 1))
 	r := runCmd(t, "write", cfg, in)
-	if r.code != 0 || len(r.states) != 0 || len(f.bodies) != 0 {
-		t.Fatalf("exit %d, states %d, requests %d", r.code, len(r.states), len(f.bodies))
+	if r.code != 0 || len(r.states) != 0 || len(f.bodies()) != 0 {
+		t.Fatalf("exit %d, states %d, requests %d", r.code, len(r.states), len(f.bodies()))
 	}
 	var bodies []string
 	for _, l := range r.logs {
@@ -260,8 +244,8 @@ func TestWriteDryRun(t *testing.T) {
 
 func TestWriteFailRunPolicy(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
-	cfg := baseConfig(newFake(t, f), func(c map[string]any) { c["invalid_identifier_policy"] = "fail_run" })
+	f := newInsider(t, fakeinsider.Options{})
+	cfg := baseConfig(f.URL, func(c map[string]any) { c["invalid_identifier_policy"] = "fail_run" })
 	in := []string{contact(1), stateLine("contacts", 1), recordLine("contacts", `{"id":"2","email":"not-an-email","firstname":"x"}`), contact(3), stateLine("contacts", 2)}
 	r := runCmd(t, "write", cfg, in)
 	if r.code == 0 {
@@ -278,13 +262,13 @@ func TestWriteFailRunPolicy(t *testing.T) {
 
 func TestWriteOversizeAnswerSplitsBatch(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{maxBody: 1500} // Insider counting bytes differently from us
+	f := newInsider(t, fakeinsider.Options{MaxBodyBytes: 1500}) // Insider counting bytes differently from us
 	var in []string
 	for i := range 10 {
 		in = append(in, contact(i+1))
 	}
 	in = append(in, stateLine("contacts", 1))
-	r := runCmd(t, "write", baseConfig(newFake(t, f), nil), in)
+	r := runCmd(t, "write", baseConfig(f.URL, nil), in)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %v", r.code, r.traces)
 	}
@@ -292,7 +276,7 @@ func TestWriteOversizeAnswerSplitsBatch(t *testing.T) {
 		t.Errorf("echoed states (-want +got):\n%s", diff)
 	}
 	accepted := 0
-	for _, b := range f.bodies {
+	for _, b := range f.bodies() {
 		if len(b) <= 1500 {
 			accepted += strings.Count(string(b), `"not_append":true`)
 		}
@@ -306,7 +290,8 @@ func TestWriteWindowBoundsRequestsInFlight(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	inflight, most := 0, 0
-	f := &fakeInsider{decide: func(int, []fakeUser) (int, string, http.Header) {
+	// Each answer takes a while (the sleep yields), so that requests overlap if the window lets them.
+	f := newInsider(t, fakeinsider.Options{Sleep: func(context.Context, time.Duration) {
 		mu.Lock()
 		inflight++
 		most = max(most, inflight)
@@ -317,17 +302,17 @@ func TestWriteWindowBoundsRequestsInFlight(t *testing.T) {
 		mu.Lock()
 		inflight--
 		mu.Unlock()
-		return 0, "", nil
-	}}
+	}})
+	f.SetLatency(fakeinsider.EndpointUpsert, time.Nanosecond)
 	var in []string
 	for i := range 40 {
 		in = append(in, contact(i+1))
 	}
 	in = append(in, stateLine("contacts", 1))
-	cfg := baseConfig(newFake(t, f), func(c map[string]any) { c["batch_size"] = 1; c["max_concurrent_requests"] = 3 })
+	cfg := baseConfig(f.URL, func(c map[string]any) { c["batch_size"] = 1; c["max_concurrent_requests"] = 3 })
 	r := runCmd(t, "write", cfg, in)
-	if r.code != 0 || len(f.bodies) != 40 {
-		t.Fatalf("exit %d, %d requests", r.code, len(f.bodies))
+	if r.code != 0 || len(f.bodies()) != 40 {
+		t.Fatalf("exit %d, %d requests", r.code, len(f.bodies()))
 	}
 	if most > 3 {
 		t.Errorf("%d requests were in flight at once, max_concurrent_requests is 3", most)
@@ -336,7 +321,7 @@ func TestWriteWindowBoundsRequestsInFlight(t *testing.T) {
 
 func TestWriteSendsOldBatchOnState(t *testing.T) {
 	t.Parallel()
-	f := &fakeInsider{}
+	f := newInsider(t, fakeinsider.Options{})
 	var mu sync.Mutex
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	// Every reading of the clock is 15 s after the previous one.
@@ -347,15 +332,15 @@ func TestWriteSendsOldBatchOnState(t *testing.T) {
 		return now
 	}
 	in := []string{contact(1), stateLine("contacts", 1), contact(2), stateLine("contacts", 2), contact(3)}
-	r := runCmd(t, "write", baseConfig(newFake(t, f), nil), in, WithClock(clock))
+	r := runCmd(t, "write", baseConfig(f.URL, nil), in, WithClock(clock))
 	if r.code != 0 {
 		t.Fatalf("exit %d: %v", r.code, r.traces)
 	}
 	// Write starts at T+15s; contact 1 opens a batch at T+30s; at the first
 	// state the clock reads T+45s (15 s old: it waits); at the second, T+60s:
 	// the batch is 30 s old and is sent; contact 3 is sent at the end.
-	if len(f.bodies) != 2 {
-		t.Errorf("%d requests, want 2 (one when the batch got old, one at the end)", len(f.bodies))
+	if len(f.bodies()) != 2 {
+		t.Errorf("%d requests, want 2 (one when the batch got old, one at the end)", len(f.bodies()))
 	}
 	if diff := cmp.Diff([]echoed{{"contacts", 1, 1, 0}, {"contacts", 2, 1, 0}}, echoes(r)); diff != "" {
 		t.Errorf("echoed states (-want +got):\n%s", diff)

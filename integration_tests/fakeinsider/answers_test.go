@@ -1,6 +1,7 @@
 package fakeinsider_test
 
 import (
+	"bytes"
 	"net/http"
 	"testing"
 
@@ -64,5 +65,53 @@ func TestInvalidTextIsRefused(t *testing.T) {
 	b := []byte(`{"skip_hook":false,"users":[{"identifiers":{"email":"a@example.com"},"attributes":{"name":"pair \ud83d\ude00 ok \\ud800 not an escape"}}]}`)
 	if r := upsert(t, s, b); r.status != 200 {
 		t.Errorf("valid text: status %d %s", r.status, r.raw)
+	}
+}
+
+func TestRejectUserBytes(t *testing.T) {
+	s := newServer(t)
+	s.RejectUserBytes(`"uuid":"2"`, "attributes.age.numeric", "age must be a number: 12x")
+	s.RejectUserBytes(`"bad"`, "event_params.url.url", "not a url: bad")
+	ok := map[string]any{"identifiers": map[string]any{"uuid": "1"}, "attributes": map[string]any{"name": "x"}}
+	byID := map[string]any{"identifiers": map[string]any{"uuid": "2"}, "attributes": map[string]any{"name": "y"}}
+	byEvent := map[string]any{"identifiers": map[string]any{"uuid": "3"}, "events": []any{
+		map[string]any{"event_name": "view", "timestamp": "2026-01-01T00:00:00Z", "event_params": map[string]any{"url": "good"}},
+		map[string]any{"event_name": "view", "timestamp": "2026-01-01T00:00:00Z", "event_params": map[string]any{"url": "bad"}},
+	}}
+	r := upsert(t, s, users(ok, byID, byEvent))
+	want := `{"data":{"successful":{"count":1},"fail":{"count":2,"errors":{"users.1.attributes.age.numeric":["age must be a number: 12x"],` +
+		`"users.2.events.1.event_params.url.url":["not a url: bad"]}}}}`
+	if r.status != 200 || r.raw != want {
+		t.Errorf("answer %d %s, want 200 %s", r.status, r.raw, want)
+	}
+	if _, found := s.FindByUUID("1"); !found || s.ProfileCount() != 1 {
+		t.Errorf("%d profiles; the user without the bytes must be stored alone", s.ProfileCount())
+	}
+	s.ClearFaults()
+	if r := upsert(t, s, users(byID)); r.status != 200 || s.ProfileCount() != 2 {
+		t.Errorf("after ClearFaults: %d %s, %d profiles", r.status, r.raw, s.ProfileCount())
+	}
+}
+
+func TestReceivedBodies(t *testing.T) {
+	s := newServer(t)
+	s.FailNext(fakeinsider.EndpointUpsert, 1, 500)
+	first := users(map[string]any{"identifiers": map[string]any{"uuid": "1"}, "attributes": map[string]any{"name": "x"}})
+	second := users(map[string]any{"identifiers": map[string]any{"uuid": "2"}, "attributes": map[string]any{"name": "y"}})
+	if r := upsert(t, s, first); r.status != 500 {
+		t.Fatalf("first upsert %d, want the injected 500", r.status)
+	}
+	if r := post(t, s, "/api/user/v1/upsert", "testpartner", "wrong-key", second); r.status != 401 {
+		t.Fatalf("second upsert %d, want 401", r.status)
+	}
+	if r := upsert(t, s, second); r.status != 200 {
+		t.Fatalf("third upsert %d", r.status)
+	}
+	got := s.ReceivedBodies()
+	if len(got) != 3 || !bytes.Contains(got[0], []byte(`"uuid":"1"`)) || !bytes.Contains(got[2], []byte(`"uuid":"2"`)) {
+		t.Errorf("received %q, want the three bodies in order", got)
+	}
+	if n := len(s.LastBodies(10)); n != 1 {
+		t.Errorf("LastBodies holds %d bodies, want only the one the handler read", n)
 	}
 }

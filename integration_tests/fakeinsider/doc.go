@@ -67,7 +67,8 @@
 //	Profiles() []Profile; ProfileCount(); FindByEmail / FindByPhone / FindByUUID(v);
 //	FindByCustom(name, v); DumpJSON(w); ResetProfiles()
 //	Requests() []Request (time, endpoint, status, users, succeeded, failed, skip_hook, body size,
-//	  body for the last MaxLoggedBodies); LastBodies(n); RequestCount(ep); UsersReceived();
+//	  body for the last MaxLoggedBodies); LastBodies(n); ReceivedBodies() (every upsert body as
+//	  it arrived, also those a fault or check refused); RequestCount(ep); UsersReceived();
 //	UsersAccepted(); UsersRejected(); StatusCount(code); Count4xx(); Count5xx(); SkipHooks();
 //	ResetStats()
 //
@@ -80,6 +81,8 @@
 //	FailIdentifier(value)             // every upsert containing that identifier value: 500
 //	FailIdentifierWith(value, status) // the same with another status (400: refused whole)
 //	RefuseUserBytes(b)                // every upsert holding a user whose JSON contains b: 400
+//	RejectUserBytes(b, key, message)  // such a user rejected in data.fail as users.<i>.<key>
+//	                                  // (users.<i>.events.<j>.<key> when b is in event j)
 //	AnswerNext(ep, n, answer)         // answers not Insider's: AnswerHTML, AnswerEmpty,
 //	                                  // AnswerOtherJSON, Redirect(status, location)
 //	ClearFaults()

@@ -30,6 +30,7 @@ type faults struct {
 	mu          sync.Mutex
 	identifiers map[string]int // identifier value -> status served
 	refused     [][]byte       // user bytes that make Insider refuse the whole request
+	rejections  []rejection    // user bytes that make Insider reject that user (RejectUserBytes)
 	answers     map[Endpoint][]Answer
 	denied      bool // answer 403 Access Denied to valid credentials
 }
@@ -188,6 +189,7 @@ func (s *Server) ClearFaults() {
 	defer s.faults.mu.Unlock()
 	s.faults.identifiers = map[string]int{}
 	s.faults.refused = nil
+	s.faults.rejections = nil
 	s.faults.answers = map[Endpoint][]Answer{}
 	s.faults.denied = false
 }

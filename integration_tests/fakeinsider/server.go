@@ -139,6 +139,9 @@ func (s *Server) wrap(ep Endpoint, fn func(http.ResponseWriter, *http.Request, *
 		rec := &fakehttp.StatusRecorder{ResponseWriter: w}
 		req := &Request{Time: s.opts.Clock(), Endpoint: ep, PartnerName: r.Header.Get("X-PARTNER-NAME")}
 		defer func() { s.stats.record(req, rec.Status) }()
+		if ep == EndpointUpsert {
+			s.receive(r)
+		}
 		if d := s.faults.Latency(ep); d > 0 {
 			s.opts.Sleep(r.Context(), d)
 		}

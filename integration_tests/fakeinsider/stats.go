@@ -30,6 +30,7 @@ type stats struct {
 	mu       sync.Mutex
 	reqs     []*Request
 	bodies   []*Request // requests still holding a Body, oldest first
+	received [][]byte   // upsert bodies as they arrived (ReceivedBodies)
 	status   map[int]int
 	users    int
 	ok, fail int
@@ -173,6 +174,7 @@ func (s *Server) ResetStats() {
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()
 	s.stats.reqs, s.stats.bodies, s.stats.status = nil, nil, map[int]int{}
+	s.stats.received = nil
 	s.stats.users, s.stats.ok, s.stats.fail = 0, 0, 0
 	s.stats.ignored = map[string]int{}
 }

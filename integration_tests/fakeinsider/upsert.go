@@ -74,6 +74,9 @@ func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, req *Reque
 	failed := 0
 	for i, raw := range users {
 		u, e := validateUser(i, raw)
+		if e == nil {
+			e = s.faults.rejectsUser(i, raw)
+		}
 		if e != nil {
 			failed++
 			for k, v := range e {
