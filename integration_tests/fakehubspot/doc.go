@@ -107,6 +107,7 @@
 //	RateLimitNext(ep, n)    // next n answers 429 (SECONDLY on search, else TEN_SECONDLY_ROLLING)
 //	FailNext(ep, n, status) // next n answers status (500/502/503/504) with a JSON body
 //	DropNext(ep, n)         // next n connections close mid-response
+//	AnswerNext(ep, n, a)    // next n answers are a: the caller's status, headers and body
 //	FailContact(id, status) // any answer that would include contact id fails; status 0 clears
 //	DenyEvents(on)          // both event endpoints 403 MISSING_SCOPES
 //	DenyContactsScope(on)   // contacts endpoints 403 MISSING_SCOPES

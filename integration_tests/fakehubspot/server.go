@@ -125,6 +125,7 @@ type Server struct {
 	auth    *authState
 	limits  *limits
 	faults  *faults
+	answers answers // raw answers queued with AnswerNext
 	stats   *stats
 	lag     atomic.Int64 // index lag in nanoseconds
 	propsMu sync.RWMutex
@@ -251,6 +252,9 @@ func (s *Server) wrap(ep Endpoint, legacy bool, fn http.HandlerFunc) http.Handle
 		if s.faults.TakeDrop(ep) {
 			entry.Dropped = true
 			fakehttp.DropConnection(w, `{"results":[{"id":`)
+			return
+		}
+		if s.takeAnswer(rec, r, ep) {
 			return
 		}
 		if sf, ok := s.faults.TakeStatus(ep); ok {

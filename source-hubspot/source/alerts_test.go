@@ -57,7 +57,7 @@ func TestAlertWhenAStreamFails(t *testing.T) {
 	e.cfg["alert_webhook_url"] = e.webhook().URL
 	e.fake.addContacts(10, 5, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	e.fake.before = failFirst(pathSearch, 1000, http.StatusForbidden, nil,
+	e.fake.failFirst(pathSearch, 1000, http.StatusForbidden, nil,
 		`{"status":"error","message":"This app hasn't been granted all required scopes","category":"MISSING_SCOPES"}`)
 	res := e.read(cat, nil)
 	if res.code == 0 {
@@ -74,8 +74,8 @@ func TestAlertWhenTheRunStops(t *testing.T) {
 	e.cfg["alert_webhook_url"] = e.webhook().URL
 	e.fake.addContacts(1, 50, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	e.fake.before = wrapPolicy(failFirst(pathSearch, 1000, http.StatusTooManyRequests, nil,
-		`{"status":"error","message":"You have reached your daily limit.","category":"RATE_LIMITS"}`), "DAILY")
+	e.fake.failFirst(pathSearch, 1000, http.StatusTooManyRequests, nil,
+		`{"policyName":"DAILY","status":"error","message":"You have reached your daily limit.","category":"RATE_LIMITS"}`)
 	res := e.read(cat, searchState())
 	if res.code == 0 {
 		t.Fatal("exit 0 after the daily limit")
@@ -94,7 +94,7 @@ func TestSlowWebhookDoesNotHoldTheRun(t *testing.T) {
 	e.opts = append(e.opts, WithAlertTimeout(20*time.Millisecond))
 	e.fake.addContacts(10, 5, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	e.fake.before = failFirst(pathSearch, 1000, http.StatusForbidden, nil,
+	e.fake.failFirst(pathSearch, 1000, http.StatusForbidden, nil,
 		`{"status":"error","message":"This app hasn't been granted all required scopes","category":"MISSING_SCOPES"}`)
 	res := e.read(cat, nil)
 	// The run ends (this test would hang otherwise: the webhook never answers) with the

@@ -202,15 +202,15 @@ func TestNewestContactsWindowBackfills(t *testing.T) {
 	old, recent := t0.Add(-48*time.Hour), t0.Add(-30*time.Minute)
 	for _, tc := range []struct {
 		name  string
-		add   func(f *fakeHubSpot) map[string]bool
+		add   func(f *hubFake) map[string]bool
 		lists bool
 	}{
-		{"newest ids", func(f *fakeHubSpot) map[string]bool {
+		{"newest ids", func(f *hubFake) map[string]bool {
 			f.addContacts(1, 10000, old)
 			f.addContacts(20001, 6000, recent)
 			return wantIDs(20001, 6000)
 		}, true},
-		{"spread over the ids", func(f *fakeHubSpot) map[string]bool {
+		{"spread over the ids", func(f *hubFake) map[string]bool {
 			want := map[string]bool{}
 			for i := int64(0); i < 16; i++ {
 				f.addContacts(1+i*1000, 625, old)

@@ -131,7 +131,7 @@ func benchRead(b *testing.B, total int64) {
 	}
 	var served atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != pathSearch {
+		if r.URL.Path != "/crm/objects/2026-09/contacts/search" {
 			http.NotFound(w, r)
 			return
 		}

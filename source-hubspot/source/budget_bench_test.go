@@ -2,10 +2,10 @@ package source
 
 import (
 	"encoding/json"
-	"net/http"
 	"testing"
 	"time"
 
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
@@ -31,10 +31,7 @@ func BenchmarkFirstRunListVsSearch(b *testing.B) {
 				e := newEnv(b)
 				e.opts = append(e.opts, WithLimits(hubspot.Limits{})) // production budgets
 				if tc.latency > 0 {
-					e.fake.before = func(http.ResponseWriter, *http.Request, int) bool {
-						time.Sleep(tc.latency) // a benchmark, not a test: HubSpot's answer time
-						return false
-					}
+					e.fake.SetLatency(fakehubspot.EndpointAny, tc.latency) // a benchmark, not a test: HubSpot's answer time
 				}
 				e.fake.addContacts(1, 3000, t0.Add(-time.Hour))
 				cat := e.catalog(protocol.SyncModeIncremental, "contacts")

@@ -80,7 +80,7 @@ func TestWindowPagesOnWhileProbesAreOut(t *testing.T) {
 	recent := t0.Add(-30 * time.Minute)
 	e.fake.addContacts(1, 3000, t0.Add(-48*time.Hour))
 	e.fake.addContacts(5001, 6000, recent)
-	hold := &probeHold{next: e.fake.srv.Client().Transport, paged: make(chan struct{})}
+	hold := &probeHold{next: e.fake.HTTPServer().Client().Transport, paged: make(chan struct{})}
 	e.http = &http.Client{Transport: hold}
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
 	res := e.read(cat, json.RawMessage(`{"lastmodifieddate":"`+formatTime(t0.Add(-time.Hour))+`"}`))

@@ -7,24 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
-	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
-// failFirst answers the first n calls to path with status and body.
-func failFirst(path string, n, status int, hdr http.Header, body string) func(http.ResponseWriter, *http.Request, int) bool {
-	return func(w http.ResponseWriter, r *http.Request, call int) bool {
-		if r.URL.Path != path || call > n {
-			return false
-		}
-		drainBody(r)
-		for k, v := range hdr {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(body))
-		return true
-	}
+// failFirst answers the next n calls to ep with status, hdr and body.
+func (f *hubFake) failFirst(ep fakehubspot.Endpoint, n, status int, hdr http.Header, body string) {
+	f.AnswerNext(ep, n, fakehubspot.Answer{Status: status, Header: hdr, Body: body})
 }
 
 func searchState() json.RawMessage {
@@ -46,8 +35,8 @@ func TestRateLimitsAreWaitedOut(t *testing.T) {
 			e := newEnv(t)
 			e.fake.addContacts(1, 450, t0.Add(-time.Hour))
 			cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-			e.fake.before = failFirst(pathSearch, 1, 429, tc.hdr, tc.body)
-			e.fake.calls = map[string]int{}
+			e.fake.failFirst(pathSearch, 1, 429, tc.hdr, tc.body)
+			e.fake.resetCounts()
 			res := e.read(cat, searchState())
 			if res.code != 0 {
 				t.Fatalf("exit %d: %v", res.code, res.traceErrors())
@@ -68,18 +57,15 @@ func TestDailyLimitStopsTheRun(t *testing.T) {
 	e := newEnv(t)
 	e.opts = append(e.opts, WithCheckpointEvery(100))
 	e.fake.addContacts(1, 450, t0.Add(-time.Hour))
-	e.fake.defs = []hubspot.EventDefinition{{Name: "signup", FullyQualifiedName: "pe1_signup"}}
+	e.fake.AddEventDefinitions(fakehubspot.EventDefinition{Name: "signup", FullyQualifiedName: "pe1_signup"})
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts", "event_pe1_signup")
-	e.fake.calls = map[string]int{}
-	e.fake.before = func(w http.ResponseWriter, r *http.Request, n int) bool {
-		if r.URL.Path == pathSearch && n >= 2 {
-			drainBody(r)
-			hubErr(w, 429, "", "You have reached your daily limit.")
-			return true
-		}
-		return false
-	}
-	e.fake.before = wrapPolicy(e.fake.before, "DAILY")
+	e.fake.resetCounts()
+	// After the first search page, every search meets the daily limit.
+	e.fake.OnSearchPage(func([]int64) {
+		e.fake.failFirst(pathSearch, 1000, 429, nil,
+			`{"policyName":"DAILY","status":"error","message":"You have reached your daily limit.","category":"","correlationId":"corr-123"}`)
+		e.fake.OnSearchPage(nil)
+	})
 	res := e.read(cat, searchState())
 	errs := res.traceErrors()
 	if res.code == 0 || len(errs) != 1 || errs[0].Trace.Error.FailureType != "transient_error" ||
@@ -102,55 +88,17 @@ func TestDailyLimitStopsTheRun(t *testing.T) {
 	}
 }
 
-// wrapPolicy adds a policyName to 429 answers written by h.
-func wrapPolicy(h func(http.ResponseWriter, *http.Request, int) bool, policy string) func(http.ResponseWriter, *http.Request, int) bool {
-	return func(w http.ResponseWriter, r *http.Request, n int) bool {
-		return h(&policyWriter{ResponseWriter: w, policy: policy}, r, n)
-	}
-}
-
-type policyWriter struct {
-	http.ResponseWriter
-	policy string
-	status int
-}
-
-func (p *policyWriter) WriteHeader(s int) { p.status = s; p.ResponseWriter.WriteHeader(s) }
-func (p *policyWriter) Write(b []byte) (int, error) {
-	if p.status == 429 {
-		b = []byte(strings.Replace(string(b), `{`, `{"policyName":"`+p.policy+`",`, 1))
-	}
-	return p.ResponseWriter.Write(b)
-}
-
 func TestServerErrorsAndDroppedConnectionsAreRetried(t *testing.T) {
 	e := newEnv(t)
 	e.fake.addContacts(1, 1000, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	e.fake.calls = map[string]int{}
-	e.fake.before = func(w http.ResponseWriter, r *http.Request, n int) bool {
-		if r.URL.Path != pathSearch {
-			return false
-		}
-		switch n % 4 {
-		case 1:
-			drainBody(r)
-			hubErr(w, 502, "", "Bad Gateway")
-			return true
-		case 2:
-			// Drop the connection mid-request.
-			hj, ok := w.(http.Hijacker)
-			if !ok {
-				t.Fatal("cannot hijack")
-			}
-			c, _, err := hj.Hijack()
-			if err == nil {
-				_ = c.Close()
-			}
-			return true
-		}
-		return false
+	// Before every search page: a dropped connection, then a 502.
+	fail := func([]int64) {
+		e.fake.DropNext(pathSearch, 1)
+		e.fake.FailNext(pathSearch, 1, http.StatusBadGateway)
 	}
+	fail(nil)
+	e.fake.OnSearchPage(fail)
 	res := e.read(cat, searchState())
 	if res.code != 0 {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
@@ -165,7 +113,7 @@ func TestPersistentServerErrorFailsWithTransientError(t *testing.T) {
 	e := newEnv(t)
 	e.fake.addContacts(1, 10, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	e.fake.before = failFirst(pathSearch, 1000, 503, nil, `{"message":"down","correlationId":"c-9"}`)
+	e.fake.failFirst(pathSearch, 1000, 503, nil, `{"message":"down","correlationId":"c-9"}`)
 	res := e.read(cat, searchState())
 	errs := res.traceErrors()
 	if res.code == 0 || len(errs) != 1 || errs[0].Trace.Error.FailureType != "transient_error" ||
@@ -178,8 +126,8 @@ func TestBadRequestIsNotRetriedAndQuotesHubSpot(t *testing.T) {
 	e := newEnv(t)
 	e.fake.addContacts(1, 10, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	e.fake.calls = map[string]int{}
-	e.fake.before = failFirst(pathSearch, 1000, 400,
+	e.fake.resetCounts()
+	e.fake.failFirst(pathSearch, 1000, 400,
 		nil, `{"status":"error","message":"There was a problem with the request.","category":"VALIDATION_ERROR","correlationId":"corr-400"}`)
 	res := e.read(cat, searchState())
 	errs := res.traceErrors()
@@ -194,8 +142,13 @@ func TestBadRequestIsNotRetriedAndQuotesHubSpot(t *testing.T) {
 
 func TestTokenExpiryMidRun(t *testing.T) {
 	e := newEnv(t)
-	e.fake.tokenUses = 4                 // the fake refuses a token after 4 calls: 401, refresh once
-	e.fake.tickPerCall = 7 * time.Minute // and time passes, so tokens also near expiry
+	pages := 0
+	e.fake.OnSearchPage(func([]int64) {
+		e.clk.Add(7 * time.Minute) // time passes, so tokens also near expiry
+		if pages++; pages%4 == 0 {
+			e.fake.ExpireAccessTokens() // a token refused after 4 pages: 401, refresh once
+		}
+	})
 	e.opts = append(e.opts, WithCheckpointEvery(100))
 	e.fake.addContacts(1, 2000, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
@@ -209,7 +162,7 @@ func TestTokenExpiryMidRun(t *testing.T) {
 		t.Errorf("token endpoint called %d times, want several refreshes", n)
 	}
 	for _, m := range res.msgs {
-		if strings.Contains(m.raw, "access-") || strings.Contains(m.raw, "refresh-good") {
+		if strings.Contains(m.raw, accessTokenMark) || strings.Contains(m.raw, "refresh-good") {
 			t.Fatalf("output leaks a token: %s", m.raw)
 		}
 	}

@@ -128,7 +128,7 @@ func (r *result) statuses() []string {
 // env is one test's world: a fake HubSpot, a clock and the source options.
 type env struct {
 	t    testing.TB
-	fake *fakeHubSpot
+	fake *hubFake
 	clk  *fakeClock
 	cfg  map[string]any
 	opts []Option
@@ -153,7 +153,7 @@ func newEnv(t testing.TB) *env {
 	e.fake = newFake(t, clk)
 	e.cfg = map[string]any{
 		"credentials":  map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client", "client_secret": "secret", "refresh_token": "refresh-good"},
-		"api_base_url": e.fake.srv.URL,
+		"api_base_url": e.fake.URL,
 	}
 	return e
 }
@@ -161,7 +161,7 @@ func newEnv(t testing.TB) *env {
 func (e *env) source() *Source {
 	hc := e.http
 	if hc == nil {
-		hc = e.fake.srv.Client()
+		hc = e.fake.HTTPServer().Client()
 	}
 	opts := append([]Option{
 		WithHTTPClient(hc),

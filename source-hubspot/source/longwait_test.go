@@ -16,7 +16,7 @@ func TestLongRetryAfterEndsTheRunWithTransientError(t *testing.T) {
 	e := newEnv(t)
 	e.fake.addContacts(1, 50, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	e.fake.before = failPathSuffix("/contacts/search", 1, 429, http.Header{"Retry-After": {"1800"}},
+	e.fake.failFirst(pathSearch, 1, 429, http.Header{"Retry-After": {"1800"}},
 		`{"status":"error","message":"You have reached your limit.","errorType":"RATE_LIMIT"}`)
 	res := e.read(cat, searchState())
 	if res.code == 0 {

@@ -128,8 +128,8 @@ func TestSearchCapRewindowsByID(t *testing.T) {
 			if calls, max := e.fake.callCount(pathSearch), (n+199)/200+3; calls > max {
 				t.Errorf("search calls = %d, want at most %d", calls, max)
 			}
-			if wantSplit := conc > 1; (e.fake.descSearches == 1) != wantSplit {
-				t.Errorf("range splits = %d with concurrency %d", e.fake.descSearches, conc)
+			if wantSplit := conc > 1; (e.fake.descSearches() == 1) != wantSplit {
+				t.Errorf("range splits = %d with concurrency %d", e.fake.descSearches(), conc)
 			}
 			warned := false
 			for _, l := range res.logs("WARN") {
@@ -233,7 +233,7 @@ func TestInvalidStateIsConfigError(t *testing.T) {
 func TestIndexLagIsCoveredByLookback(t *testing.T) {
 	e := newEnv(t)
 	e.opts = append(e.opts, WithIndexLag(0))
-	e.fake.indexLag = time.Minute
+	e.fake.SetIndexLag(time.Minute)
 	e.fake.addContacts(1, 3, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
 	first := e.read(cat, json.RawMessage(`{"lastmodifieddate":"`+formatTime(t0.Add(-2*time.Hour))+`"}`))

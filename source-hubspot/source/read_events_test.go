@@ -6,22 +6,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
-	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
 func TestEventsWithContactEnrichment(t *testing.T) {
 	e := newEnv(t)
 	e.fake.addContacts(100, 30, t0.Add(-time.Hour))
-	e.fake.defs = []hubspot.EventDefinition{{Name: "signup", FullyQualifiedName: "pe1_signup",
-		Properties: []hubspot.Property{{Name: "source_page", Type: "string"}, {Name: "amount", Type: "number"}}}}
+	e.fake.AddEventDefinitions(fakehubspot.EventDefinition{Name: "signup", FullyQualifiedName: "pe1_signup",
+		Properties: []fakehubspot.Property{{Name: "source_page", Type: "string"}, {Name: "amount", Type: "number"}}})
 	for i := 0; i < 250; i++ {
 		obj := int64(100 + i%31) // contact 130 does not exist
-		e.fake.events = append(e.fake.events, fakeEvent{id: fmt.Sprintf("ev%03d", i), typ: "pe1_signup",
-			occurred: t0.Add(-3*time.Hour + time.Duration(i)*time.Second), objectID: obj,
-			props: map[string]string{"source_page": "/p", "amount": "12.5"}})
+		e.fake.AddEvents(fakehubspot.Event{ID: fmt.Sprintf("ev%03d", i), EventType: "pe1_signup",
+			OccurredAt: t0.Add(-3*time.Hour + time.Duration(i)*time.Second), ObjectID: obj,
+			Properties: map[string]string{"source_page": "/p", "amount": "12.5"}})
 	}
-	e.fake.events = append(e.fake.events, fakeEvent{id: "other", typ: "pe1_other", occurred: t0.Add(-time.Hour), objectID: 100})
+	e.fake.AddEvents(fakehubspot.Event{ID: "other", EventType: "pe1_other", OccurredAt: t0.Add(-time.Hour), ObjectID: 100})
 	cat := e.catalog(protocol.SyncModeIncremental, "event_pe1_signup")
 	res := e.read(cat, nil)
 	if res.code != 0 {

@@ -12,22 +12,6 @@ import (
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
-// failPathSuffix answers the first n calls to a path ending in suffix with status and body.
-func failPathSuffix(suffix string, n, status int, hdr http.Header, body string) func(http.ResponseWriter, *http.Request, int) bool {
-	return func(w http.ResponseWriter, r *http.Request, call int) bool {
-		if !strings.HasSuffix(r.URL.Path, suffix) || call > n {
-			return false
-		}
-		drainBody(r)
-		for k, v := range hdr {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(body))
-		return true
-	}
-}
-
 // TestSecretsInErrorBodiesAreRedactedBeforeTheCut has HubSpot echo a secret in a body that is
 // not its error JSON, raw around the 200-byte cut and in encoded forms: no LOG or TRACE may
 // hold the secret or a prefix of it. Before, the body was cut first and redacted after, so a
@@ -47,7 +31,7 @@ func TestSecretsInErrorBodiesAreRedactedBeforeTheCut(t *testing.T) {
 			e := newEnv(t)
 			e.fake.addContacts(1, 5, t0.Add(-time.Hour))
 			cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-			e.fake.before = failPathSuffix("/contacts/search", 1, http.StatusBadRequest, nil, body)
+			e.fake.failFirst(pathSearch, 1, http.StatusBadRequest, nil, body)
 			res := e.read(cat, searchState())
 			if res.code == 0 {
 				t.Fatal("the read succeeded")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
@@ -128,7 +129,7 @@ func TestCheck(t *testing.T) {
 		creds    map[string]any
 		baseURL  string
 		version  string
-		setup    func(*fakeHubSpot)
+		setup    func(*hubFake)
 		status   string
 		contains string
 	}{
@@ -140,20 +141,15 @@ func TestCheck(t *testing.T) {
 			status: "FAILED", contains: "refused the OAuth client (HTTP 400 invalid_client BAD_CLIENT_SECRET: missing or invalid client secret): check credentials.client_id and credentials.client_secret"},
 		{name: "bad client id", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "other", "client_secret": "secret", "refresh_token": "refresh-good"},
 			status: "FAILED", contains: "refused the OAuth client (HTTP 400 invalid_client BAD_CLIENT_ID"},
-		{name: "rfc 6749 fields only", setup: func(f *fakeHubSpot) {
-			f.before = func(w http.ResponseWriter, r *http.Request, _ int) bool {
-				if r.URL.Path == pathToken {
-					writeJSON(w, 400, map[string]string{"error": "invalid_grant", "error_description": "refresh token was revoked"})
-					return true
-				}
-				return false
-			}
+		{name: "rfc 6749 fields only", setup: func(f *hubFake) {
+			f.failFirst(pathToken, 100, 400, http.Header{"Content-Type": {"application/json"}},
+				`{"error":"invalid_grant","error_description":"refresh token was revoked"}`)
 		}, status: "FAILED", contains: "refused the refresh token (HTTP 400 invalid_grant: refresh token was revoked)"},
 		{name: "custom token url", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client",
-			"client_secret": "secret", "refresh_token": "refresh-good", "token_url": "{base}" + pathToken}, status: "SUCCEEDED"},
+			"client_secret": "secret", "refresh_token": "refresh-good", "token_url": "{base}" + hubspot.TokenPath}, status: "SUCCEEDED"},
 		{name: "wrong custom token url", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client",
 			"client_secret": "secret", "refresh_token": "refresh-good", "token_url": "{base}/oauth/token"},
-			status: "FAILED", contains: "(HTTP 404: Unable to find a resource for /oauth/token): check credentials.token_url"},
+			status: "FAILED", contains: "(HTTP 404: Unable to find a resource for POST /oauth/token): check credentials.token_url"},
 		{name: "token url over http", creds: map[string]any{"credentials_title": "OAuth Credentials", "client_id": "client",
 			"client_secret": "secret", "refresh_token": "refresh-good", "token_url": "http://idp.example.com/token"},
 			status: "FAILED", contains: "credentials.token_url must use https"},
@@ -162,14 +158,9 @@ func TestCheck(t *testing.T) {
 		{name: "version malformed", version: "v3", status: "FAILED", contains: "api_version"},
 		{name: "beta version", version: "2027-03-beta", status: "SUCCEEDED"},
 		{name: "bad static token", creds: map[string]any{"credentials_title": "Private App Credentials", "access_token": "pat-old"}, status: "FAILED", contains: "access token"},
-		{name: "missing scope", setup: func(f *fakeHubSpot) {
-			f.before = func(w http.ResponseWriter, r *http.Request, _ int) bool {
-				if r.URL.Path == pathList {
-					hubErr(w, 403, "MISSING_SCOPES", "This app hasn't been granted all required scopes to make this call.")
-					return true
-				}
-				return false
-			}
+		{name: "missing scope", setup: func(f *hubFake) {
+			f.failFirst(pathList, 100, 403, http.Header{"Content-Type": {"application/json"}},
+				`{"status":"error","message":"This app hasn't been granted all required scopes to make this call.","category":"MISSING_SCOPES","correlationId":"corr-123"}`)
 		}, status: "FAILED", contains: "crm.objects.contacts.read"},
 		{name: "plain http", baseURL: "http://api.example.com", status: "FAILED", contains: "api_base_url"},
 	} {
@@ -177,7 +168,7 @@ func TestCheck(t *testing.T) {
 			e := newEnv(t)
 			if tc.creds != nil {
 				if u, ok := tc.creds["token_url"].(string); ok {
-					tc.creds["token_url"] = strings.Replace(u, "{base}", e.fake.srv.URL, 1)
+					tc.creds["token_url"] = strings.Replace(u, "{base}", e.fake.URL, 1)
 				}
 				e.cfg["credentials"] = tc.creds
 			}
@@ -198,7 +189,7 @@ func TestCheck(t *testing.T) {
 					if !strings.Contains(m.ConnectionStatus.Message, tc.contains) {
 						t.Errorf("message %q does not contain %q", m.ConnectionStatus.Message, tc.contains)
 					}
-					if strings.Contains(m.ConnectionStatus.Message, "secret\"") || strings.Contains(m.ConnectionStatus.Message, "access-1") {
+					if strings.Contains(m.ConnectionStatus.Message, "secret\"") || strings.Contains(m.ConnectionStatus.Message, accessTokenMark) {
 						t.Errorf("message leaks a secret: %q", m.ConnectionStatus.Message)
 					}
 				}
@@ -212,11 +203,11 @@ func TestCheck(t *testing.T) {
 
 func TestDiscoverGoldenCatalog(t *testing.T) {
 	e := newEnv(t)
-	e.fake.defs = []hubspot.EventDefinition{{
+	e.fake.AddEventDefinitions(fakehubspot.EventDefinition{
 		ID: "1", Name: "newsletter_signup", FullyQualifiedName: "pe123456_newsletter_signup",
-		Properties: []hubspot.Property{{Name: "source_page", Label: "Source page", Type: "string"},
+		Properties: []fakehubspot.Property{{Name: "source_page", Label: "Source page", Type: "string"},
 			{Name: "amount", Label: "Amount", Type: "number"}, {Name: "confirmed", Type: "bool"}},
-	}}
+	})
 	res := e.run("discover", "--config", e.writeFile("config.json", e.cfg))
 	var got json.RawMessage
 	for _, m := range res.msgs {
@@ -244,7 +235,7 @@ func TestDiscoverGoldenCatalog(t *testing.T) {
 
 func TestDiscoverWithoutEventAccessWarns(t *testing.T) {
 	e := newEnv(t)
-	e.fake.eventsDenied = true
+	e.fake.DenyEvents(true)
 	res := e.run("discover", "--config", e.writeFile("config.json", e.cfg))
 	if res.code != 0 {
 		t.Fatalf("exit %d", res.code)

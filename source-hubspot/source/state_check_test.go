@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
-	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
 // requireConfigError fails unless the run stopped with one config_error whose message holds
@@ -72,11 +72,11 @@ func TestResumeAheadOfTheClockOrInvertedIsRefused(t *testing.T) {
 
 func TestEventCursorAheadOfTheClockIsRefused(t *testing.T) {
 	e := newEnv(t)
-	e.fake.defs = []hubspot.EventDefinition{{Name: "signup", FullyQualifiedName: "pe1_signup"}}
+	e.fake.AddEventDefinitions(fakehubspot.EventDefinition{Name: "signup", FullyQualifiedName: "pe1_signup"})
 	e.fake.addContacts(1, 5, t0.Add(-time.Hour))
 	for i := 0; i < 5; i++ {
-		e.fake.events = append(e.fake.events, fakeEvent{id: "ev" + string(rune('a'+i)), typ: "pe1_signup",
-			occurred: t0.Add(-time.Hour), objectID: 1})
+		e.fake.AddEvents(fakehubspot.Event{ID: "ev" + string(rune('a'+i)), EventType: "pe1_signup",
+			OccurredAt: t0.Add(-time.Hour), ObjectID: 1})
 	}
 	cat := e.catalog(protocol.SyncModeIncremental, "event_pe1_signup")
 	future := formatTime(t0.Add(3 * time.Hour))

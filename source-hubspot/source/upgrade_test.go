@@ -2,15 +2,14 @@ package source
 
 import (
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
-	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
 // upgradeWorld is the data behind the testdata/state_v3_*.json fixtures: those states were
@@ -22,12 +21,12 @@ func upgradeWorld(t *testing.T) (*env, *protocol.ConfiguredCatalog) {
 	e := newEnv(t)
 	e.opts = append(e.opts, WithCheckpointEvery(100), WithSearchConcurrency(1))
 	e.fake.addContacts(1, 450, t0.Add(-time.Hour))
-	e.fake.defs = []hubspot.EventDefinition{{Name: "signup", FullyQualifiedName: "pe1_signup",
-		Properties: []hubspot.Property{{Name: "source_page", Type: "string"}}}}
+	e.fake.AddEventDefinitions(fakehubspot.EventDefinition{Name: "signup", FullyQualifiedName: "pe1_signup",
+		Properties: []fakehubspot.Property{{Name: "source_page", Type: "string"}}})
 	for i := 0; i < 250; i++ {
-		e.fake.events = append(e.fake.events, fakeEvent{id: fmt.Sprintf("ev%03d", i), typ: "pe1_signup",
-			occurred: t0.Add(-5*time.Hour + time.Duration(i)*time.Minute), objectID: int64(1 + i%31),
-			props: map[string]string{"source_page": "/p"}})
+		e.fake.AddEvents(fakehubspot.Event{ID: fmt.Sprintf("ev%03d", i), EventType: "pe1_signup",
+			OccurredAt: t0.Add(-5*time.Hour + time.Duration(i)*time.Minute), ObjectID: int64(1 + i%31),
+			Properties: map[string]string{"source_page": "/p"}})
 	}
 	return e, e.catalog(protocol.SyncModeIncremental, "contacts", "event_pe1_signup")
 }
@@ -109,13 +108,9 @@ func TestVersionNotServed(t *testing.T) {
 		// quietly dropping the event streams.
 		e := newEnv(t)
 		e.cfg["api_version"] = "2026-03"
-		e.fake.before = func(w http.ResponseWriter, r *http.Request, _ int) bool {
-			if strings.HasPrefix(r.URL.Path, "/events/") {
-				hubErr(w, 404, "OBJECT_NOT_FOUND", "Unable to find a resource")
-				return true
-			}
-			return false
-		}
+		notFound := `{"status":"error","message":"Unable to find a resource","category":"OBJECT_NOT_FOUND","correlationId":"corr-123"}`
+		e.fake.failFirst(fakehubspot.EndpointEventDefinitions, 100, 404, nil, notFound)
+		e.fake.failFirst(fakehubspot.EndpointEvents, 100, 404, nil, notFound)
 		res := e.run("discover", "--config", e.writeFile("config.json", e.cfg))
 		if errs := res.traceErrors(); res.code == 0 || len(errs) != 1 ||
 			!strings.Contains(errs[0].Trace.Error.Message, `api_version "2026-03" (HTTP 404 for GET /events/custom/2026-03/event-definitions)`) {
