@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 )
 
@@ -97,7 +98,7 @@ func measureSize(ctx context.Context, o Options, bins pipeline.Binaries, out str
 		return nil, err
 	}
 	fmt.Fprintf(o.Stderr, "%d contacts: generating them into the fake HubSpot\n", n)
-	f := startFakes(n, o.Seed, false, 0)
+	f := startFakes(n, o.Seed, false, fakehubspot.TierLimit{})
 	defer f.close()
 	if err := writeConfigs(ctx, bins.Source, dir, f, liftedBudgets); err != nil {
 		return nil, err

@@ -22,10 +22,11 @@ type fakes struct {
 const genBatch = 10000
 
 // startFakes starts both fakes and streams n generated contacts (about 40 properties each)
-// into HubSpot. rateLimits turns on the fake HubSpot's 429 answers.
-func startFakes(n int, seed uint64, rateLimits bool, burstMax int) *fakes {
+// into HubSpot. rateLimits turns on the fake HubSpot's 429 answers; tier sets its general and
+// daily limits (zero: the fake's defaults).
+func startFakes(n int, seed uint64, rateLimits bool, tier fakehubspot.TierLimit) *fakes {
 	f := &fakes{
-		hubspot: fakehubspot.New(fakehubspot.Options{RateLimits: rateLimits, BurstMax: burstMax}),
+		hubspot: fakehubspot.New(fakehubspot.Options{RateLimits: rateLimits, BurstMax: tier.BurstMax, DailyMax: tier.DailyMax}),
 		insider: fakeinsider.New(fakeinsider.Options{}),
 	}
 	g := datagen.New(datagen.Options{Seed: seed, Count: n})

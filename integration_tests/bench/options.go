@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 )
 
 // Options configure one bench run.
@@ -89,7 +91,7 @@ func parseFlags(args []string, stderr io.Writer) (Options, error) {
 		if t = strings.TrimSpace(t); t == "" {
 			continue
 		}
-		if _, ok := tierBurst[t]; !ok {
+		if _, ok := fakehubspot.TierLimits(t); !ok {
 			return fail(fmt.Errorf("--tiers: %q is not one of starter, public_app, professional, enterprise, limit_increase", t))
 		}
 		o.Tiers = append(o.Tiers, t)
@@ -99,10 +101,6 @@ func parseFlags(args []string, stderr io.Writer) (Options, error) {
 	}
 	return o, nil
 }
-
-// tierBurst is HubSpot's general limit per 10 s for each account_tier (research hubspot.md §8.1),
-// which the fake enforces in the realistic sync of that tier.
-var tierBurst = map[string]int{"starter": 100, "public_app": 110, "professional": 190, "enterprise": 190, "limit_increase": 250}
 
 // parseSizes reads "10000,100000" (underscores allowed as digit separators).
 func parseSizes(s string) ([]int, error) {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/insider-hubspot/connectors/destination-insider/destination"
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/source"
@@ -40,7 +41,7 @@ type profileEnv struct {
 
 func newProfileEnv(b *testing.B) *profileEnv {
 	b.Helper()
-	e := &profileEnv{f: startFakes(profileContacts, 1, false, 0), dir: b.TempDir()}
+	e := &profileEnv{f: startFakes(profileContacts, 1, false, fakehubspot.TierLimit{}), dir: b.TempDir()}
 	b.Cleanup(e.f.close)
 	if err := pipeline.WriteJSONFile(e.path(sourceConfigFile), sourceConfig(e.f, liftedBudgets)); err != nil {
 		b.Fatal(err)

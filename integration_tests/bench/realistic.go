@@ -41,6 +41,7 @@ type RealisticResults struct {
 	SearchBudget  float64 `json:"search_budget"`   // the source's client-side searches per second
 	Tier          string  `json:"tier"`            // rate_limits.account_tier; the fake enforces its limit
 	BurstMax      int     `json:"burst_max"`       // the fake's general limit per 10 s
+	DailyMax      int     `json:"daily_max"`       // the fake's daily limit of non-search calls
 	ListCalls     int64   `json:"list_calls"`
 	MaxOtherIn10s int     `json:"max_other_in_10s"` // most non-search requests started within 10 s
 
@@ -94,7 +95,8 @@ func runRealistic(ctx context.Context, o Options, bins pipeline.Binaries, out, t
 		return nil, err
 	}
 	fmt.Fprintf(o.Stderr, "realistic: generating %d contacts into the fake HubSpot (rate limits on)\n", n)
-	f := startFakes(n, o.Seed, true, tierBurst[tier])
+	limits, _ := fakehubspot.TierLimits(tier)
+	f := startFakes(n, o.Seed, true, limits)
 	defer f.close()
 	f.hubspot.SetLatency(fakehubspot.EndpointSearch, realisticSearchLatency)
 	for _, ep := range []fakehubspot.Endpoint{fakehubspot.EndpointList, fakehubspot.EndpointProperties, fakehubspot.EndpointGet,
@@ -186,7 +188,8 @@ func realisticSync(ctx context.Context, o Options, bins pipeline.Binaries, f *fa
 	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &after); err != nil {
 		return nil, err
 	}
-	r := &RealisticResults{Contacts: n, Records: clock.n, WallSeconds: wall.Seconds(), Tier: tier, BurstMax: tierBurst[tier],
+	r := &RealisticResults{Contacts: n, Records: clock.n, WallSeconds: wall.Seconds(), Tier: tier,
+		BurstMax: f.hubspot.Options().BurstMax, DailyMax: f.hubspot.Options().DailyMax,
 		ListCalls: f.hubspot.Count(fakehubspot.EndpointList),
 		Searches:  f.hubspot.Count(fakehubspot.EndpointSearch), HubSpotRequests: f.hubspot.Count(fakehubspot.EndpointAny),
 		HubSpot429: f.hubspot.Served429(), Insider429: int64(f.insider.StatusCount(429)),
@@ -271,9 +274,9 @@ func printRealistic(w io.Writer, r *RealisticResults) {
 
 func printRealisticSync(w io.Writer, r *RealisticResults, what string) {
 	fmt.Fprintf(w, "\nRealistic %s of %d contacts, rate_limits.account_tier %s: fake HubSpot search answers after %s, "+
-		"list and other calls after %s, with its 5/s search limit and %d/10 s general limit on, the source's search budget %g/s; "+
-		"fake Insider answers after %s.\n\n",
-		what, r.Contacts, r.Tier, realisticSearchLatency, realisticOtherLatency, r.BurstMax, r.SearchBudget, realisticUpsertLatency)
+		"list and other calls after %s, with its 5/s search limit, %d/10 s general limit and %d/day daily limit on, "+
+		"the source's search budget %g/s; fake Insider answers after %s.\n\n",
+		what, r.Contacts, r.Tier, realisticSearchLatency, realisticOtherLatency, r.BurstMax, r.DailyMax, r.SearchBudget, realisticUpsertLatency)
 	fmt.Fprintln(w, "| measure | value |\n|---|---:|")
 	row := func(k, format string, args ...any) {
 		fmt.Fprintf(w, "| %s | "+format+" |\n", append([]any{k}, args...)...)

@@ -103,3 +103,23 @@ func TestInjectedFaults(t *testing.T) {
 		t.Fatalf("429 %d 502 %d searches %d", s.Served429(), s.StatusCount(502), s.Count(fakehubspot.EndpointSearch))
 	}
 }
+
+// TestTierLimits: each account tier's fake sends that tier's general and daily limits.
+func TestTierLimits(t *testing.T) {
+	want := map[string][2]string{"starter": {"100", "250000"}, "public_app": {"110", "250000"},
+		"professional": {"190", "625000"}, "enterprise": {"190", "1000000"}, "limit_increase": {"250", "1625000"}}
+	for tier, w := range want {
+		l, ok := fakehubspot.TierLimits(tier)
+		if !ok {
+			t.Fatalf("TierLimits(%q) not found", tier)
+		}
+		s, _ := start(t, fakehubspot.Options{RateLimits: true, BurstMax: l.BurstMax, DailyMax: l.DailyMax})
+		r := do(t, s, "GET", "/crm/v3/objects/contacts", pat, nil)
+		if got := [2]string{r.header.Get("X-HubSpot-RateLimit-Max"), r.header.Get("X-HubSpot-RateLimit-Daily")}; got != w {
+			t.Errorf("tier %s: limits %v, want %v", tier, got, w)
+		}
+	}
+	if _, ok := fakehubspot.TierLimits("gold"); ok {
+		t.Error(`TierLimits("gold") found a tier`)
+	}
+}

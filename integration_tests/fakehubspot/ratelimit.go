@@ -105,3 +105,26 @@ func (s *Server) ExhaustDaily(on bool) {
 	defer s.limits.mu.Unlock()
 	s.limits.exhausted = on
 }
+
+// TierLimit is one account tier's documented general limit per 10 s (BurstMax) and daily limit
+// (DailyMax), as doc.go lists them with their sources.
+type TierLimit struct {
+	BurstMax int
+	DailyMax int
+}
+
+// TierLimits returns the limits of a source rate_limits.account_tier setting (starter,
+// public_app, professional, enterprise, limit_increase); ok is false for any other name.
+func TierLimits(tier string) (l TierLimit, ok bool) {
+	l, ok = tierLimits[tier]
+	return l, ok
+}
+
+// tierLimits: see doc.go, "Limits per tier", for where each figure comes from.
+var tierLimits = map[string]TierLimit{
+	"starter":        {BurstMax: 100, DailyMax: 250000},
+	"public_app":     {BurstMax: 110, DailyMax: 250000}, // daily: guessed, the smallest account's
+	"professional":   {BurstMax: 190, DailyMax: 625000},
+	"enterprise":     {BurstMax: 190, DailyMax: 1000000},
+	"limit_increase": {BurstMax: 250, DailyMax: 1625000}, // daily: guessed, Professional + one pack
+}
