@@ -91,7 +91,7 @@
 //     refuses more than;
 //   - refused requests do not count against a window;
 //   - searches do not count against the daily limit (research: unverified either way), and the
-//     daily count never resets (HubSpot resets it at midnight in the account's time zone).
+//     daily count resets only on ResetDaily (HubSpot resets it at midnight in the account's time zone).
 //
 // Non-search answers carry X-HubSpot-RateLimit-Max, -Remaining, -Interval-Milliseconds, and for
 // private-app tokens -Daily and -Daily-Remaining (HubSpot omits the daily pair for OAuth). With
@@ -156,7 +156,7 @@
 //	(the earlier merge: the primary keeps its id); MergedInto(id);
 //	Contact(id); ContactByEmail(e); ContactCount(); ContactIDs()
 //	AddEvents(evs...) []string; Events(); AddEventDefinitions(defs...); EventDefinitions();
-//	SetProperties(ps); SetIndexLag(d); SetRateLimits(on); ExhaustDaily(on);
+//	SetProperties(ps); SetIndexLag(d); SetRateLimits(on); ExhaustDaily(on); ResetDaily();
 //	IssueAccessToken(); TokensIssued()
 //	Count(ep); LegacyCalls(); StatusCount(code); Served429(); MaxSearchAfter(); Requests(); RequestsTo(ep);
 //	ResetStats()

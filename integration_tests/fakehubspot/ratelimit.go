@@ -128,3 +128,11 @@ var tierLimits = map[string]TierLimit{
 	"enterprise":     {BurstMax: 190, DailyMax: 1000000},
 	"limit_increase": {BurstMax: 250, DailyMax: 1625000}, // daily: guessed, Professional + one pack
 }
+
+// ResetDaily starts a new day: the daily count goes back to DailyMax (HubSpot resets it at
+// midnight in the account's time zone; the fake only when told).
+func (s *Server) ResetDaily() {
+	s.limits.mu.Lock()
+	defer s.limits.mu.Unlock()
+	s.limits.dailyUsed = 0
+}

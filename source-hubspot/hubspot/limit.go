@@ -57,12 +57,8 @@ type limitTransport struct {
 	dailyMax   int       // X-HubSpot-RateLimit-Daily of the last answer that had it (0: unknown)
 	dailyLeft  int       // the fewest X-HubSpot-RateLimit-Daily-Remaining answers have said lately
 	dailyLow   time.Time // when dailyLeft last went down
+	inflight   int       // requests sent whose answer is not in yet (limit_daily.go)
 }
-
-// Answers to concurrent requests arrive in any order, so a later one may say more requests are
-// left than an earlier one did. Only a lower count is believed, unless dailyRecount has passed
-// since the count last went down: then a higher one is the limit's daily reset.
-const dailyRecount = time.Minute
 
 // HubSpot's search limit: searchWindowCalls per second. The token bucket spaces search starts
 // evenly, but on a busy machine a request released on time can go out late, and the next ones on
@@ -94,7 +90,8 @@ func isSearch(r *http.Request) bool {
 	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/search")
 }
 
-// RoundTrip waits for budget, then sends the request.
+// RoundTrip waits for budget, then sends the request, unless the account's daily limit is down
+// to its reserve (limit_daily.go).
 func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if isSearch(req) {
@@ -105,6 +102,11 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
+		done, err := t.admitDaily(req)
+		if err != nil {
+			return nil, err
+		}
+		defer done()
 		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote() }}
 		return t.next.RoundTrip(req.WithContext(httptrace.WithClientTrace(ctx, trace)))
 	}
@@ -119,6 +121,11 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.other.Wait(ctx); err != nil {
 		return nil, err
 	}
+	done, err := t.admitDaily(req)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	resp, err := t.next.RoundTrip(req)
 	if err == nil {
 		t.observe(resp.Header)
@@ -195,33 +202,5 @@ func (t *limitTransport) observe(h http.Header) {
 	t.mu.Unlock()
 }
 
-// observeDaily notes the daily pair, which HubSpot sends to private apps only.
-func (t *limitTransport) observeDaily(h http.Header) {
-	maxN, err1 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Daily"))
-	left, err2 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Daily-Remaining"))
-	if err1 != nil || err2 != nil || maxN <= 0 {
-		return
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.now()
-	switch {
-	case maxN != t.dailyMax || left < t.dailyLeft:
-		t.dailyMax, t.dailyLeft, t.dailyLow = maxN, left, now
-	case left > t.dailyLeft && now.Sub(t.dailyLow) >= dailyRecount:
-		t.dailyLeft, t.dailyLow = left, now
-	}
-}
-
 // Limits returns the client-side budgets in force (defaults filled in).
 func (c *Client) Limits() Limits { return c.limits }
-
-// DailyRemaining returns what the answers say of the account's daily limit: the requests left
-// (the fewest any recent answer reported) and the limit, with known false when no answer carried the daily headers (OAuth apps
-// never get them).
-func (c *Client) DailyRemaining() (left, limit int, known bool) {
-	t := c.limiter
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.dailyLeft, t.dailyMax, t.dailyMax > 0
-}

@@ -338,10 +338,7 @@ func (bf *backfill) progressed(key int, lastID string) error {
 	if a := bf.active[key]; a != nil && lastID != "" && idAbove(lastID, a.AfterID) {
 		a.AfterID = lastID
 	}
-	if cr.sinceCkpt < cr.src.checkpointEvery {
-		return nil
-	}
-	return cr.checkpointLocked(time.Time{}, bf.resume())
+	return cr.progressLocked(bf.resume())
 }
 
 // resume is the resume point: every unread range, ascending (cr.mu held).

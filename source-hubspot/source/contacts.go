@@ -23,6 +23,7 @@ type contactsReader struct {
 
 	mu        sync.Mutex    // guards what follows and orders STATE messages
 	state     ContactsState // last state emitted (or the input state)
+	latest    *Resume       // where the window being read resumes after the last page delivered (nil: no window open)
 	sinceCkpt int           // records since the last STATE
 	records   int
 	pages     int
@@ -40,6 +41,33 @@ func (cr *contactsReader) due() bool {
 func (r *run) contacts(ctx context.Context, cols []column, in ContactsState, incremental bool) error {
 	cr := &contactsReader{run: r, enc: newContactEncoder(cols), state: in}
 	defer cr.reportBadValues(ctx)
+	err := cr.read(ctx, in, incremental)
+	if isDailyLimit(err) {
+		// The run stops here (read.go): save where every record delivered so far resumes, so
+		// the next run re-reads none of them.
+		if ferr := cr.checkpointStop(ctx); ferr != nil {
+			return ferr
+		}
+	}
+	return err
+}
+
+// checkpointStop emits a STATE with the resume point of the last page delivered, when records
+// came after the last STATE. Every reader's workers have returned by then.
+func (cr *contactsReader) checkpointStop(ctx context.Context) error {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	if cr.latest == nil || cr.sinceCkpt == 0 {
+		return nil
+	}
+	zerolog.Ctx(ctx).Info().Str("stream", contactsStream).Int("records", cr.sinceCkpt).
+		Msg("checkpointing the records delivered since the last STATE before stopping")
+	return cr.checkpointLocked(time.Time{}, cr.latest)
+}
+
+// read reads the stream's windows (see contacts).
+func (cr *contactsReader) read(ctx context.Context, in ContactsState, incremental bool) error {
+	r := cr.run
 	if !incremental {
 		cr.state = ContactsState{}
 		if err := cr.readAll(ctx); err != nil {
@@ -128,10 +156,8 @@ func (cr *contactsReader) listAll(ctx context.Context, end time.Time, after stri
 			return nil
 		}
 		after = p.NextAfter
-		if cr.due() {
-			if err := cr.checkpoint(time.Time{}, &Resume{Method: methodList, End: end, After: after}); err != nil {
-				return err
-			}
+		if err := cr.progress(&Resume{Method: methodList, End: end, After: after}); err != nil {
+			return err
 		}
 	}
 }
@@ -166,8 +192,26 @@ func (cr *contactsReader) checkpoint(watermark time.Time, res *Resume) error {
 	return cr.checkpointLocked(watermark, res)
 }
 
+// progress notes res as where the window resumes after the page just delivered, and emits it as
+// a checkpoint when enough records passed. Safe for concurrent use.
+func (cr *contactsReader) progress(res *Resume) error {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	return cr.progressLocked(res)
+}
+
+// progressLocked is progress with cr.mu held.
+func (cr *contactsReader) progressLocked(res *Resume) error {
+	cr.latest = res
+	if cr.sinceCkpt < cr.src.checkpointEvery {
+		return nil
+	}
+	return cr.checkpointLocked(time.Time{}, res)
+}
+
 // checkpointLocked is checkpoint with cr.mu held.
 func (cr *contactsReader) checkpointLocked(watermark time.Time, res *Resume) error {
+	cr.latest = res
 	if watermark.Before(cr.state.LastModified) {
 		watermark = cr.state.LastModified
 	}

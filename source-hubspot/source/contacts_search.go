@@ -168,12 +168,9 @@ func (cr *contactsReader) rangeProgressed(p *rangeProgress, w window, i int, las
 		p.ranges[i].AfterID = lastID
 	}
 	p.done[i] = p.done[i] || done
-	if cr.sinceCkpt < cr.src.checkpointEvery {
-		return nil
-	}
 	res := p.resume(w)
 	if res == nil {
 		return nil // the window is finished; its final STATE follows
 	}
-	return cr.checkpointLocked(time.Time{}, res)
+	return cr.progressLocked(res)
 }

@@ -19,12 +19,7 @@ import (
 // slot waits for a probe's answer; the plan starts from the last id those pages delivered.
 func (cr *contactsReader) searchWindow(ctx context.Context, start, end time.Time, afterID string) error {
 	w := window{start, end}
-	seqPage := func(lastID string) error {
-		if cr.due() {
-			return cr.checkpoint(time.Time{}, w.resume(lastID))
-		}
-		return nil
-	}
+	seqPage := func(lastID string) error { return cr.progress(w.resume(lastID)) }
 	lastID, more, total, err := cr.searchRange(ctx, cr.enc, w, afterID, "", 1, seqPage)
 	if err != nil {
 		return err

@@ -41,6 +41,14 @@ func classify(err error) error {
 			"it is left out); HubSpot releases one every March and September and supports each for 18 months",
 			ve.Version, ve.Err.Method, ve.Err.Path, hubspot.DefaultAPIVersion), err)
 	}
+	var de *hubspot.DailyReserveError
+	if errors.As(err, &de) {
+		return protocol.NewError(protocol.FailureTransient, fmt.Sprintf(
+			"HubSpot's daily API limit is nearly used up (%d of %d requests left): the connector leaves the last %d to the "+
+				"account's other apps, so it stopped after saving a checkpoint of everything it delivered; the limit resets at "+
+				"midnight in the account's time zone, and the next run resumes from the checkpoint",
+			max(de.Left, 0), de.Limit, de.Reserve), err)
+	}
 	var we *httpx.WaitError
 	if errors.As(err, &we) {
 		return protocol.NewError(protocol.FailureTransient, fmt.Sprintf(

@@ -121,10 +121,12 @@ func (r *run) readEvents(ctx context.Context, streams []*protocol.ConfiguredStre
 	return first
 }
 
-// isDailyLimit reports whether err is HubSpot's daily request limit.
+// isDailyLimit reports whether err is HubSpot's daily request limit, or a request the client did
+// not send because that limit is down to its reserve (hubspot.DailyReserve).
 func isDailyLimit(err error) bool {
 	var he *hubspot.APIError
-	return errors.As(err, &he) && he.IsDailyLimit()
+	var de *hubspot.DailyReserveError
+	return errors.As(err, &he) && he.IsDailyLimit() || errors.As(err, &de)
 }
 
 // withStream names the stream in a classified error.
