@@ -16,8 +16,9 @@ import (
 )
 
 // A backfill reads a window with no lower date bound (a first sync without start_date, or a full
-// refresh), or an incremental window holding most contacts (denseWindowMin or more, and at least
-// half of the contacts above its first page), with HubSpot's two budgets at once. Search has its own budget (5 calls/s of 200
+// refresh), or an incremental window of denseWindowMin or more contacts dense enough among the
+// contacts above its first page that listing them pays (listPays, backfill_dense.go), with
+// HubSpot's two budgets at once. Search has its own budget (5 calls/s of 200
 // contacts); the list endpoint is paid from the general one (100 to 250 calls per 10 s by tier,
 // 100 contacts each). Search workers take chunks of ids from the top of the id space, list
 // workers from the bottom, both from one shared queue of unread id ranges, so they meet wherever
@@ -43,10 +44,13 @@ const (
 	// enough that the last chunks read leave little tail, large enough that few are claimed.
 	searchChunkContacts = 3 * hubspot.MaxSearchLimit
 	listChunkContacts   = 3 * hubspot.MaxListLimit
+	// searchChunkFill is the share of searchChunkContacts a search chunk is sized for: the
+	// window's contacts are not spread evenly over the ids, and a chunk holding a few more than
+	// three pages costs a fourth call for them.
+	searchChunkFill = 0.95
 	// denseWindowMin is the fewest contacts left in an incremental window after its first page
-	// for a backfill, when they are also at least half of the contacts above that page (else the
-	// list would read mostly contacts outside it). Below it the probes (one search, two list
-	// calls) cost about what the list saves.
+	// for a backfill, when listing the contacts above that page also pays (listPays). Below it
+	// the probes (one search, two list calls) cost about what the list saves.
 	denseWindowMin = 4000
 	// maxListCursors bounds the list workers; each keeps one call in flight.
 	maxListCursors = 16
@@ -100,7 +104,7 @@ func (cr *contactsReader) backfillWindow(ctx context.Context, w window, ranges [
 	if w.start.IsZero() {
 		cr.emitEstimate(ctx, top.Total)
 	}
-	return cr.startBackfill(ctx, w, ranges, top, alone)
+	return cr.startBackfill(ctx, w, ranges, top, top.Total, nil, alone)
 }
 
 // listFits reports whether the configured properties fit in a list URL.
@@ -115,8 +119,18 @@ func (cr *contactsReader) topContact(ctx context.Context) (*hubspot.Page, error)
 		Properties: []string{"hs_object_id"}, Limit: 1})
 }
 
-// startBackfill probes the list and runs the backfill of ranges (nil: every id) of window w.
-func (cr *contactsReader) startBackfill(ctx context.Context, w window, ranges []IDRange, top *hubspot.Page, alone func(context.Context) error) error {
+// listProbe is what probeListAfter found.
+type listProbe struct {
+	mode  listCursor
+	first uint64 // the lowest contact id above the id probed from
+	err   error
+}
+
+// startBackfill runs the backfill of ranges (nil: every id) of window w, which holds about
+// windowCount of the top.Total contacts above the first range's start. probe is the list probe
+// when it was sent already (from an id at or below that start); else it is sent first.
+func (cr *contactsReader) startBackfill(ctx context.Context, w window, ranges []IDRange, top *hubspot.Page,
+	windowCount int, probe *listProbe, alone func(context.Context) error) error {
 	end := w.end
 	if ranges == nil {
 		if top.Total < backfillMinContacts || len(top.Results) == 0 {
@@ -125,7 +139,11 @@ func (cr *contactsReader) startBackfill(ctx context.Context, w window, ranges []
 		ranges = []IDRange{{AfterID: "0"}}
 	}
 	from, _ := strconv.ParseUint(ranges[0].AfterID, 10, 64)
-	mode, first, err := cr.probeListAfter(ctx, from)
+	if probe == nil {
+		probe = &listProbe{}
+		probe.mode, probe.first, probe.err = cr.probeListAfter(ctx, from)
+	}
+	mode, first, err := probe.mode, probe.first, probe.err
 	if err != nil {
 		return err
 	}
@@ -142,8 +160,11 @@ func (cr *contactsReader) startBackfill(ctx context.Context, w window, ranges []
 		bf.pending[0].AfterID = strconv.FormatUint(first-1, 10)
 	}
 	lo, _ := strconv.ParseUint(bf.pending[0].AfterID, 10, 64)
-	perID := float64(max(top.Total, 1)) / float64(max(hi-min(lo, hi), 1))
-	bf.step.search = uint64(max(1, math.Ceil(searchChunkContacts/perID)))
+	span := float64(max(hi-min(lo, hi), 1))
+	// List chunks hold listChunkContacts of any date; search chunks searchChunkContacts of the
+	// window, a little under whole pages so that a chunk rarely needs one more, nearly empty page.
+	perID, windowPerID := float64(max(top.Total, 1))/span, float64(max(windowCount, 1))/span
+	bf.step.search = uint64(max(1, math.Floor(searchChunkFill*searchChunkContacts/windowPerID)))
 	bf.step.list = uint64(max(1, math.Ceil(listChunkContacts/perID)))
 	return bf.run(ctx)
 }

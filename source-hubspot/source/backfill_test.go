@@ -196,7 +196,8 @@ func TestDenseIncrementalWindowBackfills(t *testing.T) {
 
 // TestNewestContactsWindowBackfills: a window of the newest contacts is read by search and list
 // at once although it holds under half of all contacts, because it holds all of those above its
-// first page; a window of the same size spread over the older ids is searched alone.
+// first page; a window of the same size spread over the older ids too, because the list still
+// finds enough of it (listPays); a sparser window is searched alone.
 func TestNewestContactsWindowBackfills(t *testing.T) {
 	t.Parallel()
 	old, recent := t0.Add(-48*time.Hour), t0.Add(-30*time.Minute)
@@ -220,6 +221,17 @@ func TestNewestContactsWindowBackfills(t *testing.T) {
 				}
 			}
 			return want
+		}, true},
+		{"sparse over the ids", func(f *hubFake) map[string]bool {
+			want := map[string]bool{}
+			for i := int64(0); i < 32; i++ {
+				f.addContacts(1+i*1000, 850, old)
+				f.addContacts(851+i*1000, 150, recent)
+				for id := range wantIDs(851+i*1000, 150) {
+					want[id] = true
+				}
+			}
+			return want
 		}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -233,7 +245,7 @@ func TestNewestContactsWindowBackfills(t *testing.T) {
 			}
 			checkExactlyOnce(t, idsOf(t, res.records("contacts")), want)
 			if n := e.fake.callCount(pathList); (n >= 10) != tc.lists {
-				t.Errorf("%d list calls for a window of %d of 16,000 contacts; want list calls %v", n, len(want), tc.lists)
+				t.Errorf("%d list calls for a window of %d contacts; want list calls %v", n, len(want), tc.lists)
 			}
 		})
 	}

@@ -15,8 +15,9 @@ import (
 // choose how to read the rest go out at once: the window's highest id, to split the rest of the
 // id space into ranges searched at once (sharing the client's search budget, so request latency
 // overlaps), and, for a large incremental window, how many contacts lie above the first page
-// (denseBackfill). While they are out the window is paged on from where it is, so no search
-// slot waits for a probe's answer; the plan starts from the last id those pages delivered.
+// and whether the list endpoint takes ids as cursors (denseBackfill). While they are out the
+// window is paged on from where it is, so no search slot waits for a probe's answer; the plan
+// starts from the last id those pages delivered.
 func (cr *contactsReader) searchWindow(ctx context.Context, start, end time.Time, afterID string) error {
 	w := window{start, end}
 	seqPage := func(lastID string) error { return cr.progress(w.resume(lastID)) }
@@ -69,7 +70,7 @@ func (cr *contactsReader) searchWindow(ctx context.Context, start, end time.Time
 	if pr.above != nil {
 		above := *pr.above
 		above.Total -= delivered
-		if done, err := cr.denseBackfill(ctx, w, lastID, remaining-delivered, &above); done || err != nil {
+		if done, err := cr.denseBackfill(ctx, w, lastID, remaining-delivered, &above, pr.list); done || err != nil {
 			return err
 		}
 	}
@@ -91,23 +92,33 @@ func (cr *contactsReader) recordCount() int {
 type windowProbes struct {
 	dense, split bool          // which probes to send
 	above        *hubspot.Page // contactsAbove the first page
+	list         *listProbe    // the list probe from the first page (with dense)
 	top          string        // the window's highest id ("" when none)
 	errDense     error
 	errSplit     error
 }
 
-// run sends the probes at once and waits for both.
+// run sends the probes at once and waits for all: the search probes and, for a window that may
+// be dense, the list probe (two list calls, from the general budget) that denseBackfill needs,
+// so that no search waits for it.
 func (p *windowProbes) run(ctx context.Context, cr *contactsReader, w window, afterID string) {
-	ch := make(chan struct{})
+	ch := make(chan struct{}, 2)
 	go func() {
-		defer close(ch)
+		defer func() { ch <- struct{}{} }()
 		if p.dense {
 			p.above, p.errDense = cr.contactsAbove(ctx, afterID)
+		}
+	}()
+	go func() {
+		defer func() { ch <- struct{}{} }()
+		if p.dense {
+			p.list = cr.probeFrom(ctx, afterID)
 		}
 	}()
 	if p.split {
 		p.top, p.errSplit = cr.windowTop(ctx, w, afterID)
 	}
+	<-ch
 	<-ch
 }
 
