@@ -17,6 +17,16 @@ import (
 // meeting of the two methods cost about what the list brings.
 const listMinShare = 0.25
 
+// An incremental window comes back every run, so the calls its list would make are bounded by
+// listDailyShare of the account's daily requests left (of smallestDailyLimit, the Free/Starter
+// account's, when the answers do not tell it): a portal so large that listing it would spend
+// more is searched alone. The first sync, which comes once, is not bounded so (its list stops at
+// the daily reserve).
+const (
+	listDailyShare     = 0.01
+	smallestDailyLimit = 250000
+)
+
 // denseCandidate reports whether an incremental window with remaining contacts above afterID
 // may be read by a backfill, which contactsAbove then tells.
 func (cr *contactsReader) denseCandidate(afterID string, remaining int) bool {
@@ -41,9 +51,17 @@ func (cr *contactsReader) contactsAbove(ctx context.Context, afterID string) (*h
 // budget, so the list adds (general budget per second) x 100 x density contacts of the window per
 // second to the search's (search budget) x 200, and it pays when that is at least listMinShare
 // of the search's. With Pro/Enterprise budgets (17 calls/s) a window a seventh as dense as the
-// contacts above its first page pays; with the default budget (9/s), one over a quarter.
+// contacts above its first page pays; with the default budget (9/s), one over a quarter. The
+// list's calls are also bounded by the daily limit (listDailyShare).
 func (cr *contactsReader) listPays(remaining, above int) bool {
 	if above <= 0 {
+		return false
+	}
+	daily := smallestDailyLimit
+	if left, _, known := cr.client.DailyRemaining(); known {
+		daily = left
+	}
+	if float64(above)/hubspot.MaxListLimit > listDailyShare*float64(daily) {
 		return false
 	}
 	l := cr.client.Limits()

@@ -39,3 +39,17 @@ func TestListPaysByTier(t *testing.T) {
 		}
 	}
 }
+
+// TestListPaysWithinTheDailyLimit: a window whose list would spend more than 1% of the daily
+// requests left (of 250,000 when the answers do not tell) is searched alone, however dense.
+func TestListPaysWithinTheDailyLimit(t *testing.T) {
+	c, err := hubspot.New(hubspot.Config{BaseURL: "https://api.hubapi.com", Credentials: hubspot.Credentials{AccessToken: "pat"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr := &contactsReader{run: &run{src: &Source{}, client: c}}
+	if !cr.listPays(250000, 250000) || cr.listPays(250100, 250100) {
+		t.Errorf("listPays at 2,500 and 2,501 list calls of an unknown daily limit: %v, %v; want true, false",
+			cr.listPays(250000, 250000), cr.listPays(250100, 250100))
+	}
+}
