@@ -21,7 +21,8 @@ import (
 //	               httpx.WaitLimit in all; a longer wait is not started and the request fails
 //	               with an *httpx.WaitError.
 //	limitTransport waits for the client-side rate limiter of the call's class (search or other)
-//	               before every attempt, and slows down when X-HubSpot-RateLimit-Remaining runs low.
+//	               before every attempt, and slows down when X-HubSpot-RateLimit-Remaining runs low;
+//	               it sends nothing once a private app's daily count is down to DailyReserve.
 //	timeout        bounds one attempt, answer body included (the injected client's Timeout).
 //	base           the injected http.Client's transport (http.DefaultTransport when nil).
 //
