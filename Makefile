@@ -17,7 +17,7 @@ build: ## build both connectors into bin/
 test: ## every test (the README's test command), schema checks included when ../shared is there
 	$(GO) test ./...
 
-test-short: ## unit tests only: skips the tests that build and run the binaries end to end
+test-short: ## skips the tests that build or run the real binaries and the unit tests that take seconds
 	$(GO) test -short ./...
 
 test-race: ## what CI runs: every test with the race detector, in shuffled order

@@ -57,9 +57,13 @@ func TestMain(m *testing.M) {
 const binDirEnv = "CONNECTORS_BIN_DIR"
 
 // connectorBinaries builds both connectors once per test binary (into a directory removed by
-// TestMain) and returns their paths.
+// TestMain) and returns their paths. Under -short it skips the test: building and piping the
+// real binaries is what -short leaves out.
 func connectorBinaries(t testing.TB) pipeline.Binaries {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: this test builds and runs the real connector binaries")
+	}
 	buildOnce.Do(func() {
 		if dir := os.Getenv(binDirEnv); dir != "" {
 			builtBins = pipeline.Binaries{Source: filepath.Join(dir, "source-hubspot"), Destination: filepath.Join(dir, "destination-insider")}

@@ -12,6 +12,9 @@ import (
 )
 
 func TestWriteLargeRequestsFlyAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: sends requests of 4.4 MB each, which takes seconds")
+	}
 	t.Parallel()
 	// Every request holds four users of 1.1 MB (4.4 MB, near Insider's
 	// limit); each is answered only once max_concurrent_requests of them

@@ -183,6 +183,9 @@ func TestWriteBatchFailsForGood(t *testing.T) {
 }
 
 func TestWriteByteLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: writes 16 MB of records, which takes seconds")
+	}
 	t.Parallel()
 	f := newInsider(t, fakeinsider.Options{})
 	big := strings.Repeat("x", 1_200_000)

@@ -14,6 +14,9 @@ import (
 // TestRunTinySize runs the whole bench with 500 contacts and checks that the table's numbers
 // agree with each other, so the command cannot silently rot.
 func TestRunTinySize(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds the real connector binaries and runs syncs through them")
+	}
 	const n = 500
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer

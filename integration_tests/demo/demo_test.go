@@ -18,6 +18,9 @@ import (
 // TestRunEndToEnd runs the demo with the real connectors into a temporary folder and checks the
 // summary against what the fake Insider holds (profiles.json) and the saved state.
 func TestRunEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds the real connector binaries and runs syncs through them")
+	}
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	o := Options{Out: out, Contacts: 400, Events: 200, Updates: 40, NewEvents: 20, Seed: 3, RateLimits: false,

@@ -29,6 +29,9 @@ func backfillEnv(t *testing.T, opts fakehubspot.Options, n int) (*env, *fakehubs
 // each contact once, while the portal modifies contacts after every search page; the state is
 // the run's window end with no resume point left.
 func TestBackfillReadsByBothMethodsExactlyOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: backfills 6,000 contacts under churn, which takes seconds")
+	}
 	t.Parallel()
 	e, srv, want, cat := backfillEnv(t, fakehubspot.Options{}, 6000)
 	srv.SetChurn(fakehubspot.Churn{PerPage: 25})
@@ -56,6 +59,9 @@ func TestBackfillReadsByBothMethodsExactlyOnce(t *testing.T) {
 // TestBackfillResumesFromEveryState: at each STATE of a backfill, the records before it plus a
 // run resumed from it cover every contact, and the resumed run does not start over.
 func TestBackfillResumesFromEveryState(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: backfills 5,000 contacts and resumes from each of its states, which takes seconds")
+	}
 	t.Parallel()
 	e, _, want, cat := backfillEnv(t, fakehubspot.Options{}, 5000)
 	e.opts = append(e.opts, WithCheckpointEvery(700))
@@ -125,6 +131,9 @@ func TestBackfillFallsBackToSearchWhenListAfterIsOpaque(t *testing.T) {
 // TestBackfillLeavesTheDailyReserve: a private app whose daily limit runs low stops listing at
 // the reserve and finishes by search, with every contact once and no DAILY 429.
 func TestBackfillLeavesTheDailyReserve(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: backfills 10,000 contacts, which takes seconds")
+	}
 	t.Parallel()
 	e, srv, want, cat := backfillEnv(t, fakehubspot.Options{DailyMax: 40}, 10000)
 	// Search answers slower than list, so the list reaches the reserve before the two meet.

@@ -16,6 +16,9 @@ import (
 // first run by list, an incremental run where 10,500 contacts share one timestamp, faults on
 // the way, and an event stream with contact enrichment.
 func TestAgainstSharedFake(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: two reads of 3,000 contacts and 450 events against the shared fake take seconds")
+	}
 	t.Parallel()
 	e := newEnv(t)
 	srv := fakehubspot.New(fakehubspot.Options{Clock: e.clk.Now, IndexLag: 30 * time.Second})
