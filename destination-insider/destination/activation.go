@@ -22,6 +22,7 @@ type objectPlan struct {
 	fixed     map[string]bool // names a fixed attribute or parameter sets: it wins
 	defaults  map[string]kind // Insider's default names of the object
 	nameSlot  int             // event_name, for events
+	custSlot  int             // the record's "custom" field, whose members win over top-level fields of their name
 	keyFields string          // the matching key, for logs (never a value: it is personal data)
 }
 
@@ -31,6 +32,7 @@ func (m *mapper) compileObject(cfg *Config, cs *protocol.ConfiguredStream) *plan
 	p := &plan{root: newPathNode()}
 	o := &objectPlan{event: cs.DestinationObjectName == ObjectEvent, skip: map[string]bool{}, fixed: map[string]bool{}}
 	p.object = o
+	o.custSlot = p.root.add([]string{"custom"}, &p.slots)
 	var keys []string
 	for _, k := range cs.PrimaryKey {
 		keys = append(keys, k[0])

@@ -2,6 +2,7 @@ package destination
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -62,5 +63,53 @@ func TestMappedStreamCustomValuesTakeDeclaredTypes(t *testing.T) {
 	}
 	if s := gotEv.Events[0].Params.Custom["score"]; s != "abc" {
 		t.Errorf("event parameter score = %v, want it as it came (parameters are not attribute-typed)", s)
+	}
+}
+
+// TestMappedStreamCustomMemberWinsOverTopLevelField: a record of a stream Airbyte maps that has
+// both a top-level field and a member of its "custom" object with one name sends that name once
+// under custom, with the custom member's value (which of two equal keys Insider keeps is not
+// documented); a default attribute and a custom one of the same name are different keys and
+// both go.
+func TestMappedStreamCustomMemberWinsOverTopLevelField(t *testing.T) {
+	t.Parallel()
+	cfg, err := ParseConfig(json.RawMessage(`{"partner_name":"p","api_key":"k"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := &protocol.ConfiguredCatalog{Streams: []protocol.ConfiguredStream{
+		{Stream: protocol.Stream{Name: "people"}, DestinationObjectName: ObjectUser, PrimaryKey: [][]string{{"email"}}},
+		{Stream: protocol.Stream{Name: "clicks"}, DestinationObjectName: ObjectEvent, PrimaryKey: [][]string{{"email"}}},
+	}}
+	m := newMapper(cfg, cat)
+	for _, tc := range []struct {
+		stream, data, object string
+		want                 map[string]any
+	}{
+		{"people", `{"email":"a@b.co","tier":"top","name":"Ann","custom":{"tier":"gold","name":"nick"},"after":"x"}`, "attributes",
+			map[string]any{"name": "Ann", "custom": map[string]any{"tier": "gold", "name": "nick", "after": "x"}}},
+		{"people", `{"email":"a@b.co","custom":{"tier":"gold"},"tier":"top"}`, "attributes",
+			map[string]any{"custom": map[string]any{"tier": "gold"}}},
+		{"clicks", `{"email":"a@b.co","event_name":"click","timestamp":"2026-01-02T03:04:05Z","plan":"a","custom":{"plan":"b"}}`, "event_params",
+			map[string]any{"custom": map[string]any{"plan": "b"}}},
+	} {
+		res := m.Map(m.planFor(tc.stream), []byte(tc.data), nil)
+		if res.User == nil {
+			t.Fatalf("%s: rejected: %s (%s)", tc.data, res.Reason, res.Detail)
+		}
+		if n := strings.Count(string(res.User), `"tier"`) + strings.Count(string(res.User), `"plan"`); n != 1 {
+			t.Errorf("%s: the name goes %d times, want once: %s", tc.data, n, res.User)
+		}
+		var got map[string]any
+		if err := json.Unmarshal(res.User, &got); err != nil {
+			t.Fatalf("%s: %v", res.User, err)
+		}
+		obj := got[tc.object]
+		if tc.object == "event_params" {
+			obj = got["events"].([]any)[0].(map[string]any)["event_params"]
+		}
+		if d := cmp.Diff(tc.want, obj); d != "" {
+			t.Errorf("%s: %s (-want +got):\n%s", tc.data, tc.object, d)
+		}
 	}
 }

@@ -100,11 +100,12 @@ type mapper struct {
 	eventCutoff time.Time
 	eventNow    time.Time // the clock reading the cutoff is taken from
 
-	vals    []value
-	idVal   [idCustom + 1]string
-	cust    []string
-	objTop  []byte // scratch of mapObject
-	objCust []byte
+	vals     []value
+	idVal    [idCustom + 1]string
+	cust     []string
+	objTop   []byte // scratch of mapObject
+	objCust  []byte
+	objNames []string // scratch of mapObject: the member names of a record's "custom" object
 }
 
 // mapperOption sets what a mapper learns outside the config.

@@ -2,6 +2,7 @@ package destination
 
 import (
 	"encoding/json"
+	"slices"
 )
 
 // mapObject encodes a record of a stream mapped by Airbyte's data activation (p.object set):
@@ -9,7 +10,8 @@ import (
 // to attributes and every other field under attributes.custom; for an event, event_name and
 // timestamp make the event and the other fields are its parameters, defaults at the top of
 // event_params and the rest under event_params.custom. A field named "custom" holding an
-// object adds its members to the custom names. Fixed attributes and parameters are added,
+// object adds its members to the custom names, and such a member wins over a top-level field
+// of its name. Fixed attributes and parameters are added,
 // and win over a record field of the same name. The result aliases dst's memory.
 func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 	o := p.object
@@ -32,12 +34,24 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 			return mapped{Reason: ReasonNoEventName, Detail: "event_name is missing or has no letter or digit", Key: res.Key}
 		}
 	}
+	// A member of the record's "custom" object wins over a top-level field of its name, so that
+	// no name goes twice under custom (which of two equal keys Insider keeps is not documented).
+	inCustom := m.objNames[:0]
+	if c := vals[o.custSlot].raw; len(c) > 0 && c[0] == '{' {
+		eachMember(c, func(name string, _ []byte) { inCustom = append(inCustom, name) })
+	}
+	m.objNames = inCustom
 	top, cust := m.objTop[:0], m.objCust[:0]
 	firstTop, firstCust := true, true
 	add := func(name string, raw []byte, custom bool) {
 		v := value{raw: raw}
 		if v.absent() || o.skip[name] && !custom || o.fixed[name] {
 			return
+		}
+		if !custom && len(inCustom) > 0 && slices.Contains(inCustom, name) {
+			if _, isDefault := o.defaults[name]; !isDefault {
+				return
+			}
 		}
 		var ok bool
 		if k, isDefault := o.defaults[name]; isDefault && !custom {
