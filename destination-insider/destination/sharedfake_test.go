@@ -123,8 +123,11 @@ func TestSharedFakeAnswersThatAreNotInsiders(t *testing.T) {
 			if r.code == 0 || len(r.states) != 0 {
 				t.Fatalf("exit %d with %d states echoed: an answer that is not Insider's counted as delivered", r.code, len(r.states))
 			}
-			if r.summary.UsersUpserted != 0 || r.summary.HeldBack != 4 {
-				t.Errorf("upserted %d, held back %d; want 0 and 4", r.summary.UsersUpserted, r.summary.HeldBack)
+			// The run stops at the first batch's answer, so whether the last record was read by
+			// then depends on timing; every record it read is held back.
+			if s := r.summary; s.UsersUpserted != 0 || s.RecordsRead < 2 || s.HeldBack != s.RecordsRead {
+				t.Errorf("read %d, upserted %d, held back %d; want every record read (at least the first batch's 2) held back",
+					s.RecordsRead, s.UsersUpserted, s.HeldBack)
 			}
 			msg := traceMessage(r)
 			if !strings.Contains(msg, "api_base_url") || !strings.Contains(msg, "not Insider's JSON") {
