@@ -108,6 +108,12 @@ func (p phoneRules) normalize(s string) (string, bool) {
 	if p.quickInvalid(s) {
 		return "", false
 	}
+	return p.parse(s)
+}
+
+// parse is normalize's full path through libphonenumber. The quick path only ever gives its
+// answer sooner (FuzzPhoneQuickPathAgrees holds it to that).
+func (p phoneRules) parse(s string) (string, bool) {
 	if strings.HasPrefix(s, "00") && p.region == "" {
 		s = "+" + s[2:]
 	}

@@ -2,6 +2,7 @@ package destination
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +23,36 @@ type nationalRule struct {
 	prefix  string         // national (trunk) prefix, "" when none
 	pattern *regexp.Regexp // national significant numbers of the region
 	idd     *regexp.Regexp // the region's international dialling prefix, at the start
+	lengths []int32        // the lengths pattern's numbers may have; none means any
+	types   []numberDesc   // the kinds of valid number (fixed line, mobile, toll free, ...)
+}
+
+// numberDesc is one kind of valid number of a region, as phonenumbers.IsValidNumber checks it.
+type numberDesc struct {
+	pattern *regexp.Regexp
+	lengths []int32 // none means any
+}
+
+func (d numberDesc) matches(n string) bool {
+	if len(d.lengths) > 0 && !slices.Contains(d.lengths, int32(len(n))) {
+		return false
+	}
+	return d.pattern.MatchString(n)
+}
+
+// valid reports whether n, a national significant number that fits the region's pattern, is a
+// valid one: it has a length the region's numbers have and fits one of their kinds, which is
+// what phonenumbers.IsValidNumber asks.
+func (r *nationalRule) valid(n string) bool {
+	if len(r.lengths) > 0 && !slices.Contains(r.lengths, int32(len(n))) {
+		return false
+	}
+	for _, t := range r.types {
+		if t.matches(n) {
+			return true
+		}
+	}
+	return false
 }
 
 // rules caches nationalRule by region; a nil rule means "no quick path".
@@ -63,7 +94,21 @@ func buildRule(region string) *nationalRule {
 	if err != nil || md.GetInternationalPrefix() == "" {
 		return nil
 	}
-	return &nationalRule{cc: strconv.Itoa(int(md.GetCountryCode())), prefix: prefix, pattern: re, idd: idd}
+	r := &nationalRule{cc: strconv.Itoa(int(md.GetCountryCode())), prefix: prefix, pattern: re, idd: idd,
+		lengths: md.GetGeneralDesc().GetPossibleLength()}
+	// The commonest kinds first: any match makes a number valid.
+	for _, d := range []*phonenumbers.PhoneNumberDesc{md.GetFixedLine(), md.GetMobile(), md.GetTollFree(), md.GetPremiumRate(),
+		md.GetSharedCost(), md.GetVoip(), md.GetPersonalNumber(), md.GetPager(), md.GetUan(), md.GetVoicemail()} {
+		if d.GetNationalNumberPattern() == "" {
+			continue // the region has no such numbers
+		}
+		p, err := regexp.Compile("^(?:" + d.GetNationalNumberPattern() + ")$")
+		if err != nil {
+			return nil
+		}
+		r.types = append(r.types, numberDesc{pattern: p, lengths: d.GetPossibleLength()})
+	}
+	return r
 }
 
 // metadataCollection parses phonenumbers' metadata once; the library's own
@@ -165,8 +210,8 @@ func (p phoneRules) quick(s string) (string, bool) {
 		return "", false
 	}
 	national, ok := r.national(d)
-	if !ok {
-		return "", false
+	if !ok || !r.valid(national) {
+		return "", false // not a valid number of the region: the full path decides
 	}
 	out := "+" + r.cc + national
 	return out, isE164(out)

@@ -3,6 +3,7 @@ package destination
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
@@ -102,4 +103,30 @@ func TestPhoneQuickInvalidAgreesOnRealNumbers(t *testing.T) {
 	if ruledOut < 100 {
 		t.Errorf("the quick path ruled out only %d inputs; the test exercises nothing", ruledOut)
 	}
+}
+
+// FuzzPhoneQuickPathAgrees ties the quick path to libphonenumber on any input: a number the quick
+// path formats must be what the full path gives, and one it rules out must be one the full path
+// rejects too, so the quick path never changes an answer.
+func FuzzPhoneQuickPathAgrees(f *testing.F) {
+	regions := []string{"", "US", "CA", "GB", "TR", "DE", "FR", "IT", "IN", "MX", "NL", "ES", "AU", "JP", "SG", "BR"}
+	for _, s := range []string{"(415) 555-2671", "+90 532 123 45 67", "0532 123 4567", "1-800-555-0199",
+		"0049 30 123456", "+44 20 7946 0958", "000-000", "12", "+1 (212) 555-0100", "91 98765 43210"} {
+		f.Add(s, uint8(1))
+	}
+	f.Fuzz(func(t *testing.T, in string, r uint8) {
+		region := regions[int(r)%len(regions)]
+		p := newPhoneRules(true, region)
+		in = strings.TrimSpace(in)
+		full, fullOK := p.parse(in)
+		if quick, ok := p.quick(in); ok {
+			if !fullOK || quick != full {
+				t.Fatalf("region %q, %q: quick path %q, full path %q (ok %v)", region, in, quick, full, fullOK)
+			}
+			return
+		}
+		if p.quickInvalid(in) && fullOK {
+			t.Fatalf("region %q, %q: ruled out by the quick path, full path gives %q", region, in, full)
+		}
+	})
 }
