@@ -21,10 +21,9 @@ var acceptanceEventStream = "event_" + fakehubspot.FQN(fakehubspot.DefaultPortal
 // $ref, allOf or not. It also keeps configured_catalog.json in step with discover (-update
 // rewrites it).
 func TestDiscovery(t *testing.T) {
-	bins := connectorBinaries(t)
 	hs := startAcceptanceHubSpot(t)
 	path := writeJSON(t, t.TempDir(), "config.json", sourceConfigFor(t, hs))
-	res := runConnector(t, bins.Source, nil, "discover", "--config", path)
+	res := sourceHubSpot.run(t, nil, "discover", "--config", path)
 	if res.Exit != 0 {
 		t.Fatalf("discover exit %d\nstdout: %s\nstderr: %s", res.Exit, res.Stdout, res.Stderr)
 	}

@@ -1,14 +1,9 @@
 package integrationtests
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"flag"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -17,7 +12,6 @@ import (
 	"github.com/insider-hubspot/connectors/integration_tests/datagen"
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
-	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/protocol/protocoltest"
 )
@@ -35,53 +29,6 @@ const (
 
 // acceptanceClock is the fixed clock of the acceptance fakes (token expiry, defaults).
 var acceptanceClock = func() time.Time { return time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC) }
-
-var (
-	buildOnce sync.Once
-	builtBins pipeline.Binaries
-	buildErr  error
-	buildDir  string
-)
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	code := m.Run()
-	if buildDir != "" {
-		_ = os.RemoveAll(buildDir)
-	}
-	os.Exit(code)
-}
-
-// binDirEnv names an environment variable that, when set, points at a directory holding already
-// built source-hubspot and destination-insider binaries to test instead of building them.
-const binDirEnv = "CONNECTORS_BIN_DIR"
-
-// connectorBinaries builds both connectors once per test binary (into a directory removed by
-// TestMain) and returns their paths. Under -short it skips the test: building and piping the
-// real binaries is what -short leaves out.
-func connectorBinaries(t testing.TB) pipeline.Binaries {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("-short: this test builds and runs the real connector binaries")
-	}
-	buildOnce.Do(func() {
-		if dir := os.Getenv(binDirEnv); dir != "" {
-			builtBins = pipeline.Binaries{Source: filepath.Join(dir, "source-hubspot"), Destination: filepath.Join(dir, "destination-insider")}
-			return
-		}
-		buildDir, buildErr = os.MkdirTemp("", "connectors-bin-")
-		if buildErr != nil {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		defer cancel()
-		builtBins, buildErr = pipeline.Build(ctx, buildDir)
-	})
-	if buildErr != nil {
-		t.Fatalf("build connectors: %v", buildErr)
-	}
-	return builtBins
-}
 
 // startAcceptanceHubSpot starts a fake HubSpot holding the acceptance data set (fixed seed,
 // fixed clock, default properties and event definitions), closed when t ends.
@@ -104,35 +51,11 @@ func startAcceptanceInsider(t testing.TB) *fakeinsider.Server {
 	return in
 }
 
-// connectorRun is one finished connector process.
+// connectorRun is one finished connector run, in this process or as a process of a built binary.
 type connectorRun struct {
 	Stdout, Stderr []byte
 	Exit           int
 	Msgs           []protocol.Message
-}
-
-// runConnector runs bin with args (stdin may be nil), checks that every stdout line is a valid
-// Airbyte message, and returns what the process wrote.
-func runConnector(t testing.TB, bin string, stdin io.Reader, args ...string) connectorRun {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &stdout, &stderr
-	err := cmd.Run()
-	res := connectorRun{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		res.Exit = ee.ExitCode()
-	default:
-		t.Fatalf("run %s %v: %v", filepath.Base(bin), args, err)
-	}
-	validateProtocol(t, res.Stdout)
-	res.Msgs = protocoltest.Messages(t, res.Stdout)
-	return res
 }
 
 var schemaNote sync.Once
@@ -254,5 +177,5 @@ func sourceRead(t testing.TB, config json.RawMessage, catalog protocol.Configure
 	if state != nil {
 		args = append(args, "--state", writeJSON(t, dir, "state.json", state))
 	}
-	return runConnector(t, connectorBinaries(t).Source, nil, args...)
+	return sourceHubSpot.run(t, nil, args...)
 }

@@ -13,18 +13,18 @@ import (
 // TestSpec is Airbyte's spec suite for both connectors: one valid SPEC, secrets marked, oneOf
 // shaped the way the Airbyte UI needs, no unsupported keywords, and the sample configs valid.
 func TestSpec(t *testing.T) {
-	bins := connectorBinaries(t)
 	cases := []struct {
-		name, bin string
-		valid     []string // fixtures that must validate against the spec
+		name  string
+		c     connector
+		valid []string // fixtures that must validate against the spec
 	}{
-		{"source", bins.Source, []string{"sample_config.json", "invalid_config.json"}},
-		{"destination", bins.Destination, []string{"destination_sample_config.json"}},
+		{"source", sourceHubSpot, []string{"sample_config.json", "invalid_config.json"}},
+		{"destination", destinationInsider, []string{"destination_sample_config.json"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			spec := readSpec(t, tc.bin)
+			spec := readSpec(t, tc.c)
 			var root map[string]any
 			if err := json.Unmarshal(spec.ConnectionSpecification, &root); err != nil {
 				t.Fatalf("connectionSpecification is not a JSON object: %v", err)
@@ -48,9 +48,9 @@ func TestSpec(t *testing.T) {
 }
 
 // readSpec runs spec and returns the one SPEC it must print.
-func readSpec(t *testing.T, bin string) *protocol.Spec {
+func readSpec(t *testing.T, c connector) *protocol.Spec {
 	t.Helper()
-	res := runConnector(t, bin, nil, "spec")
+	res := c.run(t, nil, "spec")
 	if res.Exit != 0 {
 		t.Fatalf("spec exit %d\nstderr: %s", res.Exit, res.Stderr)
 	}

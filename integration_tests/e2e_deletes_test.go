@@ -58,6 +58,7 @@ func okStatuses(ins *fakeinsider.Server, ep fakeinsider.Endpoint) int {
 // fake Insider ends up holding exactly one profile per live contact; with the default modes
 // nothing is deleted. A third sync with no changes does nothing more.
 func TestE2EDeletesAndMerges(t *testing.T) {
+	skipShort(t)
 	for _, tc := range []struct {
 		name         string
 		deletion     string

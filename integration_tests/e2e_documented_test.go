@@ -177,6 +177,7 @@ func TestE2EDocumentedRules(t *testing.T) {
 // key (401) fail check naming the field, and stop write before anything is sent; where the
 // metadata endpoint is missing, check falls back to the profile call and write sends one batch.
 func TestE2EAuthAnswers(t *testing.T) {
+	skipShort(t)
 	for _, tc := range []struct {
 		name        string
 		noMetadata  bool

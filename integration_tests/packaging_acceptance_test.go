@@ -88,10 +88,10 @@ func secretValues(v any, secret map[string]bool) []string {
 }
 
 // TestPackagingAcceptanceConfig checks each acceptance-test-config.yml: the image, the suites
-// Airbyte runs for the connector type, files that exist, a spec file equal to what the binary
-// prints, and connection configs that check answers as the file says (run against the fakes).
+// Airbyte runs for the connector type, files that exist, a spec file equal to what the connector
+// prints (TestBinarySmoke checks that the binary prints the same), and connection configs that
+// check answers as the file says (run against the fakes).
 func TestPackagingAcceptanceConfig(t *testing.T) {
-	bins := connectorBinaries(t)
 	hs := startAcceptanceHubSpot(t)
 	in := startAcceptanceInsider(t)
 	// The only credentials a committed config may hold: the fakes' own, and the deliberately
@@ -115,10 +115,10 @@ func TestPackagingAcceptanceConfig(t *testing.T) {
 			}
 			sort.Strings(suites)
 			want := []string{"connection", "spec"}
-			bin, fakeURL := bins.Destination, in.URL
+			conn, fakeURL := destinationInsider, in.URL
 			if p.kind == "source" {
 				want = []string{"basic_read", "connection", "discovery", "incremental", "spec"}
-				bin, fakeURL = bins.Source, hs.URL
+				conn, fakeURL = sourceHubSpot, hs.URL
 			}
 			if !slices.Equal(suites, want) {
 				t.Errorf("acceptance_tests suites %v, want %v", suites, want)
@@ -155,7 +155,7 @@ func TestPackagingAcceptanceConfig(t *testing.T) {
 					}
 					if suite == "spec" {
 						exists("spec_path", tc.SpecPath)
-						checkSpecFile(t, filepath.Join(base, tc.SpecPath), readSpec(t, bin))
+						checkSpecFile(t, filepath.Join(base, tc.SpecPath), readSpec(t, conn))
 					}
 					if tc.ConfigPath == "" {
 						continue
@@ -164,7 +164,7 @@ func TestPackagingAcceptanceConfig(t *testing.T) {
 					checkCommittedConfig(t, tc.ConfigPath, config, validator, secret, fakeSecrets)
 					if suite == "connection" {
 						statuses[tc.Status]++
-						checkConnection(t, bin, tc, config, fakeURL)
+						checkConnection(t, conn, tc, config, fakeURL)
 					}
 				}
 			}
@@ -202,7 +202,7 @@ func compileSpec(t testing.TB, specFile string) *jsonschema.Schema {
 	return s
 }
 
-// checkSpecFile compares the spec file CAT expects with the SPEC the binary prints.
+// checkSpecFile compares the spec file CAT expects with the SPEC the connector prints.
 func checkSpecFile(t testing.TB, path string, got *protocol.Spec) {
 	t.Helper()
 	want := readJSONFile(t, path)
@@ -240,7 +240,7 @@ func checkCommittedConfig(t testing.TB, name string, config map[string]any, v *j
 
 // checkConnection runs check with the config pointed at the in-process fake and compares the
 // status with the one the acceptance test expects.
-func checkConnection(t testing.TB, bin string, tc catTest, config map[string]any, fakeURL string) {
+func checkConnection(t testing.TB, c connector, tc catTest, config map[string]any, fakeURL string) {
 	t.Helper()
 	want := map[string]protocol.Status{"succeed": protocol.StatusSucceeded, "failed": protocol.StatusFailed}[tc.Status]
 	if want == "" {
@@ -249,7 +249,7 @@ func checkConnection(t testing.TB, bin string, tc catTest, config map[string]any
 	}
 	config["api_base_url"] = fakeURL
 	path := writeJSON(t, t.TempDir(), "config.json", config)
-	res := runConnector(t, bin, nil, "check", "--config", path)
+	res := c.run(t, nil, "check", "--config", path)
 	for _, m := range res.Msgs {
 		if m.Type == protocol.TypeConnectionStatus {
 			if m.ConnectionStatus.Status != want {

@@ -220,16 +220,15 @@ func TestPackagingMetadata(t *testing.T) {
 // TestPackagingProtocolVersion checks that metadata.yaml's protocolVersion, when set, is the
 // protocol_version the connector's spec command reports.
 func TestPackagingProtocolVersion(t *testing.T) {
-	bins := connectorBinaries(t)
 	for _, p := range connectorPackages {
 		t.Run(p.dir, func(t *testing.T) {
 			var md metadataFile
 			decodeYAML(t, p.dir+"/metadata.yaml", &md)
-			bin := bins.Source
+			conn := sourceHubSpot
 			if p.kind == "destination" {
-				bin = bins.Destination
+				conn = destinationInsider
 			}
-			spec := readSpec(t, bin)
+			spec := readSpec(t, conn)
 			if md.Data.ProtocolVersion != spec.ProtocolVersion {
 				t.Errorf("metadata.yaml protocolVersion %q, spec protocol_version %q", md.Data.ProtocolVersion, spec.ProtocolVersion)
 			}
