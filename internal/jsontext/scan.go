@@ -72,6 +72,21 @@ func (s *Scanner) Value() ([]byte, error) {
 	return s.b[start:end], nil
 }
 
+// String scans the string at the cursor (after whitespace) and returns its body, the bytes
+// between the quotes; escaped says it holds escapes to resolve with Unquote.
+func (s *Scanner) String() (body []byte, escaped bool, err error) {
+	i := SkipSpace(s.b, s.i)
+	if i >= len(s.b) || s.b[i] != '"' {
+		return nil, false, s.unexpected(i, "a string")
+	}
+	end, escaped, err := s.stringEnd(i)
+	if err != nil {
+		return nil, false, err
+	}
+	s.i = end
+	return s.b[i+1 : end-1], escaped, nil
+}
+
 // Object scans the object at the cursor. For each member it calls member with the key's text
 // (without quotes; escaped says it holds escapes to resolve with Unquote) and the cursor on the
 // value. member may scan the value (Value, Object, Array); a value it leaves is skipped. An
