@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
@@ -17,187 +16,13 @@ import (
 // CPU; here the line is scanned once, the record data is kept as a slice of the line, and only
 // the few envelope fields are decoded. STATE messages, which are rare, go through encoding/json.
 
-// maxDepth bounds nesting, as encoding/json does, so deep input cannot exhaust the stack.
-const maxDepth = 10000
-
-var errSyntax = errors.New("invalid JSON")
-
-// scanValue returns the end of the JSON value starting at b[i] (after leading whitespace), or an
-// error when it is not valid JSON.
-func scanValue(b []byte, i, depth int) (int, error) {
-	i = skipSpace(b, i)
-	if i >= len(b) {
-		return 0, fmt.Errorf("%w: unexpected end of input", errSyntax)
+// keyIs reports whether the key (as jsontext.Scanner.Object reports it) is name, ignoring case
+// as encoding/json does.
+func keyIs(key []byte, escaped bool, name string) bool {
+	if !escaped {
+		return bytes.EqualFold(key, []byte(name))
 	}
-	switch c := b[i]; {
-	case c == '{':
-		return scanObject(b, i, depth+1, nil)
-	case c == '[':
-		return scanArray(b, i, depth+1)
-	case c == '"':
-		return scanString(b, i)
-	case c == '-' || (c >= '0' && c <= '9'):
-		return scanNumber(b, i)
-	case c == 't':
-		return scanLiteral(b, i, "true")
-	case c == 'f':
-		return scanLiteral(b, i, "false")
-	case c == 'n':
-		return scanLiteral(b, i, "null")
-	default:
-		return 0, fmt.Errorf("%w: unexpected %q at offset %d", errSyntax, c, i)
-	}
-}
-
-// scanObject scans the object at b[i]; member, when set, is called with each key (still quoted
-// and escaped) and the span of its value.
-func scanObject(b []byte, i, depth int, member func(key, value []byte) error) (int, error) {
-	if depth > maxDepth {
-		return 0, fmt.Errorf("%w: nested too deeply", errSyntax)
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return i + 1, nil
-	}
-	for {
-		if i >= len(b) || b[i] != '"' {
-			return 0, fmt.Errorf("%w: expected a member name at offset %d", errSyntax, i)
-		}
-		kEnd, err := scanString(b, i)
-		if err != nil {
-			return 0, err
-		}
-		key := b[i:kEnd]
-		i = skipSpace(b, kEnd)
-		if i >= len(b) || b[i] != ':' {
-			return 0, fmt.Errorf("%w: expected ':' at offset %d", errSyntax, i)
-		}
-		vStart := skipSpace(b, i+1)
-		vEnd, err := scanValue(b, vStart, depth)
-		if err != nil {
-			return 0, err
-		}
-		if member != nil {
-			if err := member(key, b[vStart:vEnd]); err != nil {
-				return 0, err
-			}
-		}
-		i = skipSpace(b, vEnd)
-		if i >= len(b) {
-			return 0, fmt.Errorf("%w: unexpected end of object", errSyntax)
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case '}':
-			return i + 1, nil
-		default:
-			return 0, fmt.Errorf("%w: expected ',' or '}' at offset %d", errSyntax, i)
-		}
-	}
-}
-
-func scanArray(b []byte, i, depth int) (int, error) {
-	if depth > maxDepth {
-		return 0, fmt.Errorf("%w: nested too deeply", errSyntax)
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return i + 1, nil
-	}
-	for {
-		end, err := scanValue(b, i, depth)
-		if err != nil {
-			return 0, err
-		}
-		i = skipSpace(b, end)
-		if i >= len(b) {
-			return 0, fmt.Errorf("%w: unexpected end of array", errSyntax)
-		}
-		switch b[i] {
-		case ',':
-			i++
-		case ']':
-			return i + 1, nil
-		default:
-			return 0, fmt.Errorf("%w: expected ',' or ']' at offset %d", errSyntax, i)
-		}
-	}
-}
-
-// scanString scans the string at b[i] (which is '"'). Like encoding/json it accepts invalid UTF-8.
-func scanString(b []byte, i int) (int, error) {
-	for i++; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '"':
-			return i + 1, nil
-		case c == '\\':
-			i++
-			if i >= len(b) {
-				return 0, fmt.Errorf("%w: unterminated string", errSyntax)
-			}
-			switch b[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if i+4 >= len(b) || !isHex(b[i+1]) || !isHex(b[i+2]) || !isHex(b[i+3]) || !isHex(b[i+4]) {
-					return 0, fmt.Errorf("%w: bad \\u escape at offset %d", errSyntax, i)
-				}
-				i += 4
-			default:
-				return 0, fmt.Errorf("%w: bad escape at offset %d", errSyntax, i)
-			}
-		case c < 0x20:
-			return 0, fmt.Errorf("%w: control character in string at offset %d", errSyntax, i)
-		}
-	}
-	return 0, fmt.Errorf("%w: unterminated string", errSyntax)
-}
-
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
-
-// scanNumber scans the JSON number at b[i].
-func scanNumber(b []byte, i int) (int, error) {
-	end := jsontext.NumberEnd(b, i)
-	if end < 0 {
-		return 0, fmt.Errorf("%w: bad number at offset %d", errSyntax, i)
-	}
-	return end, nil
-}
-
-func scanLiteral(b []byte, i int, lit string) (int, error) {
-	if !bytes.HasPrefix(b[i:], []byte(lit)) {
-		return 0, fmt.Errorf("%w: unexpected literal at offset %d", errSyntax, i)
-	}
-	return i + len(lit), nil
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// unquote returns the text of a scanned JSON string.
-func unquote(q []byte) (string, error) {
-	if len(q) >= 2 && bytes.IndexByte(q, '\\') < 0 && utf8.Valid(q) {
-		return string(q[1 : len(q)-1]), nil
-	}
-	var s string
-	if err := json.Unmarshal(q, &s); err != nil {
-		return "", err
-	}
-	return s, nil
-}
-
-// keyIs reports whether the scanned key q is name, ignoring case as encoding/json does.
-func keyIs(q []byte, name string) bool {
-	if bytes.IndexByte(q, '\\') < 0 {
-		return bytes.EqualFold(q[1:len(q)-1], []byte(name))
-	}
-	s, err := unquote(q)
+	s, err := jsontext.Unquote(key)
 	return err == nil && strings.EqualFold(s, name)
 }
 
@@ -206,41 +31,46 @@ func decodeLine(line []byte) (*InMessage, error) {
 	if len(line) == 0 || line[0] != '{' {
 		return nil, errors.New("not a JSON object")
 	}
-	var typ, record, state []byte
-	end, err := scanObject(line, 0, 1, func(key, value []byte) error {
+	var typ, state []byte
+	var record *Record
+	s := jsontext.NewScanner(line, jsontext.Validate)
+	err := s.Object(func(key []byte, escaped bool) error {
+		var err error
 		switch {
-		case keyIs(key, "type"):
-			typ = value
-		case keyIs(key, "record"):
-			record = value
-		case keyIs(key, "state"):
-			state = value
+		case keyIs(key, escaped, "type"):
+			typ, err = s.Value()
+		case keyIs(key, escaped, "record"):
+			// Decoded as it is scanned, so the record data is scanned once; the last
+			// "record" wins, as encoding/json's does.
+			record = nil
+			if s.Peek() == '{' {
+				record, err = decodeRecord(&s)
+			}
+		case keyIs(key, escaped, "state"):
+			state, err = s.Value()
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if skipSpace(line, end) != len(line) {
-		return nil, fmt.Errorf("%w: data after the message", errSyntax)
+	if err := s.End(); err != nil {
+		return nil, fmt.Errorf("%w: data after the message", jsontext.ErrSyntax)
 	}
 	m := &InMessage{Raw: line}
 	if typ != nil {
-		t, err := unquote(typ)
-		if err != nil || typ[0] != '"' {
+		if typ[0] != '"' {
+			return nil, errors.New("type is not a string")
+		}
+		t, err := jsontext.Unquote(typ[1 : len(typ)-1])
+		if err != nil {
 			return nil, errors.New("type is not a string")
 		}
 		m.Type = MessageType(t)
 	}
 	switch m.Type {
 	case TypeRecord:
-		if record == nil || record[0] != '{' {
-			return m, nil
-		}
-		m.Record, err = decodeRecord(record)
-		if err != nil {
-			return nil, err
-		}
+		m.Record = record
 	case TypeState:
 		if state == nil || state[0] != '{' {
 			return m, nil
@@ -253,24 +83,27 @@ func decodeLine(line []byte) (*InMessage, error) {
 	return m, nil
 }
 
-// decodeRecord decodes a scanned record object.
-func decodeRecord(b []byte) (*Record, error) {
+// decodeRecord decodes the record object at the scanner's cursor.
+func decodeRecord(s *jsontext.Scanner) (*Record, error) {
 	r := &Record{}
-	var err error
-	_, err = scanObject(b, 0, 1, func(key, value []byte) error {
+	err := s.Object(func(key []byte, escaped bool) error {
+		var v []byte
+		var err error
 		switch {
-		case keyIs(key, "stream"):
-			if value[0] == '"' {
-				r.Stream, err = unquote(value)
+		case keyIs(key, escaped, "stream"):
+			if v, err = s.Value(); err == nil && v[0] == '"' {
+				r.Stream, err = jsontext.Unquote(v[1 : len(v)-1])
 			}
-		case keyIs(key, "namespace"):
-			if value[0] == '"' {
-				r.Namespace, err = unquote(value)
+		case keyIs(key, escaped, "namespace"):
+			if v, err = s.Value(); err == nil && v[0] == '"' {
+				r.Namespace, err = jsontext.Unquote(v[1 : len(v)-1])
 			}
-		case keyIs(key, "data"):
-			r.Data = value
-		case keyIs(key, "emitted_at"):
-			r.EmittedAt = parseMillis(value)
+		case keyIs(key, escaped, "data"):
+			r.Data, err = s.Value()
+		case keyIs(key, escaped, "emitted_at"):
+			if v, err = s.Value(); err == nil {
+				r.EmittedAt = parseMillis(v)
+			}
 		}
 		return err
 	})

@@ -5,26 +5,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
-
-// validByScan reports whether b is one JSON value by the scanner's rules.
-func validByScan(b []byte) bool {
-	end, err := scanValue(b, 0, 0)
-	return err == nil && skipSpace(b, end) == len(b)
-}
-
-func FuzzScanMatchesEncodingJSON(f *testing.F) {
-	for _, s := range []string{`{}`, `[]`, `{"a":[1,-2.5e+3,true,false,null,"x\u00e9\n"]}`, `{"a":}`, `[1,]`,
-		`01`, `-`, `1.`, `1e`, `"\x01"`, `"\q"`, `"\u12"`, `{"a" 1}`, ` {"type":"RECORD"} `, `nul`, `"bad \xff utf8"`,
-		`{"type":"RECORD","record":{"stream":"s","data":{"id":"1"},"emitted_at":1}}`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if got, want := validByScan(b), json.Valid(b); got != want {
-			t.Fatalf("scan says valid=%v, encoding/json says %v, for %q", got, want, b)
-		}
-	})
-}
 
 func FuzzDecodeLineMatchesUnmarshal(f *testing.F) {
 	f.Add([]byte(`{"type":"RECORD","record":{"stream":"contacts","namespace":"n","data":{"id":"1","n":12345678901234567890},"emitted_at":1700000000000}}`))
@@ -66,7 +49,7 @@ func FuzzDecodeLineMatchesUnmarshal(f *testing.F) {
 }
 
 func TestDecodeLineDeepNesting(t *testing.T) {
-	deep := `{"type":"RECORD","record":{"stream":"s","data":{"a":` + strings.Repeat("[", maxDepth+5) + strings.Repeat("]", maxDepth+5) + `}}}`
+	deep := `{"type":"RECORD","record":{"stream":"s","data":{"a":` + strings.Repeat("[", jsontext.MaxDepth+5) + strings.Repeat("]", jsontext.MaxDepth+5) + `}}}`
 	if _, err := decodeLine([]byte(deep)); err == nil {
 		t.Fatal("no error for nesting deeper than the limit")
 	}

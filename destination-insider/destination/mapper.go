@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -325,10 +326,10 @@ func (m *mapper) Map(p *plan, data []byte, dst []byte) mapped {
 		res.Events = 1
 	}
 	dst = append(dst, `,"not_append":true}`...)
-	if !protocol.ValidJSONText(dst) {
+	if !jsontext.ValidUnicode(dst) {
 		// Record values pass through raw: invalid UTF-8 and lone
 		// surrogate escapes become U+FFFD, so the body is valid JSON text.
-		dst = protocol.AppendValidJSON(nil, dst)
+		dst = jsontext.AppendValidUnicode(nil, dst)
 		res.idsEnd, res.evStart, res.evEnd = 0, 0, 0 // offsets moved: the event travels in its own user
 	}
 	res.User = dst

@@ -1,30 +1,28 @@
-package protocol
+package jsontext
 
 import (
 	"bytes"
 	"encoding/json"
 	"unicode/utf8"
-
-	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
-// ValidJSONText reports whether the JSON text raw is valid UTF-8 and every \u escape of a UTF-16
+// ValidUnicode reports whether the JSON text raw is valid UTF-8 and every \u escape of a UTF-16
 // surrogate is half of a pair: text any JSON parser reads as valid Unicode. Backslashes occur only
 // inside strings in valid JSON, so raw is scanned as a whole.
-func ValidJSONText(raw []byte) bool {
+func ValidUnicode(raw []byte) bool {
 	if !utf8.Valid(raw) {
 		return false
 	}
 	for i := bytes.IndexByte(raw, '\\'); i >= 0 && i < len(raw); {
 		next := i + 2 // past \x
 		if i+1 < len(raw) && raw[i+1] == 'u' {
-			r := hex4(raw, i+2)
+			r := hex4or(raw, i+2)
 			next = i + 6
 			switch {
 			case r >= 0xd800 && r < 0xdc00:
 				lo := rune(-1)
 				if i+7 < len(raw) && raw[i+6] == '\\' && raw[i+7] == 'u' {
-					lo = hex4(raw, i+8)
+					lo = hex4or(raw, i+8)
 				}
 				if lo < 0xdc00 || lo > 0xdfff {
 					return false
@@ -43,32 +41,19 @@ func ValidJSONText(raw []byte) bool {
 	return true
 }
 
-// hex4 reads the four hex digits at raw[at:]; -1 when there are none.
-func hex4(raw []byte, at int) rune {
-	if at+4 > len(raw) {
-		return -1
+// hex4or reads the four hex digits at raw[at:]; -1 when there are none.
+func hex4or(raw []byte, at int) rune {
+	if r, ok := hex4(raw, at); ok {
+		return r
 	}
-	var r rune
-	for _, c := range raw[at : at+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return -1
-		}
-	}
-	return r
+	return -1
 }
 
-// AppendValidJSON appends the JSON text raw (a valid JSON value, such as a record's raw field) to
+// AppendValidUnicode appends the JSON text raw (a valid JSON value, such as a record's raw field) to
 // dst with every string made valid Unicode: invalid UTF-8 and lone surrogate escapes become
 // U+FFFD, which is how encoding/json reads them. Text that is already valid is appended as it is.
-func AppendValidJSON(dst, raw []byte) []byte {
-	if ValidJSONText(raw) {
+func AppendValidUnicode(dst, raw []byte) []byte {
+	if ValidUnicode(raw) {
 		return append(dst, raw...)
 	}
 	for i := 0; i < len(raw); {
@@ -77,31 +62,21 @@ func AppendValidJSON(dst, raw []byte) []byte {
 			i++
 			continue
 		}
-		end := stringEnd(raw, i)
+		end, err := trustedStringEnd(raw, i)
+		if err != nil {
+			end = len(raw)
+		}
 		tok := raw[i:end]
 		var s string
 		switch {
-		case ValidJSONText(tok):
+		case ValidUnicode(tok):
 			dst = append(dst, tok...)
 		case json.Unmarshal(tok, &s) == nil:
-			dst = jsontext.AppendString(dst, s)
+			dst = AppendString(dst, s)
 		default: // not a whole string: keep its text, as text
-			dst = jsontext.AppendString(dst, tok[1:])
+			dst = AppendString(dst, tok[1:])
 		}
 		i = end
 	}
 	return dst
-}
-
-// stringEnd returns the index just past the JSON string starting at raw[i] == '"', or len(raw).
-func stringEnd(raw []byte, i int) int {
-	for j := i + 1; j < len(raw); j++ {
-		switch raw[j] {
-		case '"':
-			return j + 1
-		case '\\':
-			j++
-		}
-	}
-	return len(raw)
 }

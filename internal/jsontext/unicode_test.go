@@ -1,4 +1,4 @@
-package protocol_test
+package jsontext_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 var (
@@ -28,7 +28,7 @@ func strictlyValid(b []byte) bool {
 	return !surrogateHalf.Match(b)
 }
 
-func TestAppendValidJSON(t *testing.T) {
+func TestAppendValidUnicode(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{`{"a":"plain","n":[1,2.5,true,null]}`, `{"a":"plain","n":[1,2.5,true,null]}`},
 		{"\"bad \xff byte\"", `"bad ` + "\ufffd" + ` byte"`},
@@ -36,17 +36,17 @@ func TestAppendValidJSON(t *testing.T) {
 		{`["low \udc00 alone","\\ud800 is text"]`, `["low ` + "\ufffd" + ` alone","\\ud800 is text"]`},
 		{"{\"k\xfe\":\"v\"}", "{\"k\ufffd\":\"v\"}"},
 	} {
-		got := protocol.AppendValidJSON([]byte("x"), []byte(tc.in))
+		got := jsontext.AppendValidUnicode([]byte("x"), []byte(tc.in))
 		if string(got) != "x"+tc.want {
-			t.Errorf("AppendValidJSON(%q) = %q, want %q", tc.in, got[1:], tc.want)
+			t.Errorf("AppendValidUnicode(%q) = %q, want %q", tc.in, got[1:], tc.want)
 		}
 	}
 }
 
-// FuzzAppendValidJSON checks against encoding/json: for any valid JSON text, the output is
+// FuzzAppendValidUnicode checks against encoding/json: for any valid JSON text, the output is
 // valid JSON that encoding/json reads as the same value, strictly valid Unicode, and the input
 // unchanged when it was already valid.
-func FuzzAppendValidJSON(f *testing.F) {
+func FuzzAppendValidUnicode(f *testing.F) {
 	for _, s := range []string{`{"a":"b"}`, "\"\xff\"", `"\ud800"`, `"\udfff\ud800"`, `["\ud83d\ude00",1]`, `{"\ud800":{"x":"\\ud800"}}`, `"\u0041\ud83d"`, "\"\xed\xa0\x80\""} {
 		f.Add([]byte(s))
 	}
@@ -54,15 +54,15 @@ func FuzzAppendValidJSON(f *testing.F) {
 		if !json.Valid(raw) {
 			return
 		}
-		out := protocol.AppendValidJSON(nil, raw)
+		out := jsontext.AppendValidUnicode(nil, raw)
 		if !json.Valid(out) {
 			t.Fatalf("output %q of %q is not JSON", out, raw)
 		}
-		if !strictlyValid(out) || !protocol.ValidJSONText(out) {
+		if !strictlyValid(out) || !jsontext.ValidUnicode(out) {
 			t.Fatalf("output %q of %q is not valid Unicode text", out, raw)
 		}
-		if protocol.ValidJSONText(raw) != strictlyValid(raw) {
-			t.Fatalf("ValidJSONText(%q) = %v, the independent check says %v", raw, protocol.ValidJSONText(raw), strictlyValid(raw))
+		if jsontext.ValidUnicode(raw) != strictlyValid(raw) {
+			t.Fatalf("ValidUnicode(%q) = %v, the independent check says %v", raw, jsontext.ValidUnicode(raw), strictlyValid(raw))
 		}
 		if strictlyValid(raw) && !bytes.Equal(out, raw) {
 			t.Fatalf("valid text %q changed to %q", raw, out)
