@@ -3,6 +3,8 @@ package hubspot
 import (
 	"encoding/json"
 	"errors"
+
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 // Object is one CRM record as HubSpot returns it. Properties stays raw JSON (an object whose
@@ -54,79 +56,58 @@ func (b *pageBody) page() *Page {
 type PropertyFunc func(name, value []byte, isNull bool) error
 
 // ScanProperties walks a flat JSON object such as Object.Properties, calling fn for every member
-// in order. It allocates only for strings that contain escapes. A nested object or array value
-// is passed as its JSON text.
+// in order. It allocates only for names with escapes. A nested object or array value is passed
+// as its JSON text. raw must be JSON text already validated (as decodePage and encoding/json
+// validate Object.Properties): it is scanned in jsontext's trusted mode, which does not check
+// what it skips.
 func ScanProperties(raw []byte, fn PropertyFunc) error {
-	s := scanner{b: raw}
-	s.space()
-	if s.done() {
+	s := jsontext.NewScanner(raw, jsontext.Trusted)
+	switch s.Peek() {
+	case 0:
 		return nil
-	}
-	if s.peek() == 'n' && s.literal("null") {
-		return nil
-	}
-	if !s.eat('{') {
+	case 'n':
+		if v, err := s.Value(); err == nil && string(v) == "null" {
+			return nil
+		}
+		return errBadProperties
+	case '{':
+	default:
 		return errBadProperties
 	}
-	s.space()
-	if s.eat('}') {
-		return nil
-	}
 	var scratch []byte
-	for {
-		s.space()
-		name, esc, ok := s.str()
-		if !ok {
-			return errBadProperties
-		}
-		if esc {
-			n, err := unescape(name)
+	var fnErr error
+	err := s.Object(func(name []byte, escaped bool) error {
+		if escaped {
+			n, err := jsontext.AppendUnquoted(nil, name)
 			if err != nil {
 				return err
 			}
 			name = n
 		}
-		s.space()
-		if !s.eat(':') {
-			return errBadProperties
-		}
-		s.space()
+		var v []byte
 		var err error
-		switch {
-		case s.done():
-			return errBadProperties
-		case s.peek() == '"':
-			v, esc, ok := s.str()
-			if !ok {
-				return errBadProperties
-			}
-			if esc {
-				if scratch, err = unescapeInto(scratch[:0], v); err != nil {
-					return err
-				}
+		isNull := false
+		if s.Peek() == '"' {
+			if v, escaped, err = s.String(); err == nil && escaped {
+				scratch, err = jsontext.AppendUnquoted(scratch[:0], v)
 				v = scratch
 			}
-			err = fn(name, v, false)
-		case s.peek() == 'n' && s.literal("null"):
-			err = fn(name, nil, true)
-		default:
-			v, ok := s.value()
-			if !ok {
-				return errBadProperties
-			}
-			err = fn(name, v, false)
+		} else if v, err = s.Value(); err == nil && string(v) == "null" {
+			v, isNull = nil, true
 		}
 		if err != nil {
 			return err
 		}
-		s.space()
-		if s.eat('}') {
-			return nil
-		}
-		if !s.eat(',') {
-			return errBadProperties
-		}
+		fnErr = fn(name, v, isNull)
+		return fnErr
+	})
+	switch {
+	case fnErr != nil:
+		return fnErr
+	case err != nil:
+		return errBadProperties
 	}
+	return nil
 }
 
 var errBadProperties = errors.New("properties is not a flat JSON object")

@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 // decodePage reads a search, list or batch answer: {"total", "results": [objects], "paging"}.
-// It walks the bytes once with the scanner instead of encoding/json's validate-then-reflect, and
-// the objects' Properties point into data, which the caller must not reuse while the page is in
-// use. An answer of an unexpected shape falls back to encoding/json, so nothing is misread.
+// It walks the bytes once with a validating jsontext.Scanner instead of encoding/json's
+// validate-then-reflect, and the objects' Properties point into data, which the caller must not
+// reuse while the page is in use. An answer that is not JSON, or of an unexpected shape, goes to
+// encoding/json, which reports the error or reads the shape, so nothing is misread.
 func decodePage(data []byte) (*Page, error) {
 	if p, ok := fastPage(data); ok {
 		return p, nil
@@ -24,14 +27,17 @@ func decodePage(data []byte) (*Page, error) {
 var errShape = errors.New("unexpected shape")
 
 func fastPage(data []byte) (*Page, bool) {
-	s := scanner{b: data}
+	s := jsontext.NewScanner(data, jsontext.Validate)
 	p := &Page{Total: -1}
-	err := s.object(func(key []byte) error {
+	err := s.Object(func(key []byte, escaped bool) error {
+		if escaped {
+			return errShape
+		}
 		switch string(key) {
 		case "total":
-			v, ok := s.value()
-			if !ok {
-				return errShape
+			v, err := s.Value()
+			if err != nil {
+				return err
 			}
 			n, err := strconv.Atoi(string(v))
 			if err != nil {
@@ -39,160 +45,93 @@ func fastPage(data []byte) (*Page, bool) {
 			}
 			p.Total = n
 		case "results":
-			return s.array(func() error {
+			if s.Peek() != '[' {
+				return errShape
+			}
+			return s.Array(func() error {
 				p.Results = append(p.Results, Object{})
-				return s.objectInto(&p.Results[len(p.Results)-1])
+				return objectInto(&s, &p.Results[len(p.Results)-1])
 			})
 		case "paging":
-			return s.object(func(key []byte) error {
-				if string(key) != "next" {
-					return s.skip()
-				}
-				return s.object(func(key []byte) error {
-					if string(key) != "after" {
-						return s.skip()
-					}
-					v, err := s.plainString()
+			return member(&s, "next", func() error {
+				return member(&s, "after", func() error {
+					v, err := plainString(&s)
 					p.NextAfter = v
 					return err
 				})
 			})
-		default:
-			return s.skip()
 		}
 		return nil
 	})
-	s.space()
-	if err != nil || !s.done() {
+	if err != nil || s.End() != nil {
 		return nil, false
 	}
 	return p, true
 }
 
 // objectInto reads one CRM object.
-func (s *scanner) objectInto(o *Object) error {
-	return s.object(func(key []byte) error {
+func objectInto(s *jsontext.Scanner, o *Object) error {
+	if s.Peek() != '{' {
+		return errShape
+	}
+	return s.Object(func(key []byte, escaped bool) error {
+		if escaped {
+			return errShape
+		}
 		var err error
 		switch string(key) {
 		case "id":
-			o.ID, err = s.plainString()
+			o.ID, err = plainString(s)
 		case "createdAt":
-			o.CreatedAt, err = s.plainString()
+			o.CreatedAt, err = plainString(s)
 		case "updatedAt":
-			o.UpdatedAt, err = s.plainString()
+			o.UpdatedAt, err = plainString(s)
 		case "archivedAt":
-			o.ArchivedAt, err = s.plainString()
+			o.ArchivedAt, err = plainString(s)
 		case "archived":
-			s.space()
-			switch {
-			case s.literal("true"):
-				o.Archived = true
-			case s.literal("false"):
-			default:
-				return errShape
+			var v []byte
+			if v, err = s.Value(); err == nil {
+				switch string(v) {
+				case "true":
+					o.Archived = true
+				case "false":
+				default:
+					return errShape
+				}
 			}
 		case "properties":
-			s.space()
-			start := s.i
-			if err := s.skip(); err != nil {
-				return err
-			}
-			o.Properties = s.b[start:s.i]
-		default:
-			return s.skip()
+			o.Properties, err = s.Value()
 		}
 		return err
 	})
 }
 
-// object reads {"key": value, ...}, calling member for each key with the cursor on the value.
-func (s *scanner) object(member func(key []byte) error) error {
-	s.space()
-	if !s.eat('{') {
+// member reads the object at the cursor, calling read with the cursor on the value of name.
+func member(s *jsontext.Scanner, name string, read func() error) error {
+	if s.Peek() != '{' {
 		return errShape
 	}
-	s.space()
-	if s.eat('}') {
+	return s.Object(func(key []byte, escaped bool) error {
+		if escaped {
+			return errShape
+		}
+		if string(key) == name {
+			return read()
+		}
 		return nil
-	}
-	for {
-		s.space()
-		key, esc, ok := s.str()
-		if !ok || esc {
-			return errShape
-		}
-		s.space()
-		if !s.eat(':') {
-			return errShape
-		}
-		if err := member(key); err != nil {
-			return err
-		}
-		s.space()
-		if s.eat('}') {
-			return nil
-		}
-		if !s.eat(',') {
-			return errShape
-		}
-	}
-}
-
-// array reads [value, ...], calling elem with the cursor on each value.
-func (s *scanner) array(elem func() error) error {
-	s.space()
-	if !s.eat('[') {
-		return errShape
-	}
-	s.space()
-	if s.eat(']') {
-		return nil
-	}
-	for {
-		if err := elem(); err != nil {
-			return err
-		}
-		s.space()
-		if s.eat(']') {
-			return nil
-		}
-		if !s.eat(',') {
-			return errShape
-		}
-	}
+	})
 }
 
 // plainString reads a string value (or null as ""), resolving escapes.
-func (s *scanner) plainString() (string, error) {
-	s.space()
-	if s.literal("null") {
+func plainString(s *jsontext.Scanner) (string, error) {
+	v, err := s.Value()
+	switch {
+	case err != nil:
+		return "", err
+	case string(v) == "null":
 		return "", nil
-	}
-	v, esc, ok := s.str()
-	if !ok {
+	case v[0] != '"':
 		return "", errShape
 	}
-	if esc {
-		u, err := unescape(v)
-		return string(u), err
-	}
-	return string(v), nil
-}
-
-// skip passes over any value.
-func (s *scanner) skip() error {
-	s.space()
-	if s.done() {
-		return errShape
-	}
-	if s.peek() == '"' {
-		if _, _, ok := s.str(); !ok {
-			return errShape
-		}
-		return nil
-	}
-	if _, ok := s.value(); !ok {
-		return errShape
-	}
-	return nil
+	return jsontext.Unquote(v[1 : len(v)-1])
 }

@@ -58,6 +58,23 @@ func TestDecodePageArchivedAt(t *testing.T) {
 	}
 }
 
+// TestDecodePageRefusesInvalidJSON: an answer that is not JSON is an error, wherever the fault
+// is, also in the parts the fast decoder skips or keeps raw (properties).
+func TestDecodePageRefusesInvalidJSON(t *testing.T) {
+	for _, raw := range []string{
+		`{"results":[{"id":"1","properties":{"a":tru}}]}`,
+		`{"results":[{"id":"1","properties":{"a":"x\q"}}]}`,
+		`{"results":[{"id":"1","properties":{"a":"x"},"url":[1,}]}`,
+		"{\"results\":[{\"id\":\"1\",\"properties\":{\"a\":\"x\ty\"}}]}",
+		`{"results":[{"id":"1","properties":{"a":01}}],"paging":{}}`,
+		`{"results":[],"extra":{"a" 1}}`,
+	} {
+		if p, err := decodePage([]byte(raw)); err == nil {
+			t.Errorf("%s: read as %+v, want an error", raw, p)
+		}
+	}
+}
+
 func FuzzDecodePage(f *testing.F) {
 	f.Add("1", "email", "a@b.com", 3, "10", true, " ")
 	f.Add("9\"", "k\u00e9", "\x00\n", -1, "", false, "\n")
@@ -133,21 +150,4 @@ func BenchmarkDecodeSearchPageEncodingJSON(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func FuzzUnescape(f *testing.F) {
-	f.Add("plain")
-	f.Add("a\"b\\c\n\u00e9\U0001F600\x01")
-	f.Fuzz(func(t *testing.T, s string) {
-		q, _ := json.Marshal(s)
-		got, err := unescape(q[1 : len(q)-1])
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want string
-		_ = json.Unmarshal(q, &want)
-		if string(got) != want {
-			t.Fatalf("unescape(%s) = %q, want %q", q, got, want)
-		}
-	})
 }
