@@ -1,8 +1,9 @@
 package destination
 
 import (
-	"encoding/json"
 	"slices"
+
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 // mapObject encodes a record of a stream mapped by Airbyte's data activation (p.object set):
@@ -151,16 +152,27 @@ func appendObjectFields(dst []byte, open string, top, fixedTop, cust, fixedCust 
 	return append(dst, '}')
 }
 
-// eachMember calls f with the name and raw value of every member of the JSON object data, in
-// order. It reports false when data is not a well-formed JSON object.
+// eachMember calls f with the name and raw value of every member of the JSON object data (record
+// data the protocol reader has validated), in order. It reports false when data is not a
+// well-formed JSON object.
 func eachMember(data []byte, f func(name string, raw []byte)) bool {
-	it := objectMembers(data)
-	for qkey, raw, ok := it.next(); ok; qkey, raw, ok = it.next() {
-		name := string(qkey[1 : len(qkey)-1])
-		if it.escaped && json.Unmarshal(qkey, &name) != nil {
-			return false
-		}
-		f(name, raw)
+	s := jsontext.NewScanner(data, jsontext.Trusted)
+	if s.Peek() != '{' {
+		return false
 	}
-	return it.valid()
+	err := s.Object(func(key []byte, escaped bool) error {
+		name := string(key)
+		if escaped {
+			var err error
+			if name, err = jsontext.Unquote(key); err != nil {
+				return err
+			}
+		}
+		raw, err := s.Value()
+		if err == nil {
+			f(name, raw)
+		}
+		return err
+	})
+	return err == nil
 }

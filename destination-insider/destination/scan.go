@@ -2,12 +2,13 @@ package destination
 
 import (
 	"bytes"
-	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
-// This file is a small JSON scanner that pulls the mapped fields out of a
-// record in one pass, without building a map of the whole record: record
+// This file pulls the mapped fields out of a record in one pass of
+// jsontext's scanner, without building a map of the whole record: record
 // data is decoded once and only where the mapping needs it.
 
 // value is one JSON value found in a record, as its raw bytes.
@@ -62,11 +63,8 @@ func (v value) str() (string, bool) {
 	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 		return string(inner), true
 	}
-	var s string
-	if err := json.Unmarshal(v.raw, &s); err != nil {
-		return "", false
-	}
-	return s, true
+	s, err := jsontext.Unquote(inner)
+	return s, err == nil
 }
 
 // text returns a scalar as text: a string's value, or a number's or
@@ -123,165 +121,34 @@ func (n *pathNode) add(segments []string, next *int) int {
 
 // extract scans the JSON object data and stores in vals the raw value of
 // every registered path. It reports false when data is not a JSON object or
-// is malformed.
+// is malformed. data is record data the protocol reader has validated, so
+// it is scanned in jsontext's trusted mode.
 func (n *pathNode) extract(data []byte, vals []value) bool {
-	it := objectMembers(data)
-	for qkey, raw, ok := it.next(); ok; qkey, raw, ok = it.next() {
+	s := jsontext.NewScanner(data, jsontext.Trusted)
+	if s.Peek() != '{' {
+		return false
+	}
+	err := s.Object(func(key []byte, escaped bool) error {
 		var child *pathNode
-		if it.escaped {
-			var k string
-			if json.Unmarshal(qkey, &k) == nil {
-				child = n.children[k]
-			}
-		} else {
-			child = n.children[string(qkey[1:len(qkey)-1])]
+		if !escaped {
+			child = n.children[string(key)]
+		} else if k, err := jsontext.Unquote(key); err == nil {
+			child = n.children[k]
 		}
-		if child != nil {
-			if child.slot >= 0 {
-				vals[child.slot] = value{raw: raw}
-			}
-			if child.children != nil && raw[0] == '{' {
-				child.extract(raw, vals)
-			}
+		if child == nil {
+			return nil // skipped by the scanner
 		}
-	}
-	return it.valid()
-}
-
-// memberIter walks the members of one JSON object, in order.
-type memberIter struct {
-	data    []byte
-	i       int  // where the next member starts
-	escaped bool // the last key returned has escapes
-	end     bool // the closing brace was reached
-	bad     bool // the object is malformed
-}
-
-// objectMembers starts walking the JSON object data; when data does not
-// start with one the walk has no members and is not valid.
-func objectMembers(data []byte) memberIter {
-	i := skipSpace(data, 0)
-	if i >= len(data) || data[i] != '{' {
-		return memberIter{bad: true}
-	}
-	it := memberIter{data: data, i: skipSpace(data, i+1)}
-	it.end = it.i < len(data) && data[it.i] == '}'
-	return it
-}
-
-// next returns the next member's key, quoted as in data, and raw value;
-// more is false past the last member or at malformed input.
-func (it *memberIter) next() (qkey, raw []byte, more bool) {
-	if it.end || it.bad {
-		return nil, nil, false
-	}
-	data, i := it.data, it.i
-	it.bad = true // until the member is read whole
-	if i >= len(data) || data[i] != '"' {
-		return nil, nil, false
-	}
-	kEnd, esc, ok := scanString(data, i)
-	if !ok {
-		return nil, nil, false
-	}
-	qkey, it.escaped = data[i:kEnd], esc
-	i = skipSpace(data, kEnd)
-	if i >= len(data) || data[i] != ':' {
-		return nil, nil, false
-	}
-	i = skipSpace(data, i+1)
-	vEnd, ok := scanValue(data, i)
-	if !ok {
-		return nil, nil, false
-	}
-	raw = data[i:vEnd]
-	// The member is returned even when what follows it is malformed; the
-	// walk then ends, invalid.
-	j := skipSpace(data, vEnd)
-	switch {
-	case j >= len(data):
-	case data[j] == '}':
-		it.bad, it.end = false, true
-	case data[j] == ',':
-		it.bad, it.i = false, skipSpace(data, j+1)
-	}
-	return qkey, raw, true
-}
-
-// valid reports whether the walk reached the object's closing brace with
-// every member well formed.
-func (it *memberIter) valid() bool { return it.end && !it.bad }
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) {
-		switch b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
+		raw, err := s.Value()
+		if err != nil {
+			return err
 		}
-	}
-	return i
-}
-
-// scanString returns the index after the string starting at b[i] == '"'
-// and whether it holds escapes.
-func scanString(b []byte, i int) (end int, escaped, ok bool) {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '"':
-			return j + 1, escaped, true
-		case '\\':
-			escaped = true
-			j++
+		if child.slot >= 0 {
+			vals[child.slot] = value{raw: raw}
 		}
-	}
-	return 0, false, false
-}
-
-// scanValue returns the index after the JSON value starting at b[i].
-func scanValue(b []byte, i int) (int, bool) {
-	if i >= len(b) {
-		return 0, false
-	}
-	switch b[i] {
-	case '"':
-		end, _, ok := scanString(b, i)
-		return end, ok
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				end, _, ok := scanString(b, j)
-				if !ok {
-					return 0, false
-				}
-				j = end - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1, true
-				}
-			}
+		if child.children != nil && raw[0] == '{' {
+			child.extract(raw, vals)
 		}
-		return 0, false
-	default:
-		j := i
-		for j < len(b) {
-			switch c := b[j]; {
-			case c >= '0' && c <= '9', c == '-', c == '+', c == '.', c == 'e', c == 'E',
-				c >= 'a' && c <= 'z':
-				j++
-				continue
-			}
-			break
-		}
-		if j == i {
-			return 0, false
-		}
-		return j, true
-	}
+		return nil
+	})
+	return err == nil
 }
