@@ -129,9 +129,17 @@ func (s *Scanner) Object(member func(key []byte, escaped bool) error) error {
 				return err
 			}
 		}
-		if closed, err := s.next('}', "object"); closed || err != nil {
-			return err
+		i = SkipSpace(b, s.i)
+		if i < len(b) && b[i] == ',' {
+			s.i = SkipSpace(b, i+1)
+			continue
 		}
+		if i < len(b) && b[i] == '}' {
+			s.i = i + 1
+			s.depth--
+			return nil
+		}
+		return s.after(i, '}', "object")
 	}
 }
 
@@ -163,9 +171,17 @@ func (s *Scanner) Array(elem func() error) error {
 				return err
 			}
 		}
-		if closed, err := s.next(']', "array"); closed || err != nil {
-			return err
+		i := SkipSpace(b, s.i)
+		if i < len(b) && b[i] == ',' {
+			s.i = SkipSpace(b, i+1)
+			continue
 		}
+		if i < len(b) && b[i] == ']' {
+			s.i = i + 1
+			s.depth--
+			return nil
+		}
+		return s.after(i, ']', "array")
 	}
 }
 
@@ -178,23 +194,12 @@ func (s *Scanner) enter() error {
 	return nil
 }
 
-// next moves past the ',' or the closing bracket after a member or element; closed reports the
-// bracket, which also ends the level.
-func (s *Scanner) next(closing byte, what string) (closed bool, err error) {
-	b := s.b
-	i := SkipSpace(b, s.i)
-	switch {
-	case i >= len(b):
-		return false, fmt.Errorf("%w: unexpected end of %s", ErrSyntax, what)
-	case b[i] == ',':
-		s.i = SkipSpace(b, i+1)
-		return false, nil
-	case b[i] == closing:
-		s.i = i + 1
-		s.depth--
-		return true, nil
+// after is the error for b[i], after a member or element, which is neither ',' nor closing.
+func (s *Scanner) after(i int, closing byte, what string) error {
+	if i >= len(s.b) {
+		return fmt.Errorf("%w: unexpected end of %s", ErrSyntax, what)
 	}
-	return false, fmt.Errorf("%w: expected ',' or '%c' at offset %d", ErrSyntax, closing, i)
+	return fmt.Errorf("%w: expected ',' or '%c' at offset %d", ErrSyntax, closing, i)
 }
 
 // unexpected is the error for the byte at b[i] where the scan wanted what.

@@ -1,9 +1,8 @@
 // Package jsontext holds the JSON helpers the connectors share on their hot paths: one scanner
 // (validating for input from outside, trusted for text already validated), string decoding, a
 // string encoder that appends to reused buffers, the JSON number grammar and the repair of text
-// that is not valid Unicode. encoding/json/jsontext
-// (AppendQuote, a Decoder returning raw values) is the planned replacement once it leaves
-// GOEXPERIMENT.
+// that is not valid Unicode. encoding/json/jsontext (AppendQuote, a Decoder returning raw
+// values) is the planned replacement once it leaves GOEXPERIMENT.
 package jsontext
 
 import "unicode/utf8"

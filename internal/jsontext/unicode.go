@@ -62,7 +62,7 @@ func AppendValidUnicode(dst, raw []byte) []byte {
 			i++
 			continue
 		}
-		end, err := trustedStringEnd(raw, i)
+		end, _, err := trustedStringEnd(raw, i)
 		if err != nil {
 			end = len(raw)
 		}
