@@ -135,8 +135,3 @@ func appendDateTime(dst, v []byte) ([]byte, bool) {
 	dst = t.AppendFormat(dst, timeLayout)
 	return append(dst, '"'), true
 }
-
-// appendStringS is appendString for a Go string.
-func appendStringS(dst []byte, s string) []byte {
-	return jsontext.AppendString(dst, []byte(s))
-}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/insider-hubspot/connectors/internal/jsontext"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
@@ -147,13 +148,13 @@ func (er *eventsReader) loadContacts(ctx context.Context, evs []hubspot.Event) e
 // emit writes one event record.
 func (er *eventsReader) emit(ev *hubspot.Event) error {
 	b := append(er.buf[:0], `{"id":`...)
-	b = appendStringS(b, ev.ID)
+	b = jsontext.AppendString(b, ev.ID)
 	b = append(b, `,"eventType":`...)
-	b = appendStringS(b, ev.EventType)
+	b = jsontext.AppendString(b, ev.EventType)
 	b = append(b, `,"occurredAt":`...)
 	b, _ = appendValue(b, kindDateTime, []byte(ev.OccurredAt), ev.OccurredAt == "")
 	b = append(b, `,"objectType":`...)
-	b = appendStringS(b, ev.ObjectType)
+	b = jsontext.AppendString(b, ev.ObjectType)
 	b = append(b, `,"objectId":`...)
 	oid := ev.ObjectIDString()
 	b, _ = appendValue(b, kindString, []byte(oid), oid == "")

@@ -32,7 +32,7 @@ func newContactEncoder(cols []column) *contactEncoder {
 // encode returns the record JSON for o. The slice is valid until the next call.
 func (e *contactEncoder) encode(o *hubspot.Object) ([]byte, error) {
 	b := append(e.buf[:0], `{"id":`...)
-	b = appendStringS(b, o.ID)
+	b = jsontext.AppendString(b, o.ID)
 	b = append(b, `,"createdAt":`...)
 	b, _ = appendValue(b, kindDateTime, []byte(o.CreatedAt), o.CreatedAt == "")
 	b = append(b, `,"updatedAt":`...)
