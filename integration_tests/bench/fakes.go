@@ -17,10 +17,6 @@ type fakes struct {
 	insider *fakeinsider.Server
 }
 
-// genBatch is how many generated contacts are added to the fake at once, so a million are
-// streamed in without a second copy of them all.
-const genBatch = 10000
-
 // startFakes starts both fakes and streams n generated contacts (about 40 properties each)
 // into HubSpot. rateLimits turns on the fake HubSpot's 429 answers; tier sets its general and
 // daily limits (zero: the fake's defaults).
@@ -29,15 +25,7 @@ func startFakes(n int, seed uint64, rateLimits bool, tier fakehubspot.TierLimit)
 		hubspot: fakehubspot.New(fakehubspot.Options{RateLimits: rateLimits, BurstMax: tier.BurstMax, DailyMax: tier.DailyMax}),
 		insider: fakeinsider.New(fakeinsider.Options{}),
 	}
-	g := datagen.New(datagen.Options{Seed: seed, Count: n})
-	batch := make([]fakehubspot.Contact, 0, min(n, genBatch))
-	for i := 0; i < n; i++ {
-		batch = append(batch, g.Contact())
-		if len(batch) == cap(batch) || i == n-1 {
-			f.hubspot.AddContacts(batch...)
-			batch = batch[:0]
-		}
-	}
+	datagen.Fill(f.hubspot, datagen.Options{Seed: seed, Count: n})
 	releaseMemory()
 	return f
 }

@@ -24,11 +24,7 @@ func startFakes(o Options, now time.Time) *fakes {
 		hubspot: fakehubspot.New(fakehubspot.Options{RateLimits: o.RateLimits}),
 		insider: fakeinsider.New(fakeinsider.Options{}),
 	}
-	f.hubspot.AddContacts(datagen.Contacts(datagen.Options{Seed: o.Seed, Count: o.Contacts,
-		Start: now.AddDate(-2, 0, 0), End: now.Add(-time.Hour)})...)
-	f.hubspot.AddEvents(datagen.Events(datagen.EventOptions{Seed: o.Seed, ContactIDs: f.hubspot.ContactIDs(),
-		Count: o.Events, Definitions: f.hubspot.EventDefinitions(),
-		Start: now.AddDate(0, 0, -60), End: now.Add(-time.Hour)})...)
+	datagen.FillPortal(f.hubspot, datagen.Options{Seed: o.Seed, Count: o.Contacts}, o.Events, now)
 	return f
 }
 

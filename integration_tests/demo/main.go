@@ -10,24 +10,20 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	opts, err := parseFlags(os.Args[1:], os.Stderr)
-	if err != nil {
-		os.Exit(2)
-	}
-	opts.Stdout, opts.Stderr = os.Stdout, os.Stderr
-	opts.Terminal = isTerminal(os.Stderr)
-	if _, err := Run(ctx, opts); err != nil {
-		fmt.Fprintln(os.Stderr, "demo failed:", err)
-		stop()
-		os.Exit(1)
-	}
+	os.Exit(pipeline.Main("demo failed:", func(ctx context.Context) error {
+		opts, err := parseFlags(os.Args[1:], os.Stderr)
+		if err != nil {
+			return pipeline.FlagError{Err: err}
+		}
+		opts.Stdout, opts.Stderr = os.Stdout, os.Stderr
+		opts.Terminal = isTerminal(os.Stderr)
+		_, err = Run(ctx, opts)
+		return err
+	}))
 }

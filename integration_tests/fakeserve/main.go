@@ -18,17 +18,11 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
-		fmt.Fprintln(os.Stderr, "fakeserve:", err)
-		os.Exit(1)
-	}
+	os.Exit(pipeline.Main("fakeserve:", func(ctx context.Context) error { return run(ctx, os.Args[1:], os.Stderr, nil) }))
 }

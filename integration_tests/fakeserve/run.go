@@ -131,21 +131,11 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(Info))
 // loadData fills the fake HubSpot with generated contacts (last two years, up to an hour ago)
 // and events (last 60 days).
 func loadData(hs *fakehubspot.Server, c config, now time.Time) {
-	opts := datagen.Options{Seed: c.seed, Count: c.contacts, Start: now.AddDate(-2, 0, 0), End: now.Add(-time.Hour)}
+	opts := datagen.Options{Seed: c.seed, Count: c.contacts}
 	if !c.invalid {
 		opts.InvalidEmailShare, opts.InvalidPhoneShare = -1, -1
 	}
-	g := datagen.New(opts)
-	batch := make([]fakehubspot.Contact, 0, 5000)
-	for i := 0; i < c.contacts; i++ {
-		batch = append(batch, g.Contact())
-		if len(batch) == cap(batch) || i == c.contacts-1 {
-			hs.AddContacts(batch...)
-			batch = batch[:0]
-		}
-	}
-	hs.AddEvents(datagen.Events(datagen.EventOptions{Seed: c.seed, ContactIDs: hs.ContactIDs(), Count: c.events,
-		Definitions: hs.EventDefinitions(), Start: now.AddDate(0, 0, -60), End: now.Add(-time.Hour)})...)
+	datagen.FillPortal(hs, opts, c.events, now)
 }
 
 // writeJSONFile writes through a temporary file and renames it, so readers never see half a file.
