@@ -253,23 +253,13 @@ func validEmail(s string) bool {
 // watermark returns the contacts watermark in the saved state file.
 func (e *e2e) watermark() time.Time {
 	e.t.Helper()
-	states, err := pipeline.LoadStates(filepath.Join(e.dir, pipeline.StateFile))
+	wm, err := pipeline.ContactsWatermark(filepath.Join(e.dir, pipeline.StateFile))
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	var st struct {
-		Stream struct {
-			StreamState struct {
-				LastModified string `json:"lastmodifieddate"`
-			} `json:"stream_state"`
-		} `json:"stream"`
-	}
-	if err := json.Unmarshal(states["/contacts"], &st); err != nil {
-		e.t.Fatalf("contacts state: %v (%s)", err, states["/contacts"])
-	}
-	ts, err := time.Parse(time.RFC3339Nano, st.Stream.StreamState.LastModified)
+	ts, err := time.Parse(time.RFC3339Nano, wm)
 	if err != nil {
-		e.t.Fatalf("contacts watermark %q: %v", st.Stream.StreamState.LastModified, err)
+		e.t.Fatalf("contacts watermark %q: %v", wm, err)
 	}
 	return ts
 }

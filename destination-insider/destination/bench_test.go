@@ -32,30 +32,24 @@ func benchContact(i int) string {
 
 // benchConfig maps a typical set of fields.
 func benchConfig(url string) map[string]any {
+	var ids, attrs []any
+	for _, m := range [][2]string{{"email", "email"}, {"phone_number", "phone"}, {"uuid", "hs_object_id"}} {
+		ids = append(ids, map[string]any{"identifier": m[0], "source_field": m[1]})
+	}
+	for _, m := range [][2]string{
+		{"firstname", "name"}, {"lastname", "surname"}, {"city", "city"}, {"country", "country"},
+		{"hs_language", "language"}, {"date_of_birth", "birthday"}, {"age", "age"}, {"email_optin", "email_optin"},
+		{"sms_optin", "sms_optin"}, {"lifecyclestage", "lifecycle_stage"}, {"company", "company"},
+		{"jobtitle", "job_title"}, {"hs_analytics_source", "source"},
+	} {
+		attrs = append(attrs, map[string]any{"source_field": m[0], "attribute": m[1]})
+	}
 	return map[string]any{
 		"partner_name": "mybrand", "api_key": "secret-key", "api_base_url": url,
-		"identifier_mappings": []any{
-			map[string]any{"identifier": "email", "source_field": "email"},
-			map[string]any{"identifier": "phone_number", "source_field": "phone"},
-			map[string]any{"identifier": "uuid", "source_field": "hs_object_id"},
-		},
-		"attribute_mappings": []any{
-			map[string]any{"source_field": "firstname", "attribute": "name"},
-			map[string]any{"source_field": "lastname", "attribute": "surname"},
-			map[string]any{"source_field": "city", "attribute": "city"},
-			map[string]any{"source_field": "country", "attribute": "country"},
-			map[string]any{"source_field": "hs_language", "attribute": "language"},
-			map[string]any{"source_field": "date_of_birth", "attribute": "birthday"},
-			map[string]any{"source_field": "age", "attribute": "age"},
-			map[string]any{"source_field": "email_optin", "attribute": "email_optin"},
-			map[string]any{"source_field": "sms_optin", "attribute": "sms_optin"},
-			map[string]any{"source_field": "lifecyclestage", "attribute": "lifecycle_stage"},
-			map[string]any{"source_field": "company", "attribute": "company"},
-			map[string]any{"source_field": "jobtitle", "attribute": "job_title"},
-			map[string]any{"source_field": "hs_analytics_source", "attribute": "source"},
-		},
-		"fixed_attributes": []any{map[string]any{"attribute": "crm_source", "value": "hubspot"}},
-		"phone":            map[string]any{"default_region": "US"},
+		"identifier_mappings": ids,
+		"attribute_mappings":  attrs,
+		"fixed_attributes":    []any{map[string]any{"attribute": "crm_source", "value": "hubspot"}},
+		"phone":               map[string]any{"default_region": "US"},
 	}
 }
 

@@ -37,14 +37,21 @@ func (m *mapper) appendEach(dst []byte, fields []outField, vals []value, first *
 		if vals[f.slot].absent() {
 			continue
 		}
-		n, wasFirst := len(dst), *first
-		dst = appendKey(dst, f.key, first)
-		var ok bool
-		if dst, ok = m.coerce.appendValue(dst, vals[f.slot], f.kind); !ok {
-			dst, *first = dst[:n], wasFirst
-			res.Dropped++
-			m.droppedBy[f.name]++
-		}
+		dst = m.appendCoerced(dst, f.key, f.name, vals[f.slot], f.kind, first, res)
+	}
+	return dst
+}
+
+// appendCoerced appends key and v coerced to k to the object whose members dst ends with
+// (none yet when *first); a value that cannot be coerced is left out and counted against name.
+func (m *mapper) appendCoerced(dst, key []byte, name string, v value, k kind, first *bool, res *mapped) []byte {
+	n, wasFirst := len(dst), *first
+	dst = appendKey(dst, key, first)
+	dst, ok := m.coerce.appendValue(dst, v, k)
+	if !ok {
+		dst, *first = dst[:n], wasFirst
+		res.Dropped++
+		m.droppedBy[name]++
 	}
 	return dst
 }

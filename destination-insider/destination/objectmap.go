@@ -54,15 +54,8 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 				return
 			}
 		}
-		var ok bool
 		if k, isDefault := o.defaults[name]; isDefault && !custom {
-			n := len(top)
-			top = appendKey(top, encodedKey(name), &firstTop)
-			if top, ok = m.coerce.appendValue(top, v, k); !ok {
-				top, firstTop = top[:n], n == 0
-				res.Dropped++
-				m.droppedBy[name]++
-			}
+			top = m.appendCoerced(top, encodedKey(name), name, v, k, &firstTop, &res)
 			return
 		}
 		// A custom attribute Insider declares is converted to its declared type, as for a
@@ -71,13 +64,7 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 		if !o.event {
 			k = m.customKind("", name)
 		}
-		n := len(cust)
-		cust = appendKey(cust, encodedKey(name), &firstCust)
-		if cust, ok = m.coerce.appendValue(cust, v, k); !ok {
-			cust, firstCust = cust[:n], n == 0
-			res.Dropped++
-			m.droppedBy[name]++
-		}
+		cust = m.appendCoerced(cust, encodedKey(name), name, v, k, &firstCust, &res)
 	}
 	if !eachMember(data, func(name string, raw []byte) {
 		if name == "custom" && len(raw) > 0 && raw[0] == '{' {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -159,7 +158,7 @@ func (s *syncer) run(ctx context.Context, name string) (*RunReport, error) {
 	if err := parseWriteSummary(summary, r); err != nil {
 		return nil, err
 	}
-	if r.Watermark, err = contactsWatermark(filepath.Join(s.dir, pipeline.StateFile)); err != nil {
+	if r.Watermark, err = pipeline.ContactsWatermark(filepath.Join(s.dir, pipeline.StateFile)); err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
 	return r, nil
@@ -170,29 +169,6 @@ func errorList(errs []string) string {
 		return "(no error message)"
 	}
 	return fmt.Sprintf("%q", errs)
-}
-
-// contactsWatermark reads the contacts lastmodifieddate from the saved state.
-func contactsWatermark(path string) (string, error) {
-	states, err := pipeline.LoadStates(path)
-	if err != nil {
-		return "", err
-	}
-	var st struct {
-		Stream struct {
-			StreamState struct {
-				LastModified string `json:"lastmodifieddate"`
-			} `json:"stream_state"`
-		} `json:"stream"`
-	}
-	raw, ok := states["/contacts"]
-	if !ok {
-		return "", fmt.Errorf("no contacts state was saved in %s", path)
-	}
-	if err := json.Unmarshal(raw, &st); err != nil || st.Stream.StreamState.LastModified == "" {
-		return "", fmt.Errorf("the saved contacts state %s has no lastmodifieddate", raw)
-	}
-	return st.Stream.StreamState.LastModified, nil
 }
 
 // dumpProfiles writes the fake Insider's profiles to out/profiles.json.

@@ -77,7 +77,7 @@ func TestRunEndToEnd(t *testing.T) {
 		t.Errorf("profiles.json: %d profiles, %d upserts, %d events; summary: %d profiles, %d users upserted, %d events sent",
 			len(profiles), merged, events, rep.Profiles, upserted, sent)
 	}
-	wm, err := contactsWatermark(filepath.Join(out, pipeline.StateFile))
+	wm, err := pipeline.ContactsWatermark(filepath.Join(out, pipeline.StateFile))
 	if err != nil || wm != second.Watermark || second.Watermark <= first.Watermark {
 		t.Errorf("state.json watermark %q (%v); summary watermarks %q then %q", wm, err, first.Watermark, second.Watermark)
 	}

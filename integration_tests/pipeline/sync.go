@@ -241,6 +241,29 @@ func LoadStates(path string) (map[string]json.RawMessage, error) {
 	return states, nil
 }
 
+// ContactsWatermark reads the contacts lastmodifieddate from the state file at path.
+func ContactsWatermark(path string) (string, error) {
+	states, err := LoadStates(path)
+	if err != nil {
+		return "", err
+	}
+	var st struct {
+		Stream struct {
+			StreamState struct {
+				LastModified string `json:"lastmodifieddate"`
+			} `json:"stream_state"`
+		} `json:"stream"`
+	}
+	raw, ok := states["/contacts"]
+	if !ok {
+		return "", fmt.Errorf("no contacts state was saved in %s", path)
+	}
+	if err := json.Unmarshal(raw, &st); err != nil || st.Stream.StreamState.LastModified == "" {
+		return "", fmt.Errorf("the saved contacts state %s has no lastmodifieddate", raw)
+	}
+	return st.Stream.StreamState.LastModified, nil
+}
+
 // SaveStates writes the states as a JSON array sorted by stream, replacing path atomically.
 func SaveStates(path string, states map[string]json.RawMessage) error {
 	keys := make([]string, 0, len(states))
