@@ -34,8 +34,7 @@ func TestOAuthRefreshAndExpiry(t *testing.T) {
 	}
 	clk.Add(32 * time.Minute)
 	r = do(t, s, "GET", "/crm/v3/properties/contacts", tok.AccessToken, nil)
-	var e errBody
-	r.json(t, &e)
+	e := r.errorBody(t)
 	if r.status != 401 || e.Category != "EXPIRED_AUTHENTICATION" || !strings.Contains(e.Message, "expired 2 minute(s) ago") {
 		t.Fatalf("expired: %d %s", r.status, r.body)
 	}
@@ -56,8 +55,7 @@ func TestOAuthErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := postForm(t, s, tc.form)
-			var e errBody
-			r.json(t, &e)
+			e := r.errorBody(t)
 			if r.status != 400 || e.Status != tc.status || e.Message == "" || e.Error == "" || e.ErrorDescription == "" {
 				t.Fatalf("got %d %s", r.status, r.body)
 			}
@@ -73,16 +71,14 @@ func TestBearerChecks(t *testing.T) {
 	s, _ := start(t, fakehubspot.Options{})
 	for _, tok := range []string{"", "unknown-token"} {
 		r := do(t, s, "GET", "/crm/v3/objects/contacts", tok, nil)
-		var e errBody
-		r.json(t, &e)
+		e := r.errorBody(t)
 		if r.status != 401 || e.Category != "INVALID_AUTHENTICATION" {
 			t.Fatalf("token %q: %d %s", tok, r.status, r.body)
 		}
 	}
 	s.DenyContactsScope(true)
 	r := do(t, s, "GET", "/crm/v3/objects/contacts", pat, nil)
-	var e errBody
-	r.json(t, &e)
+	e := r.errorBody(t)
 	if r.status != 403 || e.Category != "MISSING_SCOPES" {
 		t.Fatalf("missing scope: %d %s", r.status, r.body)
 	}

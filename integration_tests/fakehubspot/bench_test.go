@@ -21,24 +21,17 @@ var (
 	bigIDs  []int64
 )
 
-// bigServer holds 1,000,000 generated contacts; it is built once per test binary run.
-func bigServer(b *testing.B) *fakehubspot.Server {
+// bigHandler is the handler of a fake holding 1,000,000 generated contacts; the fake is built
+// once per test binary run.
+func bigHandler(b *testing.B) http.Handler {
 	b.Helper()
 	bigOnce.Do(func() {
 		big = fakehubspot.NewUnstarted(fakehubspot.Options{Clock: func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }})
-		g := datagen.New(datagen.Options{Seed: 7, Count: 1000000})
-		batch := make([]fakehubspot.Contact, 0, 10000)
-		for i := 0; i < 1000000; i++ {
-			batch = append(batch, g.Contact())
-			if len(batch) == cap(batch) {
-				big.AddContacts(batch...)
-				batch = batch[:0]
-			}
-		}
+		datagen.Fill(big, datagen.Options{Seed: 7, Count: 1000000})
 		bigIDs = big.ContactIDs()
 		runtime.GC()
 	})
-	return big
+	return big.HTTPServer().Config.Handler
 }
 
 func serve(b *testing.B, h http.Handler, method, path string, body []byte) *httptest.ResponseRecorder {
@@ -63,8 +56,7 @@ func allProps() []string {
 // BenchmarkSearchPage1M pages through one query over 1M contacts (200 x 42 properties per page),
 // as a sync does after the first page of a window.
 func BenchmarkSearchPage1M(b *testing.B) {
-	s := bigServer(b)
-	h := s.HTTPServer().Config.Handler
+	h := bigHandler(b)
 	req := map[string]any{"limit": 200, "properties": allProps(),
 		"sorts": []any{map[string]any{"propertyName": "hs_object_id", "direction": "ASCENDING"}},
 		"filterGroups": []any{map[string]any{"filters": []any{
@@ -86,8 +78,7 @@ func BenchmarkSearchPage1M(b *testing.B) {
 // BenchmarkSearchNewQuery1M runs a different query each time (the id filter moves), so every
 // call scans the whole id range: the cost of the first page of a window re-start.
 func BenchmarkSearchNewQuery1M(b *testing.B) {
-	s := bigServer(b)
-	h := s.HTTPServer().Config.Handler
+	h := bigHandler(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -101,8 +92,7 @@ func BenchmarkSearchNewQuery1M(b *testing.B) {
 
 // BenchmarkList1M reads list pages of 100 at spread-out cursors.
 func BenchmarkList1M(b *testing.B) {
-	s := bigServer(b)
-	h := s.HTTPServer().Config.Handler
+	h := bigHandler(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

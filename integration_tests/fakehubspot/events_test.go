@@ -36,8 +36,7 @@ func TestEventDefinitions(t *testing.T) {
 	}
 	s.DenyEvents(true)
 	r := do(t, s, "GET", "/events/v3/event-definitions", pat, nil)
-	var e errBody
-	r.json(t, &e)
+	e := r.errorBody(t)
 	if r.status != 403 || e.Category != "MISSING_SCOPES" {
 		t.Fatalf("denied: %d %s", r.status, r.body)
 	}

@@ -59,6 +59,14 @@ func (r resp) json(t *testing.T, v any) {
 	}
 }
 
+// errorBody decodes r as a HubSpot error answer.
+func (r resp) errorBody(t *testing.T) errBody {
+	t.Helper()
+	var e errBody
+	r.json(t, &e)
+	return e
+}
+
 func do(t *testing.T, s *fakehubspot.Server, method, path, token string, body any) resp {
 	t.Helper()
 	var rd io.Reader

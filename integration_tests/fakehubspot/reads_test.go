@@ -88,8 +88,7 @@ func TestGetAndBatchRead(t *testing.T) {
 		t.Fatalf("by email: %+v", c)
 	}
 	r := do(t, s, "GET", "/crm/v3/objects/contacts/99", pat, nil)
-	var e errBody
-	r.json(t, &e)
+	e := r.errorBody(t)
 	if r.status != 404 || e.Category != "OBJECT_NOT_FOUND" {
 		t.Fatalf("missing: %d %s", r.status, r.body)
 	}

@@ -74,8 +74,7 @@ func TestUnservedVersion(t *testing.T) {
 	for _, p := range []string{"/crm/objects/2026-03/contacts", "/crm/objects/2031-03/contacts/1",
 		"/crm/properties/2031-03/contacts", "/events/event-occurrences/2031-03", "/events/custom/2031-03/event-definitions"} {
 		r := do(t, s, "GET", p, pat, nil)
-		var e errBody
-		r.json(t, &e)
+		e := r.errorBody(t)
 		if r.status != 404 || e.Category != "OBJECT_NOT_FOUND" {
 			t.Errorf("%s: %d %s", p, r.status, r.body)
 		}
