@@ -92,12 +92,19 @@ func only(msgs []message, want string) (message, error) {
 	return found[0], nil
 }
 
-func checkSpec(v *validator, path string) error {
+// readOnly reads the messages in path and checks that they are exactly one of type want
+// besides LOG lines; it returns that message and the number of LOG lines.
+func (v *validator) readOnly(path, want string) (message, int, error) {
 	msgs, err := v.readMessages(path)
 	if err != nil {
-		return err
+		return message{}, 0, err
 	}
-	m, err := only(msgs, "SPEC")
+	m, err := only(msgs, want)
+	return m, len(msgs) - 1, err
+}
+
+func checkSpec(v *validator, path string) error {
+	m, logs, err := v.readOnly(path, "SPEC")
 	if err != nil {
 		return err
 	}
@@ -107,16 +114,12 @@ func checkSpec(v *validator, path string) error {
 	if err := json.Unmarshal(m.Spec, &spec); err != nil || spec.ConnectionSpecification == nil {
 		return errors.New("SPEC has no connectionSpecification object")
 	}
-	fmt.Printf("one valid SPEC message (%d bytes, %d LOG lines)\n", len(m.Raw), len(msgs)-1)
+	fmt.Printf("one valid SPEC message (%d bytes, %d LOG lines)\n", len(m.Raw), logs)
 	return nil
 }
 
 func checkStatus(v *validator, path string) error {
-	msgs, err := v.readMessages(path)
-	if err != nil {
-		return err
-	}
-	m, err := only(msgs, "CONNECTION_STATUS")
+	m, _, err := v.readOnly(path, "CONNECTION_STATUS")
 	if err != nil {
 		return err
 	}
@@ -130,11 +133,7 @@ func checkStatus(v *validator, path string) error {
 // configure turns the CATALOG of a discover run into a ConfiguredAirbyteCatalog with one stream,
 // incremental when the stream supports it, with the source-defined cursor and primary key.
 func configure(v *validator, path, out, name, destMode string) error {
-	msgs, err := v.readMessages(path)
-	if err != nil {
-		return err
-	}
-	m, err := only(msgs, "CATALOG")
+	m, _, err := v.readOnly(path, "CATALOG")
 	if err != nil {
 		return err
 	}
