@@ -41,33 +41,6 @@ type catTest struct {
 	} `yaml:"future_state"`
 }
 
-// secretFieldNames returns the names of the properties a spec marks airbyte_secret.
-func secretFieldNames(schema map[string]any) map[string]bool {
-	out := map[string]bool{}
-	var walk func(v any)
-	walk = func(v any) {
-		switch n := v.(type) {
-		case map[string]any:
-			if props, ok := n["properties"].(map[string]any); ok {
-				for name, p := range props {
-					if pm, ok := p.(map[string]any); ok && pm["airbyte_secret"] == true {
-						out[name] = true
-					}
-				}
-			}
-			for _, child := range n {
-				walk(child)
-			}
-		case []any:
-			for _, child := range n {
-				walk(child)
-			}
-		}
-	}
-	walk(schema)
-	return out
-}
-
 // secretValues returns the values of the keys named in secret, anywhere in a config.
 func secretValues(v any, secret map[string]bool) []string {
 	var out []string
@@ -133,7 +106,7 @@ func TestPackagingAcceptanceConfig(t *testing.T) {
 				}
 			}
 			spec := readSpecFile(t, p.specFile)
-			secret := secretFieldNames(spec)
+			secret := protocol.SecretNames(spec)
 			validator := compileSpec(t, p.specFile)
 			statuses := map[string]int{}
 			for suite, s := range cat.AcceptanceTests {

@@ -124,8 +124,7 @@ func secretValues(schema, config json.RawMessage) ([]string, error) {
 	if err := json.Unmarshal(schema, &sch); err != nil {
 		return nil, fmt.Errorf("decode spec: %w", err)
 	}
-	names := map[string]bool{}
-	collectSecretNames(sch, names)
+	names := SecretNames(sch)
 	var cfg any
 	if err := json.Unmarshal(config, &cfg); err != nil {
 		return nil, nil // an undecodable config holds nothing we can find; validation reports it
@@ -133,6 +132,15 @@ func secretValues(schema, config json.RawMessage) ([]string, error) {
 	var out []string
 	collectValues(cfg, names, false, &out)
 	return out, nil
+}
+
+// SecretNames returns the names of the properties a decoded connection specification marks
+// airbyte_secret, wherever they appear (also inside oneOf options): what the runner keeps out
+// of every output.
+func SecretNames(schema any) map[string]bool {
+	names := map[string]bool{}
+	collectSecretNames(schema, names)
+	return names
 }
 
 func collectSecretNames(node any, names map[string]bool) {

@@ -70,24 +70,7 @@ func TestSpecFollowsAirbyteRules(t *testing.T) {
 			}
 		}
 	})
-	secrets := map[string]bool{}
-	var walk func(name string, v any)
-	walk = func(name string, v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			if x["airbyte_secret"] == true {
-				secrets[name] = true
-			}
-			for k, c := range x {
-				walk(k, c)
-			}
-		case []any:
-			for _, c := range x {
-				walk(name, c)
-			}
-		}
-	}
-	walk("", schema)
+	secrets := protocol.SecretNames(schema)
 	for _, s := range []string{"client_secret", "refresh_token", "access_token", "alert_webhook_url"} {
 		if !secrets[s] {
 			t.Errorf("%s is not marked airbyte_secret", s)
