@@ -154,37 +154,22 @@ func (w *Writer) redactMessage(m *Message) *Message {
 var errPayload = errors.New("message payload does not match its type")
 
 func checkPayload(m *Message) error {
-	n := 0
-	for _, set := range []bool{m.Record != nil, m.State != nil, m.Log != nil, m.Spec != nil,
-		m.ConnectionStatus != nil, m.Catalog != nil, m.Trace != nil, m.Control != nil, m.DestinationCatalog != nil} {
-		if set {
-			n++
+	payloads := [...]struct {
+		typ MessageType
+		set bool
+	}{
+		{TypeRecord, m.Record != nil}, {TypeState, m.State != nil}, {TypeLog, m.Log != nil},
+		{TypeSpec, m.Spec != nil}, {TypeConnectionStatus, m.ConnectionStatus != nil},
+		{TypeCatalog, m.Catalog != nil}, {TypeTrace, m.Trace != nil}, {TypeControl, m.Control != nil},
+		{TypeDestinationCatalog, m.DestinationCatalog != nil},
+	}
+	n, set := 0, MessageType("")
+	for _, p := range payloads {
+		if p.set {
+			n, set = n+1, p.typ
 		}
 	}
-	ok := n == 1
-	switch m.Type {
-	case TypeRecord:
-		ok = ok && m.Record != nil
-	case TypeState:
-		ok = ok && m.State != nil
-	case TypeLog:
-		ok = ok && m.Log != nil
-	case TypeSpec:
-		ok = ok && m.Spec != nil
-	case TypeConnectionStatus:
-		ok = ok && m.ConnectionStatus != nil
-	case TypeCatalog:
-		ok = ok && m.Catalog != nil
-	case TypeTrace:
-		ok = ok && m.Trace != nil
-	case TypeControl:
-		ok = ok && m.Control != nil
-	case TypeDestinationCatalog:
-		ok = ok && m.DestinationCatalog != nil && m.DestinationCatalog.Operations != nil
-	default:
-		ok = false
-	}
-	if !ok {
+	if n != 1 || set != m.Type || set == TypeDestinationCatalog && m.DestinationCatalog.Operations == nil {
 		return fmt.Errorf("%w: %q", errPayload, m.Type)
 	}
 	return nil
