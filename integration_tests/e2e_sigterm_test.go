@@ -17,6 +17,7 @@ import (
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/protocol/protocoltest"
 )
 
 // hangGuard only catches a process that never ends after SIGTERM; it is no speed assertion.
@@ -177,10 +178,8 @@ func TestSIGTERMEndsAnIdleDestination(t *testing.T) {
 	}
 	msgs := p.messages()
 	var echoed []string
-	for _, m := range msgs {
-		if m.Type == protocol.TypeState {
-			echoed = append(echoed, string(m.State.Stream.StreamState))
-		}
+	for _, m := range protocoltest.OfType(msgs, protocol.TypeState) {
+		echoed = append(echoed, string(m.State.Stream.StreamState))
 	}
 	if len(echoed) != 1 || echoed[0] != `{"n":1}` {
 		t.Errorf("echoed states %v, want only state 1 (state 2's record was never delivered)", echoed)
