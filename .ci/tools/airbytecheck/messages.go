@@ -107,10 +107,10 @@ func (v *validator) readMessages(path string) ([]message, error) {
 		dec := json.NewDecoder(bytes.NewReader(line))
 		dec.UseNumber()
 		if err := dec.Decode(&doc); err != nil {
-			return nil, fmt.Errorf("%s line %d is not JSON (%v): %.200s", path, n, err, line)
+			return nil, fmt.Errorf("%s line %d is not JSON (%w): %.200s", path, n, err, line)
 		}
 		if err := v.schema.Validate(doc); err != nil {
-			return nil, fmt.Errorf("%s line %d is not a valid Airbyte message: %v: %.300s", path, n, err, line)
+			return nil, fmt.Errorf("%s line %d is not a valid Airbyte message: %w: %.300s", path, n, err, line)
 		}
 		var m message
 		if err := json.Unmarshal(line, &m); err != nil {
