@@ -11,7 +11,7 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// Summary counts what one write did. The lead's alerting and demo read it
+// Summary counts what one write did. Alerting and the demo read it
 // through WithSummary.
 type Summary struct {
 	DryRun        bool

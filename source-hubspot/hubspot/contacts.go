@@ -14,8 +14,11 @@ const (
 	MaxSearchLimit = 200 // search page
 	MaxListLimit   = 100 // list page
 	MaxBatchRead   = 100 // batch read inputs
-	SearchCap      = 10000
 )
+
+// SearchCap is the most results HubSpot returns for one search query, however it is paged: a
+// query whose total is larger must be split (narrower filters) to reach the rest.
+const SearchCap = 10000
 
 // Filter is one search filter; filters of a request are AND-ed.
 type Filter struct {

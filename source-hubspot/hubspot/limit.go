@@ -15,9 +15,9 @@ import (
 // Limits are the client-side request budgets.
 type Limits struct {
 	// Search is the CRM search budget per second. HubSpot allows 5 per account; the default 4.75
-	// sustained over 90% of that with no 429 in the realistic benchmark, where a budget of exactly
-	// 5 met 429s from timing jitter. Lower it to leave room for other apps searching the same
-	// account; a 429 is honoured either way. rate.Inf disables it.
+	// stays a little under that, because a budget of exactly 5 meets 429s when requests arrive
+	// unevenly. Lower it to leave room for other apps searching the same account; a 429 is
+	// honoured either way. rate.Inf disables it.
 	Search rate.Limit
 	// Other is the budget for every other call per second (default 9: under the 100 per 10 seconds
 	// of the smallest private-app tier). rate.Inf disables it.

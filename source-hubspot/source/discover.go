@@ -12,7 +12,7 @@ import (
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
-// Stream names and cursors (contract §3).
+// Stream names and cursors (the streams are listed in docs/source-hubspot.md).
 const (
 	contactsStream    = "contacts"
 	eventStreamPrefix = "event_"

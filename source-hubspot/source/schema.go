@@ -22,7 +22,8 @@ const (
 	kindRaw // an object or array in the schema: the value is passed as given
 )
 
-// kindOfHubSpotType maps a HubSpot property type to a kind (contract §3).
+// kindOfHubSpotType maps a HubSpot property type to a kind, which sets the JSON type of the
+// property in the stream schema and how its values are converted.
 func kindOfHubSpotType(t string) kind {
 	switch strings.ToLower(t) {
 	case "bool", "boolean":
