@@ -45,12 +45,12 @@ type SourceOutput struct {
 	now func() time.Time
 
 	mu      sync.Mutex
-	streams map[string]*streamBook
+	streams map[string]*streamProgress
 	failed  int
 }
 
-// streamBook is the bookkeeping of one stream.
-type streamBook struct {
+// streamProgress is the bookkeeping of one stream.
+type streamProgress struct {
 	status    StreamStatusValue
 	count     int64 // records since the previous STATE
 	lastState []byte
@@ -61,13 +61,13 @@ func NewSourceOutput(w *Writer, now func() time.Time) *SourceOutput {
 	if now == nil {
 		now = time.Now
 	}
-	return &SourceOutput{w: w, now: now, streams: map[string]*streamBook{}}
+	return &SourceOutput{w: w, now: now, streams: map[string]*streamProgress{}}
 }
 
 // Now returns the current time of the run's clock.
 func (o *SourceOutput) Now() time.Time { return o.now() }
 
-func (o *SourceOutput) book(stream string) *streamBook { return entry(o.streams, stream) }
+func (o *SourceOutput) book(stream string) *streamProgress { return entry(o.streams, stream) }
 
 // entry returns m[k], adding a zero value first if m has none.
 func entry[K comparable, V any](m map[K]*V, k K) *V {
@@ -109,7 +109,7 @@ func nextStatus(cur, target StreamStatusValue) StreamStatusValue {
 }
 
 // advance writes the status changes that take stream from its status to target; o.mu is held.
-func (o *SourceOutput) advance(stream string, b *streamBook, target StreamStatusValue) error {
+func (o *SourceOutput) advance(stream string, b *streamProgress, target StreamStatusValue) error {
 	for s := nextStatus(b.status, target); s != ""; s = nextStatus(b.status, target) {
 		b.status = s
 		err := o.w.Write(&Message{Type: TypeTrace, Trace: &Trace{Type: TraceStreamStatus, EmittedAt: o.now().UnixMilli(),

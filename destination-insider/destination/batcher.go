@@ -24,8 +24,8 @@ const keptBatchBytes = 2 << 20
 // arrives behind it; older batches are sent so the state can be echoed.
 const maxBatchAge = 30 * time.Second
 
-// pending is one batch being filled or in flight, with its records.
-type pending struct {
+// batch is one request being filled or in flight: its users, events and their records.
+type batch struct {
 	body   *insider.Batch
 	refs   []protocol.RecordRef
 	keys   []string // primary key per user, for logs
@@ -45,7 +45,7 @@ type pending struct {
 	scratch    []byte
 }
 
-func (p *pending) reset(skipHook bool) {
+func (p *batch) reset(skipHook bool) {
 	if p.body.Cap() > keptBatchBytes {
 		cb := p.body.ErrorCallback()
 		p.body = insider.NewBatch(skipHook) // let a batch of huge users go
@@ -62,11 +62,11 @@ func (p *pending) reset(skipHook bool) {
 // excludes it) calls its methods; senders only call done.
 type batcher struct {
 	cfg      *Config
-	cur      *pending
-	free     chan *pending       // batches not in use
+	cur      *batch
+	free     chan *batch         // batches not in use
 	budget   *semaphore.Weighted // bytes of request bodies in flight
 	capacity int64               // the budget's size
-	work     chan *pending       // batches for the senders
+	work     chan *batch         // batches for the senders
 }
 
 // requestBudget is the byte budget of max_concurrent_requests requests in
@@ -75,10 +75,10 @@ type batcher struct {
 func requestBudget(senders int) int64 { return int64(max(senders, 1)) * insider.MaxBodyBytes }
 
 func newBatcher(cfg *Config, senders int) batcher {
-	b := batcher{cfg: cfg, capacity: requestBudget(senders), free: make(chan *pending, senders+1), work: make(chan *pending)}
+	b := batcher{cfg: cfg, capacity: requestBudget(senders), free: make(chan *batch, senders+1), work: make(chan *batch)}
 	b.budget = semaphore.NewWeighted(b.capacity)
 	for range senders + 1 {
-		b.free <- &pending{body: newBatch(cfg)}
+		b.free <- &batch{body: newBatch(cfg)}
 	}
 	b.cur = <-b.free
 	return b
@@ -112,13 +112,13 @@ func (b *batcher) next(ctx context.Context) error {
 		b.cur.reset(b.cfg.SkipHook)
 		return nil
 	case <-ctx.Done():
-		b.cur = &pending{body: newBatch(b.cfg)}
+		b.cur = &batch{body: newBatch(b.cfg)}
 		return ctx.Err()
 	}
 }
 
 // done gives a sent batch's budget back and returns it to the free batches.
-func (b *batcher) done(p *pending) {
+func (b *batcher) done(p *batch) {
 	b.budget.Release(p.weight)
 	p.weight = 0
 	p.reset(b.cfg.SkipHook) // drops the buffer of a huge batch now
@@ -129,7 +129,7 @@ func (b *batcher) done(p *pending) {
 // returns a function that puts the free batches back.
 func (b *batcher) quiesce(ctx context.Context) (func(), error) {
 	n := cap(b.free) - 1
-	held := make([]*pending, 0, n)
+	held := make([]*batch, 0, n)
 	back := func() {
 		for _, p := range held {
 			b.free <- p
@@ -158,7 +158,7 @@ func (w *writer) flush(ctx context.Context) error {
 		return err
 	}
 	if err := w.awaitProbe(ctx); err != nil {
-		w.cur = &pending{body: newBatch(w.cfg)} // the handed batch is the sender's
+		w.cur = &batch{body: newBatch(w.cfg)} // the handed batch is the sender's
 		return err
 	}
 	return w.next(ctx)

@@ -20,7 +20,7 @@ type dryRun struct {
 }
 
 // batch accounts for one batch that a real run would send.
-func (d *dryRun) batch(w *writer, p *pending) {
+func (d *dryRun) batch(w *writer, p *batch) {
 	var events int64
 	for _, e := range p.events {
 		events += int64(e)
@@ -46,7 +46,7 @@ func (d *dryRun) batch(w *writer, p *pending) {
 
 // maskedBody renders the batch's body with at most n users, every
 // identifier, attribute and event parameter value masked and keys kept.
-func maskedBody(p *pending, n int) ([]byte, error) {
+func maskedBody(p *batch, n int) ([]byte, error) {
 	users := make([]any, 0, n)
 	for i := range min(n, p.body.Len()) {
 		var u map[string]any

@@ -18,7 +18,7 @@ import (
 type eventGroup struct {
 	ids    []byte   // `{"identifiers":{...}` — the user object up to its events
 	events [][]byte // encoded event objects
-	recs   []int    // the records of the events, as indices into pending.refs
+	recs   []int    // the records of the events, as indices into batch.refs
 	size   int      // encoded size of the user object
 }
 
@@ -50,16 +50,16 @@ func (g *eventGroup) encode(dst []byte) []byte {
 }
 
 // userCount is the number of user objects the batch will hold.
-func (p *pending) userCount() int { return p.body.Len() + len(p.groups) }
+func (p *batch) userCount() int { return p.body.Len() + len(p.groups) }
 
 // sizeWith bounds the body size after adding extra bytes (one user or one
 // event); it may exceed the exact size by a few bytes, never fall short.
-func (p *pending) sizeWith(extra int) int {
+func (p *batch) sizeWith(extra int) int {
 	return p.body.Size() + p.groupBytes + len(p.groups) + extra + 1
 }
 
 // groupOf returns the event group of an identifiers prefix, or nil.
-func (p *pending) groupOf(ids []byte) *eventGroup {
+func (p *batch) groupOf(ids []byte) *eventGroup {
 	if i, ok := p.byIDs[string(ids)]; ok {
 		return p.groups[i]
 	}
@@ -68,7 +68,7 @@ func (p *pending) groupOf(ids []byte) *eventGroup {
 
 // add puts a mapped record into the batch: a contact as its own user, an
 // event into its contact's user object.
-func (p *pending) add(res *mapped, rec int) {
+func (p *batch) add(res *mapped, rec int) {
 	if res.Events == 0 || res.idsEnd == 0 {
 		p.user = append(p.user, p.body.Len())
 		p.evIndex = append(p.evIndex, 0)
@@ -94,7 +94,7 @@ func (p *pending) add(res *mapped, rec int) {
 }
 
 // materialize appends the event groups to the body, so the batch can be sent.
-func (p *pending) materialize() {
+func (p *batch) materialize() {
 	for _, g := range p.groups {
 		u := p.body.Len()
 		p.scratch = g.encode(p.scratch[:0])
@@ -140,7 +140,7 @@ func (w *writer) addRecord(ctx context.Context, res *mapped, ref protocol.Record
 // innocent returns the records of a rejected user object that Insider did
 // not blame: when every message names an event (events.<j>.), the other
 // events of the user were refused only because they travelled with it.
-func innocent(p *pending, recs []int, msgs []string) []int {
+func innocent(p *batch, recs []int, msgs []string) []int {
 	if len(recs) < 2 {
 		return nil
 	}
@@ -168,7 +168,7 @@ func innocent(p *pending, recs []int, msgs []string) []int {
 
 // regroup builds the user object holding only the given records' events,
 // read back from the sent user object.
-func regroup(p *pending, user int, recs []int) ([]byte, bool) {
+func regroup(p *batch, user int, recs []int) ([]byte, bool) {
 	var u struct {
 		Identifiers json.RawMessage   `json:"identifiers"`
 		Events      []json.RawMessage `json:"events"`
@@ -189,7 +189,7 @@ func regroup(p *pending, user int, recs []int) ([]byte, bool) {
 
 // innocents returns the records to resend: events Insider refused only
 // because they shared a user object with an event it blamed.
-func (w *writer) innocents(p *pending, rej map[int][]string) map[int]bool {
+func (w *writer) innocents(p *batch, rej map[int][]string) map[int]bool {
 	if len(rej) == 0 {
 		return nil
 	}
@@ -210,7 +210,7 @@ func (w *writer) innocents(p *pending, rej map[int][]string) map[int]bool {
 
 // resend sends the innocent events of rejected user objects again, one
 // user object per contact, and reports their outcome.
-func (w *writer) resend(ctx context.Context, p *pending, rej map[int][]string, retry map[int]bool) {
+func (w *writer) resend(ctx context.Context, p *batch, rej map[int][]string, retry map[int]bool) {
 	byUser := map[int][]int{}
 	var order []int
 	for i := range p.refs {

@@ -16,7 +16,7 @@ func (w *writer) sender(ctx context.Context) {
 	}
 }
 
-func (w *writer) send(ctx context.Context, p *pending) {
+func (w *writer) send(ctx context.Context, p *batch) {
 	w.mu.Lock()
 	stopSending := w.stopSending
 	w.mu.Unlock()

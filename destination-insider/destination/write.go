@@ -74,8 +74,8 @@ type writer struct {
 	states   tracker  // noTracker in a dry run
 	log      *zerolog.Logger
 	count    counters
-	dry      *dryRun                         // nil unless a dry run
-	deliver  func(context.Context, *pending) // sends one batch: send, or a dry run's account of it
+	dry      *dryRun                       // nil unless a dry run
+	deliver  func(context.Context, *batch) // sends one batch: send, or a dry run's account of it
 	scratch  []byte
 	now      func() time.Time
 	schedule scheduler
@@ -118,7 +118,7 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protoc
 	n := cfg.MaxConcurrentRequests
 	if cfg.DryRun {
 		w.dry = &dryRun{}
-		w.deliver = func(_ context.Context, p *pending) { w.dry.batch(w, p) }
+		w.deliver = func(_ context.Context, p *batch) { w.dry.batch(w, p) }
 		n = 1
 	} else {
 		if states != nil {
