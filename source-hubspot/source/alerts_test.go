@@ -1,55 +1,19 @@
 package source
 
 import (
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/insider-hubspot/connectors/internal/alert/alerttest"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
-// webhook is a fake Slack-compatible incoming webhook.
-type webhook struct {
-	*httptest.Server
-	mu    sync.Mutex
-	got   []string
-	block chan struct{} // when set, every answer waits until it is closed
-}
-
-func (h *webhook) texts() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]string(nil), h.got...)
-}
-
 // webhook starts the env's webhook receiver.
-func (e *env) webhook() *webhook {
-	h := &webhook{}
-	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var body struct{ Text string }
-		_ = json.NewDecoder(r.Body).Decode(&body)
-		h.mu.Lock()
-		h.got = append(h.got, body.Text)
-		block := h.block
-		h.mu.Unlock()
-		if block != nil {
-			<-block
-		}
-	}))
-	e.t.Cleanup(func() {
-		h.mu.Lock()
-		if h.block != nil {
-			close(h.block)
-		}
-		h.mu.Unlock()
-		h.Close()
-	})
-	e.hook = h
-	return h
+func (e *env) webhook() *alerttest.Webhook {
+	e.hook = alerttest.New(e.t)
+	return e.hook
 }
 
 func TestAlertWhenAStreamFails(t *testing.T) {
@@ -63,7 +27,7 @@ func TestAlertWhenAStreamFails(t *testing.T) {
 	if res.code == 0 {
 		t.Fatal("exit 0 after a failed stream")
 	}
-	got := e.hook.texts()
+	got := e.hook.Texts()
 	if len(got) != 1 || !strings.Contains(got[0], "stream contacts failed") {
 		t.Fatalf("alerts = %q, want one naming the failed stream", got)
 	}
@@ -80,7 +44,7 @@ func TestAlertWhenTheRunStops(t *testing.T) {
 	if res.code == 0 {
 		t.Fatal("exit 0 after the daily limit")
 	}
-	got := e.hook.texts()
+	got := e.hook.Texts()
 	if len(got) != 1 || !strings.Contains(got[0], "sync failed") || !strings.Contains(got[0], "daily") {
 		t.Fatalf("alerts = %q, want one saying the sync failed on the daily limit", got)
 	}
@@ -89,7 +53,7 @@ func TestAlertWhenTheRunStops(t *testing.T) {
 func TestSlowWebhookDoesNotHoldTheRun(t *testing.T) {
 	e := newEnv(t)
 	h := e.webhook()
-	h.block = make(chan struct{})
+	h.Block()
 	e.cfg["alert_webhook_url"] = h.URL
 	e.opts = append(e.opts, WithAlertTimeout(20*time.Millisecond))
 	e.fake.addContacts(10, 5, t0.Add(-time.Hour))

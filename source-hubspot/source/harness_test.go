@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/insider-hubspot/connectors/internal/alert/alerttest"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
@@ -132,8 +133,8 @@ type env struct {
 	clk  *fakeClock
 	cfg  map[string]any
 	opts []Option
-	http *http.Client // overrides the fake's client (for the shared fake)
-	hook *webhook     // receives alerts when the config names it
+	http *http.Client       // overrides the fake's client (for the shared fake)
+	hook *alerttest.Webhook // receives alerts when the config names it
 
 	sleepMu sync.Mutex
 	sleeps  []time.Duration

@@ -140,7 +140,7 @@ func TestSearchCapRewindowsByID(t *testing.T) {
 			if !warned {
 				t.Errorf("no search-cap WARN with the count; WARN logs: %q", res.logs("WARN"))
 			}
-			if got := e.hook.texts(); len(got) != 1 || !strings.HasPrefix(got[0], "source-hubspot: ") || !strings.Contains(got[0], "12645") {
+			if got := e.hook.Texts(); len(got) != 1 || !strings.HasPrefix(got[0], "source-hubspot: ") || !strings.Contains(got[0], "12645") {
 				t.Errorf("cap alerts = %q, want one with the total", got)
 			}
 			st, _ := ParseContactsState(res.lastState(t, "contacts"))
