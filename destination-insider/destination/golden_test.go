@@ -11,10 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/protocol/protocoltest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -67,23 +66,6 @@ func TestGolden(t *testing.T) {
 			states.WriteString(line + "\n")
 		}
 	}
-	compareGolden(t, filepath.Join(dir, "upsert_bodies.golden.json"), bodies.Bytes())
-	compareGolden(t, filepath.Join(dir, "states.golden.jsonl"), states.Bytes())
-}
-
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, diff)
-	}
+	protocoltest.Golden(t, filepath.Join(dir, "upsert_bodies.golden.json"), bodies.Bytes(), *update)
+	protocoltest.Golden(t, filepath.Join(dir, "states.golden.jsonl"), states.Bytes(), *update)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/protocol/protocoltest"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
@@ -201,19 +202,7 @@ func TestDiscoverGoldenCatalog(t *testing.T) {
 	if got == nil {
 		t.Fatalf("no catalog: %+v", res.msgs)
 	}
-	golden := filepath.Join("..", "testdata", "catalog.json")
-	if *update {
-		if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(strings.TrimSpace(string(want)), strings.TrimSpace(string(got))); diff != "" {
-		t.Errorf("catalog differs from %s (-want +got):\n%s", golden, diff)
-	}
+	protocoltest.Golden(t, filepath.Join("..", "testdata", "catalog.json"), append(got, '\n'), *update)
 }
 
 func TestDiscoverWithoutEventAccessWarns(t *testing.T) {
