@@ -10,12 +10,10 @@ import (
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
-// TestMappedStreamCustomValuesTakeDeclaredTypes: on a stream Airbyte maps, a custom attribute
-// Insider's metadata declares is converted to its declared type, as it is for a configured
-// mapping; a value that cannot be is left out and counted by name; event parameters and
-// undeclared attributes go as they come.
-func TestMappedStreamCustomValuesTakeDeclaredTypes(t *testing.T) {
-	t.Parallel()
+// mappedPeopleAndClicks is a mapper for two streams Airbyte maps, matched on email: people onto
+// Insider's user object and clicks onto its event object.
+func mappedPeopleAndClicks(t *testing.T, opts ...mapperOption) *mapper {
+	t.Helper()
 	cfg, err := ParseConfig(json.RawMessage(`{"partner_name":"p","api_key":"k"}`))
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +22,16 @@ func TestMappedStreamCustomValuesTakeDeclaredTypes(t *testing.T) {
 		{Stream: protocol.Stream{Name: "people"}, DestinationObjectName: ObjectUser, PrimaryKey: [][]string{{"email"}}},
 		{Stream: protocol.Stream{Name: "clicks"}, DestinationObjectName: ObjectEvent, PrimaryKey: [][]string{{"email"}}},
 	}}
-	m := newMapper(cfg, cat, withTypes(testTypes))
+	return newMapper(cfg, cat, opts...)
+}
+
+// TestMappedStreamCustomValuesTakeDeclaredTypes: on a stream Airbyte maps, a custom attribute
+// Insider's metadata declares is converted to its declared type, as it is for a configured
+// mapping; a value that cannot be is left out and counted by name; event parameters and
+// undeclared attributes go as they come.
+func TestMappedStreamCustomValuesTakeDeclaredTypes(t *testing.T) {
+	t.Parallel()
+	m := mappedPeopleAndClicks(t, withTypes(testTypes))
 
 	res := m.Map(m.planFor("people"), []byte(`{"email":"a@b.co","score":"7.5","vip":"yes","lifecycle_stage":12,
 		"since":"not a date","tags":"x","other":"7","custom":{"extra":"1"}}`), nil)
@@ -69,19 +76,11 @@ func TestMappedStreamCustomValuesTakeDeclaredTypes(t *testing.T) {
 // TestMappedStreamCustomMemberWinsOverTopLevelField: a record of a stream Airbyte maps that has
 // both a top-level field and a member of its "custom" object with one name sends that name once
 // under custom, with the custom member's value (which of two equal keys Insider keeps is not
-// documented); a default attribute and a custom one of the same name are different keys and
-// both go.
+// documented), unless the member is absent (null); a default attribute and a custom one of the
+// same name are different keys and both go.
 func TestMappedStreamCustomMemberWinsOverTopLevelField(t *testing.T) {
 	t.Parallel()
-	cfg, err := ParseConfig(json.RawMessage(`{"partner_name":"p","api_key":"k"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat := &protocol.ConfiguredCatalog{Streams: []protocol.ConfiguredStream{
-		{Stream: protocol.Stream{Name: "people"}, DestinationObjectName: ObjectUser, PrimaryKey: [][]string{{"email"}}},
-		{Stream: protocol.Stream{Name: "clicks"}, DestinationObjectName: ObjectEvent, PrimaryKey: [][]string{{"email"}}},
-	}}
-	m := newMapper(cfg, cat)
+	m := mappedPeopleAndClicks(t)
 	for _, tc := range []struct {
 		stream, data, object string
 		want                 map[string]any
@@ -90,6 +89,8 @@ func TestMappedStreamCustomMemberWinsOverTopLevelField(t *testing.T) {
 			map[string]any{"name": "Ann", "custom": map[string]any{"tier": "gold", "name": "nick", "after": "x"}}},
 		{"people", `{"email":"a@b.co","custom":{"tier":"gold"},"tier":"top"}`, "attributes",
 			map[string]any{"custom": map[string]any{"tier": "gold"}}},
+		{"people", `{"email":"a@b.co","tier":"top","custom":{"tier":null}}`, "attributes",
+			map[string]any{"custom": map[string]any{"tier": "top"}}},
 		{"clicks", `{"email":"a@b.co","event_name":"click","timestamp":"2026-01-02T03:04:05Z","plan":"a","custom":{"plan":"b"}}`, "event_params",
 			map[string]any{"custom": map[string]any{"plan": "b"}}},
 	} {

@@ -39,7 +39,11 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 	// no name goes twice under custom (which of two equal keys Insider keeps is not documented).
 	inCustom := m.objNames[:0]
 	if c := vals[o.custSlot].raw; len(c) > 0 && c[0] == '{' {
-		eachMember(c, func(name string, _ []byte) { inCustom = append(inCustom, name) })
+		eachMember(c, func(name string, raw []byte) {
+			if !(value{raw: raw}).absent() {
+				inCustom = append(inCustom, name) // an absent member (null, "") leaves the top-level field be
+			}
+		})
 	}
 	m.objNames = inCustom
 	top, cust := m.objTop[:0], m.objCust[:0]
