@@ -33,8 +33,8 @@ func streamStates(msgs []protocol.Message) []*protocol.State {
 }
 
 // traceErrors returns the TRACE ERROR payloads of msgs.
-func traceErrors(msgs []protocol.Message) []*protocol.TraceErr {
-	var out []*protocol.TraceErr
+func traceErrors(msgs []protocol.Message) []*protocol.ErrorTrace {
+	var out []*protocol.ErrorTrace
 	for _, m := range msgs {
 		if m.Type == protocol.TypeTrace && m.Trace != nil && m.Trace.Type == protocol.TraceError {
 			out = append(out, m.Trace.Error)

@@ -171,7 +171,7 @@ func repeatedStates(msgs []protocol.Message) []string {
 // statusProblem checks that a stream's statuses are STARTED, then at least one RUNNING, then
 // COMPLETE last, and nothing else.
 func statusProblem(msgs []protocol.Message, stream string) string {
-	var seq []protocol.StreamStatusValue
+	var seq []protocol.StreamStatusKind
 	for _, m := range msgs {
 		if m.Type == protocol.TypeTrace && m.Trace != nil && m.Trace.StreamStatus != nil &&
 			m.Trace.StreamStatus.StreamDescriptor.Name == stream {

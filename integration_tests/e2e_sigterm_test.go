@@ -134,7 +134,7 @@ func (p *process) messages() []protocol.Message {
 }
 
 // lastTraceError returns the last TRACE ERROR.
-func lastTraceError(t *testing.T, msgs []protocol.Message) *protocol.TraceErr {
+func lastTraceError(t *testing.T, msgs []protocol.Message) *protocol.ErrorTrace {
 	t.Helper()
 	for i := len(msgs) - 1; i >= 0; i-- {
 		if m := msgs[i]; m.Type == protocol.TypeTrace && m.Trace.Error != nil {

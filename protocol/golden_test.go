@@ -37,7 +37,7 @@ func everyMessage(t *testing.T) []byte {
 		{Type: protocol.TypeState, State: &protocol.State{Type: protocol.StateStream, Stream: &protocol.StreamState{
 			StreamDescriptor: protocol.StreamDescriptor{Name: "contacts"}, StreamState: json.RawMessage(`{"lastmodifieddate":"2026-01-02T03:04:05.678Z","id":12345678901234567890}`)},
 			SourceStats: &protocol.StateStats{RecordCount: 42}}},
-		{Type: protocol.TypeTrace, Trace: &protocol.Trace{Type: protocol.TraceError, EmittedAt: ms, Error: &protocol.TraceErr{
+		{Type: protocol.TypeTrace, Trace: &protocol.Trace{Type: protocol.TraceError, EmittedAt: ms, Error: &protocol.ErrorTrace{
 			Message: "HubSpot refused the token", InternalMessage: "401 body: s3cr3t-token", FailureType: protocol.FailureConfig,
 			StreamDescriptor: &protocol.StreamDescriptor{Name: "contacts"}}}},
 		{Type: protocol.TypeTrace, Trace: &protocol.Trace{Type: protocol.TraceEstimate, EmittedAt: ms,

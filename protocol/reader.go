@@ -13,11 +13,11 @@ import (
 // reported as a *LineError.
 const MaxLineBytes = 64 << 20
 
-// InMessage is a message read from stdin. Raw is the line as received (without the newline). For
+// Input is a message read from stdin. Raw is the line as received (without the newline). For
 // RECORD messages Raw and Record.Data point into the reader's buffer and are only valid until the
 // next call to Next; for STATE messages Raw is the caller's to keep. Record.Data is always a
 // valid JSON object.
-type InMessage struct {
+type Input struct {
 	Type   MessageType
 	Record *Record
 	State  *State
@@ -49,7 +49,7 @@ func NewReader(r io.Reader) *Reader {
 // Next returns the next message. It returns io.EOF at the end of input, a *LineError for a line
 // that is not an Airbyte message (the caller logs it and calls Next again), and any other error
 // when reading fails. Blank lines are skipped.
-func (r *Reader) Next() (*InMessage, error) {
+func (r *Reader) Next() (*Input, error) {
 	for {
 		line, err := r.readLine()
 		if err != nil {

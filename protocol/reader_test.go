@@ -11,9 +11,9 @@ import (
 )
 
 // readAll drains r, returning messages and line errors.
-func readAll(t *testing.T, r *protocol.Reader) ([]*protocol.InMessage, []error) {
+func readAll(t *testing.T, r *protocol.Reader) ([]*protocol.Input, []error) {
 	t.Helper()
-	var msgs []*protocol.InMessage
+	var msgs []*protocol.Input
 	var lineErrs []error
 	for {
 		m, err := r.Next()

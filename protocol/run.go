@@ -30,8 +30,8 @@ func OSEnv() Env {
 	return Env{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now}
 }
 
-// run is the state one command shares between the runner's steps.
-type run struct {
+// invocation is the state one command shares between the runner's steps.
+type invocation struct {
 	env      Env
 	out      *Writer
 	redactor *Redactor
@@ -44,7 +44,7 @@ type run struct {
 // RunSource runs one source command and returns the process exit code.
 func RunSource(ctx context.Context, env Env, s Source) int {
 	return execute(ctx, env, []Command{CmdSpec, CmdCheck, CmdDiscover, CmdRead}, s.Spec,
-		func(ctx context.Context, r *run, cmd Command, config json.RawMessage) error {
+		func(ctx context.Context, r *invocation, cmd Command, config json.RawMessage) error {
 			switch cmd {
 			case CmdCheck:
 				return r.check(ctx, s.Check(ctx, config))
@@ -87,7 +87,7 @@ func RunDestination(ctx context.Context, env Env, d Destination) int {
 		cmds = append(cmds, CmdDiscover)
 	}
 	return execute(ctx, env, cmds, d.Spec,
-		func(ctx context.Context, r *run, cmd Command, config json.RawMessage) error {
+		func(ctx context.Context, r *invocation, cmd Command, config json.RawMessage) error {
 			switch cmd {
 			case CmdCheck:
 				return r.check(ctx, d.Check(ctx, config))
@@ -121,7 +121,7 @@ func (e errStreamsFailed) Error() string { return fmt.Sprintf("%d stream(s) fail
 // execute does what every command shares: signals, the writer, logging, parsing, config
 // validation, panic recovery and the mapping of errors to TRACE messages and exit codes.
 func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Context) (*Spec, error),
-	do func(ctx context.Context, r *run, cmd Command, config json.RawMessage) error) (code int) {
+	do func(ctx context.Context, r *invocation, cmd Command, config json.RawMessage) error) (code int) {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
@@ -132,7 +132,7 @@ func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Con
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	redactor := NewRedactor()
-	r := &run{env: env, redactor: redactor, out: NewWriter(env.Stdout, redactor)}
+	r := &invocation{env: env, redactor: redactor, out: NewWriter(env.Stdout, redactor)}
 
 	defer func() {
 		if p := recover(); p != nil {
@@ -193,7 +193,7 @@ func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Con
 
 // stopped is the error of a run that a signal (SIGTERM, SIGINT) ended: it says so, and where
 // the next run resumes, instead of "context canceled".
-func (r *run) stopped(err error) error {
+func (r *invocation) stopped(err error) error {
 	msg := "the run was stopped (SIGTERM or SIGINT) before it finished"
 	if r.resume != nil {
 		msg += "; " + r.resume()
@@ -203,7 +203,7 @@ func (r *run) stopped(err error) error {
 
 // check turns the outcome of a check, err, into CONNECTION_STATUS: a config error into FAILED
 // and success into SUCCEEDED; other errors are returned for a TRACE.
-func (r *run) check(ctx context.Context, err error) error {
+func (r *invocation) check(ctx context.Context, err error) error {
 	if err != nil && FailureTypeOf(err) != FailureConfig {
 		return err
 	}
@@ -216,7 +216,7 @@ func (r *run) check(ctx context.Context, err error) error {
 }
 
 // fail writes a TRACE ERROR for err.
-func (r *run) fail(err error, stack string) {
+func (r *invocation) fail(err error, stack string) {
 	m := errorTrace(err, "", r.env.Now())
 	m.Trace.Error.StackTrace = stack
 	if werr := r.out.Write(m); werr != nil {
@@ -226,7 +226,7 @@ func (r *run) fail(err error, stack string) {
 
 // errorTrace builds a TRACE ERROR for err, naming stream if given (or the *Error's Stream).
 func errorTrace(err error, stream string, now time.Time) *Message {
-	te := &TraceErr{Message: UserMessage(err), InternalMessage: err.Error(), FailureType: FailureTypeOf(err)}
+	te := &ErrorTrace{Message: UserMessage(err), InternalMessage: err.Error(), FailureType: FailureTypeOf(err)}
 	var e *Error
 	if stream == "" && errors.As(err, &e) {
 		stream = e.Stream
@@ -237,7 +237,7 @@ func errorTrace(err error, stream string, now time.Time) *Message {
 	return &Message{Type: TypeTrace, Trace: &Trace{Type: TraceError, EmittedAt: now.UnixMilli(), Error: te}}
 }
 
-func (r *run) readConfig(sp *Spec) (json.RawMessage, error) {
+func (r *invocation) readConfig(sp *Spec) (json.RawMessage, error) {
 	data, err := readFlagFile("config", r.args.Config)
 	if err != nil {
 		return nil, err
@@ -255,7 +255,7 @@ func (r *run) readConfig(sp *Spec) (json.RawMessage, error) {
 	return data, nil
 }
 
-func (r *run) readCatalog() (*ConfiguredCatalog, error) {
+func (r *invocation) readCatalog() (*ConfiguredCatalog, error) {
 	data, err := readFlagFile("catalog", r.args.Catalog)
 	if err != nil {
 		return nil, err
@@ -267,7 +267,7 @@ func (r *run) readCatalog() (*ConfiguredCatalog, error) {
 	return &c, nil
 }
 
-func (r *run) readState() (*InputState, error) {
+func (r *invocation) readState() (*InputState, error) {
 	if r.args.State == "" {
 		return &InputState{}, nil
 	}

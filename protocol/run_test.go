@@ -255,7 +255,7 @@ func TestRunCancelsOnSIGTERM(t *testing.T) {
 	if code == 0 || last.Trace.Error == nil || last.Trace.Error.FailureType != protocol.FailureTransient {
 		t.Fatalf("exit %d, last trace %+v", code, last.Trace)
 	}
-	var statuses []protocol.StreamStatusValue
+	var statuses []protocol.StreamStatusKind
 	for _, m := range tr {
 		if m.Trace.StreamStatus != nil {
 			statuses = append(statuses, m.Trace.StreamStatus.Status)

@@ -27,7 +27,7 @@ func keyIs(key []byte, escaped bool, name string) bool {
 }
 
 // decodeLine decodes one input line into a message. The record data is a slice of line.
-func decodeLine(line []byte) (*InMessage, error) {
+func decodeLine(line []byte) (*Input, error) {
 	if len(line) == 0 || line[0] != '{' {
 		return nil, errors.New("not a JSON object")
 	}
@@ -57,7 +57,7 @@ func decodeLine(line []byte) (*InMessage, error) {
 	if err := s.End(); err != nil {
 		return nil, fmt.Errorf("%w: data after the message", jsontext.ErrSyntax)
 	}
-	m := &InMessage{Raw: line}
+	m := &Input{Raw: line}
 	if typ != nil {
 		if typ[0] != '"' {
 			return nil, errors.New("type is not a string")

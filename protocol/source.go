@@ -51,7 +51,7 @@ type SourceOutput struct {
 
 // streamProgress is the bookkeeping of one stream.
 type streamProgress struct {
-	status    StreamStatusValue
+	status    StreamStatusKind
 	count     int64 // records since the previous STATE
 	lastState []byte
 }
@@ -94,7 +94,7 @@ func (o *SourceOutput) StartStream(stream string) error {
 // target, or "" when the stream is done (COMPLETE or INCOMPLETE, which nothing leaves) or
 // already at target. A stream passes STARTED → RUNNING → COMPLETE; INCOMPLETE follows
 // any status that is not final.
-func nextStatus(cur, target StreamStatusValue) StreamStatusValue {
+func nextStatus(cur, target StreamStatusKind) StreamStatusKind {
 	switch {
 	case cur == target, cur == StreamComplete, cur == StreamIncomplete:
 		return ""
@@ -109,7 +109,7 @@ func nextStatus(cur, target StreamStatusValue) StreamStatusValue {
 }
 
 // advance writes the status changes that take stream from its status to target; o.mu is held.
-func (o *SourceOutput) advance(stream string, b *streamProgress, target StreamStatusValue) error {
+func (o *SourceOutput) advance(stream string, b *streamProgress, target StreamStatusKind) error {
 	for s := nextStatus(b.status, target); s != ""; s = nextStatus(b.status, target) {
 		b.status = s
 		err := o.w.Write(&Message{Type: TypeTrace, Trace: &Trace{Type: TraceStreamStatus, EmittedAt: o.now().UnixMilli(),

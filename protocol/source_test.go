@@ -81,26 +81,26 @@ func TestSourceOutputStatusMachine(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		steps func(o *protocol.SourceOutput) error
-		want  []protocol.StreamStatusValue
+		want  []protocol.StreamStatusKind
 	}{
 		{"complete empty stream", func(o *protocol.SourceOutput) error { return o.CompleteStream("s") },
-			[]protocol.StreamStatusValue{"STARTED", "RUNNING", "COMPLETE"}},
+			[]protocol.StreamStatusKind{"STARTED", "RUNNING", "COMPLETE"}},
 		{"fail before start", func(o *protocol.SourceOutput) error { return o.FailStream("s", fail) },
-			[]protocol.StreamStatusValue{"INCOMPLETE"}},
+			[]protocol.StreamStatusKind{"INCOMPLETE"}},
 		{"fail after start", func(o *protocol.SourceOutput) error {
 			return errors.Join(o.StartStream("s"), o.FailStream("s", fail))
-		}, []protocol.StreamStatusValue{"STARTED", "INCOMPLETE"}},
+		}, []protocol.StreamStatusKind{"STARTED", "INCOMPLETE"}},
 		{"record then state then complete", func(o *protocol.SourceOutput) error {
 			return errors.Join(o.Record("s", []byte(`{}`)), o.State("s", 1), o.CompleteStream("s"))
-		}, []protocol.StreamStatusValue{"STARTED", "RUNNING", "COMPLETE"}},
+		}, []protocol.StreamStatusKind{"STARTED", "RUNNING", "COMPLETE"}},
 		{"nothing leaves COMPLETE", func(o *protocol.SourceOutput) error {
 			return errors.Join(o.CompleteStream("s"), o.Record("s", []byte(`{}`)), o.State("s", 2),
 				o.FailStream("s", fail), o.CompleteStream("s"))
-		}, []protocol.StreamStatusValue{"STARTED", "RUNNING", "COMPLETE"}},
+		}, []protocol.StreamStatusKind{"STARTED", "RUNNING", "COMPLETE"}},
 		{"nothing leaves INCOMPLETE", func(o *protocol.SourceOutput) error {
 			return errors.Join(o.Record("s", []byte(`{}`)), o.FailStream("s", fail), o.Record("s", []byte(`{}`)),
 				o.CompleteStream("s"))
-		}, []protocol.StreamStatusValue{"STARTED", "RUNNING", "INCOMPLETE"}},
+		}, []protocol.StreamStatusKind{"STARTED", "RUNNING", "INCOMPLETE"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -111,7 +111,7 @@ func TestSourceOutputStatusMachine(t *testing.T) {
 			if err := w.Flush(); err != nil {
 				t.Fatal(err)
 			}
-			var got []protocol.StreamStatusValue
+			var got []protocol.StreamStatusKind
 			for _, m := range protocoltest.OfType(protocoltest.Messages(t, buf.Bytes()), protocol.TypeTrace) {
 				if s := m.Trace.StreamStatus; s != nil {
 					got = append(got, s.Status)

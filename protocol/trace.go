@@ -14,13 +14,13 @@ const (
 type Trace struct {
 	Type         TraceType     `json:"type"`
 	EmittedAt    int64         `json:"emitted_at"`
-	Error        *TraceErr     `json:"error,omitempty"`
+	Error        *ErrorTrace   `json:"error,omitempty"`
 	Estimate     *Estimate     `json:"estimate,omitempty"`
 	StreamStatus *StreamStatus `json:"stream_status,omitempty"`
 }
 
-// TraceErr is an AirbyteErrorTraceMessage.
-type TraceErr struct {
+// ErrorTrace is an AirbyteErrorTraceMessage.
+type ErrorTrace struct {
 	Message          string            `json:"message"`
 	InternalMessage  string            `json:"internal_message,omitempty"`
 	StackTrace       string            `json:"stack_trace,omitempty"`
@@ -36,19 +36,19 @@ type Estimate struct {
 	RowEstimate int64  `json:"row_estimate,omitempty"`
 }
 
-// StreamStatusValue is the status of a stream in a STREAM_STATUS trace.
-type StreamStatusValue string
+// StreamStatusKind is the status of a stream in a STREAM_STATUS trace.
+type StreamStatusKind string
 
 // Stream statuses in the order a stream passes through them.
 const (
-	StreamStarted    StreamStatusValue = "STARTED"
-	StreamRunning    StreamStatusValue = "RUNNING"
-	StreamComplete   StreamStatusValue = "COMPLETE"
-	StreamIncomplete StreamStatusValue = "INCOMPLETE"
+	StreamStarted    StreamStatusKind = "STARTED"
+	StreamRunning    StreamStatusKind = "RUNNING"
+	StreamComplete   StreamStatusKind = "COMPLETE"
+	StreamIncomplete StreamStatusKind = "INCOMPLETE"
 )
 
 // StreamStatus is an AirbyteStreamStatusTraceMessage.
 type StreamStatus struct {
-	StreamDescriptor StreamDescriptor  `json:"stream_descriptor"`
-	Status           StreamStatusValue `json:"status"`
+	StreamDescriptor StreamDescriptor `json:"stream_descriptor"`
+	Status           StreamStatusKind `json:"status"`
 }

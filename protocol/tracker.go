@@ -80,7 +80,7 @@ func (t *StateTracker) Record(stream StreamDescriptor) RecordRef {
 
 // State registers a received STATE message; it is echoed as soon as its records allow, which may
 // be at once.
-func (t *StateTracker) State(m *InMessage) error {
+func (t *StateTracker) State(m *Input) error {
 	if m == nil || m.State == nil {
 		return fmt.Errorf("register state: not a STATE message")
 	}

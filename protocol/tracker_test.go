@@ -33,13 +33,13 @@ func stateLine(stream string, seq int) []byte {
 	return []byte(fmt.Sprintf(`{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":%q},"stream_state":{"n":%d,"big":12345678901234567890}},"sourceStats":{"recordCount":1.0}}}`, stream, seq))
 }
 
-func inState(t *testing.T, line []byte) *protocol.InMessage {
+func inState(t *testing.T, line []byte) *protocol.Input {
 	t.Helper()
 	var m protocol.Message
 	if err := json.Unmarshal(line, &m); err != nil {
 		t.Fatal(err)
 	}
-	return &protocol.InMessage{Type: protocol.TypeState, State: m.State, Raw: line}
+	return &protocol.Input{Type: protocol.TypeState, State: m.State, Raw: line}
 }
 
 // TestStateTrackerProperties drives the tracker with random runs: records and states of three

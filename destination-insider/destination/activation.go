@@ -18,12 +18,12 @@ const ReasonNoEventName = "no_event_name"
 // objectPlan is the part of a plan that only streams mapped by Airbyte have.
 type objectPlan struct {
 	event     bool
-	skip      map[string]bool // record fields that are not attributes or parameters
-	fixed     map[string]bool // names a fixed attribute or parameter sets: it wins
-	defaults  map[string]kind // Insider's default names of the object
-	nameSlot  int             // event_name, for events
-	custSlot  int             // the record's "custom" field, whose members win over top-level fields of their name
-	keyFields string          // the matching key, for logs (never a value: it is personal data)
+	skip      map[string]bool        // record fields that are not attributes or parameters
+	fixed     map[string]bool        // names a fixed attribute or parameter sets: it wins
+	defaults  map[string]insiderKind // Insider's default names of the object
+	nameSlot  int                    // event_name, for events
+	custSlot  int                    // the record's "custom" field, whose members win over top-level fields of their name
+	keyFields string                 // the matching key, for logs (never a value: it is personal data)
 }
 
 // compileObject builds the plan of a stream mapped onto Insider's user or event object. cs
@@ -65,7 +65,7 @@ func (m *mapper) compileObject(cfg *Config, cs *protocol.ConfiguredStream) *plan
 		o.keyFields = "identifiers " + strings.Join(standardIdentifiers, "/")
 	}
 
-	fixed := func(name, val string, defaults map[string]kind) {
+	fixed := func(name, val string, defaults map[string]insiderKind) {
 		o.fixed[name] = true
 		k, isDefault := defaults[name]
 		p.addFixed(name, val, k, isDefault)

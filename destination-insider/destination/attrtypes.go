@@ -13,13 +13,13 @@ import (
 // not reflected in the profile, so the mapper converts them or leaves them
 // out.
 type attrTypes struct {
-	custom map[string]kind   // name without the c_ prefix -> kind
-	types  map[string]string // name -> Insider's type, for messages
+	custom map[string]insiderKind // name without the c_ prefix -> kind
+	types  map[string]string      // name -> Insider's type, for messages
 }
 
 // newAttrTypes reads the custom attributes of a metadata answer.
 func newAttrTypes(cols []insider.Column) *attrTypes {
-	t := &attrTypes{custom: map[string]kind{}, types: map[string]string{}}
+	t := &attrTypes{custom: map[string]insiderKind{}, types: map[string]string{}}
 	for _, c := range cols {
 		name, ok := c.CustomName()
 		if !ok || name == "" {
@@ -36,7 +36,7 @@ func newAttrTypes(cols []insider.Column) *attrTypes {
 // names are the data types InOne offers (String, Number, Boolean, Date),
 // spelled as the metadata is expected to spell them. An unknown type sends
 // values as they come.
-func kindOfType(t string) kind {
+func kindOfType(t string) insiderKind {
 	switch strings.ToLower(strings.TrimSpace(t)) {
 	case "string", "text":
 		return kindString
@@ -54,7 +54,7 @@ func kindOfType(t string) kind {
 
 // kind returns the declared kind of a custom attribute; ok is false when
 // Insider does not know the attribute.
-func (t *attrTypes) kind(name string) (kind, bool) {
+func (t *attrTypes) kind(name string) (insiderKind, bool) {
 	k, ok := t.custom[name]
 	return k, ok
 }

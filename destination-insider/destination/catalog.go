@@ -48,7 +48,7 @@ var fieldDescriptions = map[string]string{
 }
 
 // kindSchemas are the JSON schemas of the value kinds of Insider's default names.
-var kindSchemas = map[kind]string{
+var kindSchemas = map[insiderKind]string{
 	kindString:    `{"type":"string"}`,
 	kindCountry:   `{"type":"string","pattern":"^[A-Z]{2}$"}`,
 	kindList:      `{"type":"array"}`,

@@ -12,7 +12,7 @@ import (
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
-func connectionStatus(t *testing.T, r run) (string, string) {
+func connectionStatus(t *testing.T, r cmdResult) (string, string) {
 	t.Helper()
 	var found []map[string]any
 	for _, m := range r.stdout {

@@ -42,7 +42,7 @@ func modes(deletion, merge string) func(map[string]any) {
 	}
 }
 
-func mustRun(t *testing.T, cfg map[string]any, in ...string) run {
+func mustRun(t *testing.T, cfg map[string]any, in ...string) cmdResult {
 	t.Helper()
 	r := runCmd(t, "write", cfg, append(in, stateLine("contacts", 1)))
 	if r.code != 0 || len(r.states) != 1 {

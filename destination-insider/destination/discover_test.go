@@ -53,7 +53,7 @@ func discoverConfig(url string) map[string]any {
 }
 
 // destinationCatalogOf returns the only DESTINATION_CATALOG of r's output, indented.
-func destinationCatalogOf(t *testing.T, r run) []byte {
+func destinationCatalogOf(t *testing.T, r cmdResult) []byte {
 	t.Helper()
 	protocoltest.ValidateOutput(t, r.raw)
 	var found []json.RawMessage
@@ -190,7 +190,7 @@ func TestDiscoverBadConfigIsConfigError(t *testing.T) {
 	}
 }
 
-func logged(r run, part string) bool {
+func logged(r cmdResult, part string) bool {
 	for _, l := range r.logs {
 		if strings.Contains(l, part) {
 			return true

@@ -44,7 +44,7 @@ func (m *mapper) appendEach(dst []byte, fields []outField, vals []value, first *
 
 // appendCoerced appends key and v coerced to k to the object whose members dst ends with
 // (none yet when *first); a value that cannot be coerced is left out and counted against name.
-func (m *mapper) appendCoerced(dst, key []byte, name string, v value, k kind, first *bool, res *mapped) []byte {
+func (m *mapper) appendCoerced(dst, key []byte, name string, v value, k insiderKind, first *bool, res *mapped) []byte {
 	n, wasFirst := len(dst), *first
 	dst = appendKey(dst, key, first)
 	dst, ok := m.coerce.appendValue(dst, v, k)

@@ -60,8 +60,8 @@ func (f insiderFake) users() []fakeUser {
 	return out
 }
 
-// run is the outcome of one in-process command.
-type run struct {
+// cmdResult is the outcome of one in-process command.
+type cmdResult struct {
 	code    int
 	raw     []byte // stdout as written
 	stdout  []map[string]any
@@ -104,13 +104,13 @@ const defaultCatalog = `{"streams":[` +
 	`{"stream":{"name":"event_signup","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append"}]}`
 
 // runCmd runs a destination command in-process with the given stdin lines.
-func runCmd(t testing.TB, cmd string, cfg map[string]any, stdin []string, opts ...Option) run {
+func runCmd(t testing.TB, cmd string, cfg map[string]any, stdin []string, opts ...Option) cmdResult {
 	t.Helper()
 	return runCmdCatalog(t, cmd, cfg, defaultCatalog, stdin, opts...)
 }
 
 // runCmdCatalog is runCmd with the configured catalog cat.
-func runCmdCatalog(t testing.TB, cmd string, cfg map[string]any, cat string, stdin []string, opts ...Option) run {
+func runCmdCatalog(t testing.TB, cmd string, cfg map[string]any, cat string, stdin []string, opts ...Option) cmdResult {
 	t.Helper()
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "config.json")
@@ -122,7 +122,7 @@ func runCmdCatalog(t testing.TB, cmd string, cfg map[string]any, cat string, std
 	if err := os.WriteFile(catPath, []byte(cat), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var r run
+	var r cmdResult
 	opts = append([]Option{
 		// The test inputs' events happened on 2026-01-02: well within Insider's retention.
 		WithClock(func() time.Time { return time.Date(2026, 1, 5, 3, 4, 5, 0, time.UTC) }),

@@ -60,7 +60,7 @@ type outField struct {
 	slot int
 	key  []byte // encoded name
 	name string
-	kind kind
+	kind insiderKind
 }
 
 // plan is the compiled mapping of one stream.
@@ -206,7 +206,7 @@ func (m *mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
 	p.customIDs = len(customIdx)
 	p.keySlot = p.root.add(pk, &p.slots)
 
-	place := func(name, path string, defaults map[string]kind) {
+	place := func(name, path string, defaults map[string]insiderKind) {
 		f := outField{slot: addPath(nil, path), key: encodedKey(name), name: name}
 		if k, ok := defaults[name]; ok {
 			f.kind = k
@@ -216,7 +216,7 @@ func (m *mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
 			p.customs = append(p.customs, f)
 		}
 	}
-	fixed := func(name, val string, defaults map[string]kind) {
+	fixed := func(name, val string, defaults map[string]insiderKind) {
 		k, isDefault := defaults[name]
 		if !isDefault {
 			k = m.customKind(eventStream, name)
@@ -252,7 +252,7 @@ func (m *mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
 // customKind is the kind of a custom attribute (eventStream "") as Insider
 // declares it; custom event parameters and undeclared attributes are sent
 // as they come.
-func (m *mapper) customKind(eventStream, name string) kind {
+func (m *mapper) customKind(eventStream, name string) insiderKind {
 	if eventStream != "" || m.types == nil {
 		return kindAny
 	}
@@ -350,7 +350,7 @@ func extractInto(buf *[]value, p *plan, data []byte) ([]value, bool) {
 
 // addFixed adds a fixed attribute or parameter value, coerced to k, to the
 // plan's top-level (top) or custom fixed members.
-func (p *plan) addFixed(name, val string, k kind, top bool) {
+func (p *plan) addFixed(name, val string, k insiderKind, top bool) {
 	enc, ok := coerceFixed(val, k)
 	if !ok {
 		return // ParseConfig rejects such values

@@ -2,29 +2,29 @@ package destination
 
 import "strings"
 
-// kind is the JSON type Insider expects for one of its default attribute or
+// insiderKind is the JSON type Insider expects for one of its default attribute or
 // event parameter names.
-type kind uint8
+type insiderKind uint8
 
 const (
-	kindAny       kind = iota // custom names: the value is sent as it comes
-	kindString                // strings; numbers and booleans are sent as their text
-	kindNumber                // JSON number; numeric strings are converted
-	kindInteger               // JSON number without fraction
-	kindBool                  // JSON boolean regardless of boolean_format
-	kindDate                  // RFC 3339 UTC with Z, seconds precision
-	kindEmail                 // trimmed, lower-cased, checked like the identifier
-	kindPhone                 // E.164, like the identifier
-	kindLanguage              // string, '-' becomes '_' (en-US -> en_US)
-	kindArray                 // JSON array (a scalar becomes a one-element array)
-	kindFloatList             // JSON array of numbers
-	kindCountry               // ISO 3166-1 alpha-2, converted from names and codes
-	kindList                  // JSON array; a string is split at ';' (HubSpot multi-selects)
+	kindAny       insiderKind = iota // custom names: the value is sent as it comes
+	kindString                       // strings; numbers and booleans are sent as their text
+	kindNumber                       // JSON number; numeric strings are converted
+	kindInteger                      // JSON number without fraction
+	kindBool                         // JSON boolean regardless of boolean_format
+	kindDate                         // RFC 3339 UTC with Z, seconds precision
+	kindEmail                        // trimmed, lower-cased, checked like the identifier
+	kindPhone                        // E.164, like the identifier
+	kindLanguage                     // string, '-' becomes '_' (en-US -> en_US)
+	kindArray                        // JSON array (a scalar becomes a one-element array)
+	kindFloatList                    // JSON array of numbers
+	kindCountry                      // ISO 3166-1 alpha-2, converted from names and codes
+	kindList                         // JSON array; a string is split at ';' (HubSpot multi-selects)
 )
 
 // defaultAttributes are Insider's default attribute names with their types.
 // Any other attribute name is custom and goes under attributes.custom.
-var defaultAttributes = map[string]kind{
+var defaultAttributes = map[string]insiderKind{
 	"name":              kindString,
 	"surname":           kindString,
 	"email":             kindEmail,
@@ -47,7 +47,7 @@ var defaultAttributes = map[string]kind{
 
 // defaultEventParams are Insider's default event parameter names with their
 // types. Any other name is custom and goes under event_params.custom.
-var defaultEventParams = map[string]kind{
+var defaultEventParams = map[string]insiderKind{
 	"product_id":         kindString,
 	"name":               kindString,
 	"taxonomy":           kindArray,

@@ -169,7 +169,7 @@ func TestSharedFakeRedirectIsNotFollowed(t *testing.T) {
 	}
 }
 
-func traceMessage(r run) string {
+func traceMessage(r cmdResult) string {
 	if len(r.traces) == 0 {
 		return ""
 	}

@@ -11,7 +11,7 @@ type tracker interface {
 	// Record registers the next record of stream and returns its handle.
 	Record(stream protocol.StreamDescriptor) protocol.RecordRef
 	// State registers a STATE message, echoed once the records before it are settled.
-	State(m *protocol.InMessage) error
+	State(m *protocol.Input) error
 	// Commit, Reject and Fail settle a record: delivered, deliberately
 	// skipped, or failed for good (no later state of its stream is echoed).
 	Commit(r protocol.RecordRef) error
@@ -30,7 +30,7 @@ var _ tracker = (*protocol.StateTracker)(nil)
 type noTracker struct{}
 
 func (noTracker) Record(protocol.StreamDescriptor) protocol.RecordRef { return protocol.RecordRef{} }
-func (noTracker) State(*protocol.InMessage) error                     { return nil }
+func (noTracker) State(*protocol.Input) error                         { return nil }
 func (noTracker) Commit(protocol.RecordRef) error                     { return nil }
 func (noTracker) Reject(protocol.RecordRef) error                     { return nil }
 func (noTracker) Fail(protocol.RecordRef) error                       { return nil }

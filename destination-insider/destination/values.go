@@ -19,7 +19,7 @@ type coercer struct {
 
 // appendValue appends v converted to kind k. ok is false when v cannot be
 // sent as that kind; nothing is appended then.
-func (c *coercer) appendValue(dst []byte, v value, k kind) ([]byte, bool) {
+func (c *coercer) appendValue(dst []byte, v value, k insiderKind) ([]byte, bool) {
 	switch k {
 	case kindAny:
 		return c.appendAny(dst, v)
@@ -252,7 +252,7 @@ func appendDate(dst []byte, t time.Time) []byte {
 }
 
 // coerceFixed converts a fixed config value to the JSON sent for kind k.
-func coerceFixed(s string, k kind) ([]byte, bool) {
+func coerceFixed(s string, k insiderKind) ([]byte, bool) {
 	c := coercer{}
 	v := value{raw: jsontext.AppendString(nil, s)}
 	if v.absent() {

@@ -45,7 +45,7 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 	if startErr != nil {
 		runErr = w.abort(startErr)
 	} else {
-		runErr = w.run(ctx, in)
+		runErr = w.consume(ctx, in)
 	}
 	if w.client != nil {
 		w.client.CloseIdleConnections()
@@ -136,8 +136,8 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protoc
 	return w
 }
 
-// run reads the input until EOF, a stop, or cancellation.
-func (w *writer) run(ctx context.Context, in *protocol.Reader) error {
+// consume reads the input until EOF, a stop, or cancellation.
+func (w *writer) consume(ctx context.Context, in *protocol.Reader) error {
 	err := w.mapper.checkCatalog(w.catalog)
 	if err == nil {
 		stop := w.startIdleFlush(ctx)
@@ -181,7 +181,7 @@ func (w *writer) read(ctx context.Context, in *protocol.Reader) error {
 }
 
 // handle deals with one input message, or the error reading it.
-func (w *writer) handle(ctx context.Context, msg *protocol.InMessage, err error) error {
+func (w *writer) handle(ctx context.Context, msg *protocol.Input, err error) error {
 	w.readMu.Lock()
 	defer w.readMu.Unlock()
 	w.messages++

@@ -21,7 +21,7 @@ type echoed struct {
 	Seq, Count, Rejects int
 }
 
-func echoes(r run) []echoed {
+func echoes(r cmdResult) []echoed {
 	var out []echoed
 	for _, s := range r.states {
 		st, seq, c, rj := stateInfo(s)

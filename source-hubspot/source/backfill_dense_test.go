@@ -37,7 +37,7 @@ func TestListPaysByTier(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cr := &contactsReader{run: &run{src: &Source{}, client: c}}
+		cr := &contactsReader{readRun: &readRun{src: &Source{}, client: c}}
 		const above = 100000
 		if got := cr.listPays(int(tc.density*above), above); got != tc.want {
 			t.Errorf("%s (%g/s), window density %g: listPays = %v, want %v", tc.tier, float64(tc.other), tc.density, got, tc.want)
@@ -52,7 +52,7 @@ func TestListPaysWithinTheDailyLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cr := &contactsReader{run: &run{src: &Source{}, client: c}}
+	cr := &contactsReader{readRun: &readRun{src: &Source{}, client: c}}
 	if !cr.listPays(250000, 250000) || cr.listPays(250100, 250100) {
 		t.Errorf("listPays at 2,500 and 2,501 list calls of an unknown daily limit: %v, %v; want true, false",
 			cr.listPays(250000, 250000), cr.listPays(250100, 250100))

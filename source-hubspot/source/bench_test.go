@@ -80,7 +80,7 @@ func benchEncoder() *contactEncoder {
 
 func BenchmarkConvertValues(b *testing.B) {
 	vals := []struct {
-		k kind
+		k propertyKind
 		v []byte
 	}{{kindString, []byte("some text value 17")}, {kindNumber, []byte("1234")}, {kindBool, []byte("true")},
 		{kindDateTime, []byte("2024-09-11T13:27:39.356Z")}, {kindDate, []byte("2024-09-11")}}

@@ -17,7 +17,7 @@ const progressEvery = 10
 // contactsReader reads the contacts stream of one run. It owns the record encoder and the state
 // it last emitted, which only ever moves forward.
 type contactsReader struct {
-	*run
+	*readRun
 	enc       *contactEncoder // for sequential reads; concurrent workers clone it
 	estimated bool
 
@@ -38,8 +38,8 @@ func (cr *contactsReader) due() bool {
 
 // contacts reads list_contacts. Incremental runs finish a resumed window first, then read the new
 // window [watermark - lookback (or start_date), run end]; full refresh reads every contact.
-func (r *run) contacts(ctx context.Context, cols []column, in ContactsState, incremental bool) error {
-	cr := &contactsReader{run: r, enc: newContactEncoder(cols), state: in}
+func (r *readRun) contacts(ctx context.Context, cols []column, in ContactsState, incremental bool) error {
+	cr := &contactsReader{readRun: r, enc: newContactEncoder(cols), state: in}
 	defer cr.reportBadValues(ctx)
 	err := cr.read(ctx, in, incremental)
 	if isDailyLimit(err) {
@@ -67,7 +67,7 @@ func (cr *contactsReader) checkpointStop(ctx context.Context) error {
 
 // read reads the stream's windows (see contacts).
 func (cr *contactsReader) read(ctx context.Context, in ContactsState, incremental bool) error {
-	r := cr.run
+	r := cr.readRun
 	if !incremental {
 		cr.state = ContactsState{}
 		if err := cr.readAll(ctx); err != nil {
@@ -156,7 +156,7 @@ func (cr *contactsReader) listAll(ctx context.Context, end time.Time, after stri
 			return nil
 		}
 		after = p.NextAfter
-		if err := cr.progress(&Resume{Method: methodList, End: end, After: after}); err != nil {
+		if err := cr.progress(&Resume{Method: methodList, End: end, ListAfter: after}); err != nil {
 			return err
 		}
 	}

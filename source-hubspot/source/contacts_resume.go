@@ -27,7 +27,7 @@ func (cr *contactsReader) resume(ctx context.Context, res *Resume) error {
 		// The stream's properties grew past what a list URL can carry: read the rest by search.
 		err = cr.searchWindow(ctx, time.Time{}, res.End, "")
 	case res.Method == methodList:
-		err = cr.listAll(ctx, res.End, res.After)
+		err = cr.listAll(ctx, res.End, res.ListAfter)
 	case len(res.Ranges) > 0:
 		err = cr.searchRanges(ctx, window{res.Start, res.End}, res.Ranges)
 	default:
@@ -49,7 +49,7 @@ func (cr *contactsReader) checkResumeID(ctx context.Context, res *Resume) (*Resu
 	case res.Method == methodBackfill:
 		return res, nil // a backfill resume probes the list cursor again; its ranges are not checked here
 	case res.Method == methodList:
-		op, id = "GTE", res.After
+		op, id = "GTE", res.ListAfter
 	case len(res.Ranges) > 0:
 		id = ""
 		for _, r := range res.Ranges {

@@ -15,7 +15,7 @@ import (
 // sends every value as a string; v holds it with escapes resolved. An empty value of a non-string
 // kind is null. A value that cannot be converted becomes null and ok is false, so the caller can
 // count it; a record is never dropped and conversion never fails.
-func appendValue(dst []byte, k kind, v []byte, isNull bool) (out []byte, ok bool) {
+func appendValue(dst []byte, k propertyKind, v []byte, isNull bool) (out []byte, ok bool) {
 	if isNull {
 		return append(dst, "null"...), true
 	}

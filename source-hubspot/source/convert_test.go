@@ -9,7 +9,7 @@ import (
 func TestAppendValue(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		k      kind
+		k      propertyKind
 		in     string
 		null   bool
 		want   string
@@ -72,7 +72,7 @@ func FuzzAppendValue(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, k uint8, s string) {
-		kd := kind(k % (uint8(kindRaw) + 1))
+		kd := propertyKind(k % (uint8(kindRaw) + 1))
 		out, _ := appendValue([]byte("x"), kd, []byte(s), false)
 		if !json.Valid(out[1:]) {
 			t.Fatalf("kind %d %q -> %s is not JSON", kd, s, out[1:])

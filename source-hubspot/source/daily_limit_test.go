@@ -58,7 +58,7 @@ func TestDailyReserveStopsContactsWithACheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, _ := strconv.ParseInt(st.Resume.After, 10, 64)
+	after, _ := strconv.ParseInt(st.Resume.ListAfter, 10, 64)
 	if st.Resume == nil || st.Resume.Method != methodList || after == 0 {
 		t.Fatalf("state at the stop %+v, want a list resume point", st)
 	}

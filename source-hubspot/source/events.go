@@ -15,7 +15,7 @@ import (
 
 // eventsReader reads one custom behavioral event stream of one run.
 type eventsReader struct {
-	*run
+	*readRun
 	stream   string
 	fqn      string
 	props    *propertyEncoder // event properties
@@ -30,7 +30,7 @@ type eventsReader struct {
 
 // events reads occurrences of one event type, oldest first, in [watermark - lookback (or
 // start_date), run end], attaching each occurrence's contact from one batch read per page.
-func (r *run) events(ctx context.Context, cs *protocol.ConfiguredStream, in EventsState, incremental bool) error {
+func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in EventsState, incremental bool) error {
 	name := cs.Stream.Name
 	propCols, err := schemaColumns(cs.Stream.JSONSchema, "properties", nil)
 	if err != nil {
@@ -40,7 +40,7 @@ func (r *run) events(ctx context.Context, cs *protocol.ConfiguredStream, in Even
 	if err != nil {
 		return configErr("stream "+name+": "+err.Error(), nil)
 	}
-	kinds := map[string]kind{}
+	kinds := map[string]propertyKind{}
 	for _, c := range contactCols {
 		kinds[c.name] = c.kind
 	}
@@ -53,7 +53,7 @@ func (r *run) events(ctx context.Context, cs *protocol.ConfiguredStream, in Even
 		}
 	}
 	er := &eventsReader{
-		run: r, stream: name, fqn: strings.TrimPrefix(name, eventStreamPrefix),
+		readRun: r, stream: name, fqn: strings.TrimPrefix(name, eventStreamPrefix),
 		props: newPropertyEncoder(propCols, len(propCols) == 0), contact: newPropertyEncoder(cols, false),
 		names: names, contacts: map[string][]byte{}, state: in,
 	}

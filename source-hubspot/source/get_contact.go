@@ -10,7 +10,7 @@ import (
 // getContact reads the one configured contact (sync_target get_contact) on every run, by record
 // id or by id_property. A contact that does not exist is a config error naming it. The state is
 // passed on unchanged, so switching back to list_contacts continues where it was.
-func (r *run) getContact(ctx context.Context, cols []column, in ContactsState) error {
+func (r *readRun) getContact(ctx context.Context, cols []column, in ContactsState) error {
 	enc := newContactEncoder(cols)
 	t := r.cfg.SyncTarget
 	o, err := r.client.GetContact(ctx, t.ContactID, t.IDProperty, enc.names)

@@ -16,8 +16,8 @@ import (
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
-// run is the shared context of one read: config, client, output and the per-run alert latch.
-type run struct {
+// readRun is the shared context of one read: config, client, output and the per-run alert latch.
+type readRun struct {
 	src    *Source
 	cfg    *Config
 	client *hubspot.Client
@@ -37,7 +37,7 @@ func (s *Source) Read(ctx context.Context, raw json.RawMessage, catalog *protoco
 		return err
 	}
 	now := s.now().UTC()
-	r := &run{src: s, cfg: cfg, client: c, out: out, notify: s.notifier(ctx, cfg),
+	r := &readRun{src: s, cfg: cfg, client: c, out: out, notify: s.notifier(ctx, cfg),
 		now: now, end: now.Add(-s.indexLag).Truncate(time.Millisecond)}
 	defer func() {
 		alertFailure(ctx, r.notify, "", err)
@@ -60,7 +60,7 @@ func (s *Source) Read(ctx context.Context, raw json.RawMessage, catalog *protoco
 // readStream reads one stream with its STREAM_STATUS messages. A stream that fails is marked
 // INCOMPLETE and nil is returned, so the others go on; the error returned is one that stops the
 // run (the run is cancelled, or HubSpot's daily limit is used up).
-func (r *run) readStream(ctx context.Context, cs *protocol.ConfiguredStream, state *protocol.InputState) error {
+func (r *readRun) readStream(ctx context.Context, cs *protocol.ConfiguredStream, state *protocol.InputState) error {
 	name := cs.Stream.Name
 	out := r.out
 	if err := out.StartStream(name); err != nil {
@@ -85,7 +85,7 @@ func (r *run) readStream(ctx context.Context, cs *protocol.ConfiguredStream, sta
 // the client, so their calls (occurrences and the batch reads of their contacts) share the one
 // general budget; reading several types at once overlaps answer latency. The first error that
 // stops the run cancels the others.
-func (r *run) readEvents(ctx context.Context, streams []*protocol.ConfiguredStream, state *protocol.InputState) error {
+func (r *readRun) readEvents(ctx context.Context, streams []*protocol.ConfiguredStream, state *protocol.InputState) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sem := make(chan struct{}, max(r.src.eventConcurrency, 1))
@@ -141,7 +141,7 @@ func withStream(err error, stream string) error {
 }
 
 // stream reads one configured stream.
-func (r *run) stream(ctx context.Context, cs *protocol.ConfiguredStream, state *protocol.InputState) error {
+func (r *readRun) stream(ctx context.Context, cs *protocol.ConfiguredStream, state *protocol.InputState) error {
 	name := cs.Stream.Name
 	incremental := cs.SyncMode == protocol.SyncModeIncremental
 	switch {
@@ -209,7 +209,7 @@ func streamState(state *protocol.InputState, name string, contacts bool) json.Ra
 
 // lowerBound is where an incremental read starts: the watermark minus the lookback, or the
 // start date, whichever is later; zero means from the beginning.
-func (r *run) lowerBound(watermark time.Time) time.Time {
+func (r *readRun) lowerBound(watermark time.Time) time.Time {
 	var lo time.Time
 	if !watermark.IsZero() && watermark.After(time.Unix(0, 0)) {
 		lo = watermark.Add(-r.cfg.Lookback())
@@ -224,7 +224,7 @@ func (r *run) lowerBound(watermark time.Time) time.Time {
 }
 
 // alertCap logs the search-cap warning and fires the cap alert hook once per run.
-func (r *run) alertCap(ctx context.Context, total int, start, end time.Time) {
+func (r *readRun) alertCap(ctx context.Context, total int, start, end time.Time) {
 	text := fmt.Sprintf("HubSpot search matched %d contacts modified between %s and %s, more than its %d-result cap; "+
 		"re-windowing by contact id so nothing is lost. Schedule syncs more often to keep windows under the cap.",
 		total, formatTime(start), formatTime(end), hubspot.SearchCap)

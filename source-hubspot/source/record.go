@@ -11,8 +11,8 @@ import (
 // fields, then every configured property HubSpot returned, converted to its schema type. Not safe
 // for concurrent use; each reader goroutine owns one.
 type contactEncoder struct {
-	kinds  map[string]kind // configured property name -> kind
-	names  []string        // configured property names, sorted: what is requested from HubSpot
+	kinds  map[string]propertyKind // configured property name -> kind
+	names  []string                // configured property names, sorted: what is requested from HubSpot
 	buf    []byte
 	bad    map[string]int // values that could not be converted, per property
 	onProp hubspot.PropertyFunc
@@ -20,7 +20,7 @@ type contactEncoder struct {
 
 // newContactEncoder builds an encoder for the configured contacts schema.
 func newContactEncoder(cols []column) *contactEncoder {
-	e := &contactEncoder{kinds: make(map[string]kind, len(cols)), bad: map[string]int{}}
+	e := &contactEncoder{kinds: make(map[string]propertyKind, len(cols)), bad: map[string]int{}}
 	for _, c := range cols {
 		e.kinds[c.name] = c.kind
 		e.names = append(e.names, c.name)
@@ -62,7 +62,7 @@ func (e *contactEncoder) prop(name, value []byte, isNull bool) error {
 
 // appendProperty appends "name":value converted to k, counting a value that does not convert
 // in bad.
-func appendProperty(b, name []byte, k kind, value []byte, isNull bool, bad map[string]int) []byte {
+func appendProperty(b, name []byte, k propertyKind, value []byte, isNull bool, bad map[string]int) []byte {
 	b = jsontext.AppendString(b, name)
 	b = append(b, ':')
 	b, ok := appendValue(b, k, value, isNull)
@@ -75,7 +75,7 @@ func appendProperty(b, name []byte, k kind, value []byte, isNull bool, bad map[s
 // propertyEncoder writes a nested object of converted properties (event properties, the event's
 // contact). Properties not in kinds are written as strings when keepUnknown is set.
 type propertyEncoder struct {
-	kinds       map[string]kind
+	kinds       map[string]propertyKind
 	keepUnknown bool
 	buf         []byte
 	bad         map[string]int
@@ -84,7 +84,7 @@ type propertyEncoder struct {
 }
 
 func newPropertyEncoder(cols []column, keepUnknown bool) *propertyEncoder {
-	e := &propertyEncoder{kinds: make(map[string]kind, len(cols)), keepUnknown: keepUnknown, bad: map[string]int{}}
+	e := &propertyEncoder{kinds: make(map[string]propertyKind, len(cols)), keepUnknown: keepUnknown, bad: map[string]int{}}
 	for _, c := range cols {
 		e.kinds[c.name] = c.kind
 	}

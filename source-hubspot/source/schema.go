@@ -10,11 +10,11 @@ import (
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
-// kind is how a property value is converted from HubSpot's string.
-type kind uint8
+// propertyKind is how a property value is converted from HubSpot's string.
+type propertyKind uint8
 
 const (
-	kindString kind = iota
+	kindString propertyKind = iota
 	kindBool
 	kindNumber
 	kindDate
@@ -24,7 +24,7 @@ const (
 
 // kindOfHubSpotType maps a HubSpot property type to a kind, which sets the JSON type of the
 // property in the stream schema and how its values are converted.
-func kindOfHubSpotType(t string) kind {
+func kindOfHubSpotType(t string) propertyKind {
 	switch strings.ToLower(t) {
 	case "bool", "boolean":
 		return kindBool
@@ -72,7 +72,7 @@ func isEnvelopeField(name string) bool {
 }
 
 // fieldSchema is the JSON schema of one nullable property.
-func fieldSchema(k kind, title string) json.RawMessage {
+func fieldSchema(k propertyKind, title string) json.RawMessage {
 	var s string
 	switch k {
 	case kindBool:
@@ -178,7 +178,7 @@ func eventSchema(def hubspot.EventDefinition, contactProps []hubspot.Property) j
 // column is one property of a configured schema: its name and how to convert its values.
 type column struct {
 	name string
-	kind kind
+	kind propertyKind
 }
 
 // schemaNode is the part of a JSON schema the reader needs.
@@ -189,7 +189,7 @@ type schemaNode struct {
 }
 
 // kindOfSchema reads a property's kind back from its JSON schema (a user may have edited it).
-func kindOfSchema(raw json.RawMessage) kind {
+func kindOfSchema(raw json.RawMessage) propertyKind {
 	var n schemaNode
 	if json.Unmarshal(raw, &n) != nil {
 		return kindString

@@ -58,8 +58,8 @@ type Resume struct {
 	Start, End time.Time
 	// AfterID is the last contact id delivered (search).
 	AfterID string
-	// After is the list endpoint's paging token (list).
-	After string
+	// ListAfter is the list endpoint's paging token (list).
+	ListAfter string
 	// Ranges, when set, are the unfinished id ranges of a concurrent search (they replace AfterID).
 	Ranges []IDRange
 }
@@ -106,7 +106,7 @@ func formatTime(t time.Time) string {
 func (s ContactsState) MarshalJSON() ([]byte, error) {
 	j := contactsStateJSON{LastModified: formatTime(s.LastModified)}
 	if r := s.Resume; r != nil {
-		j.Resume = &resumeJSON{Method: r.Method, End: formatTime(r.End), AfterID: r.AfterID, After: r.After, Ranges: r.Ranges}
+		j.Resume = &resumeJSON{Method: r.Method, End: formatTime(r.End), AfterID: r.AfterID, After: r.ListAfter, Ranges: r.Ranges}
 		if !r.Start.IsZero() {
 			j.Resume.Start = formatTime(r.Start)
 		}
@@ -144,7 +144,7 @@ func ParseContactsState(raw json.RawMessage) (ContactsState, error) {
 		if err := json.Unmarshal(r, &rj); err != nil {
 			return s, fmt.Errorf("contacts state resume: %w", err)
 		}
-		res := &Resume{Method: rj.Method, AfterID: rj.AfterID, After: rj.After, Ranges: rj.Ranges}
+		res := &Resume{Method: rj.Method, AfterID: rj.AfterID, ListAfter: rj.After, Ranges: rj.Ranges}
 		for _, r := range rj.Ranges {
 			if !isID(r.AfterID) || (r.UpToID != "" && !isID(r.UpToID)) {
 				return s, fmt.Errorf("contacts state resume.ranges holds %+v, which are not contact ids", r)

@@ -14,7 +14,7 @@ func TestContactsStateRoundTrip(t *testing.T) {
 		{LastModified: ts("2026-01-02T03:04:05.678Z")},
 		{LastModified: ts("2026-01-02T03:04:05.678Z"), Resume: &Resume{Method: methodSearch,
 			Start: ts("2026-01-01T00:00:00Z"), End: ts("2026-01-02T00:00:00Z"), AfterID: "57156923994"}},
-		{LastModified: time.Unix(0, 0).UTC(), Resume: &Resume{Method: methodList, End: ts("2026-01-02T00:00:00Z"), After: "501"}},
+		{LastModified: time.Unix(0, 0).UTC(), Resume: &Resume{Method: methodList, End: ts("2026-01-02T00:00:00Z"), ListAfter: "501"}},
 		{LastModified: ts("2026-01-02T03:04:05.678Z"), Resume: &Resume{Method: methodSearch, End: ts("2026-01-02T00:00:00Z"), AfterID: "10",
 			Ranges: []IDRange{{AfterID: "10", UpToID: "500"}, {AfterID: "900"}}}},
 		{LastModified: ts("2026-01-02T03:04:05.678Z"), ArchivedAt: ts("2026-01-01T00:00:00.001Z")},
