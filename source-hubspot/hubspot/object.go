@@ -28,24 +28,33 @@ type Page struct {
 	NextAfter string
 }
 
+// paging is the cursor block of every paged answer (objects, event definitions, event
+// occurrences): {"next": {"after": "<token>"}}, absent on the last page.
+type paging struct {
+	Next *struct {
+		After string `json:"after"`
+	} `json:"next"`
+}
+
+// nextAfter is the token of the next page, "" when there is none (p may be nil).
+func (p *paging) nextAfter() string {
+	if p == nil || p.Next == nil {
+		return ""
+	}
+	return p.Next.After
+}
+
 // pageBody is the wire shape shared by search, list and batch answers.
 type pageBody struct {
 	Total   *int     `json:"total"`
 	Results []Object `json:"results"`
-	Paging  *struct {
-		Next *struct {
-			After string `json:"after"`
-		} `json:"next"`
-	} `json:"paging"`
+	Paging  *paging  `json:"paging"`
 }
 
 func (b *pageBody) page() *Page {
-	p := &Page{Total: -1, Results: b.Results}
+	p := &Page{Total: -1, Results: b.Results, NextAfter: b.Paging.nextAfter()}
 	if b.Total != nil {
 		p.Total = *b.Total
-	}
-	if b.Paging != nil && b.Paging.Next != nil {
-		p.NextAfter = b.Paging.Next.After
 	}
 	return p
 }

@@ -58,20 +58,17 @@ func (c *Client) EventDefinitions(ctx context.Context) ([]EventDefinition, error
 		}
 		var body struct {
 			Results []EventDefinition `json:"results"`
-			Paging  *struct {
-				Next *struct {
-					After string `json:"after"`
-				} `json:"next"`
-			} `json:"paging"`
+			Paging  *paging           `json:"paging"`
 		}
 		if err := c.call(ctx, http.MethodGet, c.paths.definitions, q, nil, &body); err != nil {
 			return nil, c.notServed(err)
 		}
 		all = append(all, body.Results...)
-		if body.Paging == nil || body.Paging.Next == nil || body.Paging.Next.After == "" || body.Paging.Next.After == after {
+		next := body.Paging.nextAfter()
+		if next == "" || next == after {
 			return all, nil
 		}
-		after = body.Paging.Next.After
+		after = next
 	}
 }
 
@@ -135,18 +132,10 @@ func (c *Client) Events(ctx context.Context, r EventsRequest) (*EventPage, error
 	}
 	var body struct {
 		Results []Event `json:"results"`
-		Paging  *struct {
-			Next *struct {
-				After string `json:"after"`
-			} `json:"next"`
-		} `json:"paging"`
+		Paging  *paging `json:"paging"`
 	}
 	if err := c.call(ctx, http.MethodGet, c.paths.occurrences, q, nil, &body); err != nil {
 		return nil, c.notServed(err)
 	}
-	p := &EventPage{Results: body.Results}
-	if body.Paging != nil && body.Paging.Next != nil {
-		p.NextAfter = body.Paging.Next.After
-	}
-	return p, nil
+	return &EventPage{Results: body.Results, NextAfter: body.Paging.nextAfter()}, nil
 }
