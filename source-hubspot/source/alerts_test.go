@@ -16,38 +16,51 @@ func (e *env) webhook() *alerttest.Webhook {
 	return e.hook
 }
 
-func TestAlertWhenAStreamFails(t *testing.T) {
-	e := newEnv(t)
-	e.cfg["alert_webhook_url"] = e.webhook().URL
-	e.fake.addContacts(10, 5, t0.Add(-time.Hour))
-	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	e.fake.failFirst(pathSearch, 1000, http.StatusForbidden, nil,
-		`{"status":"error","message":"This app hasn't been granted all required scopes","category":"MISSING_SCOPES"}`)
-	res := e.read(cat, nil)
-	if res.code == 0 {
-		t.Fatal("exit 0 after a failed stream")
-	}
-	got := e.hook.Texts()
-	if len(got) != 1 || !strings.Contains(got[0], "stream contacts failed") {
-		t.Fatalf("alerts = %q, want one naming the failed stream", got)
+// TestAlertWhenTheSyncFails: a stream that fails and a run that stops each send one alert that
+// says which.
+func TestAlertWhenTheSyncFails(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		first    int64
+		contacts int
+		status   int
+		body     string
+		state    any
+		want     []string
+	}{
+		{"a stream fails", 10, 5, http.StatusForbidden,
+			`{"status":"error","message":"This app hasn't been granted all required scopes","category":"MISSING_SCOPES"}`,
+			nil, []string{"stream contacts failed"}},
+		{"the run stops", 1, 50, http.StatusTooManyRequests,
+			`{"policyName":"DAILY","status":"error","message":"You have reached your daily limit.","category":"RATE_LIMITS"}`,
+			searchState(), []string{"sync failed", "daily"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.cfg["alert_webhook_url"] = e.webhook().URL
+			e.fake.addContacts(tc.first, tc.contacts, t0.Add(-time.Hour))
+			cat := e.catalog(protocol.SyncModeIncremental, "contacts")
+			e.fake.failFirst(pathSearch, 1000, tc.status, nil, tc.body)
+			res := e.read(cat, tc.state)
+			if res.code == 0 {
+				t.Fatalf("exit 0 after a %d", tc.status)
+			}
+			got := e.hook.Texts()
+			if len(got) != 1 || !containsAll(got[0], tc.want) {
+				t.Fatalf("alerts = %q, want one saying %q", got, tc.want)
+			}
+		})
 	}
 }
 
-func TestAlertWhenTheRunStops(t *testing.T) {
-	e := newEnv(t)
-	e.cfg["alert_webhook_url"] = e.webhook().URL
-	e.fake.addContacts(1, 50, t0.Add(-time.Hour))
-	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	e.fake.failFirst(pathSearch, 1000, http.StatusTooManyRequests, nil,
-		`{"policyName":"DAILY","status":"error","message":"You have reached your daily limit.","category":"RATE_LIMITS"}`)
-	res := e.read(cat, searchState())
-	if res.code == 0 {
-		t.Fatal("exit 0 after the daily limit")
+// containsAll reports whether s contains every one of subs.
+func containsAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
 	}
-	got := e.hook.Texts()
-	if len(got) != 1 || !strings.Contains(got[0], "sync failed") || !strings.Contains(got[0], "daily") {
-		t.Fatalf("alerts = %q, want one saying the sync failed on the daily limit", got)
-	}
+	return true
 }
 
 func TestSlowWebhookDoesNotHoldTheRun(t *testing.T) {

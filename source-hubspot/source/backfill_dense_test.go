@@ -1,15 +1,11 @@
 package source
 
 import (
-	"encoding/json"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/time/rate"
 
-	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
@@ -66,52 +62,12 @@ func TestSpreadWindowResumesFromEveryState(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.opts = append(e.opts, WithCheckpointEvery(700))
-	old, recent := t0.Add(-48*time.Hour), t0.Add(-30*time.Minute)
-	want := map[string]bool{}
-	for i := int64(0); i < 20; i++ {
-		e.fake.addContacts(1+i*800, 500, old)
-		e.fake.addContacts(501+i*800, 300, recent)
-		for id := range wantIDs(501+i*800, 300) {
-			want[id] = true
-		}
-	}
-	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	in := json.RawMessage(`{"lastmodifieddate":"` + formatTime(t0.Add(-time.Hour)) + `"}`)
-	full := e.read(cat, in)
-	if full.code != 0 {
-		t.Fatalf("exit %d: %v", full.code, full.traceErrors())
-	}
-	checkExactlyOnce(t, idsOf(t, full.records("contacts")), want)
+	want := e.fake.addInterleaved(20, 500, 300, t0.Add(-48*time.Hour), t0.Add(-30*time.Minute))
+	full, cat := readWindow(t, e, want)
 	if n := e.fake.callCount(pathList); n < 10 {
 		t.Fatalf("%d list calls: the spread window should be read by list too", n)
 	}
-	var before []string
-	backfills := 0
-	for _, m := range full.msgs {
-		switch m.Type {
-		case "RECORD":
-			before = append(before, ids(t, []json.RawMessage{m.Record.Data})[0])
-		case "STATE":
-			if !strings.Contains(string(m.State.Stream.State), `"backfill"`) {
-				continue
-			}
-			backfills++
-			resumed := e.read(cat, m.State.Stream.State)
-			if resumed.code != 0 {
-				t.Fatalf("resume from %s: exit %d %v", m.State.Stream.State, resumed.code, resumed.traceErrors())
-			}
-			got := map[string]bool{}
-			for _, id := range append(slices.Clone(before), ids(t, resumed.records("contacts"))...) {
-				got[id] = true
-			}
-			for id := range want {
-				if !got[id] {
-					t.Fatalf("resuming from %s loses contact %s", m.State.Stream.State, id)
-				}
-			}
-		}
-	}
-	if backfills < 3 {
+	if backfills := len(resumeFromEachState(t, e, cat, full, want, isBackfill)); backfills < 3 {
 		t.Errorf("only %d backfill checkpoints for %d contacts every 700", backfills, len(want))
 	}
 }

@@ -1,8 +1,6 @@
 package source
 
 import (
-	"encoding/json"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,11 +16,7 @@ func backfillEnv(t *testing.T, opts fakehubspot.Options, n int) (*env, *fakehubs
 	e, srv := sharedEnv(t, opts)
 	ids := srv.AddContacts(datagen.Contacts(datagen.Options{Seed: 5, Count: n,
 		Start: t0.Add(-90 * 24 * time.Hour), End: t0.Add(-time.Hour)})...)
-	want := map[string]bool{}
-	for _, id := range ids {
-		want[strconv.FormatInt(id, 10)] = true
-	}
-	return e, srv, want, e.catalog(protocol.SyncModeIncremental, "contacts")
+	return e, srv, idSet(ids), e.catalog(protocol.SyncModeIncremental, "contacts")
 }
 
 // TestBackfillReadsByBothMethodsExactlyOnce: a first run reads with search and list at once,
@@ -69,37 +63,14 @@ func TestBackfillResumesFromEveryState(t *testing.T) {
 	if full.code != 0 {
 		t.Fatalf("exit %d: %v", full.code, full.traceErrors())
 	}
-	var before []string
 	backfills := 0
-	for _, m := range full.msgs {
-		switch m.Type {
-		case "RECORD":
-			before = append(before, ids(t, []json.RawMessage{m.Record.Data})[0])
-		case "STATE":
-			if strings.Contains(string(m.State.Stream.State), `"backfill"`) {
-				backfills++
-			}
-			resumed := e.read(cat, m.State.Stream.State)
-			if resumed.code != 0 {
-				t.Fatalf("resume from %s: exit %d %v", m.State.Stream.State, resumed.code, resumed.traceErrors())
-			}
-			got := map[string]bool{}
-			for _, id := range before {
-				got[id] = true
-			}
-			again := ids(t, resumed.records("contacts"))
-			for _, id := range again {
-				got[id] = true
-			}
-			for id := range want {
-				if !got[id] {
-					t.Fatalf("resuming from %s loses contact %s", m.State.Stream.State, id)
-				}
-			}
-			// At most the pages the other workers were reading come again.
-			if limit := len(want) - len(before) + 20*200; len(again) > limit && len(before) > 0 {
-				t.Errorf("resuming from %s re-reads %d records, want at most %d", m.State.Stream.State, len(again), limit)
-			}
+	for _, r := range resumeFromEachState(t, e, cat, full, want, nil) {
+		if isBackfill(r.state) {
+			backfills++
+		}
+		// At most the pages the other workers were reading come again.
+		if limit := len(want) - r.before + 20*200; len(r.again) > limit && r.before > 0 {
+			t.Errorf("resuming from %s re-reads %d records, want at most %d", r.state, len(r.again), limit)
 		}
 	}
 	if backfills < 4 {
@@ -174,40 +145,13 @@ func TestFullRefreshBackfillsLargePortals(t *testing.T) {
 	}
 }
 
-// TestDenseIncrementalWindowBackfills: an incremental window holding most contacts is read by
-// search and list at once; list answers modified before the window are not delivered, and every
-// contact of the window comes exactly once.
-func TestDenseIncrementalWindowBackfills(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t)
-	old, recent := t0.Add(-48*time.Hour), t0.Add(-30*time.Minute)
-	// Old contacts interleave with the window's ids, so list chunks meet both.
-	for i := int64(0); i < 12; i++ {
-		e.fake.addContacts(1+i*1000, 150, old)
-		e.fake.addContacts(151+i*1000, 850, recent)
-	}
-	want := map[string]bool{}
-	for i := int64(0); i < 12; i++ {
-		for id := range wantIDs(151+i*1000, 850) {
-			want[id] = true
-		}
-	}
-	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	res := e.read(cat, json.RawMessage(`{"lastmodifieddate":"`+formatTime(t0.Add(-time.Hour))+`"}`))
-	if res.code != 0 {
-		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
-	}
-	checkExactlyOnce(t, idsOf(t, res.records("contacts")), want)
-	if n := e.fake.callCount(pathList); n < 10 {
-		t.Errorf("%d list calls: a window of %d of %d contacts should be read by list too", n, len(want), 12*1000)
-	}
-}
-
-// TestNewestContactsWindowBackfills: a window of the newest contacts is read by search and list
-// at once although it holds under half of all contacts, because it holds all of those above its
-// first page; a window of the same size spread over the older ids too, because the list still
-// finds enough of it (listPays); a sparser window is searched alone.
-func TestNewestContactsWindowBackfills(t *testing.T) {
+// TestIncrementalWindowBackfills: an incremental window is read by search and list at once when
+// the list pays (listPays), with every contact of the window exactly once and no list answer
+// modified before the window delivered. A window holding most contacts pays; so does a window
+// of the newest contacts, although it holds under half of all contacts, because it holds all of
+// those above its first page; and a window of that size spread over the older ids, because the
+// list still finds enough of it. A sparser window is searched alone.
+func TestIncrementalWindowBackfills(t *testing.T) {
 	t.Parallel()
 	old, recent := t0.Add(-48*time.Hour), t0.Add(-30*time.Minute)
 	for _, tc := range []struct {
@@ -215,44 +159,27 @@ func TestNewestContactsWindowBackfills(t *testing.T) {
 		add   func(f *hubFake) map[string]bool
 		lists bool
 	}{
+		// Old contacts interleave with the window's ids, so list chunks meet both.
+		{"dense", func(f *hubFake) map[string]bool {
+			return f.addInterleaved(12, 150, 850, old, recent)
+		}, true},
 		{"newest ids", func(f *hubFake) map[string]bool {
 			f.addContacts(1, 10000, old)
 			f.addContacts(20001, 6000, recent)
 			return wantIDs(20001, 6000)
 		}, true},
 		{"spread over the ids", func(f *hubFake) map[string]bool {
-			want := map[string]bool{}
-			for i := int64(0); i < 16; i++ {
-				f.addContacts(1+i*1000, 625, old)
-				f.addContacts(626+i*1000, 375, recent)
-				for id := range wantIDs(626+i*1000, 375) {
-					want[id] = true
-				}
-			}
-			return want
+			return f.addInterleaved(16, 625, 375, old, recent)
 		}, true},
 		{"sparse over the ids", func(f *hubFake) map[string]bool {
-			want := map[string]bool{}
-			for i := int64(0); i < 32; i++ {
-				f.addContacts(1+i*1000, 850, old)
-				f.addContacts(851+i*1000, 150, recent)
-				for id := range wantIDs(851+i*1000, 150) {
-					want[id] = true
-				}
-			}
-			return want
+			return f.addInterleaved(32, 850, 150, old, recent)
 		}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
 			want := tc.add(e.fake)
-			cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-			res := e.read(cat, json.RawMessage(`{"lastmodifieddate":"`+formatTime(t0.Add(-time.Hour))+`"}`))
-			if res.code != 0 {
-				t.Fatalf("exit %d: %v", res.code, res.traceErrors())
-			}
-			checkExactlyOnce(t, idsOf(t, res.records("contacts")), want)
+			readWindow(t, e, want)
 			if n := e.fake.callCount(pathList); (n >= 10) != tc.lists {
 				t.Errorf("%d list calls for a window of %d contacts; want list calls %v", n, len(want), tc.lists)
 			}

@@ -3,7 +3,6 @@ package source
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -12,24 +11,6 @@ import (
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
 )
-
-// sharedEnv is an env whose HubSpot is the project's shared fake.
-func sharedEnv(t *testing.T, opts fakehubspot.Options) (*env, *fakehubspot.Server) {
-	t.Helper()
-	e := newEnv(t)
-	opts.Clock = e.clk.Now
-	srv := fakehubspot.New(opts)
-	t.Cleanup(srv.Close)
-	e.http = &http.Client{}
-	t.Cleanup(e.http.CloseIdleConnections)
-	o := srv.Options()
-	e.cfg = map[string]any{
-		"credentials": map[string]any{"credentials_title": "OAuth Credentials", "client_id": o.ClientID,
-			"client_secret": o.ClientSecret, "refresh_token": o.RefreshToken},
-		"api_base_url": srv.URL,
-	}
-	return e, srv
-}
 
 // latestValues folds the records of runs, in order, into each contact's last delivered
 // firstname (null as "").

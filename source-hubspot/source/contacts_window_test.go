@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/insider-hubspot/connectors/protocol"
 )
 
 // probeHold is a transport that holds every one-result search (the window's probes) until a
@@ -82,12 +80,7 @@ func TestWindowPagesOnWhileProbesAreOut(t *testing.T) {
 	e.fake.addContacts(5001, 6000, recent)
 	hold := &probeHold{next: e.fake.HTTPServer().Client().Transport, paged: make(chan struct{})}
 	e.http = &http.Client{Transport: hold}
-	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	res := e.read(cat, json.RawMessage(`{"lastmodifieddate":"`+formatTime(t0.Add(-time.Hour))+`"}`))
-	if res.code != 0 {
-		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
-	}
-	checkExactlyOnce(t, ids(t, res.records("contacts")), wantIDs(5001, 6000))
+	readWindow(t, e, wantIDs(5001, 6000))
 	hold.mu.Lock()
 	defer hold.mu.Unlock()
 	if !hold.held {

@@ -80,11 +80,7 @@ func TestDailyReserveStopsContactsWithACheckpoint(t *testing.T) {
 		}
 		got = append(got, ids(t, res.records("contacts"))...)
 	}
-	want := map[string]bool{}
-	for _, id := range all {
-		want[strconv.FormatInt(id, 10)] = true
-	}
-	checkExactlyOnce(t, got, want)
+	checkExactlyOnce(t, got, idSet(all))
 }
 
 // TestDailyReserveStopsEvents: the event streams' occurrence and batch-read calls stop at the

@@ -17,7 +17,7 @@ func (f *hubFake) failFirst(ep fakehubspot.Endpoint, n, status int, hdr http.Hea
 }
 
 func searchState() json.RawMessage {
-	return json.RawMessage(`{"lastmodifieddate":"` + formatTime(t0.Add(-2*time.Hour)) + `"}`)
+	return watermarkState(t0.Add(-2 * time.Hour))
 }
 
 func TestRateLimitsAreWaitedOut(t *testing.T) {

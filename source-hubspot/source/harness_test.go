@@ -264,6 +264,12 @@ func streamStateFile(stream string, s json.RawMessage) []byte {
 	return b
 }
 
+// watermarkState is a contacts stream_state of only a watermark: every contact modified at or
+// before at was delivered.
+func watermarkState(at time.Time) json.RawMessage {
+	return json.RawMessage(`{"lastmodifieddate":"` + formatTime(at) + `"}`)
+}
+
 // ids extracts the "id" of each record.
 func ids(t testing.TB, recs []json.RawMessage) []string {
 	out := make([]string, len(recs))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"sync"
 	"testing"
@@ -113,6 +114,19 @@ func (f *hubFake) addContacts(firstID int64, n int, lastmod time.Time) {
 		}}
 	}
 	f.AddContacts(cs...)
+}
+
+// addInterleaved adds blocks of contacts, ids from 1: in each, oldN modified at old and then
+// recentN modified at recent. It returns the recent ones' ids.
+func (f *hubFake) addInterleaved(blocks, oldN, recentN int, old, recent time.Time) map[string]bool {
+	want := map[string]bool{}
+	for i := range int64(blocks) {
+		first := 1 + i*int64(oldN+recentN)
+		f.addContacts(first, oldN, old)
+		f.addContacts(first+int64(oldN), recentN, recent)
+		maps.Copy(want, wantIDs(first+int64(oldN), recentN))
+	}
+	return want
 }
 
 // touch changes a contact's lastmodifieddate.

@@ -3,6 +3,7 @@ package source
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,6 +23,24 @@ func wantIDs(first int64, n int) map[string]bool {
 	return m
 }
 
+// idSet returns the ids as strings.
+func idSet(ids []int64) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[strconv.FormatInt(id, 10)] = true
+	}
+	return m
+}
+
+// union returns every id of the sets.
+func union(sets ...map[string]bool) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range sets {
+		maps.Copy(m, s)
+	}
+	return m
+}
+
 // checkExactlyOnce fails unless got holds every wanted id exactly once and nothing else.
 func checkExactlyOnce(t *testing.T, got []string, want map[string]bool) {
 	t.Helper()
@@ -37,6 +56,20 @@ func checkExactlyOnce(t *testing.T, got []string, want map[string]bool) {
 			t.Fatalf("contact %s delivered %d times (got %d records for %d contacts)", id, seen[id], len(got), len(want))
 		}
 	}
+}
+
+// readWindow reads contacts incrementally from a watermark an hour before t0, and fails the test
+// unless the run succeeds and delivers every contact of want exactly once. It returns the run
+// and its catalog.
+func readWindow(t *testing.T, e *env, want map[string]bool) (*result, *protocol.ConfiguredCatalog) {
+	t.Helper()
+	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
+	res := e.read(cat, watermarkState(t0.Add(-time.Hour)))
+	if res.code != 0 {
+		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
+	}
+	checkExactlyOnce(t, ids(t, res.records("contacts")), want)
+	return res, cat
 }
 
 func TestFirstRunReadsEveryContactAndSetsWatermark(t *testing.T) {
@@ -78,7 +111,7 @@ func TestIncrementalSearchPagesTheWindow(t *testing.T) {
 	e.fake.addContacts(500, 450, t0.Add(-time.Hour))   // in it
 	e.fake.addContacts(2000, 10, t0.Add(-time.Minute)) // after the window end (index lag margin)
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	res := e.read(cat, json.RawMessage(`{"lastmodifieddate":"`+formatTime(t0.Add(-2*time.Hour))+`"}`))
+	res := e.read(cat, watermarkState(t0.Add(-2*time.Hour)))
 	if res.code != 0 {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
 	}
@@ -114,16 +147,7 @@ func TestSearchCapRewindowsByID(t *testing.T) {
 			same := t0.Add(-30 * time.Minute)
 			e.fake.addContacts(1_000_000, 12_345, same)
 			e.fake.addContacts(2_000_000, 300, same.Add(time.Second))
-			cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-			res := e.read(cat, json.RawMessage(`{"lastmodifieddate":"`+formatTime(t0.Add(-time.Hour))+`"}`))
-			if res.code != 0 {
-				t.Fatalf("exit %d: %v", res.code, res.traceErrors())
-			}
-			want := wantIDs(1_000_000, 12_345)
-			for id := range wantIDs(2_000_000, 300) {
-				want[id] = true
-			}
-			checkExactlyOnce(t, ids(t, res.records("contacts")), want)
+			res, _ := readWindow(t, e, union(wantIDs(1_000_000, 12_345), wantIDs(2_000_000, 300)))
 			n := 12_345 + 300
 			if calls, max := e.fake.callCount(pathSearch), (n+199)/200+3; calls > max {
 				t.Errorf("search calls = %d, want at most %d", calls, max)
@@ -159,10 +183,7 @@ func TestFullRefreshReadsEveryContactOnce(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
 	}
-	want := wantIDs(10, 250)
-	for id := range wantIDs(900, 30) {
-		want[id] = true
-	}
+	want := union(wantIDs(10, 250), wantIDs(900, 30))
 	checkExactlyOnce(t, ids(t, res.records("contacts")), want)
 	if n := e.fake.callCount(pathList); n != 3 {
 		t.Errorf("list calls = %d, want 3 (100 per page)", n)
@@ -236,7 +257,7 @@ func TestIndexLagIsCoveredByLookback(t *testing.T) {
 	e.fake.SetIndexLag(time.Minute)
 	e.fake.addContacts(1, 3, t0.Add(-time.Hour))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	first := e.read(cat, json.RawMessage(`{"lastmodifieddate":"`+formatTime(t0.Add(-2*time.Hour))+`"}`))
+	first := e.read(cat, watermarkState(t0.Add(-2*time.Hour)))
 	checkExactlyOnce(t, ids(t, first.records("contacts")), wantIDs(1, 3))
 	// Contact 2 changes 30 s before the next run: the search index does not show it yet.
 	e.fake.touch(2, t0.Add(10*time.Minute-30*time.Second))

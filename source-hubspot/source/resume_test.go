@@ -3,6 +3,7 @@ package source
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,54 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 )
+
+// resumedRun is a read resumed from one STATE of a full run.
+type resumedRun struct {
+	state  json.RawMessage
+	before int      // the records the full run delivered before the STATE
+	again  []string // the ids the resumed run delivered
+}
+
+// resumeFromEachState walks the output of full, a read of cat: at each STATE that pick accepts
+// (every STATE when pick is nil) it runs a read resumed from it, and fails the test unless that
+// run succeeds and the records before the STATE, with the resumed run's, cover every contact of
+// want. It returns the resumed runs, for the caller's checks on what came again.
+func resumeFromEachState(t *testing.T, e *env, cat *protocol.ConfiguredCatalog, full *result, want map[string]bool,
+	pick func(state json.RawMessage) bool) []resumedRun {
+	t.Helper()
+	var before []string
+	var runs []resumedRun
+	for _, m := range full.msgs {
+		switch m.Type {
+		case "RECORD":
+			before = append(before, ids(t, []json.RawMessage{m.Record.Data})[0])
+		case "STATE":
+			state := m.State.Stream.State
+			if pick != nil && !pick(state) {
+				continue
+			}
+			resumed := e.read(cat, state)
+			if resumed.code != 0 {
+				t.Fatalf("resume from %s: exit %d %v", state, resumed.code, resumed.traceErrors())
+			}
+			again := ids(t, resumed.records("contacts"))
+			got := map[string]bool{}
+			for _, id := range slices.Concat(before, again) {
+				got[id] = true
+			}
+			for id := range want {
+				if !got[id] {
+					t.Fatalf("resuming from %s loses contact %s", state, id)
+				}
+			}
+			runs = append(runs, resumedRun{state: state, before: len(before), again: again})
+		}
+	}
+	return runs
+}
+
+// isBackfill reports whether a contacts state is a backfill's.
+func isBackfill(state json.RawMessage) bool { return strings.Contains(string(state), `"backfill"`) }
 
 func TestResumeFromEveryStateLeavesNoGap(t *testing.T) {
 	for _, conc := range []int{1, 3} {
@@ -31,50 +80,21 @@ func testResumeFromEveryState(t *testing.T, conc int) {
 	same := t0.Add(-30 * time.Minute)
 	e.fake.addContacts(1, shared, same)
 	e.fake.addContacts(50_000, 900, same.Add(time.Minute))
-	all := wantIDs(1, shared)
-	for id := range wantIDs(50_000, 900) {
-		all[id] = true
-	}
+	all := union(wantIDs(1, shared), wantIDs(50_000, 900))
 	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
-	start := json.RawMessage(`{"lastmodifieddate":"` + formatTime(t0.Add(-time.Hour)) + `"}`)
-	full := e.read(cat, start)
+	full := e.read(cat, watermarkState(t0.Add(-time.Hour)))
 	if full.code != 0 {
 		t.Fatalf("exit %d: %v", full.code, full.traceErrors())
 	}
-	// Walk the output: at each STATE, the records before it plus a run resumed from it must
-	// cover every contact.
-	var before []string
-	states := 0
-	for _, m := range full.msgs {
-		switch m.Type {
-		case "RECORD":
-			before = append(before, ids(t, []json.RawMessage{m.Record.Data})[0])
-		case "STATE":
-			states++
-			resumed := e.read(cat, m.State.Stream.State)
-			if resumed.code != 0 {
-				t.Fatalf("resume from %s: exit %d", m.State.Stream.State, resumed.code)
-			}
-			// It resumes where the run stopped: at most the pages other ranges were writing
-			// when the STATE was taken come again.
-			if again, max := len(resumed.records("contacts")), len(all)-len(before)+(conc-1)*200; again > max {
-				t.Errorf("resuming from %s re-reads %d records, want at most %d", m.State.Stream.State, again, max)
-			}
-			got := map[string]bool{}
-			for _, id := range before {
-				got[id] = true
-			}
-			for _, id := range ids(t, resumed.records("contacts")) {
-				got[id] = true
-			}
-			for id := range all {
-				if !got[id] {
-					t.Fatalf("resuming from %s loses contact %s", m.State.Stream.State, id)
-				}
-			}
+	runs := resumeFromEachState(t, e, cat, full, all, nil)
+	for _, r := range runs {
+		// It resumes where the run stopped: at most the pages other ranges were writing when
+		// the STATE was taken come again.
+		if again, max := len(r.again), len(all)-r.before+(conc-1)*200; again > max {
+			t.Errorf("resuming from %s re-reads %d records, want at most %d", r.state, again, max)
 		}
 	}
-	if min := (shared + 900) / every; states < min {
+	if states, min := len(runs), (shared+900)/every; states < min {
 		t.Errorf("only %d STATE messages for %d records; want checkpoints every %d", states, shared+900, every)
 	}
 }

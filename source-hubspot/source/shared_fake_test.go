@@ -2,6 +2,7 @@ package source
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strconv"
 	"testing"
@@ -12,16 +13,13 @@ import (
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
-// TestAgainstSharedFake runs the source against the project's shared HubSpot fake: OAuth, a
-// first run by list, an incremental run where 10,500 contacts share one timestamp, faults on
-// the way, and an event stream with contact enrichment.
-func TestAgainstSharedFake(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: two reads of 3,000 contacts and 450 events against the shared fake take seconds")
-	}
-	t.Parallel()
+// sharedEnv is an env whose HubSpot is the project's shared fake, with its app credentials in the
+// config. A call to a legacy (v1-v4) path fails the test.
+func sharedEnv(t *testing.T, opts fakehubspot.Options) (*env, *fakehubspot.Server) {
+	t.Helper()
 	e := newEnv(t)
-	srv := fakehubspot.New(fakehubspot.Options{Clock: e.clk.Now, IndexLag: 30 * time.Second})
+	opts.Clock = e.clk.Now
+	srv := fakehubspot.New(opts)
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() {
 		if n := srv.LegacyCalls(); n > 0 {
@@ -30,11 +28,24 @@ func TestAgainstSharedFake(t *testing.T) {
 	})
 	e.http = &http.Client{}
 	t.Cleanup(e.http.CloseIdleConnections)
+	o := srv.Options()
 	e.cfg = map[string]any{
-		"credentials": map[string]any{"credentials_title": "OAuth Credentials", "client_id": "test-client-id",
-			"client_secret": "test-client-secret", "refresh_token": "test-refresh-token"},
+		"credentials": map[string]any{"credentials_title": "OAuth Credentials", "client_id": o.ClientID,
+			"client_secret": o.ClientSecret, "refresh_token": o.RefreshToken},
 		"api_base_url": srv.URL,
 	}
+	return e, srv
+}
+
+// TestAgainstSharedFake runs the source against the project's shared HubSpot fake: OAuth, a
+// first run by list, an incremental run where 10,500 contacts share one timestamp, faults on
+// the way, and an event stream with contact enrichment.
+func TestAgainstSharedFake(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: two reads of 3,000 contacts and 450 events against the shared fake take seconds")
+	}
+	t.Parallel()
+	e, srv := sharedEnv(t, fakehubspot.Options{IndexLag: 30 * time.Second})
 	end := t0.Add(-24 * time.Hour)
 	ids := srv.AddContacts(datagen.Contacts(datagen.Options{Seed: 7, Count: 3000, End: end})...)
 	evs := datagen.Events(datagen.EventOptions{Seed: 7, ContactIDs: ids[:200], Count: 450,
@@ -59,10 +70,7 @@ func TestAgainstSharedFake(t *testing.T) {
 	if first.code != 0 {
 		t.Fatalf("first run exit %d: %+v", first.code, first.traceErrors())
 	}
-	want := map[string]bool{}
-	for _, id := range ids[1:] {
-		want[strconv.FormatInt(id, 10)] = true
-	}
+	want := idSet(ids[1:])
 	// The deleted contact comes once, as an archived record, after the live ones.
 	firstIDs := idsOf(t, first.records("contacts"))
 	deleted := strconv.FormatInt(ids[0], 10)
@@ -98,9 +106,7 @@ func TestAgainstSharedFake(t *testing.T) {
 	}
 	more := srv.AddContacts(datagen.Contacts(datagen.Options{Seed: 8, Count: 7600, FirstID: 90000000001,
 		SharedTimestampCount: 7600, SharedTimestamp: at, Start: at.Add(-time.Hour), End: at.Add(time.Second)})...)
-	for _, id := range more {
-		want[strconv.FormatInt(id, 10)] = true
-	}
+	maps.Copy(want, idSet(more))
 	e.clk.Set(t0.Add(time.Hour))
 	srv.RateLimitNext(fakehubspot.EndpointSearch, 2)
 	srv.FailNext(fakehubspot.EndpointSearch, 1, 502)

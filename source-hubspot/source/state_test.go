@@ -8,6 +8,20 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// reparse marshals s and parses the result, failing the test if either fails.
+func reparse(t *testing.T, s ContactsState) ([]byte, ContactsState) {
+	t.Helper()
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseContactsState(b)
+	if err != nil {
+		t.Fatalf("re-parse of %s: %v", b, err)
+	}
+	return b, back
+}
+
 func TestContactsStateRoundTrip(t *testing.T) {
 	ts := func(s string) time.Time { v, _ := time.Parse(time.RFC3339Nano, s); return v.UTC() }
 	for _, s := range []ContactsState{
@@ -24,14 +38,7 @@ func TestContactsStateRoundTrip(t *testing.T) {
 		{LastModified: time.Unix(0, 0).UTC(), Resume: &Resume{Method: methodBackfill, End: ts("2026-01-02T00:00:00Z"),
 			Ranges: []IDRange{{AfterID: "0", UpToID: "3100"}, {AfterID: "3412", UpToID: "9000"}, {AfterID: "9800"}}}},
 	} {
-		b, err := json.Marshal(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		back, err := ParseContactsState(b)
-		if err != nil {
-			t.Fatalf("%s: %v", b, err)
-		}
+		b, back := reparse(t, s)
 		if diff := cmp.Diff(s, back); diff != "" {
 			t.Errorf("%s round trip (-want +got):\n%s", b, diff)
 		}
@@ -73,14 +80,7 @@ func FuzzParseContactsState(f *testing.F) {
 		if err != nil {
 			return
 		}
-		b, err := json.Marshal(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		back, err := ParseContactsState(b)
-		if err != nil {
-			t.Fatalf("re-parse of %s: %v", b, err)
-		}
+		b, back := reparse(t, s)
 		b2, _ := json.Marshal(back)
 		if string(b) != string(b2) {
 			t.Fatalf("not stable: %s vs %s", b, b2)
