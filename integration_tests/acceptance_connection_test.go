@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/protocol/protocoltest"
 )
 
 // TestConnection is Airbyte's connection suite: check with a good config answers exactly one
@@ -62,16 +63,11 @@ func TestConnection(t *testing.T) {
 			if res.Exit != 0 {
 				t.Errorf("check exit %d, want 0\nstdout: %s\nstderr: %s", res.Exit, res.Stdout, res.Stderr)
 			}
-			var statuses []*protocol.ConnectionStatus
-			for _, m := range res.Msgs {
-				if m.Type == protocol.TypeConnectionStatus {
-					statuses = append(statuses, m.ConnectionStatus)
-				}
-			}
+			statuses := protocoltest.OfType(res.Msgs, protocol.TypeConnectionStatus)
 			if len(statuses) != 1 {
 				t.Fatalf("%d CONNECTION_STATUS messages, want exactly 1\nstdout: %s", len(statuses), res.Stdout)
 			}
-			st := statuses[0]
+			st := statuses[0].ConnectionStatus
 			if st.Status != tc.want {
 				t.Fatalf("status %s (%q), want %s", st.Status, st.Message, tc.want)
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/protocol/protocoltest"
 )
 
 // acceptanceEventStream is the event stream configured_catalog.json reads besides contacts.
@@ -27,17 +28,12 @@ func TestDiscovery(t *testing.T) {
 	if res.Exit != 0 {
 		t.Fatalf("discover exit %d\nstdout: %s\nstderr: %s", res.Exit, res.Stdout, res.Stderr)
 	}
-	var catalogs []*protocol.Catalog
-	for _, m := range res.Msgs {
-		if m.Type == protocol.TypeCatalog {
-			catalogs = append(catalogs, m.Catalog)
-		}
-	}
+	catalogs := protocoltest.OfType(res.Msgs, protocol.TypeCatalog)
 	if len(catalogs) != 1 {
 		t.Fatalf("%d CATALOG messages, want exactly 1", len(catalogs))
 	}
 	streams := map[string]protocol.Stream{}
-	for _, s := range catalogs[0].Streams {
+	for _, s := range catalogs[0].Catalog.Streams {
 		streams[s.Name] = s
 		t.Run(s.Name, func(t *testing.T) {
 			for _, p := range streamProblems(s) {

@@ -8,39 +8,38 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/protocol/protocoltest"
 )
 
-// records returns the RECORD payloads of msgs.
-func records(msgs []protocol.Message) []*protocol.Record {
-	var out []*protocol.Record
-	for _, m := range msgs {
-		if m.Type == protocol.TypeRecord {
-			out = append(out, m.Record)
+// payloads returns pick(m) for each message m of type typ that pick accepts (ok).
+func payloads[T any](msgs []protocol.Message, typ protocol.MessageType, pick func(protocol.Message) (T, bool)) []T {
+	var out []T
+	for _, m := range protocoltest.OfType(msgs, typ) {
+		if p, ok := pick(m); ok {
+			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// records returns the RECORD payloads of msgs.
+func records(msgs []protocol.Message) []*protocol.Record {
+	return payloads(msgs, protocol.TypeRecord, func(m protocol.Message) (*protocol.Record, bool) { return m.Record, true })
 }
 
 // streamStates returns the STATE payloads of msgs.
 func streamStates(msgs []protocol.Message) []*protocol.State {
-	var out []*protocol.State
-	for _, m := range msgs {
-		if m.Type == protocol.TypeState {
-			out = append(out, m.State)
-		}
-	}
-	return out
+	return payloads(msgs, protocol.TypeState, func(m protocol.Message) (*protocol.State, bool) { return m.State, true })
 }
 
 // traceErrors returns the TRACE ERROR payloads of msgs.
 func traceErrors(msgs []protocol.Message) []*protocol.ErrorTrace {
-	var out []*protocol.ErrorTrace
-	for _, m := range msgs {
-		if m.Type == protocol.TypeTrace && m.Trace != nil && m.Trace.Type == protocol.TraceError {
-			out = append(out, m.Trace.Error)
+	return payloads(msgs, protocol.TypeTrace, func(m protocol.Message) (*protocol.ErrorTrace, bool) {
+		if m.Trace == nil || m.Trace.Type != protocol.TraceError {
+			return nil, false
 		}
-	}
-	return out
+		return m.Trace.Error, true
+	})
 }
 
 // latestStates is the last STATE of each stream, without sourceStats, as a --state array.

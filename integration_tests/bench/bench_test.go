@@ -3,12 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 )
 
 // TestRunTinySize runs the whole bench with 500 contacts and checks that the table's numbers
@@ -25,7 +26,7 @@ func TestRunTinySize(t *testing.T) {
 		t.Fatalf("Run: %v\nstderr:\n%s", err, stderr.String())
 	}
 	var res Results
-	if err := json.Unmarshal(readFile(t, filepath.Join(out, "results.json")), &res); err != nil {
+	if err := pipeline.ReadJSONFile(filepath.Join(out, "results.json"), &res); err != nil {
 		t.Fatalf("results.json: %v", err)
 	}
 	if len(res.Rows) != 4 {
@@ -132,15 +133,6 @@ func TestRate(t *testing.T) {
 	if perSec != 1 || most != 3 {
 		t.Errorf("rate = %v per s, %d in 1 s; want 1 and 3", perSec, most)
 	}
-}
-
-func readFile(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // TestMain lets the test binary act as the launcher the bench starts connectors with.

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,7 +62,7 @@ func TestRunEndToEnd(t *testing.T) {
 	}
 
 	var profiles []fakeinsider.Profile
-	if err := json.Unmarshal(readFile(t, filepath.Join(out, profilesFile)), &profiles); err != nil {
+	if err := pipeline.ReadJSONFile(filepath.Join(out, profilesFile), &profiles); err != nil {
 		t.Fatalf("profiles.json: %v", err)
 	}
 	var merged, events int64
@@ -143,13 +142,4 @@ func TestParseFlags(t *testing.T) {
 			t.Errorf("%v: err %v, stderr %q", args, err, stderr.String())
 		}
 	}
-}
-
-func readFile(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

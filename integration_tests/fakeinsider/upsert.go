@@ -23,6 +23,16 @@ func badRequest(w http.ResponseWriter, msg string) {
 	writeJSON(w, http.StatusBadRequest, map[string]string{"error": msg})
 }
 
+// decodeSmallBody decodes a request body of at most 1 MiB into v; on a body that does not
+// decode it answers 400 and returns false.
+func decodeSmallBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(v); err != nil {
+		badRequest(w, "invalid request body: bad request")
+		return false
+	}
+	return true
+}
+
 func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, req *Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, int64(s.opts.MaxBodyBytes)+1))
 	if err != nil {
@@ -152,8 +162,7 @@ func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, _ *Reques
 	var body struct {
 		Identifiers Identifiers `json:"identifiers"`
 	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&body); err != nil {
-		badRequest(w, "invalid request body: bad request")
+	if !decodeSmallBody(w, r, &body) {
 		return
 	}
 	for _, k := range keys("", body.Identifiers) {
@@ -173,8 +182,7 @@ func (s *Server) handleColumns(w http.ResponseWriter, r *http.Request, _ *Reques
 	var body struct {
 		Table string `json:"table"`
 	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&body); err != nil {
-		badRequest(w, "invalid request body: bad request")
+	if !decodeSmallBody(w, r, &body) {
 		return
 	}
 	profiles := s.Profiles()

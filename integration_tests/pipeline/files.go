@@ -56,6 +56,18 @@ func WriteJSONFile(path string, v any) error {
 	return nil
 }
 
+// ReadJSONFile decodes the JSON file at path into v.
+func ReadJSONFile(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
 // LogFields splits the fields of a connector LOG message, `msg k=v k2="quoted value"` after the
 // message text has been cut off, into a map.
 func LogFields(s string) (map[string]string, error) {

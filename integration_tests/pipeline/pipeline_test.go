@@ -2,8 +2,13 @@ package pipeline
 
 import (
 	"encoding/json"
+	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestStatesRoundTripLatestPerStream(t *testing.T) {
@@ -32,6 +37,32 @@ func TestStatesRoundTripLatestPerStream(t *testing.T) {
 	}
 	if missing, err := LoadStates(filepath.Join(t.TempDir(), "none.json")); err != nil || len(missing) != 0 {
 		t.Fatalf("a missing state file must be no state: %v %v", missing, err)
+	}
+}
+
+func TestJSONFileRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.json")
+	in := map[string]any{"api_key": "k", "batch": []any{1.0, "two"}}
+	if err := WriteJSONFile(path, in); err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if err := ReadJSONFile(path, &out); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(in, out); d != "" {
+		t.Errorf("read back (-wrote +read):\n%s", d)
+	}
+	if err := ReadJSONFile(filepath.Join(dir, "none.json"), &out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v, want os.ErrNotExist", err)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := ReadJSONFile(bad, &out); err == nil || !strings.Contains(err.Error(), "bad.json") {
+		t.Errorf("bad JSON: %v, want an error naming the file", err)
 	}
 }
 
