@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/insider-hubspot/connectors/integration_tests/datagen"
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
@@ -90,9 +89,7 @@ func echoedStats(read, write connectorRun) (records, accepted, rejected map[stri
 // contact id names; rejected records are counted in the echoed states.
 func TestE2EDataActivation(t *testing.T) {
 	e := newE2E(t, datagen.Options{Seed: 21, Count: 300})
-	end := dataEnd()
-	e.hs.AddEvents(datagen.Events(datagen.EventOptions{Seed: 21, Definitions: e.hs.EventDefinitions(), ContactIDs: e.hs.ContactIDs(),
-		Count: 200, Start: end.Add(-48 * time.Hour), End: end})...)
+	e.addRecentEvents(21, 200)
 	signup := fakehubspot.FQN(fakehubspot.DefaultPortalID, "newsletter_signup")
 	e.dest["identifier_mappings"] = []any{}
 	delete(e.dest, "attribute_mappings")
@@ -195,9 +192,7 @@ func TestE2EDataActivation(t *testing.T) {
 // activation, and the events land on the profiles the contacts made (the same uuid).
 func TestE2EDataActivationMixedConnection(t *testing.T) {
 	e := newE2E(t, datagen.Options{Seed: 22, Count: 200})
-	end := dataEnd()
-	e.hs.AddEvents(datagen.Events(datagen.EventOptions{Seed: 22, Definitions: e.hs.EventDefinitions(), ContactIDs: e.hs.ContactIDs(),
-		Count: 150, Start: end.Add(-48 * time.Hour), End: end})...)
+	e.addRecentEvents(22, 150)
 	signup := fakehubspot.FQN(fakehubspot.DefaultPortalID, "newsletter_signup")
 
 	_, read, write := e.activationRun([]activationPick{signupToEvent("event_" + signup)}, "contacts")

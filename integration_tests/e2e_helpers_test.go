@@ -89,6 +89,14 @@ func newE2E(t *testing.T, gen datagen.Options) *e2e {
 	return e
 }
 
+// addRecentEvents adds n generated occurrences of the portal's event types on its contacts, in
+// the 48 hours before dataEnd.
+func (e *e2e) addRecentEvents(seed uint64, n int) {
+	end := dataEnd()
+	e.hs.AddEvents(datagen.Events(datagen.EventOptions{Seed: seed, Definitions: e.hs.EventDefinitions(), ContactIDs: e.hs.ContactIDs(),
+		Count: n, Start: end.Add(-48 * time.Hour), End: end})...)
+}
+
 // writeConfigs writes both configs and a configured catalog of every discovered stream the
 // destination config maps (contacts and the event_mappings streams), all incremental: a
 // selected stream the destination cannot send fails the run.

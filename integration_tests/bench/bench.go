@@ -50,7 +50,7 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	bins, err := binaries(ctx, o, out)
+	bins, err := pipeline.Connectors(ctx, o.Binaries, filepath.Join(out, "bin"), o.Stderr)
 	if err != nil {
 		return err
 	}
@@ -133,24 +133,6 @@ func measureSize(ctx context.Context, o Options, bins pipeline.Binaries, out str
 		rows = append(rows, r)
 	}
 	return rows, nil
-}
-
-// binaries returns the prebuilt connectors of o.Binaries or builds them into out/bin.
-func binaries(ctx context.Context, o Options, out string) (pipeline.Binaries, error) {
-	if o.Binaries != "" {
-		return pipeline.Binaries{Source: filepath.Join(o.Binaries, "source-hubspot"),
-			Destination: filepath.Join(o.Binaries, "destination-insider")}, nil
-	}
-	dir := filepath.Join(out, "bin")
-	fmt.Fprintf(o.Stderr, "building source-hubspot and destination-insider into %s\n", dir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return pipeline.Binaries{}, err
-	}
-	bins, err := pipeline.Build(ctx, dir)
-	if err != nil {
-		return bins, fmt.Errorf("build the connectors: %w", err)
-	}
-	return bins, nil
 }
 
 // loadAverage is the first three fields of /proc/loadavg ("" where there is none).

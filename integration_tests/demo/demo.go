@@ -42,7 +42,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			return nil, err
 		}
 	}
-	bins, err := binaries(ctx, o, out)
+	bins, err := pipeline.Connectors(ctx, o.Binaries, filepath.Join(out, binDir), o.Stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -100,23 +100,6 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	return rep, nil
-}
-
-// binaries returns the prebuilt connectors of o.Binaries or builds them into out/bin.
-func binaries(ctx context.Context, o Options, out string) (pipeline.Binaries, error) {
-	if o.Binaries != "" {
-		return pipeline.Binaries{Source: filepath.Join(o.Binaries, "source-hubspot"),
-			Destination: filepath.Join(o.Binaries, "destination-insider")}, nil
-	}
-	fmt.Fprintf(o.Stderr, "building source-hubspot and destination-insider into %s\n", filepath.Join(out, binDir))
-	if err := os.MkdirAll(filepath.Join(out, binDir), 0o755); err != nil {
-		return pipeline.Binaries{}, err
-	}
-	bins, err := pipeline.Build(ctx, filepath.Join(out, binDir))
-	if err != nil {
-		return bins, fmt.Errorf("build the connectors: %w", err)
-	}
-	return bins, nil
 }
 
 // syncer runs the syncs of one demo.

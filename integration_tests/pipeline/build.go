@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -38,7 +40,7 @@ func Build(ctx context.Context, outDir string) (Binaries, error) {
 	if err != nil {
 		return Binaries{}, err
 	}
-	b := Binaries{Source: filepath.Join(outDir, "source-hubspot"), Destination: filepath.Join(outDir, "destination-insider")}
+	b := binariesIn(outDir)
 	for _, t := range []struct{ pkg, out string }{{"./source-hubspot", b.Source}, {"./destination-insider", b.Destination}} {
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", t.out, t.pkg)
 		cmd.Dir = root
@@ -49,4 +51,27 @@ func Build(ctx context.Context, outDir string) (Binaries, error) {
 		}
 	}
 	return b, nil
+}
+
+// Connectors returns the connectors in prebuilt, a folder holding already built source-hubspot
+// and destination-insider binaries, when it is set; otherwise it builds them into dir (created
+// if needed), saying so on progress.
+func Connectors(ctx context.Context, prebuilt, dir string, progress io.Writer) (Binaries, error) {
+	if prebuilt != "" {
+		return binariesIn(prebuilt), nil
+	}
+	fmt.Fprintf(progress, "building source-hubspot and destination-insider into %s\n", dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Binaries{}, err
+	}
+	bins, err := Build(ctx, dir)
+	if err != nil {
+		return bins, fmt.Errorf("build the connectors: %w", err)
+	}
+	return bins, nil
+}
+
+// binariesIn are the connectors' paths in dir.
+func binariesIn(dir string) Binaries {
+	return Binaries{Source: filepath.Join(dir, "source-hubspot"), Destination: filepath.Join(dir, "destination-insider")}
 }
