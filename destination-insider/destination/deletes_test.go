@@ -3,6 +3,7 @@ package destination
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -209,6 +210,41 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Insider refusing an identity change or the delete of a merged-away profile is counted and
+// logged, and the merge goes on: the merged contact is still upserted and its state echoed.
+func TestMergeRefusalIsCountedAndTheMergeGoesOn(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name            string
+		before          []string
+		refuse          fakeinsider.Endpoint
+		merged          string
+		log             string
+		identityChanges int64
+	}{
+		{"identity change", []string{hs(111, "a@x.com", "")}, fakeinsider.EndpointIdentity,
+			hs(113, "a@x.com", `"hs_merged_object_ids":"111"`), `Insider refused to re-key a merged-away profile detail="insider PATCH /api/user/v1/identity: HTTP 400: ***" identifier=uuid key=113`, 0},
+		{"delete", []string{hs(111, "a@x.com", ""), hs(112, "b@x.com", "")}, fakeinsider.EndpointDelete,
+			hs(113, "a@x.com", `"hs_merged_object_ids":"111;112"`), `Insider refused to delete a merged-away profile detail="insider POST /api/user/v1/delete: HTTP 400: ***" key=113`, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := sharedFake(t)
+			cfg := baseConfig(srv.URL, modes("", MergeUpdateIdentity))
+			mustRun(t, cfg, tc.before...)
+			srv.FailNext(tc.refuse, 1, 400)
+			r := mustRun(t, cfg, tc.merged)
+			if s := r.summary; s.MergeRefused != 1 || s.IdentityChanges != tc.identityChanges || s.MergedDeleted != 0 ||
+				s.MergedRecords != 1 || s.UsersUpserted != 1 {
+				t.Errorf("summary %+v: want 1 refused, %d identity changes, no delete, the merged contact upserted", *s, tc.identityChanges)
+			}
+			if !slices.Contains(r.logs, tc.log) {
+				t.Errorf("logs %q: want %q", r.logs, tc.log)
+			}
+		})
+	}
 }
 
 // The merged-away contacts were upserted earlier in the same run: their batch is sent and

@@ -138,13 +138,10 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 			out, st, err := ops.ChangeIdentity(ctx, singleID(nil, f, m), singleID(nil, f, it.survivor[i]))
 			w.countCall(st)
 			switch {
-			case err != nil && insider.IsUserRefused(err):
-				w.count.add(func(s *Summary) { s.MergeRefused++ })
-				w.log.Warn().Str("key", it.key).Str("identifier", f.name).Str("detail", maskMessages([]string{err.Error()})).
-					Msg("Insider refused to re-key a merged-away profile")
 			case err != nil:
-				w.callFailed(ctx, []protocol.RecordRef{it.ref}, "identity", err)
-				return
+				if w.mergeCallFailed(ctx, it, "identity", f.name, err) {
+					return
+				}
 			case out == insider.Done:
 				w.count.add(func(s *Summary) { s.IdentityChanges++ })
 			case out == insider.Taken:
@@ -158,13 +155,10 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 		out, st, err := ops.Delete(ctx, allIDs(it.idFields, m))
 		w.countCall(st)
 		switch {
-		case err != nil && insider.IsUserRefused(err):
-			w.count.add(func(s *Summary) { s.MergeRefused++ })
-			w.log.Warn().Str("key", it.key).Str("detail", maskMessages([]string{err.Error()})).
-				Msg("Insider refused to delete a merged-away profile")
 		case err != nil:
-			w.callFailed(ctx, []protocol.RecordRef{it.ref}, "delete", err)
-			return
+			if w.mergeCallFailed(ctx, it, "delete", "", err) {
+				return
+			}
 		case out == insider.Done:
 			w.count.add(func(s *Summary) { s.MergedDeleted++ })
 		}
@@ -182,4 +176,23 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 		w.count.add(func(s *Summary) { s.UsersUpserted++; s.EventsSent += int64(it.events) })
 		_ = w.stopOnTrackerErr(w.states.Commit(it.ref))
 	}
+}
+
+// mergeCallFailed handles the error of an identity change (call "identity", of the identifier
+// named) or a delete of a merged-away profile. Insider refusing the change is counted and
+// logged, and the merge goes on (false); any other failure holds the record back (true: stop).
+func (w *writer) mergeCallFailed(ctx context.Context, it *mergeItem, call, identifier string, err error) (stop bool) {
+	if !insider.IsUserRefused(err) {
+		w.callFailed(ctx, []protocol.RecordRef{it.ref}, call, err)
+		return true
+	}
+	w.count.add(func(s *Summary) { s.MergeRefused++ })
+	detail := maskMessages([]string{err.Error()})
+	if call == "identity" {
+		w.log.Warn().Str("key", it.key).Str("identifier", identifier).Str("detail", detail).
+			Msg("Insider refused to re-key a merged-away profile")
+	} else {
+		w.log.Warn().Str("key", it.key).Str("detail", detail).Msg("Insider refused to delete a merged-away profile")
+	}
+	return false
 }
