@@ -1,17 +1,12 @@
 package destination
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
-)
 
-// insiderEmail and insiderPhone are Insider's own identifier rules.
-var (
-	insiderEmail = regexp.MustCompile(`^.+@.+\..+$`)
-	insiderPhone = regexp.MustCompile(`^\+[1-9]\d{6,14}$`)
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
 // TestValidIdentifiersAreNeverRejected lists values that are valid for their identifier type and
@@ -55,11 +50,11 @@ func FuzzEmailRuleKeepsValidAddresses(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got, ok := normalizeEmail(s)
-		if ok && !insiderEmail.MatchString(got) {
+		if ok && !fakeinsider.ValidEmail(got) {
 			t.Fatalf("normalizeEmail(%q) = %q, which Insider refuses", s, got)
 		}
 		trimmed := strings.TrimSpace(s)
-		if !insiderEmail.MatchString(trimmed) || isPlaceholder(trimmed) || strings.ContainsAny(trimmed, "\r\n") ||
+		if !fakeinsider.ValidEmail(trimmed) || isPlaceholder(trimmed) || strings.ContainsAny(trimmed, "\r\n") ||
 			strings.ContainsAny(trimmed[quotedLocalEnd(trimmed):], " \t") {
 			return
 		}
@@ -84,7 +79,7 @@ func FuzzPhoneRulesKeepValidNumbers(f *testing.F) {
 		}
 		p := newPhoneRules(true, region)
 		got, ok := p.normalize(s)
-		if ok && !insiderPhone.MatchString(got) {
+		if ok && !fakeinsider.ValidPhone(got) {
 			t.Fatalf("normalize(%q, %s) = %q, which Insider refuses", s, region, got)
 		}
 		if p.quickInvalid(s) {
@@ -98,7 +93,7 @@ func FuzzPhoneRulesKeepValidNumbers(f *testing.F) {
 				t.Fatalf("%q in %s: quick path %q, phonenumbers %q", s, region, q, phonenumbers.Format(num, phonenumbers.E164))
 			}
 		}
-		if e := strings.TrimSpace(s); insiderPhone.MatchString(e) {
+		if e := strings.TrimSpace(s); fakeinsider.ValidPhone(e) {
 			if num, err := phonenumbers.Parse(e, ""); err == nil && phonenumbers.IsValidNumber(num) && !ok {
 				t.Fatalf("normalize(%q, %s) refused a valid E.164 number", s, region)
 			}
