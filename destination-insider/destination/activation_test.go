@@ -28,6 +28,35 @@ func mappedStream(name, object, mode, pk string) string {
 	return s + "}"
 }
 
+// writeMapped runs a write of lines with the configured catalog cat against f; the run must
+// exit 0 having sent Insider n users. It returns the result and those users.
+func writeMapped(t *testing.T, f insiderFake, cfg map[string]any, cat string, n int, lines ...string) (cmdResult, []fakeUser) {
+	t.Helper()
+	r := runCmdCatalog(t, "write", cfg, cat, lines)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %v", r.code, r.traces)
+	}
+	users := f.users()
+	if len(users) != n {
+		t.Fatalf("sent %d users, want %d: %+v", len(users), n, users)
+	}
+	return r, users
+}
+
+// wantRejections checks that the run's first echoed state counts accepted records and one
+// rejected record for each of reasons, and that the summary has each reason once.
+func wantRejections(t *testing.T, r cmdResult, accepted int, reasons ...string) {
+	t.Helper()
+	if _, _, committed, rejected := stateInfo(r.states[0]); committed != accepted || rejected != len(reasons) {
+		t.Errorf("destinationStats = %d accepted, %d rejected; want %d and %d", committed, rejected, accepted, len(reasons))
+	}
+	for _, reason := range reasons {
+		if r.summary.Rejected[reason] != 1 {
+			t.Errorf("rejected[%s] = %d, want 1 (all: %v)", reason, r.summary.Rejected[reason], r.summary.Rejected)
+		}
+	}
+}
+
 func TestWriteMappedUserStream(t *testing.T) {
 	t.Parallel()
 	f := newInsider(t, fakeinsider.Options{})
@@ -37,7 +66,7 @@ func TestWriteMappedUserStream(t *testing.T) {
 		c["phone"] = map[string]any{"default_region": "US"}
 	})
 	cat := mappedCatalog(mappedStream("contacts", "user", "append_dedup", `[["email"]]`))
-	r := runCmdCatalog(t, "write", cfg, cat, []string{
+	r, users := writeMapped(t, f, cfg, cat, 3,
 		recordLine("contacts", `{"email":" Ann@Example.com ","name":"Ann","phone_number":"(415) 555-0123","uuid":"101","email_optin":"true",`+
 			`"lifecycle_stage":"lead","vip":"false","score":7,"custom":{"tier":"gold"},"crm_source":"ignored","birthday":"1990-05-01"}`),
 		recordLine("contacts", `{"email":"not-an-email","name":"Bob"}`),
@@ -45,14 +74,7 @@ func TestWriteMappedUserStream(t *testing.T) {
 		recordLine("contacts", `{"email":"reject@example.com","name":"Refused"}`),
 		recordLine("contacts", `{"email":"only@example.com"}`),
 		stateLine("contacts", 1),
-	})
-	if r.code != 0 {
-		t.Fatalf("exit %d: %v", r.code, r.traces)
-	}
-	users := f.users()
-	if len(users) != 3 {
-		t.Fatalf("sent %d users, want 3: %+v", len(users), users)
-	}
+	)
 	want := fakeUser{
 		Identifiers: map[string]any{"email": "ann@example.com"},
 		Attributes: map[string]any{"name": "Ann", "phone_number": "+14155550123", "uuid": "101", "email_optin": true,
@@ -70,14 +92,7 @@ func TestWriteMappedUserStream(t *testing.T) {
 		t.Errorf("a user with only its matching key gets attributes %v, want the fixed one", got)
 	}
 	// Accepted: Ann and only@. Rejected: invalid email, no matching key, refused by Insider.
-	if _, _, committed, rejected := stateInfo(r.states[0]); committed != 2 || rejected != 3 {
-		t.Errorf("destinationStats = %d accepted, %d rejected; want 2 and 3", committed, rejected)
-	}
-	for _, reason := range []string{ReasonInvalidIdentifier, ReasonNoIdentifier, ReasonInsider} {
-		if r.summary.Rejected[reason] != 1 {
-			t.Errorf("rejected[%s] = %d, want 1 (all: %v)", reason, r.summary.Rejected[reason], r.summary.Rejected)
-		}
-	}
+	wantRejections(t, r, 2, ReasonInvalidIdentifier, ReasonNoIdentifier, ReasonInsider)
 	for _, l := range r.logs {
 		if strings.Contains(l, "reject@example.com") || strings.Contains(l, "not-an-email") {
 			t.Errorf("a log line holds an identifier value: %s", l)
@@ -98,7 +113,7 @@ func TestWriteMappedEventStream(t *testing.T) {
 		c["boolean_format"] = "string"
 	})
 	cat := mappedCatalog(mappedStream("event_pe1_signup", "event", "append", `[["uuid"],["crm_id"]]`))
-	r := runCmdCatalog(t, "write", cfg, cat, []string{
+	r, users := writeMapped(t, f, cfg, cat, 2,
 		recordLine("event_pe1_signup", `{"uuid":42,"crm_id":"C-9","email":"a@example.com","event_name":"newsletter_signup",`+
 			`"timestamp":"2026-01-02T04:04:05.678+01:00","url":"https://x.test/p","quantity":"3","campaign":"spring","first":"true","source":"record"}`),
 		recordLine("event_pe1_signup", `{"email":"b@example.com","event_name":"signup","timestamp":1767323045678}`),
@@ -106,14 +121,7 @@ func TestWriteMappedEventStream(t *testing.T) {
 		recordLine("event_pe1_signup", `{"email":"d@example.com","event_name":"signup","timestamp":"yesterday"}`),
 		recordLine("event_pe1_signup", `{"event_name":"signup","timestamp":"2026-01-02T03:04:05Z","url":"https://x.test"}`),
 		stateLine("event_pe1_signup", 1),
-	})
-	if r.code != 0 {
-		t.Fatalf("exit %d: %v", r.code, r.traces)
-	}
-	users := f.users()
-	if len(users) != 2 {
-		t.Fatalf("sent %d users, want 2: %+v", len(users), users)
-	}
+	)
 	want := fakeUser{
 		Identifiers: map[string]any{"uuid": "42", "email": "a@example.com", "custom": map[string]any{"crm_id": "C-9"}},
 		Events: []map[string]any{{"event_name": "newsletter_signup", "timestamp": "2026-01-02T03:04:05Z",
@@ -127,14 +135,7 @@ func TestWriteMappedEventStream(t *testing.T) {
 	if got := users[1].Events; len(got) != 1 || got[0]["timestamp"] != "2026-01-02T03:04:05Z" || got[0]["event_params"] == nil {
 		t.Errorf("second event = %v, want epoch milliseconds as a date and the fixed parameter", got)
 	}
-	if _, _, committed, rejected := stateInfo(r.states[0]); committed != 2 || rejected != 3 {
-		t.Errorf("destinationStats = %d accepted, %d rejected; want 2 and 3", committed, rejected)
-	}
-	for _, reason := range []string{ReasonNoEventName, ReasonInvalidTimestamp, ReasonNoIdentifier} {
-		if r.summary.Rejected[reason] != 1 {
-			t.Errorf("rejected[%s] = %d, want 1 (all: %v)", reason, r.summary.Rejected[reason], r.summary.Rejected)
-		}
-	}
+	wantRejections(t, r, 2, ReasonNoEventName, ReasonInvalidTimestamp, ReasonNoIdentifier)
 }
 
 // TestWriteMixedConnection: contacts mapped by the config, an event stream mapped by Airbyte,
@@ -144,21 +145,14 @@ func TestWriteMixedConnection(t *testing.T) {
 	f := newInsider(t, fakeinsider.Options{})
 	cfg := baseConfig(f.URL, nil)
 	cat := mappedCatalog(
-		`{"stream":{"name":"contacts","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append_dedup","primary_key":[["id"]]}`,
+		configuredContacts,
 		mappedStream("event_signup", "event", "append", `[["email"]]`))
-	r := runCmdCatalog(t, "write", cfg, cat, []string{
+	r, users := writeMapped(t, f, cfg, cat, 2,
 		contact(1),
 		recordLine("event_signup", `{"email":"user1@example.com","event_name":"signup","timestamp":"2026-01-02T03:04:05Z","url":"https://x.test","properties":{"page":"ignored"}}`),
 		stateLine("contacts", 1),
 		stateLine("event_signup", 2),
-	})
-	if r.code != 0 {
-		t.Fatalf("exit %d: %v", r.code, r.traces)
-	}
-	users := f.users()
-	if len(users) != 2 {
-		t.Fatalf("sent %d users, want 2", len(users))
-	}
+	)
 	contactUser, eventUser := users[0], users[1]
 	if len(contactUser.Events) != 0 {
 		contactUser, eventUser = eventUser, contactUser
@@ -182,7 +176,6 @@ func TestWriteMixedConnection(t *testing.T) {
 
 func TestWriteMappedStreamConfigErrors(t *testing.T) {
 	t.Parallel()
-	contactsByConfig := `{"stream":{"name":"contacts","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append_dedup","primary_key":[["id"]]}`
 	for _, tc := range []struct {
 		name, catalog string
 		noIDs         bool
@@ -198,7 +191,7 @@ func TestWriteMappedStreamConfigErrors(t *testing.T) {
 			[]string{`"soft_delete"`}},
 		{"custom as key", mappedCatalog(mappedStream("contacts", "user", "append_dedup", `[["custom"]]`)), false,
 			[]string{`"custom"`}},
-		{"config-mapped stream without identifiers", mappedCatalog(contactsByConfig, mappedStream("event_signup", "event", "append", "")), true,
+		{"config-mapped stream without identifiers", mappedCatalog(configuredContacts, mappedStream("event_signup", "event", "append", "")), true,
 			[]string{"stream contacts", "identifier_mappings is empty", "destination_object_name"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

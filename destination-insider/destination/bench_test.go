@@ -30,6 +30,15 @@ func benchContact(i int) string {
 		i, i, i%10000, 100000+i)
 }
 
+// benchContacts are 1000 distinct benchContact records.
+func benchContacts() [][]byte {
+	recs := make([][]byte, 1000)
+	for i := range recs {
+		recs[i] = []byte(benchContact(i))
+	}
+	return recs
+}
+
 // benchConfig maps a typical set of fields.
 func benchConfig(url string) map[string]any {
 	var ids, attrs []any
@@ -86,10 +95,7 @@ func BenchmarkReadRecord(b *testing.B) {
 func BenchmarkMapRecord(b *testing.B) {
 	m := benchMapper(b)
 	p := m.planFor(ContactsStream)
-	recs := make([][]byte, 1000)
-	for i := range recs {
-		recs[i] = []byte(benchContact(i))
-	}
+	recs := benchContacts()
 	var buf []byte
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -105,9 +111,9 @@ func BenchmarkMapRecord(b *testing.B) {
 func BenchmarkEncodeUpsertBody(b *testing.B) {
 	m := benchMapper(b)
 	p := m.planFor(ContactsStream)
-	users := make([][]byte, 1000)
-	for i := range users {
-		users[i] = bytes.Clone(m.Map(p, []byte(benchContact(i)), nil).User)
+	users := benchContacts()
+	for i, rec := range users {
+		users[i] = bytes.Clone(m.Map(p, rec, nil).User)
 	}
 	batch := insider.NewBatch(false)
 	b.ReportAllocs()
@@ -126,10 +132,7 @@ func BenchmarkEncodeUpsertBody(b *testing.B) {
 func BenchmarkMapAndEncode(b *testing.B) {
 	m := benchMapper(b)
 	p := m.planFor(ContactsStream)
-	recs := make([][]byte, 1000)
-	for i := range recs {
-		recs[i] = []byte(benchContact(i))
-	}
+	recs := benchContacts()
 	batch := insider.NewBatch(false)
 	var buf []byte
 	b.ReportAllocs()

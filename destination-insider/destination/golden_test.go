@@ -2,17 +2,14 @@ package destination
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
-	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/protocol/protocoltest"
 )
 
@@ -23,34 +20,17 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	f := newInsider(t, fakeinsider.Options{})
-	url := f.URL
 	dir := filepath.Join("..", "testdata")
-	raw, err := os.ReadFile(filepath.Join(dir, "config.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var cfg map[string]any
-	if err := json.Unmarshal(raw, &cfg); err != nil {
+	if err := json.Unmarshal(readTestdata(t, dir, "config.json"), &cfg); err != nil {
 		t.Fatal(err)
 	}
-	cfg["api_base_url"] = url
-	cfgPath := filepath.Join(t.TempDir(), "config.json")
-	cb, _ := json.Marshal(cfg)
-	if err := os.WriteFile(cfgPath, cb, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	input, err := os.ReadFile(filepath.Join(dir, "input.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	env := protocol.Env{
-		Args:  []string{"write", "--config", cfgPath, "--catalog", filepath.Join(dir, "catalog.json")},
-		Stdin: bytes.NewReader(input), Stdout: &out, Stderr: &bytes.Buffer{},
-		Now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
-	}
-	if code := protocol.RunDestination(context.Background(), env, New(WithClock(env.Now))); code != 0 {
-		t.Fatalf("exit %d: %s", code, out.String())
+	cfg["api_base_url"] = f.URL
+	cat := readTestdata(t, dir, "catalog.json")
+	input := strings.Split(strings.TrimSuffix(string(readTestdata(t, dir, "input.jsonl")), "\n"), "\n")
+	r := runCmdCatalog(t, "write", cfg, string(cat), input)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.raw)
 	}
 	var bodies bytes.Buffer
 	for _, b := range f.bodies() {
@@ -61,11 +41,20 @@ func TestGolden(t *testing.T) {
 		bodies.WriteByte('\n')
 	}
 	var states bytes.Buffer
-	for _, line := range strings.Split(out.String(), "\n") {
+	for _, line := range strings.Split(string(r.raw), "\n") {
 		if strings.HasPrefix(line, `{"type":"STATE"`) {
 			states.WriteString(line + "\n")
 		}
 	}
 	protocoltest.Golden(t, filepath.Join(dir, "upsert_bodies.golden.json"), bodies.Bytes(), *update)
 	protocoltest.Golden(t, filepath.Join(dir, "states.golden.jsonl"), states.Bytes(), *update)
+}
+
+func readTestdata(t *testing.T, dir, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

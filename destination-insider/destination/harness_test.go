@@ -98,9 +98,11 @@ func baseConfig(url string, edit func(c map[string]any)) map[string]any {
 	return c
 }
 
+// configuredContacts is the contacts stream as configured for a connection whose config maps it.
+const configuredContacts = `{"stream":{"name":"contacts","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append_dedup","primary_key":[["id"]]}`
+
 // defaultCatalog is the configured catalog of runCmd: contacts and event_signup, mapped by the config.
-const defaultCatalog = `{"streams":[` +
-	`{"stream":{"name":"contacts","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append_dedup","primary_key":[["id"]]},` +
+const defaultCatalog = `{"streams":[` + configuredContacts + `,` +
 	`{"stream":{"name":"event_signup","json_schema":{},"supported_sync_modes":["incremental"]},"sync_mode":"incremental","destination_sync_mode":"append"}]}`
 
 // runCmd runs a destination command in-process with the given stdin lines.
