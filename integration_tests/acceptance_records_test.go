@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -74,7 +75,7 @@ func (rs *recordSchemas) problems(r *protocol.Record) []string {
 // an exponent, which Airbyte's validator rejects although JSON Schema accepts 1.0.
 func strictIntegers(schema map[string]any, v any, path string, out *[]string) {
 	types := schemaTypes(schema)
-	if n, ok := v.(json.Number); ok && contains(types, "integer") && !contains(types, "number") {
+	if n, ok := v.(json.Number); ok && slices.Contains(types, "integer") && !slices.Contains(types, "number") {
 		if strings.ContainsAny(n.String(), ".eE") {
 			*out = append(*out, fmt.Sprintf("%s: integer written as %s", path, n))
 		}
@@ -94,15 +95,6 @@ func strictIntegers(schema map[string]any, v any, path string, out *[]string) {
 			}
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // primaryKeyProblems checks that every primary key value of r is present, not null and a

@@ -3,7 +3,6 @@ package fakeinsider
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -132,8 +131,6 @@ func (f *faults) refusesUser(user []byte) bool {
 	}
 	return false
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // failingIdentifier returns the status to serve when one of values was made to fail, or 0.
 func (f *faults) failingIdentifier(values []string) int {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -157,7 +158,7 @@ func (s *Server) wrap(ep Endpoint, fn func(http.ResponseWriter, *http.Request, *
 		if f, ok := s.faults.TakeStatus(ep); ok {
 			if f.Status == http.StatusTooManyRequests {
 				if f.RetryAfter > 0 {
-					rec.Header().Set("Retry-After", itoa(int(f.RetryAfter/time.Second)))
+					rec.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter/time.Second)))
 				}
 				writeJSON(rec, f.Status, bodyTooMany)
 			} else {
