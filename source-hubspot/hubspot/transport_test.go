@@ -174,7 +174,7 @@ func TestHungAttemptTimesOutAndIsRetried(t *testing.T) {
 	defer srv.Close()
 	defer close(release)
 	hc := srv.Client()
-	hc.Timeout = 100 * time.Millisecond
+	hc.Timeout = 250 * time.Millisecond
 	rec := &httpxtest.Sleeps{}
 	c, err := New(Config{BaseURL: srv.URL, Credentials: static, HTTPClient: hc, Sleep: rec.Sleep,
 		Limits: Limits{Search: rate.Inf, Other: rate.Inf}})
@@ -184,8 +184,10 @@ func TestHungAttemptTimesOutAndIsRetried(t *testing.T) {
 	if _, err := c.ListContacts(t.Context(), ListRequest{Limit: 1}); err != nil {
 		t.Fatalf("err = %v", err)
 	}
-	if calls.Load() != 2 || len(rec.Waits()) != 1 {
-		t.Errorf("calls %d, waits %v; want one retry", calls.Load(), rec.Waits())
+	// The first attempt always hangs. On a loaded machine a later attempt can outlast the
+	// timeout too, so what is checked is that each attempt after a timeout came after one wait.
+	if n := calls.Load(); n < 2 || len(rec.Waits()) != int(n)-1 {
+		t.Errorf("calls %d, waits %v; want the hung attempt retried after one wait each", n, rec.Waits())
 	}
 }
 
