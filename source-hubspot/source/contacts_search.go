@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
@@ -102,40 +102,28 @@ func idAbove(a, b string) bool {
 }
 
 // searchRanges searches the id ranges at once, one goroutine each with its own encoder; the
-// first error cancels the others. Each STATE lists every unfinished range from the last id it
+// first error cancels the others and is the one returned. Each STATE lists every unfinished range from the last id it
 // delivered, so a run killed at any moment resumes every range where it stopped.
 func (cr *contactsReader) searchRanges(ctx context.Context, w window, ranges []IDRange) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	prog := &rangeProgress{ranges: append([]IDRange(nil), ranges...), done: make([]bool, len(ranges))}
 	zerolog.Ctx(ctx).Debug().Int("ranges", len(ranges)).Msg("searching the window in id ranges at once")
-	var wg sync.WaitGroup
-	errs := make([]error, len(ranges))
+	// The group returns the first error in time: the ranges it cancels fail after it, with
+	// cancellations that must not be what the stream reports.
+	g, ctx := errgroup.WithContext(ctx)
 	for i, r := range ranges {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func() error {
 			enc := cr.enc.clone()
+			defer cr.mergeBad(enc)
 			_, _, _, err := cr.searchRange(ctx, enc, w, r.AfterID, r.UpToID, 0, func(lastID string) error {
 				return cr.rangeProgressed(prog, w, i, lastID, false)
 			})
-			if err == nil {
-				err = cr.rangeProgressed(prog, w, i, "", true)
-			}
-			cr.mergeBad(enc)
 			if err != nil {
-				errs[i] = err
-				cancel()
+				return err
 			}
-		}()
+			return cr.rangeProgressed(prog, w, i, "", true)
+		})
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return g.Wait()
 }
 
 // rangeProgress tracks concurrent ranges; guarded by contactsReader.mu.
