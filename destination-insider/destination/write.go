@@ -136,7 +136,8 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protoc
 	return w
 }
 
-// consume reads the input until EOF, a stop, or cancellation.
+// consume reads the input until EOF, a stop, or cancellation. It returns the first failure
+// for good, or the cancellation when nothing failed before it.
 func (w *writer) consume(ctx context.Context, in *protocol.Reader) error {
 	err := w.mapper.checkCatalog(w.catalog)
 	if err == nil {
@@ -153,11 +154,16 @@ func (w *writer) consume(ctx context.Context, in *protocol.Reader) error {
 	close(w.work)
 	w.wg.Wait()
 	w.dm.lane.wait()
+	if ctx.Err() != nil && (err == nil || errors.Is(err, ctx.Err())) {
+		// Stopped: a failure for good recorded before (classify leaves out the calls the
+		// stop cut short) is what the run reports, not the stop that came after it.
+		if res := w.result(); res != nil {
+			return res
+		}
+		return ctx.Err()
+	}
 	if err != nil {
 		return err
-	}
-	if ctx.Err() != nil {
-		return ctx.Err()
 	}
 	return w.result()
 }
