@@ -32,6 +32,13 @@ type streamRun struct {
 
 func startStreamRun(t *testing.T, cfg map[string]any) *streamRun {
 	t.Helper()
+	logger := zerolog.Nop()
+	return startStreamRunCtx(t, logger.WithContext(context.Background()), cfg)
+}
+
+// startStreamRunCtx is startStreamRun under ctx, which carries the logger and can stop the run.
+func startStreamRunCtx(t *testing.T, ctx context.Context, cfg map[string]any) *streamRun {
+	t.Helper()
 	raw, _ := json.Marshal(cfg)
 	r := &streamRun{t: t, checks: make(chan func(), 1), states: make(chan []byte, 16), done: make(chan error, 1)}
 	d := New(
@@ -48,9 +55,8 @@ func startStreamRun(t *testing.T, cfg map[string]any) *streamRun {
 	pr, pw := io.Pipe()
 	r.in = pw
 	states := protocol.NewStateTracker(protocol.NewWriter(&lineWatch{states: r.states}, nil))
-	logger := zerolog.Nop()
 	go func() {
-		r.done <- d.Write(logger.WithContext(context.Background()), raw, nil, protocol.NewReader(pr), states)
+		r.done <- d.Write(ctx, raw, nil, protocol.NewReader(pr), states)
 	}()
 	t.Cleanup(func() { _ = pw.Close() })
 	return r
