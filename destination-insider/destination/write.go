@@ -154,18 +154,15 @@ func (w *writer) consume(ctx context.Context, in *protocol.Reader) error {
 	close(w.work)
 	w.wg.Wait()
 	w.dm.lane.wait()
-	if ctx.Err() != nil && (err == nil || errors.Is(err, ctx.Err())) {
-		// Stopped: a failure for good recorded before (classify leaves out the calls the
-		// stop cut short) is what the run reports, not the stop that came after it.
-		if res := w.result(); res != nil {
-			return res
-		}
-		return ctx.Err()
-	}
-	if err != nil {
+	if err != nil && (ctx.Err() == nil || !errors.Is(err, ctx.Err())) {
 		return err
 	}
-	return w.result()
+	// Stopped or done: a failure for good recorded before a stop (classify leaves out the calls
+	// the stop cut short) is what the run reports, not the stop that came after it.
+	if res := w.result(); res != nil {
+		return res
+	}
+	return ctx.Err()
 }
 
 func (w *writer) read(ctx context.Context, in *protocol.Reader) error {

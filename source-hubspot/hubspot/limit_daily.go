@@ -81,8 +81,8 @@ func (t *limitTransport) observeDaily(h http.Header) {
 }
 
 // DailyRemaining returns what the answers say of the account's daily limit: the requests left
-// (the fewest any recent answer reported) and the limit, with known false when no answer carried the daily headers (OAuth apps
-// never get them).
+// (the fewest any recent answer reported) and the limit, with known false when no answer carried
+// the daily headers (OAuth apps never get them).
 func (c *Client) DailyRemaining() (left, limit int, known bool) {
 	t := c.limiter
 	t.mu.Lock()
