@@ -53,14 +53,12 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 		if v.absent() || o.skip[name] && !custom || o.fixed[name] {
 			return
 		}
-		if !custom && len(inCustom) > 0 && slices.Contains(inCustom, name) {
-			if _, isDefault := o.defaults[name]; !isDefault {
-				return
-			}
-		}
 		if k, isDefault := o.defaults[name]; isDefault && !custom {
 			top = m.appendCoerced(top, encodedKey(name), name, v, k, &firstTop, &res)
 			return
+		}
+		if !custom && slices.Contains(inCustom, name) {
+			return // the custom member of this name goes instead
 		}
 		// A custom attribute Insider declares is converted to its declared type, as for a
 		// configured mapping; custom event parameters and undeclared names go as they come.

@@ -34,25 +34,19 @@ type numberDesc struct {
 }
 
 func (d numberDesc) matches(n string) bool {
-	if len(d.lengths) > 0 && !slices.Contains(d.lengths, int32(len(n))) {
-		return false
-	}
-	return d.pattern.MatchString(n)
+	return lengthFits(d.lengths, n) && d.pattern.MatchString(n)
+}
+
+// lengthFits reports whether n has one of lengths; any length fits when there are none.
+func lengthFits(lengths []int32, n string) bool {
+	return len(lengths) == 0 || slices.Contains(lengths, int32(len(n)))
 }
 
 // valid reports whether n, a national significant number that fits the region's pattern, is a
 // valid one: it has a length the region's numbers have and fits one of their kinds, which is
 // what phonenumbers.IsValidNumber asks.
 func (r *nationalRule) valid(n string) bool {
-	if len(r.lengths) > 0 && !slices.Contains(r.lengths, int32(len(n))) {
-		return false
-	}
-	for _, t := range r.types {
-		if t.matches(n) {
-			return true
-		}
-	}
-	return false
+	return lengthFits(r.lengths, n) && slices.ContainsFunc(r.types, func(t numberDesc) bool { return t.matches(n) })
 }
 
 // rules caches nationalRule by region; a nil rule means "no quick path".
