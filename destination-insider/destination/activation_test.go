@@ -124,7 +124,7 @@ func TestWriteMappedEventStream(t *testing.T) {
 	)
 	want := fakeUser{
 		Identifiers: map[string]any{"uuid": "42", "email": "a@example.com", "custom": map[string]any{"crm_id": "C-9"}},
-		Events: []map[string]any{{"event_name": "newsletter_signup", "timestamp": "2026-01-02T03:04:05Z",
+		Events: []map[string]any{{"event_name": "newsletter_signup", "timestamp": "2026-01-02T03:04:05.678Z",
 			"event_params": map[string]any{"url": "https://x.test/p", "quantity": float64(3),
 				"custom": map[string]any{"campaign": "spring", "first": "true", "source": "hubspot"}}}},
 		NotAppend: true,
@@ -132,8 +132,8 @@ func TestWriteMappedEventStream(t *testing.T) {
 	if d := cmp.Diff(want, users[0]); d != "" {
 		t.Errorf("mapped event (-want +got):\n%s", d)
 	}
-	if got := users[1].Events; len(got) != 1 || got[0]["timestamp"] != "2026-01-02T03:04:05Z" || got[0]["event_params"] == nil {
-		t.Errorf("second event = %v, want epoch milliseconds as a date and the fixed parameter", got)
+	if got := users[1].Events; len(got) != 1 || got[0]["timestamp"] != "2026-01-02T03:04:05.678Z" || got[0]["event_params"] == nil {
+		t.Errorf("second event = %v, want epoch milliseconds as a date with its milliseconds and the fixed parameter", got)
 	}
 	wantRejections(t, r, 2, ReasonNoEventName, ReasonInvalidTimestamp, ReasonNoIdentifier)
 }

@@ -318,7 +318,7 @@ func (m *mapper) Map(p *plan, data []byte, dst []byte) mapped {
 		dst = append(dst, `{"event_name":`...)
 		dst = append(dst, p.event...)
 		dst = append(dst, `,"timestamp":`...)
-		dst = appendDate(dst, t)
+		dst = appendTimestamp(dst, t)
 		dst, _ = m.appendFields(dst, `,"event_params":{`, p, vals, p.fixedTop, p.fixedCust, &res)
 		dst = append(dst, '}')
 		res.evEnd = len(dst)

@@ -153,7 +153,7 @@ func TestMapper(t *testing.T) {
 			name: "event with default, custom and fixed parameters", stream: "event_buy",
 			data: `{"id":"e1","occurredAt":"2026-01-02T03:04:05.678+01:00","properties":{"qty":"3","price":9.5,"page":"https://x","coupon":"X1"},
 				"contact":{"email":"B@x.io","hs_object_id":55}}`,
-			want: `{"identifiers":{"email":"b@x.io","uuid":"55"},"events":[{"event_name":"purchase_done","timestamp":"2026-01-02T02:04:05Z",
+			want: `{"identifiers":{"email":"b@x.io","uuid":"55"},"events":[{"event_name":"purchase_done","timestamp":"2026-01-02T02:04:05.678Z",
 				"event_params":{"quantity":3,"unit_price":9.5,"url":"https://x","currency":"USD","custom":{"coupon":"X1","buyer_email":"B@x.io","source":"hubspot"}}}],"not_append":true}`,
 		},
 		{

@@ -88,7 +88,7 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 		dst = append(dst, `,"events":[{"event_name":`...)
 		dst = append(dst, encodedKey(eventName)...)
 		dst = append(dst, `,"timestamp":`...)
-		dst = appendDate(dst, t)
+		dst = appendTimestamp(dst, t)
 		open = `,"event_params":{`
 		res.Events = 1
 	}

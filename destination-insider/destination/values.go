@@ -244,10 +244,25 @@ func parseDate(v value) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// appendDate appends t as Insider wants it: RFC 3339, UTC, seconds, "Z".
+// appendDate appends t as Insider wants a date attribute: RFC 3339, UTC, seconds, "Z".
 func appendDate(dst []byte, t time.Time) []byte {
 	dst = append(dst, '"')
 	dst = t.UTC().Truncate(time.Second).AppendFormat(dst, "2006-01-02T15:04:05Z")
+	return append(dst, '"')
+}
+
+// appendTimestamp appends an event's timestamp: RFC 3339, UTC, "Z", with the milliseconds
+// HubSpot gives (2026-01-02T03:04:05.678Z); a whole second has no fraction. Insider uses the
+// timestamp as the event's identifier, so occurrences of one event in one second must keep
+// their milliseconds to stay apart:
+// https://academy.insiderone.com/docs/faq-about-event-delete-update
+func appendTimestamp(dst []byte, t time.Time) []byte {
+	t = t.UTC().Truncate(time.Millisecond)
+	if t.Nanosecond() == 0 {
+		return appendDate(dst, t)
+	}
+	dst = append(dst, '"')
+	dst = t.AppendFormat(dst, "2006-01-02T15:04:05.000Z")
 	return append(dst, '"')
 }
 

@@ -66,7 +66,7 @@ func TestWriteHappyPath(t *testing.T) {
 		}
 		if len(u.Events) > 0 {
 			sawEvent = true
-			want := map[string]any{"event_name": "newsletter_signup", "timestamp": "2026-01-02T03:04:05Z",
+			want := map[string]any{"event_name": "newsletter_signup", "timestamp": "2026-01-02T03:04:05.678Z",
 				"event_params": map[string]any{"url": "https://x.test/a"}}
 			if diff := cmp.Diff(want, u.Events[0]); diff != "" {
 				t.Errorf("event (-want +got):\n%s", diff)
