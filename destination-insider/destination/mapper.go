@@ -88,8 +88,11 @@ type mapper struct {
 	objects  map[string]*plan // streams mapped by Airbyte (destination_object_name)
 	coerce   coercer
 	policy   string
-	names    []string               // configured stream names, sorted
-	resolved map[string]streamMatch // stream name -> plan (streams.go)
+	names    []string // configured stream names, sorted
+	// catalogNames are the names of the configured catalog's streams, which
+	// all start with the connection's stream prefix (streams.go).
+	catalogNames []string
+	resolved     map[string]streamMatch // stream name -> plan (streams.go)
 	// types are the custom attributes Insider declares; nil when its
 	// metadata could not be read (values are then sent as they come).
 	types *attrTypes
@@ -156,7 +159,9 @@ func newMapper(cfg *Config, catalog *protocol.ConfiguredCatalog, opts ...mapperO
 	}
 	if catalog != nil {
 		for i := range catalog.Streams {
-			if cs := &catalog.Streams[i]; cs.DestinationObjectName != "" {
+			cs := &catalog.Streams[i]
+			m.catalogNames = append(m.catalogNames, cs.Stream.Name)
+			if cs.DestinationObjectName != "" {
 				m.objects[cs.Stream.Name] = m.compileObject(cfg, cs)
 			}
 		}

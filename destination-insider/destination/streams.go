@@ -13,7 +13,15 @@ import (
 // contacts stream can arrive as hubspot_contacts and an event stream as
 // hubspot_event_pe123_signup. A stream takes the plan of the configured name
 // (contacts, or an event_mappings stream) it equals, or else of the longest
-// configured name it ends with.
+// configured name it ends with after a connection prefix.
+//
+// What comes before that name is a connection prefix only if it can be one:
+//   - it does not itself hold the start of an event stream name ("event_" at
+//     its start or after a character other than a letter or digit), so
+//     event_pe123456_imported_contacts, with or without a prefix, is an
+//     event stream, never contacts under the prefix event_pe123456_imported_;
+//   - every stream of the configured catalog starts with it, since Airbyte
+//     puts one prefix before every stream of a connection.
 
 // streamMatch is the outcome of resolving one stream name.
 type streamMatch struct {
@@ -33,7 +41,7 @@ func (m *mapper) match(stream string) streamMatch {
 		r = streamMatch{plan: p, name: stream}
 	} else {
 		for _, name := range m.names {
-			if len(name) > len(r.name) && strings.HasSuffix(stream, name) {
+			if len(name) > len(r.name) && strings.HasSuffix(stream, name) && m.canBePrefix(strings.TrimSuffix(stream, name)) {
 				r = streamMatch{plan: m.exact(name), name: name, prefix: strings.TrimSuffix(stream, name)}
 			}
 		}
@@ -53,6 +61,42 @@ func (m *mapper) exact(stream string) *plan {
 		return m.contacts
 	}
 	return m.events[stream]
+}
+
+// canBePrefix reports whether prefix can be the connection's stream prefix.
+func (m *mapper) canBePrefix(prefix string) bool {
+	if startsEventName(prefix) {
+		return false
+	}
+	for _, name := range m.catalogNames {
+		if !strings.HasPrefix(name, prefix) {
+			return false
+		}
+	}
+	return true
+}
+
+// startsEventName reports whether s holds the start of an event stream name:
+// "event_" at its start or after a character other than an ASCII letter or digit.
+func startsEventName(s string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], eventStreamStart)
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i == 0 || !isAlnum(s[i-1]) {
+			return true
+		}
+		i++
+	}
+}
+
+// eventStreamStart begins the name of every event stream of the HubSpot source.
+const eventStreamStart = "event_"
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // planFor returns the plan of a stream, or nil when the stream is ignored.
@@ -94,6 +138,7 @@ func (m *mapper) checkCatalog(catalog *protocol.ConfiguredCatalog) error {
 	}
 	return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
 		"the connection selects %s, which this destination cannot send to Insider: it sends the contacts stream "+
-			"and the streams named in event_mappings (%s), also under a connection stream prefix (hubspot_contacts matches contacts). "+
+			"and the streams named in event_mappings (%s), also under a connection stream prefix (hubspot_contacts matches contacts; "+
+			"a stream whose name starts with event_, after the prefix, is an event stream even when it ends in contacts). "+
 			"Add an event_mappings entry for each event stream listed, or deselect the stream in the connection", what, strings.Join(m.names, ", ")), nil)
 }

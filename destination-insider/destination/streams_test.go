@@ -106,3 +106,111 @@ func containsLog(logs []string, sub string) bool {
 	}
 	return false
 }
+
+// importedContacts is an event stream whose name happens to end in "contacts".
+const importedContacts = "event_pe123456_imported_contacts"
+
+// importedEvent is a record of importedContacts: an occurrence whose contact is b@example.com.
+func importedEvent(stream string) string {
+	return recordLine(stream, `{"id":"occ-1","occurredAt":"2026-01-02T03:04:05Z","properties":{"page":"x"},"contact":{"email":"b@example.com","hs_object_id":"7"}}`)
+}
+
+// TestWriteNeverTakesAnEventStreamForContacts: the contacts stream is contacts, or contacts
+// under the connection's stream prefix; an event stream whose name ends in "contacts" is an
+// event stream, so an unmapped one fails the run before anything is sent, as any unmapped
+// stream does, instead of upserting its occurrences as profiles.
+func TestWriteNeverTakesAnEventStreamForContacts(t *testing.T) {
+	t.Parallel()
+	for _, prefix := range []string{"", "hs_", "hubspot-"} {
+		for _, withContacts := range []bool{true, false} {
+			t.Run(fmt.Sprintf("prefix %q, contacts selected %v", prefix, withContacts), func(t *testing.T) {
+				t.Parallel()
+				f := newInsider(t, fakeinsider.Options{})
+				streams := []string{prefix + importedContacts}
+				in := []string{importedEvent(prefix + importedContacts), stateLine(prefix+importedContacts, 1)}
+				if withContacts {
+					streams = append(streams, prefix+"contacts")
+					in = append(in, recordLine(prefix+"contacts", `{"id":"1","email":"a@example.com","firstname":"Ann"}`))
+				}
+				r := runCmdCatalog(t, "write", baseConfig(f.URL, nil), catalogOf(streams...), in)
+				if r.code == 0 {
+					t.Fatalf("exit 0: the unmapped event stream %s was taken for contacts", prefix+importedContacts)
+				}
+				if len(r.traces) != 1 {
+					t.Fatalf("traces %v, want one", r.traces)
+				}
+				e := r.traces[0]["error"].(map[string]any)
+				if msg := e["message"].(string); !strings.Contains(msg, `"`+prefix+importedContacts+`"`) || strings.Contains(msg, `"`+prefix+`contacts"`) {
+					t.Errorf("error %q does not name only the event stream", msg)
+				}
+				if e["failure_type"] != "config_error" {
+					t.Errorf("failure_type %v, want config_error", e["failure_type"])
+				}
+				if len(r.states) != 0 || len(f.bodies()) != 0 {
+					t.Errorf("echoed %d states and sent %d requests, want none", len(r.states), len(f.bodies()))
+				}
+			})
+		}
+	}
+}
+
+// TestWriteSendsAMappedEventStreamEndingInContacts: mapped, such a stream sends events, with or
+// without a prefix, next to the contacts stream.
+func TestWriteSendsAMappedEventStreamEndingInContacts(t *testing.T) {
+	t.Parallel()
+	for _, prefix := range []string{"", "hs_"} {
+		t.Run(fmt.Sprintf("prefix %q", prefix), func(t *testing.T) {
+			t.Parallel()
+			f := newInsider(t, fakeinsider.Options{})
+			cfg := baseConfig(f.URL, func(c map[string]any) {
+				c["event_mappings"] = []any{map[string]any{"stream": importedContacts, "event_name": "contacts_imported"}}
+			})
+			in := []string{importedEvent(prefix + importedContacts), recordLine(prefix+"contacts", `{"id":"1","email":"a@example.com","firstname":"Ann"}`),
+				stateLine(prefix+importedContacts, 1), stateLine(prefix+"contacts", 1)}
+			r := runCmdCatalog(t, "write", cfg, catalogOf(prefix+importedContacts, prefix+"contacts"), in)
+			if r.code != 0 {
+				t.Fatalf("exit %d, traces %v", r.code, r.traces)
+			}
+			p, ok := f.FindByEmail("b@example.com")
+			if !ok || len(p.Events) != 1 || p.Events[0].Name != "contacts_imported" || len(p.Attributes) != 0 {
+				t.Errorf("the occurrence's contact in Insider: %+v, want one contacts_imported event and no attributes", p)
+			}
+			if p, ok := f.FindByEmail("a@example.com"); !ok || p.Attributes["name"] != "Ann" {
+				t.Errorf("the contact in Insider: %+v", p)
+			}
+		})
+	}
+}
+
+// TestWriteIgnoresAnEventStreamEndingInContactsMissingFromTheCatalog: records of a stream the
+// configured catalog does not hold are ignored, also when the name ends in "contacts".
+func TestWriteIgnoresAnEventStreamEndingInContactsMissingFromTheCatalog(t *testing.T) {
+	t.Parallel()
+	f := newInsider(t, fakeinsider.Options{})
+	in := []string{contact(1), importedEvent(importedContacts), stateLine("contacts", 1)}
+	r := runCmdCatalog(t, "write", baseConfig(f.URL, nil), catalogOf("contacts"), in)
+	if r.code != 0 {
+		t.Fatalf("exit %d, traces %v", r.code, r.traces)
+	}
+	if _, ok := f.FindByEmail("b@example.com"); ok {
+		t.Error("an occurrence of an event stream missing from the catalog became a profile")
+	}
+	if r.summary.Ignored != 1 {
+		t.Errorf("ignored %d records, want 1", r.summary.Ignored)
+	}
+}
+
+// TestWriteTakesOnePrefixForTheConnection: Airbyte puts one prefix before every stream of a
+// connection, so next to contacts, a stream imported_contacts is not contacts under a prefix.
+func TestWriteTakesOnePrefixForTheConnection(t *testing.T) {
+	t.Parallel()
+	f := newInsider(t, fakeinsider.Options{})
+	in := []string{contact(1), recordLine("imported_contacts", `{"id":"9","email":"c@example.com"}`), stateLine("contacts", 1)}
+	r := runCmdCatalog(t, "write", baseConfig(f.URL, nil), catalogOf("contacts", "imported_contacts"), in)
+	if r.code == 0 || len(r.traces) != 1 || !strings.Contains(r.traces[0]["error"].(map[string]any)["message"].(string), `"imported_contacts"`) {
+		t.Fatalf("exit %d, traces %v: want a config error naming imported_contacts", r.code, r.traces)
+	}
+	if len(f.bodies()) != 0 {
+		t.Errorf("sent %d requests, want none", len(f.bodies()))
+	}
+}
