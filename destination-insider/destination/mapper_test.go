@@ -144,7 +144,7 @@ func TestMapper(t *testing.T) {
 		{name: "skip_record", edit: func(c *Config) { c.InvalidIdentifierPolicy = PolicySkipRecord },
 			data: `{"email":"a@b","hs_object_id":"9","firstname":"A"}`, reason: ReasonInvalidIdentifier},
 		{name: "fail_run", edit: func(c *Config) { c.InvalidIdentifierPolicy = PolicyFailRun },
-			data: `{"email":"ok@b.co","hs_object_id":"0","firstname":"A"}`, reason: ReasonInvalidIdentifier, failed: true},
+			data: `{"email":"ok@b.co","hs_object_id":"null","firstname":"A"}`, reason: ReasonInvalidIdentifier, failed: true},
 		{name: "placeholders are invalid", data: `{"email":"NULL","hs_object_id":"undefined","firstname":"A"}`, reason: ReasonInvalidIdentifier},
 		{name: "null identifiers are absent", data: `{"email":null,"hs_object_id":"  ","firstname":"A"}`, reason: ReasonNoIdentifier},
 		{name: "no attributes", data: `{"hs_object_id":"7","firstname":""}`, reason: ReasonNoAttributes},

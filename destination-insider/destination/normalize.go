@@ -10,11 +10,20 @@ import (
 // Insider advises blocking them: as identifiers they merge unrelated users.
 var placeholders = map[string]bool{
 	"null": true, "nil": true, "none": true, "undefined": true, "nan": true, "anonymous": true,
-	"n/a": true, "na": true, "0": true, "1": true, "-": true, "unknown": true, "[object object]": true,
+	"n/a": true, "na": true, "-": true, "unknown": true, "[object object]": true,
 }
 
-// isPlaceholder reports whether s is a placeholder rather than a value.
+// isPlaceholder reports whether s, free text such as an email or a phone
+// field, is a placeholder rather than a value: a placeholder word, or 0 or 1,
+// which forms and imports write into a field they have no value for.
 func isPlaceholder(s string) bool {
+	s = strings.TrimSpace(s)
+	return s == "0" || s == "1" || isPlaceholderWord(s)
+}
+
+// isPlaceholderWord reports whether s is a placeholder word (null, n/a, ...).
+// A number is never one: 0 and 1 are record ids like any other.
+func isPlaceholderWord(s string) bool {
 	s = strings.TrimSpace(s)
 	if len(s) > len("[object object]") {
 		return false
@@ -134,10 +143,12 @@ func (p phoneRules) parse(s string) (string, bool) {
 	return out, true
 }
 
-// normalizeID trims a uuid or custom identifier and rejects placeholders.
+// normalizeID trims a uuid or custom identifier and rejects placeholder
+// words. Such identifiers are record ids (a HubSpot contact id, 1 included),
+// so a value is valid whatever it holds but a word meaning "no value".
 func normalizeID(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if isPlaceholder(s) {
+	if isPlaceholderWord(s) {
 		return "", false
 	}
 	return s, true
