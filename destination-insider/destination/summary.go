@@ -18,6 +18,7 @@ type Summary struct {
 	RecordsRead   int64            // RECORD messages read
 	Ignored       int64            // records of streams neither contacts nor mapped
 	Undecodable   int64            // stdin lines that were not Airbyte messages
+	SourceErrors  int64            // TRACE ERROR messages of a source piped straight into the input
 	UsersUpserted int64            // records Insider accepted, each a user or an event in one (in a dry run: would have been sent)
 	EventsSent    int64            // events in those users
 	Rejected      map[string]int64 // records skipped, by reason (Reason* constants)
@@ -74,6 +75,7 @@ func (s Summary) log(l *zerolog.Logger) {
 		Str("rejected_by_reason", joinCounts(s.Rejected)).
 		Int64("ignored", s.Ignored).
 		Int64("undecodable_lines", s.Undecodable).
+		Int64("source_errors", s.SourceErrors).
 		Int64("requests", s.Requests).
 		Int64("retries", s.Retries).
 		Int64("held_back", s.HeldBack).

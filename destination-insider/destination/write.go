@@ -93,6 +93,7 @@ type writer struct {
 	logged      int
 	suppress    bool
 	seen        map[string]bool // streams whose first record was seen (read loop only)
+	source      sourceErrors    // TRACE ERRORs of a source piped into the input (read loop only)
 
 	// probe, when not nil, is closed once the first batch is answered:
 	// with unconfirmed credentials the first batch goes alone.
@@ -155,14 +156,17 @@ func (w *writer) consume(ctx context.Context, in *protocol.Reader) error {
 	w.wg.Wait()
 	w.dm.lane.wait()
 	if err != nil && (ctx.Err() == nil || !errors.Is(err, ctx.Err())) {
-		return err
+		return w.withSourceError(err)
 	}
 	// Stopped or done: a failure for good recorded before a stop (classify leaves out the calls
 	// the stop cut short) is what the run reports, not the stop that came after it.
 	if res := w.result(); res != nil {
-		return res
+		return w.withSourceError(res)
 	}
-	return ctx.Err()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return w.withSourceError(nil)
 }
 
 func (w *writer) read(ctx context.Context, in *protocol.Reader) error {
@@ -203,6 +207,8 @@ func (w *writer) handle(ctx context.Context, msg *protocol.Input, err error) err
 	switch msg.Type {
 	case protocol.TypeRecord:
 		return w.record(ctx, msg.Record)
+	case protocol.TypeTrace:
+		w.trace(msg.Raw)
 	case protocol.TypeState:
 		if err := w.states.State(msg); err != nil {
 			return protocol.NewError(protocol.FailureSystem, "could not handle a STATE message", err)
