@@ -48,7 +48,11 @@ func TestConnection(t *testing.T) {
 			secrets: []string{"wrong-key-123456"}},
 		{name: "destination plain http to a remote host", c: destinationInsider, want: protocol.StatusFailed, mention: "api_base_url",
 			config: patchJSON(t, destinationConfigFor(t, in), func(m map[string]any) { m["api_base_url"] = "http://unification.useinsider.com" })},
-		{name: "destination without identifiers (for streams data activation maps)", c: destinationInsider, want: protocol.StatusSucceeded,
+		{name: "destination without mappings (for streams data activation maps)", c: destinationInsider, want: protocol.StatusSucceeded,
+			config: patchJSON(t, destinationConfigFor(t, in), func(m map[string]any) {
+				m["identifier_mappings"], m["attribute_mappings"], m["event_mappings"] = []any{}, []any{}, []any{}
+			})},
+		{name: "destination attribute mappings without identifiers", c: destinationInsider, want: protocol.StatusFailed, mention: "identifier_mappings is empty",
 			config: patchJSON(t, destinationConfigFor(t, in), func(m map[string]any) { m["identifier_mappings"] = []any{} })},
 		{name: "destination custom identifier without a name", c: destinationInsider, want: protocol.StatusFailed, mention: "custom_name",
 			config: patchJSON(t, destinationConfigFor(t, in), func(m map[string]any) {

@@ -74,8 +74,22 @@ func TestCheck(t *testing.T) {
 		{
 			// Streams mapped by Airbyte's data activation need no identifier mappings; write
 			// refuses the config for a stream that does.
-			name: "no identifier mapping", edit: func(c map[string]any) { c["identifier_mappings"] = []any{} },
+			name: "no mappings at all", edit: func(c map[string]any) {
+				c["identifier_mappings"], c["attribute_mappings"], c["event_mappings"] = []any{}, []any{}, []any{}
+			},
 			wantStatus: "SUCCEEDED",
+		},
+		{
+			// Attribute or event mappings need an identifier to say whose values they are.
+			name: "attribute and event mappings without an identifier mapping", edit: func(c map[string]any) { c["identifier_mappings"] = []any{} },
+			wantStatus: "FAILED", wantMsg: []string{"attribute_mappings and event_mappings", "identifier_mappings is empty",
+				`{"identifier": "email", "source_field": "email"}`, "data activation"},
+		},
+		{
+			name: "event mappings without an identifier mapping", edit: func(c map[string]any) {
+				c["identifier_mappings"], c["attribute_mappings"] = []any{}, []any{}
+			},
+			wantStatus: "FAILED", wantMsg: []string{"event_mappings is configured", "identifier_mappings is empty"},
 		},
 		{
 			name: "gdpr_optin fixed", edit: func(c map[string]any) {

@@ -96,6 +96,9 @@ func (d *Destination) Check(ctx context.Context, raw json.RawMessage) error {
 	if err != nil {
 		return err
 	}
+	if err := checkIdentifiersMapped(cfg); err != nil {
+		return err
+	}
 	attempts := 3 // a check should answer quickly
 	if d.maxAttempts > 0 {
 		attempts = min(attempts, d.maxAttempts)
@@ -116,6 +119,34 @@ func (d *Destination) Check(ctx context.Context, raw json.RawMessage) error {
 		return checkAttributes(cfg, newAttrTypes(cols))
 	}
 	return checkError(ctx, cfg, err)
+}
+
+// checkIdentifiersMapped fails the check of a config that maps attributes or events but no
+// identifier: no record of the streams it maps could be matched to an Insider user, so its
+// first sync would fail. Without any of them the config suits data activation, where Airbyte
+// maps every stream.
+func checkIdentifiersMapped(cfg *Config) error {
+	if len(cfg.IdentifierMappings) > 0 {
+		return nil
+	}
+	var set []string
+	if len(cfg.AttributeMappings) > 0 {
+		set = append(set, "attribute_mappings")
+	}
+	if len(cfg.EventMappings) > 0 {
+		set = append(set, "event_mappings")
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	verb := "is"
+	if len(set) > 1 {
+		verb = "are"
+	}
+	return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
+		"%s %s configured but identifier_mappings is empty, so no record of the streams they map could be matched to an Insider user: "+
+			`add an identifier mapping, e.g. {"identifier": "email", "source_field": "email"} or {"identifier": "uuid", "source_field": "hs_object_id"}; `+
+			"if Airbyte's data activation maps every stream, remove %s instead", strings.Join(set, " and "), verb, strings.Join(set, " and ")), nil)
 }
 
 // checkAttributes fails the check when a mapped custom attribute is not
