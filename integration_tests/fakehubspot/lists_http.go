@@ -1,6 +1,7 @@
 package fakehubspot
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -62,8 +63,9 @@ type listSearchRequest struct {
 // handleListSearch serves POST /crm/lists/<v>/search. Deleted lists are left out (a HubSpot user
 // observed it, https://github.com/HubSpot/hubspot-api-php/issues/486). Guessed: the order (list
 // id ascending; "sort" is accepted and ignored, its format being undocumented), query as a
-// case-insensitive substring of the name, and 400 VALIDATION_ERROR for a count over 500, a
-// negative offset or an unknown processing type (HubSpot may clamp instead).
+// case-insensitive substring of the name, count 0 taken as the default, and 400
+// VALIDATION_ERROR for a count over 500, a negative offset or an unknown processing type (HubSpot
+// may clamp instead).
 func (s *Server) handleListSearch(w http.ResponseWriter, r *http.Request) {
 	var req listSearchRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
@@ -103,7 +105,7 @@ func (s *Server) handleListSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		match = append(match, l)
 	}
-	slices.SortFunc(match, func(a, b *contactList) int { return int(a.id - b.id) })
+	slices.SortFunc(match, func(a, b *contactList) int { return cmp.Compare(a.id, b.id) })
 	page := match[min(offset, len(match)):min(offset+count, len(match))]
 	out := struct {
 		Lists   []listJSON `json:"lists"`

@@ -264,3 +264,31 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestListsConcurrentReads: lists read over HTTP while contacts change and churn runs (for the
+// race detector); afterwards the DYNAMIC list holds exactly the matching contacts.
+func TestListsConcurrentReads(t *testing.T) {
+	s, clk := start(t, fakehubspot.Options{})
+	t0 := clk.Now()
+	people(s, 50, t0.Add(-time.Hour))
+	id := mustList(t, s, fakehubspot.ListSpec{Name: "Customers", ProcessingType: fakehubspot.ListDynamic, Filter: customers})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := int64(1); i <= 50; i += 2 {
+			if err := s.UpdateContact(i, t0.Add(time.Duration(i)*time.Second), map[string]string{"lifecyclestage": "customer"}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for range 5 {
+		allMembers(t, s, id, 7)
+		searchLists(t, s, map[string]any{})
+	}
+	<-done
+	got := memberIDs(s, id)
+	if len(got) != 25 || got[0] != 1 || got[24] != 49 {
+		t.Errorf("members %v", got)
+	}
+}
