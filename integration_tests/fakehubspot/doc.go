@@ -147,6 +147,42 @@
 //	Churned()                     // modifications made, contacts modified
 //	OnSearchPage(func(ids []int64) {...}) // any other change, after each page, before the next
 //
+// # Lists
+//
+// Contact lists (segments) and HubSpot's dated Lists API, as its 2026-03 reference documents it
+// (https://developers.hubspot.com/docs/api-reference/latest/crm/lists/guide.md). The calls count
+// against the ten-secondly and daily limits like every non-search call (endpoints
+// EndpointListsSearch, EndpointListsGet, EndpointListsMemberships, EndpointListsJoinOrder, for
+// faults and counts), also answer on the legacy /crm/v3/lists/... paths (counted in LegacyCalls),
+// and answer 403 MISSING_SCOPES naming crm.lists.read while DenyListsScope(true).
+//
+//   - POST /crm/lists/<v>/search {query, processingTypes, listIds, objectTypeId, offset, count,
+//     additionalProperties, sort} -> {lists, hasMore, offset (the next one), total}. count 20 by
+//     default, at most 500; deleted lists are left out. Each list: listId (a digit string),
+//     listVersion, name, objectTypeId, processingStatus, processingType, createdAt, updatedAt,
+//     filtersUpdatedAt, additionalProperties {hs_list_size, hs_last_record_added_at,
+//     hs_last_record_removed_at (epoch ms strings), hs_list_reference_count; unset ones left out}.
+//   - GET /crm/lists/<v>/{listId}[?includeFilters=true] -> {list}; a deleted list has deletedAt
+//     (until purged after ListRetention); an unknown id is 404 OBJECT_NOT_FOUND.
+//   - GET /crm/lists/<v>/{listId}/memberships?limit&after and .../memberships/join-order:
+//     {results: [{recordId, membershipTimestamp}], paging.next.after (an opaque token), total}.
+//     limit 100 by default, at most 250; ascending record id (join order: ascending
+//     membershipTimestamp); a deleted or unknown list is 404.
+//
+// Lists change only through the helpers (what a user or workflow does) and, for DYNAMIC lists,
+// through contact changes: CreateList(ListSpec) (id, error); AddListMembers / RemoveListMembers
+// (id, at, recordIDs...) for MANUAL and SNAPSHOT lists; RenameList(id, name, at);
+// SetListFilter(id, conditions, at) for DYNAMIC lists; DeleteList(id, at); RestoreList(id, at);
+// inspection with List(id), Lists(), ListMembers(id). A zero at means Clock. A DYNAMIC list is
+// re-evaluated against every contact change (UpdateContact, AddContacts, churn ...): the contact
+// joins or leaves stamped with its lastmodifieddate (never earlier than the previous look at the
+// lists); deleted contacts leave every contact list, merged-away ones too (the merged contact takes
+// their MANUAL and SNAPSHOT memberships, and DYNAMIC lists evaluate it). Options.Lists
+// (ListOptions) sets what HubSpot does not document: EvaluationLag (background processing delay,
+// processingStatus PROCESSING meanwhile; SetListEvaluationLag changes it), BackgroundKeepsStamps
+// (re-evaluations leave hs_list_size, the record stamps and updatedAt unchanged) and
+// MergeDropsManualMemberships. Each guess is marked where it is coded (lists_*.go).
+//
 // # Data and inspection
 //
 //	AddContacts(cs...) []int64; UpdateContact(id, at, props) error; TouchContacts(at, ids...);

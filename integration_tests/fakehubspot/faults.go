@@ -109,4 +109,5 @@ func (s *Server) ClearFaults() {
 	defer s.faults.mu.Unlock()
 	s.faults.contacts = map[int64]int{}
 	s.faults.eventsDenied, s.faults.contactsScope = false, false
+	s.DenyListsScope(false)
 }

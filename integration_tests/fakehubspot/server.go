@@ -48,6 +48,9 @@ type Options struct {
 	// EventDefinitions are served by the definitions API. Default DefaultEventDefinitions(PortalID).
 	EventDefinitions []EventDefinition
 
+	// Lists configure the Lists API (lists_model.go): evaluation lag and undocumented behaviour.
+	Lists ListOptions
+
 	// APIVersions are the date-based versions served (/crm/objects/<v>/contacts, ...).
 	// Default DefaultAPIVersions.
 	APIVersions []string
@@ -127,6 +130,9 @@ type Server struct {
 	faults  *faults
 	answers answers // raw answers queued with AnswerNext
 	stats   *stats
+
+	lists *listStore // the Lists API (lists_*.go)
+
 	lag     atomic.Int64 // index lag in nanoseconds
 	propsMu sync.RWMutex
 	props   []Property
@@ -152,6 +158,7 @@ func NewUnstarted(opts Options) *Server {
 	s := &Server{opts: opts, store: newStore(), cache: newSearchCache(), events: newEventStore(),
 		auth: newAuthState(), faults: newFaults(), stats: newStats(opts.MaxLogEntries)}
 	s.limits = newLimits(&s.opts)
+	s.lists = newListStore(opts.Lists)
 	s.served = map[string]bool{}
 	for _, v := range opts.APIVersions {
 		s.served[v] = true
@@ -216,6 +223,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(rt.method+" "+rt.dated, s.wrap(rt.ep, false, s.versioned(rt.fn)))
 		mux.Handle(rt.method+" "+rt.legacy, s.wrap(rt.ep, true, rt.fn))
 	}
+	s.listRoutes(mux)
 	mux.Handle("/", s.wrap(EndpointOther, false, s.handleUnknown))
 	return mux
 }
@@ -280,7 +288,7 @@ func (s *Server) wrap(ep Endpoint, legacy bool, fn http.HandlerFunc) http.Handle
 		if !ok {
 			return
 		}
-		if scope := s.faults.missingScope(ep); scope != "" {
+		if scope := s.missingScope(ep); scope != "" {
 			writeMissingScopes(rec, scope)
 			return
 		}
