@@ -31,6 +31,9 @@ const (
 	IgnoredIdentifier  = "identifier_attribute" // an identity identifier sent under attributes
 	IgnoredPastTTL     = "event_past_retention" // an event older than the account keeps
 	IgnoredNotIdentity = "not_an_identity"      // an identifier type not in identity resolution
+	// IgnoredOverLimit counts identifiers an upsert carried that the profile it reached could not
+	// take: another value of that type is already on it (identity.go).
+	IgnoredOverLimit = "identifier_over_limit"
 )
 
 var countryRe = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -47,11 +50,15 @@ type account struct {
 	mu        sync.Mutex        // guards custom (DeclareCustomAttribute adds to it)
 	custom    map[string]string // declared custom attributes -> type
 	identity  map[string]bool   // identifier types in identity resolution; nil: all
+	prio      priority          // priority order of identifier types (identity.go)
 	retention time.Duration
 }
 
 func newAccount(o Options) *account {
-	a := &account{custom: o.CustomAttributes, retention: o.EventRetention}
+	a := &account{custom: o.CustomAttributes, retention: o.EventRetention, prio: o.IdentifierPriority}
+	if a.prio == nil {
+		a.prio = DefaultIdentifierPriority
+	}
 	if a.custom == nil {
 		a.custom = maps.Clone(DefaultCustomAttributes)
 	}

@@ -40,27 +40,39 @@
 // seen; Options.NoMetadata makes it 404. POST /api/user/v1/profile {"identifiers":{...}}
 // answers 404 {"error":"no such user for these identifiers: no data"} or the profile.
 //
-// POST /api/user/v1/delete {"identifiers":{...}} deletes every profile holding one of the
-// identifiers and answers 200 {} (also when none matched). POST /api/user/v1/anonymize
-// {"identifiers":{...}} clears the profile's attributes and its email and phone identifiers
-// (keeping the last identifier) and sets Anonymized; an unknown user is 404 {"error":"no such
-// user for these identifiers: no data"}. PATCH /api/user/v1/identity {"old_identifier":{t:v},
-// "new_identifier":{t:w}} replaces the identifier on the profile holding v: 404 as above when
-// none does, 400 "new identifier already has a user assigned to it", "identifier values are the
-// same", "there must be exactly 1 entry in old_identifier and new_identifier" (also for two
-// different types). Missing identifiers are 400. Rate limits are not modelled. See deletes.go
-// for which of these answers are documented and which are guessed.
+// POST /api/user/v1/delete {"identifiers":{...}} (or {"insider_id":...}) deletes every profile
+// holding one of the identifiers (a worst-case guess) and answers 200 {} (also when none
+// matched). POST /api/user/v1/anonymize {"identifiers":{...}} removes the profile's email and
+// phone identifiers (keeping the last identifier) and its PII attributes (the defaults the API
+// page lists, plus Options.PIIAttributes) and sets Anonymized; an unknown user is 404
+// {"error":"no such user for these identifiers: no data"}. PATCH /api/user/v1/identity
+// {"old_identifier":{t:v},"new_identifier":{t:w}} replaces the identifier on the profile holding
+// v: 400 "there must be exactly 1 entry for both new and old identifiers: bad request" (also for
+// two different types), 400 "identifier values are the same: bad request", 400 "no valid
+// identifier: bad request" for a type outside Options.IdentityIdentifiers, 404 "no such user
+// ..." when no profile holds v, 400 "new identifier already has a user assigned to it: bad
+// request", else 200 {}. DELETE /api/user/v1/identity {"identifiers":{t:v}} removes one
+// identifier: 400 "you cannot delete the sole identifier specified for a user: bad request".
+// Missing identifiers are 400. See deletes.go and rekey.go for which answers are documented and
+// which are guessed.
 //
 // # Profiles
 //
-// Accepted users are merged into profiles by any shared identifier (email, phone_number, uuid,
-// custom identifiers, insider_id); users joining two profiles unify them. Existing identifier
-// values are never changed. Attributes: scalars overwrite, arrays append new values unless the
-// user object has "not_append": true or "append": false (append wins when both are sent; a
-// top-level not_append is ignored, as only the per-user placement is documented); custom
-// attributes under "custom" follow the same rules; null values are ignored. Events are appended
-// and de-duplicated: same event_name, same instant (timestamps compared as times) and same
-// event_params are stored once.
+// Only identifier types in identity resolution (Options.IdentityIdentifiers, default all)
+// identify users; the others become attributes. An upsert's identifiers are taken in priority
+// order (Options.IdentifierPriority, default uuid, custom, email, phone_number), and each is
+// kept when the profiles the kept ones lead to can hold it: a profile holds at most one value of
+// each type (the value limit, modelled as 1). So an upsert never changes an existing identifier:
+// a uuid arriving with a new email keeps the profile's old email and the new one is dropped; a
+// new uuid arriving with an email another profile holds gets a profile of its own without it;
+// identifiers of several profiles that fit together unify them into the one the highest-priority
+// identifier found (latest attribute values win). Dropped identifiers are counted in Ignored as
+// identifier_over_limit. See identity.go for what is documented and what is inferred.
+// Attributes: scalars overwrite, arrays append new values unless the user object has
+// "not_append": true or "append": false (append wins when both are sent; a top-level not_append
+// is ignored, as only the per-user placement is documented); custom attributes under "custom"
+// follow the same rules; null values are ignored. Events are appended and de-duplicated: same
+// event_name, same instant (timestamps compared as times) and same event_params are stored once.
 //
 // # Inspection
 //

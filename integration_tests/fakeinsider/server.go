@@ -31,12 +31,21 @@ type Options struct {
 	// type ("string", "number", "boolean", "date", "array"). nil: DefaultCustomAttributes.
 	// Values of undeclared or mistyped attributes are left out (see account.go).
 	CustomAttributes map[string]string
-	// IdentityIdentifiers are the identifier types in identity resolution ("email",
-	// "phone_number", "uuid", "custom.<name>"); nil: all of them.
+	// IdentityIdentifiers are the identifier types enabled in the account's Identity Resolution
+	// Management ("email", "phone_number", "uuid", "custom.<name>"); nil: all of them, every
+	// custom identifier included. Identifiers of other types are kept as attributes by upserts
+	// and refused by the identity API with 400 "no valid identifier: bad request".
 	IdentityIdentifiers []string
+	// IdentifierPriority is the priority order of identifier types when an upsert's identifiers
+	// lead to profiles that cannot all be unified (identity.go); "custom" stands for the custom
+	// identifiers not listed by name. nil: DefaultIdentifierPriority.
+	IdentifierPriority []string
 	// EventRetention is how long custom events are kept; older ones are not written. Default
 	// DefaultEventRetention (90 days); purchase events are kept at least 730 days.
 	EventRetention time.Duration
+	// PIIAttributes are the custom attributes the account marks as PII: the anonymize API
+	// removes them with the default PII attributes (deletes.go). Default none.
+	PIIAttributes []string
 	// NoMetadata makes POST /api/user/v3/metadata/columns answer 404, as on a host without it.
 	NoMetadata bool
 }
@@ -102,6 +111,7 @@ func NewUnstarted(opts Options) *Server {
 	mux.Handle("POST /api/user/v1/delete", s.wrap(EndpointDelete, s.handleDelete))
 	mux.Handle("POST /api/user/v1/anonymize", s.wrap(EndpointAnonymize, s.handleAnonymize))
 	mux.Handle("PATCH /api/user/v1/identity", s.wrap(EndpointIdentity, s.handleIdentity))
+	mux.Handle("DELETE /api/user/v1/identity", s.wrap(EndpointIdentityDelete, s.handleDeleteIdentity))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found: " + r.URL.Path})
 	})

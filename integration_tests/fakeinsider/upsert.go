@@ -41,8 +41,7 @@ func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, req *Reque
 	}
 	req.BodySize = len(body)
 	if len(body) > s.opts.MaxBodyBytes {
-		// Third-party copy of Insider's status-code page (research §3).
-		badRequest(w, fmt.Sprintf("request body is bigger than maximum allowed size %s bytes", thousands(s.opts.MaxBodyBytes)))
+		badRequest(w, tooBig(s.opts.MaxBodyBytes))
 		return
 	}
 	req.Body = body
@@ -105,7 +104,9 @@ func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, req *Reque
 	ignored := map[string]int{}
 	for _, u := range valid {
 		s.account.apply(u, now, ignored)
-		s.db.merge(u, now)
+		if dropped := s.db.merge(u, now, s.account.prio); len(dropped) > 0 {
+			ignored[IgnoredOverLimit] += len(dropped)
+		}
 	}
 	s.stats.ignore(ignored)
 	var resp upsertResponse
@@ -129,6 +130,12 @@ func identifierValues(us []*user) []string {
 		}
 	}
 	return out
+}
+
+// tooBig is the answer to a body over max bytes (a third-party copy of Insider's status-code
+// page; upsert's, taken for every endpoint with a 5 MB limit).
+func tooBig(max int) string {
+	return fmt.Sprintf("request body is bigger than maximum allowed size %s bytes", thousands(max))
 }
 
 func thousands(n int) string {
