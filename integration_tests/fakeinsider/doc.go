@@ -40,6 +40,14 @@
 // seen; Options.NoMetadata makes it 404. POST /api/user/v1/profile {"identifiers":{...}}
 // answers 404 {"error":"no such user for these identifiers: no data"} or the profile.
 //
+// POST /api/user/v1/attribute/delete {"users":[{"identifiers":{...}|"insider_id":...,"whole":
+// [...],"partial":{attr:[values]},"custom":{"whole":[...],"partial":{...}}}]} removes whole
+// attributes and values of array attributes ("list_id" is static_segment_id); identifiers are
+// not deleted; at most MaxUsers users and MaxBodyBytes bytes. The answer is upsert's 200 shape
+// with per-user errors (an unknown user: users.<i>.identifiers.exists ["no such user for these
+// identifiers: no data"]; nothing is created), or 200 {} with Options.EmptyAttributeDeleteAnswer
+// when no user failed. See attrdelete.go.
+//
 // POST /api/user/v1/delete {"identifiers":{...}} (or {"insider_id":...}) deletes every profile
 // holding one of the identifiers (a worst-case guess) and answers 200 {} (also when none
 // matched). POST /api/user/v1/anonymize {"identifiers":{...}} removes the profile's email and

@@ -20,6 +20,8 @@ const (
 	EndpointDelete    Endpoint = "delete"
 	EndpointAnonymize Endpoint = "anonymize"
 	EndpointIdentity  Endpoint = "identity"
+	// EndpointAttributeDelete is POST /api/user/v1/attribute/delete.
+	EndpointAttributeDelete Endpoint = "attribute_delete"
 	// EndpointIdentityDelete is DELETE /api/user/v1/identity (delete an identifier).
 	EndpointIdentityDelete Endpoint = "identity_delete"
 	EndpointAny            Endpoint = "any"

@@ -46,6 +46,10 @@ type Options struct {
 	// PIIAttributes are the custom attributes the account marks as PII: the anonymize API
 	// removes them with the default PII attributes (deletes.go). Default none.
 	PIIAttributes []string
+	// EmptyAttributeDeleteAnswer makes POST /api/user/v1/attribute/delete answer 200 {} (the
+	// form its documentation page shows) instead of the counts (its sample answer) when no user
+	// failed. Insider documents both.
+	EmptyAttributeDeleteAnswer bool
 	// NoMetadata makes POST /api/user/v3/metadata/columns answer 404, as on a host without it.
 	NoMetadata bool
 }
@@ -108,6 +112,7 @@ func NewUnstarted(opts Options) *Server {
 		mux.Handle("POST /api/user/v3/metadata/columns", s.wrap(EndpointColumns, s.handleColumns))
 	}
 	mux.Handle("POST /api/user/v1/profile", s.wrap(EndpointProfile, s.handleProfile))
+	mux.Handle("POST /api/user/v1/attribute/delete", s.wrap(EndpointAttributeDelete, s.handleAttributeDelete))
 	mux.Handle("POST /api/user/v1/delete", s.wrap(EndpointDelete, s.handleDelete))
 	mux.Handle("POST /api/user/v1/anonymize", s.wrap(EndpointAnonymize, s.handleAnonymize))
 	mux.Handle("PATCH /api/user/v1/identity", s.wrap(EndpointIdentity, s.handleIdentity))
