@@ -18,9 +18,11 @@ import (
 // each left-out value is counted by reason (see Ignored).
 
 // DefaultCustomAttributes are the custom attributes the fake's account declares when
-// Options.CustomAttributes is nil: the ones the project's sample, demo and benchmark configs map.
+// Options.CustomAttributes is nil: the ones the project's sample, demo and benchmark configs map,
+// and hubspot_lists, an array for the names of HubSpot lists a contact is in.
 var DefaultCustomAttributes = map[string]string{
 	"lifecycle_stage": "string", "crm_source": "string", "company": "string", "job_title": "string",
+	"hubspot_lists": "array",
 }
 
 // Ignore reasons, as counted by Ignored.

@@ -122,6 +122,11 @@ func (db *profileDB) unify(iids []string) *Profile {
 }
 
 // mergeAttributes overwrites scalars; arrays append new values unless overwrite (not_append).
+// Documented (https://academy.insiderone.com/docs/upsert-user-data-api): "When you send data to
+// an array attribute for a user, the new values are added to the existing ones by default";
+// "not_append": true or "append": false overwrite. [inferred]: a value the array already holds
+// is not added twice (values compared as JSON values), and an array sent to an attribute that
+// holds no array replaces it.
 func mergeAttributes(dst, src map[string]any, overwrite bool) {
 	for k, v := range src {
 		if k == "custom" {
