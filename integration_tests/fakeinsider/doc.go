@@ -37,8 +37,18 @@
 //
 // POST /api/user/v3/metadata/columns {"table":"contacts"|"events"} lists default attributes plus
 // the declared custom attributes (c_ prefix) with their types, or the event names and params
-// seen; Options.NoMetadata makes it 404. POST /api/user/v1/profile {"identifiers":{...}}
-// answers 404 {"error":"no such user for these identifiers: no data"} or the profile.
+// seen; Options.NoMetadata makes it 404.
+//
+// POST /api/user/v1/profile {"identifiers":{...}|"insider_id":...,"attributes":[...],"events":
+// {"start_date","end_date","wanted":[{"event_name","params"}]},"quota":bool} (Insider's Get User
+// Profiles, the documented way to learn whether a user exists) answers 404 {"error":"no such
+// user for these identifiers: no data"} or 200 {"attributes":{the ones asked for that the
+// profile has; c_<name> for custom ones},"events":{name:[{params...,"created_date"}]},"quota":
+// {"cost","used","total"}}; 400 without attributes and events. See profileapi.go.
+//
+// Options.RateLimits (nil: none; DefaultRateLimits: Insider's) sets per-minute budgets: upsert
+// and attribute delete share one; a request past its budget is 429 {"error":"rejected: too many
+// requests"} with Retry-After. See budget.go.
 //
 // POST /api/user/v1/attribute/delete {"users":[{"identifiers":{...}|"insider_id":...,"whole":
 // [...],"partial":{attr:[values]},"custom":{"whole":[...],"partial":{...}}}]} removes whole
@@ -92,7 +102,8 @@
 //	UsersAccepted(); UsersRejected(); StatusCount(code); Count4xx(); Count5xx(); SkipHooks();
 //	ResetStats()
 //
-// # Faults (EndpointUpsert, EndpointColumns, EndpointDelete, EndpointAnonymize, EndpointIdentity or EndpointAny)
+// # Faults (EndpointUpsert, EndpointColumns, EndpointProfile, EndpointAttributeDelete, EndpointDelete,
+// EndpointAnonymize, EndpointIdentity, EndpointIdentityDelete or EndpointAny)
 //
 //	SetLatency(ep, d)                 // uses Options.Sleep; keep it out of unit tests
 //	RateLimitNext(ep, n, retryAfter)  // 429 {"error":"rejected: too many requests"} + Retry-After

@@ -50,6 +50,9 @@ type Options struct {
 	// form its documentation page shows) instead of the counts (its sample answer) when no user
 	// failed. Insider documents both.
 	EmptyAttributeDeleteAnswer bool
+	// RateLimits are the per-minute budgets the fake enforces, by endpoint (budget.go); nil:
+	// none. DefaultRateLimits holds Insider's documented ones; a test may pass smaller ones.
+	RateLimits map[Endpoint]int
 	// NoMetadata makes POST /api/user/v3/metadata/columns answer 404, as on a host without it.
 	NoMetadata bool
 }
@@ -92,6 +95,7 @@ type Server struct {
 	faults  *faults
 	stats   *stats
 	account *account
+	budgets *budgets
 }
 
 // New starts a fake Insider on 127.0.0.1 with a free port. Call Close when done.
@@ -105,7 +109,8 @@ func New(opts Options) *Server {
 // HTTPServer().Listener before Start.
 func NewUnstarted(opts Options) *Server {
 	opts.defaults()
-	s := &Server{opts: opts, db: newProfileDB(), faults: newFaults(), stats: newStats(opts.MaxLoggedBodies), account: newAccount(opts)}
+	s := &Server{opts: opts, db: newProfileDB(), faults: newFaults(), stats: newStats(opts.MaxLoggedBodies), account: newAccount(opts),
+		budgets: newBudgets(opts.RateLimits)}
 	mux := http.NewServeMux()
 	mux.Handle("POST /api/user/v1/upsert", s.wrap(EndpointUpsert, s.handleUpsert))
 	if !opts.NoMetadata {
@@ -198,6 +203,8 @@ func (s *Server) wrap(ep Endpoint, fn func(http.ResponseWriter, *http.Request, *
 			// caller's IP is not in the key's allow-list.
 			writeJSON(rec, http.StatusForbidden, bodyAccessDenied)
 			return
+		case ep != EndpointProfile && s.throttle(rec, ep, 1):
+			return // the profile API's cost depends on its body: its handler takes it
 		}
 		fn(rec, r, req)
 	})

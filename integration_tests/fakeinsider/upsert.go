@@ -162,25 +162,6 @@ var defaultColumns = []struct{ key, name, typ string }{
 	{"static_segment_id", "Static Segment ID", "array"},
 }
 
-// handleProfile serves POST /api/user/v1/profile {"identifiers":{...},"attributes":[...]}: 404
-// {"error":"no such user for these identifiers: no data"} when no profile has the identifiers,
-// else 200 with the profile's identifiers and attributes (the full answer shape is not modelled).
-func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, _ *Request) {
-	var body struct {
-		Identifiers Identifiers `json:"identifiers"`
-	}
-	if !decodeSmallBody(w, r, &body) {
-		return
-	}
-	for _, k := range keys("", body.Identifiers) {
-		if p, ok := s.find(k); ok {
-			writeJSON(w, http.StatusOK, map[string]any{"identifiers": p.Identifiers, "attributes": p.Attributes})
-			return
-		}
-	}
-	writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such user for these identifiers: no data"})
-}
-
 // handleColumns serves the check endpoint POST /api/user/v3/metadata/columns {"table":...}.
 // It is not in Insider's public reference; the shape follows Insider's n8n node (research §5):
 // contacts -> [{key, display_name, type}] with custom attributes prefixed c_, events ->
