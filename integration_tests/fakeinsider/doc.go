@@ -94,16 +94,24 @@
 //
 // # Inspection
 //
-//	Profiles() []Profile; ProfileCount(); FindByEmail / FindByPhone / FindByUUID(v);
-//	FindByCustom(name, v); DumpJSON(w); ResetProfiles()
+//	Profiles() []Profile; ProfileCount(); Find(type, v); FindByEmail / FindByPhone /
+//	  FindByUUID(v); FindByCustom(name, v); DumpJSON(w); ResetProfiles()
+//	ViewsBy(type) (map[value]View, []View)  // every profile keyed by its identifier of a type
+//	  (View: identifiers by type, default and custom attributes, events), and those without one
+//	HeldValues(type); CheckNotHeld(type, v)  // which identifier values profiles hold
+//	Profile.View(), IdentifierMap(), Defaults(), Custom(), CustomStrings(name); Identifiers.List(),
+//	  Get(type)                              // identifier types: email, phone_number, uuid, custom.<name>
 //	Requests() []Request (time, endpoint, status, users, succeeded, failed, skip_hook, body size,
 //	  body for the last MaxLoggedBodies); LastBodies(n); ReceivedBodies() (every upsert body as
 //	  it arrived, also those a fault or check refused); RequestCount(ep); UsersReceived();
 //	UsersAccepted(); UsersRejected(); StatusCount(code); Count4xx(); Count5xx(); SkipHooks();
 //	ResetStats()
 //
-// # Faults (EndpointUpsert, EndpointColumns, EndpointProfile, EndpointAttributeDelete, EndpointDelete,
-// EndpointAnonymize, EndpointIdentity, EndpointIdentityDelete or EndpointAny)
+// # Faults
+//
+// Faults take an endpoint: EndpointUpsert, EndpointColumns, EndpointProfile,
+// EndpointAttributeDelete, EndpointDelete, EndpointAnonymize, EndpointIdentity,
+// EndpointIdentityDelete or EndpointAny.
 //
 //	SetLatency(ep, d)                 // uses Options.Sleep; keep it out of unit tests
 //	RateLimitNext(ep, n, retryAfter)  // 429 {"error":"rejected: too many requests"} + Retry-After
