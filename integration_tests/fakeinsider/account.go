@@ -12,7 +12,9 @@ import (
 // This file holds the account-level rules the fake applies to users that passed validation:
 // which custom attributes the account declares and with what type, the country format, which
 // identifiers take part in identity resolution, and event retention. Insider documents the rules
-// (research 2026-12/insider-truth.md §1.3, §1.5, AC-IRM, AC-RET) but not what it does with a value
+// (https://academy.insiderone.com/docs/upsert-user-data-api,
+// https://academy.insiderone.com/docs/identity-resolution-management-settings,
+// https://academy.insiderone.com/v1/docs/data-retention) but not what it does with a value
 // that breaks them; the fake guesses "not reflected": the value is left out, the user is still
 // accepted (PM: "if some attributes … are not reflected … ensure that the data types match"), and
 // each left-out value is counted by reason (see Ignored).

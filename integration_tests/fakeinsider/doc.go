@@ -1,5 +1,7 @@
 // Package fakeinsider is an in-memory fake of Insider One's Unified Customer Database API that
-// behaves like the real one as described in shared/research/insider.md.
+// behaves like the real one as Insider documents it (its Postman collection,
+// https://developers.insiderone.com/view/metadata/2sB3dSR9bM, and its academy pages). What the
+// documents leave open the fake guesses, and says so in the file that does it.
 //
 // Start one per test (it listens on 127.0.0.1, port 0):
 //

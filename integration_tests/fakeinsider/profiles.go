@@ -155,7 +155,7 @@ func mergeAttributes(dst, src map[string]any, overwrite bool) {
 }
 
 // addEvent appends ev unless an event with the same name, instant and params is stored
-// ("Sending the same event 100 times results in only one entry", research §2.4).
+// ("Sending the same event 100 times results in only one entry", Insider's Postman collection).
 func addEvent(evs []Event, ev Event) []Event {
 	for _, o := range evs {
 		if o.Name == ev.Name && o.At.Equal(ev.At) && reflect.DeepEqual(o.Params, ev.Params) {

@@ -143,7 +143,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-// Documented error bodies (research insider.md §4).
+// Documented error bodies (Insider's Postman collection; the status-code page).
 var (
 	bodyAccessDenied = map[string]any{"success": false,
 		"message": "Access Denied. You do not have sufficient access to perform this action."}
@@ -188,7 +188,7 @@ func (s *Server) wrap(ep Endpoint, fn func(http.ResponseWriter, *http.Request, *
 		}
 		switch {
 		case r.Header.Get("X-PARTNER-NAME") != s.opts.PartnerName:
-			// 400 "Partner is invalid." (research 2026-12 §1.6, from the copy of Insider's status
+			// 400 "Partner is invalid." (from a third-party copy of Insider's status
 			// page). The partner name must be lowercase, so a name that differs only in case is
 			// refused too.
 			writeJSON(rec, http.StatusBadRequest, bodyPartnerInvalid)

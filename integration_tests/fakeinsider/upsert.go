@@ -151,7 +151,7 @@ func thousands(n int) string {
 }
 
 // defaultColumns are Insider's default attributes as metadata columns. Their keys and types are a guess
-// (research 2026-12 F4): Insider reads them back under internal names (la, ci, co, iid, gdpr).
+// [inferred]: Insider reads them back under internal names (la, ci, co, iid, gdpr).
 var defaultColumns = []struct{ key, name, typ string }{
 	{"email", "Email", "string"}, {"phone_number", "Phone Number", "string"}, {"uuid", "UUID", "string"},
 	{"name", "Name", "string"}, {"surname", "Surname", "string"}, {"gender", "Gender", "string"},
@@ -163,7 +163,7 @@ var defaultColumns = []struct{ key, name, typ string }{
 }
 
 // handleColumns serves the check endpoint POST /api/user/v3/metadata/columns {"table":...}.
-// It is not in Insider's public reference; the shape follows Insider's n8n node (research §5):
+// It is not in Insider's public reference; the shape follows Insider's n8n node (https://github.com/useinsider/n8n-nodes-insiderone):
 // contacts -> [{key, display_name, type}] with custom attributes prefixed c_, events ->
 // [{key, display_name, params:[{key, display_name}]}].
 func (s *Server) handleColumns(w http.ResponseWriter, r *http.Request, _ *Request) {
