@@ -23,7 +23,7 @@
 // "errors":{...}}|{}}} where errors are keyed users.<i>.<path>.<rule> exactly as Insider's
 // samples for: email format, E.164 phone, uuid not a string, unknown identifier key, no
 // identifiers/insider_id, invalid event name (uppercase rejected), purchase/cart_page_view
-// required params (quantity is not required: PM's own sample omits it); and, with keys inferred
+// required params (quantity is not required: Insider's own sample omits it); and, with keys inferred
 // in the same style: no attributes and no events, empty attributes, missing
 // event_name/timestamp, non-RFC 3339 timestamp, birthday not ending in Z, invalid
 // attributes.email/phone_number. The top-level error_callback_endpoint is recorded per request.
@@ -48,10 +48,6 @@
 // profile has; c_<name> for custom ones},"events":{name:[{params...,"created_date"}]},"quota":
 // {"cost","used","total"}}; 400 without attributes and events. See profileapi.go.
 //
-// Options.RateLimits (nil: none; DefaultRateLimits: Insider's) sets per-minute budgets: upsert
-// and attribute delete share one; a request past its budget is 429 {"error":"rejected: too many
-// requests"} with Retry-After. See budget.go.
-//
 // POST /api/user/v1/attribute/delete {"users":[{"identifiers":{...}|"insider_id":...,"whole":
 // [...],"partial":{attr:[values]},"custom":{"whole":[...],"partial":{...}}}]} removes whole
 // attributes and values of array attributes ("list_id" is static_segment_id); identifiers are
@@ -75,6 +71,10 @@
 // identifier: 400 "you cannot delete the sole identifier specified for a user: bad request".
 // Missing identifiers are 400. See deletes.go and rekey.go for which answers are documented and
 // which are guessed.
+//
+// Options.RateLimits (nil: none; DefaultRateLimits: Insider's) sets per-minute budgets: upsert
+// and attribute delete share one; a request past its budget is 429 {"error":"rejected: too many
+// requests"} with Retry-After. See budget.go.
 //
 // # Profiles
 //
