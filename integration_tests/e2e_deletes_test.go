@@ -70,9 +70,12 @@ func TestE2EDeletesAndMerges(t *testing.T) {
 		{name: "delete_profile and update_identity", deletion: "delete_profile", merge: "update_identity", wantDeletes: true,
 			wantUUIDs: func(e *e2e, _ []string, _ int64) []string { return e.liveUUIDs() }},
 		{name: "default modes", wantRejected: true,
-			// Nothing is deleted; the new merged contact shares the primary's email, so Insider
-			// unifies its upsert into the primary's profile, which keeps its uuid.
-			wantUUIDs: func(_ *e2e, before []string, _ int64) []string { return before }},
+			// Nothing is deleted or re-keyed. The new merged contact's uuid outranks the email it
+			// shares with the primary's profile, so Insider makes it a profile of its own without
+			// that email (an identifier is never moved by an upsert), and the primary's stays.
+			wantUUIDs: func(_ *e2e, before []string, merged int64) []string {
+				return append(slices.Clone(before), strconv.FormatInt(merged, 10))
+			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newE2E(t, datagen.Options{})

@@ -12,15 +12,19 @@ import (
 // This file holds the account-level rules the fake applies to users that passed validation:
 // which custom attributes the account declares and with what type, the country format, which
 // identifiers take part in identity resolution, and event retention. Insider documents the rules
-// (research 2026-12/insider-truth.md §1.3, §1.5, AC-IRM, AC-RET) but not what it does with a value
+// (https://academy.insiderone.com/docs/upsert-user-data-api,
+// https://academy.insiderone.com/docs/identity-resolution-management-settings,
+// https://academy.insiderone.com/v1/docs/data-retention) but not what it does with a value
 // that breaks them; the fake guesses "not reflected": the value is left out, the user is still
 // accepted (PM: "if some attributes … are not reflected … ensure that the data types match"), and
 // each left-out value is counted by reason (see Ignored).
 
 // DefaultCustomAttributes are the custom attributes the fake's account declares when
-// Options.CustomAttributes is nil: the ones the project's sample, demo and benchmark configs map.
+// Options.CustomAttributes is nil: the ones the project's sample, demo and benchmark configs map,
+// and hubspot_lists, an array for the names of HubSpot lists a contact is in.
 var DefaultCustomAttributes = map[string]string{
 	"lifecycle_stage": "string", "crm_source": "string", "company": "string", "job_title": "string",
+	"hubspot_lists": "array",
 }
 
 // Ignore reasons, as counted by Ignored.
@@ -31,6 +35,9 @@ const (
 	IgnoredIdentifier  = "identifier_attribute" // an identity identifier sent under attributes
 	IgnoredPastTTL     = "event_past_retention" // an event older than the account keeps
 	IgnoredNotIdentity = "not_an_identity"      // an identifier type not in identity resolution
+	// IgnoredOverLimit counts identifiers an upsert carried that the profile it reached could not
+	// take: another value of that type is already on it (identity.go).
+	IgnoredOverLimit = "identifier_over_limit"
 )
 
 var countryRe = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -47,11 +54,15 @@ type account struct {
 	mu        sync.Mutex        // guards custom (DeclareCustomAttribute adds to it)
 	custom    map[string]string // declared custom attributes -> type
 	identity  map[string]bool   // identifier types in identity resolution; nil: all
+	prio      priority          // priority order of identifier types (identity.go)
 	retention time.Duration
 }
 
 func newAccount(o Options) *account {
-	a := &account{custom: o.CustomAttributes, retention: o.EventRetention}
+	a := &account{custom: o.CustomAttributes, retention: o.EventRetention, prio: o.IdentifierPriority}
+	if a.prio == nil {
+		a.prio = DefaultIdentifierPriority
+	}
 	if a.custom == nil {
 		a.custom = maps.Clone(DefaultCustomAttributes)
 	}

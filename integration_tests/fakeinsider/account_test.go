@@ -101,7 +101,7 @@ func TestMetadataAndProfile(t *testing.T) {
 		!strings.Contains(r.raw, `{"display_name":"score","key":"c_score","type":"number"}`) {
 		t.Errorf("metadata %s", r.raw)
 	}
-	r = post(t, s, "/api/user/v1/profile", "testpartner", "test-api-key", map[string]any{"identifiers": map[string]any{"uuid": "nobody"}})
+	r = post(t, s, "/api/user/v1/profile", "testpartner", "test-api-key", map[string]any{"identifiers": map[string]any{"uuid": "nobody"}, "attributes": []string{"uuid"}})
 	if r.status != 404 || !strings.Contains(r.raw, "no such user") {
 		t.Errorf("profile: %d %s", r.status, r.raw)
 	}

@@ -7,23 +7,29 @@ import (
 	"slices"
 )
 
-// Answers of the delete-user, anonymize and identity APIs (research 2026-12/insider-truth.md §2).
-// Documented: delete answers 200 {}; anonymize answers 404 "no such user for these identifiers:
-// no data" for an unknown user; identity answers 400 "identifier values are the same" and 400
-// "there must be exactly 1 entry…", and (third-party copy) "new identifier already has a user
-// assigned to it". Guessed: the identity API's 404 for an unknown old identifier (the same text
-// as anonymize and profile), the end of the "exactly 1 entry" text, 200 {} for a successful
-// anonymize or identity change, and that delete also answers 200 {} when no user matches.
+// Answers of the one-user APIs. Documented (Insider's Postman collection,
+// https://developers.insiderone.com/view/metadata/2sB3dSR9bM): delete answers 200 {}; anonymize
+// and get-profile answer 404 "no such user for these identifiers: no data" for an unknown user;
+// the identity API's 400s "identifier values are the same: bad request" and "there must be
+// exactly 1 entry for both new and old identifiers: bad request"; delete-identifier's 400 "you
+// cannot delete the sole identifier specified for a user: bad request". From a third-party copy
+// of Insider's status-code page: "new identifier already has a user assigned to it: bad request"
+// and "no valid identifier: bad request" (the type is not enabled in Identity Resolution). The
+// other texts here are guesses and say so where they are used.
 const (
-	msgNoSuchUser   = "no such user for these identifiers: no data"
-	msgSameValues   = "identifier values are the same"
-	msgOneEntry     = "there must be exactly 1 entry in old_identifier and new_identifier"
-	msgNewHasUser   = "new identifier already has a user assigned to it"
-	msgNoIdentifier = "identifiers must be defined: bad request"
+	msgNoSuchUser      = "no such user for these identifiers: no data"
+	msgSameValues      = "identifier values are the same: bad request"
+	msgOneEntry        = "there must be exactly 1 entry for both new and old identifiers: bad request"
+	msgNewHasUser      = "new identifier already has a user assigned to it: bad request"
+	msgNoValid         = "no valid identifier: bad request"
+	msgSoleIdentifier  = "you cannot delete the sole identifier specified for a user: bad request"
+	msgNoIdentifier    = "identifiers must be defined: bad request"                  // [inferred]
+	msgOneIdentifierDL = "there must be exactly 1 entry in identifiers: bad request" // [inferred]
 )
 
-// readIdentifiers decodes an identifiers object as upsert validates it; ok is false after an
-// error answer was written.
+// readIdentifiers decodes an identifiers object and checks its values as upsert does; ok is
+// false after an error answer was written. [inferred]: the answer to a malformed value
+// ({"error":"invalid identifiers","errors":{...}} with upsert's rule keys) is a guess.
 func readIdentifiers(w http.ResponseWriter, raw json.RawMessage) (Identifiers, bool) {
 	ids := Identifiers{Custom: map[string]string{}}
 	var m map[string]json.RawMessage
@@ -39,35 +45,44 @@ func readIdentifiers(w http.ResponseWriter, raw json.RawMessage) (Identifiers, b
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid identifiers", "errors": e})
 		return ids, false
 	}
-	if len(keys("", ids)) == 0 {
+	if len(ids.List()) == 0 {
 		badRequest(w, msgNoIdentifier)
 		return ids, false
 	}
 	return ids, true
 }
 
-// readBody reads a small JSON request body into v; ok is false after an error answer.
-func readBody(w http.ResponseWriter, r *http.Request, req *Request, v any) bool {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 5000000))
+// identityOnly keeps the identifiers of types enabled in identity resolution; ok is false after
+// the 400 "no valid identifier" when none is [inferred: that a request mixing enabled and other
+// types ignores the others].
+func (s *Server) identityOnly(w http.ResponseWriter, ids Identifiers) (Identifiers, bool) {
+	out := Identifiers{Custom: map[string]string{}}
+	for _, id := range ids.List() {
+		if s.account.isIdentity(id.Type) {
+			out.set(id.Type, id.Value)
+		}
+	}
+	if len(out.List()) == 0 {
+		badRequest(w, msgNoValid)
+		return out, false
+	}
+	return out, true
+}
+
+// readBody reads a JSON request body of at most MaxBodyBytes into v; ok is false after an error
+// answer. A larger body gets upsert's documented 400.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, req *Request, v any) bool {
+	body, err := io.ReadAll(io.LimitReader(r.Body, int64(s.opts.MaxBodyBytes)+1))
+	if err == nil && len(body) > s.opts.MaxBodyBytes {
+		badRequest(w, tooBig(s.opts.MaxBodyBytes))
+		return false
+	}
 	if err != nil || json.Unmarshal(body, v) != nil {
 		badRequest(w, "invalid request body: bad request")
 		return false
 	}
 	req.Body, req.BodySize = body, len(body)
 	return true
-}
-
-// matchIDs returns the InsiderIDs of the profiles holding any of the identifiers. Caller holds
-// db.mu.
-func (db *profileDB) matchIDs(ids Identifiers) []string {
-	var out []string
-	for _, k := range keys("", ids) {
-		if iid, ok := db.index[k]; ok && !slices.Contains(out, iid) {
-			out = append(out, iid)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
 
 // drop deletes a profile and its index entries. Caller holds db.mu.
@@ -81,64 +96,101 @@ func (db *profileDB) drop(iid string) {
 	delete(db.byID, iid)
 }
 
-// readOneUser reads the body {"identifiers":{...}} of a request about one user, answering the
-// request itself when the body or its identifiers are bad.
-func readOneUser(w http.ResponseWriter, r *http.Request, req *Request) (Identifiers, bool) {
+// readOneUser reads the body {"identifiers":{...}} of a request about one user and keeps its
+// identity identifiers, answering the request itself when they are bad. A body with
+// "insider_id" instead names the profile by its id (Insider's delete page names the field).
+func (s *Server) readOneUser(w http.ResponseWriter, r *http.Request, req *Request) (Identifiers, string, bool) {
 	var body struct {
 		Identifiers json.RawMessage `json:"identifiers"`
+		InsiderID   string          `json:"insider_id"`
 	}
-	if !readBody(w, r, req, &body) {
-		return Identifiers{}, false
+	if !s.readBody(w, r, req, &body) {
+		return Identifiers{}, "", false
+	}
+	req.Users = 1
+	if len(body.Identifiers) == 0 && body.InsiderID != "" {
+		return Identifiers{}, body.InsiderID, true
 	}
 	ids, ok := readIdentifiers(w, body.Identifiers)
 	if !ok {
-		return Identifiers{}, false
+		return Identifiers{}, "", false
 	}
-	req.Users = 1
-	return ids, true
+	ids, ok = s.identityOnly(w, ids)
+	return ids, "", ok
 }
 
-// handleDelete serves POST /api/user/v1/delete {"identifiers":{...}}: every profile holding one
-// of the identifiers is deleted (one user per request in Insider's documentation; a request
-// whose identifiers name two profiles deletes both, a guess).
+// targets returns the profiles a delete or anonymize request reaches: the one with the insider
+// id, or every profile holding one of the identifiers. Caller holds db.mu.
+//
+// [inferred] Insider's delete and anonymize APIs take one user per request and do not say what
+// happens when the identifiers given belong to two profiles. The fake takes the worst case,
+// every such profile, so a client that sends an identifier another live profile now holds (an
+// email reused by a new contact) is caught deleting that profile.
+func (db *profileDB) targets(ids Identifiers, iid string) []string {
+	if iid != "" {
+		if _, ok := db.byID[iid]; ok {
+			return []string{iid}
+		}
+		return nil
+	}
+	return db.holders(ids)
+}
+
+// handleDelete serves POST /api/user/v1/delete {"identifiers":{...}}
+// (https://academy.insiderone.com/docs/delete-user-profile-api): the profile and its events are
+// deleted for good, and the answer is 200 {} (documented); also when no profile matched (a
+// guess). Which profiles go when the identifiers name two: see targets.
 func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, req *Request) {
-	ids, ok := readOneUser(w, r, req)
+	ids, iid, ok := s.readOneUser(w, r, req)
 	if !ok {
 		return
 	}
 	s.db.mu.Lock()
-	for _, iid := range s.db.matchIDs(ids) {
-		s.db.drop(iid)
+	for _, t := range s.db.targets(ids, iid) {
+		s.db.drop(t)
 	}
 	s.db.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{})
 }
 
-// handleAnonymize serves POST /api/user/v1/anonymize {"identifiers":{...}}: the profile's
-// attributes and its email and phone identifiers are removed, except that the last remaining
-// identifier is kept (documented); events stay (a guess). Unknown users answer 404.
+// piiAttributes are the default attributes the anonymize API's page lists with the user's
+// identifiers; the fake takes them to be the ones marked PII by default [inferred].
+var piiAttributes = []string{"email", "phone_number", "name", "surname", "birthday", "gender", "age", "country", "city"}
+
+// handleAnonymize serves POST /api/user/v1/anonymize {"identifiers":{...}}
+// (https://academy.insiderone.com/docs/delete-users-pii-data-api). Documented: the email and
+// phone identifiers are removed, except that the last remaining identifier is never removed;
+// attributes marked PII are always removed; an unknown user answers 404 "no such user". Guessed:
+// the PII attributes are piiAttributes plus Options.PIIAttributes (custom), other attributes and
+// events stay, and the answer is 200 {}. Which profiles are reached: see targets.
 func (s *Server) handleAnonymize(w http.ResponseWriter, r *http.Request, req *Request) {
-	ids, ok := readOneUser(w, r, req)
+	ids, iid, ok := s.readOneUser(w, r, req)
 	if !ok {
 		return
 	}
 	s.db.mu.Lock()
 	defer s.db.mu.Unlock()
-	found := s.db.matchIDs(ids)
+	found := s.db.targets(ids, iid)
 	if len(found) == 0 {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": msgNoSuchUser})
 		return
 	}
-	for _, iid := range found {
-		p := s.db.byID[iid]
+	for _, t := range found {
+		p := s.db.byID[t]
 		old := keys(p.InsiderID, p.Identifiers)
-		if p.Identifiers.UUID != "" || len(p.Identifiers.Custom) > 0 || p.Identifiers.PhoneNumber != "" {
-			p.Identifiers.Email = ""
+		for _, typ := range []string{TypeEmail, TypePhone} {
+			if p.Identifiers.Get(typ) != "" && len(p.Identifiers.List()) > 1 {
+				p.Identifiers.set(typ, "")
+			}
 		}
-		if p.Identifiers.UUID != "" || len(p.Identifiers.Custom) > 0 || p.Identifiers.Email != "" {
-			p.Identifiers.PhoneNumber = ""
+		for _, a := range piiAttributes {
+			delete(p.Attributes, a)
 		}
-		p.Attributes = map[string]any{}
+		if cm, ok := p.Attributes["custom"].(map[string]any); ok {
+			for _, a := range s.opts.PIIAttributes {
+				delete(cm, a)
+			}
+		}
 		p.Anonymized = true
 		p.UpdatedAt = s.opts.Clock()
 		kept := keys(p.InsiderID, p.Identifiers)
@@ -149,79 +201,4 @@ func (s *Server) handleAnonymize(w http.ResponseWriter, r *http.Request, req *Re
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{})
-}
-
-// handleIdentity serves PATCH /api/user/v1/identity {"old_identifier":{...},"new_identifier":
-// {...}}: one identifier of one type on each side; the profile holding the old value gets the
-// new one in its place.
-func (s *Server) handleIdentity(w http.ResponseWriter, r *http.Request, req *Request) {
-	var body struct {
-		Old json.RawMessage `json:"old_identifier"`
-		New json.RawMessage `json:"new_identifier"`
-	}
-	if !readBody(w, r, req, &body) {
-		return
-	}
-	old, ok := readIdentifiers(w, body.Old)
-	if !ok {
-		return
-	}
-	nw, ok := readIdentifiers(w, body.New)
-	if !ok {
-		return
-	}
-	oldKey, newKey := keys("", old), keys("", nw)
-	if len(oldKey) != 1 || len(newKey) != 1 || keyType(oldKey[0]) != keyType(newKey[0]) {
-		badRequest(w, msgOneEntry)
-		return
-	}
-	if oldKey[0] == newKey[0] {
-		badRequest(w, msgSameValues)
-		return
-	}
-	req.Users = 1
-	s.db.mu.Lock()
-	defer s.db.mu.Unlock()
-	iid, found := s.db.index[oldKey[0]]
-	if !found {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": msgNoSuchUser})
-		return
-	}
-	if other, taken := s.db.index[newKey[0]]; taken && other != iid {
-		badRequest(w, msgNewHasUser)
-		return
-	}
-	p := s.db.byID[iid]
-	switch {
-	case old.Email != "":
-		p.Identifiers.Email = nw.Email
-	case old.PhoneNumber != "":
-		p.Identifiers.PhoneNumber = nw.PhoneNumber
-	case old.UUID != "":
-		p.Identifiers.UUID = nw.UUID
-	default:
-		for name := range old.Custom {
-			delete(p.Identifiers.Custom, name)
-		}
-		for name, v := range nw.Custom {
-			p.Identifiers.Custom[name] = v
-		}
-	}
-	p.UpdatedAt = s.opts.Clock()
-	delete(s.db.index, oldKey[0])
-	s.db.index[newKey[0]] = iid
-	writeJSON(w, http.StatusOK, map[string]any{})
-}
-
-// keyType is the identifier type of an index key ("uuid", "em", or "c:<name>").
-func keyType(k string) string {
-	for i := 0; i < len(k); i++ {
-		if k[i] == ':' && k[:i] != "c" {
-			return k[:i]
-		}
-		if k[i] == '=' {
-			return k[:i]
-		}
-	}
-	return k
 }

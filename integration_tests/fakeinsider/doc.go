@@ -1,5 +1,7 @@
 // Package fakeinsider is an in-memory fake of Insider One's Unified Customer Database API that
-// behaves like the real one as described in shared/research/insider.md.
+// behaves like the real one as Insider documents it (its Postman collection,
+// https://developers.insiderone.com/view/metadata/2sB3dSR9bM, and its academy pages). What the
+// documents leave open the fake guesses, and says so in the file that does it.
 //
 // Start one per test (it listens on 127.0.0.1, port 0):
 //
@@ -21,7 +23,7 @@
 // "errors":{...}}|{}}} where errors are keyed users.<i>.<path>.<rule> exactly as Insider's
 // samples for: email format, E.164 phone, uuid not a string, unknown identifier key, no
 // identifiers/insider_id, invalid event name (uppercase rejected), purchase/cart_page_view
-// required params (quantity is not required: PM's own sample omits it); and, with keys inferred
+// required params (quantity is not required: Insider's own sample omits it); and, with keys inferred
 // in the same style: no attributes and no events, empty attributes, missing
 // event_name/timestamp, non-RFC 3339 timestamp, birthday not ending in Z, invalid
 // attributes.email/phone_number. The top-level error_callback_endpoint is recorded per request.
@@ -37,42 +39,81 @@
 //
 // POST /api/user/v3/metadata/columns {"table":"contacts"|"events"} lists default attributes plus
 // the declared custom attributes (c_ prefix) with their types, or the event names and params
-// seen; Options.NoMetadata makes it 404. POST /api/user/v1/profile {"identifiers":{...}}
-// answers 404 {"error":"no such user for these identifiers: no data"} or the profile.
+// seen; Options.NoMetadata makes it 404.
 //
-// POST /api/user/v1/delete {"identifiers":{...}} deletes every profile holding one of the
-// identifiers and answers 200 {} (also when none matched). POST /api/user/v1/anonymize
-// {"identifiers":{...}} clears the profile's attributes and its email and phone identifiers
-// (keeping the last identifier) and sets Anonymized; an unknown user is 404 {"error":"no such
-// user for these identifiers: no data"}. PATCH /api/user/v1/identity {"old_identifier":{t:v},
-// "new_identifier":{t:w}} replaces the identifier on the profile holding v: 404 as above when
-// none does, 400 "new identifier already has a user assigned to it", "identifier values are the
-// same", "there must be exactly 1 entry in old_identifier and new_identifier" (also for two
-// different types). Missing identifiers are 400. Rate limits are not modelled. See deletes.go
-// for which of these answers are documented and which are guessed.
+// POST /api/user/v1/profile {"identifiers":{...}|"insider_id":...,"attributes":[...],"events":
+// {"start_date","end_date","wanted":[{"event_name","params"}]},"quota":bool} (Insider's Get User
+// Profiles, the documented way to learn whether a user exists) answers 404 {"error":"no such
+// user for these identifiers: no data"} or 200 {"attributes":{the ones asked for that the
+// profile has; c_<name> for custom ones},"events":{name:[{params...,"created_date"}]},"quota":
+// {"cost","used","total"}}; 400 without attributes and events. See profileapi.go.
+//
+// POST /api/user/v1/attribute/delete {"users":[{"identifiers":{...}|"insider_id":...,"whole":
+// [...],"partial":{attr:[values]},"custom":{"whole":[...],"partial":{...}}}]} removes whole
+// attributes and values of array attributes ("list_id" is static_segment_id); identifiers are
+// not deleted; at most MaxUsers users and MaxBodyBytes bytes. The answer is upsert's 200 shape
+// with per-user errors (an unknown user: users.<i>.identifiers.exists ["no such user for these
+// identifiers: no data"]; nothing is created), or 200 {} with Options.EmptyAttributeDeleteAnswer
+// when no user failed. See attrdelete.go.
+//
+// POST /api/user/v1/delete {"identifiers":{...}} (or {"insider_id":...}) deletes every profile
+// holding one of the identifiers (a worst-case guess) and answers 200 {} (also when none
+// matched). POST /api/user/v1/anonymize {"identifiers":{...}} removes the profile's email and
+// phone identifiers (keeping the last identifier) and its PII attributes (the defaults the API
+// page lists, plus Options.PIIAttributes) and sets Anonymized; an unknown user is 404
+// {"error":"no such user for these identifiers: no data"}. PATCH /api/user/v1/identity
+// {"old_identifier":{t:v},"new_identifier":{t:w}} replaces the identifier on the profile holding
+// v: 400 "there must be exactly 1 entry for both new and old identifiers: bad request" (also for
+// two different types), 400 "identifier values are the same: bad request", 400 "no valid
+// identifier: bad request" for a type outside Options.IdentityIdentifiers, 404 "no such user
+// ..." when no profile holds v, 400 "new identifier already has a user assigned to it: bad
+// request", else 200 {}. DELETE /api/user/v1/identity {"identifiers":{t:v}} removes one
+// identifier: 400 "you cannot delete the sole identifier specified for a user: bad request".
+// Missing identifiers are 400. See deletes.go and rekey.go for which answers are documented and
+// which are guessed.
+//
+// Options.RateLimits (nil: none; DefaultRateLimits: Insider's) sets per-minute budgets: upsert
+// and attribute delete share one; a request past its budget is 429 {"error":"rejected: too many
+// requests"} with Retry-After. See budget.go.
 //
 // # Profiles
 //
-// Accepted users are merged into profiles by any shared identifier (email, phone_number, uuid,
-// custom identifiers, insider_id); users joining two profiles unify them. Existing identifier
-// values are never changed. Attributes: scalars overwrite, arrays append new values unless the
-// user object has "not_append": true or "append": false (append wins when both are sent; a
-// top-level not_append is ignored, as only the per-user placement is documented); custom
-// attributes under "custom" follow the same rules; null values are ignored. Events are appended
-// and de-duplicated: same event_name, same instant (timestamps compared as times) and same
-// event_params are stored once.
+// Only identifier types in identity resolution (Options.IdentityIdentifiers, default all)
+// identify users; the others become attributes. An upsert's identifiers are taken in priority
+// order (Options.IdentifierPriority, default uuid, custom, email, phone_number), and each is
+// kept when the profiles the kept ones lead to can hold it: a profile holds at most one value of
+// each type (the value limit, modelled as 1). So an upsert never changes an existing identifier:
+// a uuid arriving with a new email keeps the profile's old email and the new one is dropped; a
+// new uuid arriving with an email another profile holds gets a profile of its own without it;
+// identifiers of several profiles that fit together unify them into the one the highest-priority
+// identifier found (latest attribute values win). Dropped identifiers are counted in Ignored as
+// identifier_over_limit. See identity.go for what is documented and what is inferred.
+// Attributes: scalars overwrite, arrays append new values unless the user object has
+// "not_append": true or "append": false (append wins when both are sent; a top-level not_append
+// is ignored, as only the per-user placement is documented); custom attributes under "custom"
+// follow the same rules; null values are ignored. Events are appended and de-duplicated: same
+// event_name, same instant (timestamps compared as times) and same event_params are stored once.
 //
 // # Inspection
 //
-//	Profiles() []Profile; ProfileCount(); FindByEmail / FindByPhone / FindByUUID(v);
-//	FindByCustom(name, v); DumpJSON(w); ResetProfiles()
+//	Profiles() []Profile; ProfileCount(); Find(type, v); FindByEmail / FindByPhone /
+//	  FindByUUID(v); FindByCustom(name, v); DumpJSON(w); ResetProfiles()
+//	ViewsBy(type) (map[value]View, []View)  // every profile keyed by its identifier of a type
+//	  (View: identifiers by type, default and custom attributes, events), and those without one
+//	HeldValues(type); CheckNotHeld(type, v)  // which identifier values profiles hold
+//	Profile.View(), IdentifierMap(), Defaults(), Custom(), CustomStrings(name); Identifiers.List(),
+//	  Get(type)                              // identifier types: email, phone_number, uuid, custom.<name>
 //	Requests() []Request (time, endpoint, status, users, succeeded, failed, skip_hook, body size,
 //	  body for the last MaxLoggedBodies); LastBodies(n); ReceivedBodies() (every upsert body as
 //	  it arrived, also those a fault or check refused); RequestCount(ep); UsersReceived();
 //	UsersAccepted(); UsersRejected(); StatusCount(code); Count4xx(); Count5xx(); SkipHooks();
 //	ResetStats()
 //
-// # Faults (EndpointUpsert, EndpointColumns, EndpointDelete, EndpointAnonymize, EndpointIdentity or EndpointAny)
+// # Faults
+//
+// Faults take an endpoint: EndpointUpsert, EndpointColumns, EndpointProfile,
+// EndpointAttributeDelete, EndpointDelete, EndpointAnonymize, EndpointIdentity,
+// EndpointIdentityDelete or EndpointAny.
 //
 //	SetLatency(ep, d)                 // uses Options.Sleep; keep it out of unit tests
 //	RateLimitNext(ep, n, retryAfter)  // 429 {"error":"rejected: too many requests"} + Retry-After

@@ -20,7 +20,11 @@ const (
 	EndpointDelete    Endpoint = "delete"
 	EndpointAnonymize Endpoint = "anonymize"
 	EndpointIdentity  Endpoint = "identity"
-	EndpointAny       Endpoint = "any"
+	// EndpointAttributeDelete is POST /api/user/v1/attribute/delete.
+	EndpointAttributeDelete Endpoint = "attribute_delete"
+	// EndpointIdentityDelete is DELETE /api/user/v1/identity (delete an identifier).
+	EndpointIdentityDelete Endpoint = "identity_delete"
+	EndpointAny            Endpoint = "any"
 )
 
 // faults holds switchable failures: the shared per-endpoint ones and Insider's own.

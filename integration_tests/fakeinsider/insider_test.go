@@ -3,7 +3,9 @@ package fakeinsider_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -278,4 +280,52 @@ func TestFaults(t *testing.T) {
 	if len(s.LastBodies(1)) != 1 {
 		t.Fatal("last body not kept")
 	}
+}
+
+// TestArrays: array attributes, default and custom (hubspot_lists is declared an array by
+// default), append new values; not_append: true or append: false overwrite, append wins when
+// both are sent, and a top-level not_append is not the documented placement and is ignored.
+func TestArrays(t *testing.T) {
+	s := newServer(t)
+	if r := post(t, s, "/api/user/v3/metadata/columns", "testpartner", "test-api-key", map[string]string{"table": "contacts"}); !strings.Contains(r.raw, `{"display_name":"hubspot_lists","key":"c_hubspot_lists","type":"array"}`) {
+		t.Errorf("metadata %s: want hubspot_lists declared as an array", r.raw)
+	}
+	lists := func(u map[string]any) []any {
+		t.Helper()
+		mustUpsert(t, s, u)
+		p, _ := s.FindByUUID("1")
+		got, _ := p.Attributes["custom"].(map[string]any)["hubspot_lists"].([]any)
+		return got
+	}
+	user := func(vals ...any) map[string]any {
+		return map[string]any{"identifiers": map[string]any{"uuid": "1"}, "attributes": map[string]any{"custom": map[string]any{"hubspot_lists": vals}}}
+	}
+	for _, tc := range []struct {
+		name string
+		user map[string]any
+		want string
+	}{
+		{"first", user("A", "B"), "[A B]"},
+		{"append", user("B", "C"), "[A B C]"},
+		{"not_append", with(user("D"), "not_append", true), "[D]"},
+		{"append false", with(user("E"), "append", false), "[E]"},
+		{"append wins", with(with(user("F"), "append", true), "not_append", true), "[E F]"},
+	} {
+		if got := lists(tc.user); fmt.Sprint(got) != tc.want {
+			t.Errorf("%s: hubspot_lists %v, want %s", tc.name, got, tc.want)
+		}
+	}
+	if r := upsert(t, s, map[string]any{"not_append": true, "users": []any{user("G")}}); r.status != 200 {
+		t.Fatalf("upsert: %d %s", r.status, r.raw)
+	}
+	if p, _ := s.FindByUUID("1"); fmt.Sprint(p.Attributes["custom"]) != "map[hubspot_lists:[E F G]]" {
+		t.Errorf("top-level not_append: %v, want G appended", p.Attributes["custom"])
+	}
+}
+
+// with returns a copy of m with k set to v.
+func with(m map[string]any, k string, v any) map[string]any {
+	c := maps.Clone(m)
+	c[k] = v
+	return c
 }

@@ -52,54 +52,17 @@ func newProfileDB() *profileDB {
 	return &profileDB{byID: map[string]*Profile{}, index: map[string]string{}}
 }
 
-// keys lists the lookup keys of identifiers (and insider id).
-func keys(iid string, ids Identifiers) []string {
-	var k []string
-	if iid != "" {
-		k = append(k, "iid:"+iid)
-	}
-	if ids.Email != "" {
-		k = append(k, "em:"+ids.Email)
-	}
-	if ids.PhoneNumber != "" {
-		k = append(k, "pn:"+ids.PhoneNumber)
-	}
-	if ids.UUID != "" {
-		k = append(k, "uuid:"+ids.UUID)
-	}
-	for _, n := range slices.Sorted(maps.Keys(ids.Custom)) {
-		k = append(k, "c:"+n+"="+ids.Custom[n])
-	}
-	return k
-}
-
-func (db *profileDB) matching(u *user) []*Profile {
-	var iids []string
-	for _, k := range keys(u.insiderID, u.ids) {
-		if iid, ok := db.index[k]; ok && !slices.Contains(iids, iid) {
-			iids = append(iids, iid)
-		}
-	}
-	slices.Sort(iids)
-	out := make([]*Profile, len(iids))
-	for i, iid := range iids {
-		out[i] = db.byID[iid]
-	}
-	return out
-}
-
-// merge applies one validated user. Profiles sharing any identifier are unified into the oldest;
-// an existing identifier value is never changed by upsert (research insider.md §2.2).
-func (db *profileDB) merge(u *user, now time.Time) {
+// merge applies one validated user where resolve puts it: a new profile, or the surviving
+// profile of those it unifies, with the identifiers it keeps. An existing identifier value is
+// never changed by upsert ("will not change an existing identifier",
+// https://academy.insiderone.com/docs/upsert-user-data-api). It returns the identifiers the
+// user carried that were dropped (see identity.go).
+func (db *profileDB) merge(u *user, now time.Time, prio priority) []Identifier {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	found := db.matching(u)
-	reindex := keys(u.insiderID, u.ids)
-	for _, f := range found {
-		reindex = append(reindex, keys(f.InsiderID, f.Identifiers)...)
-	}
+	r := db.resolve(u, prio)
 	var p *Profile
-	if len(found) == 0 {
+	if len(r.members) == 0 {
 		db.seq++
 		p = &Profile{InsiderID: u.insiderID, Attributes: map[string]any{}, Events: []Event{},
 			Identifiers: Identifiers{Custom: map[string]string{}}}
@@ -108,49 +71,62 @@ func (db *profileDB) merge(u *user, now time.Time) {
 		}
 		db.byID[p.InsiderID] = p
 	} else {
-		p = found[0]
-		for _, other := range found[1:] {
-			mergeIdentifiers(&p.Identifiers, other.Identifiers)
-			mergeAttributes(p.Attributes, other.Attributes, false)
-			for _, ev := range other.Events {
-				p.Events = addEvent(p.Events, ev)
-			}
-			p.Upserts += other.Upserts
-			delete(db.byID, other.InsiderID)
-		}
+		p = db.unify(r.members)
 	}
-	mergeIdentifiers(&p.Identifiers, u.ids)
+	for _, id := range r.kept {
+		p.Identifiers.set(id.Type, id.Value)
+	}
 	mergeAttributes(p.Attributes, u.attrs, u.overwrite)
 	for _, ev := range u.events {
 		p.Events = addEvent(p.Events, ev)
 	}
 	p.Upserts++
 	p.UpdatedAt = now
-	for _, k := range append(reindex, keys(p.InsiderID, p.Identifiers)...) {
+	for _, k := range keys(p.InsiderID, p.Identifiers) {
 		db.index[k] = p.InsiderID
 	}
+	return r.dropped
 }
 
-func mergeIdentifiers(dst *Identifiers, src Identifiers) {
-	set := func(d *string, v string) {
-		if *d == "" {
-			*d = v
+// unify folds the profiles iids into the first: identifiers are the union (resolve checked that
+// they fit), attribute values of the most recently updated profile win and arrays are joined,
+// events are joined. The others are removed. Caller holds db.mu.
+func (db *profileDB) unify(iids []string) *Profile {
+	p := db.byID[iids[0]]
+	if len(iids) == 1 {
+		return p
+	}
+	ps := make([]*Profile, len(iids))
+	for i, iid := range iids {
+		ps[i] = db.byID[iid]
+	}
+	byAge := slices.Clone(ps)
+	slices.SortStableFunc(byAge, func(a, b *Profile) int { return a.UpdatedAt.Compare(b.UpdatedAt) })
+	attrs := map[string]any{}
+	for _, o := range byAge {
+		mergeAttributes(attrs, o.Attributes, false)
+	}
+	p.Attributes = attrs
+	for _, o := range ps[1:] {
+		for _, id := range o.Identifiers.List() {
+			p.Identifiers.set(id.Type, id.Value)
 		}
-	}
-	set(&dst.Email, src.Email)
-	set(&dst.PhoneNumber, src.PhoneNumber)
-	set(&dst.UUID, src.UUID)
-	if dst.Custom == nil {
-		dst.Custom = map[string]string{}
-	}
-	for k, v := range src.Custom {
-		if _, ok := dst.Custom[k]; !ok {
-			dst.Custom[k] = v
+		for _, ev := range o.Events {
+			p.Events = addEvent(p.Events, ev)
 		}
+		p.Upserts += o.Upserts
+		p.Anonymized = p.Anonymized && o.Anonymized
+		db.drop(o.InsiderID)
 	}
+	return p
 }
 
 // mergeAttributes overwrites scalars; arrays append new values unless overwrite (not_append).
+// Documented (https://academy.insiderone.com/docs/upsert-user-data-api): "When you send data to
+// an array attribute for a user, the new values are added to the existing ones by default";
+// "not_append": true or "append": false overwrite. [inferred]: a value the array already holds
+// is not added twice (values compared as JSON values), and an array sent to an attribute that
+// holds no array replaces it.
 func mergeAttributes(dst, src map[string]any, overwrite bool) {
 	for k, v := range src {
 		if k == "custom" {
@@ -179,7 +155,7 @@ func mergeAttributes(dst, src map[string]any, overwrite bool) {
 }
 
 // addEvent appends ev unless an event with the same name, instant and params is stored
-// ("Sending the same event 100 times results in only one entry", research §2.4).
+// ("Sending the same event 100 times results in only one entry", Insider's Postman collection).
 func addEvent(evs []Event, ev Event) []Event {
 	for _, o := range evs {
 		if o.Name == ev.Name && o.At.Equal(ev.At) && reflect.DeepEqual(o.Params, ev.Params) {
@@ -235,18 +211,23 @@ func (s *Server) find(key string) (Profile, bool) {
 	return cloneProfile(s.db.byID[iid]), true
 }
 
+// Find returns the profile holding the identifier typ ("email", "phone_number", "uuid" or
+// "custom.<name>") with value v. Values are compared exactly, as Insider documents no
+// normalisation.
+func (s *Server) Find(typ, v string) (Profile, bool) { return s.find(idKey(typ, v)) }
+
 // FindByEmail returns the profile whose email identifier equals email exactly.
-func (s *Server) FindByEmail(email string) (Profile, bool) { return s.find("em:" + email) }
+func (s *Server) FindByEmail(email string) (Profile, bool) { return s.Find(TypeEmail, email) }
 
 // FindByPhone returns the profile whose phone_number identifier equals phone (E.164).
-func (s *Server) FindByPhone(phone string) (Profile, bool) { return s.find("pn:" + phone) }
+func (s *Server) FindByPhone(phone string) (Profile, bool) { return s.Find(TypePhone, phone) }
 
 // FindByUUID returns the profile whose uuid identifier equals uuid.
-func (s *Server) FindByUUID(uuid string) (Profile, bool) { return s.find("uuid:" + uuid) }
+func (s *Server) FindByUUID(uuid string) (Profile, bool) { return s.Find(TypeUUID, uuid) }
 
 // FindByCustom returns the profile whose custom identifier name has value.
 func (s *Server) FindByCustom(name, value string) (Profile, bool) {
-	return s.find("c:" + name + "=" + value)
+	return s.Find(customPrefix+name, value)
 }
 
 // DumpJSON writes all profiles as one indented JSON array, ordered by InsiderID.

@@ -31,12 +31,28 @@ type Options struct {
 	// type ("string", "number", "boolean", "date", "array"). nil: DefaultCustomAttributes.
 	// Values of undeclared or mistyped attributes are left out (see account.go).
 	CustomAttributes map[string]string
-	// IdentityIdentifiers are the identifier types in identity resolution ("email",
-	// "phone_number", "uuid", "custom.<name>"); nil: all of them.
+	// IdentityIdentifiers are the identifier types enabled in the account's Identity Resolution
+	// Management ("email", "phone_number", "uuid", "custom.<name>"); nil: all of them, every
+	// custom identifier included. Identifiers of other types are kept as attributes by upserts
+	// and refused by the identity API with 400 "no valid identifier: bad request".
 	IdentityIdentifiers []string
+	// IdentifierPriority is the priority order of identifier types when an upsert's identifiers
+	// lead to profiles that cannot all be unified (identity.go); "custom" stands for the custom
+	// identifiers not listed by name. nil: DefaultIdentifierPriority.
+	IdentifierPriority []string
 	// EventRetention is how long custom events are kept; older ones are not written. Default
 	// DefaultEventRetention (90 days); purchase events are kept at least 730 days.
 	EventRetention time.Duration
+	// PIIAttributes are the custom attributes the account marks as PII: the anonymize API
+	// removes them with the default PII attributes (deletes.go). Default none.
+	PIIAttributes []string
+	// EmptyAttributeDeleteAnswer makes POST /api/user/v1/attribute/delete answer 200 {} (the
+	// form its documentation page shows) instead of the counts (its sample answer) when no user
+	// failed. Insider documents both.
+	EmptyAttributeDeleteAnswer bool
+	// RateLimits are the per-minute budgets the fake enforces, by endpoint (budget.go); nil:
+	// none. DefaultRateLimits holds Insider's documented ones; a test may pass smaller ones.
+	RateLimits map[Endpoint]int
 	// NoMetadata makes POST /api/user/v3/metadata/columns answer 404, as on a host without it.
 	NoMetadata bool
 }
@@ -79,6 +95,7 @@ type Server struct {
 	faults  *faults
 	stats   *stats
 	account *account
+	budgets *budgets
 }
 
 // New starts a fake Insider on 127.0.0.1 with a free port. Call Close when done.
@@ -92,16 +109,19 @@ func New(opts Options) *Server {
 // HTTPServer().Listener before Start.
 func NewUnstarted(opts Options) *Server {
 	opts.defaults()
-	s := &Server{opts: opts, db: newProfileDB(), faults: newFaults(), stats: newStats(opts.MaxLoggedBodies), account: newAccount(opts)}
+	s := &Server{opts: opts, db: newProfileDB(), faults: newFaults(), stats: newStats(opts.MaxLoggedBodies), account: newAccount(opts),
+		budgets: newBudgets(opts.RateLimits)}
 	mux := http.NewServeMux()
 	mux.Handle("POST /api/user/v1/upsert", s.wrap(EndpointUpsert, s.handleUpsert))
 	if !opts.NoMetadata {
 		mux.Handle("POST /api/user/v3/metadata/columns", s.wrap(EndpointColumns, s.handleColumns))
 	}
 	mux.Handle("POST /api/user/v1/profile", s.wrap(EndpointProfile, s.handleProfile))
+	mux.Handle("POST /api/user/v1/attribute/delete", s.wrap(EndpointAttributeDelete, s.handleAttributeDelete))
 	mux.Handle("POST /api/user/v1/delete", s.wrap(EndpointDelete, s.handleDelete))
 	mux.Handle("POST /api/user/v1/anonymize", s.wrap(EndpointAnonymize, s.handleAnonymize))
 	mux.Handle("PATCH /api/user/v1/identity", s.wrap(EndpointIdentity, s.handleIdentity))
+	mux.Handle("DELETE /api/user/v1/identity", s.wrap(EndpointIdentityDelete, s.handleDeleteIdentity))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found: " + r.URL.Path})
 	})
@@ -123,7 +143,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
-// Documented error bodies (research insider.md §4).
+// Documented error bodies (Insider's Postman collection; the status-code page).
 var (
 	bodyAccessDenied = map[string]any{"success": false,
 		"message": "Access Denied. You do not have sufficient access to perform this action."}
@@ -168,7 +188,7 @@ func (s *Server) wrap(ep Endpoint, fn func(http.ResponseWriter, *http.Request, *
 		}
 		switch {
 		case r.Header.Get("X-PARTNER-NAME") != s.opts.PartnerName:
-			// 400 "Partner is invalid." (research 2026-12 §1.6, from the copy of Insider's status
+			// 400 "Partner is invalid." (from a third-party copy of Insider's status
 			// page). The partner name must be lowercase, so a name that differs only in case is
 			// refused too.
 			writeJSON(rec, http.StatusBadRequest, bodyPartnerInvalid)
@@ -183,6 +203,8 @@ func (s *Server) wrap(ep Endpoint, fn func(http.ResponseWriter, *http.Request, *
 			// caller's IP is not in the key's allow-list.
 			writeJSON(rec, http.StatusForbidden, bodyAccessDenied)
 			return
+		case ep != EndpointProfile && s.throttle(rec, ep, 1):
+			return // the profile API's cost depends on its body: its handler takes it
 		}
 		fn(rec, r, req)
 	})

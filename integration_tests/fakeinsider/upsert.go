@@ -41,8 +41,7 @@ func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, req *Reque
 	}
 	req.BodySize = len(body)
 	if len(body) > s.opts.MaxBodyBytes {
-		// Third-party copy of Insider's status-code page (research §3).
-		badRequest(w, fmt.Sprintf("request body is bigger than maximum allowed size %s bytes", thousands(s.opts.MaxBodyBytes)))
+		badRequest(w, tooBig(s.opts.MaxBodyBytes))
 		return
 	}
 	req.Body = body
@@ -105,7 +104,9 @@ func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, req *Reque
 	ignored := map[string]int{}
 	for _, u := range valid {
 		s.account.apply(u, now, ignored)
-		s.db.merge(u, now)
+		if dropped := s.db.merge(u, now, s.account.prio); len(dropped) > 0 {
+			ignored[IgnoredOverLimit] += len(dropped)
+		}
 	}
 	s.stats.ignore(ignored)
 	var resp upsertResponse
@@ -131,6 +132,12 @@ func identifierValues(us []*user) []string {
 	return out
 }
 
+// tooBig is the answer to a body over max bytes (a third-party copy of Insider's status-code
+// page; upsert's, taken for every endpoint with a 5 MB limit).
+func tooBig(max int) string {
+	return fmt.Sprintf("request body is bigger than maximum allowed size %s bytes", thousands(max))
+}
+
 func thousands(n int) string {
 	s := fmt.Sprint(n)
 	var b strings.Builder
@@ -144,7 +151,7 @@ func thousands(n int) string {
 }
 
 // defaultColumns are Insider's default attributes as metadata columns. Their keys and types are a guess
-// (research 2026-12 F4): Insider reads them back under internal names (la, ci, co, iid, gdpr).
+// [inferred]: Insider reads them back under internal names (la, ci, co, iid, gdpr).
 var defaultColumns = []struct{ key, name, typ string }{
 	{"email", "Email", "string"}, {"phone_number", "Phone Number", "string"}, {"uuid", "UUID", "string"},
 	{"name", "Name", "string"}, {"surname", "Surname", "string"}, {"gender", "Gender", "string"},
@@ -155,27 +162,8 @@ var defaultColumns = []struct{ key, name, typ string }{
 	{"static_segment_id", "Static Segment ID", "array"},
 }
 
-// handleProfile serves POST /api/user/v1/profile {"identifiers":{...},"attributes":[...]}: 404
-// {"error":"no such user for these identifiers: no data"} when no profile has the identifiers,
-// else 200 with the profile's identifiers and attributes (the full answer shape is not modelled).
-func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, _ *Request) {
-	var body struct {
-		Identifiers Identifiers `json:"identifiers"`
-	}
-	if !decodeSmallBody(w, r, &body) {
-		return
-	}
-	for _, k := range keys("", body.Identifiers) {
-		if p, ok := s.find(k); ok {
-			writeJSON(w, http.StatusOK, map[string]any{"identifiers": p.Identifiers, "attributes": p.Attributes})
-			return
-		}
-	}
-	writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such user for these identifiers: no data"})
-}
-
 // handleColumns serves the check endpoint POST /api/user/v3/metadata/columns {"table":...}.
-// It is not in Insider's public reference; the shape follows Insider's n8n node (research §5):
+// It is not in Insider's public reference; the shape follows Insider's n8n node (https://github.com/useinsider/n8n-nodes-insiderone):
 // contacts -> [{key, display_name, type}] with custom attributes prefixed c_, events ->
 // [{key, display_name, params:[{key, display_name}]}].
 func (s *Server) handleColumns(w http.ResponseWriter, r *http.Request, _ *Request) {

@@ -9,7 +9,7 @@ import (
 )
 
 // Validation rules and messages. Keys and messages marked [doc] are copied from Insider's
-// published Postman collection (research insider.md §2, §4); the ones marked [inferred] are not
+// published Postman collection (https://developers.insiderone.com/view/metadata/2sB3dSR9bM); the ones marked [inferred] are not
 // documented and follow the same users.<i>.<path>.<rule> pattern.
 var (
 	emailRe     = regexp.MustCompile(`^.+@.+\..+$`)
