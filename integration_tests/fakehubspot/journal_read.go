@@ -251,7 +251,7 @@ type journalEventWire struct {
 // pageWire is an entry's download: its offset, events and publishedAt. Guessed: "type" is the
 // subscription type (OBJECT), a cleared property is null in propertyChanges, and absent members
 // are left out.
-func pageWire(e journalEntry, portal int64) map[string]any {
+func pageWire(e journalEntry, portal int64) any {
 	evs := make([]journalEventWire, len(e.events))
 	for k, ev := range e.events {
 		var pc map[string]*string
@@ -269,5 +269,9 @@ func pageWire(e journalEntry, portal int64) map[string]any {
 			ObjectTypeID: ContactObjectTypeID, ObjectID: ev.ObjectID, Action: ev.Action, PropertyChanges: pc,
 			MergedObjectIDs: ev.MergedObjectIDs}
 	}
-	return map[string]any{"offset": e.offset, "journalEvents": evs, "publishedAt": formatMS(e.published.UnixMilli())}
+	return struct {
+		Offset        string             `json:"offset"`
+		JournalEvents []journalEventWire `json:"journalEvents"`
+		PublishedAt   string             `json:"publishedAt"`
+	}{e.offset, evs, formatMS(e.published.UnixMilli())}
 }
