@@ -67,8 +67,8 @@ func TestClientCredentialsGrant(t *testing.T) {
 	if r := do(t, s, "GET", "/crm/objects/2026-09/contacts", tok, nil); r.status != 401 {
 		t.Errorf("app token on the list endpoint: %d", r.status)
 	}
-	if r := do(t, s, "GET", "/webhooks-journal/subscriptions/2026-03", tok, nil); r.status != 200 {
-		t.Errorf("app token on subscriptions: %d %s", r.status, r.body)
+	if r := do(t, s, "GET", "/webhooks-journal/subscriptions/2026-03", tok, nil); r.status != 200 || string(r.body) != `{"results":[]}` {
+		t.Errorf("app token on subscriptions, none yet: %d %s", r.status, r.body)
 	}
 	if got := s.RequestsTo(fakehubspot.EndpointJournalSubscriptions); len(got) != 1 || got[0].Auth != fakehubspot.AuthApp {
 		t.Errorf("log %+v", got)

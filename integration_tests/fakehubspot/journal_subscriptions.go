@@ -89,7 +89,7 @@ func (s *Server) Subscriptions() []Subscription {
 // handleSubscriptions serves GET /webhooks-journal/subscriptions/<v>: {"results": [...]}, all
 // at once (the reference: "without pagination").
 func (s *Server) handleSubscriptions(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"results": s.Subscriptions()})
+	writeJSON(w, http.StatusOK, map[string]any{"results": orEmpty(s.Subscriptions())})
 }
 
 type subscriptionRequest struct {
