@@ -66,6 +66,10 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		after = n
 	}
 	archived := qv.Get("archived") == "true"
+	hist := historyParams(qv)
+	if len(hist) > 0 {
+		limit = min(limit, maxHistoryInputs) // history.go
+	}
 	st := s.store
 	st.mu.RLock()
 	defer st.mu.RUnlock()
@@ -93,7 +97,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		if k > 0 {
 			b = append(b, ',')
 		}
-		b = s.appendContact(b, int(p), props)
+		b = s.appendWithHistory(b, int(p), props, hist)
 	}
 	b = append(b, ']')
 	if more {
@@ -176,13 +180,14 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 		writeServerError(w, code)
 		return
 	}
-	writeRaw(w, http.StatusOK, s.appendContact(nil, i, s.resolveProps(propertyParams(qv))))
+	writeRaw(w, http.StatusOK, s.appendWithHistory(nil, i, s.resolveProps(propertyParams(qv)), historyParams(qv)))
 }
 
 type batchReadRequest struct {
-	Properties []string `json:"properties"`
-	IDProperty string   `json:"idProperty"`
-	Inputs     []struct {
+	Properties            []string `json:"properties"`
+	PropertiesWithHistory []string `json:"propertiesWithHistory"` // history.go
+	IDProperty            string   `json:"idProperty"`
+	Inputs                []struct {
 		ID flexString `json:"id"`
 	} `json:"inputs"`
 }
@@ -197,6 +202,10 @@ func (s *Server) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(req.Inputs) > maxBatchRead {
 		writeValidation(w, fmt.Sprintf("Batch input must contain at most %d inputs, got %d", maxBatchRead, len(req.Inputs)))
+		return
+	}
+	if len(req.PropertiesWithHistory) > 0 && len(req.Inputs) > maxHistoryInputs {
+		writeValidation(w, historyLimitError())
 		return
 	}
 	started := s.now()
@@ -226,7 +235,7 @@ func (s *Server) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 		if k > 0 {
 			b = append(b, ',')
 		}
-		b = s.appendContact(b, int(i), props)
+		b = s.appendWithHistory(b, int(i), props, req.PropertiesWithHistory)
 	}
 	b = append(b, ']')
 	status := http.StatusOK

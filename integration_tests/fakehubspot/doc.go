@@ -197,6 +197,109 @@
 //	Count(ep); LegacyCalls(); StatusCount(code); Served429(); MaxSearchAfter(); Requests(); RequestsTo(ep);
 //	ResetStats()
 //
+// # Property history, clears and identity changes
+//
+// Every value change is recorded with its time and source (UpdateContact, churn and AddContacts
+// replacing a contact included; a contact's first values count as an IMPORT at its createdate).
+// Reads take HubSpot's propertiesWithHistory:
+//
+//   - POST .../contacts/batch/read {"properties": [...], "propertiesWithHistory": ["email"],
+//     "inputs": [...]}: with a non-empty propertiesWithHistory, more than 50 inputs -> 400
+//     VALIDATION_ERROR "The maximum number of inputs supported in a batch request for property
+//     histories is 50. Please reduce the number of items and try again" (HubSpot's answer, quoted in
+//     https://github.com/activepieces/activepieces/pull/9359);
+//   - GET .../contacts/{id}?propertiesWithHistory=email,phone, and the list endpoint (whose page
+//     is then capped at 50: guessed, HubSpot only says history "will reduce" it).
+//
+// Each object then has "propertiesWithHistory": {"email": [{"value", "timestamp", "sourceType",
+// "sourceId", "sourceLabel", "updatedByUserId"}, ...]}, newest first (the order peers see; the
+// reference does not state it), optional members left out when empty; a known property never set
+// has [] and an unknown one is left out (guessed). A cleared property is "" in properties and in
+// its history, as HubSpot documents clearing (set it to "") and returns it; never-set properties
+// stay null. Search filters treat "" as unset, and a clear moves lastmodifieddate, so windows see it.
+//
+//	ChangeEmail(id, at, email) error     // refused when another live contact has the email
+//	ChangePhone(id, at, v); ChangeMobilePhone(id, at, v)
+//	ClearProperties(id, at, names...)    // HubSpot's clear: the value becomes ""
+//	UpdateContactFrom(id, at, Source{Type, ID, Label, UserID}, props)
+//	PropertyHistory(id, name) []PropertyVersion  // newest first, as the API answers
+//
+// A merged contact keeps, per property, the history of the contact whose value won (guessed).
+//
+// # Permanent deletions and restores
+//
+//	PermanentlyDeleteContact(id, at) error // GDPR delete: live or archived, gone from search, list,
+//	                                       // archived list, GET (404) and batch read (207 error),
+//	                                       // with its history; ids merged into it stop resolving;
+//	                                       // an id merged away is refused (the error names its
+//	                                       // contact). HubSpot's email blocklist is not modelled.
+//	RestoreContact(id, at) error           // archived -> live under its id; leaves the archived
+//	                                       // list; lastmodifieddate = at (guessed); refused when a
+//	                                       // live contact has its email (guessed, emails are unique)
+//
+// Merged then deleted: the survivor is archived (archived list shows it with
+// hs_merged_object_ids) and its merged-away ids answer 404 like it. Merged then erased: nothing of
+// any of the ids is left.
+//
+// # Webhooks journal
+//
+// HubSpot's pull API for object changes
+// (https://developers.hubspot.com/docs/api-reference/latest/webhooks-journal/guide). Options.Journal
+// (JournalOptions) sets Versions (2026-03 and 2027-03-beta, the documented ones; 2026-09 answers
+// 404), Retention (72 h by Clock), URLTTL (15 min, guessed), AppScopes (JournalScopes and
+// crm.objects.contacts.read), AppID, and the guessed behaviours LegacyApp, HidePermanentDeletes,
+// DeleteOnMerge and Buffered (below).
+//
+//   - POST /oauth/2026-03/token (and /oauth/v1/token) form grant_type=client_credentials,
+//     client_id, client_secret, scope (space-separated) -> {access_token, expires_in,
+//     token_type, scopes}, no refresh token; bad client id or secret as for refreshes, a scope
+//     outside AppScopes -> 400 invalid_scope / BAD_SCOPES (guessed), LegacyApp -> 400
+//     unsupported_grant_type (guessed). The app token works on the journal endpoints only (the
+//     CRM endpoints answer it 401 as an unknown token, guessed); OAuth user and private-app tokens
+//     get 403 MISSING_SCOPES from the journal (guessed: HubSpot documents the token kind, not the
+//     answer). Each endpoint needs its scope: developer.webhooks_journal.read for reads,
+//     .subscriptions.read for GET subscriptions, .subscriptions.write to create or delete.
+//   - POST /webhooks-journal/subscriptions/<v> {subscriptionType: "OBJECT", portalId,
+//     objectTypeId: "0-1", actions, objectIds, properties} -> 200 Subscription; one per portal
+//     and object type, updated when posted again (HubSpot: "Create or update"; the key is
+//     guessed). Actions CREATE UPDATE DELETE MERGE RESTORE (and HubSpot's others, accepted but
+//     never recorded); GDPR_DELETE only on 2027-03-beta; 400 VALIDATION_ERROR for a missing or
+//     foreign portalId, another type or object type, no or unknown actions. The token must
+//     carry crm.objects.contacts.read (guessed reading of the guide). objectIds and properties,
+//     when given, narrow what is recorded (guessed). GET lists {"results": [...]}; DELETE
+//     .../{id} and .../portals/{portalId} -> 204.
+//   - GET /webhooks-journal/journal-local/<v>/earliest | latest | offset/{offset}/next (and the
+//     global /webhooks-journal/journal/<v>/..., the same entries; installPortalId other than
+//     PortalID reads an empty journal) -> {url, expiresAt, currentOffset}, or 204 with no body
+//     when there is no entry; next on an offset past the retention or never issued -> 404
+//     OBJECT_NOT_FOUND (documented). batch/earliest/{count} and batch/latest/{count} (1..100)
+//     -> {status: "COMPLETE", results: [...], requestedAt, startedAt, completedAt}; POST
+//     batch/read {inputs: [offsets]} -> the same, 207 with numErrors and errors for offsets that
+//     cannot be read (status guessed).
+//   - GET url (served by the fake, no authentication) -> {offset, journalEvents: [{type:
+//     "OBJECT", portalId, occurredAt, objectTypeId: "0-1", objectId, action, propertyChanges,
+//     mergedObjectIds}], publishedAt} (shapes as a public client verified them live). Guessed,
+//     S3-like: an Authorization header -> 400, a tampered URL -> 403 SignatureDoesNotMatch, after
+//     expiresAt -> 403 "Request has expired", an entry past the retention -> 404; XML bodies.
+//
+// Only changes made while a subscription exists are journaled, each as its own entry at once
+// (Buffered: recorded events wait for PublishJournal, which writes them as one entry). Offsets are
+// UUID-shaped opaque strings that sort in journal order. Recorded: CREATE (AddContacts of a new
+// contact, propertyChanges its values), UPDATE (changed values only; "" sent as null, guessed;
+// a touch without a value change records nothing), DELETE (archive), RESTORE, MERGE (objectId the
+// survivor, mergedObjectIds the ids merged away; DeleteOnMerge adds a DELETE per merged-away id,
+// as classic webhooks do). A permanent deletion records GDPR_DELETE under a subscription with
+// that action, else DELETE, indistinguishable from an archive (guessed: whether and how the
+// 2026-03 journal records privacy deletions is not documented); HidePermanentDeletes records
+// nothing instead.
+//
+//	IssueAppToken(scopes...) string; AppTokensIssued(); ExpireAppTokens()
+//	Subscriptions() []Subscription; JournalEvents() []JournalEvent; PublishJournal()
+//
+// Journal calls count against the ten-secondly limit like other calls (guessed); downloads do not.
+// Endpoints for faults and the log: EndpointJournalSubscriptions, EndpointJournal,
+// EndpointJournalFile; the app token's log kind is AuthApp.
+//
 // # Scale
 //
 // Contacts are kept sorted by id in parallel slices; a search scans the id range its filters

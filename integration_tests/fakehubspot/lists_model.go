@@ -15,9 +15,6 @@ const (
 	ListSnapshot = "SNAPSHOT"
 )
 
-// ContactObjectTypeID is the objectTypeId of contact lists.
-const ContactObjectTypeID = "0-1"
-
 // ListsReadScope is the scope the fake names in its 403 MISSING_SCOPES answer to a lists read
 // (HubSpot accepts crm.lists.read or crm.segments.read for every read).
 const ListsReadScope = "crm.lists.read"

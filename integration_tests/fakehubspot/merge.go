@@ -14,14 +14,16 @@ const PropMergedIDs = "hs_merged_object_ids"
 // MergeContacts merges secondary into primary at time at the way HubSpot merges contacts now
 // (research 2026-12/hubspot-peers.md §0): a new contact with a new id is created and both old
 // ids resolve to it (GET and batch read by an old id answer the new contact). The new contact
-// has the primary's values, the secondary's where the primary has none, hs_merged_object_ids
-// listing both ids and every id merged into either before, lastmodifieddate at, and the
-// earlier createdate of the two. The old contacts leave search and the list endpoint; they are
-// not listed as archived either.
+// has the primary's values, the secondary's where the primary has none (each keeping the
+// property history of the contact it came from), hs_merged_object_ids listing both ids and
+// every id merged into either before, lastmodifieddate at, and the earlier createdate of the
+// two. The old contacts leave search and the list endpoint; they are not listed as archived
+// either. The journal records a MERGE of the new id with both old ids in mergedObjectIds.
 //
-// Guessed, not documented: which values win, the createdate of the new contact, and that
-// merged-away contacts do not show in the archived list (HubSpot fires contact.deletion webhooks
-// for them, but nothing public says whether list?archived=true shows them).
+// Guessed, not documented: which values win, the history the new contact keeps, the createdate
+// of the new contact, and that merged-away contacts do not show in the archived list (HubSpot
+// fires contact.deletion webhooks for them, but nothing public says whether list?archived=true
+// shows them).
 func (s *Server) MergeContacts(primary, secondary int64, at time.Time) (int64, error) {
 	id, ok := s.store.merge(primary, secondary, at, true)
 	if !ok {
@@ -84,6 +86,11 @@ func (s *store) merge(primary, secondary int64, at time.Time, newID bool) (int64
 		parts[i] = strconv.FormatInt(n, 10)
 	}
 	values[slot] = strings.Join(parts, ";")
+	hist := s.mergedHistory(pi, si, slot, values[slot], ms(at)) // history.go
+	gone := []int64{secondary}
+	if newID {
+		gone = []int64{primary, secondary}
+	}
 	created := min(s.crt[pi], s.crt[si])
 	s.unindexEmail(pi)
 	s.unindexEmail(si)
@@ -106,6 +113,11 @@ func (s *store) merge(primary, secondary int64, at time.Time, newID bool) (int64
 		s.removeAt(si)
 	}
 	s.mergedInto[secondary] = survivor
+	for _, id := range gone {
+		delete(s.hist, id)
+	}
+	s.hist[survivor] = hist
+	s.emit(storeChange{action: ActionMerge, id: survivor, at: at, merged: gone})
 	s.version++
 	return survivor, true
 }

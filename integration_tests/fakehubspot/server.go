@@ -62,6 +62,9 @@ type Options struct {
 
 	// MaxLogEntries caps the request log (oldest entries dropped). Default 100,000.
 	MaxLogEntries int
+
+	// Journal configures the webhooks journal, its subscriptions and app tokens (journal.go).
+	Journal JournalOptions
 }
 
 // DefaultAPIVersions are the versions the fake serves unless told otherwise: the released
@@ -114,6 +117,7 @@ func (o *Options) defaults() {
 	if o.APIVersions == nil {
 		o.APIVersions = DefaultAPIVersions
 	}
+	o.Journal.defaults()
 }
 
 // Server is a running fake HubSpot. All methods are safe for concurrent use.
@@ -142,6 +146,8 @@ type Server struct {
 	hookMu     sync.Mutex
 	searchHook SearchPageFunc // see OnSearchPage
 	churn      churnState
+
+	jr *journal // webhooks journal, subscriptions, app tokens (journal.go)
 }
 
 // New starts a fake HubSpot on 127.0.0.1 with a free port. Call Close when done.
@@ -168,6 +174,7 @@ func NewUnstarted(opts Options) *Server {
 	for _, d := range opts.EventDefinitions {
 		s.events.addDefinition(d, opts.PortalID)
 	}
+	s.initJournal()
 	s.Server = fakehttp.NewServer(s.routes())
 	return s
 }
@@ -224,6 +231,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(rt.method+" "+rt.legacy, s.wrap(rt.ep, true, rt.fn))
 	}
 	s.listRoutes(mux)
+	s.journalRoutes(mux)
 	mux.Handle("/", s.wrap(EndpointOther, false, s.handleUnknown))
 	return mux
 }
@@ -278,12 +286,12 @@ func (s *Server) wrap(ep Endpoint, legacy bool, fn http.HandlerFunc) http.Handle
 			}
 			return
 		}
-		if ep == EndpointToken || ep == EndpointOther {
+		if ep == EndpointToken || ep == EndpointOther || ep == EndpointJournalFile {
 			s.delay(r, ep)
 			fn(rec, r)
 			return
 		}
-		kind, ok := s.authenticate(rec, r)
+		kind, ok := s.authenticateFor(ep, rec, r) // journal_auth.go
 		entry.Auth = kind
 		if !ok {
 			return

@@ -26,10 +26,14 @@ type store struct {
 	version uint64
 	// mergedInto maps a merged-away contact id to the contact it was merged into (merge.go).
 	mergedInto map[int64]int64
+	// hist holds recorded property versions and observe is told of every change (history.go).
+	hist    map[int64]contactHistory
+	observe func(storeChange)
 }
 
 func newStore() *store {
-	return &store{slot: map[string]int{}, byEmail: map[string]int64{}, nextID: 1, mergedInto: map[int64]int64{}}
+	return &store{slot: map[string]int{}, byEmail: map[string]int64{}, nextID: 1, mergedInto: map[int64]int64{},
+		hist: map[int64]contactHistory{}}
 }
 
 // slotFor returns the value slot of a property name, registering it when new. Caller holds mu.
@@ -132,6 +136,7 @@ func (s *store) add(now time.Time, cs []Contact) []int64 {
 		r := packRecord(m)
 		i, found := s.pos(c.ID)
 		if found {
+			s.noteReplace(i, r, c.UpdatedAt) // history and journal (history.go)
 			s.unindexEmail(i)
 			s.upd[i], s.crt[i], s.arch[i], s.recs[i] = ms(c.UpdatedAt), ms(c.CreatedAt), c.Archived, r
 		} else if i == len(s.ids) {
@@ -148,6 +153,9 @@ func (s *store) add(now time.Time, cs []Contact) []int64 {
 			s.recs = slices.Insert(s.recs, i, r)
 		}
 		s.indexEmail(i)
+		if !found {
+			s.noteCreate(i) // journal (history.go)
+		}
 		out = append(out, c.ID)
 	}
 	s.version++
@@ -188,20 +196,9 @@ func (s *store) archive(id int64, at time.Time) bool {
 
 // change applies f to the live contact id (at its position i) with its email index kept right,
 // and moves its lastmodifieddate to at. It reports false, changing nothing, for a contact that
-// is unknown or archived.
+// is unknown or archived. The property versions it changes are recorded (changeFrom, history.go).
 func (s *store) change(id int64, at time.Time, f func(i int)) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	i, ok := s.pos(id)
-	if !ok || s.arch[i] {
-		return false
-	}
-	s.unindexEmail(i)
-	f(i)
-	s.upd[i] = ms(at)
-	s.indexEmail(i)
-	s.version++
-	return true
+	return s.changeFrom(id, at, defaultSource, f)
 }
 
 // contactAt builds the public Contact at index i. Caller holds mu (read).
