@@ -59,6 +59,10 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
+	if f.Get("grant_type") == "authorization_code" {
+		s.handleAuthorizationCode(w, f) // authcode.go
+		return
+	}
 	switch {
 	case f.Get("grant_type") != "refresh_token":
 		bad("unsupported_grant_type", "BAD_GRANT_TYPE", "missing or unknown grant type")
