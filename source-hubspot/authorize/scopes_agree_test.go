@@ -94,15 +94,15 @@ func readConsent(t *testing.T) consentScopes {
 	}
 }
 
-// source is one file's list of scopes, named for the error message.
-type source struct {
+// scopeList is one file's list of scopes, named for the error message.
+type scopeList struct {
 	file   string
 	scopes []string
 }
 
 // agree fails t unless every source lists the same scopes (order aside), naming the file that
 // differs from the others.
-func agree(t *testing.T, what string, sources ...source) {
+func agree(t *testing.T, what string, sources ...scopeList) {
 	t.Helper()
 	key := func(s []string) string {
 		c := slices.Clone(s)
@@ -139,15 +139,15 @@ func TestScopesAgree(t *testing.T) {
 	app := readApp(t)
 	consent := readConsent(t)
 	agree(t, "required scopes",
-		source{appFile + " config.auth.requiredScopes", app.Config.Auth.RequiredScopes},
-		source{authFile + " consent_url scope=", consent.required},
-		source{scopesFile + " RequiredScopes", authorize.RequiredScopes})
+		scopeList{appFile + " config.auth.requiredScopes", app.Config.Auth.RequiredScopes},
+		scopeList{authFile + " consent_url scope=", consent.required},
+		scopeList{scopesFile + " RequiredScopes", authorize.RequiredScopes})
 	agree(t, "consent scopes",
-		source{authFile + " consent_url scope=", consent.required},
-		source{authFile + ` "scope" field`, consent.field})
+		scopeList{authFile + " consent_url scope=", consent.required},
+		scopeList{authFile + ` "scope" field`, consent.field})
 	agree(t, "optional scopes",
-		source{authFile + " consent_url optional_scope=", consent.optional},
-		source{scopesFile + " OptionalScopes", authorize.OptionalScopes})
+		scopeList{authFile + " consent_url optional_scope=", consent.optional},
+		scopeList{scopesFile + " OptionalScopes", authorize.OptionalScopes})
 	for _, s := range consent.optional {
 		if !slices.Contains(app.Config.Auth.OptionalScopes, s) {
 			t.Errorf("%s consent_url sends the optional scope %s that %s config.auth.optionalScopes lacks: add it there", authFile, s, appFile)
