@@ -59,8 +59,12 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	if f.Get("grant_type") == "client_credentials" {
+	switch f.Get("grant_type") {
+	case "client_credentials":
 		s.handleClientCredentials(w, f) // journal_auth.go
+		return
+	case "authorization_code":
+		s.handleAuthorizationCode(w, f) // authcode.go
 		return
 	}
 	switch {

@@ -37,6 +37,18 @@
 //     "message":...}. Access tokens expire after AccessTokenTTL by Clock. The client
 //     credentials must be in the form body (HubSpot documents only that); HTTP Basic alone is
 //     refused with BAD_CLIENT_ID, so use oauth2.AuthStyleInParams.
+//   - GET /oauth/authorize?client_id&redirect_uri&scope&optional_scope&state stands for the
+//     consent page on app.hubspot.com and consents at once: 302 to redirect_uri with code and
+//     state (error=access_denied after DenyConsent). It answers 400 with a plain-text reason to
+//     an unknown client id, a redirect_uri not among the app's redirect URLs, a required scope
+//     missing from scope or sent in optional_scope, or a scope the app does not declare
+//     (SetOAuthApp; DefaultOAuthApp until then). Optional scopes in SetUnavailableScopes are not
+//     granted. Not logged or counted, no faults (it is not the API host).
+//   - POST /oauth/2026-03/token with grant_type=authorization_code (client_id, client_secret,
+//     code, redirect_uri of the consent): a code works once, for 10 minutes by Clock ->
+//     {access_token, refresh_token (Options.RefreshToken), expires_in, token_type, token_use,
+//     hub_id, scopes}; errors invalid_client BAD_CLIENT_ID|BAD_CLIENT_SECRET, invalid_grant
+//     BAD_AUTH_CODE|BAD_REDIRECT_URI.
 //   - Every other endpoint needs "Authorization: Bearer <token>": missing or unknown -> 401
 //     category INVALID_AUTHENTICATION; expired -> 401 EXPIRED_AUTHENTICATION ("The OAuth token
 //     used to make this call expired N minute(s) ago.").

@@ -143,6 +143,8 @@ type Server struct {
 	types   map[string]string // property name -> type
 	served  map[string]bool   // API versions served
 
+	consent consentState // OAuth consent page and authorization codes (consent.go)
+
 	hookMu     sync.Mutex
 	searchHook SearchPageFunc // see OnSearchPage
 	churn      churnState
@@ -232,6 +234,8 @@ func (s *Server) routes() http.Handler {
 	}
 	s.listRoutes(mux)
 	s.journalRoutes(mux)
+	// The consent page is on app.hubspot.com, not the API host: no API logging, limits or faults.
+	mux.HandleFunc("GET /oauth/authorize", s.handleAuthorize)
 	mux.Handle("/", s.wrap(EndpointOther, false, s.handleUnknown))
 	return mux
 }
