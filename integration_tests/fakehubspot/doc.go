@@ -128,6 +128,9 @@
 //	FailNext(ep, n, status) // next n answers status (500/502/503/504) with a JSON body
 //	DropNext(ep, n)         // next n connections close mid-response
 //	AnswerNext(ep, n, a)    // next n answers are a: the caller's status, headers and body
+//	EmptySearchPages(nth, count) // the nth search from now and count-1 more (count < 0: all
+//	                        // from then on) answer no results with paging.next.after set;
+//	                        // EmptySearchPagesServed() counts them
 //	FailContact(id, status) // any answer that would include contact id fails; status 0 clears
 //	DenyEvents(on)          // both event endpoints 403 MISSING_SCOPES
 //	DenyContactsScope(on)   // contacts endpoints 403 MISSING_SCOPES

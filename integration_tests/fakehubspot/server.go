@@ -125,7 +125,8 @@ type Server struct {
 	auth    *authState
 	limits  *limits
 	faults  *faults
-	answers answers // raw answers queued with AnswerNext
+	answers answers    // raw answers queued with AnswerNext
+	empty   emptyPages // see EmptySearchPages
 	stats   *stats
 	lag     atomic.Int64 // index lag in nanoseconds
 	propsMu sync.RWMutex

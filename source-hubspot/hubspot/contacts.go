@@ -55,7 +55,9 @@ type sortRule struct {
 	Direction    string `json:"direction"`
 }
 
-// SearchContacts runs one page of POST /crm/objects/<version>/contacts/search.
+// SearchContacts runs one page of POST /crm/objects/<version>/contacts/search. A page with no
+// result that says more follow is asked for again, and fails as an *InconsistentPageError when
+// HubSpot keeps answering so (searchPage).
 func (c *Client) SearchContacts(ctx context.Context, r SearchRequest) (*Page, error) {
 	body := searchBody{
 		FilterGroups: []filterGroup{{Filters: r.Filters}},
@@ -69,7 +71,7 @@ func (c *Client) SearchContacts(ctx context.Context, r SearchRequest) (*Page, er
 		}
 		body.Sorts = []sortRule{{PropertyName: r.SortBy, Direction: dir}}
 	}
-	return c.contactsPage(ctx, http.MethodPost, c.paths.search, nil, body)
+	return c.searchPage(ctx, body)
 }
 
 // contactsPage reads a page of a contacts collection endpoint (search or list), whose 404
