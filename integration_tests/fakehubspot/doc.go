@@ -163,7 +163,9 @@
 //	both old ids resolve to it, hs_merged_object_ids lists them); MergeContactsKeepingPrimary
 //	(the earlier merge: the primary keeps its id); MergedInto(id);
 //	Contact(id); ContactByEmail(e); ContactCount(); ContactIDs()
-//	AddEvents(evs...) []string; Events(); AddEventDefinitions(defs...); EventDefinitions();
+//	AddEvents(evs...) []string (an occurrence added with a past OccurredAt is visible from
+//	then on, as a backdated, batched or retried send that HubSpot shows late);
+//	Events(); AddEventDefinitions(defs...); EventDefinitions();
 //	SetProperties(ps); SetIndexLag(d); SetRateLimits(on); ExhaustDaily(on); ResetDaily();
 //	IssueAccessToken(); TokensIssued()
 //	Count(ep); LegacyCalls(); StatusCount(code); Served429(); MaxSearchAfter(); Requests(); RequestsTo(ep);
