@@ -165,7 +165,7 @@
 //	Contact(id); ContactByEmail(e); ContactCount(); ContactIDs()
 //	AddEvents(evs...) []string (an occurrence added with a past OccurredAt is visible from
 //	then on, as a backdated, batched or retried send that HubSpot shows late);
-//	Events(); AddEventDefinitions(defs...); EventDefinitions();
+//	Events(); AddEventDefinitions(defs...); EventDefinitions(); DeleteEventDefinition(fqn);
 //	SetProperties(ps); SetIndexLag(d); SetRateLimits(on); ExhaustDaily(on); ResetDaily();
 //	IssueAccessToken(); TokensIssued()
 //	Count(ep); LegacyCalls(); StatusCount(code); Served429(); MaxSearchAfter(); Requests(); RequestsTo(ep);

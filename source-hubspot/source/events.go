@@ -87,6 +87,9 @@ func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in 
 	}
 	zerolog.Ctx(ctx).Info().Str("stream", name).Int("records", er.records).Int("already_delivered", er.skipped).
 		Msg("events done")
+	if er.records == 0 {
+		r.warnIfDefinitionGone(ctx, name, er.fqn)
+	}
 	return er.checkpoint(ctx, r.end, r.end, read)
 }
 
