@@ -16,7 +16,7 @@ import (
 // maxDeliveredKeys bounds the occurrences an event stream's state remembers: about 10 bytes each
 // (13 in base64), so a state stays near 130 KB at most, whatever the portal's volume. A stream
 // with more occurrences inside its event lookback keeps the newest ones, and its lookback for
-// late arrivals shrinks to the time they span (lateGuard.cap).
+// late arrivals shrinks to the time they span (lateGuard.capKeys).
 const maxDeliveredKeys = 10000
 
 // occKey identifies a delivered occurrence: its occurredAt in epoch milliseconds and the first 8

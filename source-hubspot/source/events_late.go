@@ -19,10 +19,10 @@ import (
 // later than the event lookback after its occurredAt is still missed.
 
 // lateGuard is the late-arrival bookkeeping of one event stream's run. Its set holds every
-// occurrence delivered at or after set.since: those of earlier runs from the input state, and
-// those this run delivers from its first millisecond from on. The two join (since moves down to
-// from) once the read has passed the input set's since: until then this run's keys below it do
-// not make a contiguous record. A first run (no watermark) starts from a set that covers
+// occurrence delivered at or after set.since: those of earlier runs, from the input state, and
+// those this run delivers, from its first millisecond (from) on. The two join (since moves down
+// to from) once the read has passed the input set's since: until then this run's keys below it
+// do not make a contiguous record. A first run (no watermark) starts from a set that covers
 // everything, as nothing was delivered before it; a state with a watermark but no set (an older
 // connector's) counts as a set that covers nothing (since math.MaxInt64), joined only when the
 // read completes.
@@ -73,7 +73,7 @@ func (g *lateGuard) delivered(k occKey) bool { return g.set.has(k) }
 func (g *lateGuard) note(k occKey) {
 	g.set.add(k)
 	if len(g.set.keys) > 2*maxDeliveredKeys {
-		g.cap()
+		g.capKeys()
 	}
 }
 
@@ -88,8 +88,8 @@ func (g *lateGuard) forgetBefore(ms int64) {
 	g.from = max(g.from, ms)
 }
 
-// cap keeps the newest maxDeliveredKeys occurrences.
-func (g *lateGuard) cap() {
+// capKeys keeps the newest maxDeliveredKeys occurrences.
+func (g *lateGuard) capKeys() {
 	if n := len(g.set.keys); n > maxDeliveredKeys {
 		cut := g.set.keys[n-maxDeliveredKeys].ms
 		if g.set.keys[n-maxDeliveredKeys-1].ms == cut {
@@ -109,7 +109,7 @@ func (g *lateGuard) checkpoint(ctx context.Context, stream string, w, pos time.T
 		g.set.since = min(g.set.since, g.from)
 	}
 	g.forgetBefore(w.Add(-g.lookback).UnixMilli())
-	g.cap()
+	g.capKeys()
 	if g.set.since == math.MaxInt64 {
 		return nil
 	}
