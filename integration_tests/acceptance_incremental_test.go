@@ -19,7 +19,9 @@ type incrementalSetup struct {
 	config   json.RawMessage
 	catalog  protocol.ConfiguredCatalog
 	lookback time.Duration
-	recent   []int64 // contacts modified 4 minutes before the setup
+	// eventLookback is how far back event streams look for occurrences that arrived late.
+	eventLookback time.Duration
+	recent        []int64 // contacts modified 4 minutes before the setup
 }
 
 func newIncrementalSetup(t *testing.T) incrementalSetup {
@@ -27,12 +29,17 @@ func newIncrementalSetup(t *testing.T) incrementalSetup {
 	s := incrementalSetup{hs: startAcceptanceHubSpot(t), catalog: configuredCatalogFixture(t)}
 	s.config = sourceConfigFor(t, s.hs)
 	var cfg struct {
-		LookbackMinutes int `json:"lookback_minutes"`
+		LookbackMinutes      int  `json:"lookback_minutes"`
+		EventLookbackMinutes *int `json:"event_lookback_minutes"`
 	}
 	if err := json.Unmarshal(s.config, &cfg); err != nil || cfg.LookbackMinutes <= 0 {
 		t.Fatalf("sample_config.json needs lookback_minutes > 0 (%v)", err)
 	}
 	s.lookback = time.Duration(cfg.LookbackMinutes) * time.Minute
+	s.eventLookback = 24 * time.Hour // the source's default
+	if cfg.EventLookbackMinutes != nil {
+		s.eventLookback = max(time.Duration(*cfg.EventLookbackMinutes)*time.Minute, s.lookback)
+	}
 	now := time.Now().UTC()
 	ids := s.hs.ContactIDs()
 	for i, id := range ids[:6] {
@@ -69,7 +76,8 @@ func (s incrementalSetup) read(t *testing.T, state any) connectorRun {
 }
 
 // olderThanState lists records of the state's stream whose cursor is before the state's cursor
-// minus the lookback window (what a read from that state must never return).
+// minus the lookback window, the event lookback for event streams (what a read from that state
+// must never return).
 func (s incrementalSetup) olderThanState(t *testing.T, st *protocol.State, msgs []protocol.Message) []string {
 	t.Helper()
 	name := st.Stream.StreamDescriptor.Name
@@ -78,7 +86,11 @@ func (s incrementalSetup) olderThanState(t *testing.T, st *protocol.State, msgs 
 		t.Fatalf("state of unconfigured stream %q", name)
 	}
 	field := cursorField(*cs)
-	floor := stateCursor(t, st, field).Add(-s.lookback)
+	lookback := s.lookback
+	if strings.HasPrefix(name, "event_") {
+		lookback = s.eventLookback
+	}
+	floor := stateCursor(t, st, field).Add(-lookback)
 	var out []string
 	for _, r := range records(msgs) {
 		if r.Stream != name {
@@ -95,7 +107,9 @@ func (s incrementalSetup) olderThanState(t *testing.T, st *protocol.State, msgs 
 
 // TestIncrementalTwoSequentialReads: a second read from the first read's latest states returns
 // only records inside the lookback window, including the changes made just before the first
-// read's watermark, and saves state again.
+// read's watermark, and of the event occurrences only the one that became visible between the
+// reads, 20 minutes after its occurredAt (the first read's occurrences are not delivered again),
+// and saves state again.
 func TestIncrementalTwoSequentialReads(t *testing.T) {
 	s := newIncrementalSetup(t)
 	first := s.read(t, nil)
@@ -106,6 +120,8 @@ func TestIncrementalTwoSequentialReads(t *testing.T) {
 	if len(states) != len(s.catalog.Streams) {
 		t.Fatalf("read 1 saved states for %d streams, want %d", len(states), len(s.catalog.Streams))
 	}
+	late := s.hs.AddEvents(fakehubspot.Event{EventType: strings.TrimPrefix(acceptanceEventStream, "event_"),
+		OccurredAt: time.Now().UTC().Add(-20 * time.Minute), ObjectID: s.hs.ContactIDs()[0]})[0]
 	second := s.read(t, states)
 	for _, st := range streamStates(first.Msgs) {
 		for _, p := range s.olderThanState(t, st, second.Msgs) {
@@ -113,12 +129,12 @@ func TestIncrementalTwoSequentialReads(t *testing.T) {
 		}
 	}
 	got := map[string]bool{}
-	events := 0
+	var events []string
 	for _, r := range records(second.Msgs) {
 		if r.Stream == "contacts" {
 			got[recordField(t, r, "id")] = true
 		} else {
-			events++
+			events = append(events, recordField(t, r, "id"))
 		}
 	}
 	for _, id := range s.recent {
@@ -126,8 +142,8 @@ func TestIncrementalTwoSequentialReads(t *testing.T) {
 			t.Errorf("read 2 lacks contact %d, modified inside the lookback window", id)
 		}
 	}
-	if events == 0 {
-		t.Error("read 2 has no event occurrences, though two occurred inside the lookback window")
+	if len(events) != 1 || events[0] != late {
+		t.Errorf("read 2 delivered the occurrences %q, want only %s, which became visible after read 1", events, late)
 	}
 	if n := len(records(second.Msgs)); n >= len(records(first.Msgs)) {
 		t.Errorf("read 2 returned %d records, read 1 %d: the state was not honoured", n, len(records(first.Msgs)))

@@ -167,7 +167,7 @@ func TestE2EBusyPortal(t *testing.T) {
 		t.Fatalf("%d of %d contacts changed during the syncs (%d changes) hold old values in Insider", stale, len(churned), total)
 	}
 	for _, r := range e.hs.RequestsTo(fakehubspot.EndpointSearch) {
-		if r.After != 0 || strings.Contains(string(r.Body), `"after"`) {
+		if r.After != 0 || strings.Contains(string(r.Body), `"after"`) && !strings.Contains(string(r.Body), `"after":"0"`) {
 			t.Errorf("a search paged by offset: %.200s...", r.Body)
 			break
 		}

@@ -115,20 +115,25 @@
 //
 // # Limits per tier
 //
-// TierLimits(tier) gives the BurstMax and DailyMax of each source rate_limits.account_tier, as
-// research hubspot.md §8.1 quotes HubSpot's usage guidelines
-// (https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines) and
-// hubspot-peers.md §3 repeats them (the bench starts its realistic fake with them):
+// TierLimits(tier) gives the BurstMax and DailyMax of each source rate_limits.account_tier. The
+// Professional, Enterprise and API Limit Increase figures are those of HubSpot's changelog
+// "Increasing our API limits" (https://developers.hubspot.com/changelog/increasing-our-api-limits:
+// Professional 650,000 a day and 190 per 10 s, Enterprise 1,000,000 and 190, the capacity pack
+// +1,000,000 a day, up to two packs, and 250 per 10 s, which does not stack); Free/Starter and
+// public apps are from HubSpot's usage guidelines
+// (https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines). The bench
+// starts its realistic fake with them:
 //
 //	tier            per 10 s  per day     source
-//	starter         100       250,000     private app, Free and Starter
+//	starter         100       250,000     private app, Free and Starter (usage guidelines)
 //	public_app      110       250,000     public OAuth app, per installing account; daily: guessed
 //	                                      (HubSpot states none for public apps, and the account's
 //	                                      limit applies: the smallest, Free/Starter's, is assumed)
-//	professional    190       625,000     private app, Professional (a changelog said 650,000)
-//	enterprise      190       1,000,000   private app, Enterprise
-//	limit_increase  250       1,625,000   with the API Limit Increase pack (+1,000,000 a day per
-//	                                      pack); daily: guessed as Professional with one pack
+//	professional    190       650,000     private app, Professional (changelog)
+//	enterprise      190       1,000,000   private app, Enterprise (changelog)
+//	limit_increase  250       1,650,000   with the API Limit Increase pack (changelog: +1,000,000
+//	                                      a day per pack); daily: guessed as Professional with one
+//	                                      pack
 //
 // HubSpot sends the daily pair of headers to private apps only; the fake does the same whatever
 // the tier, so an OAuth client never sees the daily count.
@@ -140,6 +145,9 @@
 //	FailNext(ep, n, status) // next n answers status (500/502/503/504) with a JSON body
 //	DropNext(ep, n)         // next n connections close mid-response
 //	AnswerNext(ep, n, a)    // next n answers are a: the caller's status, headers and body
+//	EmptySearchPages(nth, count) // the nth search from now and count-1 more (count < 0: all
+//	                        // from then on) answer no results with paging.next.after set;
+//	                        // EmptySearchPagesServed() counts them
 //	FailContact(id, status) // any answer that would include contact id fails; status 0 clears
 //	DenyEvents(on)          // both event endpoints 403 MISSING_SCOPES
 //	DenyContactsScope(on)   // contacts endpoints 403 MISSING_SCOPES
@@ -203,7 +211,9 @@
 //	both old ids resolve to it, hs_merged_object_ids lists them); MergeContactsKeepingPrimary
 //	(the earlier merge: the primary keeps its id); MergedInto(id);
 //	Contact(id); ContactByEmail(e); ContactCount(); ContactIDs()
-//	AddEvents(evs...) []string; Events(); AddEventDefinitions(defs...); EventDefinitions();
+//	AddEvents(evs...) []string (an occurrence added with a past OccurredAt is visible from
+//	then on, as a backdated, batched or retried send that HubSpot shows late);
+//	Events(); AddEventDefinitions(defs...); EventDefinitions(); DeleteEventDefinition(fqn);
 //	SetProperties(ps); SetIndexLag(d); SetRateLimits(on); ExhaustDaily(on); ResetDaily();
 //	IssueAccessToken(); TokensIssued()
 //	Count(ep); LegacyCalls(); StatusCount(code); Served429(); MaxSearchAfter(); Requests(); RequestsTo(ep);

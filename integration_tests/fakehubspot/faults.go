@@ -100,11 +100,12 @@ func (s *Server) DenyContactsScope(on bool) {
 	s.faults.contactsScope = on
 }
 
-// ClearFaults removes all latency, queued failures and answers, drops, failing contacts and 403
-// switches.
+// ClearFaults removes all latency, queued failures and answers, drops, empty search pages,
+// failing contacts and 403 switches.
 func (s *Server) ClearFaults() {
 	s.faults.Clear()
 	s.ClearAnswers()
+	s.empty.clear()
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	s.faults.contacts = map[int64]int{}

@@ -104,10 +104,12 @@ func TestInjectedFaults(t *testing.T) {
 	}
 }
 
-// TestTierLimits: each account tier's fake sends that tier's general and daily limits.
+// TestTierLimits: each account tier's fake sends that tier's general and daily limits, the
+// figures of HubSpot's changelog "Increasing our API limits" for Professional (650,000 a day),
+// Enterprise and the API Limit Increase pack.
 func TestTierLimits(t *testing.T) {
 	want := map[string][2]string{"starter": {"100", "250000"}, "public_app": {"110", "250000"},
-		"professional": {"190", "625000"}, "enterprise": {"190", "1000000"}, "limit_increase": {"250", "1625000"}}
+		"professional": {"190", "650000"}, "enterprise": {"190", "1000000"}, "limit_increase": {"250", "1650000"}}
 	for tier, w := range want {
 		l, ok := fakehubspot.TierLimits(tier)
 		if !ok {

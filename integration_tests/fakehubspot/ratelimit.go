@@ -124,9 +124,9 @@ func TierLimits(tier string) (l TierLimit, ok bool) {
 var tierLimits = map[string]TierLimit{
 	"starter":        {BurstMax: 100, DailyMax: 250000},
 	"public_app":     {BurstMax: 110, DailyMax: 250000}, // daily: guessed, the smallest account's
-	"professional":   {BurstMax: 190, DailyMax: 625000},
+	"professional":   {BurstMax: 190, DailyMax: 650000},
 	"enterprise":     {BurstMax: 190, DailyMax: 1000000},
-	"limit_increase": {BurstMax: 250, DailyMax: 1625000}, // daily: guessed, Professional + one pack
+	"limit_increase": {BurstMax: 250, DailyMax: 1650000}, // daily: guessed, Professional + one pack
 }
 
 // ResetDaily starts a new day: the daily count goes back to DailyMax (HubSpot resets it at

@@ -238,6 +238,10 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		writeServerError(w, status)
 		return
 	}
+	if s.empty.take() {
+		writeRaw(w, http.StatusOK, emptyPageOf(b, after, limit))
+		return
+	}
 	if hook := s.searchPageHook(); hook != nil {
 		hook(ids)
 	}

@@ -132,7 +132,8 @@ type Server struct {
 	auth    *authState
 	limits  *limits
 	faults  *faults
-	answers answers // raw answers queued with AnswerNext
+	answers answers    // raw answers queued with AnswerNext
+	empty   emptyPages // see EmptySearchPages
 	stats   *stats
 
 	lists *listStore // the Lists API (lists_*.go)

@@ -68,6 +68,12 @@ type Client struct {
 
 	limits  Limits // the budgets in force, defaults filled
 	limiter *limitTransport
+
+	// Asking again when an answer is inconsistent (see SearchContacts): the retry policy's
+	// attempts and backoff, and the injected sleep.
+	attempts int
+	backoff  func(n int) time.Duration
+	sleep    SleepFunc
 }
 
 // CheckBaseURL verifies that raw is an absolute URL that is https unless its host is a loopback
@@ -147,13 +153,17 @@ func New(cfg Config) (*Client, error) {
 	} else {
 		onToken(cfg.Credentials.AccessToken)
 	}
+	policy := cfg.Retry.withDefaults()
 	c := &Client{
-		limits:  cfg.Limits.withDefaults(),
-		limiter: limited,
-		base:    base,
-		paths:   newPaths(cfg.APIVersion),
-		now:     now,
-		red:     red,
+		attempts: policy.MaxAttempts,
+		backoff:  httpx.Backoff{Base: policy.BaseDelay, Max: policy.MaxDelay}.Delay,
+		sleep:    sleep,
+		limits:   cfg.Limits.withDefaults(),
+		limiter:  limited,
+		base:     base,
+		paths:    newPaths(cfg.APIVersion),
+		now:      now,
+		red:      red,
 		http: &http.Client{
 			Transport:     &authTransport{next: retried, host: base.Host, tokens: tokens},
 			CheckRedirect: hc.CheckRedirect,

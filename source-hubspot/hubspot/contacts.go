@@ -39,12 +39,21 @@ type SearchRequest struct {
 	Limit      int
 }
 
+// searchBody is HubSpot's PublicObjectSearchRequest, with every member its published schema
+// requires (after, filterGroups, limit, properties, sorts), each of the type it requires: a
+// request without a filter has no filter group (a group's filters must be an array), one
+// without a sort an empty sorts array.
 type searchBody struct {
 	FilterGroups []filterGroup `json:"filterGroups"`
-	Sorts        []sortRule    `json:"sorts,omitempty"`
+	Sorts        []sortRule    `json:"sorts"`
 	Properties   []string      `json:"properties"`
 	Limit        int           `json:"limit"`
+	After        string        `json:"after"`
 }
+
+// firstPage is the after of every search: the client pages by filtering on the sort key, never
+// by offset (see SearchRequest).
+const firstPage = "0"
 
 type filterGroup struct {
 	Filters []Filter `json:"filters"`
@@ -55,12 +64,22 @@ type sortRule struct {
 	Direction    string `json:"direction"`
 }
 
-// SearchContacts runs one page of POST /crm/objects/<version>/contacts/search.
+// SearchContacts runs one page of POST /crm/objects/<version>/contacts/search. A page with no
+// result that says more follow is asked for again, and fails as an *InconsistentPageError when
+// HubSpot keeps answering so (searchPage).
 func (c *Client) SearchContacts(ctx context.Context, r SearchRequest) (*Page, error) {
 	body := searchBody{
-		FilterGroups: []filterGroup{{Filters: r.Filters}},
+		FilterGroups: []filterGroup{},
+		Sorts:        []sortRule{},
 		Properties:   r.Properties,
 		Limit:        min(max(r.Limit, 1), MaxSearchLimit),
+		After:        firstPage,
+	}
+	if len(r.Filters) > 0 {
+		body.FilterGroups = append(body.FilterGroups, filterGroup{Filters: r.Filters})
+	}
+	if body.Properties == nil {
+		body.Properties = []string{}
 	}
 	if r.SortBy != "" {
 		dir := "ASCENDING"
@@ -69,7 +88,7 @@ func (c *Client) SearchContacts(ctx context.Context, r SearchRequest) (*Page, er
 		}
 		body.Sorts = []sortRule{{PropertyName: r.SortBy, Direction: dir}}
 	}
-	return c.contactsPage(ctx, http.MethodPost, c.paths.search, nil, body)
+	return c.searchPage(ctx, body)
 }
 
 // contactsPage reads a page of a contacts collection endpoint (search or list), whose 404

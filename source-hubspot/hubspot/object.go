@@ -3,6 +3,7 @@ package hubspot
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
@@ -32,8 +33,29 @@ type Page struct {
 // occurrences): {"next": {"after": "<token>"}}, absent on the last page.
 type paging struct {
 	Next *struct {
-		After string `json:"after"`
+		After token `json:"after"`
 	} `json:"next"`
+}
+
+// token is a paging token. HubSpot documents a string, but its search has been seen to send a
+// number instead; a number is kept as its JSON text, so either reads as the same token.
+type token string
+
+// UnmarshalJSON reads a string, a number or null (as "").
+func (t *token) UnmarshalJSON(b []byte) error {
+	var n json.Number
+	if json.Unmarshal(b, &n) == nil {
+		*t = token(n)
+		return nil
+	}
+	var s *string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("paging token %.40s is neither a string nor a number", b)
+	}
+	if s != nil {
+		*t = token(*s)
+	}
+	return nil
 }
 
 // nextAfter is the token of the next page, "" when there is none (p may be nil).
@@ -41,7 +63,7 @@ func (p *paging) nextAfter() string {
 	if p == nil || p.Next == nil {
 		return ""
 	}
-	return p.Next.After
+	return string(p.Next.After)
 }
 
 // pageBody is the wire shape shared by search, list and batch answers.

@@ -55,7 +55,7 @@ func fastPage(data []byte) (*Page, bool) {
 		case "paging":
 			return member(&s, "next", func() error {
 				return member(&s, "after", func() error {
-					v, err := plainString(&s)
+					v, err := cursorToken(&s)
 					p.NextAfter = v
 					return err
 				})
@@ -120,6 +120,16 @@ func member(s *jsontext.Scanner, name string, read func() error) error {
 		}
 		return nil
 	})
+}
+
+// cursorToken reads a paging token: a string, or a number, which HubSpot's search has been seen
+// to send instead (it documents a string holding an integer), as the number's text.
+func cursorToken(s *jsontext.Scanner) (string, error) {
+	if c := s.Peek(); c == '-' || c >= '0' && c <= '9' {
+		v, err := s.Value()
+		return string(v), err
+	}
+	return plainString(s)
 }
 
 // plainString reads a string value (or null as ""), resolving escapes.

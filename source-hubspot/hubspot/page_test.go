@@ -18,6 +18,8 @@ func TestDecodePage(t *testing.T) {
 		`{"results":[{"id":"1","properties":{"a":"x"}}],"paging":{"prev":{"before":"0"},"next":{"after":"10"}}}`,
 		`{"total":1,"results":[{"id":"1\u0031","properties":{"a":"x"}}]}`,
 		`{"results":[{"id":"7","properties":{"email":"a@b.c"},"archived":true,"archivedAt":"2026-11-02T03:04:05.678Z"}]}`,
+		`{"total":300,"results":[{"id":"1","properties":{}}],"paging":{"next":{"after":200,"link":"l"}}}`,
+		`{"results":[],"paging":{"next":{"after":null}}}`,
 	} {
 		fast, ok := fastPage([]byte(raw))
 		var pb pageBody
@@ -46,6 +48,33 @@ func normalize(p *Page) *Page {
 		q.Results[i].Properties = b.Bytes()
 	}
 	return &q
+}
+
+// TestDecodePageNumericAfter: HubSpot has been seen sending the search paging token as a number
+// instead of the string it documents; both decoders read it as the same token.
+func TestDecodePageNumericAfter(t *testing.T) {
+	for _, raw := range []string{
+		`{"total":300,"results":[{"id":"1","properties":{}}],"paging":{"next":{"after":200}}}`,
+		`{"total":300,"results":[{"id":"1","properties":{}}],"paging":{"next":{"after":"200"}}}`,
+		`{"total":300,"results":[{"id":"1","properties":{}}],"paging":{"next":{"after":200}},"x":{"y" 1}}`,
+	} {
+		p, err := decodePage([]byte(raw))
+		if strings.Contains(raw, `"y" 1`) {
+			if err == nil {
+				t.Errorf("%s: read as %+v, want an error", raw, p)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", raw, err)
+		} else if p.NextAfter != "200" {
+			t.Errorf("%s: next after %q, want \"200\"", raw, p.NextAfter)
+		}
+		var pb pageBody
+		if err := json.Unmarshal([]byte(raw), &pb); err != nil || pb.page().NextAfter != "200" {
+			t.Errorf("%s: encoding/json read next after %q, %v", raw, pb.page().NextAfter, err)
+		}
+	}
 }
 
 func TestDecodePageArchivedAt(t *testing.T) {

@@ -1,7 +1,12 @@
 package source
 
 import (
+	"math"
+	"net/http"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -106,10 +111,15 @@ func TestBackfillLeavesTheDailyReserve(t *testing.T) {
 		t.Skip("-short: backfills 10,000 contacts, which takes seconds")
 	}
 	t.Parallel()
-	e, srv, want, cat := backfillEnv(t, fakehubspot.Options{DailyMax: 40}, 10000)
-	// Search answers slower than list, so the list reaches the reserve before the two meet.
-	srv.SetLatency(fakehubspot.EndpointSearch, 10*time.Millisecond)
+	const dailyMax = 40
+	e, srv, want, cat := backfillEnv(t, fakehubspot.Options{DailyMax: dailyMax}, 10000)
 	e.cfg["credentials"] = map[string]any{"credentials_title": "Private App Credentials", "access_token": srv.Options().PrivateAppToken}
+	// The search workers wait until the list reaches the reserve, so the list, not the speed of
+	// the two methods on a loaded machine, decides where they meet. List workers (4, the
+	// unlimited budget's) stop once the count left minus one call each is under the reserve.
+	gate := &reserveGate{next: http.DefaultTransport, open: make(chan struct{}),
+		below: int(math.Ceil(dailyReserve*dailyMax)) + 4}
+	e.http = &http.Client{Transport: gate}
 	res := e.read(cat, nil)
 	if res.code != 0 {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
@@ -129,6 +139,35 @@ func TestBackfillLeavesTheDailyReserve(t *testing.T) {
 	if !warned {
 		t.Errorf("no warning that the daily reserve was reached: %q %q", res.logs("WARN"), res.logs("INFO"))
 	}
+}
+
+// reserveGate holds every contacts search after the first (the backfill's probe for the
+// highest id) until a list answer reports fewer than below daily calls left.
+type reserveGate struct {
+	next     http.RoundTripper
+	below    int
+	searches atomic.Int32
+	once     sync.Once
+	open     chan struct{}
+}
+
+func (g *reserveGate) RoundTrip(req *http.Request) (*http.Response, error) {
+	path := req.URL.Path
+	if strings.HasSuffix(path, "/contacts/search") && g.searches.Add(1) > 1 {
+		select {
+		case <-g.open:
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		case <-time.After(time.Minute): // failsafe: the list never reached the reserve
+		}
+	}
+	resp, err := g.next.RoundTrip(req)
+	if err == nil && req.Method == http.MethodGet && strings.HasSuffix(path, "/contacts") {
+		if left, perr := strconv.Atoi(resp.Header.Get("X-HubSpot-RateLimit-Daily-Remaining")); perr == nil && left < g.below {
+			g.once.Do(func() { close(g.open) })
+		}
+	}
+	return resp, err
 }
 
 // TestFullRefreshBackfillsLargePortals: a full refresh of a large portal reads by both methods.

@@ -33,6 +33,9 @@ type Config struct {
 	EventContactProperties []string    `json:"event_contact_properties"`
 	// DeletedContacts (default true) makes incremental contacts reads deliver archived contacts.
 	DeletedContacts *bool `json:"deleted_contacts"`
+	// EventLookbackMinutes (default 1440) is how far back event streams look for occurrences
+	// that became visible late; 0 turns it off.
+	EventLookbackMinutes *int `json:"event_lookback_minutes"`
 	// AlertWebhookURL is a Slack-compatible incoming webhook for alerts; the source only carries it.
 	AlertWebhookURL string `json:"alert_webhook_url"`
 	// RateLimits overrides the client-side request budgets.
@@ -71,6 +74,24 @@ func (c *Config) Lookback() time.Duration {
 		return 5 * time.Minute
 	}
 	return time.Duration(*c.LookbackMinutes) * time.Minute
+}
+
+// defaultEventLookback is event_lookback_minutes' default: a day, which covers batched and
+// retried sends and a sender's daily uploads of backdated occurrences (HubSpot documents
+// backdating by occurredAt, with no bound on how far back).
+const defaultEventLookback = 24 * time.Hour
+
+// EventLookback is how far back before the watermark event streams look for occurrences that
+// became visible late (default a day), never shorter than Lookback; 0 when it is turned off.
+func (c *Config) EventLookback() time.Duration {
+	d := defaultEventLookback
+	if c.EventLookbackMinutes != nil {
+		d = time.Duration(*c.EventLookbackMinutes) * time.Minute
+	}
+	if d == 0 {
+		return 0
+	}
+	return max(d, c.Lookback())
 }
 
 // Deleted reports whether incremental contacts reads deliver archived contacts (default true).
@@ -135,6 +156,9 @@ func ParseConfig(raw json.RawMessage) (*Config, error) {
 	}
 	if c.LookbackMinutes != nil && *c.LookbackMinutes < 0 {
 		return nil, configErr("lookback_minutes must not be negative", nil)
+	}
+	if c.EventLookbackMinutes != nil && *c.EventLookbackMinutes < 0 {
+		return nil, configErr("event_lookback_minutes must not be negative (0 turns the late-occurrence lookback off)", nil)
 	}
 	if c.APIBaseURL == "" {
 		c.APIBaseURL = hubspot.DefaultBaseURL

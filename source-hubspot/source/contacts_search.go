@@ -47,8 +47,10 @@ type pageFunc func(lastID string) error
 // live index, so when contacts already delivered are modified meanwhile (and leave the window)
 // an offset would shift and skip as many untouched contacts, while an id floor cannot. It costs
 // no extra call, and no query ever pages towards the 10,000-result cap, so ranges of any size,
-// and any number of contacts sharing one millisecond, come through in full. maxPages > 0 stops
-// after that many pages (returning the last id and whether more remain).
+// and any number of contacts sharing one millisecond, come through in full. Only a page without
+// paging.next ends the range: a short page that says more is paged on from its last id, and an
+// empty one that says more is an error, never the end. maxPages > 0 stops after that many
+// pages (returning the last id and whether more remain).
 func (cr *contactsReader) searchRange(ctx context.Context, enc *contactEncoder, w window, afterID, upToID string,
 	maxPages int, onPage pageFunc) (lastID string, more bool, total int, err error) {
 	lastID, total = afterID, -1
@@ -73,12 +75,18 @@ func (cr *contactsReader) searchRange(ctx context.Context, enc *contactEncoder, 
 		if err := cr.emitPage(ctx, enc, p); err != nil {
 			return lastID, true, total, err
 		}
-		if n > 0 {
-			lastID = p.Results[n-1].ID
-		}
-		if p.NextAfter == "" || n == 0 {
+		if p.NextAfter == "" {
+			if n > 0 {
+				lastID = p.Results[n-1].ID
+			}
 			return lastID, false, total, onPage(lastID)
 		}
+		if n == 0 {
+			// More follow, but the id floor cannot move: never end the range here (the client
+			// asks again for such a page and fails when HubSpot keeps answering it).
+			return lastID, true, total, fmt.Errorf("search for contacts after id %q answered no contact while saying more follow", lastID)
+		}
+		lastID = p.Results[n-1].ID
 		if err := onPage(lastID); err != nil {
 			return lastID, true, total, err
 		}

@@ -56,6 +56,13 @@ func classify(err error) error {
 				"if this happens often, other apps may be using up the account's API limit",
 			we.Wait.Round(time.Second), we.Endpoint, httpx.WaitLimit, we.Advice())+resumeHint, err)
 	}
+	var ie *hubspot.InconsistentPageError
+	if errors.As(err, &ie) {
+		return protocol.NewError(protocol.FailureTransient, fmt.Sprintf(
+			"HubSpot's search answered %d times with an empty page while saying more results follow (total %d), "+
+				"so its index was not consistent; the stream stopped there instead of skipping the rest and kept its saved position",
+			ie.Attempts, ie.Total)+resumeHint, err)
+	}
 	var he *hubspot.APIError
 	if errors.As(err, &he) {
 		return classifyAPI(he, err)

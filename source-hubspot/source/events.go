@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,12 +25,18 @@ type eventsReader struct {
 	buf      []byte
 	contacts map[string][]byte // encoded contacts of the current page, by id
 	state    EventsState
+	late     *lateGuard // nil when event_lookback_minutes is 0
 	records  int
+	skipped  int       // occurrences read again and not delivered again
+	fresh    int       // records since the last STATE
+	pos      time.Time // every occurrence up to it was read (zero: unknown)
 	pages    int
 }
 
 // events reads occurrences of one event type, oldest first, in [watermark - lookback (or
-// start_date), run end], attaching each occurrence's contact from one batch read per page.
+// start_date), run end], attaching each occurrence's contact from one batch read per page. With
+// an event lookback (events_late.go) it reads from further back, down to what its state
+// remembers, and delivers only the occurrences it did not deliver before.
 func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in EventsState, incremental bool) error {
 	name := cs.Stream.Name
 	propCols, err := schemaColumns(cs.Stream.JSONSchema, "properties", nil)
@@ -61,13 +68,29 @@ func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in 
 		er.state = EventsState{}
 	}
 	lo := r.lowerBound(er.state.OccurredAt)
-	if lo.IsZero() || lo.Before(r.end) {
+	if lb := r.cfg.EventLookback(); lb > 0 {
+		lo = readFrom(lo, r.cfg.Start(), er.state.Delivered)
+		er.late = newLateGuard(er.state, lb, lo)
+	}
+	read := lo.IsZero() || lo.Before(r.end)
+	if read {
 		if err := er.read(ctx, lo); err != nil {
+			// Save what was delivered since the last STATE, so the next run does not deliver it
+			// again (a STATE is written only every checkpointEvery records).
+			if !er.pos.IsZero() && er.fresh > 0 {
+				if cerr := er.checkpoint(ctx, er.pos, er.pos, false); cerr != nil {
+					return errors.Join(err, cerr)
+				}
+			}
 			return err
 		}
 	}
-	zerolog.Ctx(ctx).Info().Str("stream", name).Int("records", er.records).Msg("events done")
-	return er.checkpoint(r.end)
+	zerolog.Ctx(ctx).Info().Str("stream", name).Int("records", er.records).Int("already_delivered", er.skipped).
+		Msg("events done")
+	if er.records == 0 {
+		r.warnIfDefinitionGone(ctx, name, er.fqn)
+	}
+	return er.checkpoint(ctx, r.end, r.end, read)
 }
 
 func (er *eventsReader) read(ctx context.Context, lo time.Time) error {
@@ -82,19 +105,16 @@ func (er *eventsReader) read(ctx context.Context, lo time.Time) error {
 		if err != nil {
 			return fmt.Errorf("events %s after %q: %w", er.fqn, req.After, err)
 		}
-		if err := er.loadContacts(ctx, p.Results); err != nil {
+		evs, keys := er.unseen(p.Results, &last, &ordered)
+		if err := er.loadContacts(ctx, evs); err != nil {
 			return err
 		}
-		for i := range p.Results {
-			ev := &p.Results[i]
-			if t, err := parseCursorString(ev.OccurredAt); err == nil {
-				if t.Before(last) {
-					ordered = false
-				}
-				last = t
-			}
-			if err := er.emit(ev); err != nil {
+		for i := range evs {
+			if err := er.emit(&evs[i]); err != nil {
 				return err
+			}
+			if er.late != nil && keys[i] != nil {
+				er.late.note(*keys[i])
 			}
 		}
 		er.pages++
@@ -106,13 +126,46 @@ func (er *eventsReader) read(ctx context.Context, lo time.Time) error {
 		}
 		req.After = p.NextAfter
 		// Occurrences come oldest first: everything before the last one seen is delivered (others
-		// at the same instant may follow, hence one millisecond less).
-		if ordered && !last.IsZero() {
-			if err := er.checkpoint(last.Add(-time.Millisecond)); err != nil {
-				return err
+		// at the same instant may follow, hence one millisecond less). A state that remembers
+		// delivered occurrences is larger: it is written every checkpointEvery records.
+		if !ordered {
+			er.pos = time.Time{}
+		} else if !last.IsZero() {
+			er.pos = last.Add(-time.Millisecond)
+			if er.late == nil || er.fresh >= er.src.checkpointEvery {
+				if err := er.checkpoint(ctx, er.pos, er.pos, false); err != nil {
+					return err
+				}
 			}
 		}
 	}
+}
+
+// unseen returns the occurrences of a page not delivered before, with their keys (nil for an
+// occurrence whose occurredAt is not a date-time: it cannot be looked up, so it is delivered),
+// and moves last (the latest occurredAt read) and ordered (whether they came oldest first) on.
+func (er *eventsReader) unseen(page []hubspot.Event, last *time.Time, ordered *bool) ([]hubspot.Event, []*occKey) {
+	evs, keys := page[:0], make([]*occKey, 0, len(page))
+	for _, ev := range page {
+		t, err := parseCursorString(ev.OccurredAt)
+		if err == nil {
+			if t.Before(*last) {
+				*ordered = false
+			}
+			*last = t
+		}
+		var k *occKey
+		if er.late != nil && err == nil {
+			key := keyOf(ev.ID, t)
+			if er.late.delivered(key) {
+				er.skipped++
+				continue
+			}
+			k = &key
+		}
+		evs, keys = append(evs, ev), append(keys, k)
+	}
+	return evs, keys
 }
 
 // loadContacts fetches the contacts of a page's events with one batch read per 100 distinct ids.
@@ -172,14 +225,21 @@ func (er *eventsReader) emit(ev *hubspot.Event) error {
 	b = append(b, '}')
 	er.buf = b
 	er.records++
+	er.fresh++
 	return er.out.Record(er.stream, b)
 }
 
-// checkpoint emits {"occurredAt": t}, never moving backwards.
-func (er *eventsReader) checkpoint(t time.Time) error {
+// checkpoint emits {"occurredAt": t} (never moving backwards) and, with an event lookback, the
+// occurrences delivered inside it; pos is how far the read got, done whether it read all of
+// its range.
+func (er *eventsReader) checkpoint(ctx context.Context, t, pos time.Time, done bool) error {
 	if t.Before(er.state.OccurredAt) {
 		t = er.state.OccurredAt
 	}
 	er.state = EventsState{OccurredAt: t}
+	if er.late != nil {
+		er.state.Delivered = er.late.checkpoint(ctx, er.stream, t, pos, done)
+	}
+	er.fresh = 0
 	return er.out.State(er.stream, er.state)
 }

@@ -27,6 +27,7 @@ type readRun struct {
 	notify *alert.Notifier
 
 	capOnce sync.Once
+	defs    definitions // read when an event stream delivers nothing (events_gone.go)
 }
 
 // Read reads every configured stream in turn. A stream that fails is marked INCOMPLETE with its

@@ -17,6 +17,7 @@ func TestSpecAgreesWithConfig(t *testing.T) {
 	defaults := map[string]func(any) any{
 		"page_size":                       func(c any) any { return cfg(c).PageSize },
 		"lookback_minutes":                func(c any) any { return int(cfg(c).Lookback().Minutes()) },
+		"event_lookback_minutes":          func(c any) any { return int(cfg(c).EventLookback().Minutes()) },
 		"api_base_url":                    func(c any) any { return cfg(c).APIBaseURL },
 		"api_version":                     func(c any) any { return cfg(c).APIVersion },
 		"event_contact_properties":        func(c any) any { return cfg(c).EventContactProperties },

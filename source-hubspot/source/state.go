@@ -207,15 +207,24 @@ func ParseContactsState(raw json.RawMessage) (ContactsState, error) {
 	return s, nil
 }
 
-// EventsState is an event stream's stream_state: {"occurredAt": "2026-01-02T03:04:05.678Z"}.
-// Every occurrence at or before occurredAt was delivered.
+// EventsState is an event stream's stream_state: {"occurredAt": "2026-01-02T03:04:05.678Z",
+// "delivered": {...}}. Every occurrence at or before occurredAt that HubSpot showed when it was
+// read was delivered; delivered, when present, names the occurrences delivered at or after its
+// since (events_delivered.go), so that a run reading back over them for late arrivals delivers
+// none of them twice.
 type EventsState struct {
 	OccurredAt time.Time
+	Delivered  *deliveredSet
 }
 
-// MarshalJSON writes {"occurredAt": ...}.
+type eventsStateJSON struct {
+	OccurredAt string        `json:"occurredAt"`
+	Delivered  *deliveredSet `json:"delivered,omitempty"`
+}
+
+// MarshalJSON writes {"occurredAt": ..., "delivered": ...}.
 func (s EventsState) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]string{"occurredAt": formatTime(s.OccurredAt)})
+	return json.Marshal(eventsStateJSON{OccurredAt: formatTime(s.OccurredAt), Delivered: s.Delivered})
 }
 
 // ParseEventsState reads an event stream_state; no state gives a zero state.
@@ -231,6 +240,11 @@ func ParseEventsState(raw json.RawMessage) (EventsState, error) {
 	}
 	if s.OccurredAt, err = parseCursor(c); err != nil {
 		return s, fmt.Errorf("event state occurredAt: %w", err)
+	}
+	if d, ok := obj["delivered"]; ok && !isNull(d) {
+		if s.Delivered, err = parseDelivered(d); err != nil {
+			return s, err
+		}
 	}
 	return s, nil
 }
