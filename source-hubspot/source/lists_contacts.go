@@ -64,26 +64,18 @@ func (lc *listContacts) cached(id uint64) bool {
 	return ok
 }
 
-// load reads the contacts of ids that are not cached, at most hubspot.MaxBatchRead of them
-// (the caller's chunk), and returns every contact of ids: the encoded object, or nil.
+// load reads the contacts of ids, at most hubspot.MaxBatchRead of them and none cached, with
+// one batch read, and returns each: the encoded object, or nil when there is no such contact.
+// They are cached while the cache has room.
 func (lc *listContacts) load(ctx context.Context, ids []uint64) (map[uint64][]byte, error) {
+	if len(ids) > hubspot.MaxBatchRead {
+		return nil, fmt.Errorf("read %d contacts at once, more than a batch read takes", len(ids))
+	}
 	out := make(map[uint64][]byte, len(ids))
-	var want []string
-	for _, id := range ids {
-		if b, ok := lc.cache[id]; ok {
-			out[id] = b
-			continue
-		}
-		if _, dup := out[id]; !dup {
-			out[id] = nil
-			want = append(want, strconv.FormatUint(id, 10))
-		}
-	}
-	if len(want) == 0 {
-		return out, nil
-	}
-	if len(want) > hubspot.MaxBatchRead {
-		return nil, fmt.Errorf("read %d contacts at once, more than a batch read takes", len(want))
+	want := make([]string, len(ids))
+	for i, id := range ids {
+		out[id] = nil
+		want[i] = strconv.FormatUint(id, 10)
 	}
 	objs, err := lc.client.BatchReadContacts(ctx, want, lc.names)
 	if err != nil {
@@ -101,9 +93,8 @@ func (lc *listContacts) load(ctx context.Context, ids []uint64) (map[uint64][]by
 			}
 		}
 	}
-	if len(lc.cache)+len(want) <= listContactsCache {
-		for _, s := range want {
-			id, _ := strconv.ParseUint(s, 10, 64)
+	if len(lc.cache)+len(ids) <= listContactsCache {
+		for _, id := range ids {
 			lc.cache[id] = out[id]
 		}
 	}

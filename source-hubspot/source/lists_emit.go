@@ -9,32 +9,48 @@ import (
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
-// emit writes the records of one list in order, each with its contact: the records are taken in
-// chunks holding at most hubspot.MaxBatchRead contacts not read yet, one batch read a chunk, so
-// a list of a million members never holds a million contacts in memory.
+// listEmitChunk is how many contacts not read yet a list's records may need before they are
+// written: a list needing fewer has every contact read (100 a call) before its first record is
+// written, so a run stopped by a failed read (the daily limit, say) delivers none of its records
+// and the next run delivers each once. A larger list is written in chunks of that many contacts,
+// so a list of a million members never holds a million contacts in memory; stopped midway, it
+// delivers its first chunks again in the next run.
+const listEmitChunk = 100 * hubspot.MaxBatchRead
+
+// emit writes the records of one list in order, each with its contact.
 func (lr *listsReader) emit(ctx context.Context, head listHead, recs []listRecord) error {
 	for start := 0; start < len(recs); {
 		end, fresh := start, map[uint64]bool{}
+		var ids []uint64
 		for end < len(recs) {
 			id := recs[end].id
 			if !lr.contacts.cached(id) && !fresh[id] {
-				if len(fresh) == hubspot.MaxBatchRead {
+				if len(fresh) == listEmitChunk {
 					break
 				}
 				fresh[id] = true
+				ids = append(ids, id)
 			}
 			end++
 		}
-		ids := make([]uint64, 0, end-start)
-		for _, rec := range recs[start:end] {
-			ids = append(ids, rec.id)
+		found := make(map[uint64][]byte, len(ids))
+		for len(ids) > 0 {
+			n := min(len(ids), hubspot.MaxBatchRead)
+			got, err := lr.contacts.load(ctx, ids[:n])
+			if err != nil {
+				return err
+			}
+			for id, b := range got {
+				found[id] = b
+			}
+			ids = ids[n:]
 		}
-		found, err := lr.contacts.load(ctx, ids)
-		if err != nil {
-			return err
-		}
 		for _, rec := range recs[start:end] {
-			if err := lr.record(head, rec, found[rec.id]); err != nil {
+			contact, ok := found[rec.id]
+			if !ok {
+				contact = lr.contacts.cache[rec.id]
+			}
+			if err := lr.record(head, rec, contact); err != nil {
 				return err
 			}
 		}

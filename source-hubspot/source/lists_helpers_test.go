@@ -14,10 +14,17 @@ import (
 // document), and contacts 101 to 110 (even ids VIPs, all leads).
 func listsEnv(t *testing.T, o fakehubspot.ListOptions) *env {
 	t.Helper()
+	return listsEnvWith(t, fakehubspot.Options{Lists: o})
+}
+
+// listsEnvWith is listsEnv with more options of the fake (its clock, credentials, properties and
+// event definitions are newEnv's).
+func listsEnvWith(t *testing.T, opts fakehubspot.Options) *env {
+	t.Helper()
 	e := newEnv(t)
-	srv := fakehubspot.New(fakehubspot.Options{Clock: e.clk.Now, ClientID: "client", ClientSecret: "secret",
-		RefreshToken: "refresh-good", PrivateAppToken: "pat-static", Properties: testProperties(),
-		EventDefinitions: []fakehubspot.EventDefinition{}, Lists: o})
+	opts.Clock, opts.ClientID, opts.ClientSecret, opts.RefreshToken = e.clk.Now, "client", "secret", "refresh-good"
+	opts.PrivateAppToken, opts.Properties, opts.EventDefinitions = "pat-static", testProperties(), []fakehubspot.EventDefinition{}
+	srv := fakehubspot.New(opts)
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() {
 		if n := srv.LegacyCalls(); n > 0 {

@@ -106,3 +106,59 @@ func TestListsGolden(t *testing.T) {
 		t.Errorf("no summary INFO log: %q", second.logs("INFO"))
 	}
 }
+
+// TestListsDailyReserve: list reads stop at the daily reserve like every other call. Six lists
+// of 150 contacts cost three calls each (a memberships page, two batch reads): the first day's
+// twelve calls read three lists and stop between the two batch reads of the fourth, which
+// delivers none of its records; the next day resumes with the fourth list, and every membership
+// comes exactly once.
+func TestListsDailyReserve(t *testing.T) {
+	t.Parallel()
+	const dailyMax = 13 // a reserve of 1
+	e := listsEnvWith(t, fakehubspot.Options{DailyMax: dailyMax})
+	e.cfg["credentials"] = map[string]any{"credentials_title": "Private App Credentials", "access_token": "pat-static"}
+	f := e.fake
+	f.addContacts(1000, 900, t0.Add(-48*time.Hour))
+	want := map[string]bool{}
+	for l := range int64(6) {
+		var members []int64
+		for i := range int64(150) {
+			members = append(members, 1000+l*150+i)
+			want[fmt.Sprintf("+List %d/%d", l, 1000+l*150+i)] = true
+		}
+		f.mustList(fakehubspot.ListSpec{Name: fmt.Sprintf("List %d", l), Members: members, CreatedAt: t0.Add(-24 * time.Hour)})
+	}
+	cat := e.catalog(protocol.SyncModeIncremental, listsStream)
+	var state []byte
+	got := map[string]int{}
+	var perDay []int
+	for day := 1; ; day++ {
+		if day > 10 {
+			t.Fatalf("not done after %d days of %d calls", day, dailyMax)
+		}
+		f.ResetDaily()
+		f.ResetStats()
+		res := e.read(cat, state)
+		recs := shorts(memberships(t, res))
+		perDay = append(perDay, len(recs))
+		for _, s := range recs {
+			got[s]++
+		}
+		if res.code == 0 {
+			break
+		}
+		checkDailyStop(t, res, f.Server, dailyMax)
+		state = streamStateFile(listsStream, res.lastState(t, listsStream))
+	}
+	if !slices.Equal(perDay, []int{450, 450}) {
+		t.Errorf("records a day %v, want [450 450]: three lists, then the three others", perDay)
+	}
+	for s := range want {
+		if got[s] != 1 {
+			t.Errorf("%s delivered %d times", s, got[s])
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d distinct records, want %d", len(got), len(want))
+	}
+}
