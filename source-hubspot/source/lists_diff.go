@@ -24,7 +24,8 @@ type listRecord struct {
 // listHead is what the records of one list share.
 type listHead struct {
 	id, name, ptype string
-	// previous is the name the list had when its snapshot was taken, set when renamed.
+	// previous is the name the list had when its snapshot was taken, set when renamed: the
+	// name its exits carry.
 	previous string
 	renamed  bool
 }
@@ -52,15 +53,6 @@ func diffMembers(before []uint64, now []listMember, all bool) []listRecord {
 		exits = append(exits, listRecord{id: before[i], exit: true})
 	}
 	return append(exits, current...)
-}
-
-// exitCount is the number of exits that lead recs.
-func exitCount(recs []listRecord) int {
-	n := 0
-	for n < len(recs) && recs[n].exit {
-		n++
-	}
-	return n
 }
 
 // snapshotOf is the snapshot of list l with these member ids, read at now. A list HubSpot was

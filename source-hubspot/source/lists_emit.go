@@ -65,12 +65,17 @@ func (lr *listsReader) emit(ctx context.Context, head listHead, recs []listRecor
 //	 "previousListName","contact"}
 //
 // An exit's membershipTimestamp is when the run started (HubSpot does not say when a member
-// left); previousListName is set on the members of a renamed list.
+// left). Of a renamed list, an exit carries the old name, and a member the new one with the old
+// one as previousListName.
 func (lr *listsReader) record(head listHead, rec listRecord, contact []byte) error {
+	name := head.name
+	if rec.exit && head.renamed {
+		name = head.previous // an exit carries the name the list had
+	}
 	b := append(lr.buf[:0], `{"listId":`...)
 	b = jsontext.AppendString(b, head.id)
 	b = append(b, `,"listName":`...)
-	b = jsontext.AppendString(b, head.name)
+	b = jsontext.AppendString(b, name)
 	b = append(b, `,"processingType":`...)
 	b = appendNullable(b, head.ptype)
 	b = append(b, `,"recordId":"`...)

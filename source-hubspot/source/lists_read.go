@@ -206,15 +206,6 @@ func (lr *listsReader) list(ctx context.Context, l *hubspot.List) error {
 		head.previous, head.renamed = old.Name, true
 	}
 	recs := diffMembers(before, members, head.renamed || old == nil || !lr.incremental)
-	emitted := len(recs)
-	if head.renamed {
-		// Exits carry the name the list had; the current members the new one.
-		exits := recs[:exitCount(recs)]
-		if err := lr.emit(ctx, listHead{id: id, name: old.Name, ptype: l.ProcessingType}, exits); err != nil {
-			return err
-		}
-		recs = recs[len(exits):]
-	}
 	if err := lr.emit(ctx, head, recs); err != nil {
 		return err
 	}
@@ -224,8 +215,8 @@ func (lr *listsReader) list(ctx context.Context, l *hubspot.List) error {
 	}
 	lr.state.Lists[id] = snapshotOf(l, ids, lr.now)
 	lr.state.Resume = &ListsResume{AfterList: id}
-	log.Debug().Int("members", len(ids)).Int("records", emitted).Msg("list read")
-	if emitted == 0 {
+	log.Debug().Int("members", len(ids)).Int("records", len(recs)).Msg("list read")
+	if len(recs) == 0 {
 		return nil // nothing delivered: the next STATE carries the new name and stamps
 	}
 	return lr.out.State(listsStream, lr.state)
