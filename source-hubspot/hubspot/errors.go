@@ -71,6 +71,12 @@ func (e *APIError) IsDailyLimit() bool {
 	return e.StatusCode == http.StatusTooManyRequests && strings.EqualFold(e.PolicyName, "DAILY")
 }
 
+// MissingScopes reports whether the error is HubSpot's 403 MISSING_SCOPES: the token was not
+// granted a scope the call needs (re-authorizing with the scope fixes it).
+func (e *APIError) MissingScopes() bool {
+	return e.StatusCode == http.StatusForbidden && strings.EqualFold(e.Category, "MISSING_SCOPES")
+}
+
 // errorBody is HubSpot's error shape; rate-limit answers use errorType instead of category.
 type errorBody struct {
 	Message       string `json:"message"`

@@ -85,9 +85,11 @@ func newLimitTransport(next http.RoundTripper, l Limits, sleep SleepFunc, now fu
 	}
 }
 
-// isSearch reports whether the request is a CRM search call (its own 5/s budget).
+// isSearch reports whether the request is a CRM search call (its own 5/s budget). List search
+// (POST /crm/lists/<version>/search) is not one: the Lists API counts against the general limits.
 func isSearch(r *http.Request) bool {
-	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/search")
+	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/search") &&
+		!strings.Contains(r.URL.Path, "/crm/lists/")
 }
 
 // RoundTrip waits for budget, then sends the request, unless the account's daily limit is down

@@ -109,6 +109,16 @@ func TestRequestsGolden(t *testing.T) {
 			return err
 		}},
 		{"contact properties", func() error { _, err := c.ContactProperties(ctx); return err }},
+		{"search contact lists", func() error {
+			_, err := c.SearchLists(ctx, ListSearchRequest{ObjectTypeID: ContactObjectTypeID, Offset: 500, Count: 500,
+				AdditionalProperties: []string{ListSizeProperty, ListLastAddedProperty, ListLastRemovedProperty}})
+			return err
+		}},
+		{"get list", func() error { _, err := c.GetList(ctx, "12"); return err }},
+		{"list memberships", func() error {
+			_, err := c.ListMemberships(ctx, MembershipsRequest{ListID: "12", Limit: 250, After: "bG0xfDEyfGlk"})
+			return err
+		}},
 		{"event definitions", func() error { _, err := c.EventDefinitions(ctx); return err }},
 		{"event occurrences", func() error {
 			_, err := c.Events(ctx, EventsRequest{EventType: "pe123456_newsletter_signup", ObjectType: "contact",

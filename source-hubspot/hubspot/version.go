@@ -56,6 +56,7 @@ type paths struct {
 	properties  string
 	occurrences string
 	definitions string
+	lists       string // + "/search", "/{listId}", "/{listId}/memberships"
 }
 
 func newPaths(v string) paths {
@@ -69,6 +70,7 @@ func newPaths(v string) paths {
 		properties:  "/crm/properties/" + esc + "/contacts",
 		occurrences: "/events/event-occurrences/" + esc,
 		definitions: "/events/custom/" + esc + "/event-definitions",
+		lists:       "/crm/lists/" + esc,
 	}
 }
 

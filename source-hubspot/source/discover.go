@@ -20,9 +20,9 @@ const (
 	eventsCursor      = "occurredAt"
 )
 
-// Discover lists the contacts stream, typed from the Properties API, and one stream per custom
-// behavioral event definition. When the account may not read event definitions (tier or
-// scopes), the catalog holds contacts alone and a WARN says why.
+// Discover lists the contacts stream, typed from the Properties API, one stream per custom
+// behavioral event definition, and list_memberships. When the account may not read event
+// definitions (tier or scopes), or lists (scope), those streams are left out and a WARN says why.
 func (s *Source) Discover(ctx context.Context, raw json.RawMessage) (*protocol.Catalog, error) {
 	cfg, c, err := s.open(ctx, raw)
 	if err != nil {
@@ -33,21 +33,27 @@ func (s *Source) Discover(ctx context.Context, raw json.RawMessage) (*protocol.C
 		return nil, classify(err)
 	}
 	cat := &protocol.Catalog{Streams: []protocol.Stream{contactsCatalogStream(props)}}
+	contactProps := eventContactProperties(cfg.EventContactProperties, props)
 	defs, err := c.EventDefinitions(ctx)
 	switch {
 	case isStatus(err, http.StatusForbidden, http.StatusNotFound, http.StatusPaymentRequired):
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("custom behavioral events are not available to this connection " +
-			"(they need an Enterprise tier and the behavioral_events.event_definitions.read_write scope); discovering contacts only")
-		return cat, nil
+			"(they need an Enterprise tier and the behavioral_events.event_definitions.read_write scope); discovering no event streams")
 	case err != nil:
 		return nil, classify(err)
 	}
-	contactProps := eventContactProperties(cfg.EventContactProperties, props)
 	for _, d := range defs {
 		if d.Archived || d.FullyQualifiedName == "" {
 			continue
 		}
 		cat.Streams = append(cat.Streams, eventCatalogStream(d, contactProps))
+	}
+	lists, err := listsCatalogStream(ctx, c, contactProps)
+	if err != nil {
+		return nil, err
+	}
+	if lists != nil {
+		cat.Streams = append(cat.Streams, *lists)
 	}
 	return cat, nil
 }

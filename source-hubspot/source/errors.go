@@ -108,6 +108,10 @@ func classifyAPI(he *hubspot.APIError, err error) error {
 		return protocol.NewError(protocol.FailureConfig,
 			"HubSpot denied access to custom behavioral events ("+s+"): they need an Enterprise tier and the "+
 				"behavioral_events.event_definitions.read_write scope; grant it and re-authorize, or remove the event streams", err)
+	case code == http.StatusForbidden && strings.Contains(he.Path, "/crm/lists/"):
+		return protocol.NewError(protocol.FailureConfig,
+			"HubSpot denied access to lists ("+s+"): grant the app the "+listsScope+" scope (or crm.segments.read) and "+
+				"re-authorize, or remove the "+listsStream+" stream", err)
 	case code == http.StatusForbidden:
 		return protocol.NewError(protocol.FailureConfig,
 			"HubSpot denied access ("+s+"): grant the app the crm.objects.contacts.read scope and re-authorize, and check that the account's tier includes this API", err)

@@ -220,7 +220,7 @@ func TestDiscoverWithoutEventAccessWarns(t *testing.T) {
 			}
 		}
 	}
-	if diff := cmp.Diff([]string{"contacts"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"contacts", "list_memberships"}, names); diff != "" {
 		t.Errorf("streams (-want +got):\n%s", diff)
 	}
 	warn := res.logs("WARN")

@@ -1,0 +1,63 @@
+package source
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+)
+
+// The list_memberships stream: one record per membership change of a HubSpot contact list.
+const (
+	listsStream = "list_memberships"
+	listsCursor = "membershipTimestamp"
+	// listsScope is the scope HubSpot's Lists API reads need (crm.segments.read works too).
+	listsScope = "crm.lists.read"
+)
+
+// listsCatalogStream probes whether the credentials can read lists, with a list search of one
+// list, and returns the list_memberships stream when they can. Without the scope (403) the
+// stream is left out with a WARN naming it, as event streams are without theirs; any other
+// failure fails discover.
+func listsCatalogStream(ctx context.Context, c *hubspot.Client, contactProps []hubspot.Property) (*protocol.Stream, error) {
+	_, err := c.SearchLists(ctx, hubspot.ListSearchRequest{ObjectTypeID: hubspot.ContactObjectTypeID, Count: 1})
+	var ae *hubspot.APIError
+	switch {
+	case errors.As(err, &ae) && (ae.StatusCode == http.StatusForbidden || ae.StatusCode == http.StatusPaymentRequired):
+		zerolog.Ctx(ctx).Warn().Str("stream", listsStream).Str("answer", ae.Summary()).
+			Msg("HubSpot lists are not available to this connection: grant the " + listsScope +
+				" scope (or crm.segments.read) and re-authorize to sync list memberships; discovering without " + listsStream)
+		return nil, nil
+	case err != nil:
+		return nil, classify(err)
+	}
+	return &protocol.Stream{
+		Name:                    listsStream,
+		JSONSchema:              listsSchema(contactProps),
+		SupportedSyncModes:      []protocol.SyncMode{protocol.SyncModeFullRefresh, protocol.SyncModeIncremental},
+		SourceDefinedCursor:     true,
+		DefaultCursorField:      []string{listsCursor},
+		SourceDefinedPrimaryKey: [][]string{{"listId"}, {"recordId"}},
+		IsResumable:             true,
+	}, nil
+}
+
+// listsSchema is the schema of list_memberships records; contact holds the
+// event_contact_properties, typed as in event streams.
+func listsSchema(contactProps []hubspot.Property) json.RawMessage {
+	return objectSchema(`"object"`, []field{
+		{"listId", json.RawMessage(`{"type":"string"}`)},
+		{"listName", json.RawMessage(`{"type":["null","string"]}`)},
+		{"processingType", json.RawMessage(`{"type":["null","string"]}`)},
+		{"recordId", json.RawMessage(`{"type":"string"}`)},
+		{"member", json.RawMessage(`{"type":"boolean"}`)},
+		{"membershipTimestamp", json.RawMessage(`{"type":["null","string"],"format":"date-time"}`)},
+		{"previousListName", json.RawMessage(`{"type":["null","string"]}`)},
+		{"contact", propertiesSchema(contactProps)},
+	})
+}
