@@ -50,8 +50,9 @@ fi
 # source and destination are the commands that start each connector; cfg is where the
 # connector sees DIR.
 if [ -n "${SOURCE_BIN:-}" ] || [ -n "${DESTINATION_BIN:-}" ]; then
-  [ -x "${SOURCE_BIN:-}" ] && [ -x "${DESTINATION_BIN:-}" ] ||
-    { say "SOURCE_BIN and DESTINATION_BIN must both name executables"; exit 2; }
+  if [ ! -x "${SOURCE_BIN:-}" ] || [ ! -x "${DESTINATION_BIN:-}" ]; then
+    say "SOURCE_BIN and DESTINATION_BIN must both name executables"; exit 2
+  fi
   source=("$SOURCE_BIN")
   destination=("$DESTINATION_BIN")
   cfg=$dir
@@ -68,7 +69,7 @@ mkdir -p "$dir/logs"
 logs=$(mktemp -d "$dir/logs/$(date -u +%Y%m%dT%H%M%SZ).XXXX")
 say "logs of this run: $logs"
 # Only the newest LOG_RUNS_KEPT runs' logs stay.
-ls -1d "$dir"/logs/*/ | head -n "-${LOG_RUNS_KEPT:-30}" | xargs -r -d '\n' rm -rf
+printf '%s\n' "$dir"/logs/*/ | head -n "-${LOG_RUNS_KEPT:-30}" | xargs -r -d '\n' rm -rf
 
 # show NAME: the LOG messages and TRACE errors among the messages on stdin, as text on stderr
 # (lines that are not JSON are skipped).
