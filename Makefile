@@ -41,7 +41,7 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 10s)
 bench: ## Go benchmarks of the hot paths
 	$(GO) test -run '^$$' -bench . -benchmem ./protocol/... ./source-hubspot/... ./destination-insider/...
 
-bench-sync: ## whole-sync throughput of the built binaries against the fakes (see README, Performance)
+bench-sync: ## whole-sync throughput of the built binaries against the fakes (see docs/performance.md)
 	$(GO) run ./integration_tests/bench --quick
 
 demo: ## a demo sync against the built-in fake HubSpot and Insider

@@ -1,10 +1,14 @@
 package integrationtests
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // specFieldNames returns every property name of a connectionSpecification, at any depth
@@ -183,5 +187,115 @@ func TestCodeNamesAndChangelog(t *testing.T) {
 	}
 	if _, ok := changelogTopVersion("no changelog"); ok {
 		t.Error("changelogTopVersion found a table that is not there")
+	}
+}
+
+// markdownLinkRE matches an inline Markdown link or image target: [text](target).
+var markdownLinkRE = regexp.MustCompile(`\]\(([^()\s]+)\)`)
+
+// headingSlug is the anchor GitHub gives a heading: lower case, punctuation other than '-' and
+// '_' removed, spaces turned into '-'.
+func headingSlug(h string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(h)) {
+		switch {
+		case r == ' ':
+			b.WriteRune('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// markdownAnchors returns the anchors of every heading of a Markdown text, outside code blocks.
+func markdownAnchors(md string) map[string]bool {
+	anchors := map[string]bool{}
+	fenced := false
+	for _, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(line, "```") {
+			fenced = !fenced
+			continue
+		}
+		if fenced || !strings.HasPrefix(line, "#") {
+			continue
+		}
+		slug := headingSlug(strings.TrimLeft(line, "#"))
+		for n, s := 1, slug; ; n, s = n+1, slug+"-"+strconv.Itoa(n) {
+			if !anchors[s] {
+				anchors[s] = true
+				break
+			}
+		}
+	}
+	return anchors
+}
+
+// TestDocsLinks checks every relative link of the README, CONTRIBUTING.md and docs/: the file it
+// names exists, and its #anchor is a heading of that file.
+func TestDocsLinks(t *testing.T) {
+	pages := []string{"README.md", "CONTRIBUTING.md"}
+	docs, err := filepath.Glob(filepath.Join("..", "docs", "*.md"))
+	if err != nil || len(docs) == 0 {
+		t.Fatalf("no docs pages (%v)", err)
+	}
+	for _, d := range docs {
+		pages = append(pages, filepath.ToSlash(strings.TrimPrefix(d, ".."+string(filepath.Separator))))
+	}
+	for _, page := range pages {
+		md := string(repoFile(t, page))
+		for _, m := range markdownLinkRE.FindAllStringSubmatch(md, -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			file, anchor, _ := strings.Cut(target, "#")
+			path := page
+			if file != "" {
+				path = filepath.ToSlash(filepath.Join(filepath.Dir(page), file))
+			}
+			if _, err := os.Stat(filepath.Join("..", path)); err != nil {
+				t.Errorf("%s links to %s, which does not exist", page, target)
+				continue
+			}
+			if anchor != "" && !markdownAnchors(string(repoFile(t, path)))[anchor] {
+				t.Errorf("%s links to %s: %s has no heading with the anchor #%s", page, target, path, anchor)
+			}
+		}
+	}
+}
+
+// TestReadmeFitsAPage keeps the README short enough for a newcomer to read: at most 2,500 words
+// (as wc -w counts them), with a table of contents that links every section.
+func TestReadmeFitsAPage(t *testing.T) {
+	readme := string(repoFile(t, "README.md"))
+	if n := len(strings.Fields(readme)); n > 2500 {
+		t.Errorf("README.md has %d words; keep it at most 2,500 and move detail to docs/", n)
+	}
+	_, contents, ok := strings.Cut(readme, "\n## Contents\n")
+	if !ok {
+		t.Fatal(`README.md has no "## Contents" section`)
+	}
+	contents, _, _ = strings.Cut(contents, "\n## ")
+	for _, s := range markdownSections(readme) {
+		if s != "Contents" && !strings.Contains(contents, "](#"+headingSlug(s)+")") {
+			t.Errorf("README.md's contents do not link the section %q", s)
+		}
+	}
+}
+
+func TestHeadingSlug(t *testing.T) {
+	for h, want := range map[string]string{
+		"Retries: what resumes and what starts over":             "retries-what-resumes-and-what-starts-over",
+		"`scripts/sync.sh` for cron":                             "scriptssyncsh-for-cron",
+		"Custom behavioral events: `event_<fullyQualifiedName>`": "custom-behavioral-events-event_fullyqualifiedname",
+		"airbyte-local-cli (recommended)":                        "airbyte-local-cli-recommended",
+	} {
+		if got := headingSlug(h); got != want {
+			t.Errorf("headingSlug(%q) = %q, want %q", h, got, want)
+		}
+	}
+	if a := markdownAnchors("# A\n## A\n```\n# not a heading\n```\n"); !a["a"] || !a["a-1"] || a["not-a-heading"] {
+		t.Errorf("markdownAnchors = %v", a)
 	}
 }

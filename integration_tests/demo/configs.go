@@ -16,7 +16,7 @@ func sourceConfig(f *fakes) map[string]any {
 // destinationConfig maps contacts and the three default event types to the fake Insider. Users
 // are identified by email and phone only, so contacts whose only identifiers are invalid or
 // missing show up as rejected in the summary.
-func destinationConfig(f *fakes) map[string]any {
+func destinationConfig(f *fakes, dryRun bool) map[string]any {
 	o := f.insider.Options()
 	event := func(stream, name string, params ...string) map[string]any {
 		var ps []map[string]string
@@ -34,17 +34,20 @@ func destinationConfig(f *fakes) map[string]any {
 			"properties.price", "unit_price", "properties.url", "url"),
 	}
 	c["fixed_event_parameters"] = []map[string]string{{"parameter": "source", "value": "hubspot"}}
+	if dryRun {
+		c["dry_run"] = true
+	}
 	return c
 }
 
 // writeConfigs writes both configs into dir, and the configured catalog built from what the
 // source's discover returns: every stream incremental on its default cursor, deduplicated on
 // its primary key, but list_memberships, which the destination config does not map.
-func writeConfigs(ctx context.Context, bin pipeline.Binaries, dir string, f *fakes) (streams []string, err error) {
+func writeConfigs(ctx context.Context, bin pipeline.Binaries, dir string, f *fakes, dryRun bool) (streams []string, err error) {
 	if err := pipeline.WriteJSONFile(filepath.Join(dir, pipeline.SourceConfigFile), sourceConfig(f)); err != nil {
 		return nil, err
 	}
-	if err := pipeline.WriteJSONFile(filepath.Join(dir, pipeline.DestinationConfigFile), destinationConfig(f)); err != nil {
+	if err := pipeline.WriteJSONFile(filepath.Join(dir, pipeline.DestinationConfigFile), destinationConfig(f, dryRun)); err != nil {
 		return nil, err
 	}
 	catalog, err := pipeline.Discover(ctx, bin.Source, filepath.Join(dir, pipeline.SourceConfigFile))

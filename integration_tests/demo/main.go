@@ -2,10 +2,12 @@
 // built-in fakes of both APIs, twice (an initial and an incremental sync), and explains what
 // happened:
 //
-//	go run ./integration_tests/demo [--out ./demo-output] [--contacts 3000] [--serve]
+//	go run ./integration_tests/demo [--out ./demo-output] [--contacts 3000] [--serve] [--dry-run]
 //
 // It needs no credentials and no network beyond 127.0.0.1. Everything it writes (binaries,
-// configs, catalog, saved state, connector logs, the fake Insider's profiles) stays in --out.
+// configs, catalog, saved state, the connectors' logs in logs/, the fake Insider's profiles)
+// stays in --out. --dry-run runs one sync with the destination's dry_run on and reports what
+// would be sent.
 package main
 
 import (

@@ -21,6 +21,9 @@ type Options struct {
 	RateLimits bool
 	// Serve keeps both fakes running after the syncs until ctx ends (Ctrl-C).
 	Serve bool
+	// DryRun runs one sync with the destination's dry_run on: it reports what would be sent,
+	// sends nothing and saves no state.
+	DryRun bool
 	// Stdout receives the summary, Stderr the progress line.
 	Stdout, Stderr io.Writer
 	// Terminal rewrites the progress line in place with \r; otherwise progress is plain lines.
@@ -43,6 +46,7 @@ func parseFlags(args []string, stderr io.Writer) (Options, error) {
 	fs.Uint64Var(&o.Seed, "seed", 1, "data generator seed")
 	fs.BoolVar(&o.RateLimits, "rate-limits", true, "make the fake HubSpot enforce HubSpot's rate limits")
 	fs.BoolVar(&o.Serve, "serve", false, "keep the fake APIs running after the syncs until Ctrl-C, to rerun the connectors by hand")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "one sync with the destination's dry_run on: what would be sent, nothing sent, no state saved")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

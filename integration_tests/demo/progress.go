@@ -18,6 +18,9 @@ type progress struct {
 	terminal bool
 
 	contacts, events, states atomic.Int64
+	// sourceClock is the emitted_at (Unix ms) of the source's first TRACE message: the source's
+	// clock when its run began, from which it fixes the window end.
+	sourceClock atomic.Int64
 
 	stop chan struct{}
 	done sync.WaitGroup
@@ -54,8 +57,17 @@ func (p *progress) sourceLine(line []byte) {
 		Record struct {
 			Stream string `json:"stream"`
 		} `json:"record"`
+		Trace struct {
+			EmittedAt int64 `json:"emitted_at"`
+		} `json:"trace"`
 	}
-	if json.Unmarshal(line, &m) != nil || m.Type != "RECORD" {
+	if json.Unmarshal(line, &m) != nil {
+		return
+	}
+	if m.Type == "TRACE" && m.Trace.EmittedAt > 0 {
+		p.sourceClock.CompareAndSwap(0, m.Trace.EmittedAt)
+	}
+	if m.Type != "RECORD" {
 		return
 	}
 	if m.Record.Stream == "contacts" {

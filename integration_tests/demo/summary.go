@@ -14,35 +14,81 @@ import (
 
 // RunReport is what one sync did, in the words of the summary.
 type RunReport struct {
-	Name          string
-	ContactsRead  int64            // contacts records the source wrote
-	EventsRead    int64            // event records the source wrote
-	UsersUpserted int64            // from the destination's write summary
-	EventsSent    int64            // from the destination's write summary
-	Rejected      map[string]int64 // records rejected, by reason, from the write summary
-	DroppedIDs    int64            // invalid identifiers left out of users still sent
-	StatesEchoed  int              // STATE messages the destination echoed
-	Watermark     string           // the contacts watermark saved after the sync
-	Duration      time.Duration
+	Name         string
+	DryRun       bool  // the destination sent nothing and saved no state
+	ContactsRead int64 // contacts records the source wrote
+	EventsRead   int64 // event records the source wrote
+	// RecordsAccepted counts the records Insider accepted (in a dry run: would have been sent),
+	// contacts and events alike, from the destination's summary (users_upserted); EventsSent the
+	// events among them. Each event record carries one event.
+	RecordsAccepted int64
+	EventsSent      int64
+	Rejected        map[string]int64 // records rejected, by reason, from the destination's summary
+	DroppedIDs      int64            // invalid identifiers left out of users still sent
+	StatesEchoed    int              // STATE messages the destination echoed
+	Watermark       string           // the contacts watermark saved after the sync ("" when none)
+	// SourceClock is the source's clock when its run began (its first TRACE message's
+	// emitted_at); zero when the source wrote no TRACE.
+	SourceClock time.Time
+	Duration    time.Duration
+}
+
+// ContactsUpserted is the number of contacts upserted as Insider users: the accepted records
+// that are not events.
+func (r RunReport) ContactsUpserted() int64 { return r.RecordsAccepted - r.EventsSent }
+
+// RejectedRecords is the total of Rejected.
+func (r RunReport) RejectedRecords() int64 {
+	var n int64
+	for _, v := range r.Rejected {
+		n += v
+	}
+	return n
+}
+
+// WatermarkLag is how far the saved watermark is behind the source's clock at the start of the
+// run; zero when either is unknown.
+func (r RunReport) WatermarkLag() time.Duration {
+	wm, err := time.Parse(time.RFC3339Nano, r.Watermark)
+	if err != nil || r.SourceClock.IsZero() {
+		return 0
+	}
+	return r.SourceClock.Sub(wm)
 }
 
 // Report is the whole demo's outcome.
 type Report struct {
 	Out      string
+	DryRun   bool
 	Runs     []RunReport
 	Profiles int // profiles the fake Insider holds at the end
 }
 
-// summaryPrefix starts the destination's final LOG message.
-const summaryPrefix = "write summary"
+// The destination's final LOG message starts with one of these.
+const (
+	summaryPrefix       = "write summary"
+	dryRunSummaryPrefix = "dry run summary"
+)
 
-// parseWriteSummary reads the destination's final summary LOG message ("write summary
-// key=value ..." where a value with spaces is a JSON string) into r.
+// isSummary reports whether a destination LOG message is its end-of-run summary.
+func isSummary(msg string) bool {
+	return strings.HasPrefix(msg, summaryPrefix) || strings.HasPrefix(msg, dryRunSummaryPrefix)
+}
+
+// parseWriteSummary reads the destination's summary LOG message ("write summary key=value ...",
+// or in a dry run "dry run summary: <text> key=value ...", where a value with spaces is a JSON
+// string) into r.
 func parseWriteSummary(msg string, r *RunReport) error {
-	if !strings.HasPrefix(msg, summaryPrefix) {
+	if !isSummary(msg) {
 		return fmt.Errorf("not a write summary: %q", msg)
 	}
-	fields, err := pipeline.LogFields(strings.TrimSpace(strings.TrimPrefix(msg, summaryPrefix)))
+	// The fields start at the first word holding '='; the words before are the message text.
+	words := strings.Fields(msg)
+	i := slices.IndexFunc(words, func(w string) bool { return strings.Contains(w, "=") })
+	if i < 0 {
+		return fmt.Errorf("write summary %q has no fields", msg)
+	}
+	fields, err := pipeline.LogFields(strings.Join(words[i:], " "))
 	if err != nil {
 		return fmt.Errorf("write summary %q: %w", msg, err)
 	}
@@ -53,7 +99,7 @@ func parseWriteSummary(msg string, r *RunReport) error {
 		}
 		return n, nil
 	}
-	if r.UsersUpserted, err = num("users_upserted"); err != nil {
+	if r.RecordsAccepted, err = num("users_upserted"); err != nil {
 		return err
 	}
 	if r.EventsSent, err = num("events_sent"); err != nil {
@@ -62,6 +108,7 @@ func parseWriteSummary(msg string, r *RunReport) error {
 	if r.DroppedIDs, err = num("dropped_identifiers"); err != nil {
 		return err
 	}
+	r.DryRun = fields["dry_run"] == "true"
 	r.Rejected = map[string]int64{}
 	for _, part := range strings.Split(fields["rejected_by_reason"], ",") {
 		reason, count, ok := strings.Cut(strings.TrimSpace(part), "=")
@@ -79,23 +126,60 @@ func parseWriteSummary(msg string, r *RunReport) error {
 
 // printRun writes one sync's summary in plain language.
 func printRun(w io.Writer, r RunReport) {
+	would := func(done, dry string) string {
+		if r.DryRun {
+			return dry
+		}
+		return done
+	}
+	line := func(label string, format string, args ...any) {
+		fmt.Fprintf(w, "  %-34s %s\n", label+":", fmt.Sprintf(format, args...))
+	}
 	fmt.Fprintf(w, "\n%s\n", r.Name)
-	fmt.Fprintf(w, "  contacts read from HubSpot:    %d\n", r.ContactsRead)
-	fmt.Fprintf(w, "  events read from HubSpot:      %d\n", r.EventsRead)
-	fmt.Fprintf(w, "  users upserted into Insider:   %d\n", r.UsersUpserted)
-	fmt.Fprintf(w, "  events sent to Insider:        %d\n", r.EventsSent)
-	total := int64(0)
-	for _, n := range r.Rejected {
-		total += n
-	}
-	fmt.Fprintf(w, "  records rejected:              %d\n", total)
+	line("contacts read from HubSpot", "%d", r.ContactsRead)
+	line("events read from HubSpot", "%d", r.EventsRead)
+	line(would("users upserted into Insider", "users that would be upserted"), "%d (one per contact%s)",
+		r.ContactsUpserted(), would(" Insider accepted", ""))
+	line(would("events sent to Insider", "events that would be sent"), "%d (each on its contact's user)", r.EventsSent)
+	line(would("records rejected", "records that would be rejected"), "%d", r.RejectedRecords())
 	for _, reason := range slices.Sorted(maps.Keys(r.Rejected)) {
-		fmt.Fprintf(w, "    %-28s %d (%s)\n", reason+":", r.Rejected[reason], reasonText(reason))
+		fmt.Fprintf(w, "    %-32s %d (%s)\n", reason+":", r.Rejected[reason], reasonText(reason))
 	}
-	fmt.Fprintf(w, "  invalid identifiers left out:  %d (malformed emails, phones that are no valid number even with\n"+
-		"                                 default_region US; each user was still sent with its other identifier)\n", r.DroppedIDs)
-	fmt.Fprintf(w, "  state saved:                   contacts modified up to %s\n", r.Watermark)
-	fmt.Fprintf(w, "  time taken:                    %s\n", r.Duration.Round(10*time.Millisecond))
+	line("invalid identifiers left out", "%d (malformed emails, phones that are no valid number even with", r.DroppedIDs)
+	fmt.Fprintf(w, "  %-34s %s\n", "", "default_region US; each user was still sent with its other identifier)")
+	switch {
+	case r.DryRun:
+		line("state saved", "none: a dry run sends nothing to Insider and saves no state, so the next")
+		fmt.Fprintf(w, "  %-34s %s\n", "", "real sync reads everything again")
+	case r.Watermark == "":
+		line("state saved", "none")
+	default:
+		line("state saved", "contacts modified up to %s", r.Watermark)
+		behind := "behind the sync's start"
+		if lag := r.WatermarkLag(); lag > 0 {
+			behind = aboutDuration(lag) + " before the sync started"
+		}
+		for _, text := range []string{
+			"(" + behind + ": HubSpot's search index lags behind",
+			"changes, so a sync reads contacts up to a little before it starts; the",
+			"next sync starts there, minus lookback_minutes, so nothing is missed)",
+		} {
+			fmt.Fprintf(w, "  %-34s %s\n", "", text)
+		}
+	}
+	line("time taken", "%s", r.Duration.Round(10*time.Millisecond))
+}
+
+// aboutDuration writes d rounded to the second, in minutes when that is exact ("2 minutes").
+func aboutDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d == time.Minute:
+		return "1 minute"
+	case d > 0 && d%time.Minute == 0:
+		return fmt.Sprintf("%d minutes", d/time.Minute)
+	}
+	return d.String()
 }
 
 // reasonText explains a rejection reason of the destination.

@@ -10,7 +10,8 @@
 // "client_secret", "refresh_token", "portal_id", "contacts", "events"}. On SIGTERM or SIGINT it
 // writes the fake Insider's profiles to --dump (a JSON array, see fakeinsider.Profile) and exits
 // 0. Other flags: --events (default contacts/2), --partner-name, --api-key, --index-lag,
-// --rate-limits (default true: HubSpot's 5/s search and 100/10 s limits answer 429),
+// --hubspot-contacts PATH (the generated contacts' ids and emails, a JSON array, written before
+// serving), --rate-limits (default true: HubSpot's 5/s search and 100/10 s limits answer 429),
 // --invalid-identifiers (default true: some emails and phones are invalid). Generated contacts
 // are modified within the last two years up to an hour ago; events within the last 60 days.
 // Progress lines go to stderr; stdout stays empty.

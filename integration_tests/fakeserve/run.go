@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/insider-hubspot/connectors/integration_tests/datagen"
@@ -36,6 +37,7 @@ type config struct {
 	seed                     uint64
 	hubspotAddr, insiderAddr string
 	infoPath, dumpPath       string
+	contactsPath             string
 	partner, apiKey          string
 	indexLag                 time.Duration
 	rateLimits, invalid      bool
@@ -52,6 +54,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.insiderAddr, "insider-addr", "127.0.0.1:0", "listen address of the fake Insider")
 	fs.StringVar(&c.infoPath, "info", "", "write URLs and credentials as JSON here once listening")
 	fs.StringVar(&c.dumpPath, "dump", "", "write the fake Insider's profiles as JSON here on SIGTERM/SIGINT")
+	fs.StringVar(&c.contactsPath, "hubspot-contacts", "", "write the generated HubSpot contacts (id and email) as JSON here before serving")
 	fs.StringVar(&c.partner, "partner-name", "testpartner", "Insider partner name to accept")
 	fs.StringVar(&c.apiKey, "api-key", "test-api-key", "Insider API key to accept")
 	fs.DurationVar(&c.indexLag, "index-lag", 0, "HubSpot search index lag")
@@ -101,6 +104,13 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready func(Info))
 		return err
 	}
 	loadData(hs, c, now)
+	if c.contactsPath != "" {
+		if err := writeJSONFile(c.contactsPath, func(w io.Writer) error { return json.NewEncoder(w).Encode(contactList(hs)) }); err != nil {
+			_ = hs.HTTPServer().Listener.Close()
+			_ = in.HTTPServer().Listener.Close()
+			return err
+		}
+	}
 	hs.Start()
 	defer hs.Close()
 	in.Start()
@@ -136,6 +146,27 @@ func loadData(hs *fakehubspot.Server, c config, now time.Time) {
 		opts.InvalidEmailShare, opts.InvalidPhoneShare = -1, -1
 	}
 	datagen.FillPortal(hs, opts, c.events, now)
+}
+
+// ContactEntry is one generated HubSpot contact as --hubspot-contacts lists it: its id and its
+// email property as HubSpot holds it (absent or invalid for some contacts).
+type ContactEntry struct {
+	ID    string `json:"id"`
+	Email string `json:"email,omitempty"`
+}
+
+// contactList lists the fake HubSpot's contacts in id order.
+func contactList(hs *fakehubspot.Server) []ContactEntry {
+	ids := hs.ContactIDs()
+	out := make([]ContactEntry, 0, len(ids))
+	for _, id := range ids {
+		c, ok := hs.Contact(id)
+		if !ok {
+			continue
+		}
+		out = append(out, ContactEntry{ID: strconv.FormatInt(id, 10), Email: c.Properties["email"]})
+	}
+	return out
 }
 
 // writeJSONFile writes through a temporary file and renames it, so readers never see half a file.

@@ -15,12 +15,13 @@ import (
 func TestRunServesAndDumps(t *testing.T) {
 	dir := t.TempDir()
 	infoPath, dumpPath := filepath.Join(dir, "urls.json"), filepath.Join(dir, "profiles.json")
+	contactsPath := filepath.Join(dir, "contacts.json")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	readyc := make(chan Info, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"--contacts", "300", "--seed", "5", "--info", infoPath, "--dump", dumpPath},
+		done <- run(ctx, []string{"--contacts", "300", "--seed", "5", "--info", infoPath, "--dump", dumpPath, "--hubspot-contacts", contactsPath},
 			io.Discard, func(i Info) { readyc <- i })
 	}()
 	var info Info
@@ -36,6 +37,22 @@ func TestRunServesAndDumps(t *testing.T) {
 	}
 	if info.Contacts != 300 || info.Events != 150 || !strings.HasPrefix(info.HubSpotURL, "http://127.0.0.1:") {
 		t.Fatalf("info %+v", info)
+	}
+	var contacts []ContactEntry
+	if b, err := os.ReadFile(contactsPath); err != nil || json.Unmarshal(b, &contacts) != nil {
+		t.Fatalf("contacts file %.200s: %v", b, err)
+	}
+	emails := 0
+	for _, c := range contacts {
+		if c.ID == "" {
+			t.Fatalf("contacts file lists a contact without id: %+v", c)
+		}
+		if c.Email != "" {
+			emails++
+		}
+	}
+	if len(contacts) != 300 || emails < 250 {
+		t.Fatalf("contacts file lists %d contacts, %d with an email; want 300, most with one", len(contacts), emails)
 	}
 	req, _ := http.NewRequest("GET", info.HubSpotURL+"/crm/objects/2026-09/contacts?limit=5", nil)
 	req.Header.Set("Authorization", "Bearer "+info.AccessToken)

@@ -8,7 +8,11 @@
 //	airbytecheck field    FILE KEY                  a top-level field of a JSON object, JSON-encoded
 //	airbytecheck sync     --schema S --stream N --source F --dest F --dump F --cursor C
 //	airbytecheck state    --schema S --stream N --out F FILE   last echoed STATE -> state file
-//	airbytecheck rerun    --schema S --stream N --source FIRST FILE   incremental read checks
+//	airbytecheck rerun    --schema S --stream N --source FIRST [--max-records M] FILE   incremental read checks
+//	airbytecheck runnercatalog --schema S --out F FILE  CATALOG -> the configured catalog a third-party
+//	                                                runner builds (json_schema {}); prints the other streams
+//	airbytecheck states   --schema S --out F FILE   last echoed STATE of every stream -> state file (array)
+//	airbytecheck delivered --contacts F --dump F    every contact in Insider, with its valid email
 //	airbytecheck destcatalog --schema S --exit N FILE   destination discover: the DESTINATION_CATALOG,
 //	                                                or a note when the binary has no discover yet
 package main
@@ -30,7 +34,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("no command; want spec, status, catalog, field, sync, state, rerun or destcatalog")
+		return errors.New("no command; want spec, status, catalog, field, sync, state, states, rerun, runnercatalog, delivered or destcatalog")
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	schema := fs.String("schema", "", "path of airbyte_protocol.json")
@@ -38,9 +42,11 @@ func run(args []string) error {
 	destMode := fs.String("dest-mode", "append_dedup", "destination_sync_mode for catalog")
 	source := fs.String("source", "", "source read output (sync), the first read (rerun)")
 	dest := fs.String("dest", "", "destination write output (sync)")
-	dump := fs.String("dump", "", "fake Insider profile dump (sync)")
+	dump := fs.String("dump", "", "fake Insider profile dump (sync, delivered)")
 	cursor := fs.String("cursor", "lastmodifieddate", "key the last STATE must hold (sync)")
 	exit := fs.Int("exit", 0, "the connector's exit code (destcatalog)")
+	maxRecords := fs.Int("max-records", -1, "most records of the stream the incremental read may send (rerun; -1: fewer than the first)")
+	contacts := fs.String("contacts", "", "fakeserve's --hubspot-contacts file (delivered)")
 	out := fs.String("out", "", "file to write: the configured catalog (catalog) or state (state)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -50,6 +56,9 @@ func run(args []string) error {
 			return errors.New("usage: field FILE KEY")
 		}
 		return field(fs.Arg(0), fs.Arg(1))
+	}
+	if args[0] == "delivered" {
+		return checkDelivered(*contacts, *dump)
 	}
 	v, err := newValidator(*schema)
 	if err != nil {
@@ -65,7 +74,15 @@ func run(args []string) error {
 	case "state":
 		return saveState(v, fs.Arg(0), *out, *stream)
 	case "rerun":
-		return checkRerun(v, fs.Arg(0), *source, *stream)
+		return checkRerun(v, fs.Arg(0), *source, *stream, *maxRecords)
+	case "runnercatalog":
+		others, err := runnerCatalog(v, fs.Arg(0), *out)
+		for _, name := range others {
+			fmt.Println(name)
+		}
+		return err
+	case "states":
+		return saveStates(v, fs.Arg(0), *out)
 	case "destcatalog":
 		return checkDestCatalog(v, fs.Arg(0), *exit)
 	case "sync":

@@ -38,8 +38,9 @@ func saveState(v *validator, path, out, stream string) error {
 }
 
 // checkRerun checks an incremental read started from a saved state: valid messages, no TRACE
-// errors, a STATE for stream, and fewer records of stream than the first full read.
-func checkRerun(v *validator, path, first, stream string) error {
+// errors, a STATE for stream, and fewer records of stream than the first full read (at most max
+// when max is not negative).
+func checkRerun(v *validator, path, first, stream string, maxRecords int) error {
 	again, err := v.readMessages(path)
 	if err != nil {
 		return err
@@ -69,6 +70,9 @@ func checkRerun(v *validator, path, first, stream string) error {
 	}
 	if n >= full {
 		return fmt.Errorf("the incremental read sent %d %s records, the first read %d: the state was not used", n, stream, full)
+	}
+	if maxRecords >= 0 && n > maxRecords {
+		return fmt.Errorf("the incremental read sent %d %s records, want at most %d (the changes since the first read)", n, stream, maxRecords)
 	}
 	fmt.Printf("incremental read from the saved state: %d %s records (first read %d), %d states\n", n, stream, full, states)
 	return nil
