@@ -172,7 +172,7 @@ func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Con
 		}
 		return 0
 	}
-	config, err := r.readConfig(sp)
+	config, err := r.readConfig(runCtx, sp)
 	if err == nil {
 		err = do(runCtx, r, args.Command, config)
 		if err != nil && ctx.Err() != nil && parent.Err() == nil && errors.Is(err, context.Canceled) {
@@ -237,7 +237,10 @@ func errorTrace(err error, stream string, now time.Time) *Message {
 	return &Message{Type: TypeTrace, Trace: &Trace{Type: TraceError, EmittedAt: now.UnixMilli(), Error: te}}
 }
 
-func (r *invocation) readConfig(sp *Spec) (json.RawMessage, error) {
+// readConfig reads the --config file, registers its secrets with the redactor, logs a WARN for
+// each key the spec does not declare (before validation, so that a misspelled required field
+// is named beside the error it causes) and validates it against the spec.
+func (r *invocation) readConfig(ctx context.Context, sp *Spec) (json.RawMessage, error) {
 	data, err := readFlagFile("config", r.args.Config)
 	if err != nil {
 		return nil, err
@@ -248,6 +251,9 @@ func (r *invocation) readConfig(sp *Spec) (json.RawMessage, error) {
 	}
 	for _, s := range secrets {
 		r.redactor.Add(s)
+	}
+	for _, msg := range UnknownFields(sp.ConnectionSpecification, data) {
+		zerolog.Ctx(ctx).Warn().Msg("--config " + r.args.Config + ": " + msg)
 	}
 	if err := ValidateConfig(sp.ConnectionSpecification, data); err != nil {
 		return nil, err
