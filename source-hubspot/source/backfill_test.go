@@ -1,7 +1,12 @@
 package source
 
 import (
+	"math"
+	"net/http"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -106,13 +111,20 @@ func TestBackfillLeavesTheDailyReserve(t *testing.T) {
 		t.Skip("-short: backfills 10,000 contacts, which takes seconds")
 	}
 	t.Parallel()
-	e, srv, want, cat := backfillEnv(t, fakehubspot.Options{DailyMax: 40}, 10000)
-	// Search answers slower than list, so the list reaches the reserve before the two meet.
-	srv.SetLatency(fakehubspot.EndpointSearch, 10*time.Millisecond)
+	const dailyMax = 40
+	e, srv, want, cat := backfillEnv(t, fakehubspot.Options{DailyMax: dailyMax}, 10000)
+	// The chunk searches wait until a list answer leaves the daily count where the list workers
+	// (4 with an unlimited budget) stop, so the list reaches the reserve before the two methods
+	// meet whatever their speeds on a loaded machine.
+	gate := &searchGate{next: http.DefaultTransport, open: make(chan struct{}), below: int(math.Ceil(dailyReserve*dailyMax)) + 4}
+	e.http = &http.Client{Transport: gate}
 	e.cfg["credentials"] = map[string]any{"credentials_title": "Private App Credentials", "access_token": srv.Options().PrivateAppToken}
 	res := e.read(cat, nil)
 	if res.code != 0 {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
+	}
+	if gate.stuck.Load() {
+		t.Fatalf("no answer reported fewer than %d daily calls left: the list workers stopped before the searches were let go", gate.below)
 	}
 	checkExactlyOnce(t, idsOf(t, res.records("contacts")), want)
 	// Every call but search counts; list workers (4) stop once fewer than 4 remain.
@@ -129,6 +141,39 @@ func TestBackfillLeavesTheDailyReserve(t *testing.T) {
 	if !warned {
 		t.Errorf("no warning that the daily reserve was reached: %q %q", res.logs("WARN"), res.logs("INFO"))
 	}
+}
+
+// searchGate holds each contacts search but the first (the backfill's one-result probe for the
+// highest id) until an answer reports fewer than below daily calls left. If that answer never
+// comes (the list stopped earlier), a search gives up waiting after a minute and stuck is set,
+// so that the test fails instead of hanging.
+type searchGate struct {
+	next     http.RoundTripper
+	below    int
+	searches atomic.Int64
+	stuck    atomic.Bool
+	once     sync.Once
+	open     chan struct{}
+}
+
+func (g *searchGate) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(req.URL.Path, "/contacts/search") && g.searches.Add(1) > 1 {
+		select {
+		case <-g.open:
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		case <-time.After(time.Minute):
+			g.stuck.Store(true)
+			g.once.Do(func() { close(g.open) })
+		}
+	}
+	resp, err := g.next.RoundTrip(req)
+	if err == nil {
+		if left, perr := strconv.Atoi(resp.Header.Get("X-HubSpot-RateLimit-Daily-Remaining")); perr == nil && left < g.below {
+			g.once.Do(func() { close(g.open) })
+		}
+	}
+	return resp, err
 }
 
 // TestFullRefreshBackfillsLargePortals: a full refresh of a large portal reads by both methods.
