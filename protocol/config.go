@@ -13,7 +13,7 @@ import (
 
 // ValidateConfig validates config against the JSON Schema of a spec's connectionSpecification.
 // The error is a config_error whose message names each field and its problem, for example
-// "credentials.client_id: missing".
+// "credentials.client_id: missing", followed by the config's unknown keys (UnknownFields).
 func ValidateConfig(schema, config json.RawMessage) error {
 	compiler := jsonschema.NewCompiler()
 	compiler.Draft = jsonschema.Draft7
@@ -38,6 +38,8 @@ func ValidateConfig(schema, config json.RawMessage) error {
 	if errors.As(err, &ve) {
 		problems := describe(ve)
 		sort.Strings(problems)
+		// A misspelled key is often why a field is missing: name it beside the problems.
+		problems = append(problems, UnknownFields(schema, config)...)
 		return NewError(FailureConfig, "invalid config: "+strings.Join(problems, "; "), nil)
 	}
 	if err != nil {

@@ -59,7 +59,7 @@ func RunSource(ctx context.Context, env Env, s Source) int {
 				if err != nil {
 					return err
 				}
-				state, err := r.readState()
+				state, err := r.readState(s)
 				if err != nil {
 					return err
 				}
@@ -172,7 +172,7 @@ func execute(ctx context.Context, env Env, cmds []Command, spec func(context.Con
 		}
 		return 0
 	}
-	config, err := r.readConfig(sp)
+	config, err := r.readConfig(runCtx, sp)
 	if err == nil {
 		err = do(runCtx, r, args.Command, config)
 		if err != nil && ctx.Err() != nil && parent.Err() == nil && errors.Is(err, context.Canceled) {
@@ -237,7 +237,10 @@ func errorTrace(err error, stream string, now time.Time) *Message {
 	return &Message{Type: TypeTrace, Trace: &Trace{Type: TraceError, EmittedAt: now.UnixMilli(), Error: te}}
 }
 
-func (r *invocation) readConfig(sp *Spec) (json.RawMessage, error) {
+// readConfig reads the --config file, registers its secrets with the redactor, logs a WARN for
+// each key the spec does not declare (before validation, so that a misspelled required field
+// is named beside the error it causes) and validates it against the spec.
+func (r *invocation) readConfig(ctx context.Context, sp *Spec) (json.RawMessage, error) {
 	data, err := readFlagFile("config", r.args.Config)
 	if err != nil {
 		return nil, err
@@ -248,6 +251,9 @@ func (r *invocation) readConfig(sp *Spec) (json.RawMessage, error) {
 	}
 	for _, s := range secrets {
 		r.redactor.Add(s)
+	}
+	for _, msg := range UnknownFields(sp.ConnectionSpecification, data) {
+		zerolog.Ctx(ctx).Warn().Msg("--config " + r.args.Config + ": " + msg)
 	}
 	if err := ValidateConfig(sp.ConnectionSpecification, data); err != nil {
 		return nil, err
@@ -260,14 +266,17 @@ func (r *invocation) readCatalog() (*ConfiguredCatalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	var c ConfiguredCatalog
-	if err := json.Unmarshal(data, &c); err != nil {
-		return nil, NewError(FailureConfig, fmt.Sprintf("--catalog %s is not a configured catalog", r.args.Catalog), err)
+	c, err := ParseConfiguredCatalog(data)
+	if err != nil {
+		return nil, NewError(FailureConfig, fmt.Sprintf("--catalog %s is not a configured catalog: %v", r.args.Catalog, err), nil)
 	}
-	return &c, nil
+	return c, nil
 }
 
-func (r *invocation) readState() (*InputState, error) {
+// readState reads the --state file. A legacy state (a bare object, or a LEGACY message's data)
+// is checked by the source when it is a LegacyStateChecker, so that JSON that is no state of
+// the source is refused rather than read as no state.
+func (r *invocation) readState(s Source) (*InputState, error) {
 	if r.args.State == "" {
 		return &InputState{}, nil
 	}
@@ -276,8 +285,14 @@ func (r *invocation) readState() (*InputState, error) {
 		return nil, err
 	}
 	st, err := ParseState(data)
+	if err == nil && st.Legacy() != nil {
+		if c, ok := s.(LegacyStateChecker); ok {
+			err = c.CheckLegacyState(st.Legacy())
+		}
+	}
 	if err != nil {
-		return nil, NewError(FailureConfig, fmt.Sprintf("--state %s is not an Airbyte state", r.args.State), err)
+		return nil, NewError(FailureConfig, fmt.Sprintf("--state %s is not an Airbyte state of this connector: %v; "+
+			"to read everything again, pass no --state (or a file holding {} or [])", r.args.State, err), nil)
 	}
 	return st, nil
 }

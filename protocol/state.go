@@ -35,6 +35,14 @@ func (s *InputState) Empty() bool {
 	return s == nil || (len(s.streams) == 0 && s.legacy == nil)
 }
 
+// LegacyStateChecker is implemented by a source that accepts legacy states: CheckLegacyState
+// reports an error naming the problem when legacy (a bare JSON object given as the state, or a
+// LEGACY message's data) is not a state the source understands. The runner then refuses the
+// state file with a config_error naming --state, instead of reading everything again in silence.
+type LegacyStateChecker interface {
+	CheckLegacyState(legacy json.RawMessage) error
+}
+
 // ParseState parses the contents of a --state file. Empty input, null, {} and [] are no state.
 // An array holds AirbyteStateMessages (STREAM, GLOBAL, or LEGACY with data); a bare object that
 // is not a state message is a legacy state. Anything else is an error, never silently no state.

@@ -152,9 +152,9 @@ func (r *readRun) stream(ctx context.Context, cs *protocol.ConfiguredStream, sta
 			return configErr("the saved state of stream contacts is not valid: "+err.Error()+
 				"; fix or clear the state (clearing it re-reads every contact)", nil)
 		}
-		cols, err := schemaColumns(cs.Stream.JSONSchema, "", isEnvelopeField)
+		cols, err := r.contactColumns(ctx, cs.Stream.JSONSchema)
 		if err != nil {
-			return configErr("stream contacts: "+err.Error(), nil)
+			return err
 		}
 		if r.cfg.SyncTarget.Mode == modeGetContact {
 			return r.getContact(ctx, cols, st)

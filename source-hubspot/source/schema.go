@@ -226,13 +226,32 @@ func kindOfSchema(raw json.RawMessage) propertyKind {
 	return kindString
 }
 
+// parseSchema decodes a configured json_schema; an absent or null one is the empty schema.
+func parseSchema(raw json.RawMessage) (schemaNode, error) {
+	var n schemaNode
+	if raw = bytes.TrimSpace(raw); len(raw) == 0 {
+		return n, nil
+	}
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return n, fmt.Errorf("json_schema is not a JSON schema object: %w", err)
+	}
+	return n, nil
+}
+
+// selectsEverything reports whether a configured json_schema lists no property (no properties
+// object, or an empty one): it then selects every property of the stream.
+func selectsEverything(raw json.RawMessage) (bool, error) {
+	n, err := parseSchema(raw)
+	return len(n.Properties) == 0, err
+}
+
 // schemaColumns lists the properties of an object schema with their kinds, sorted by name,
 // leaving out the names skip reports. nested names a member whose own properties are wanted
 // ("" for the top level).
 func schemaColumns(raw json.RawMessage, nested string, skip func(string) bool) ([]column, error) {
-	var n schemaNode
-	if err := json.Unmarshal(raw, &n); err != nil {
-		return nil, fmt.Errorf("json_schema is not a JSON schema object: %w", err)
+	n, err := parseSchema(raw)
+	if err != nil {
+		return nil, err
 	}
 	if nested != "" {
 		sub, ok := n.Properties[nested]
