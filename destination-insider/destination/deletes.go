@@ -1,12 +1,11 @@
 package destination
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -19,15 +18,6 @@ const (
 	MergeUpdateIdentity   = "update_identity"
 )
 
-// Rejection reasons of archived records.
-const (
-	ReasonArchived   = "archived"     // deletion_mode ignore
-	ReasonNoSuchUser = "no_such_user" // Insider has no profile to anonymize
-)
-
-// mergedIDsField is the source's list of the contact ids merged into a contact.
-const mergedIDsField = "hs_merged_object_ids"
-
 func (c *Config) validateDeleteModes() []string {
 	var p []string
 	switch c.DeletionMode {
@@ -38,11 +28,7 @@ func (c *Config) validateDeleteModes() []string {
 	switch c.MergeMode {
 	case MergeIgnore:
 	case MergeUpdateIdentity:
-		ok := false
-		for _, m := range c.IdentifierMappings {
-			ok = ok || (isRecordIDField(m.SourceField) && (m.Identifier == "uuid" || m.Identifier == "custom"))
-		}
-		if !ok {
+		if !c.MapsRecordID() {
 			p = append(p, "merge_mode update_identity needs a uuid or custom identifier mapped from hs_object_id or id "+
 				"(the contact id that a merge changes): add one to identifier_mappings or set merge_mode to ignore")
 		}
@@ -52,21 +38,9 @@ func (c *Config) validateDeleteModes() []string {
 	return p
 }
 
-// isRecordIDField reports whether a source field holds the HubSpot contact id.
-func isRecordIDField(f string) bool {
-	f = strings.TrimSpace(f)
-	return f == "id" || f == "hs_object_id"
-}
-
-// deletes is what one write needs for archived and merged contacts records: a plan that reads
-// their identifiers, archived flag and merged ids, the one-user API calls, and the lane that
-// runs those calls in record order per contact.
+// deletes is what one write needs for archived and merged contacts records: the one-user API
+// calls, and the lane that runs those calls in record order per contact.
 type deletes struct {
-	plan     *plan
-	archived int       // slot of "archived"
-	merged   int       // slot of hs_merged_object_ids
-	idFields []idField // identifiers mapped from the contact id (merges re-key these)
-	vals     []value
 	enabled  bool // some mode sends calls: track upserted keys for ordering
 	merges   bool
 	ops      *insider.UserOps // nil in a dry run
@@ -81,80 +55,52 @@ type deletes struct {
 // every upsert in flight instead.
 const maxTrackedKeys = 1 << 17
 
-func newDeletes(w *writer, cfg *Config, catalog *protocol.ConfiguredCatalog) *deletes {
-	p := w.mapper.compile(cfg, "", pkPath(catalog, ContactsStream))
-	d := &deletes{plan: p, lane: newOpLane(opConcurrency), sent: map[string]struct{}{}, shown: map[string]int{},
+func newDeletes(w *writer, cfg *Config) *deletes {
+	d := &deletes{lane: newOpLane(opConcurrency), sent: map[string]struct{}{}, shown: map[string]int{},
 		merges:  cfg.MergeMode == MergeUpdateIdentity,
 		enabled: cfg.MergeMode == MergeUpdateIdentity || cfg.DeletionMode != DeletionIgnore}
-	d.archived = p.root.add([]string{"archived"}, &p.slots)
-	d.merged = p.root.add([]string{mergedIDsField}, &p.slots)
-	for i, m := range cfg.IdentifierMappings {
-		if isRecordIDField(m.SourceField) && p.ids[i].target != idEmail && p.ids[i].target != idPhone {
-			d.idFields = append(d.idFields, p.ids[i])
-		}
-	}
 	if w.client != nil && d.enabled {
 		d.ops = insider.NewUserOps(w.client, insider.DefaultOpLimits())
 	}
 	return d
 }
 
-// mayNeedOp is a cheap look at the record bytes: false means the record is neither archived
-// nor merged, so it need not be scanned again.
-func (d *deletes) mayNeedOp(data []byte) bool {
-	if bytes.Contains(data, []byte(`"archived"`)) && !bytes.Contains(data, []byte(`"archived":false`)) {
-		return true
-	}
-	return d.merges && bytes.Contains(data, []byte(`"`+mergedIDsField+`"`)) &&
-		!bytes.Contains(data, []byte(`"`+mergedIDsField+`":null`))
-}
-
 // contactOp handles a contacts record that is archived, or merged when merge_mode asks for it.
 // handled is false for every other record, which goes on to the upsert.
-func (w *writer) contactOp(ctx context.Context, data []byte, res *mapped, ref protocol.RecordRef) (handled bool, err error) {
-	d := w.dm
-	if !d.mayNeedOp(data) {
+func (w *writer) contactOp(ctx context.Context, r mapping.Record, res *mapping.Result, ref protocol.RecordRef) (handled bool, err error) {
+	if r.Archived() {
+		return true, w.archivedRecord(ctx, r, ref)
+	}
+	if !w.dm.merges || res.User == nil {
 		return false, nil
 	}
-	vals, ok := extractInto(&d.vals, d.plan, data)
-	if !ok {
-		return false, nil // Map rejected it already
-	}
-	if t, _ := vals[d.archived].text(); t == "true" {
-		return true, w.archivedRecord(ctx, vals, res.Key, ref)
-	}
-	if !d.merges || res.User == nil {
-		return false, nil
-	}
-	return w.mergedRecord(ctx, vals, res, ref)
+	return w.mergedRecord(ctx, r, res, ref)
 }
 
 // archivedRecord skips an archived contact (deletion_mode ignore) or deletes or anonymizes its
 // Insider profile, found by its mapped identifiers.
-func (w *writer) archivedRecord(ctx context.Context, vals []value, key string, ref protocol.RecordRef) error {
+func (w *writer) archivedRecord(ctx context.Context, r mapping.Record, ref protocol.RecordRef) error {
 	d := w.dm
 	if w.cfg.DeletionMode == DeletionIgnore {
 		w.count.reject(ReasonArchived)
 		if !d.logged {
 			d.logged = true
-			w.log.Info().Str("stream", ContactsStream).Msg("archived (deleted) contacts are skipped and counted as rejected with reason archived: deletion_mode is ignore")
+			w.log.Info().Str("stream", mapping.ContactsStream).Msg("archived (deleted) contacts are skipped and counted as rejected with reason archived: deletion_mode is ignore")
 		}
 		return w.stopOnTrackerErr(w.states.Reject(ref))
 	}
-	var res mapped
-	res.Key = key
-	if !w.mapper.identifiers(d.plan, vals, &res) {
-		if res.FailRun {
+	id := w.mapper.Identity(r)
+	key, ids := id.Key, id.IDs
+	if ids == nil {
+		if id.FailRun {
 			w.fail([]protocol.RecordRef{ref})
 			w.stop(protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
 				"archived record %s of stream contacts has an invalid identifier (%s) and invalid_identifier_policy is fail_run: fix the record or choose skip_identifier or skip_record",
-				key, res.Detail), nil))
+				key, id.Detail), nil))
 			return nil
 		}
-		return w.reject(ref, ContactsStream, key, res.Reason, res.Detail)
+		return w.reject(ref, mapping.ContactsStream, key, id.Reason, id.Detail)
 	}
-	ids := w.mapper.appendIdentifiers([]byte{'{'}, d.plan)
-	ids = append(ids, '}')
 	if w.dry != nil {
 		w.dry.op(w, w.cfg.DeletionMode, key, ids)
 		return nil
@@ -180,11 +126,11 @@ func (w *writer) runArchived(ctx context.Context, ids []byte, key string, ref pr
 	w.countCall(st)
 	switch {
 	case err != nil && insider.IsUserRefused(err):
-		_ = w.reject(ref, ContactsStream, key, ReasonInsider, maskMessages([]string{err.Error()}))
+		_ = w.reject(ref, mapping.ContactsStream, key, ReasonInsider, maskMessages([]string{err.Error()}))
 	case err != nil:
 		w.callFailed(ctx, []protocol.RecordRef{ref}, what, err)
 	case out == insider.NoSuchUser:
-		_ = w.reject(ref, ContactsStream, key, ReasonNoSuchUser, "Insider has no profile with the contact's identifiers")
+		_ = w.reject(ref, mapping.ContactsStream, key, ReasonNoSuchUser, "Insider has no profile with the contact's identifiers")
 	default:
 		w.count.add(func(s *Summary) {
 			if what == "delete" {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
@@ -267,7 +268,7 @@ func TestMergeInTheSameRunAsTheUpserts(t *testing.T) {
 // Archived contacts skipped on purpose are not bad data: they do not raise the reject alert.
 func TestArchivedSkipsDoNotCountTowardTheRejectAlert(t *testing.T) {
 	t.Parallel()
-	s := Summary{RecordsRead: 100, Rejected: map[string]int64{ReasonArchived: 60, ReasonNoIdentifier: 2}, AlertRejectRatio: 0.05}
+	s := Summary{RecordsRead: 100, Rejected: map[string]int64{ReasonArchived: 60, mapping.ReasonNoIdentifier: 2}, AlertRejectRatio: 0.05}
 	if r := s.RejectRatio(); r != 2.0/40 {
 		t.Errorf("reject ratio %v, want 2 of the 40 other records", r)
 	}

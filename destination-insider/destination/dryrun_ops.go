@@ -39,20 +39,14 @@ func (d *dryRun) op(w *writer, mode, key string, ids []byte) {
 // PATCH /api/user/v1/identity per merged-away id and identifier, and a delete where the
 // survivor already has a profile) and logs the first few, masked.
 func (d *dryRun) merge(w *writer, it *mergeItem) {
-	calls := 0
-	var names []string
-	for i, f := range it.idFields {
-		if it.survivor[i] != "" {
-			calls += len(it.merged)
-			names = append(names, f.name)
-		}
-	}
+	names := it.merge.Identifiers()
+	calls := len(names) * len(it.merge.Merged)
 	w.count.add(func(s *Summary) { s.Requests += int64(calls) })
 	if w.dm.shown["merge"] >= dryRunOps {
 		return
 	}
 	w.dm.shown["merge"]++
-	w.log.Info().Str("key", it.key).Int("merged_ids", len(it.merged)).Msg(fmt.Sprintf(
+	w.log.Info().Str("key", it.key).Int("merged_ids", len(it.merge.Merged)).Msg(fmt.Sprintf(
 		"dry run: merged contact %s would re-key the profiles of %d merged-away contacts (%s %s -> %s) to its own id, or delete them when it already has a profile, before its upsert",
-		it.key, len(it.merged), strings.Join(names, ", "), mask, mask))
+		it.key, len(it.merge.Merged), strings.Join(names, ", "), mask, mask))
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -68,14 +69,14 @@ func (p *batch) groupOf(ids []byte) *eventGroup {
 
 // add puts a mapped record into the batch: a contact as its own user, an
 // event into its contact's user object.
-func (p *batch) add(res *mapped, rec int) {
-	if res.Events == 0 || res.idsEnd == 0 {
+func (p *batch) add(res *mapping.Result, rec int) {
+	ids, event, ok := res.Event()
+	if !ok {
 		p.user = append(p.user, p.body.Len())
 		p.evIndex = append(p.evIndex, 0)
 		p.body.Add(res.User)
 		return
 	}
-	ids, event := res.User[:res.idsEnd], res.User[res.evStart:res.evEnd]
 	g := p.groupOf(ids)
 	if g == nil {
 		if p.byIDs == nil {
@@ -110,11 +111,11 @@ func (p *batch) materialize() {
 // addRecord adds a mapped record to the current batch, first sending the
 // batch when the record would not fit. A contacts record first waits for an
 // earlier delete or merge of the same contact.
-func (w *writer) addRecord(ctx context.Context, res *mapped, ref protocol.RecordRef, stream string, contact bool) error {
+func (w *writer) addRecord(ctx context.Context, res *mapping.Result, ref protocol.RecordRef, stream string, contact bool) error {
 	extra := len(res.User)
 	newUser := true
-	if res.Events > 0 && res.idsEnd > 0 && w.cur.groupOf(res.User[:res.idsEnd]) != nil {
-		extra, newUser = res.evEnd-res.evStart+1, false
+	if ids, event, ok := res.Event(); ok && w.cur.groupOf(ids) != nil {
+		extra, newUser = len(event)+1, false
 	}
 	if (newUser && w.cur.userCount() >= w.cfg.BatchSize) || w.cur.sizeWith(extra) > insider.MaxBodyBytes {
 		if err := w.flush(ctx); err != nil {

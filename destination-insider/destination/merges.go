@@ -2,22 +2,19 @@ package destination
 
 import (
 	"context"
-	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
-	"github.com/insider-hubspot/connectors/internal/jsontext"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
 // mergeItem is one merged contact to re-key and upsert.
 type mergeItem struct {
 	key      string
-	survivor []string // the survivor's value of each of deletes.idFields ("" when absent)
-	merged   []string // merged-away contact ids, without the survivor's own
-	user     []byte   // the mapped user, upserted after the identity changes
+	merge    mapping.Merge
+	user     []byte // the mapped user, upserted after the identity changes
 	events   int
 	ref      protocol.RecordRef
-	idFields []idField
 	skipHook bool
 }
 
@@ -27,97 +24,23 @@ type mergeItem struct {
 // profile keyed by it is re-keyed to the survivor's id (PATCH identity), or deleted when the
 // survivor already has a profile, and then the record is upserted. It returns handled false
 // when the record names no other contact, so it is upserted as usual.
-func (w *writer) mergedRecord(ctx context.Context, vals []value, res *mapped, ref protocol.RecordRef) (bool, error) {
-	d := w.dm
-	it := &mergeItem{key: res.Key, ref: ref, idFields: d.idFields, skipHook: w.cfg.SkipHook, events: res.Events}
-	self := map[string]bool{}
-	for _, f := range d.idFields {
-		v := ""
-		if s, ok := vals[f.slot].text(); ok {
-			if n, ok := normalizeID(s); ok {
-				v = n
-			}
-		}
-		it.survivor = append(it.survivor, v)
-		self[v] = v != ""
-	}
-	list, _ := vals[d.merged].text()
-	seen := map[string]bool{}
-	for _, f := range strings.Split(list, ";") {
-		id, ok := normalizeID(f)
-		if ok && id != "" && !self[id] && !seen[id] {
-			seen[id] = true
-			it.merged = append(it.merged, id)
-		}
-	}
-	if len(it.merged) == 0 || strings.Join(it.survivor, "") == "" {
+func (w *writer) mergedRecord(ctx context.Context, r mapping.Record, res *mapping.Result, ref protocol.RecordRef) (bool, error) {
+	g, ok := w.mapper.Merge(r)
+	if !ok {
 		return false, nil
 	}
 	w.count.add(func(s *Summary) { s.MergedRecords++ })
+	it := &mergeItem{key: res.Key, merge: g, ref: ref, skipHook: w.cfg.SkipHook, events: res.Events}
 	if w.dry != nil {
 		w.dry.merge(w, it)
 		return false, nil // the dry run counts the upsert as usual
 	}
 	it.user = append([]byte(nil), res.User...)
-	keys := append([]string{it.key}, it.merged...)
+	keys := append([]string{it.key}, g.Merged...)
 	if err := w.settle(ctx, keys); err != nil {
 		return true, err
 	}
-	return true, d.lane.submit(ctx, keys, func() { w.runMerge(ctx, it) })
-}
-
-// singleID encodes the identifiers object {f: v}.
-func singleID(dst []byte, f idField, v string) []byte {
-	dst = append(dst, '{')
-	dst = appendIDMember(dst, f, v)
-	return append(dst, '}')
-}
-
-func appendIDMember(dst []byte, f idField, v string) []byte {
-	if f.target == idCustom {
-		dst = append(dst, `"custom":{`...)
-		dst = append(dst, f.nameKey...)
-		dst = append(dst, ':')
-		dst = jsontext.AppendString(dst, v)
-		return append(dst, '}')
-	}
-	dst = append(dst, idKeys[f.target]...)
-	return jsontext.AppendString(dst, v)
-}
-
-// allIDs encodes the identifiers object holding id in every id field (custom ones together).
-func allIDs(fields []idField, id string) []byte {
-	b := []byte{'{'}
-	custom := false
-	for _, f := range fields {
-		if f.target != idCustom {
-			if len(b) > 1 {
-				b = append(b, ',')
-			}
-			b = appendIDMember(b, f, id)
-		}
-	}
-	for _, f := range fields {
-		if f.target != idCustom {
-			continue
-		}
-		if !custom {
-			if len(b) > 1 {
-				b = append(b, ',')
-			}
-			b = append(b, `"custom":{`...)
-			custom = true
-		} else {
-			b = append(b, ',')
-		}
-		b = append(b, f.nameKey...)
-		b = append(b, ':')
-		b = jsontext.AppendString(b, id)
-	}
-	if custom {
-		b = append(b, '}')
-	}
-	return append(b, '}')
+	return true, w.dm.lane.submit(ctx, keys, func() { w.runMerge(ctx, it) })
 }
 
 // runMerge re-keys or deletes the merged-away profiles, then upserts the merged contact. A call
@@ -129,17 +52,14 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 		return
 	}
 	ops := w.dm.ops
-	for _, m := range it.merged {
+	for _, m := range it.merge.Merged {
 		taken := false
-		for i, f := range it.idFields {
-			if it.survivor[i] == "" {
-				continue
-			}
-			out, st, err := ops.ChangeIdentity(ctx, singleID(nil, f, m), singleID(nil, f, it.survivor[i]))
+		for _, c := range it.merge.Changes(m) {
+			out, st, err := ops.ChangeIdentity(ctx, c.Old, c.New)
 			w.countCall(st)
 			switch {
 			case err != nil:
-				if w.mergeCallFailed(ctx, it, "identity", f.name, err) {
+				if w.mergeCallFailed(ctx, it, "identity", c.Identifier, err) {
 					return
 				}
 			case out == insider.Done:
@@ -152,7 +72,7 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 			continue
 		}
 		// The survivor already has a profile: the merged-away one must go.
-		out, st, err := ops.Delete(ctx, allIDs(it.idFields, m))
+		out, st, err := ops.Delete(ctx, it.merge.Profile(m))
 		w.countCall(st)
 		switch {
 		case err != nil:
@@ -171,7 +91,7 @@ func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
 	case err != nil:
 		w.callFailed(ctx, []protocol.RecordRef{it.ref}, "upsert", err)
 	case len(res.Rejected) > 0:
-		_ = w.reject(it.ref, ContactsStream, it.key, ReasonInsider, maskMessages(res.Rejected[0].Messages))
+		_ = w.reject(it.ref, mapping.ContactsStream, it.key, ReasonInsider, maskMessages(res.Rejected[0].Messages))
 	default:
 		w.count.add(func(s *Summary) { s.UsersUpserted++; s.EventsSent += int64(it.events) })
 		_ = w.stopOnTrackerErr(w.states.Commit(it.ref))

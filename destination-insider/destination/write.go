@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -32,27 +32,31 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 	if err != nil {
 		return err
 	}
-	if err := checkStreams(cfg, catalog); err != nil {
+	if err := mapping.CheckStreams(&cfg.Config, catalog); err != nil {
 		return err
 	}
-	ws, startErr := d.startWrite(ctx, cfg, zerolog.Ctx(ctx))
-	w := newWriter(ctx, d, cfg, catalog, states, ws.opts...)
-	if !ws.confirmed {
-		w.probe = make(chan struct{})
-	}
+	log := zerolog.Ctx(ctx)
 	start := d.now()
 	var runErr error
-	if startErr != nil {
-		runErr = w.abort(startErr)
+	var sum Summary
+	ws, err := d.startWrite(ctx, cfg, catalog, log)
+	if err != nil {
+		// Nothing was read: no record is held back and no state is echoed.
+		runErr, sum = err, newCounters(cfg).snapshot()
+		sum.DroppedBy = map[string]int64{}
 	} else {
+		w := newWriter(ctx, d, cfg, ws.mapper, states)
+		if !ws.confirmed {
+			w.probe = make(chan struct{})
+		}
 		runErr = w.consume(ctx, in)
+		if w.client != nil {
+			w.client.CloseIdleConnections()
+		}
+		sum = w.finish()
 	}
-	if w.client != nil {
-		w.client.CloseIdleConnections()
-	}
-	sum := w.finish()
 	sum.Duration = d.now().Sub(start)
-	sum.log(w.log)
+	sum.log(log)
 	if d.onSummary != nil {
 		d.onSummary(sum)
 	}
@@ -67,13 +71,12 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 type writer struct {
 	batcher
 	cfg      *Config
-	catalog  *protocol.ConfiguredCatalog
 	client   *insider.Client // nil in a dry run
-	mapper   *mapper
+	mapper   *mapping.Mapper
 	dm       *deletes // archived and merged contacts (deletes.go)
 	states   tracker  // noTracker in a dry run
 	log      *zerolog.Logger
-	count    counters
+	count    *counters
 	dry      *dryRun                       // nil unless a dry run
 	deliver  func(context.Context, *batch) // sends one batch: send, or a dry run's account of it
 	scratch  []byte
@@ -102,20 +105,17 @@ type writer struct {
 	probed    bool // the read loop already waited on probe
 }
 
-func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protocol.ConfiguredCatalog, states *protocol.StateTracker, mopts ...mapperOption) *writer {
+func newWriter(ctx context.Context, d *Destination, cfg *Config, m *mapping.Mapper, states *protocol.StateTracker) *writer {
 	w := &writer{
 		cfg:      cfg,
-		catalog:  catalog,
-		mapper:   newMapper(cfg, catalog, mopts...),
+		mapper:   m,
+		count:    newCounters(cfg),
 		states:   noTracker{},
 		log:      zerolog.Ctx(ctx),
 		now:      d.now,
 		schedule: d.schedule,
 		maxUser:  insider.MaxBodyBytes - newBatch(cfg).Size(),
 	}
-	w.count.s.DryRun = cfg.DryRun
-	w.count.s.AlertWebhookURL = cfg.AlertWebhookURL
-	w.count.s.AlertRejectRatio = cfg.AlertRejectRatio
 	n := cfg.MaxConcurrentRequests
 	if cfg.DryRun {
 		w.dry = &dryRun{}
@@ -129,7 +129,7 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protoc
 		w.deliver = w.send
 	}
 	w.batcher = newBatcher(cfg, n)
-	w.dm = newDeletes(w, cfg, catalog)
+	w.dm = newDeletes(w, cfg)
 	for range n {
 		w.wg.Add(1)
 		go w.sender(ctx)
@@ -140,12 +140,9 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protoc
 // consume reads the input until EOF, a stop, or cancellation. It returns the first failure
 // for good, or the cancellation when nothing failed before it.
 func (w *writer) consume(ctx context.Context, in *protocol.Reader) error {
-	err := w.mapper.checkCatalog(w.catalog)
-	if err == nil {
-		stop := w.startIdleFlush(ctx)
-		err = w.read(ctx, in)
-		stop()
-	}
+	stop := w.startIdleFlush(ctx)
+	err := w.read(ctx, in)
+	stop()
 	if err == nil && !w.stopped() {
 		err = w.flush(ctx)
 	} else {
@@ -226,9 +223,8 @@ func (w *writer) handle(ctx context.Context, msg *protocol.Input, err error) err
 func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 	w.count.add(func(s *Summary) { s.RecordsRead++ })
 	desc := protocol.StreamDescriptor{Name: rec.Stream, Namespace: rec.Namespace}
-	sm := w.mapper.match(rec.Stream)
-	p := sm.plan
-	if err := needsIdentifiers(w.cfg, p, rec.Stream); err != nil {
+	s := w.mapper.Stream(rec.Stream)
+	if err := w.mapper.NeedsIdentifiers(s, rec.Stream); err != nil {
 		w.fail([]protocol.RecordRef{w.states.Record(desc)})
 		w.stop(err)
 		return nil
@@ -239,27 +235,28 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 		}
 		w.seen[rec.Stream] = true
 		switch {
-		case p == nil:
+		case !s.Mapped():
 			// Only a stream missing from the configured catalog gets here:
-			// checkCatalog refused the others.
+			// mapping.Compile refused the others.
 			w.log.Warn().Str("stream", rec.Stream).Msg("records of this stream are ignored: it is not in the configured catalog, " +
 				"and neither contacts nor in event_mappings nor mapped by Airbyte onto Insider's user or event object")
-		case sm.prefix != "":
-			w.log.Info().Str("stream", rec.Stream).Str("mapped_as", sm.name).Str("stream_prefix", sm.prefix).
+		case s.Prefix != "":
+			w.log.Info().Str("stream", rec.Stream).Str("mapped_as", s.Name).Str("stream_prefix", s.Prefix).
 				Msg("stream mapped under the connection's stream prefix")
 		}
 	}
-	if p == nil {
+	if !s.Mapped() {
 		w.count.add(func(s *Summary) { s.Ignored++ })
 		return w.stopOnTrackerErr(w.states.Commit(w.states.Record(desc)))
 	}
-	res := w.mapper.Map(p, rec.Data, w.scratch)
+	r := w.mapper.Scan(s, rec.Data)
+	res := w.mapper.Map(r, w.scratch)
 	ref := w.states.Record(desc)
 	if res.DroppedIDs > 0 || res.Dropped > 0 {
 		w.count.add(func(s *Summary) { s.DroppedIDs += int64(res.DroppedIDs); s.DroppedValues += int64(res.Dropped) })
 	}
-	if p == w.mapper.contacts {
-		if handled, err := w.contactOp(ctx, rec.Data, &res, ref); handled || err != nil {
+	if s.Contacts() {
+		if handled, err := w.contactOp(ctx, r, &res, ref); handled || err != nil {
 			return err
 		}
 	}
@@ -282,13 +279,13 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 		return w.reject(ref, rec.Stream, res.Key, ReasonTooLarge,
 			fmt.Sprintf("the mapped user is %d bytes, more than fits in a %d-byte request", len(res.User), insider.MaxBodyBytes))
 	}
-	return w.addRecord(ctx, &res, ref, rec.Stream, p == w.mapper.contacts)
+	return w.addRecord(ctx, &res, ref, rec.Stream, s.Contacts())
 }
 
 // finish returns the final counts.
 func (w *writer) finish() Summary {
 	s := w.count.snapshot()
-	s.DroppedBy = maps.Clone(w.mapper.droppedBy) // the read loop, the mapper's only user, has ended
+	s.DroppedBy = w.mapper.DroppedBy() // the read loop, the mapper's only user, has ended
 	s.HeldBack = w.states.HeldBack()
 	s.StatesEchoed = int64(w.states.Echoed())
 	return s

@@ -1,12 +1,10 @@
-package destination
+package mapping
 
 import (
 	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
-
-	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/protocol"
@@ -73,7 +71,7 @@ var metadataSchemas = map[string]string{
 	"array":   `{"type":"array"}`,
 }
 
-// destinationCatalog builds the DESTINATION_CATALOG of Airbyte's data activation:
+// Catalog builds the DESTINATION_CATALOG of Airbyte's data activation:
 //
 //   - user (append_dedup): matched on one of email, phone_number, uuid or a custom identifier
 //     the config names; properties are the identifiers, Insider's default attributes and the
@@ -82,7 +80,9 @@ var metadataSchemas = map[string]string{
 //     (required), and Insider's default event parameters.
 //
 // Both allow further properties: any other field is sent as a custom attribute or parameter.
-func destinationCatalog(cfg *Config, columns []insider.Column, log *zerolog.Logger) *protocol.DestinationCatalog {
+// shadowed lists the custom attributes of columns that are left out because they bear the name
+// of a default attribute or identifier: a field of that name is sent as the default.
+func Catalog(cfg *Config, columns []insider.Column) (catalog *protocol.DestinationCatalog, shadowed []string) {
 	keys := make([][]string, 0, len(standardIdentifiers))
 	for _, name := range standardIdentifiers {
 		keys = append(keys, []string{name})
@@ -122,8 +122,7 @@ func destinationCatalog(cfg *Config, columns []insider.Column, log *zerolog.Logg
 			continue
 		}
 		if _, taken := user[name]; taken || name == "custom" {
-			log.Warn().Str("attribute", name).Msg("Insider declares a custom attribute with the name of a default attribute or identifier; " +
-				"it is not offered in the catalog, since a field of that name is sent as the default")
+			shadowed = append(shadowed, name)
 			continue
 		}
 		schema, known := metadataSchemas[strings.ToLower(col.Type)]
@@ -151,7 +150,7 @@ func destinationCatalog(cfg *Config, columns []insider.Column, log *zerolog.Logg
 			JSONSchema: objectSchema(user, nil)},
 		{ObjectName: ObjectEvent, SyncMode: protocol.DestinationSyncModeAppend, MatchingKeys: keys,
 			JSONSchema: objectSchema(event, []string{fieldEventName, fieldTimestamp})},
-	}}
+	}}, shadowed
 }
 
 // customIdentifierNames returns the custom identifier names of the config's identifier

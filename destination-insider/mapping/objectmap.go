@@ -1,4 +1,4 @@
-package destination
+package mapping
 
 import (
 	"slices"
@@ -13,14 +13,11 @@ import (
 // event_params and the rest under event_params.custom. A field named "custom" holding an
 // object adds its members to the custom names, and such a member wins over a top-level field
 // of its name. Fixed attributes and parameters are added,
-// and win over a record field of the same name. The result aliases dst's memory.
-func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
+// and win over a record field of the same name. vals are the values of p's paths in data. The
+// result aliases dst's memory.
+func (m *Mapper) mapObject(p *plan, data []byte, vals []value, dst []byte) Result {
 	o := p.object
-	vals, ok := extractInto(&m.vals, p, data)
-	if !ok {
-		return mapped{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
-	}
-	res := mapped{Key: o.keyFields}
+	res := Result{Key: o.keyFields}
 	dst = append(dst[:0], `{"identifiers":{`...)
 	if !m.identifiers(p, vals, &res) {
 		return res
@@ -32,7 +29,7 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 	if o.event {
 		s, _ := vals[o.nameSlot].str()
 		if eventName = NormalizeEventName(s); eventName == "" {
-			return mapped{Reason: ReasonNoEventName, Detail: "event_name is missing or has no letter or digit", Key: res.Key}
+			return Result{Reason: ReasonNoEventName, Detail: "event_name is missing or has no letter or digit", Key: res.Key}
 		}
 	}
 	// A member of the record's "custom" object wins over a top-level field of its name, so that
@@ -75,7 +72,7 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 		}
 		add(name, raw, false)
 	}) {
-		return mapped{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
+		return Result{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
 	}
 	m.objTop, m.objCust = top, cust
 
@@ -83,7 +80,7 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 	if o.event {
 		t, ok := parseDate(vals[p.occurredAt])
 		if !ok {
-			return mapped{Reason: ReasonInvalidTimestamp, Detail: "timestamp is missing or not a date-time", Key: res.Key}
+			return Result{Reason: ReasonInvalidTimestamp, Detail: "timestamp is missing or not a date-time", Key: res.Key}
 		}
 		dst = append(dst, `,"events":[{"event_name":`...)
 		dst = append(dst, encodedKey(eventName)...)
@@ -95,7 +92,7 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 	n := len(dst)
 	dst = appendObjectFields(dst, open, top, p.fixedTop, cust, p.fixedCust)
 	if len(dst) == n && !o.event {
-		return mapped{Reason: ReasonNoAttributes, Detail: "the record has no attribute besides its identifiers", Key: res.Key}
+		return Result{Reason: ReasonNoAttributes, Detail: "the record has no attribute besides its identifiers", Key: res.Key}
 	}
 	if o.event {
 		dst = append(dst, `}]`...)
