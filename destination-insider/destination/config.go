@@ -8,6 +8,15 @@ import (
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 )
 
+// deletion_mode and merge_mode values.
+const (
+	DeletionIgnore        = "ignore"
+	DeletionDeleteProfile = "delete_profile"
+	DeletionAnonymize     = "anonymize"
+	MergeIgnore           = "ignore"
+	MergeUpdateIdentity   = "update_identity"
+)
+
 // Defaults of optional config fields.
 const (
 	DefaultBatchSize        = 1000
@@ -34,7 +43,7 @@ type Config struct {
 	DryRun                bool    `json:"dry_run"`
 	AlertWebhookURL       string  `json:"alert_webhook_url"`
 	AlertRejectRatio      float64 `json:"alert_reject_ratio"`
-	// DeletionMode and MergeMode say what archived and merged contacts do (deletes.go).
+	// DeletionMode and MergeMode say what archived and merged contacts do (op.go).
 	DeletionMode          string `json:"deletion_mode"`
 	MergeMode             string `json:"merge_mode"`
 	EventRetentionDays    int    `json:"event_retention_days"`

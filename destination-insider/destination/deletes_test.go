@@ -298,3 +298,30 @@ func TestDeleteAnsweredByNonInsiderIsNotDone(t *testing.T) {
 		t.Error("the rerun did not delete the profile")
 	}
 }
+
+// TestArchivedRecordsCountNoDroppedValues: an archived contact is not mapped to a user, so its
+// attribute values that could not be converted are not counted as dropped; an invalid
+// identifier is counted where it is left out of a delete call's identifiers, and not where the
+// record is skipped (deletion_mode ignore).
+func TestArchivedRecordsCountNoDroppedValues(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		mode       string
+		droppedIDs int64
+	}{{DeletionIgnore, 0}, {DeletionDeleteProfile, 1}} {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			srv := sharedFake(t)
+			cfg := baseConfig(srv.URL, func(c map[string]any) {
+				modes(tc.mode, "")(c)
+				c["attribute_mappings"] = []any{map[string]any{"source_field": "age", "attribute": "age"}}
+			})
+			rec := recordLine("contacts", `{"id":"101","hs_object_id":101,"email":"not-an-email","age":"forty","archived":true}`)
+			r := mustRun(t, cfg, rec)
+			if r.summary.DroppedValues != 0 || len(r.summary.DroppedBy) != 0 || r.summary.DroppedIDs != tc.droppedIDs {
+				t.Errorf("dropped values %d (%v), identifiers %d; want no value and %d identifiers",
+					r.summary.DroppedValues, r.summary.DroppedBy, r.summary.DroppedIDs, tc.droppedIDs)
+			}
+		})
+	}
+}

@@ -35,34 +35,6 @@ func classify(ctx context.Context, err error) (kind protocol.FailureType, stop, 
 	return protocol.FailureSystem, false, false
 }
 
-// callFailed holds refs back after an Insider call failed for good and
-// records why; call names a delete, anonymize, identity or single upsert
-// call, "" an upsert batch.
-func (w *writer) callFailed(ctx context.Context, refs []protocol.RecordRef, call string, err error) {
-	w.fail(refs)
-	kind, stop, canceled := classify(ctx, err)
-	if canceled {
-		return
-	}
-	e := w.log.Error().Err(err)
-	if call == "" {
-		e.Int("records", len(refs)).Str("failure_type", string(kind)).
-			Msg("an upsert batch failed; its records are held back for the next run")
-	} else {
-		e.Str("call", call).Str("failure_type", string(kind)).
-			Msg("an Insider " + call + " call failed; its record is held back for the next run")
-	}
-	w.mu.Lock()
-	if w.failKind == "" || (kind == protocol.FailureConfig && w.failKind != kind) || (stop && !w.stopSending) {
-		w.failKind, w.failErr = kind, err
-	}
-	w.stopSending = w.stopSending || stop
-	w.mu.Unlock()
-	if stop {
-		w.stop(errors.New("insider cannot be reached at api_base_url as configured"))
-	}
-}
-
 // checkError is the error of a connection check whose call failed.
 func checkError(ctx context.Context, cfg *Config, err error) error {
 	var ae *insider.APIError

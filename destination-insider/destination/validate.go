@@ -51,3 +51,24 @@ func (c *Config) validate() []string {
 	}
 	return p
 }
+
+// validateDeleteModes checks deletion_mode and merge_mode.
+func (c *Config) validateDeleteModes() []string {
+	var p []string
+	switch c.DeletionMode {
+	case DeletionIgnore, DeletionDeleteProfile, DeletionAnonymize:
+	default:
+		p = append(p, fmt.Sprintf("deletion_mode %q is not one of ignore, delete_profile, anonymize", c.DeletionMode))
+	}
+	switch c.MergeMode {
+	case MergeIgnore:
+	case MergeUpdateIdentity:
+		if !c.MapsRecordID() {
+			p = append(p, "merge_mode update_identity needs a uuid or custom identifier mapped from hs_object_id or id "+
+				"(the contact id that a merge changes): add one to identifier_mappings or set merge_mode to ignore")
+		}
+	default:
+		p = append(p, fmt.Sprintf("merge_mode %q is not one of ignore, update_identity", c.MergeMode))
+	}
+	return p
+}

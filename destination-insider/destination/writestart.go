@@ -69,25 +69,3 @@ func (d *Destination) readTypes(ctx context.Context, cfg *Config, log *zerolog.L
 	}
 	return true, nil
 }
-
-// awaitProbe waits, once, for the first batch to be answered when the
-// credentials were not confirmed before the run.
-func (w *writer) awaitProbe(ctx context.Context) error {
-	if w.probe == nil || w.probed {
-		return nil
-	}
-	w.probed = true
-	select {
-	case <-w.probe:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// probeAnswered tells a waiting awaitProbe that a batch was answered.
-func (w *writer) probeAnswered() {
-	if w.probe != nil {
-		w.probeOnce.Do(func() { close(w.probe) })
-	}
-}

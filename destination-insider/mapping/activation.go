@@ -12,17 +12,6 @@ import (
 // (a configured stream with destination_object_name): their records are already keyed by
 // Insider names, so no config mapping applies to them. objectmap.go maps their records.
 
-// objectPlan is the part of a plan that only streams mapped by Airbyte have.
-type objectPlan struct {
-	event     bool
-	skip      map[string]bool        // record fields that are not attributes or parameters
-	fixed     map[string]bool        // names a fixed attribute or parameter sets: it wins
-	defaults  map[string]insiderKind // Insider's default names of the object
-	nameSlot  int                    // event_name, for events
-	custSlot  int                    // the record's "custom" field, whose members win over top-level fields of their name
-	keyFields string                 // the matching key, for logs (never a value: it is personal data)
-}
-
 // compileObject builds the plan of a stream mapped onto Insider's user or event object. cs
 // has been checked by CheckStreams.
 func (m *Mapper) compileObject(cfg *Config, cs *protocol.ConfiguredStream) *plan {

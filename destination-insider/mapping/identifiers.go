@@ -6,37 +6,6 @@ import (
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
-// identifier slots in the identifiers object, in encoding order.
-const (
-	idEmail = iota
-	idPhone
-	idUUID
-	idCustom
-)
-
-// identifierTarget is the identifiers slot of an identifier name: a
-// standard one, or else idCustom.
-func identifierTarget(name string) int {
-	switch name {
-	case "email":
-		return idEmail
-	case "phone_number":
-		return idPhone
-	case "uuid":
-		return idUUID
-	}
-	return idCustom
-}
-
-// idField is one compiled identifier mapping.
-type idField struct {
-	slot    int    // value slot of the source path
-	target  int    // idEmail, idPhone, idUUID or idCustom
-	name    string // identifier name for logs; the custom name for custom ones
-	nameKey []byte // encoded custom name
-	custom  int    // index among the distinct custom names
-}
-
 // identifiers validates the identifier values into m.idVal and m.cust. It
 // returns false, with res set, when the record must be rejected.
 func (m *Mapper) identifiers(p *plan, vals []value, res *Result) bool {

@@ -14,13 +14,6 @@ import (
 // mergedIDsField is the source's list of the contact ids merged into a contact.
 const mergedIDsField = "hs_merged_object_ids"
 
-// contactPlan is the part of the contacts plan that reads archives and merges.
-type contactPlan struct {
-	archived int       // slot of "archived"
-	merged   int       // slot of hs_merged_object_ids
-	idFields []idField // identifiers mapped from the contact id: a merge re-keys these
-}
-
 func newContactPlan(p *plan, cfg *Config) *contactPlan {
 	c := &contactPlan{
 		archived: p.root.add([]string{"archived"}, &p.slots),

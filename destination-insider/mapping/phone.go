@@ -10,6 +10,79 @@ import (
 	"github.com/nyaruka/phonenumbers"
 )
 
+// phoneRules normalises phone numbers.
+type phoneRules struct {
+	enabled bool
+	region  string // ISO 3166 alpha-2 for national numbers; "" requires +CC
+	fast    *nationalRule
+}
+
+func newPhoneRules(enabled bool, region string) phoneRules {
+	return phoneRules{enabled: enabled, region: region, fast: ruleFor(region)}
+}
+
+// isE164 checks Insider's phone rule ^\+[1-9]\d{6,14}$.
+func isE164(s string) bool {
+	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9' {
+		return false
+	}
+	for i := 2; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// normalize returns s in E.164, or false when it cannot be made valid.
+func (p phoneRules) normalize(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if isPlaceholder(s) {
+		return "", false
+	}
+	if !p.enabled {
+		return s, isE164(s)
+	}
+	if out, ok := p.quick(s); ok {
+		return out, true
+	}
+	if p.quickInvalid(s) {
+		return "", false
+	}
+	return p.parse(s)
+}
+
+// parse is normalize's full path through libphonenumber. The quick path only ever gives its
+// answer sooner (FuzzPhoneQuickPathAgrees holds it to that).
+func (p phoneRules) parse(s string) (string, bool) {
+	if strings.HasPrefix(s, "00") && p.region == "" {
+		s = "+" + s[2:]
+	}
+	num, err := phonenumbers.Parse(s, p.region)
+	if err != nil {
+		return "", false
+	}
+	if !phonenumbers.IsValidNumber(num) && (!isE164(s) || !possibleE164(num)) {
+		// A national number libphonenumber does not know ("000-000" becomes "+1000000")
+		// would merge unrelated people in Insider. A number already written in E.164 is
+		// taken when its length fits its country: libphonenumber's ranges lag new ones.
+		return "", false
+	}
+	out := phonenumbers.Format(num, phonenumbers.E164)
+	if !isE164(out) {
+		return "", false
+	}
+	return out, true
+}
+
+// possibleE164 reports whether num has a length its country code allows for a full number
+// (not a local-only one) and a national number
+// that is not all zeros (a placeholder, never assigned).
+func possibleE164(num *phonenumbers.PhoneNumber) bool {
+	nsn := phonenumbers.GetNationalSignificantNumber(num)
+	return phonenumbers.IsPossibleNumberWithReason(num) == phonenumbers.IS_POSSIBLE && strings.Trim(nsn, "0") != ""
+}
+
 // Parsing a phone number with phonenumbers costs about 10 µs, most of it in
 // regular expressions. Most CRM phone values are plain digits with
 // punctuation, so those take a quick path built from the same metadata

@@ -23,20 +23,6 @@ import (
 //   - every stream of the configured catalog starts with it, since Airbyte
 //     puts one prefix before every stream of a connection.
 
-// Stream is how the records of one stream are mapped, as Mapper.Stream resolves its name.
-type Stream struct {
-	plan   *plan
-	Name   string // the configured name matched; "" when none
-	Prefix string // what the connection put before it
-}
-
-// Mapped reports whether the stream's records are mapped; those of other streams are ignored.
-func (s Stream) Mapped() bool { return s.plan != nil }
-
-// Contacts reports whether the stream's records are contacts mapped by the config (also under a
-// connection prefix): they can be archived or merged.
-func (s Stream) Contacts() bool { return s.plan != nil && s.plan.contact != nil }
-
 // Stream resolves a stream name, caching the answer. It is not safe for
 // concurrent use.
 func (m *Mapper) Stream(stream string) Stream {
