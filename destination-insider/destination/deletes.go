@@ -32,7 +32,7 @@ func (s *insiderSender) runArchive(ctx context.Context, a *archiveCall) {
 	out, st, err := call(ctx, a.ids)
 	s.report.countCall(st)
 	switch {
-	case err != nil && insider.IsUserRefused(err):
+	case err != nil && refusedUser(err):
 		_ = s.report.reject(a.ref, mapping.ContactsStream, a.key, ReasonInsider, maskMessages([]string{err.Error()}))
 	case err != nil:
 		s.report.callFailed(ctx, []protocol.RecordRef{a.ref}, what, err)

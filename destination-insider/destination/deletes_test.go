@@ -3,6 +3,7 @@ package destination
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -296,6 +297,24 @@ func TestDeleteAnsweredByNonInsiderIsNotDone(t *testing.T) {
 	mustRun(t, cfg, archived(101, "a@x.com"))
 	if _, ok := srv.FindByUUID("101"); ok {
 		t.Error("the rerun did not delete the profile")
+	}
+}
+
+// TestDeleteAnswered405IsHeldBack: a 405 from the delete endpoint says the endpoint is not
+// there as configured, not that Insider refused this contact: the record is held back (the run
+// fails and echoes no state) instead of being rejected with its state saved and its profile kept.
+func TestDeleteAnswered405IsHeldBack(t *testing.T) {
+	t.Parallel()
+	srv := sharedFake(t)
+	cfg := baseConfig(srv.URL, modes(DeletionDeleteProfile, ""))
+	mustRun(t, cfg, hs(101, "a@x.com", ""))
+	srv.FailNext(fakeinsider.EndpointDelete, 10, http.StatusMethodNotAllowed)
+	r := runCmd(t, "write", cfg, []string{archived(101, "a@x.com"), stateLine("contacts", 1)})
+	if r.code == 0 || len(r.states) != 0 || r.summary.Rejected[ReasonInsider] != 0 {
+		t.Fatalf("exit %d, %d states, rejected %v: want a failed run that echoes no state", r.code, len(r.states), r.summary.Rejected)
+	}
+	if _, ok := srv.FindByUUID("101"); !ok {
+		t.Fatal("the profile is gone although no delete reached Insider")
 	}
 }
 

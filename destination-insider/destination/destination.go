@@ -107,8 +107,7 @@ func (d *Destination) Check(ctx context.Context, raw json.RawMessage) error {
 	c := d.client(ctx, cfg, attempts)
 	defer c.CloseIdleConnections()
 	cols, err := c.ContactColumns(ctx)
-	var de *insider.DecodeError
-	if insider.IsUnavailable(err) || errors.As(err, &de) {
+	if insider.KindOf(err) == insider.KindUnavailable {
 		// The metadata endpoint is not in Insider's public reference: fall
 		// back to the documented read-profile call (no attribute check).
 		err = c.CheckProfile(ctx)

@@ -85,7 +85,7 @@ func (s *insiderSender) rekey(ctx context.Context, m *mergeCall, id string) bool
 // named) or a delete of a merged-away profile. Insider refusing the change is counted and
 // logged, and the merge goes on (false); any other failure holds the record back (true: stop).
 func (s *insiderSender) mergeCallFailed(ctx context.Context, m *mergeCall, call, identifier string, err error) (stop bool) {
-	if !insider.IsUserRefused(err) {
+	if !refusedUser(err) {
 		s.report.callFailed(ctx, []protocol.RecordRef{m.ref}, call, err)
 		return true
 	}

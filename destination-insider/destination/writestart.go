@@ -48,7 +48,7 @@ func (d *Destination) readTypes(ctx context.Context, cfg *Config, log *zerolog.L
 	cols, err := c.ContactColumns(ctx)
 	switch {
 	case err == nil:
-	case insider.IsAuth(err):
+	case insider.KindOf(err) == insider.KindAuth:
 		return false, authError(err)
 	case ctx.Err() != nil:
 		return false, ctx.Err()

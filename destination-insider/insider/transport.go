@@ -72,28 +72,28 @@ func (t limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(req)
 }
 
-// decide is the client's retry policy (an httpx.PolicyFunc): a temporary failure
-// (IsTemporary) is retried, after the Retry-After Insider sent with it when it sent one.
+// decide is the client's retry policy (an httpx.PolicyFunc): a failure a later attempt may
+// not hit (retryable) is retried, after the Retry-After Insider sent with it when it sent one.
 func (c *Client) decide(a httpx.Attempt) httpx.Verdict {
 	err := a.Err
 	if err == nil {
 		err = c.answer(a.Req.Method, a.Req.URL.Path, a.Resp, a.Body)
 	}
-	if err == nil || !IsTemporary(err) {
+	if err == nil || !retryable(err) {
 		return httpx.Verdict{}
 	}
 	v := httpx.Verdict{Retry: true, Failure: err}
-	var ae *APIError
-	if errors.As(err, &ae) && ae.RetryAfter > 0 {
-		v.Wait, v.RetryAfter = ae.RetryAfter, true
+	var e *Error
+	if errors.As(err, &e) && e.RetryAfter > 0 {
+		v.Wait, v.RetryAfter = e.RetryAfter, true
 	}
 	return v
 }
 
 // send makes one call, with the retries of the stack, adds its requests to st and returns the
-// body of a 2xx answer that is Insider's JSON. Any other outcome is an error: an *APIError, an
-// *AnswerError, a *RedirectError, an *httpx.WaitError, or an *ExhaustedError when every
-// attempt failed with a temporary error.
+// body of a 2xx answer that is Insider's JSON. Any other outcome is an error: an *Error
+// (Attempts set when every attempt failed with a temporary error), an *httpx.WaitError, or a
+// failure to get an answer.
 func (c *Client) send(ctx context.Context, method, path string, body []byte, st *Stats) ([]byte, error) {
 	var n httpx.Counts
 	defer func() { st.Requests += n.Requests; st.Retries += n.Retries }()
@@ -125,7 +125,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, st 
 		err = fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	if n.Exhausted {
-		return nil, &ExhaustedError{Attempts: c.cfg.MaxAttempts, Last: err}
+		return nil, exhausted(c.cfg.MaxAttempts, err)
 	}
 	return nil, err
 }
