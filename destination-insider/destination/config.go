@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 )
 
@@ -17,16 +18,19 @@ const (
 	MergeUpdateIdentity   = "update_identity"
 )
 
-// Defaults of optional config fields.
+// Defaults of optional config fields. api_base_url defaults to insider.DefaultBaseURL.
 const (
-	DefaultBatchSize        = 1000
+	// DefaultBatchSize is the most users Insider takes in one upsert request.
+	DefaultBatchSize        = insider.MaxUsers
 	DefaultConcurrency      = 4
 	DefaultAlertRejectRatio = 0.05
-	DefaultAPIBaseURL       = "https://unification.useinsider.com"
 	// DefaultEventRetentionDays is how long Insider keeps custom events
 	// (its Data Retention page: at most 3 months).
 	DefaultEventRetentionDays = 90
 )
+
+// maxConcurrency bounds max_concurrent_requests.
+const maxConcurrency = 16
 
 // Config is the destination's configuration (the connectionSpecification
 // in spec.json). Use ParseConfig to read one: it fills in the defaults.
@@ -54,16 +58,11 @@ type Config struct {
 // sync needs, so that mistakes surface in check rather than mid-sync. All
 // problems found are reported together.
 func ParseConfig(raw json.RawMessage) (*Config, error) {
-	var c Config
+	// alert_reject_ratio may be 0 (no alert), so its default is set before decoding: an
+	// absent key (or null) leaves it.
+	c := Config{AlertRejectRatio: DefaultAlertRejectRatio}
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return nil, fmt.Errorf("config is not valid JSON for this connector: %w", err)
-	}
-	var probe struct {
-		Ratio *float64 `json:"alert_reject_ratio"`
-	}
-	_ = json.Unmarshal(raw, &probe) // raw decoded above
-	if probe.Ratio == nil {
-		c.AlertRejectRatio = DefaultAlertRejectRatio
 	}
 	c.applyDefaults()
 	if problems := c.validate(); len(problems) > 0 {
@@ -75,7 +74,7 @@ func ParseConfig(raw json.RawMessage) (*Config, error) {
 func (c *Config) applyDefaults() {
 	c.APIBaseURL = strings.TrimSpace(c.APIBaseURL)
 	if c.APIBaseURL == "" {
-		c.APIBaseURL = DefaultAPIBaseURL
+		c.APIBaseURL = insider.DefaultBaseURL
 	}
 	c.Config.ApplyDefaults()
 	if c.BatchSize == 0 {

@@ -40,3 +40,16 @@ func TestConfigDocumentedRules(t *testing.T) {
 		})
 	}
 }
+
+// TestAlertRejectRatioDefault: alert_reject_ratio defaults to 0.05 when it is absent or null, and
+// 0 (no alert) is kept.
+func TestAlertRejectRatioDefault(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]float64{``: DefaultAlertRejectRatio, `,"alert_reject_ratio":null`: DefaultAlertRejectRatio,
+		`,"alert_reject_ratio":0`: 0, `,"alert_reject_ratio":0.3`: 0.3} {
+		cfg, err := ParseConfig([]byte(`{"partner_name":"p","api_key":"k"` + raw + `}`))
+		if err != nil || cfg.AlertRejectRatio != want {
+			t.Errorf("%s: ratio %v, %v; want %v", raw, cfg.AlertRejectRatio, err, want)
+		}
+	}
+}

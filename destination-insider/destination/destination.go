@@ -100,11 +100,7 @@ func (d *Destination) Check(ctx context.Context, raw json.RawMessage) error {
 	if err := cfg.CheckIdentifiersMapped(); err != nil {
 		return err
 	}
-	attempts := 3 // a check should answer quickly
-	if d.maxAttempts > 0 {
-		attempts = min(attempts, d.maxAttempts)
-	}
-	c := d.client(ctx, cfg, attempts)
+	c := d.client(ctx, cfg, d.interactiveAttempts())
 	defer c.CloseIdleConnections()
 	cols, err := c.ContactColumns(ctx)
 	if insider.KindOf(err) == insider.KindUnavailable {
@@ -145,11 +141,21 @@ func parseConfig(raw json.RawMessage) (*Config, error) {
 		msg := err.Error()
 		var ce *ConfigError
 		if errors.As(err, &ce) {
-			msg = "The configuration has problems: " + ce.Error()[len("invalid config: "):]
+			msg = "The configuration has problems: " + strings.Join(ce.Problems, "; ")
 		}
 		return nil, protocol.NewError(protocol.FailureConfig, msg, err)
 	}
 	return cfg, nil
+}
+
+// interactiveAttempts bounds the attempts of a request of check and discover, which a person
+// waits for: they should answer quickly.
+func (d *Destination) interactiveAttempts() int {
+	const attempts = 3
+	if d.maxAttempts > 0 {
+		return min(attempts, d.maxAttempts)
+	}
+	return attempts
 }
 
 // client builds the Insider client for cfg with the injected dependencies.

@@ -22,11 +22,7 @@ func (d *Destination) Discover(ctx context.Context, raw json.RawMessage) (*proto
 		return nil, err
 	}
 	log := zerolog.Ctx(ctx)
-	attempts := 3 // discover is interactive, like check
-	if d.maxAttempts > 0 {
-		attempts = min(attempts, d.maxAttempts)
-	}
-	c := d.client(ctx, cfg, attempts)
+	c := d.client(ctx, cfg, d.interactiveAttempts())
 	cols, err := c.ContactColumns(ctx)
 	c.CloseIdleConnections()
 	if ctx.Err() != nil {

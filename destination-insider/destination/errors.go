@@ -89,7 +89,7 @@ func failureMessage(kind protocol.FailureType, err error, baseURL string) string
 	ie := insiderError(err)
 	switch insider.KindOf(err) {
 	case insider.KindRedirect:
-		fix := "set api_base_url to the address of Insider's API (default " + DefaultAPIBaseURL + ")"
+		fix := "set api_base_url to the address of Insider's API (default " + insider.DefaultBaseURL + ")"
 		if b := ie.SuggestedBaseURL(); b != "" {
 			fix = "set api_base_url to " + b + " if that is Insider's API"
 		}
@@ -100,7 +100,7 @@ func failureMessage(kind protocol.FailureType, err error, baseURL string) string
 		return authMessage(err)
 	case insider.KindNotInsider:
 		return fmt.Sprintf("the address %s answered with something that is not Insider's JSON (an HTML page, an empty body or another shape), "+
-			"so nothing it accepted counts as delivered: check that api_base_url is Insider's API (default %s) and that no proxy answers in its place", baseURL, DefaultAPIBaseURL)
+			"so nothing it accepted counts as delivered: check that api_base_url is Insider's API (default %s) and that no proxy answers in its place", baseURL, insider.DefaultBaseURL)
 	case insider.KindRefusedAll:
 		return fmt.Sprintf("Insider refused every user of a batch of %d with HTTP 400, each sent alone, so the cause is in every request rather than in the records", ie.Users)
 	}

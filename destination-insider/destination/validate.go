@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/internal/urlpolicy"
 )
 
@@ -32,11 +33,11 @@ func (c *Config) validate() []string {
 	}
 	p = append(p, c.Config.Problems()...)
 	p = append(p, c.validateDeleteModes()...)
-	if c.BatchSize < 1 || c.BatchSize > 1000 {
-		add("batch_size %d is out of range: use 1 to 1000", c.BatchSize)
+	if c.BatchSize < 1 || c.BatchSize > insider.MaxUsers {
+		add("batch_size %d is out of range: use 1 to %d", c.BatchSize, insider.MaxUsers)
 	}
-	if c.MaxConcurrentRequests < 1 || c.MaxConcurrentRequests > 16 {
-		add("max_concurrent_requests %d is out of range: use 1 to 16", c.MaxConcurrentRequests)
+	if c.MaxConcurrentRequests < 1 || c.MaxConcurrentRequests > maxConcurrency {
+		add("max_concurrent_requests %d is out of range: use 1 to %d", c.MaxConcurrentRequests, maxConcurrency)
 	}
 	if c.EventRetentionDays < 1 || c.EventRetentionDays > maxRetentionDays {
 		add("event_retention_days %d is out of range: use 1 to %d (Insider keeps custom events 90 days unless your account says otherwise)", c.EventRetentionDays, maxRetentionDays)

@@ -43,11 +43,13 @@ type Config struct {
 	// *httpx.WaitError.
 	MaxAttempts int
 	// Backoff returns the wait before retry number attempt (1-based) when
-	// Insider sent no Retry-After. Default: DefaultBackoff.
+	// Insider sent no Retry-After. Default: exponential backoff with equal
+	// jitter (httpx.Backoff), a random wait in [d/2, d] where d = 1 s ·
+	// 2^(attempt-1), capped at 60 s.
 	Backoff func(attempt int) time.Duration
 	// Sleep waits d or until ctx is done, returning ctx.Err() then.
-	// Default: a timer. Tests inject an instant one.
-	Sleep func(ctx context.Context, d time.Duration) error
+	// Default: httpx.Sleep. Tests inject an instant one.
+	Sleep httpx.SleepFunc
 	// Now is the clock used to read HTTP-date Retry-After values. Default time.Now.
 	Now func() time.Time
 	// UserAgent is sent as User-Agent when set.
@@ -56,6 +58,9 @@ type Config struct {
 	// size. The client adds APIKey to it; nil means a redactor of its own.
 	Redactor *redact.Redactor
 }
+
+// defaultBackoff is the schedule of Config.Backoff's default.
+var defaultBackoff = httpx.Backoff{Base: time.Second, Max: time.Minute}
 
 // maxResponseBody bounds how much of a 200 upsert answer is read.
 const maxResponseBody = 16 << 20
@@ -86,7 +91,7 @@ func New(cfg Config) *Client {
 		cfg.MaxAttempts = 8
 	}
 	if cfg.Backoff == nil {
-		cfg.Backoff = DefaultBackoff
+		cfg.Backoff = defaultBackoff.Delay
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -108,7 +113,7 @@ func New(cfg Config) *Client {
 		attempt = &httpx.Timeout{Next: base, Timeout: hc.Timeout}
 	}
 	retry := &httpx.Retry{
-		Next:        limitTransport{next: attempt},
+		Next:        callLimit{next: attempt},
 		Policy:      httpx.PolicyFunc(c.decide),
 		MaxAttempts: cfg.MaxAttempts,
 		Backoff:     cfg.Backoff,

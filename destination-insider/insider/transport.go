@@ -24,7 +24,7 @@ import (
 //	                MaxAttempts tries, replaying the body. It reads every answer's body within
 //	                the attempt. A request waits at most httpx.WaitLimit in all; a longer wait is
 //	                not started and the request fails with an *httpx.WaitError.
-//	limitTransport  waits for the rate limiter the call put in its context (the one-user calls)
+//	callLimit       waits for the rate limiter the call put in its context (the one-user calls)
 //	                before every attempt.
 //	timeout         bounds one attempt, answer body included (the injected client's Timeout).
 //	base            the injected http.Client's transport (http.DefaultTransport when nil).
@@ -32,6 +32,11 @@ import (
 // Redirects are never followed (refuseRedirect), so the credential headers never leave the base
 // URL's host; headerTransport would not add them elsewhere either. Limit sits inside retry so
 // that every attempt, retries included, is paid for from the budget.
+
+var (
+	_ http.RoundTripper = (*headerTransport)(nil)
+	_ http.RoundTripper = callLimit{}
+)
 
 // headerTransport adds the credentials; see above for its place in the stack.
 type headerTransport struct {
@@ -53,8 +58,9 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(r)
 }
 
-// limitTransport waits for the limiter in the request's context, if any.
-type limitTransport struct{ next http.RoundTripper }
+// callLimit waits for the rate limiter of the call in the request's context, if any; see above
+// for its place in the stack.
+type callLimit struct{ next http.RoundTripper }
 
 type limiterKey struct{}
 
@@ -63,7 +69,7 @@ func withLimiter(ctx context.Context, lim *rate.Limiter) context.Context {
 	return context.WithValue(ctx, limiterKey{}, lim)
 }
 
-func (t limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t callLimit) RoundTrip(req *http.Request) (*http.Response, error) {
 	if lim, ok := req.Context().Value(limiterKey{}).(*rate.Limiter); ok {
 		if err := lim.Wait(req.Context()); err != nil {
 			return nil, fmt.Errorf("wait for the %s rate limit: %w", req.URL.Path, err)
