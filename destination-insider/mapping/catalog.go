@@ -93,27 +93,42 @@ func Catalog(cfg *Config, columns []insider.Column) (catalog *protocol.Destinati
 			keys = append(keys, []string{name})
 		}
 	}
-	ids := func(event bool) map[string]string {
-		out := map[string]string{}
-		for _, name := range standardIdentifiers {
-			d := fieldDescriptions[name]
-			if event {
-				d = "Identifies the event's user" + d[strings.Index(d, ":"):]
-			}
-			out[name] = fieldSchema(kindSchemas[defaultAttributes[name]], d)
-		}
-		for _, name := range custom {
-			if _, dup := out[name]; !dup {
-				out[name] = fieldSchema(`{"type":"string"}`, "Custom identifier "+name+" (identifiers.custom), sent as a string.")
-			}
-		}
-		return out
-	}
+	user, shadowed := userFields(identifierFields(custom, false), columns)
+	event := eventFields(identifierFields(custom, true))
+	return &protocol.DestinationCatalog{Operations: []protocol.DestinationOperation{
+		{ObjectName: ObjectUser, SyncMode: protocol.DestinationSyncModeAppendDedup, MatchingKeys: keys,
+			JSONSchema: objectSchema(user, nil)},
+		{ObjectName: ObjectEvent, SyncMode: protocol.DestinationSyncModeAppend, MatchingKeys: keys,
+			JSONSchema: objectSchema(event, []string{fieldEventName, fieldTimestamp})},
+	}}, shadowed
+}
 
-	user := ids(false)
+// identifierFields are the schemas of the identifier fields of a user (or, for event, of an
+// event's user), by name: the standard identifiers and the custom ones of the config.
+func identifierFields(custom []string, event bool) map[string]string {
+	out := map[string]string{}
+	for _, name := range standardIdentifiers {
+		d := fieldDescriptions[name]
+		if event {
+			d = "Identifies the event's user" + d[strings.Index(d, ":"):]
+		}
+		out[name] = fieldSchema(kindSchemas[defaultAttributes[name]], d)
+	}
+	for _, name := range custom {
+		if _, dup := out[name]; !dup {
+			out[name] = fieldSchema(`{"type":"string"}`, "Custom identifier "+name+" (identifiers.custom), sent as a string.")
+		}
+	}
+	return out
+}
+
+// userFields adds to the identifier fields of a user Insider's default attributes and the custom
+// attributes of columns, with their types. shadowed lists the custom attributes left out because
+// a field of their name is there already.
+func userFields(fields map[string]string, columns []insider.Column) (user map[string]string, shadowed []string) {
 	for name, k := range defaultAttributes {
-		if _, taken := user[name]; !taken && !attributeAliases[name] {
-			user[name] = fieldSchema(kindSchemas[k], defaultDescription(name, "attribute"))
+		if _, taken := fields[name]; !taken && !attributeAliases[name] {
+			fields[name] = fieldSchema(kindSchemas[k], defaultDescription(name, "attribute"))
 		}
 	}
 	for _, col := range columns {
@@ -121,36 +136,42 @@ func Catalog(cfg *Config, columns []insider.Column) (catalog *protocol.Destinati
 		if !ok {
 			continue
 		}
-		if _, taken := user[name]; taken || name == "custom" {
+		if _, taken := fields[name]; taken || name == "custom" {
 			shadowed = append(shadowed, name)
 			continue
 		}
-		schema, known := metadataSchemas[strings.ToLower(col.Type)]
-		desc := "Custom attribute (attributes.custom), of Insider type " + col.Type + "."
-		if col.DisplayName != "" && col.DisplayName != name {
-			desc = "Custom attribute " + col.DisplayName + " (attributes.custom), of Insider type " + col.Type + "."
-		}
-		if !known {
-			schema = `{}`
-		}
-		user[name] = fieldSchema(schema, desc)
+		fields[name] = fieldSchema(columnSchema(col), columnDescription(col, name))
 	}
+	return fields, shadowed
+}
 
-	event := ids(true)
-	event[fieldEventName] = fieldSchema(`{"type":"string"}`, fieldDescriptions[fieldEventName])
-	event[fieldTimestamp] = fieldSchema(kindSchemas[kindDate], fieldDescriptions[fieldTimestamp])
+// columnSchema is the JSON schema of a custom attribute of Insider's type; any value for a type
+// this destination does not know.
+func columnSchema(col insider.Column) string {
+	if schema, known := metadataSchemas[strings.ToLower(col.Type)]; known {
+		return schema
+	}
+	return `{}`
+}
+
+func columnDescription(col insider.Column, name string) string {
+	if col.DisplayName != "" && col.DisplayName != name {
+		return "Custom attribute " + col.DisplayName + " (attributes.custom), of Insider type " + col.Type + "."
+	}
+	return "Custom attribute (attributes.custom), of Insider type " + col.Type + "."
+}
+
+// eventFields adds to the identifier fields of an event's user event_name, timestamp and
+// Insider's default event parameters, with their types.
+func eventFields(fields map[string]string) map[string]string {
+	fields[fieldEventName] = fieldSchema(`{"type":"string"}`, fieldDescriptions[fieldEventName])
+	fields[fieldTimestamp] = fieldSchema(kindSchemas[kindDate], fieldDescriptions[fieldTimestamp])
 	for name, k := range defaultEventParams {
-		if _, taken := event[name]; !taken {
-			event[name] = fieldSchema(kindSchemas[k], defaultDescription(name, "event parameter"))
+		if _, taken := fields[name]; !taken {
+			fields[name] = fieldSchema(kindSchemas[k], defaultDescription(name, "event parameter"))
 		}
 	}
-
-	return &protocol.DestinationCatalog{Operations: []protocol.DestinationOperation{
-		{ObjectName: ObjectUser, SyncMode: protocol.DestinationSyncModeAppendDedup, MatchingKeys: keys,
-			JSONSchema: objectSchema(user, nil)},
-		{ObjectName: ObjectEvent, SyncMode: protocol.DestinationSyncModeAppend, MatchingKeys: keys,
-			JSONSchema: objectSchema(event, []string{fieldEventName, fieldTimestamp})},
-	}}, shadowed
+	return fields
 }
 
 // customIdentifierNames returns the custom identifier names of the config's identifier

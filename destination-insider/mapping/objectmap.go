@@ -32,49 +32,10 @@ func (m *Mapper) mapObject(p *plan, data []byte, vals []value, dst []byte) Resul
 			return Result{Reason: ReasonNoEventName, Detail: "event_name is missing or has no letter or digit", Key: res.Key}
 		}
 	}
-	// A member of the record's "custom" object wins over a top-level field of its name, so that
-	// no name goes twice under custom (which of two equal keys Insider keeps is not documented).
-	inCustom := m.objNames[:0]
-	if c := vals[o.custSlot].raw; len(c) > 0 && c[0] == '{' {
-		eachMember(c, func(name string, raw []byte) {
-			if !(value{raw: raw}).absent() {
-				inCustom = append(inCustom, name) // an absent member (null, "") leaves the top-level field be
-			}
-		})
-	}
-	m.objNames = inCustom
-	top, cust := m.objTop[:0], m.objCust[:0]
-	firstTop, firstCust := true, true
-	add := func(name string, raw []byte, custom bool) {
-		v := value{raw: raw}
-		if v.absent() || o.skip[name] && !custom || o.fixed[name] {
-			return
-		}
-		if k, isDefault := o.defaults[name]; isDefault && !custom {
-			top = m.appendCoerced(top, encodedKey(name), name, v, k, &firstTop, &res)
-			return
-		}
-		if !custom && slices.Contains(inCustom, name) {
-			return // the custom member of this name goes instead
-		}
-		// A custom attribute Insider declares is converted to its declared type, as for a
-		// configured mapping; custom event parameters and undeclared names go as they come.
-		k := kindAny
-		if !o.event {
-			k = m.customKind("", name)
-		}
-		cust = m.appendCoerced(cust, encodedKey(name), name, v, k, &firstCust, &res)
-	}
-	if !eachMember(data, func(name string, raw []byte) {
-		if name == "custom" && len(raw) > 0 && raw[0] == '{' {
-			eachMember(raw, func(name string, raw []byte) { add(name, raw, true) })
-			return
-		}
-		add(name, raw, false)
-	}) {
+	top, cust, ok := m.objectMembers(o, data, m.customNames(vals[o.custSlot]), &res)
+	if !ok {
 		return Result{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
 	}
-	m.objTop, m.objCust = top, cust
 
 	open := `,"attributes":{`
 	if o.event {
@@ -100,6 +61,64 @@ func (m *Mapper) mapObject(p *plan, data []byte, vals []value, dst []byte) Resul
 	dst = append(dst, `,"not_append":true}`...)
 	res.User = dst
 	return res
+}
+
+// customNames lists the members of the record's "custom" object that have a value: such a
+// member wins over a top-level field of its name, so that no name goes twice under custom
+// (which of two equal keys Insider keeps is not documented). An absent member (null, "")
+// leaves the top-level field be. The list aliases the Mapper's scratch.
+func (m *Mapper) customNames(custom value) []string {
+	names := m.objNames[:0]
+	if c := custom.raw; len(c) > 0 && c[0] == '{' {
+		eachMember(c, func(name string, raw []byte) {
+			if !(value{raw: raw}).absent() {
+				names = append(names, name)
+			}
+		})
+	}
+	m.objNames = names
+	return names
+}
+
+// objectMembers encodes the fields of a record of a stream Airbyte maps onto o: Insider's
+// default names at the top (top), every other field, and the members of a "custom" object,
+// under custom (cust); identifiers, fixed names and absent values are left out, and so is a
+// top-level field whose name is one of inCustom. ok is false when data is not a JSON object.
+// top and cust alias the Mapper's scratch.
+func (m *Mapper) objectMembers(o *objectPlan, data []byte, inCustom []string, res *Result) (top, cust []byte, ok bool) {
+	top, cust = m.objTop[:0], m.objCust[:0]
+	firstTop, firstCust := true, true
+	add := func(name string, raw []byte, custom bool) {
+		v := value{raw: raw}
+		if v.absent() || o.skip[name] && !custom || o.fixed[name] {
+			return
+		}
+		if k, isDefault := o.defaults[name]; isDefault && !custom {
+			top = m.appendCoerced(top, encodedKey(name), name, v, k, &firstTop, res)
+			return
+		}
+		if !custom && slices.Contains(inCustom, name) {
+			return // the custom member of this name goes instead
+		}
+		// A custom attribute Insider declares is converted to its declared type, as for a
+		// configured mapping; custom event parameters and undeclared names go as they come.
+		k := kindAny
+		if !o.event {
+			k = m.customKind("", name)
+		}
+		cust = m.appendCoerced(cust, encodedKey(name), name, v, k, &firstCust, res)
+	}
+	if !eachMember(data, func(name string, raw []byte) {
+		if name == "custom" && len(raw) > 0 && raw[0] == '{' {
+			eachMember(raw, func(name string, raw []byte) { add(name, raw, true) })
+			return
+		}
+		add(name, raw, false)
+	}) {
+		return nil, nil, false
+	}
+	m.objTop, m.objCust = top, cust
+	return top, cust, true
 }
 
 // appendObjectFields appends open + top + fixedTop + "custom":{cust + fixedCust} + "}", each

@@ -227,45 +227,14 @@ func (r *nationalRule) national(d string) (string, bool) {
 // and digits separated by spaces, '-', '.', '/' or (without '+') parentheses.
 // ok is false when s needs the full parser.
 func (p phoneRules) quick(s string) (string, bool) {
-	var digits [20]byte
-	n := 0
-	plus := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			if n == len(digits) {
-				return "", false
-			}
-			digits[n] = c
-			n++
-		case c == '+' && i == 0:
-			plus = true
-		case c == ' ' || c == '-' || c == '.' || c == '/':
-		case (c == '(' || c == ')') && !plus:
-		default:
-			return "", false
-		}
-	}
-	d := string(digits[:n])
-	if n < 2 {
+	d, plus, ok := plainDigits(s, true)
+	if !ok || len(d) < 2 {
 		return "", false
 	}
 	var r *nationalRule
 	if plus {
-		// Country codes are prefix-free: the first 1 to 3 digits that name
-		// a region are the code.
-		for l := 1; l <= 3 && l < n && r == nil; l++ {
-			cc, _ := strconv.Atoi(d[:l])
-			if region := phonenumbers.GetRegionCodeForCountryCode(cc); region != "ZZ" && region != "001" {
-				if r = ruleFor(region); r == nil || r.cc != d[:l] {
-					return "", false
-				}
-				d = d[l:]
-				if r.prefix != "" && len(d) >= len(r.prefix) && d[:len(r.prefix)] == r.prefix {
-					return "", false // a trunk prefix after the country code: leave it to the parser
-				}
-			}
+		if r, d, ok = countryRule(d); !ok {
+			return "", false
 		}
 	} else {
 		if d[0] == '0' && d[1] == '0' {
@@ -284,6 +253,55 @@ func (p phoneRules) quick(s string) (string, bool) {
 	return out, isE164(out)
 }
 
+// plainDigits returns the digits of s when s is a plain number: at most 20 digits separated by
+// spaces, '-', '.', '/' or parentheses, after an optional leading '+' when plusOK (parentheses
+// are not taken after a '+'). ok is false for anything else.
+func plainDigits(s string, plusOK bool) (digits string, plus, ok bool) {
+	var buf [20]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if n == len(buf) {
+				return "", false, false
+			}
+			buf[n] = c
+			n++
+		case c == '+' && i == 0 && plusOK:
+			plus = true
+		case c == ' ' || c == '-' || c == '.' || c == '/':
+		case (c == '(' || c == ')') && !plus:
+		default:
+			return "", false, false
+		}
+	}
+	return string(buf[:n]), plus, true
+}
+
+// countryRule reads the country code that d, the digits of a number written with '+', starts
+// with, and returns the quick-path rule of its region (nil when no region has the code) and the
+// digits after the code. ok is false when the full parser must decide.
+func countryRule(d string) (r *nationalRule, rest string, ok bool) {
+	// Country codes are prefix-free: the first 1 to 3 digits that name
+	// a region are the code.
+	for l := 1; l <= 3 && l < len(d); l++ {
+		cc, _ := strconv.Atoi(d[:l])
+		region := phonenumbers.GetRegionCodeForCountryCode(cc)
+		if region == "ZZ" || region == "001" {
+			continue
+		}
+		if r = ruleFor(region); r == nil || r.cc != d[:l] {
+			return nil, "", false
+		}
+		rest = d[l:]
+		if r.prefix != "" && len(rest) >= len(r.prefix) && rest[:len(r.prefix)] == r.prefix {
+			return nil, "", false // a trunk prefix after the country code: leave it to the parser
+		}
+		return r, rest, true
+	}
+	return nil, d, true
+}
+
 // quickInvalid reports whether s, a plain national number (digits and separators, no '+' and no
 // 00 prefix), can be no number of the default region: neither it nor it without the trunk prefix
 // fits the region's numbers, and it does not start with the region's country code or
@@ -295,23 +313,8 @@ func (p phoneRules) quickInvalid(s string) bool {
 	if r == nil {
 		return false
 	}
-	var digits [20]byte
-	n := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			if n == len(digits) {
-				return false
-			}
-			digits[n] = c
-			n++
-		case c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')':
-		default:
-			return false
-		}
-	}
-	d := string(digits[:n])
-	if n < 2 || (d[0] == '0' && d[1] == '0') {
+	d, _, ok := plainDigits(s, false)
+	if !ok || len(d) < 2 || (d[0] == '0' && d[1] == '0') {
 		return false
 	}
 	if r.pattern.MatchString(d) || strings.HasPrefix(d, r.cc) || r.idd.MatchString(d) {
