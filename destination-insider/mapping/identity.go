@@ -50,8 +50,14 @@ func (r Record) Archived() bool {
 	if c == nil || !r.ok {
 		return false
 	}
-	t, _ := r.vals[c.archived].text()
-	return t == "true"
+	switch v := r.vals[c.archived]; v.jsonKind() {
+	case 't':
+		return true // JSON true
+	case '"':
+		s, _ := v.str()
+		return s == "true"
+	}
+	return false
 }
 
 // Identity is the identifiers of a contact, which find its Insider profile.

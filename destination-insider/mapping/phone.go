@@ -227,10 +227,12 @@ func (r *nationalRule) national(d string) (string, bool) {
 // and digits separated by spaces, '-', '.', '/' or (without '+') parentheses.
 // ok is false when s needs the full parser.
 func (p phoneRules) quick(s string) (string, bool) {
-	d, plus, ok := plainDigits(s, true)
-	if !ok || len(d) < 2 {
+	var buf [20]byte
+	n, plus, ok := plainDigits(&buf, s, true)
+	if !ok || n < 2 {
 		return "", false
 	}
+	d := string(buf[:n])
 	var r *nationalRule
 	if plus {
 		if r, d, ok = countryRule(d); !ok {
@@ -253,17 +255,16 @@ func (p phoneRules) quick(s string) (string, bool) {
 	return out, isE164(out)
 }
 
-// plainDigits returns the digits of s when s is a plain number: at most 20 digits separated by
-// spaces, '-', '.', '/' or parentheses, after an optional leading '+' when plusOK (parentheses
-// are not taken after a '+'). ok is false for anything else.
-func plainDigits(s string, plusOK bool) (digits string, plus, ok bool) {
-	var buf [20]byte
-	n := 0
+// plainDigits puts the digits of s in buf when s is a plain number: at most 20 digits separated
+// by spaces, '-', '.', '/' or parentheses, after an optional leading '+' when plusOK
+// (parentheses are not taken after a '+'), and returns how many there are. ok is false for
+// anything else.
+func plainDigits(buf *[20]byte, s string, plusOK bool) (n int, plus, ok bool) {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c >= '0' && c <= '9':
 			if n == len(buf) {
-				return "", false, false
+				return 0, false, false
 			}
 			buf[n] = c
 			n++
@@ -272,10 +273,10 @@ func plainDigits(s string, plusOK bool) (digits string, plus, ok bool) {
 		case c == ' ' || c == '-' || c == '.' || c == '/':
 		case (c == '(' || c == ')') && !plus:
 		default:
-			return "", false, false
+			return 0, false, false
 		}
 	}
-	return string(buf[:n]), plus, true
+	return n, plus, true
 }
 
 // countryRule reads the country code that d, the digits of a number written with '+', starts
@@ -313,10 +314,12 @@ func (p phoneRules) quickInvalid(s string) bool {
 	if r == nil {
 		return false
 	}
-	d, _, ok := plainDigits(s, false)
-	if !ok || len(d) < 2 || (d[0] == '0' && d[1] == '0') {
+	var buf [20]byte
+	n, _, ok := plainDigits(&buf, s, false)
+	if !ok || n < 2 || (buf[0] == '0' && buf[1] == '0') {
 		return false
 	}
+	d := string(buf[:n])
 	if r.pattern.MatchString(d) || strings.HasPrefix(d, r.cc) || r.idd.MatchString(d) {
 		return false
 	}
