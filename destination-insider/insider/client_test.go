@@ -146,10 +146,7 @@ func TestUpsertBatch(t *testing.T) {
 			name: "retries run out", users: 1,
 			script:    []func(http.ResponseWriter, int){status(503, "a"), status(502, "b"), status(500, "c"), status(504, "d")},
 			wantStats: Stats{Requests: 4, Retries: 3}, wantWaits: []time.Duration{time.Second, 2 * time.Second, 3 * time.Second},
-			wantErr: func(err error) bool {
-				var e *Error
-				return errors.As(err, &e) && e.Attempts > 0 && retryable(err) && !isAuth(err)
-			},
+			wantErr:    exhaustedTemporary,
 			wantBodies: 4,
 		},
 		{
@@ -271,3 +268,9 @@ func TestColumns(t *testing.T) {
 
 // isAuth reports whether err is Insider refusing the partner name or key.
 func isAuth(err error) bool { return KindOf(err) == KindAuth }
+
+// exhaustedTemporary reports whether err is a temporary failure every attempt of a request met.
+func exhaustedTemporary(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Attempts > 0 && retryable(err) && !isAuth(err)
+}
