@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,9 +40,13 @@ func (cr *contactsReader) archived(ctx context.Context) error {
 }
 
 // archivedWindow pages the archived contacts from the token after and delivers those archived
-// in (lo, hi] (and not before start_date), checkpointing with the token.
+// in (lo, hi] (and not before start_date), checkpointing with the token. It always asks for
+// hs_merged_object_ids, whatever the configured schema selects: a contact merged and then
+// deleted carries the ids merged into it, whose profiles a destination must remove too.
 func (cr *contactsReader) archivedWindow(ctx context.Context, lo, hi time.Time, after string) error {
-	names := listProperties(cr.enc.names)
+	enc := cr.enc.with(mergedIDsProperty, kindString)
+	defer cr.mergeBad(enc)
+	names := listProperties(enc.names)
 	start := cr.cfg.Start()
 	delivered := 0
 	for pages := 1; ; pages++ {
@@ -61,7 +66,7 @@ func (cr *contactsReader) archivedWindow(ctx context.Context, lo, hi time.Time, 
 			}
 		}
 		delivered += len(kept)
-		if err := cr.emitPage(ctx, cr.enc, &hubspot.Page{Results: kept}); err != nil {
+		if err := cr.emitPage(ctx, enc, &hubspot.Page{Results: kept}); err != nil {
 			return err
 		}
 		if p.NextAfter == "" || len(p.Results) == 0 {
@@ -135,4 +140,21 @@ func listProperties(names []string) []string {
 		}
 	}
 	return out
+}
+
+// with returns an encoder for the same schema plus the property name of kind k (a clone that
+// reports its own bad values); a plain clone when the schema has name already.
+func (e *contactEncoder) with(name string, k propertyKind) *contactEncoder {
+	if _, ok := e.kinds[name]; ok {
+		return e.clone()
+	}
+	c := &contactEncoder{kinds: make(map[string]propertyKind, len(e.kinds)+1), bad: map[string]int{}}
+	for n, kind := range e.kinds {
+		c.kinds[n] = kind
+	}
+	c.kinds[name] = k
+	c.names = append(slices.Clone(e.names), name)
+	slices.Sort(c.names)
+	c.onProp = c.prop
+	return c
 }
