@@ -25,6 +25,7 @@ type contactsReader struct {
 	mu        sync.Mutex    // guards what follows and orders STATE messages
 	state     ContactsState // last state emitted (or the input state)
 	latest    *Resume       // where the window being read resumes after the last page delivered (nil: no window open)
+	newJourn  bool          // the journal position was taken by this run (journal.go)
 	sinceCkpt int           // records since the last STATE
 	records   int
 	pages     int
@@ -45,6 +46,9 @@ func (r *readRun) contacts(ctx context.Context, cols []column, in ContactsState,
 		// A window after a watermark: the destination holds what the last sync delivered.
 		cr.identity = newIdentityHistory(r.client, r.cfg.Identity(), cr.enc.kinds)
 		defer cr.identity.report(ctx)
+	}
+	if incremental {
+		cr.initJournalState() // journal.go
 	}
 	defer cr.reportBadValues(ctx)
 	err := cr.read(ctx, in, incremental)
@@ -107,9 +111,11 @@ func (cr *contactsReader) read(ctx context.Context, in ContactsState, incrementa
 		return err
 	}
 	if r.cfg.Deleted() {
-		return cr.archived(ctx)
+		if err := cr.archived(ctx); err != nil {
+			return err
+		}
 	}
-	return nil
+	return cr.permanentDeletions(ctx) // journal.go
 }
 
 // readAll reads every contact for a full refresh: a backfill (backfill.go) when large, else
