@@ -22,13 +22,13 @@ type contactsReader struct {
 	estimated bool
 	identity  *identityHistory // previous_values of incremental windows; nil when off (history.go)
 
-	mu        sync.Mutex    // guards what follows and orders STATE messages
-	state     ContactsState // last state emitted (or the input state)
-	latest    *Resume       // where the window being read resumes after the last page delivered (nil: no window open)
-	newJourn  bool          // the journal position was taken by this run (journal.go)
-	sinceCkpt int           // records since the last STATE
-	records   int
-	pages     int
+	mu         sync.Mutex    // guards what follows and orders STATE messages
+	state      ContactsState // last state emitted (or the input state)
+	latest     *Resume       // where the window being read resumes after the last page delivered (nil: no window open)
+	journalNew bool          // the journal position was taken by this run (journal.go)
+	sinceCkpt  int           // records since the last STATE
+	records    int
+	pages      int
 }
 
 // due reports whether enough records passed for a checkpoint.

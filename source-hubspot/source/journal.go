@@ -36,7 +36,7 @@ const journalGapTrace = "source-hubspot-permanent-deletions-gap"
 func (cr *contactsReader) initJournalState() {
 	if cr.cfg.PermanentDeletions.Enabled && cr.state.Journal == nil {
 		cr.state.Journal = &JournalState{At: cr.now}
-		cr.newJourn = true
+		cr.journalNew = true
 	}
 }
 

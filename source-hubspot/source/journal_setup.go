@@ -39,7 +39,7 @@ func (cr *contactsReader) openJournal(ctx context.Context) (*journalRead, error)
 	if err != nil {
 		return nil, err
 	}
-	if created && !cr.newJourn {
+	if created && !cr.journalNew {
 		// A journal position from an earlier run, but no subscription any more: nothing was
 		// recorded from when it went.
 		jr.reportGap(ctx, nil)
