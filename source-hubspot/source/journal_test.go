@@ -3,6 +3,7 @@ package source
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -384,5 +385,53 @@ func TestPermanentDeletionsCheck(t *testing.T) {
 	}
 	if n := e.fake.AppTokensIssued(); n != 1 {
 		t.Errorf("check issued %d app tokens, want 1", n)
+	}
+}
+
+// Several changes in one journal entry (HubSpot batches them) are read alike; a subscription
+// that disappeared between syncs is recreated and the period without it reported.
+func TestPermanentDeletionsBufferedAndLostSubscription(t *testing.T) {
+	e := journalEnv(t, func(o *fakehubspot.JournalOptions) { o.Buffered = true })
+	f := e.fake
+	f.addContacts(1, 10, t0.Add(-48*time.Hour))
+	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
+	st := mustRead(t, e, cat, nil).lastState(t, "contacts")
+	for id := int64(1); id <= 3; id++ {
+		f.must(f.PermanentlyDeleteContact(id, t0.Add(10*time.Minute)))
+	}
+	f.must(f.DeleteContact(4, t0.Add(10*time.Minute)))
+	f.PublishJournal()
+	if n := len(f.JournalEvents()); n != 4 {
+		t.Fatalf("journal events %d, want 4", n)
+	}
+	e.clk.Set(t0.Add(time.Hour))
+	second := mustRead(t, e, cat, st)
+	if got := permanentRecords(t, second); len(got) != 3 || got["4"].ID != "" {
+		t.Errorf("deleted permanently %v, want 1, 2 and 3", got)
+	}
+	if len(analytics(t, second, journalGapTrace)) != 0 {
+		t.Error("a gap reported with the subscription in place")
+	}
+
+	// Someone deletes the app's subscription: nothing is recorded until the next sync makes it again.
+	tok := f.IssueAppToken("developer.webhooks_journal.subscriptions.write")
+	req, _ := http.NewRequest(http.MethodDelete, f.URL+"/webhooks-journal/subscriptions/2026-03/portals/123456", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := f.HTTPServer().Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(f.Subscriptions()) != 0 {
+		t.Fatal("the subscription is still there")
+	}
+	f.must(f.PermanentlyDeleteContact(5, t0.Add(90*time.Minute))) // not recorded
+	e.clk.Set(t0.Add(2 * time.Hour))
+	third := mustRead(t, e, cat, second.lastState(t, "contacts"))
+	if len(f.Subscriptions()) != 1 {
+		t.Errorf("subscriptions %+v, want the one recreated", f.Subscriptions())
+	}
+	if traces := analytics(t, third, journalGapTrace); len(traces) != 1 {
+		t.Errorf("TRACE ANALYTICS %q, want one gap for the time without a subscription", traces)
 	}
 }
