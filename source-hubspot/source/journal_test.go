@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -415,7 +416,11 @@ func TestPermanentDeletionsBufferedAndLostSubscription(t *testing.T) {
 
 	// Someone deletes the app's subscription: nothing is recorded until the next sync makes it again.
 	tok := f.IssueAppToken("developer.webhooks_journal.subscriptions.write")
-	req, _ := http.NewRequest(http.MethodDelete, f.URL+"/webhooks-journal/subscriptions/2026-03/portals/123456", nil)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodDelete,
+		f.URL+"/webhooks-journal/subscriptions/2026-03/portals/123456", http.NoBody)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := f.HTTPServer().Client().Do(req)
 	if err != nil {
