@@ -127,7 +127,7 @@ func contactsSchema(props []hubspot.Property) json.RawMessage {
 		// Set only on some records: previous_values on records of incremental windows whose
 		// identity properties changed (history.go), deleted_permanently on contacts deleted
 		// for good (journal.go).
-		{previousValuesField, json.RawMessage(`{"type":["null","object"],"additionalProperties":{"type":["null","string"]}}`)},
+		{previousValuesField, json.RawMessage(`{"type":["null","object"],"additionalProperties":true}`)},
 		{deletedPermanentlyField, json.RawMessage(`{"type":["null","boolean"]}`)},
 	}
 	kept := make([]hubspot.Property, 0, len(props)+1)
