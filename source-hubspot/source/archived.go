@@ -17,9 +17,9 @@ import (
 // even when few of their contacts are delivered, so a killed run does not list them again.
 const archivedCheckpointPages = 20
 
-// identityProperties are requested first when the configured properties do not all fit in the
+// profileKeyProperties are requested first when the configured properties do not all fit in the
 // list endpoint's URL: what a destination needs to find the profile of a deleted contact.
-var identityProperties = []string{"email", "phone", "mobilephone", "hs_object_id", mergedIDsProperty}
+var profileKeyProperties = []string{"email", "phone", "mobilephone", "hs_object_id", mergedIDsProperty}
 
 // archived delivers, once each, the contacts archived (deleted) since the archive watermark: it
 // finishes a pass a previous run left unfinished, then lists the archived contacts again for
@@ -128,7 +128,7 @@ func listProperties(names []string) []string {
 			size += w
 		}
 	}
-	for _, n := range identityProperties {
+	for _, n := range profileKeyProperties {
 		if have[n] {
 			add(n)
 			have[n] = false
