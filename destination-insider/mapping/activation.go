@@ -141,7 +141,7 @@ func (m *Mapper) NeedsIdentifiers(s Stream, stream string) error {
 // configMaps reports whether the config's own mappings apply to a stream without
 // destination_object_name.
 func configMaps(cfg *Config, stream string) bool {
-	if stream == ContactsStream {
+	if stream == ContactsStream || (stream == ListMembershipsStream && cfg.AudienceAttribute != "") {
 		return true
 	}
 	for _, em := range cfg.EventMappings {

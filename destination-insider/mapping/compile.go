@@ -35,6 +35,9 @@ func newMapper(cfg *Config, catalog *protocol.ConfiguredCatalog, opts ...Option)
 	}
 	m.contacts = m.compile(cfg, "", pkPath(catalog, ContactsStream))
 	m.contacts.contact = newContactPlan(m.contacts, cfg)
+	if cfg.AudienceAttribute != "" {
+		m.audience = newAudiencePlan(cfg)
+	}
 	for _, em := range cfg.EventMappings {
 		m.events[em.Stream] = m.compile(cfg, em.Stream, pkPath(catalog, em.Stream))
 	}
@@ -73,20 +76,7 @@ func (m *Mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
 	if eventStream != "" {
 		idPrefix = []string{"contact"}
 	}
-	customIdx := map[string]int{}
-	for _, im := range cfg.IdentifierMappings {
-		f := idField{slot: p.addPath(idPrefix, im.SourceField), name: im.Identifier, target: identifierTarget(im.Identifier)}
-		if f.target == idCustom {
-			f.name = strings.TrimSpace(im.CustomName)
-			f.nameKey = encodedKey(f.name)
-			if _, ok := customIdx[f.name]; !ok {
-				customIdx[f.name] = len(customIdx)
-			}
-			f.custom = customIdx[f.name]
-		}
-		p.ids = append(p.ids, f)
-	}
-	p.customIDs = len(customIdx)
+	p.compileIDs(cfg, idPrefix)
 	p.keySlot = p.root.add(pk, &p.slots)
 
 	if eventStream == "" {
@@ -113,6 +103,24 @@ func (m *Mapper) compile(cfg *Config, eventStream string, pk []string) *plan {
 	}
 	p.occurredAt = p.root.add([]string{"occurredAt"}, &p.slots)
 	return p
+}
+
+// compileIDs adds the identifier mappings of cfg, their source fields read under prefix.
+func (p *plan) compileIDs(cfg *Config, prefix []string) {
+	customIdx := map[string]int{}
+	for _, im := range cfg.IdentifierMappings {
+		f := idField{slot: p.addPath(prefix, im.SourceField), name: im.Identifier, target: identifierTarget(im.Identifier)}
+		if f.target == idCustom {
+			f.name = strings.TrimSpace(im.CustomName)
+			f.nameKey = encodedKey(f.name)
+			if _, ok := customIdx[f.name]; !ok {
+				customIdx[f.name] = len(customIdx)
+			}
+			f.custom = customIdx[f.name]
+		}
+		p.ids = append(p.ids, f)
+	}
+	p.customIDs = len(customIdx)
 }
 
 // place adds the mapping of a record path to an attribute or event parameter: a default name

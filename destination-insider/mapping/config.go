@@ -32,6 +32,9 @@ type Config struct {
 	InvalidIdentifierPolicy string              `json:"invalid_identifier_policy"`
 	Phone                   PhoneConfig         `json:"phone"`
 	BooleanFormat           string              `json:"boolean_format"`
+	// AudienceAttribute is the custom array attribute holding the names of the HubSpot lists a
+	// contact is in, kept from the list_memberships stream; "" leaves that stream unmapped.
+	AudienceAttribute string `json:"audience_attribute"`
 }
 
 // IdentifierMapping maps a contact field to an Insider identifier.

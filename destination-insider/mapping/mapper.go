@@ -21,6 +21,7 @@ type plan struct {
 	occurredAt int         // slot of occurredAt for events (timestamp for mapped events)
 	object     *objectPlan // set for a stream mapped by Airbyte's data activation
 	contact    *contactPlan
+	audience   *audiencePlan // set for list_memberships under audience_attribute
 }
 
 // outField is one compiled attribute or event parameter mapping.
@@ -35,6 +36,7 @@ type outField struct {
 // reuses its buffers across calls, and a Record it returns is valid until its next Scan.
 type Mapper struct {
 	contacts *plan
+	audience *plan // list_memberships; nil without audience_attribute
 	events   map[string]*plan
 	objects  map[string]*plan // streams mapped by Airbyte (destination_object_name)
 	coerce   coercer
@@ -133,6 +135,10 @@ type Stream struct {
 
 // Mapped reports whether the stream's records are mapped; those of other streams are ignored.
 func (s Stream) Mapped() bool { return s.plan != nil }
+
+// Audience reports whether the stream's records are list memberships (list_memberships under
+// audience_attribute, also under a connection prefix): read them with Membership.
+func (s Stream) Audience() bool { return s.plan != nil && s.plan.audience != nil }
 
 // Contacts reports whether the stream's records are contacts mapped by the config (also under a
 // connection prefix): they can be archived or merged.

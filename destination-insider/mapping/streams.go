@@ -53,6 +53,9 @@ func (m *Mapper) exact(stream string) *plan {
 	if stream == ContactsStream {
 		return m.contacts
 	}
+	if stream == ListMembershipsStream && m.audience != nil {
+		return m.audience
+	}
 	return m.events[stream]
 }
 
@@ -95,6 +98,9 @@ func isAlnum(c byte) bool {
 // configuredNames lists the stream names the config maps, sorted.
 func configuredNames(cfg *Config) []string {
 	names := []string{ContactsStream}
+	if cfg.AudienceAttribute != "" {
+		names = append(names, ListMembershipsStream)
+	}
 	for _, em := range cfg.EventMappings {
 		names = append(names, em.Stream)
 	}
@@ -111,12 +117,17 @@ func (m *Mapper) checkCatalog(catalog *protocol.ConfiguredCatalog) error {
 		return nil
 	}
 	var bad []string
+	hint := ""
 	for _, cs := range catalog.Streams {
 		if cs.DestinationObjectName != "" {
 			continue
 		}
 		if !m.Stream(cs.Stream.Name).Mapped() {
 			bad = append(bad, fmt.Sprintf("%q", cs.Stream.Name))
+			if strings.HasSuffix(cs.Stream.Name, ListMembershipsStream) {
+				hint = "; to send HubSpot lists as audiences, set audience_attribute to the custom array attribute that is to hold " +
+					"the names of the lists a contact is in (e.g. hubspot_lists, created in InOne as a string array)"
+			}
 		}
 	}
 	if len(bad) == 0 {
@@ -130,5 +141,5 @@ func (m *Mapper) checkCatalog(catalog *protocol.ConfiguredCatalog) error {
 		"the connection selects %s, which this destination cannot send to Insider: it sends the contacts stream "+
 			"and the streams named in event_mappings (%s), also under a connection stream prefix (hubspot_contacts matches contacts; "+
 			"a stream whose name starts with event_, after the prefix, is an event stream even when it ends in contacts). "+
-			"Add an event_mappings entry for each event stream listed, or deselect the stream in the connection", what, strings.Join(m.names, ", ")), nil)
+			"Add an event_mappings entry for each event stream listed, or deselect the stream in the connection%s", what, strings.Join(m.names, ", "), hint), nil)
 }

@@ -16,6 +16,7 @@ func (c *Config) Problems() []string {
 	p = append(p, c.validateIdentifiers()...)
 	p = append(p, c.validateAttributes()...)
 	p = append(p, c.validateEvents()...)
+	p = append(p, c.validateAudience(c.identifierNames())...)
 	switch c.InvalidIdentifierPolicy {
 	case PolicySkipIdentifier, PolicySkipRecord, PolicyFailRun:
 	default:
