@@ -45,6 +45,8 @@ type batch struct {
 	byIDs      map[string]int
 	groupBytes int
 	scratch    []byte
+	// aud holds the batch's list memberships (audience_attribute); nil until the first.
+	aud *audiencePart
 }
 
 // newBatch returns an empty upsert body with the request-level fields of
@@ -66,10 +68,14 @@ func (p *batch) reset(skipHook bool) {
 	p.refs, p.keys, p.events, p.stream = p.refs[:0], p.keys[:0], p.events[:0], p.stream[:0]
 	p.user, p.evIndex, p.groups, p.groupBytes = p.user[:0], p.evIndex[:0], p.groups[:0], 0
 	clear(p.byIDs)
+	if p.aud != nil {
+		p.aud.reset()
+	}
 }
 
-// userCount is the number of user objects the batch will hold.
-func (p *batch) userCount() int { return p.body.Len() + len(p.groups) }
+// userCount is the number of user objects the batch will hold, its list memberships' users
+// included.
+func (p *batch) userCount() int { return p.body.Len() + len(p.groups) + p.aud.userCount() }
 
 // sizeWith bounds the body size after adding extra bytes (one user or one
 // event); it may exceed the exact size by a few bytes, never fall short.
@@ -138,6 +144,7 @@ func (p *batch) materialize() {
 	}
 	p.groups, p.groupBytes = p.groups[:0], 0
 	clear(p.byIDs)
+	p.aud.materialize()
 }
 
 // batcher is the read loop's side of the window: the current batch, the free
@@ -237,7 +244,7 @@ func (b *batcher) drain(ctx context.Context) error {
 // its body; it blocks while the window is full.
 func (b *batcher) hand(ctx context.Context) error {
 	p := b.cur
-	p.weight = min(int64(p.body.Size()), b.capacity)
+	p.weight = min(int64(p.body.Size()+p.aud.bodyBytes()), b.capacity)
 	if err := b.budget.Acquire(ctx, p.weight); err != nil {
 		p.weight = 0
 		return err

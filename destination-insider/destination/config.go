@@ -52,6 +52,8 @@ type Config struct {
 	MergeMode             string `json:"merge_mode"`
 	EventRetentionDays    int    `json:"event_retention_days"`
 	ErrorCallbackEndpoint string `json:"error_callback_endpoint"`
+	// UpdateOnly upserts only users Insider already has a profile for (updateonly.go).
+	UpdateOnly bool `json:"update_only"`
 }
 
 // ParseConfig decodes raw, fills in defaults and validates everything a

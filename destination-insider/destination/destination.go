@@ -112,7 +112,17 @@ func (d *Destination) Check(ctx context.Context, raw json.RawMessage) error {
 		}
 	}
 	if err == nil {
-		return checkAttributes(cfg, mapping.NewTypes(cols))
+		err = checkAttributes(cfg, mapping.NewTypes(cols))
+	}
+	if err == nil && cfg.UpdateOnly {
+		err = checkProfileReads(ctx, c)
+	}
+	if err == nil {
+		return nil
+	}
+	var pe *protocol.Error
+	if errors.As(err, &pe) {
+		return err
 	}
 	return checkError(ctx, cfg, err)
 }
@@ -128,6 +138,9 @@ func checkAttributes(cfg *Config, types *mapping.Types) error {
 			strings.Join(unknown, ", ")))
 	}
 	p = append(p, cfg.FixedTypeProblems(types)...)
+	if a := cfg.AudienceProblem(types); a != "" {
+		p = append(p, a)
+	}
 	if len(p) == 0 {
 		return nil
 	}

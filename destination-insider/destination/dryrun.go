@@ -20,12 +20,13 @@ const mask = "***"
 type dryRun struct {
 	report *report
 	mode   string         // deletion_mode
+	attr   string         // audience_attribute
 	bodies int            // upsert bodies logged
 	shown  map[string]int // delete, anonymize and re-key lines logged, by kind (read loop only)
 }
 
 func newDryRun(cfg *Config, r *report) *dryRun {
-	return &dryRun{report: r, mode: cfg.DeletionMode, shown: map[string]int{}}
+	return &dryRun{report: r, mode: cfg.DeletionMode, attr: cfg.AudienceAttribute, shown: map[string]int{}}
 }
 
 func (d *dryRun) upserting(string) {}

@@ -34,9 +34,11 @@ func (s *insiderSender) runMerge(ctx context.Context, m *mergeCall) {
 	}
 	b := insider.NewBatch(s.cfg.SkipHook)
 	b.Add(m.user)
-	res, err := s.client.UpsertBatch(ctx, b)
+	res, unknown, err := s.upsertKnown(ctx, b)
 	s.report.countCall(res.Stats)
 	switch {
+	case unknown[0]:
+		_ = s.report.skip(m.ref, ReasonNotInInsider)
 	case err != nil:
 		s.report.callFailed(ctx, []protocol.RecordRef{m.ref}, "upsert", err)
 	case len(res.Rejected) > 0:

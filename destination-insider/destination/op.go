@@ -20,11 +20,17 @@ const (
 	// opMerge re-keys the profiles of the contacts merged into the record's contact to its id
 	// (merge_mode update_identity), then upserts it.
 	opMerge
+	// opAudience adds a list name to the contact's audience attribute or removes it
+	// (list_memberships under audience_attribute; audience.go).
+	opAudience
 )
 
 // opOf decides the op of a record of stream s, scanned as r. merges says that merge_mode asks
 // for the merges of contacts; the merge is returned with opMerge.
 func opOf(m *mapping.Mapper, s mapping.Stream, r mapping.Record, merges bool) (op, mapping.Merge) {
+	if s.Audience() {
+		return opAudience, mapping.Merge{}
+	}
 	if !s.Contacts() {
 		return opUpsert, mapping.Merge{}
 	}

@@ -24,6 +24,9 @@ type sender interface {
 	// merge re-keys the profiles of a merged contact's merged-away ids and upserts the contact.
 	// upserted false leaves the upsert to the batch. Read loop only.
 	merge(ctx context.Context, m *mergeCall) (upserted bool, err error)
+	// audience sends the list memberships of a batch (audience_send.go). The batcher's sender
+	// goroutines call it, each with its own batch.
+	audience(ctx context.Context, a *audiencePart)
 	// wait blocks until the calls archive and merge started are done.
 	wait()
 }
@@ -38,6 +41,7 @@ type insiderSender struct {
 	cfg    *Config
 	client *insider.Client
 	ops    *insider.UserOps // the one-user calls; nil when no mode makes any
+	known  *knownUsers      // update_only: which users Insider has; nil without it
 	lane   *opLane          // orders those calls and the upserts of each contact
 	report *report
 	// drain sends the batch being filled and waits for every batch in flight (batcher.drain).
@@ -47,8 +51,11 @@ type insiderSender struct {
 func newInsiderSender(cfg *Config, client *insider.Client, r *report, drain func(context.Context) error) *insiderSender {
 	s := &insiderSender{cfg: cfg, client: client, report: r, drain: drain,
 		lane: newOpLane(opConcurrency, cfg.MergeMode == MergeUpdateIdentity || cfg.DeletionMode != DeletionIgnore)}
-	if s.lane.enabled {
+	if s.lane.enabled || cfg.UpdateOnly {
 		s.ops = insider.NewUserOps(client, insider.DefaultOpLimits())
+	}
+	if cfg.UpdateOnly {
+		s.known = newKnownUsers(s.ops, r)
 	}
 	return s
 }
@@ -70,7 +77,7 @@ func (s *insiderSender) upsert(ctx context.Context, p *batch) {
 		s.report.fail(p.refs...)
 		return
 	}
-	res, err := s.client.UpsertBatch(ctx, p.body)
+	res, unknown, err := s.upsertKnown(ctx, p.body)
 	s.report.countCall(res.Stats)
 	if err != nil {
 		s.report.callFailed(ctx, p.refs, "", err)
@@ -91,6 +98,12 @@ func (s *insiderSender) upsert(ctx context.Context, p *batch) {
 	retry := innocents(p, rej)
 	var users, events int64
 	for i, ref := range p.refs {
+		if unknown[p.user[i]] {
+			if s.report.skip(ref, ReasonNotInInsider) != nil {
+				return
+			}
+			continue
+		}
 		if msgs, ok := rej[p.user[i]]; ok {
 			if retry[i] {
 				continue // resent below

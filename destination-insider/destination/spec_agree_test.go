@@ -28,6 +28,7 @@ func TestSpecAgreesWithConfig(t *testing.T) {
 		"event_retention_days":      func(c any) any { return cfg(c).EventRetentionDays },
 		"deletion_mode":             func(c any) any { return cfg(c).DeletionMode },
 		"merge_mode":                func(c any) any { return cfg(c).MergeMode },
+		"update_only":               func(c any) any { return cfg(c).UpdateOnly },
 	}
 	protocoltest.SpecAgreement(t, specJSON, base, parse, defaults)
 }

@@ -21,6 +21,7 @@ const (
 	ReasonInsiderRefused = "refused_by_insider"  // Insider answered 400 to a request of only this user
 	ReasonArchived       = "archived"            // deletion_mode ignore
 	ReasonNoSuchUser     = "no_such_user"        // Insider has no profile to anonymize
+	ReasonNotInInsider   = "not_in_insider"      // update_only: Insider has no profile to update
 )
 
 // Summary counts what one write did. Alerting and the demo read it
@@ -52,6 +53,12 @@ type Summary struct {
 	// AlertWebhookURL and AlertRejectRatio are copied from the config.
 	AlertWebhookURL  string
 	AlertRejectRatio float64
+
+	// List memberships (audience_attribute; in a dry run: what would be sent).
+	AudienceAdded     int64 // list names added to profiles' audience attribute
+	AudienceRemoved   int64 // list names removed from it
+	AudienceNoProfile int64 // users of exits Insider has no profile for: nothing to remove
+	ProfileLookups    int64 // update_only: Get User Profiles calls that asked whether a user exists
 }
 
 // RejectedRecords is the total of Rejected.
@@ -65,10 +72,11 @@ func (s Summary) RejectedRecords() int64 {
 
 // RejectRatio is the share of handled records (ignored ones excluded) that
 // were rejected; 0 when there were none. Archived contacts skipped by
-// deletion_mode ignore, or with no profile to anonymize, are left out of
-// both sides: they are not bad data.
+// deletion_mode ignore, or with no profile to anonymize, and records of
+// contacts Insider does not know under update_only, are left out of both
+// sides: they are not bad data.
 func (s Summary) RejectRatio() float64 {
-	expected := s.Rejected[ReasonArchived] + s.Rejected[ReasonNoSuchUser]
+	expected := s.Rejected[ReasonArchived] + s.Rejected[ReasonNoSuchUser] + s.Rejected[ReasonNotInInsider]
 	handled := s.RecordsRead - s.Ignored - expected
 	if handled <= 0 {
 		return 0
@@ -102,6 +110,11 @@ func (s Summary) log(l *zerolog.Logger) {
 		Int64("merge_identity_changes", s.IdentityChanges).
 		Int64("merge_profiles_deleted", s.MergedDeleted).
 		Int64("merge_refused", s.MergeRefused).
+		Int64("audience_names_added", s.AudienceAdded).
+		Int64("audience_names_removed", s.AudienceRemoved).
+		Int64("audience_exits_without_profile", s.AudienceNoProfile).
+		Int64("not_in_insider", s.Rejected[ReasonNotInInsider]).
+		Int64("profile_lookups", s.ProfileLookups).
 		Str("duration", s.Duration.Round(time.Millisecond).String())
 	if s.DryRun {
 		e.Msg("dry run summary: nothing was sent to Insider and no state was saved")

@@ -83,6 +83,7 @@ type writer struct {
 	messages       uint64          // input messages read (readMu)
 	seen           map[string]bool // streams whose first record was seen
 	archivedLogged bool            // the skip of archived contacts (deletion_mode ignore) was logged
+	flight         *audienceFlight // list membership changes in flight (audience.go)
 }
 
 func newWriter(ctx context.Context, d *Destination, cfg *Config, ws writeStart, states *protocol.StateTracker, client *insider.Client) *writer {
@@ -97,6 +98,7 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, ws writeStart, 
 		now:      d.now,
 		schedule: d.schedule,
 		maxUser:  insider.MaxBodyBytes - newBatch(cfg).Size(),
+		flight:   newAudienceFlight(),
 	}
 	n := cfg.MaxConcurrentRequests
 	if cfg.DryRun {
@@ -111,7 +113,7 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, ws writeStart, 
 		}
 		w.send = newInsiderSender(cfg, client, r, w.drain)
 	}
-	w.start(ctx, w.send.upsert)
+	w.start(ctx, w.sendBatch)
 	return w
 }
 
@@ -125,6 +127,7 @@ func (w *writer) consume(ctx context.Context, in *protocol.Reader) error {
 		err = w.flush(ctx)
 	} else {
 		w.report.fail(w.cur.refs...) // never sent: the next run delivers them
+		w.report.fail(w.cur.audienceRefs()...)
 		w.cur.reset(w.cfg.SkipHook)
 	}
 	w.close()
@@ -223,6 +226,8 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 		return w.archive(ctx, r, ref)
 	case opMerge:
 		return w.upsert(ctx, s, r, ref, rec.Stream, &g)
+	case opAudience:
+		return w.membership(ctx, r, ref, rec.Stream)
 	default:
 		return w.upsert(ctx, s, r, ref, rec.Stream, nil)
 	}

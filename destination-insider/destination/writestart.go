@@ -33,7 +33,14 @@ func (d *Destination) startWrite(ctx context.Context, cfg *Config, catalog *prot
 		return writeStart{}, err
 	}
 	m, err := mapping.Compile(&cfg.Config, catalog, opts...)
-	return writeStart{mapper: m, confirmed: confirmed}, err
+	if err != nil {
+		return writeStart{}, err
+	}
+	if p := m.AudienceTypeProblem(&cfg.Config); p != "" {
+		// Every list name sent would be lost, and the source's state would move past it.
+		return writeStart{}, protocol.NewError(protocol.FailureConfig, p+" (nothing was sent)", nil)
+	}
+	return writeStart{mapper: m, confirmed: confirmed}, nil
 }
 
 // readTypes adds Insider's attribute types to opts, and reports whether Insider accepted the

@@ -1,0 +1,172 @@
+package destination
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// This file holds update_only: upserts touch only profiles Insider already has. Insider's upsert
+// has no such mode (it creates the user it does not know), so before an upsert each of its users
+// is looked up with Get User Profiles (POST /api/user/v1/profile,
+// https://academy.insiderone.com/docs/get-user-profiles-api): one user a request, one unit of its
+// 1,000 a minute when only attributes are asked for. What a lookup learns is kept for the run,
+// so a contact with several records in a run is looked up once. Users Insider does not know are
+// left out of the upsert and their records skipped (reason not_in_insider). Identity changes,
+// attribute clears and deletes never create a profile, so they are not looked up.
+
+// lookupConcurrency is how many lookups of one batch run at once; the rate limit of the
+// read-profile API bounds them further.
+const lookupConcurrency = 8
+
+// maxKnownUsers bounds the lookups remembered; past it they are forgotten and asked again.
+const maxKnownUsers = 1 << 18
+
+// knownUsers answers whether Insider has a profile for the identifiers of a user, and remembers
+// the answers. It is safe for concurrent use.
+type knownUsers struct {
+	ops    *insider.UserOps
+	report *report
+
+	mu    sync.Mutex
+	known map[string]bool // encoded identifiers -> Insider has a profile
+}
+
+func newKnownUsers(ops *insider.UserOps, r *report) *knownUsers {
+	return &knownUsers{ops: ops, report: r, known: map[string]bool{}}
+}
+
+// lookup returns, for each user of b, whether Insider has a profile for its identifiers; users
+// with the same identifiers are asked for once. An error is a lookup that failed for good: the
+// batch is to be held back.
+func (k *knownUsers) lookup(ctx context.Context, b *insider.Batch) ([]bool, error) {
+	out := make([]bool, b.Len())
+	users := map[string][]int{} // identifiers to ask for -> the users that have them
+	var order [][]byte
+	for i := range b.Len() {
+		ids, ok := userIdentifiers(b.User(i))
+		if !ok {
+			out[i] = true // nothing to look up by: Insider answers the upsert itself
+			continue
+		}
+		if known, ok := k.remembered(ids); ok {
+			out[i] = known
+			continue
+		}
+		if users[string(ids)] == nil {
+			order = append(order, ids)
+		}
+		users[string(ids)] = append(users[string(ids)], i)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(lookupConcurrency)
+	for _, ids := range order {
+		idx := users[string(ids)]
+		g.Go(func() error {
+			known, err := k.ask(gctx, ids)
+			for _, i := range idx {
+				out[i] = known
+			}
+			return err
+		})
+	}
+	return out, g.Wait()
+}
+
+// ask looks one user up. A lookup Insider refuses for this user (its identifiers, say) answers
+// that it is not known: update_only never upserts a user it could not find.
+func (k *knownUsers) ask(ctx context.Context, ids []byte) (bool, error) {
+	_, out, st, err := k.ops.ReadIdentifiers(ctx, ids)
+	k.report.countCall(st)
+	k.report.count.add(func(s *Summary) { s.ProfileLookups++ })
+	switch {
+	case err != nil && refusedUser(err):
+		k.report.log.Warn().Err(err).Msg("update_only: Insider refused to look a user up; its records are skipped as not_in_insider")
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	known := out == insider.Done
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.known) >= maxKnownUsers {
+		clear(k.known)
+	}
+	k.known[string(ids)] = known
+	return known, nil
+}
+
+func (k *knownUsers) remembered(ids []byte) (known, ok bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	known, ok = k.known[string(ids)]
+	return known, ok
+}
+
+// userIdentifiers returns the identifiers object of an encoded user; false when it has none.
+func userIdentifiers(user []byte) ([]byte, bool) {
+	var u struct {
+		Identifiers json.RawMessage `json:"identifiers"`
+	}
+	if json.Unmarshal(user, &u) != nil || len(u.Identifiers) < 2 || u.Identifiers[0] != '{' {
+		return nil, false
+	}
+	return u.Identifiers, true
+}
+
+// upsertKnown sends the upsert b; under update_only, only its users Insider already has a
+// profile for. unknown holds the indices in b of the users left out; the rejections of res are
+// indexed as in b.
+func (s *insiderSender) upsertKnown(ctx context.Context, b *insider.Batch) (res *insider.Result, unknown map[int]bool, err error) {
+	if s.known == nil {
+		res, err = s.client.UpsertBatch(ctx, b)
+		return res, nil, err
+	}
+	known, err := s.known.lookup(ctx, b)
+	if err != nil {
+		return &insider.Result{}, nil, err
+	}
+	kept := newBatch(s.cfg)
+	kept.Reset(b.SkipHook())
+	var index []int // kept user -> user of b
+	unknown = map[int]bool{}
+	for i, ok := range known {
+		if !ok {
+			unknown[i] = true
+			continue
+		}
+		index = append(index, i)
+		kept.Add(b.User(i))
+	}
+	if kept.Len() == 0 {
+		return &insider.Result{}, unknown, nil
+	}
+	res, err = s.client.UpsertBatch(ctx, kept)
+	for j := range res.Rejected {
+		res.Rejected[j].Index = index[res.Rejected[j].Index]
+	}
+	return res, unknown, err
+}
+
+// checkProfileReads checks that the API key may read profiles, which update_only needs: a
+// lookup of a user no one has must be answered (404 "no such user" or 200).
+func checkProfileReads(ctx context.Context, c *insider.Client) error {
+	err := c.CheckProfile(ctx)
+	switch insider.KindOf(err) {
+	case insider.KindAuth, insider.KindUnavailable, insider.KindRefused:
+		status := 0
+		if ie := insiderError(err); ie != nil {
+			status = ie.Status
+		}
+		return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
+			"update_only needs Insider's Get User Profiles API (POST %s) to learn which users Insider has, and Insider answered HTTP %d to it: "+
+				"allow this API key to read profiles (some product packages or IP allow-lists do not), or turn update_only off", insider.ProfilePath, status), err)
+	}
+	return err
+}
