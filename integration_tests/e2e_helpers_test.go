@@ -98,8 +98,9 @@ func (e *e2e) addRecentEvents(seed uint64, n int) {
 }
 
 // writeConfigs writes both configs and a configured catalog of every discovered stream the
-// destination config maps (contacts and the event_mappings streams), all incremental: a
-// selected stream the destination cannot send fails the run.
+// destination config maps (contacts, the event_mappings streams, and list_memberships with an
+// audience_attribute), all incremental: a selected stream the destination cannot send fails
+// the run.
 func (e *e2e) writeConfigs() {
 	e.t.Helper()
 	writeJSON(e.t, e.dir, pipeline.SourceConfigFile, e.src)
@@ -109,7 +110,7 @@ func (e *e2e) writeConfigs() {
 	if run.Exit != 0 || len(cats) != 1 {
 		e.t.Fatalf("discover exit %d gave %d catalogs:\n%s", run.Exit, len(cats), run.Stdout)
 	}
-	mapped := map[string]bool{"contacts": true}
+	mapped := map[string]bool{"contacts": true, "list_memberships": e.dest["audience_attribute"] != nil}
 	if ems, ok := e.dest["event_mappings"].([]map[string]any); ok {
 		for _, em := range ems {
 			mapped[fmt.Sprint(em["stream"])] = true

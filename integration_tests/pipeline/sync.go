@@ -38,6 +38,9 @@ type Sync struct {
 	// KillSourceAfterRecords, when positive, kills the source with SIGKILL once it has written
 	// that many RECORD messages, as a crash or an evicted pod would.
 	KillSourceAfterRecords int
+	// KillSourceWhen, when set, kills the source with SIGKILL once it returns true for a line the
+	// source wrote (the line itself is passed on).
+	KillSourceWhen func(line []byte) bool
 	// Env is added to both processes' environment.
 	Env []string
 }
@@ -149,7 +152,11 @@ func (s *Sync) pumpSource(r io.Reader, w io.Writer, src *exec.Cmd, res *Result) 
 		if err := bw.WriteByte('\n'); err != nil {
 			return s.destinationClosed(err, src, res)
 		}
-		if s.KillSourceAfterRecords > 0 && res.Records == s.KillSourceAfterRecords && !res.SourceKilled {
+		kill := s.KillSourceAfterRecords > 0 && res.Records == s.KillSourceAfterRecords
+		if s.KillSourceWhen != nil && !res.SourceKilled && s.KillSourceWhen(line) {
+			kill = true
+		}
+		if kill && !res.SourceKilled {
 			res.SourceKilled = true
 			_ = src.Process.Signal(syscall.SIGKILL)
 			// Keep what the source wrote before it died, as the platform would.
