@@ -92,6 +92,8 @@ func (s *insiderSender) settleAudience(ctx context.Context, a *audiencePart, exi
 	failed := map[error][]protocol.RecordRef{}
 	var order []error
 	calls := map[error]string{}
+	var delivered int64
+	defer func() { s.report.count.add(func(s *Summary) { s.AudienceRecords += delivered }) }()
 	for r, ref := range a.refs {
 		u := a.recUser[r]
 		var parts []partOutcome
@@ -118,6 +120,7 @@ func (s *insiderSender) settleAudience(ctx context.Context, a *audiencePart, exi
 		case o.notInInsider:
 			err = s.report.skip(ref, ReasonNotInInsider)
 		default:
+			delivered++
 			err = s.report.commit(ref)
 		}
 		if err != nil {
@@ -205,6 +208,7 @@ func (d *dryRun) audience(_ context.Context, a *audiencePart) {
 		requests++
 	}
 	d.report.count.add(func(s *Summary) {
+		s.AudienceRecords += int64(len(a.refs))
 		s.Requests += requests
 		s.AudienceAdded += added
 		s.AudienceRemoved += removed

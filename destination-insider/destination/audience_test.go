@@ -142,8 +142,9 @@ func TestAudienceJoinsExitsRenamesAndDeletedContacts(t *testing.T) {
 		t.Errorf("state: committed %d rejected %d, want 4 and 0", committed, rejected)
 	}
 	s := r.summary
-	if s.AudienceAdded != 1 || s.AudienceRemoved != 3 || s.AudienceNoProfile != 1 {
-		t.Errorf("summary: added %d removed %d without profile %d, want 1, 3 and 1", s.AudienceAdded, s.AudienceRemoved, s.AudienceNoProfile)
+	if s.AudienceAdded != 1 || s.AudienceRemoved != 3 || s.AudienceNoProfile != 1 || s.AudienceRecords != 4 {
+		t.Errorf("summary: %d records delivered, added %d removed %d without profile %d, want 4, 1, 3 and 1",
+			s.AudienceRecords, s.AudienceAdded, s.AudienceRemoved, s.AudienceNoProfile)
 	}
 	if n := f.RequestCount(fakeinsider.EndpointAttributeDelete); n != 1 {
 		t.Errorf("%d attribute deletes, want 1 for the batch", n)

@@ -55,6 +55,7 @@ type Summary struct {
 	AlertRejectRatio float64
 
 	// List memberships (audience_attribute; in a dry run: what would be sent).
+	AudienceRecords   int64 // list_memberships records delivered
 	AudienceAdded     int64 // list names added to profiles' audience attribute
 	AudienceRemoved   int64 // list names removed from it
 	AudienceNoProfile int64 // users of exits Insider has no profile for: nothing to remove
@@ -110,6 +111,7 @@ func (s Summary) log(l *zerolog.Logger) {
 		Int64("merge_identity_changes", s.IdentityChanges).
 		Int64("merge_profiles_deleted", s.MergedDeleted).
 		Int64("merge_refused", s.MergeRefused).
+		Int64("list_memberships_delivered", s.AudienceRecords).
 		Int64("audience_names_added", s.AudienceAdded).
 		Int64("audience_names_removed", s.AudienceRemoved).
 		Int64("audience_exits_without_profile", s.AudienceNoProfile).

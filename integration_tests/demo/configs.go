@@ -13,9 +13,10 @@ func sourceConfig(f *fakes) map[string]any {
 	return pipeline.PrivateAppSourceConfig(f.hubspot.URL, f.hubspot.Options().PrivateAppToken)
 }
 
-// destinationConfig maps contacts and the three default event types to the fake Insider. Users
-// are identified by email and phone only, so contacts whose only identifiers are invalid or
-// missing show up as rejected in the summary.
+// destinationConfig maps contacts, the three default event types and the HubSpot lists (as the
+// names in each profile's hubspot_lists, which the fake Insider declares a custom array) to the
+// fake Insider. Users are identified by email and phone only, so contacts whose only
+// identifiers are invalid or missing show up as rejected in the summary.
 func destinationConfig(f *fakes, dryRun bool) map[string]any {
 	o := f.insider.Options()
 	event := func(stream, name string, params ...string) map[string]any {
@@ -34,6 +35,7 @@ func destinationConfig(f *fakes, dryRun bool) map[string]any {
 			"properties.price", "unit_price", "properties.url", "url"),
 	}
 	c["fixed_event_parameters"] = []map[string]string{{"parameter": "source", "value": "hubspot"}}
+	c["audience_attribute"] = "hubspot_lists"
 	if dryRun {
 		c["dry_run"] = true
 	}
@@ -42,7 +44,7 @@ func destinationConfig(f *fakes, dryRun bool) map[string]any {
 
 // writeConfigs writes both configs into dir, and the configured catalog built from what the
 // source's discover returns: every stream incremental on its default cursor, deduplicated on
-// its primary key, but list_memberships, which the destination config does not map.
+// its primary key.
 func writeConfigs(ctx context.Context, bin pipeline.Binaries, dir string, f *fakes, dryRun bool) (streams []string, err error) {
 	if err := pipeline.WriteJSONFile(filepath.Join(dir, pipeline.SourceConfigFile), sourceConfig(f)); err != nil {
 		return nil, err
@@ -56,9 +58,6 @@ func writeConfigs(ctx context.Context, bin pipeline.Binaries, dir string, f *fak
 	}
 	var configured protocol.ConfiguredCatalog
 	for _, s := range catalog.Streams {
-		if s.Name == "list_memberships" {
-			continue
-		}
 		configured.Streams = append(configured.Streams, pipeline.Incremental(s))
 		streams = append(streams, s.Name)
 	}

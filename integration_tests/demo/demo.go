@@ -50,7 +50,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	fmt.Fprintf(o.Stderr, "starting fake HubSpot (%d contacts, %d events) and fake Insider One on 127.0.0.1\n", o.Contacts, o.Events)
-	f := startFakes(o, time.Now().UTC())
+	f, err := startFakes(o, time.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
 	defer f.close()
 	streams, err := writeConfigs(ctx, bins, out, f, o.DryRun)
 	if err != nil {
@@ -89,7 +92,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(o.Stderr, "changed %d contacts and added %d events in the fake HubSpot\n", updated, o.NewEvents)
+	fmt.Fprintf(o.Stderr, "changed %d contacts, added %d events and changed the lists (joins, exits, a rename) in the fake HubSpot\n", updated, o.NewEvents)
 	second, err := s.run(ctx, fmt.Sprintf("Sync 2: incremental (after %d contact changes and %d new events)", updated, o.NewEvents))
 	if err != nil {
 		return nil, err
@@ -134,7 +137,7 @@ func (s *syncer) run(ctx context.Context, name string) (*RunReport, error) {
 		return nil, fmt.Errorf("%s failed: source exit %d %s, destination exit %d %s (the connectors' logs are in %s)",
 			label, res.SourceExit, errorList(res.SourceErrors), res.DestinationExit, errorList(res.DestinationErrors), s.logs)
 	}
-	r := &RunReport{Name: name, ContactsRead: p.contacts.Load(), EventsRead: p.events.Load(),
+	r := &RunReport{Name: name, ContactsRead: p.contacts.Load(), EventsRead: p.events.Load(), ListsRead: p.lists.Load(),
 		StatesEchoed: res.StatesEchoed, Duration: time.Since(start)}
 	if ms := p.sourceClock.Load(); ms > 0 {
 		r.SourceClock = time.UnixMilli(ms).UTC()

@@ -45,14 +45,14 @@ func TestRunEndToEnd(t *testing.T) {
 	if second.ContactsRead >= first.ContactsRead {
 		t.Errorf("sync 2 read %d contacts, not incremental", second.ContactsRead)
 	}
-	var upserted, sent, rejected, dropped int64
+	var upserted, sent, rejected, dropped, joined int64
 	for _, r := range rep.Runs {
 		rej := r.RejectedRecords()
-		// Every stream is mapped, so every record read becomes a user upserted, an event sent or
-		// a rejection.
-		if r.ContactsUpserted()+r.EventsSent+rej != r.ContactsRead+r.EventsRead {
-			t.Errorf("%s: %d users upserted + %d events sent + %d rejected != %d records read",
-				r.Name, r.ContactsUpserted(), r.EventsSent, rej, r.ContactsRead+r.EventsRead)
+		// Every stream is mapped, so every record read becomes a user upserted, an event sent, a
+		// list membership delivered or a rejection.
+		if r.ContactsUpserted()+r.EventsSent+r.ListsDelivered+rej != r.ContactsRead+r.EventsRead+r.ListsRead {
+			t.Errorf("%s: %d users upserted + %d events sent + %d list memberships delivered + %d rejected != %d records read",
+				r.Name, r.ContactsUpserted(), r.EventsSent, r.ListsDelivered, rej, r.ContactsRead+r.EventsRead+r.ListsRead)
 		}
 		if r.ContactsUpserted() > r.ContactsRead || r.EventsSent > r.EventsRead {
 			t.Errorf("%s: %d users upserted of %d contacts read, %d events sent of %d read",
@@ -68,9 +68,15 @@ func TestRunEndToEnd(t *testing.T) {
 				r.Name, r.Watermark, lag, r.SourceClock)
 		}
 		upserted, sent, rejected, dropped = upserted+r.RecordsAccepted, sent+r.EventsSent, rejected+rej, dropped+r.DroppedIDs
+		joined += r.ListsDelivered
 	}
 	if rejected+dropped == 0 {
 		t.Error("no identifier dropped and no record rejected, though the data holds invalid emails and phones")
+	}
+	// The second sync sees the lists' joins, exits and a rename.
+	if first.ListNamesAdded == 0 || second.ListsRead == 0 || second.ListNamesAdded == 0 || second.ListNamesRemoved == 0 {
+		t.Errorf("list names added %d and %d, removed %d in sync 2 (%d memberships read): the demo shows no lists",
+			first.ListNamesAdded, second.ListNamesAdded, second.ListNamesRemoved, second.ListsRead)
 	}
 
 	var profiles []fakeinsider.Profile
@@ -78,13 +84,25 @@ func TestRunEndToEnd(t *testing.T) {
 		t.Fatalf("profiles.json: %v", err)
 	}
 	var merged, events int64
+	renamed := 0
 	for _, p := range profiles {
 		merged += int64(p.Upserts)
 		events += int64(len(p.Events))
+		for _, name := range p.CustomStrings("hubspot_lists") {
+			switch name {
+			case webinarList:
+				t.Errorf("a profile still holds the webinar list's old name: %v", p.CustomStrings("hubspot_lists"))
+			case renamedWebinar:
+				renamed++
+			}
+		}
 	}
-	// A contact's events in one request share a user object, so Insider merges at most as
-	// many user objects as records were accepted.
-	if len(profiles) != rep.Profiles || merged > upserted || merged == 0 || events != sent {
+	if renamed == 0 {
+		t.Errorf("no profile holds the webinar list's new name %q", renamedWebinar)
+	}
+	// A contact's events in one request share a user object, as do its list joins, so Insider
+	// merges at most as many user objects as records were accepted.
+	if len(profiles) != rep.Profiles || merged > upserted+joined || merged == 0 || events != sent {
 		t.Errorf("profiles.json: %d profiles, %d upserts, %d events; summary: %d profiles, %d users upserted, %d events sent",
 			len(profiles), merged, events, rep.Profiles, upserted, sent)
 	}
@@ -191,11 +209,14 @@ func TestRunDryRun(t *testing.T) {
 func TestPrintRun(t *testing.T) {
 	wm := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
 	r := RunReport{Name: "Sync 1: initial", ContactsRead: 12, EventsRead: 5, RecordsAccepted: 13, EventsSent: 4,
+		ListsRead: 6, ListsDelivered: 6, ListNamesAdded: 5, ListNamesRemoved: 1,
 		Rejected: map[string]int64{"invalid_identifier": 3, "no_identifier": 1}, Watermark: wm.Format(time.RFC3339Nano),
 		SourceClock: wm.Add(2*time.Minute + 30*time.Millisecond), Duration: time.Second}
 	var b bytes.Buffer
 	printRun(&b, r)
 	for _, want := range []string{summaryLine("users upserted into Insider", 9), summaryLine("events sent to Insider", 4),
+		summaryLine("list memberships read", 6), summaryLine("list names added to profiles", 5),
+		summaryLine("list names removed from profiles", 1),
 		summaryLine("records rejected", 4), "contacts modified up to 2026-12-07T10:00:00Z",
 		"(2 minutes before the sync started: HubSpot's search index lags behind"} {
 		if !contains(b.String(), want) {
@@ -238,18 +259,21 @@ func TestRunReportsFailedSync(t *testing.T) {
 }
 
 func TestParseWriteSummary(t *testing.T) {
-	msg := `write summary dropped_identifiers=7 dry_run=false duration=1.2s events_sent=12 ignored=0 ` +
-		`records_read=40 rejected=5 rejected_by_reason="invalid_identifier=3, no_identifier=2" users_upserted=35`
+	msg := `write summary audience_names_added=9 audience_names_removed=2 dropped_identifiers=7 dry_run=false duration=1.2s ` +
+		`events_sent=12 ignored=0 list_memberships_delivered=8 records_read=48 rejected=5 ` +
+		`rejected_by_reason="invalid_identifier=3, no_identifier=2" users_upserted=35`
 	var r RunReport
 	if err := parseWriteSummary(msg, &r); err != nil {
 		t.Fatal(err)
 	}
-	want := RunReport{RecordsAccepted: 35, EventsSent: 12, DroppedIDs: 7, Rejected: map[string]int64{"invalid_identifier": 3, "no_identifier": 2}}
+	want := RunReport{RecordsAccepted: 35, EventsSent: 12, DroppedIDs: 7, ListsDelivered: 8, ListNamesAdded: 9, ListNamesRemoved: 2,
+		Rejected: map[string]int64{"invalid_identifier": 3, "no_identifier": 2}}
 	if d := cmp.Diff(want, r); d != "" {
 		t.Errorf("(-want +got)\n%s", d)
 	}
-	dry := `dry run summary: nothing was sent to Insider and no state was saved dropped_identifiers=0 dry_run=true ` +
-		`events_sent=2 rejected_by_reason="" users_upserted=5`
+	dry := `dry run summary: nothing was sent to Insider and no state was saved audience_names_added=0 ` +
+		`audience_names_removed=0 dropped_identifiers=0 dry_run=true events_sent=2 list_memberships_delivered=0 ` +
+		`rejected_by_reason="" users_upserted=5`
 	r = RunReport{}
 	if err := parseWriteSummary(dry, &r); err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ type progress struct {
 	w        io.Writer
 	terminal bool
 
-	contacts, events, states atomic.Int64
+	contacts, events, lists, states atomic.Int64
 	// sourceClock is the emitted_at (Unix ms) of the source's first TRACE message: the source's
 	// clock when its run began, from which it fixes the window end.
 	sourceClock atomic.Int64
@@ -70,9 +70,12 @@ func (p *progress) sourceLine(line []byte) {
 	if m.Type != "RECORD" {
 		return
 	}
-	if m.Record.Stream == "contacts" {
+	switch {
+	case m.Record.Stream == "contacts":
 		p.contacts.Add(1)
-	} else if strings.HasPrefix(m.Record.Stream, "event_") {
+	case m.Record.Stream == "list_memberships":
+		p.lists.Add(1)
+	case strings.HasPrefix(m.Record.Stream, "event_"):
 		p.events.Add(1)
 	}
 }
@@ -95,8 +98,8 @@ func (p *progress) finish() {
 }
 
 func (p *progress) show(final bool) {
-	text := fmt.Sprintf("%s: %d contacts and %d events read, %d states echoed by the destination",
-		p.label, p.contacts.Load(), p.events.Load(), p.states.Load())
+	text := fmt.Sprintf("%s: %d contacts, %d events and %d list memberships read, %d states echoed by the destination",
+		p.label, p.contacts.Load(), p.events.Load(), p.lists.Load(), p.states.Load())
 	switch {
 	case p.terminal && final:
 		fmt.Fprintf(p.w, "\r\033[K%s\n", text)

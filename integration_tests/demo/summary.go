@@ -23,10 +23,15 @@ type RunReport struct {
 	// events among them. Each event record carries one event.
 	RecordsAccepted int64
 	EventsSent      int64
-	Rejected        map[string]int64 // records rejected, by reason, from the destination's summary
-	DroppedIDs      int64            // invalid identifiers left out of users still sent
-	StatesEchoed    int              // STATE messages the destination echoed
-	Watermark       string           // the contacts watermark saved after the sync ("" when none)
+	// ListsRead counts the list_memberships records the source wrote; ListsDelivered those the
+	// destination delivered (list_memberships_delivered), which added ListNamesAdded names to
+	// profiles' hubspot_lists and removed ListNamesRemoved.
+	ListsRead, ListsDelivered        int64
+	ListNamesAdded, ListNamesRemoved int64
+	Rejected                         map[string]int64 // records rejected, by reason, from the destination's summary
+	DroppedIDs                       int64            // invalid identifiers left out of users still sent
+	StatesEchoed                     int              // STATE messages the destination echoed
+	Watermark                        string           // the contacts watermark saved after the sync ("" when none)
 	// SourceClock is the source's clock when its run began (its first TRACE message's
 	// emitted_at); zero when the source wrote no TRACE.
 	SourceClock time.Time
@@ -108,6 +113,15 @@ func parseWriteSummary(msg string, r *RunReport) error {
 	if r.DroppedIDs, err = num("dropped_identifiers"); err != nil {
 		return err
 	}
+	if r.ListsDelivered, err = num("list_memberships_delivered"); err != nil {
+		return err
+	}
+	if r.ListNamesAdded, err = num("audience_names_added"); err != nil {
+		return err
+	}
+	if r.ListNamesRemoved, err = num("audience_names_removed"); err != nil {
+		return err
+	}
 	r.DryRun = fields["dry_run"] == "true"
 	r.Rejected = map[string]int64{}
 	for _, part := range strings.Split(fields["rejected_by_reason"], ",") {
@@ -141,6 +155,9 @@ func printRun(w io.Writer, r RunReport) {
 	line(would("users upserted into Insider", "users that would be upserted"), "%d (one per contact%s)",
 		r.ContactsUpserted(), would(" Insider accepted", ""))
 	line(would("events sent to Insider", "events that would be sent"), "%d (each on its contact's user)", r.EventsSent)
+	line("list memberships read", "%d (joins, exits and renames of HubSpot lists)", r.ListsRead)
+	line(would("list names added to profiles", "list names that would be added"), "%d (in hubspot_lists)", r.ListNamesAdded)
+	line(would("list names removed from profiles", "list names that would be removed"), "%d", r.ListNamesRemoved)
 	line(would("records rejected", "records that would be rejected"), "%d", r.RejectedRecords())
 	for _, reason := range slices.Sorted(maps.Keys(r.Rejected)) {
 		fmt.Fprintf(w, "    %-32s %d (%s)\n", reason+":", r.Rejected[reason], reasonText(reason))
