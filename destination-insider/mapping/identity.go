@@ -16,13 +16,18 @@ const mergedIDsField = "hs_merged_object_ids"
 
 func newContactPlan(p *plan, cfg *Config) *contactPlan {
 	c := &contactPlan{
-		archived: p.root.add([]string{"archived"}, &p.slots),
-		merged:   p.root.add([]string{mergedIDsField}, &p.slots),
+		archived:  p.root.add([]string{"archived"}, &p.slots),
+		permanent: p.root.add([]string{permanentField}, &p.slots),
+		id:        p.root.add([]string{"id"}, &p.slots),
+		merged:    p.root.add([]string{mergedIDsField}, &p.slots),
 	}
 	for i, m := range cfg.IdentifierMappings {
 		if isRecordIDField(m.SourceField) && p.ids[i].target != idEmail && p.ids[i].target != idPhone {
 			c.idFields = append(c.idFields, p.ids[i])
+			c.prev = append(c.prev, -1)
+			continue
 		}
+		c.prev = append(c.prev, p.root.add([]string{previousValuesField, strings.TrimSpace(m.SourceField)}, &p.slots))
 	}
 	return c
 }
@@ -157,37 +162,11 @@ func (g Merge) Changes(id string) []IdentityChange {
 // Profile encodes the identifiers object holding the merged-away id in every identifier mapped
 // from the contact id (custom ones together): it finds that contact's profile.
 func (g Merge) Profile(id string) []byte {
-	b := []byte{'{'}
-	custom := false
-	for _, f := range g.fields {
-		if f.target != idCustom {
-			if len(b) > 1 {
-				b = append(b, ',')
-			}
-			b = appendIDMember(b, f, id)
-		}
+	vals := make([]string, len(g.fields))
+	for i := range vals {
+		vals[i] = id
 	}
-	for _, f := range g.fields {
-		if f.target != idCustom {
-			continue
-		}
-		if !custom {
-			if len(b) > 1 {
-				b = append(b, ',')
-			}
-			b = append(b, `"custom":{`...)
-			custom = true
-		} else {
-			b = append(b, ',')
-		}
-		b = append(b, f.nameKey...)
-		b = append(b, ':')
-		b = jsontext.AppendString(b, id)
-	}
-	if custom {
-		b = append(b, '}')
-	}
-	return append(b, '}')
+	return encodeIDs(g.fields, vals)
 }
 
 // singleID encodes the identifiers object {f: v}.
