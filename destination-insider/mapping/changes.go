@@ -43,7 +43,7 @@ func (m *Mapper) IdentityChanges(r Record) Changes {
 	if c == nil || !r.ok {
 		return out
 	}
-	for _, g := range groupIDs(r.plan) {
+	for _, g := range c.groups {
 		changed := false
 		for _, i := range g.members {
 			if c.prev[i] >= 0 && r.vals[c.prev[i]].raw != nil {
@@ -54,13 +54,16 @@ func (m *Mapper) IdentityChanges(r Record) Changes {
 			continue
 		}
 		oldV, invalid := m.groupValue(r, g, true)
-		newV, _ := m.groupValue(r, g, false)
+		newV, newInvalid := m.groupValue(r, g, false)
 		switch {
 		case oldV == "":
 			if invalid {
 				out.Invalid = append(out.Invalid, g.first.name)
 			}
 		case oldV == newV:
+		case newV == "" && newInvalid:
+			// The new value is not a valid identifier: the upsert leaves it out, and the
+			// profile keeps the old one rather than lose it to a typo.
 		case newV == "":
 			out.Cleared = append(out.Cleared, IdentityChange{Identifier: g.first.name, Old: singleID(nil, g.first, oldV)})
 		default:
@@ -72,7 +75,7 @@ func (m *Mapper) IdentityChanges(r Record) Changes {
 
 // groupValue returns the value identifier g has in r (previous false) or had (previous true: a
 // mapping's previous value when previous_values names its field, else its current one); "" when
-// none. invalid reports that a previous value was skipped because it is not valid.
+// none. invalid reports that a value was skipped because it is not valid.
 func (m *Mapper) groupValue(r Record, g idGroup, previous bool) (v string, invalid bool) {
 	c := r.plan.contact
 	for _, i := range g.members {
@@ -94,17 +97,18 @@ func (m *Mapper) groupValue(r Record, g idGroup, previous bool) (v string, inval
 		if s, ok := m.identifierValue(f, val); ok {
 			return s, invalid
 		}
+		invalid = true
 	}
 	return "", invalid
 }
 
 // groupIDs groups the identifier mappings of p by identifier, in order of first mapping; those
-// mapped from the contact id are left out.
-func groupIDs(p *plan) []idGroup {
+// mapped from the contact id (prev -1) are left out.
+func groupIDs(p *plan, prev []int) []idGroup {
 	var out []idGroup
 	index := map[[2]int]int{}
 	for i, f := range p.ids {
-		if p.contact.prev[i] < 0 {
+		if prev[i] < 0 {
 			continue
 		}
 		k := [2]int{f.target, 0}

@@ -8,7 +8,7 @@ import (
 
 // This file reads what a contacts record says about the contact's Insider profile besides its
 // attributes: that the contact was archived (its profile is to be deleted or anonymized, found
-// by its identifiers), or that other contacts were merged into it (their profiles are to be
+// by its id: deleted.go), or that other contacts were merged into it (their profiles are to be
 // re-keyed to its id). Scan reads these fields in the same pass as the mapped ones.
 
 // mergedIDsField is the source's list of the contact ids merged into a contact.
@@ -29,6 +29,7 @@ func newContactPlan(p *plan, cfg *Config) *contactPlan {
 		}
 		c.prev = append(c.prev, p.root.add([]string{previousValuesField, strings.TrimSpace(m.SourceField)}, &p.slots))
 	}
+	c.groups = groupIDs(p, c.prev)
 	return c
 }
 
@@ -63,27 +64,6 @@ func (r Record) Archived() bool {
 		return s == "true"
 	}
 	return false
-}
-
-// Identity is the identifiers of a contact, which find its Insider profile.
-type Identity struct {
-	IDs        []byte // the encoded identifiers object; nil when the record has no valid identifier
-	Key        string // the record's primary key, for logs
-	DroppedIDs int    // invalid identifiers left out (skip_identifier)
-	// Reason, Detail and FailRun say why IDs is nil, as in Result.
-	Reason, Detail string
-	FailRun        bool
-}
-
-// Identity returns the identifiers of the contact of r, by the config's identifier mappings and
-// invalid_identifier_policy.
-func (m *Mapper) Identity(r Record) Identity {
-	res := Result{Key: r.key()}
-	if !m.identifiers(r.plan, r.vals, &res) {
-		return Identity{Key: res.Key, Reason: res.Reason, Detail: res.Detail, FailRun: res.FailRun}
-	}
-	ids := m.appendIdentifiers([]byte{'{'}, r.plan)
-	return Identity{IDs: append(ids, '}'), Key: res.Key, DroppedIDs: res.DroppedIDs}
 }
 
 // Merge is what a contacts record that names merged contacts asks: the profile of each

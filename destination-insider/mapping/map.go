@@ -24,6 +24,9 @@ func (m *Mapper) Map(r Record, dst []byte) Result {
 	if !m.identifiers(p, vals, &res) {
 		return res
 	}
+	if p.contact != nil {
+		res.Email, res.Phone = m.idVal[idEmail], m.idVal[idPhone]
+	}
 	dst = m.appendIdentifiers(dst, p)
 	dst = append(dst, '}')
 	if m.clearEmpty && p.contact != nil {
@@ -35,7 +38,8 @@ func (m *Mapper) Map(r Record, dst []byte) Result {
 	var ok bool
 	if p.event == nil {
 		if dst, ok = m.appendFields(dst, `,"attributes":{`, p, vals, p.fixedTop, p.fixedCust, &res); !ok {
-			return Result{Reason: ReasonNoAttributes, Detail: "no mapped attribute has a value", Key: res.Key, Clear: res.Clear}
+			return Result{Reason: ReasonNoAttributes, Detail: "no mapped attribute has a value", Key: res.Key, Clear: res.Clear,
+				Email: res.Email, Phone: res.Phone}
 		}
 	} else {
 		t, ok := parseDate(vals[p.occurredAt])

@@ -199,6 +199,8 @@ type contactPlan struct {
 	// prev holds, for each identifier mapping of p.ids, the slot of its source field under
 	// previous_values; -1 for those mapped from the contact id, which no change touches.
 	prev []int
+	// groups are the identifiers previous_values can change, with their mappings.
+	groups []idGroup
 	// clears are the mapped attributes cleared when empty (WithClearEmpty); nil without it.
 	clears []clearField
 }

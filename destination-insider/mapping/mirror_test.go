@@ -71,6 +71,7 @@ func TestIdentityChanges(t *testing.T) {
 		{name: "mobile changed behind a phone that wins", data: `{"id":"1","phone":"+14155550100","mobilephone":"+14155550199","previous_values":{"mobilephone":"+14155550188"}}`},
 		{name: "phone cleared, nothing else", data: `{"id":"1","phone":null,"previous_values":{"phone":"+14155550100"}}`,
 			cleared: []string{`phone_number {"phone_number":"+14155550100"} -> `}},
+		{name: "phone changed to a value that is not valid: kept", data: `{"id":"1","phone":"12","previous_values":{"phone":"+14155550100"}}`},
 		{name: "phone newly set", data: `{"id":"1","phone":"+14155550100","previous_values":{"phone":null}}`},
 		{name: "custom identifier changed", data: `{"id":"1","member_no":"M2","previous_values":{"member_no":"M1"}}`,
 			rekeys: []string{`member_no {"custom":{"member_no":"M1"}} -> {"custom":{"member_no":"M2"}}`}},

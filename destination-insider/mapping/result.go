@@ -29,6 +29,9 @@ type Result struct {
 	// WithClearEmpty. It may be set while User is nil with ReasonNoAttributes: the contact has
 	// nothing to upsert but values to clear. It aliases the Mapper's memory until the next Map.
 	Clear []byte
+	// Email and Phone are the contact's email and phone_number identifiers as sent, for a
+	// contacts record; "" when it has none.
+	Email, Phone string
 
 	// For an event: User[:idsEnd] is `{"identifiers":{...}` and
 	// User[evStart:evEnd] the event object, so that events of one contact
