@@ -20,13 +20,15 @@ type contactsReader struct {
 	*readRun
 	enc       *contactEncoder // for sequential reads; concurrent workers clone it
 	estimated bool
+	identity  *identityHistory // previous_values of incremental windows; nil when off (history.go)
 
-	mu        sync.Mutex    // guards what follows and orders STATE messages
-	state     ContactsState // last state emitted (or the input state)
-	latest    *Resume       // where the window being read resumes after the last page delivered (nil: no window open)
-	sinceCkpt int           // records since the last STATE
-	records   int
-	pages     int
+	mu         sync.Mutex    // guards what follows and orders STATE messages
+	state      ContactsState // last state emitted (or the input state)
+	latest     *Resume       // where the window being read resumes after the last page delivered (nil: no window open)
+	journalNew bool          // the journal position was taken by this run (journal.go)
+	sinceCkpt  int           // records since the last STATE
+	records    int
+	pages      int
 }
 
 // due reports whether enough records passed for a checkpoint.
@@ -40,6 +42,14 @@ func (cr *contactsReader) due() bool {
 // window [watermark - lookback (or start_date), run end]; full refresh reads every contact.
 func (r *readRun) contacts(ctx context.Context, cols []column, in ContactsState, incremental bool) error {
 	cr := &contactsReader{readRun: r, enc: newContactEncoder(cols), state: in}
+	if incremental && in.LastModified.After(time.Unix(0, 0)) {
+		// A window after a watermark: the destination holds what the last sync delivered.
+		cr.identity = newIdentityHistory(r.client, r.cfg.Identity(), cr.enc.kinds)
+		defer cr.identity.report(ctx)
+	}
+	if incremental {
+		cr.initJournalState() // journal.go
+	}
 	defer cr.reportBadValues(ctx)
 	err := cr.read(ctx, in, incremental)
 	if isDailyLimit(err) {
@@ -101,9 +111,11 @@ func (cr *contactsReader) read(ctx context.Context, in ContactsState, incrementa
 		return err
 	}
 	if r.cfg.Deleted() {
-		return cr.archived(ctx)
+		if err := cr.archived(ctx); err != nil {
+			return err
+		}
 	}
-	return nil
+	return cr.permanentDeletions(ctx) // journal.go
 }
 
 // readAll reads every contact for a full refresh: a backfill (backfill.go) when large, else
@@ -165,10 +177,19 @@ func (cr *contactsReader) listAll(ctx context.Context, end time.Time, after stri
 // emitPage writes a page's records with enc (the caller's own encoder) and logs progress. Safe
 // for concurrent use.
 func (cr *contactsReader) emitPage(ctx context.Context, enc *contactEncoder, p *hubspot.Page) error {
+	return cr.emitPageWith(ctx, enc, p, nil)
+}
+
+// emitPageWith is emitPage where extra, by contact id, holds members (`,"name":value`) to add
+// to that contact's record.
+func (cr *contactsReader) emitPageWith(ctx context.Context, enc *contactEncoder, p *hubspot.Page, extra map[string][]byte) error {
 	for i := range p.Results {
 		data, err := enc.encode(&p.Results[i])
 		if err != nil {
 			return err
+		}
+		if x, ok := extra[p.Results[i].ID]; ok {
+			data = append(append(data[:len(data)-1], x...), '}')
 		}
 		if err := cr.out.Record(contactsStream, data); err != nil {
 			return err

@@ -138,7 +138,7 @@ func (bf *backfill) listChunk(ctx context.Context, enc *contactEncoder, r IDRang
 			keep = append(keep, o)
 		}
 		p.Results = keep
-		if err := cr.emitPage(ctx, enc, p); err != nil {
+		if err := cr.emitWindowPage(ctx, enc, p, bf.start); err != nil {
 			return nil, err
 		}
 		done := beyond || p.NextAfter == "" || n == 0

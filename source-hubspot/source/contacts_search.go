@@ -72,7 +72,7 @@ func (cr *contactsReader) searchRange(ctx context.Context, enc *contactEncoder, 
 			return lastID, true, total, fmt.Errorf("search for contacts after id %q answered id %q, which is not above it",
 				lastID, p.Results[n-1].ID)
 		}
-		if err := cr.emitPage(ctx, enc, p); err != nil {
+		if err := cr.emitWindowPage(ctx, enc, p, w.start); err != nil {
 			return lastID, true, total, err
 		}
 		if p.NextAfter == "" {

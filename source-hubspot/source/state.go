@@ -36,6 +36,9 @@ type ContactsState struct {
 	ArchivedAt time.Time
 	// ArchivedResume is the resume point of an unfinished archived pass.
 	ArchivedResume *ArchivedResume
+	// Journal is how far the webhooks journal was read (journal_state.go); nil when
+	// permanent_deletions never ran.
+	Journal *JournalState
 }
 
 // ArchivedResume is where an archived pass over (ArchivedAt, End] stopped.
@@ -91,6 +94,8 @@ type contactsStateJSON struct {
 	Resume         *resumeJSON         `json:"resume,omitempty"`
 	ArchivedAt     string              `json:"archivedAt,omitempty"`
 	ArchivedResume *archivedResumeJSON `json:"archived_resume,omitempty"`
+	JournalOffset  *string             `json:"journal_offset,omitempty"`
+	JournalAt      string              `json:"journal_offset_at,omitempty"`
 }
 
 // formatTime writes an instant as RFC 3339 UTC with milliseconds; the zero time ("from the
@@ -116,6 +121,9 @@ func (s ContactsState) MarshalJSON() ([]byte, error) {
 	}
 	if r := s.ArchivedResume; r != nil {
 		j.ArchivedResume = &archivedResumeJSON{End: formatTime(r.End), After: r.After}
+	}
+	if js := s.Journal; js != nil {
+		j.JournalOffset, j.JournalAt = &js.Offset, formatTime(js.At)
 	}
 	return json.Marshal(j)
 }
@@ -200,6 +208,9 @@ func ParseContactsState(raw json.RawMessage) (ContactsState, error) {
 		}
 		s.ArchivedResume = &ArchivedResume{End: end, After: rj.After}
 		ok = true
+	}
+	if s.Journal, err = parseJournalState(obj); err != nil {
+		return s, err
 	}
 	if !ok {
 		return s, fmt.Errorf("contacts state has neither lastmodifieddate nor updatedAt")
