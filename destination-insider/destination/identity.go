@@ -51,6 +51,12 @@ func refusalReason(err error) string {
 // value, once free, goes to the contact of this run that claimed it. False when a call failed
 // for good (the record is held back).
 func (s *insiderSender) rekey(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
+	return s.rekeyFrom(ctx, c, ch, true)
+}
+
+// rekeyFrom is rekey; read says that the contact's own profile is read when no profile holds
+// the old value (rekeyFromProfile).
+func (s *insiderSender) rekeyFrom(ctx context.Context, c *profileCall, ch mapping.IdentityChange, read bool) bool {
 	out, st, err := s.ops.ChangeIdentity(ctx, ch.Old, ch.New)
 	s.report.countCall(st)
 	switch {
@@ -65,10 +71,59 @@ func (s *insiderSender) rekey(ctx context.Context, c *profileCall, ch mapping.Id
 		s.report.count.add(func(s *Summary) { s.Rekeyed++ })
 		s.report.countOn(c.ref, statRekeyed, 1)
 		return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
-	default: // no profile holds the old value: the upsert adds the new one
+	case read:
+		return s.rekeyFromProfile(ctx, c, ch)
+	default:
 		s.report.count.add(func(s *Summary) { s.RekeyNoProfile++ })
 	}
 	return true
+}
+
+// rekeyFromProfile handles a re-key no profile holds the old value of. The contact's own
+// profile, found by its id, may hold another value: one an earlier sync wrote that
+// previous_values does not name (the source takes the previous value at the start of its
+// window, which reaches back before the last sync's end by its lookback, so a contact changed
+// twice around a sync's end names a value older than the one Insider holds). That value is
+// re-keyed to the new one. With no such value (or no identifier mapped from the contact id, or
+// a custom identifier, which a profile read does not return) the upsert adds the new value.
+func (s *insiderSender) rekeyFromProfile(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
+	held, ok := s.ownValue(ctx, c, ch.Identifier)
+	if !ok {
+		return false
+	}
+	if held == "" || held == string(ch.New) || held == string(ch.Old) {
+		s.report.count.add(func(s *Summary) { s.RekeyNoProfile++ })
+		return true
+	}
+	return s.rekeyFrom(ctx, c, mapping.IdentityChange{Identifier: ch.Identifier, Old: []byte(held), New: ch.New}, false)
+}
+
+// ownValue reads the contact's own profile (found by its id) and returns the value of
+// identifier (email or phone_number) it holds, encoded as a one-identifier object; "" when it
+// holds none, has no profile, or cannot be read so (no identifier mapped from the contact id, a
+// custom identifier, a refused or unavailable read). ok is false when the read failed for good
+// (the record is held back).
+func (s *insiderSender) ownValue(ctx context.Context, c *profileCall, identifier string) (string, bool) {
+	if c.own == nil || (identifier != "email" && identifier != "phone_number") {
+		return "", true
+	}
+	h, out, st, err := s.ops.ReadIdentifiers(ctx, c.own)
+	s.report.countCall(st)
+	switch {
+	case err != nil && !refusedUser(err) && insider.KindOf(err) != insider.KindUnavailable:
+		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, "profile read", err)
+		return "", false
+	case err != nil || out != insider.Done:
+		return "", true
+	}
+	v := h.Email
+	if identifier == "phone_number" {
+		v = h.Phone
+	}
+	if v == "" {
+		return "", true
+	}
+	return oneID(identifier, v), true
 }
 
 // rekeyTaken handles a re-key Insider refused because another profile holds the new value: the
@@ -102,21 +157,15 @@ func (s *insiderSender) rekeyTaken(ctx context.Context, c *profileCall, ch mappi
 // an identifier mapped from the contact id, or for a custom identifier (which a profile read
 // does not return), the identifier is kept and counted.
 func (s *insiderSender) removeIdentifier(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
-	if c.own == nil || (ch.Identifier != "email" && ch.Identifier != "phone_number") {
-		s.report.count.add(func(s *Summary) { s.IdentifiersKept++ })
-		return true
-	}
-	held, out, st, err := s.ops.ReadIdentifiers(ctx, c.own)
-	s.report.countCall(st)
-	switch {
-	case err != nil && !refusedUser(err) && insider.KindOf(err) != insider.KindUnavailable:
-		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, "profile read", err)
+	held, ok := s.ownValue(ctx, c, ch.Identifier)
+	if !ok {
 		return false
-	case err != nil || out != insider.Done || !holds(held, ch):
+	}
+	if held != string(ch.Old) {
 		s.report.count.add(func(s *Summary) { s.IdentifiersKept++ })
 		return true
 	}
-	out, st, err = s.ops.DeleteIdentifier(ctx, ch.Old)
+	out, st, err := s.ops.DeleteIdentifier(ctx, ch.Old)
 	s.report.countCall(st)
 	switch {
 	case err != nil && !refusedUser(err):
@@ -130,15 +179,6 @@ func (s *insiderSender) removeIdentifier(ctx context.Context, c *profileCall, ch
 		return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
 	}
 	return true
-}
-
-// holds reports whether the profile read as h holds the old value of ch.
-func holds(h insider.Held, ch mapping.IdentityChange) bool {
-	v := h.Email
-	if ch.Identifier == "phone_number" {
-		v = h.Phone
-	}
-	return v != "" && oneID(ch.Identifier, v) == string(ch.Old)
 }
 
 // refused counts and logs an identity change Insider refused, or that removes nothing.

@@ -139,3 +139,19 @@ func TestReKeyedValueGoesToItsClaimant(t *testing.T) {
 		t.Errorf("re-keyed %d, emails held %v", r.summary.Rekeyed, srv.HeldValues("email"))
 	}
 }
+
+// TestReKeyFromTheValueTheProfileHolds: previous_values may name an older value than the one
+// Insider holds (the source takes it at the start of a window that reaches back before the last
+// sync's end): with no profile holding the old value, the value the contact's own profile holds
+// is re-keyed instead.
+func TestReKeyFromTheValueTheProfileHolds(t *testing.T) {
+	t.Parallel()
+	srv := sharedFake(t)
+	cfg := baseConfig(srv.URL, nil)
+	mustRun(t, cfg, hs(101, "v0@x.com", ""))
+	mustRun(t, cfg, changed(101, "v1@x.com", "", `{"email":"v0@x.com"}`))
+	r := mustRun(t, cfg, changed(101, "v2@x.com", "", `{"email":"v0@x.com"}`))
+	if p, _ := srv.FindByUUID("101"); p.Identifiers.Email != "v2@x.com" || r.summary.Rekeyed != 1 {
+		t.Errorf("profile %+v, re-keyed %d; want v2 after one change", p.Identifiers, r.summary.Rekeyed)
+	}
+}

@@ -53,7 +53,7 @@ func opOf(m *mapping.Mapper, cfg *Config, s mapping.Stream, r mapping.Record) (o
 		return opUpsert, &profileCall{changes: changes} // invalid old values alone: counted
 	}
 	c := &profileCall{merge: merge, changes: changes}
-	if len(changes.Cleared) > 0 {
+	if len(changes.Rekeys)+len(changes.Cleared) > 0 {
 		c.own = m.OwnProfile(r).Profile
 	}
 	return opProfile, c
@@ -80,7 +80,7 @@ type profileCall struct {
 	key     string
 	merge   *mapping.Merge // nil: no merge to follow
 	changes mapping.Changes
-	own     []byte // the contact's own profile by its id; nil when no identifier is mapped from it
+	own     []byte // the contact's own profile by its id, read when a change finds no profile; nil when no identifier is mapped from it
 	user    []byte // the mapped user; nil when it has no attribute to upsert
 	events  int
 	clear   []byte // the attribute deletions of its empty values; nil for none
