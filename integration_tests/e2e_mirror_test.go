@@ -77,7 +77,7 @@ func TestE2EInsiderMirrorsHubSpot(t *testing.T) {
 	must(err)
 	archivedMerge, err := e.hs.MergeContacts(2012, 2013, next()) // merged,
 	must(err)
-	must(e.hs.DeleteContact(archivedMerge, next()))    // then archived
+	must(e.hs.DeleteContact(archivedMerge, next()))   // then archived
 	must(e.hs.PermanentlyDeleteContact(2014, next())) // erased, and its email taken by a new contact
 	e.hs.AddContacts(fakehubspot.Contact{ID: 3001, CreatedAt: next(), UpdatedAt: at,
 		Properties: map[string]string{"email": "p2014@example.com", "phone": mirrorPhone(3001), "firstname": "F3001"}})
@@ -103,12 +103,12 @@ func TestE2EInsiderMirrorsHubSpot(t *testing.T) {
 	must(e.hs.ChangeEmail(2001, next(), "third2001@example.com"))
 	must(e.hs.ChangePhone(2015, next(), mirrorPhone(9015)))
 	must(e.hs.ChangePhone(2015, next(), mirrorPhone(9115))) // two phone changes between syncs
-	must(e.hs.DeleteContact(2017, next()))                // archived, and its email taken by a new contact
+	must(e.hs.DeleteContact(2017, next()))                  // archived, and its email taken by a new contact
 	e.hs.AddContacts(fakehubspot.Contact{ID: 3002, CreatedAt: next(), UpdatedAt: at,
 		Properties: map[string]string{"email": "p2017@example.com", "firstname": "F3002", "city": "Bursa"}})
 	must(e.hs.UpdateContact(3001, next(), map[string]string{"city": "Ankara"}))
 	must(e.hs.MergeContactsKeepingPrimary(2019, 2018, next())) // the primary keeps its id
-	must(e.hs.DeleteContact(2006, next()))                    // archived again, for good
+	must(e.hs.DeleteContact(2006, next()))                     // archived again, for good
 	must(e.hs.UpdateContact(2003, next(), map[string]string{"city": "Adana"}))
 
 	requireOK(t, e.sync(nil))
