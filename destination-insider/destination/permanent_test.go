@@ -164,3 +164,30 @@ func TestDeleteModesNeedTheContactID(t *testing.T) {
 		t.Errorf("%d requests after the first run, %d profiles: nothing is deleted", srv.RequestCount(fakeinsider.EndpointAny)-before, srv.ProfileCount())
 	}
 }
+
+// TestDryRunCountsTheMirrorCalls: a dry run sends nothing and counts the identity changes,
+// permanent deletions and clears a real run would make, logging them masked.
+func TestDryRunCountsTheMirrorCalls(t *testing.T) {
+	t.Parallel()
+	srv := sharedFake(t)
+	cfg := baseConfig(srv.URL, func(c map[string]any) { c["dry_run"] = true; clearing(c) })
+	r := runCmd(t, "write", cfg, []string{
+		changed(101, "new.person@x.com", "", `{"email":"old.person@x.com"}`),
+		erased(102, "103"),
+		hs(104, "d@x.com", `"lifecyclestage":null`),
+	})
+	if r.code != 0 || srv.RequestCount(fakeinsider.EndpointAny) != 0 {
+		t.Fatalf("exit %d, %d requests: a dry run sends nothing", r.code, srv.RequestCount(fakeinsider.EndpointAny))
+	}
+	s := r.summary
+	if s.Rekeyed != 1 || s.DeletedPermanently != 1 || s.MergedAwayRemoved != 1 || s.Cleared != 1 {
+		t.Errorf("summary re-keyed %d, deleted permanently %d, merged away %d, cleared %d; want 1 each", s.Rekeyed, s.DeletedPermanently, s.MergedAwayRemoved, s.Cleared)
+	}
+	all := strings.Join(r.logs, "\n")
+	if !strings.Contains(all, "would re-key email") || !strings.Contains(all, "permanently deleted contact 102 would delete") {
+		t.Errorf("dry run logs lack the calls:\n%s", all)
+	}
+	if strings.Contains(all, "old.person") || strings.Contains(all, "new.person") {
+		t.Errorf("dry run logs show personal data:\n%s", all)
+	}
+}
