@@ -320,14 +320,15 @@ func (w *writer) invalidOldValues(ref protocol.RecordRef, names []string) {
 // deleted or anonymized.
 func (w *writer) archive(ctx context.Context, r mapping.Record, ref protocol.RecordRef) error {
 	permanent := r.DeletedPermanently()
-	mode, reason, key := w.cfg.DeletionMode, ReasonArchived, "deletion_mode"
+	mode, reason, what := w.cfg.DeletionMode, ReasonArchived, "archived (deleted) contacts are skipped and counted as rejected with reason archived: deletion_mode is ignore"
 	if permanent {
-		mode, reason, key = w.cfg.PermanentDeletionMode, ReasonDeletedPermanently, "permanent_deletion_mode"
+		mode, reason, what = w.cfg.PermanentDeletionMode, ReasonDeletedPermanently,
+			"contacts deleted permanently are skipped and counted as rejected with reason deleted_permanently: permanent_deletion_mode is ignore"
 	}
 	if mode == DeletionIgnore {
 		if !w.skipLogged[reason] {
 			w.skipLogged[reason] = true
-			w.log.Info().Str("stream", mapping.ContactsStream).Msg("contacts " + reason + " are skipped and counted as rejected with reason " + reason + ": " + key + " is ignore")
+			w.log.Info().Str("stream", mapping.ContactsStream).Msg(what)
 		}
 		return w.report.skip(ref, reason)
 	}
