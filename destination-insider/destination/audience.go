@@ -40,7 +40,7 @@ func (w *writer) membership(ctx context.Context, r mapping.Record, ref protocol.
 		}
 		a = w.cur.audience(w.cfg, w.flight)
 	}
-	if w.cur.userCount() == 0 {
+	if w.cur.records() == 0 {
 		w.cur.opened = w.now()
 	}
 	a.add(ms.IDs, changes, ref, ms.Key, stream)

@@ -56,7 +56,7 @@ func (s *insiderSender) audience(ctx context.Context, a *audiencePart) {
 		}
 	}
 	if a.joins.Len() > 0 {
-		res, unknown, err := s.upsertKnown(ctx, a.joins)
+		res, unknown, err := s.upsertKnown(ctx, a.joins, false)
 		s.report.countCall(res.Stats)
 		rej := rejectionsByIndex(res)
 		for u, i := range a.joinOf {

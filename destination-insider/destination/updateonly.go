@@ -43,9 +43,9 @@ func newKnownUsers(ops *insider.UserOps, r *report) *knownUsers {
 }
 
 // lookup returns, for each user of b, whether Insider has a profile for its identifiers; users
-// with the same identifiers are asked for once. An error is a lookup that failed for good: the
-// batch is to be held back.
-func (k *knownUsers) lookup(ctx context.Context, b *insider.Batch) ([]bool, error) {
+// with the same identifiers are asked for once, and not at all when the run knows the answer
+// (unless fresh). An error is a lookup that failed for good: the batch is to be held back.
+func (k *knownUsers) lookup(ctx context.Context, b *insider.Batch, fresh bool) ([]bool, error) {
 	out := make([]bool, b.Len())
 	users := map[string][]int{} // identifiers to ask for -> the users that have them
 	var order [][]byte
@@ -55,7 +55,7 @@ func (k *knownUsers) lookup(ctx context.Context, b *insider.Batch) ([]bool, erro
 			out[i] = true // nothing to look up by: Insider answers the upsert itself
 			continue
 		}
-		if known, ok := k.remembered(ids); ok {
+		if known, ok := k.remembered(ids); ok && !fresh {
 			out[i] = known
 			continue
 		}
@@ -121,14 +121,14 @@ func userIdentifiers(user []byte) ([]byte, bool) {
 }
 
 // upsertKnown sends the upsert b; under update_only, only its users Insider already has a
-// profile for. unknown holds the indices in b of the users left out; the rejections of res are
-// indexed as in b.
-func (s *insiderSender) upsertKnown(ctx context.Context, b *insider.Batch) (res *insider.Result, unknown map[int]bool, err error) {
+// profile for (fresh: looked up again, whatever the run learnt before). unknown holds the
+// indices in b of the users left out; the rejections of res are indexed as in b.
+func (s *insiderSender) upsertKnown(ctx context.Context, b *insider.Batch, fresh bool) (res *insider.Result, unknown map[int]bool, err error) {
 	if s.known == nil {
 		res, err = s.client.UpsertBatch(ctx, b)
 		return res, nil, err
 	}
-	known, err := s.known.lookup(ctx, b)
+	known, err := s.known.lookup(ctx, b, fresh)
 	if err != nil {
 		return &insider.Result{}, nil, err
 	}

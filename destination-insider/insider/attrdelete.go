@@ -3,6 +3,7 @@ package insider
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 
 	"github.com/insider-hubspot/connectors/internal/jsontext"
@@ -67,42 +68,43 @@ func appendDeletions(dst []byte, whole []string, partial map[string][]json.RawMe
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			if top && name == staticSegmentName {
-				name = "list_id"
-			}
-			dst = jsontext.AppendString(dst, name)
+			dst = jsontext.AppendString(dst, deleteName(name, top))
 		}
 		dst = append(dst, ']')
 	}
 	if len(partial) > 0 {
 		sep()
-		dst = append(dst, `"partial":{`...)
-		names := make([]string, 0, len(partial))
-		for name := range partial {
-			names = append(names, name)
-		}
-		slices.Sort(names)
-		for i, name := range names {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			key := name
-			if top && name == staticSegmentName {
-				key = "list_id"
-			}
-			dst = jsontext.AppendString(dst, key)
-			dst = append(dst, ":["...)
-			for j, v := range partial[name] {
-				if j > 0 {
-					dst = append(dst, ',')
-				}
-				dst = append(dst, v...)
-			}
-			dst = append(dst, ']')
-		}
-		dst = append(dst, '}')
+		dst = appendPartial(dst, partial, top)
 	}
 	return dst
+}
+
+// appendPartial appends "partial":{name:[values],...} in name order.
+func appendPartial(dst []byte, partial map[string][]json.RawMessage, top bool) []byte {
+	dst = append(dst, `"partial":{`...)
+	for i, name := range slices.Sorted(maps.Keys(partial)) {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = jsontext.AppendString(dst, deleteName(name, top))
+		dst = append(dst, ":["...)
+		for j, v := range partial[name] {
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, v...)
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, '}')
+}
+
+// deleteName is the attribute-delete API's name of a default attribute (top) or custom one.
+func deleteName(name string, top bool) string {
+	if top && name == staticSegmentName {
+		return "list_id"
+	}
+	return name
 }
 
 // AttributeDeletes builds the JSON body of one attribute-delete request:

@@ -107,12 +107,13 @@ func (m *Mapper) Membership(r Record) Membership {
 			vals[f[0]] = vals[f[1]]
 		}
 	}
-	id := m.Identity(r)
-	if id.IDs == nil {
-		out.Reason, out.Detail, out.FailRun = id.Reason, id.Detail, id.FailRun
+	res := Result{Key: out.Key}
+	if !m.identifiers(r.plan, vals, &res) {
+		out.Reason, out.Detail, out.FailRun = res.Reason, res.Detail, res.FailRun
 		return out
 	}
-	out.IDs, out.DroppedIDs = id.IDs, id.DroppedIDs
+	ids := m.appendIdentifiers([]byte{'{'}, r.plan)
+	out.IDs, out.DroppedIDs = append(ids, '}'), res.DroppedIDs
 	return out
 }
 
