@@ -87,7 +87,7 @@ func (c *Config) applyDefaults() {
 	if c.APIBaseURL == "" {
 		c.APIBaseURL = insider.DefaultBaseURL
 	}
-	c.Config.ApplyDefaults()
+	c.ApplyDefaults()
 	if c.BatchSize == 0 {
 		c.BatchSize = DefaultBatchSize
 	}

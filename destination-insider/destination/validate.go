@@ -31,7 +31,7 @@ func (c *Config) validate() []string {
 			add("%v", err)
 		}
 	}
-	p = append(p, c.Config.Problems()...)
+	p = append(p, c.Problems()...)
 	p = append(p, c.validateDeleteModes()...)
 	if c.BatchSize < 1 || c.BatchSize > insider.MaxUsers {
 		add("batch_size %d is out of range: use 1 to %d", c.BatchSize, insider.MaxUsers)
