@@ -115,3 +115,32 @@ func TestUpdateOnlyCheckReadsAProfile(t *testing.T) {
 		t.Errorf("check with the profile read refused: %s %q", status, msg)
 	}
 }
+
+// TestUpdateOnlyAppliesToTheUpsertAfterIdentityChanges: a contact whose email changed is upserted
+// alone after its re-key; under update_only that upsert, too, touches only a profile Insider has.
+func TestUpdateOnlyAppliesToTheUpsertAfterIdentityChanges(t *testing.T) {
+	t.Parallel()
+	f := listsInsider(t)
+	cfg := baseConfig(f.URL, nil)
+	if r := runCmd(t, "write", cfg, []string{contact(1), stateLine("contacts", 1)}); r.code != 0 {
+		t.Fatalf("seeding: exit %d %v", r.code, r.traces)
+	}
+	cfg["update_only"] = true
+	changed := func(id int) string {
+		return recordLine("contacts", fmt.Sprintf(`{"id":"%d","email":"new%d@example.com","hs_object_id":%d,"firstname":"Ann",`+
+			`"previous_values":{"email":"user%d@example.com"}}`, id, id, 1000+id, id))
+	}
+	r := runCmd(t, "write", cfg, []string{changed(1), changed(2), stateLine("contacts", 2)})
+	if r.code != 0 || len(r.states) != 1 {
+		t.Fatalf("exit %d, %d states, traces %v", r.code, len(r.states), r.traces)
+	}
+	if p, ok := f.FindByUUID("1001"); !ok || p.Identifiers.Email != "new1@example.com" {
+		t.Errorf("known contact: %+v", p)
+	}
+	if _, ok := f.FindByUUID("1002"); ok || f.ProfileCount() != 1 {
+		t.Errorf("update_only created a profile: %d profiles", f.ProfileCount())
+	}
+	if got := r.summary.Rejected[ReasonNotInInsider]; got != 1 {
+		t.Errorf("not_in_insider %d, want 1 (%v)", got, r.summary.Rejected)
+	}
+}
