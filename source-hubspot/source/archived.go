@@ -102,10 +102,6 @@ func archiveTime(o *hubspot.Object) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// maxListPropertiesChars bounds the URL-encoded property list of a list request, well under
-// hubspot.MaxURLLength.
-const maxListPropertiesChars = 12000
-
 // listProperties returns the property names to request from the list endpoint: all of them
 // when they fit in its URL, else the identity properties first and then as many others as fit.
 func listProperties(names []string) []string {

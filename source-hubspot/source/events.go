@@ -132,7 +132,7 @@ func (er *eventsReader) read(ctx context.Context, lo time.Time) error {
 			er.pos = time.Time{}
 		} else if !last.IsZero() {
 			er.pos = last.Add(-time.Millisecond)
-			if er.late == nil || er.fresh >= er.src.checkpointEvery {
+			if er.late == nil || er.fresh >= er.opts.checkpointEvery {
 				if err := er.checkpoint(ctx, er.pos, er.pos, false); err != nil {
 					return err
 				}

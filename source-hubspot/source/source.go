@@ -26,17 +26,14 @@ const documentationURL = "https://docs.airbyte.com/integrations/sources/hubspot"
 // Source is the HubSpot source. Its methods may be called concurrently; each call builds its
 // own HubSpot client.
 type Source struct {
-	httpClient       *http.Client
-	now              func() time.Time
-	sleep            hubspot.SleepFunc
-	limits           hubspot.Limits
-	retry            hubspot.RetryPolicy
-	indexLag         time.Duration
-	checkpointEvery  int
-	concurrency      int
-	eventConcurrency int
-	noBackfill       bool
-	alertWait        time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
+	httpClient *http.Client
+	now        func() time.Time
+	sleep      hubspot.SleepFunc
+	limits     hubspot.Limits
+	retry      hubspot.RetryPolicy
+	indexLag   time.Duration
+	read       readOptions
+	alertWait  time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
 }
 
 var _ protocol.Source = (*Source)(nil)
@@ -64,33 +61,33 @@ func WithRetry(p hubspot.RetryPolicy) Option { return func(s *Source) { s.retry 
 func WithIndexLag(d time.Duration) Option { return func(s *Source) { s.indexLag = d } }
 
 // WithCheckpointEvery sets how many records may pass between two STATE messages (default 2000).
-func WithCheckpointEvery(n int) Option { return func(s *Source) { s.checkpointEvery = n } }
+func WithCheckpointEvery(n int) Option { return func(s *Source) { s.read.checkpointEvery = n } }
 
 // WithSearchConcurrency sets how many id ranges of a large contacts window are searched at once
 // (default 3, at most 3 so a window never costs more than ceil(N/200)+3 search calls). All of
 // them share the client's search budget; concurrency only overlaps request latency.
 func WithSearchConcurrency(n int) Option {
-	return func(s *Source) { s.concurrency = min(max(n, 1), 3) }
+	return func(s *Source) { s.read.searchConcurrency = min(max(n, 1), 3) }
 }
 
 // WithBackfill(false) reads every contacts window by one method (search, or list for a small full
 // refresh) instead of search and list at once; the default is true (backfill.go).
-func WithBackfill(on bool) Option { return func(s *Source) { s.noBackfill = !on } }
+func WithBackfill(on bool) Option { return func(s *Source) { s.read.backfills = on } }
 
 // WithEventConcurrency sets how many event streams are read at once (default 4). They share the
 // client's general budget; concurrency overlaps answer latency.
 func WithEventConcurrency(n int) Option {
-	return func(s *Source) { s.eventConcurrency = min(max(n, 1), 16) }
+	return func(s *Source) { s.read.eventConcurrency = min(max(n, 1), 16) }
 }
 
 // New returns a Source with the given options.
 func New(opts ...Option) *Source {
-	s := &Source{now: time.Now, indexLag: 2 * time.Minute, checkpointEvery: 2000, concurrency: 3, eventConcurrency: 4}
+	s := &Source{now: time.Now, indexLag: 2 * time.Minute, read: defaultReadOptions()}
 	for _, o := range opts {
 		o(s)
 	}
-	if s.checkpointEvery <= 0 {
-		s.checkpointEvery = 2000
+	if s.read.checkpointEvery <= 0 {
+		s.read.checkpointEvery = defaultReadOptions().checkpointEvery
 	}
 	return s
 }
