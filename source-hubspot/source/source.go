@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
@@ -26,14 +27,15 @@ const documentationURL = "https://docs.airbyte.com/integrations/sources/hubspot"
 // Source is the HubSpot source. Its methods may be called concurrently; each call builds its
 // own HubSpot client.
 type Source struct {
-	httpClient *http.Client
-	now        func() time.Time
-	sleep      hubspot.SleepFunc
-	limits     hubspot.Limits
-	retry      hubspot.RetryPolicy
-	indexLag   time.Duration
-	read       readOptions
-	alertWait  time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
+	httpClient  *http.Client
+	now         func() time.Time
+	sleep       httpx.SleepFunc
+	maxAttempts int
+	backoff     func(attempt int) time.Duration
+	limits      hubspot.Limits
+	indexLag    time.Duration
+	read        readOptions
+	alertWait   time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
 }
 
 var _ protocol.Source = (*Source)(nil)
@@ -47,14 +49,19 @@ func WithHTTPClient(c *http.Client) Option { return func(s *Source) { s.httpClie
 // WithClock sets the clock that fixes each run's window end and drives token expiry.
 func WithClock(now func() time.Time) Option { return func(s *Source) { s.now = now } }
 
-// WithSleep sets how retry and rate-limit waits are made (tests pass one that returns at once).
-func WithSleep(f hubspot.SleepFunc) Option { return func(s *Source) { s.sleep = f } }
+// WithSleep sets how retry and rate-limit waits are made; it must return ctx.Err() when ctx is
+// done (tests pass one that returns at once).
+func WithSleep(f httpx.SleepFunc) Option { return func(s *Source) { s.sleep = f } }
 
 // WithLimits sets the client-side request budgets (default 4.75 search and 9 other requests/s).
 func WithLimits(l hubspot.Limits) Option { return func(s *Source) { s.limits = l } }
 
-// WithRetry sets the retry policy.
-func WithRetry(p hubspot.RetryPolicy) Option { return func(s *Source) { s.retry = p } }
+// WithMaxAttempts bounds the tries of one request on temporary failures (default 6).
+func WithMaxAttempts(n int) Option { return func(s *Source) { s.maxAttempts = n } }
+
+// WithBackoff sets the wait before retry number attempt when HubSpot asks for none (default:
+// exponential backoff with equal jitter from 500 ms, capped at 30 s).
+func WithBackoff(f func(attempt int) time.Duration) Option { return func(s *Source) { s.backoff = f } }
 
 // WithIndexLag sets how far behind now each run's window ends (default 2 minutes), because
 // HubSpot's search index shows changes only after a while.
@@ -113,7 +120,8 @@ func (s *Source) client(ctx context.Context, cfg *Config) (*hubspot.Client, erro
 		Credentials: cfg.credentials(),
 		HTTPClient:  s.httpClient,
 		Limits:      cfg.limits(s.limits),
-		Retry:       s.retry,
+		MaxAttempts: s.maxAttempts,
+		Backoff:     s.backoff,
 		Sleep:       s.sleep,
 		Now:         s.now,
 		OnToken:     func(tok string) { protocol.AddSecret(ctx, tok) },
