@@ -1,15 +1,14 @@
 package destination
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
-	"github.com/insider-hubspot/connectors/protocol"
 )
 
 // mappedCatalog is a configured catalog as Airbyte's platform writes it for a data-activation
@@ -92,7 +91,7 @@ func TestWriteMappedUserStream(t *testing.T) {
 		t.Errorf("a user with only its matching key gets attributes %v, want the fixed one", got)
 	}
 	// Accepted: Ann and only@. Rejected: invalid email, no matching key, refused by Insider.
-	wantRejections(t, r, 2, ReasonInvalidIdentifier, ReasonNoIdentifier, ReasonInsider)
+	wantRejections(t, r, 2, mapping.ReasonInvalidIdentifier, mapping.ReasonNoIdentifier, ReasonInsider)
 	for _, l := range r.logs {
 		if strings.Contains(l, "reject@example.com") || strings.Contains(l, "not-an-email") {
 			t.Errorf("a log line holds an identifier value: %s", l)
@@ -135,7 +134,7 @@ func TestWriteMappedEventStream(t *testing.T) {
 	if got := users[1].Events; len(got) != 1 || got[0]["timestamp"] != "2026-01-02T03:04:05.678Z" || got[0]["event_params"] == nil {
 		t.Errorf("second event = %v, want epoch milliseconds as a date with its milliseconds and the fixed parameter", got)
 	}
-	wantRejections(t, r, 2, ReasonNoEventName, ReasonInvalidTimestamp, ReasonNoIdentifier)
+	wantRejections(t, r, 2, mapping.ReasonNoEventName, mapping.ReasonInvalidTimestamp, mapping.ReasonNoIdentifier)
 }
 
 // TestWriteMixedConnection: contacts mapped by the config, an event stream mapped by Airbyte,
@@ -233,42 +232,4 @@ func TestWriteWithoutIdentifierMappingsHoldsBackUncataloguedStream(t *testing.T)
 		!strings.Contains(fmt.Sprint(r.traces[0]["error"]), "identifier_mappings is empty") {
 		t.Fatalf("exit %d, states %d, users %d, traces %v", r.code, len(r.states), len(f.users()), r.traces)
 	}
-}
-
-// FuzzMapObject: any record data of a stream mapped by Airbyte maps without panicking, to a
-// user that is valid JSON, or to a rejection.
-func FuzzMapObject(f *testing.F) {
-	f.Add([]byte(`{"email":"a@b.co","name":"x","vip":"true","custom":{"a":1,"b":[1,2]}}`), false)
-	f.Add([]byte(`{"uuid":"1","crm_id":7,"event_name":"Sign Up","timestamp":"2026-01-02T03:04:05Z","url":"u","\u0061ge":"3"}`), true)
-	f.Add([]byte(`{"email":"a@b.co","custom":"x","name":null}`), false)
-	cfg, err := ParseConfig(json.RawMessage(`{"partner_name":"p","api_key":"k","phone":{"default_region":"US"},
-		"fixed_attributes":[{"attribute":"crm_source","value":"hubspot"}],"fixed_event_parameters":[{"parameter":"source","value":"x"}]}`))
-	if err != nil {
-		f.Fatal(err)
-	}
-	userStream := &protocol.ConfiguredCatalog{Streams: []protocol.ConfiguredStream{{Stream: protocol.Stream{Name: "s"},
-		DestinationObjectName: ObjectUser, PrimaryKey: [][]string{{"email"}, {"crm_id"}}}}}
-	eventStream := &protocol.ConfiguredCatalog{Streams: []protocol.ConfiguredStream{{Stream: protocol.Stream{Name: "s"},
-		DestinationObjectName: ObjectEvent, PrimaryKey: [][]string{{"crm_id"}}}}}
-	f.Fuzz(func(t *testing.T, data []byte, event bool) {
-		if !json.Valid(data) {
-			return // protocol.Reader hands Write only valid JSON
-		}
-		cs := userStream
-		if event {
-			cs = eventStream
-		}
-		m := newMapper(cfg, cs)
-		p := m.planFor("s")
-		res := m.Map(p, data, nil)
-		if res.User == nil {
-			if res.Reason == "" {
-				t.Fatalf("no user and no reason for %q", data)
-			}
-			return
-		}
-		if !json.Valid(res.User) {
-			t.Fatalf("invalid JSON %s for %q", res.User, data)
-		}
-	})
 }

@@ -2,11 +2,13 @@ package destination
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/semaphore"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -35,14 +37,23 @@ type batch struct {
 	opened time.Time // when the first user was added
 
 	// Per record: the index of its user object in body, and of its event
-	// in that user's events (see group.go).
+	// in that user's events.
 	user, evIndex []int
 	// Event users of contacts not yet in body: events of one contact
-	// share a user object, appended to body by materialize.
+	// share a user object (an eventGroup), appended to body by materialize.
 	groups     []*eventGroup
 	byIDs      map[string]int
 	groupBytes int
 	scratch    []byte
+}
+
+// newBatch returns an empty upsert body with the request-level fields of
+// cfg: skip_hook and, when set, error_callback_endpoint (the URL Insider
+// notifies when an accepted user later fails to unify).
+func newBatch(cfg *Config) *insider.Batch {
+	b := insider.NewBatch(cfg.SkipHook)
+	b.SetErrorCallback(cfg.ErrorCallbackEndpoint)
+	return b
 }
 
 func (p *batch) reset(skipHook bool) {
@@ -57,6 +68,78 @@ func (p *batch) reset(skipHook bool) {
 	clear(p.byIDs)
 }
 
+// userCount is the number of user objects the batch will hold.
+func (p *batch) userCount() int { return p.body.Len() + len(p.groups) }
+
+// sizeWith bounds the body size after adding extra bytes (one user or one
+// event); it may exceed the exact size by a few bytes, never fall short.
+func (p *batch) sizeWith(extra int) int {
+	return p.body.Size() + p.groupBytes + len(p.groups) + extra + 1
+}
+
+// groupOf returns the event group of an identifiers prefix, or nil.
+func (p *batch) groupOf(ids []byte) *eventGroup {
+	if i, ok := p.byIDs[string(ids)]; ok {
+		return p.groups[i]
+	}
+	return nil
+}
+
+// extraFor is what adding res would add to the batch: the bytes, and whether it is a new user
+// object (an event of a contact already in the batch joins its user object).
+func (p *batch) extraFor(res *mapping.Result) (bytes int, newUser bool) {
+	if ids, event, ok := res.Event(); ok && p.groupOf(ids) != nil {
+		return len(event) + 1, false
+	}
+	return len(res.User), true
+}
+
+// add puts a mapped record into the batch: a contact as its own user, an
+// event into its contact's user object.
+func (p *batch) add(res *mapping.Result, ref protocol.RecordRef, stream string) {
+	p.refs = append(p.refs, ref)
+	p.keys = append(p.keys, res.Key)
+	p.events = append(p.events, res.Events)
+	p.stream = append(p.stream, stream)
+	rec := len(p.refs) - 1
+	ids, event, ok := res.Event()
+	if !ok {
+		p.user = append(p.user, p.body.Len())
+		p.evIndex = append(p.evIndex, 0)
+		p.body.Add(res.User)
+		return
+	}
+	g := p.groupOf(ids)
+	if g == nil {
+		if p.byIDs == nil {
+			p.byIDs = map[string]int{}
+		}
+		g = newEventGroup(ids)
+		p.byIDs[string(ids)] = len(p.groups)
+		p.groups = append(p.groups, g)
+	} else {
+		p.groupBytes -= g.size
+	}
+	p.user = append(p.user, -1) // set by materialize
+	p.evIndex = append(p.evIndex, len(g.events))
+	g.add(event, rec)
+	p.groupBytes += g.size
+}
+
+// materialize appends the event groups to the body, so the batch can be sent.
+func (p *batch) materialize() {
+	for _, g := range p.groups {
+		u := p.body.Len()
+		p.scratch = g.encode(p.scratch[:0])
+		p.body.Add(p.scratch)
+		for _, r := range g.recs {
+			p.user[r] = u
+		}
+	}
+	p.groups, p.groupBytes = p.groups[:0], 0
+	clear(p.byIDs)
+}
+
 // batcher is the read loop's side of the window: the current batch, the free
 // ones and the byte budget. Only the read loop (or the idle flush, which
 // excludes it) calls its methods; senders only call done.
@@ -67,6 +150,12 @@ type batcher struct {
 	budget   *semaphore.Weighted // bytes of request bodies in flight
 	capacity int64               // the budget's size
 	work     chan *batch         // batches for the senders
+	senders  sync.WaitGroup
+	// probe, when not nil, is closed once the first batch is answered:
+	// with unconfirmed credentials the first batch goes alone.
+	probe     chan struct{}
+	probeOnce sync.Once
+	probed    bool // the read loop already waited on probe
 }
 
 // requestBudget is the byte budget of max_concurrent_requests requests in
@@ -74,14 +163,74 @@ type batcher struct {
 // so the largest request any batch settings allow is Insider's limit.
 func requestBudget(senders int) int64 { return int64(max(senders, 1)) * insider.MaxBodyBytes }
 
-func newBatcher(cfg *Config, senders int) batcher {
-	b := batcher{cfg: cfg, capacity: requestBudget(senders), free: make(chan *batch, senders+1), work: make(chan *batch)}
+// newBatcher returns the batcher of n senders. probe says that the first batch goes alone: the
+// next is not handed over before it is answered.
+func newBatcher(cfg *Config, n int, probe bool) *batcher {
+	b := &batcher{cfg: cfg, capacity: requestBudget(n), free: make(chan *batch, n+1), work: make(chan *batch)}
 	b.budget = semaphore.NewWeighted(b.capacity)
-	for range senders + 1 {
+	if probe {
+		b.probe = make(chan struct{})
+	}
+	for range n + 1 {
 		b.free <- &batch{body: newBatch(cfg)}
 	}
 	b.cur = <-b.free
 	return b
+}
+
+// start starts the senders, each of which sends the batches it is handed with upsert.
+func (b *batcher) start(ctx context.Context, upsert func(context.Context, *batch)) {
+	for range cap(b.free) - 1 {
+		b.senders.Add(1)
+		go b.run(ctx, upsert)
+	}
+}
+
+// run sends batches from b.work with upsert until it is closed, and returns each to b.free.
+func (b *batcher) run(ctx context.Context, upsert func(context.Context, *batch)) {
+	defer b.senders.Done()
+	for p := range b.work {
+		upsert(ctx, p)
+		if b.probe != nil {
+			b.probeOnce.Do(func() { close(b.probe) })
+		}
+		b.done(p)
+	}
+}
+
+// close ends the senders once they have sent what they were handed.
+func (b *batcher) close() {
+	close(b.work)
+	b.senders.Wait()
+}
+
+// flush hands the current batch to a sender and takes an empty one; it
+// blocks while the window of in-flight requests is full.
+func (b *batcher) flush(ctx context.Context) error {
+	if b.cur.userCount() == 0 {
+		return nil
+	}
+	b.cur.materialize()
+	if err := b.hand(ctx); err != nil {
+		return err
+	}
+	if err := b.awaitProbe(ctx); err != nil {
+		b.cur = &batch{body: newBatch(b.cfg)} // the handed batch is the sender's
+		return err
+	}
+	return b.next(ctx)
+}
+
+// drain sends the current batch and waits until no other batch is in flight.
+func (b *batcher) drain(ctx context.Context) error {
+	if err := b.flush(ctx); err != nil {
+		return err
+	}
+	// Every batch but the current one is free or in flight: taking them all waits for the
+	// senders to finish.
+	back, err := b.quiesce(ctx)
+	back()
+	return err
 }
 
 // hand passes the current batch to a sender once the budget has room for
@@ -99,6 +248,21 @@ func (b *batcher) hand(ctx context.Context) error {
 	case <-ctx.Done():
 		b.budget.Release(p.weight)
 		p.weight = 0
+		return ctx.Err()
+	}
+}
+
+// awaitProbe waits, once, for the first batch to be answered when the
+// credentials were not confirmed before the run.
+func (b *batcher) awaitProbe(ctx context.Context) error {
+	if b.probe == nil || b.probed {
+		return nil
+	}
+	b.probed = true
+	select {
+	case <-b.probe:
+		return nil
+	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
@@ -145,21 +309,4 @@ func (b *batcher) quiesce(ctx context.Context) (func(), error) {
 		}
 	}
 	return back, nil
-}
-
-// flush hands the current batch to a sender and takes an empty one; it
-// blocks while the window of in-flight requests is full.
-func (w *writer) flush(ctx context.Context) error {
-	if w.cur.userCount() == 0 {
-		return nil
-	}
-	w.cur.materialize()
-	if err := w.hand(ctx); err != nil {
-		return err
-	}
-	if err := w.awaitProbe(ctx); err != nil {
-		w.cur = &batch{body: newBatch(w.cfg)} // the handed batch is the sender's
-		return err
-	}
-	return w.next(ctx)
 }

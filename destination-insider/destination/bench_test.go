@@ -14,12 +14,11 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
 // benchContact is a contacts record shaped like the source's: about 30
-// properties, 1 KB.
+// properties, 1 KB. The mapping's benchmarks map the same records.
 func benchContact(i int) string {
 	return fmt.Sprintf(`{"id":"%d","createdAt":"2024-01-02T03:04:05.678Z","updatedAt":"2026-01-02T03:04:05.678Z","archived":false,`+
 		`"email":"User.%d@Example.com","phone":"(415) 555-%04d","mobilephone":null,"hs_object_id":%d,"firstname":"Ann","lastname":"Lee",`+
@@ -30,16 +29,7 @@ func benchContact(i int) string {
 		i, i, i%10000, 100000+i)
 }
 
-// benchContacts are 1000 distinct benchContact records.
-func benchContacts() [][]byte {
-	recs := make([][]byte, 1000)
-	for i := range recs {
-		recs[i] = []byte(benchContact(i))
-	}
-	return recs
-}
-
-// benchConfig maps a typical set of fields.
+// benchConfig maps a typical set of fields, those of the mapping's benchmarks.
 func benchConfig(url string) map[string]any {
 	var ids, attrs []any
 	for _, m := range [][2]string{{"email", "email"}, {"phone_number", "phone"}, {"uuid", "hs_object_id"}} {
@@ -62,15 +52,6 @@ func benchConfig(url string) map[string]any {
 	}
 }
 
-func benchMapper(b *testing.B) *mapper {
-	raw, _ := json.Marshal(benchConfig("https://unification.useinsider.com"))
-	cfg, err := ParseConfig(raw)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return newMapper(cfg, nil)
-}
-
 func BenchmarkReadRecord(b *testing.B) {
 	const n = 1000
 	var in bytes.Buffer
@@ -89,62 +70,6 @@ func BenchmarkReadRecord(b *testing.B) {
 		if _, err := r.Next(); err != nil {
 			b.Fatal(err)
 		}
-	}
-}
-
-func BenchmarkMapRecord(b *testing.B) {
-	m := benchMapper(b)
-	p := m.planFor(ContactsStream)
-	recs := benchContacts()
-	var buf []byte
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		res := m.Map(p, recs[i%len(recs)], buf)
-		if res.User == nil {
-			b.Fatal(res.Reason)
-		}
-		buf = res.User[:0]
-	}
-}
-
-func BenchmarkEncodeUpsertBody(b *testing.B) {
-	m := benchMapper(b)
-	p := m.planFor(ContactsStream)
-	users := benchContacts()
-	for i, rec := range users {
-		users[i] = bytes.Clone(m.Map(p, rec, nil).User)
-	}
-	batch := insider.NewBatch(false)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		if i%len(users) == 0 {
-			batch.Reset(false)
-		}
-		batch.Add(users[i%len(users)])
-		if batch.Len() == len(users) {
-			_ = batch.Body()
-		}
-	}
-}
-
-func BenchmarkMapAndEncode(b *testing.B) {
-	m := benchMapper(b)
-	p := m.planFor(ContactsStream)
-	recs := benchContacts()
-	batch := insider.NewBatch(false)
-	var buf []byte
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		if i%1000 == 0 {
-			_ = batch.Body()
-			batch.Reset(false)
-		}
-		res := m.Map(p, recs[i%len(recs)], buf)
-		batch.Add(res.User)
-		buf = res.User[:0]
 	}
 }
 

@@ -1,209 +1,51 @@
 package destination
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
-// deletion_mode and merge_mode values.
-const (
-	DeletionIgnore        = "ignore"
-	DeletionDeleteProfile = "delete_profile"
-	DeletionAnonymize     = "anonymize"
-	MergeIgnore           = "ignore"
-	MergeUpdateIdentity   = "update_identity"
-)
-
-// Rejection reasons of archived records.
-const (
-	ReasonArchived   = "archived"     // deletion_mode ignore
-	ReasonNoSuchUser = "no_such_user" // Insider has no profile to anonymize
-)
-
-// mergedIDsField is the source's list of the contact ids merged into a contact.
-const mergedIDsField = "hs_merged_object_ids"
-
-func (c *Config) validateDeleteModes() []string {
-	var p []string
-	switch c.DeletionMode {
-	case DeletionIgnore, DeletionDeleteProfile, DeletionAnonymize:
-	default:
-		p = append(p, fmt.Sprintf("deletion_mode %q is not one of ignore, delete_profile, anonymize", c.DeletionMode))
-	}
-	switch c.MergeMode {
-	case MergeIgnore:
-	case MergeUpdateIdentity:
-		ok := false
-		for _, m := range c.IdentifierMappings {
-			ok = ok || (isRecordIDField(m.SourceField) && (m.Identifier == "uuid" || m.Identifier == "custom"))
-		}
-		if !ok {
-			p = append(p, "merge_mode update_identity needs a uuid or custom identifier mapped from hs_object_id or id "+
-				"(the contact id that a merge changes): add one to identifier_mappings or set merge_mode to ignore")
-		}
-	default:
-		p = append(p, fmt.Sprintf("merge_mode %q is not one of ignore, update_identity", c.MergeMode))
-	}
-	return p
-}
-
-// isRecordIDField reports whether a source field holds the HubSpot contact id.
-func isRecordIDField(f string) bool {
-	f = strings.TrimSpace(f)
-	return f == "id" || f == "hs_object_id"
-}
-
-// deletes is what one write needs for archived and merged contacts records: a plan that reads
-// their identifiers, archived flag and merged ids, the one-user API calls, and the lane that
-// runs those calls in record order per contact.
-type deletes struct {
-	plan     *plan
-	archived int       // slot of "archived"
-	merged   int       // slot of hs_merged_object_ids
-	idFields []idField // identifiers mapped from the contact id (merges re-key these)
-	vals     []value
-	enabled  bool // some mode sends calls: track upserted keys for ordering
-	merges   bool
-	ops      *insider.UserOps // nil in a dry run
-	lane     *opLane
-	sent     map[string]struct{} // contact keys upserted since the last barrier
-	overflow bool                // sent was cleared when full: the next call waits for every upsert
-	shown    map[string]int      // dry-run lines logged per kind
-	logged   bool                // the ignore-mode skip was logged
-}
-
-// maxTrackedKeys bounds the memory of the upserted-keys set; past it the next call waits for
-// every upsert in flight instead.
-const maxTrackedKeys = 1 << 17
-
-func newDeletes(w *writer, cfg *Config, catalog *protocol.ConfiguredCatalog) *deletes {
-	p := w.mapper.compile(cfg, "", pkPath(catalog, ContactsStream))
-	d := &deletes{plan: p, lane: newOpLane(opConcurrency), sent: map[string]struct{}{}, shown: map[string]int{},
-		merges:  cfg.MergeMode == MergeUpdateIdentity,
-		enabled: cfg.MergeMode == MergeUpdateIdentity || cfg.DeletionMode != DeletionIgnore}
-	d.archived = p.root.add([]string{"archived"}, &p.slots)
-	d.merged = p.root.add([]string{mergedIDsField}, &p.slots)
-	for i, m := range cfg.IdentifierMappings {
-		if isRecordIDField(m.SourceField) && p.ids[i].target != idEmail && p.ids[i].target != idPhone {
-			d.idFields = append(d.idFields, p.ids[i])
-		}
-	}
-	if w.client != nil && d.enabled {
-		d.ops = insider.NewUserOps(w.client, insider.DefaultOpLimits())
-	}
-	return d
-}
-
-// mayNeedOp is a cheap look at the record bytes: false means the record is neither archived
-// nor merged, so it need not be scanned again.
-func (d *deletes) mayNeedOp(data []byte) bool {
-	if bytes.Contains(data, []byte(`"archived"`)) && !bytes.Contains(data, []byte(`"archived":false`)) {
-		return true
-	}
-	return d.merges && bytes.Contains(data, []byte(`"`+mergedIDsField+`"`)) &&
-		!bytes.Contains(data, []byte(`"`+mergedIDsField+`":null`))
-}
-
-// contactOp handles a contacts record that is archived, or merged when merge_mode asks for it.
-// handled is false for every other record, which goes on to the upsert.
-func (w *writer) contactOp(ctx context.Context, data []byte, res *mapped, ref protocol.RecordRef) (handled bool, err error) {
-	d := w.dm
-	if !d.mayNeedOp(data) {
-		return false, nil
-	}
-	vals, ok := extractInto(&d.vals, d.plan, data)
-	if !ok {
-		return false, nil // Map rejected it already
-	}
-	if t, _ := vals[d.archived].text(); t == "true" {
-		return true, w.archivedRecord(ctx, vals, res.Key, ref)
-	}
-	if !d.merges || res.User == nil {
-		return false, nil
-	}
-	return w.mergedRecord(ctx, vals, res, ref)
-}
-
-// archivedRecord skips an archived contact (deletion_mode ignore) or deletes or anonymizes its
-// Insider profile, found by its mapped identifiers.
-func (w *writer) archivedRecord(ctx context.Context, vals []value, key string, ref protocol.RecordRef) error {
-	d := w.dm
-	if w.cfg.DeletionMode == DeletionIgnore {
-		w.count.reject(ReasonArchived)
-		if !d.logged {
-			d.logged = true
-			w.log.Info().Str("stream", ContactsStream).Msg("archived (deleted) contacts are skipped and counted as rejected with reason archived: deletion_mode is ignore")
-		}
-		return w.stopOnTrackerErr(w.states.Reject(ref))
-	}
-	var res mapped
-	res.Key = key
-	if !w.mapper.identifiers(d.plan, vals, &res) {
-		if res.FailRun {
-			w.fail([]protocol.RecordRef{ref})
-			w.stop(protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
-				"archived record %s of stream contacts has an invalid identifier (%s) and invalid_identifier_policy is fail_run: fix the record or choose skip_identifier or skip_record",
-				key, res.Detail), nil))
-			return nil
-		}
-		return w.reject(ref, ContactsStream, key, res.Reason, res.Detail)
-	}
-	ids := w.mapper.appendIdentifiers([]byte{'{'}, d.plan)
-	ids = append(ids, '}')
-	if w.dry != nil {
-		w.dry.op(w, w.cfg.DeletionMode, key, ids)
-		return nil
-	}
-	if err := w.settle(ctx, []string{key}); err != nil {
+// archive makes the call once the upserts of the contact before it are done, and in order
+// with the other calls on the contact.
+func (s *insiderSender) archive(ctx context.Context, a *archiveCall) error {
+	keys := []string{a.key}
+	if err := s.lane.settle(ctx, keys, s.drain); err != nil {
 		return err
 	}
-	return d.lane.submit(ctx, []string{key}, func() { w.runArchived(ctx, ids, key, ref) })
+	return s.lane.submit(ctx, keys, func() { s.runArchive(ctx, a) })
 }
 
-// runArchived makes the delete or anonymize call of one archived contact and reports the
-// record's outcome: done is a commit, no such user a rejection, a failure holds it back.
-func (w *writer) runArchived(ctx context.Context, ids []byte, key string, ref protocol.RecordRef) {
-	if w.refusedCredentials() {
-		w.fail([]protocol.RecordRef{ref})
+// runArchive makes the delete or anonymize call of one archived contact and settles the
+// record: done is a commit, no such user a rejection, a failure holds it back.
+func (s *insiderSender) runArchive(ctx context.Context, a *archiveCall) {
+	if s.report.out.sendingStopped() {
+		s.report.fail(a.ref)
 		return
 	}
-	call, what := w.dm.ops.Delete, "delete"
-	if w.cfg.DeletionMode == DeletionAnonymize {
-		call, what = w.dm.ops.Anonymize, "anonymize"
+	call, what := s.ops.Delete, "delete"
+	if s.cfg.DeletionMode == DeletionAnonymize {
+		call, what = s.ops.Anonymize, "anonymize"
 	}
-	out, st, err := call(ctx, ids)
-	w.countCall(st)
+	out, st, err := call(ctx, a.ids)
+	s.report.countCall(st)
 	switch {
-	case err != nil && insider.IsUserRefused(err):
-		_ = w.reject(ref, ContactsStream, key, ReasonInsider, maskMessages([]string{err.Error()}))
+	case err != nil && refusedUser(err):
+		_ = s.report.reject(a.ref, mapping.ContactsStream, a.key, ReasonInsider, maskMessages([]string{err.Error()}))
 	case err != nil:
-		w.callFailed(ctx, []protocol.RecordRef{ref}, what, err)
+		s.report.callFailed(ctx, []protocol.RecordRef{a.ref}, what, err)
 	case out == insider.NoSuchUser:
-		_ = w.reject(ref, ContactsStream, key, ReasonNoSuchUser, "Insider has no profile with the contact's identifiers")
+		_ = s.report.reject(a.ref, mapping.ContactsStream, a.key, ReasonNoSuchUser, "Insider has no profile with the contact's identifiers")
 	default:
-		w.count.add(func(s *Summary) {
+		s.report.count.add(func(s *Summary) {
 			if what == "delete" {
 				s.Deleted++
 			} else {
 				s.Anonymized++
 			}
 		})
-		_ = w.stopOnTrackerErr(w.states.Commit(ref))
+		_ = s.report.commit(a.ref)
 	}
-}
-
-// countCall counts the requests and retries of one Insider call.
-func (w *writer) countCall(st insider.Stats) {
-	w.count.add(func(s *Summary) { s.Requests += int64(st.Requests); s.Retries += int64(st.Retries) })
-}
-
-func (w *writer) refusedCredentials() bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.stopSending
 }

@@ -3,11 +3,13 @@ package destination
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
@@ -267,7 +269,7 @@ func TestMergeInTheSameRunAsTheUpserts(t *testing.T) {
 // Archived contacts skipped on purpose are not bad data: they do not raise the reject alert.
 func TestArchivedSkipsDoNotCountTowardTheRejectAlert(t *testing.T) {
 	t.Parallel()
-	s := Summary{RecordsRead: 100, Rejected: map[string]int64{ReasonArchived: 60, ReasonNoIdentifier: 2}, AlertRejectRatio: 0.05}
+	s := Summary{RecordsRead: 100, Rejected: map[string]int64{ReasonArchived: 60, mapping.ReasonNoIdentifier: 2}, AlertRejectRatio: 0.05}
 	if r := s.RejectRatio(); r != 2.0/40 {
 		t.Errorf("reject ratio %v, want 2 of the 40 other records", r)
 	}
@@ -295,5 +297,50 @@ func TestDeleteAnsweredByNonInsiderIsNotDone(t *testing.T) {
 	mustRun(t, cfg, archived(101, "a@x.com"))
 	if _, ok := srv.FindByUUID("101"); ok {
 		t.Error("the rerun did not delete the profile")
+	}
+}
+
+// TestDeleteAnswered405IsHeldBack: a 405 from the delete endpoint says the endpoint is not
+// there as configured, not that Insider refused this contact: the record is held back (the run
+// fails and echoes no state) instead of being rejected with its state saved and its profile kept.
+func TestDeleteAnswered405IsHeldBack(t *testing.T) {
+	t.Parallel()
+	srv := sharedFake(t)
+	cfg := baseConfig(srv.URL, modes(DeletionDeleteProfile, ""))
+	mustRun(t, cfg, hs(101, "a@x.com", ""))
+	srv.FailNext(fakeinsider.EndpointDelete, 10, http.StatusMethodNotAllowed)
+	r := runCmd(t, "write", cfg, []string{archived(101, "a@x.com"), stateLine("contacts", 1)})
+	if r.code == 0 || len(r.states) != 0 || r.summary.Rejected[ReasonInsider] != 0 {
+		t.Fatalf("exit %d, %d states, rejected %v: want a failed run that echoes no state", r.code, len(r.states), r.summary.Rejected)
+	}
+	if _, ok := srv.FindByUUID("101"); !ok {
+		t.Fatal("the profile is gone although no delete reached Insider")
+	}
+}
+
+// TestArchivedRecordsCountNoDroppedValues: an archived contact is not mapped to a user, so its
+// attribute values that could not be converted are not counted as dropped; an invalid
+// identifier is counted where it is left out of a delete call's identifiers, and not where the
+// record is skipped (deletion_mode ignore).
+func TestArchivedRecordsCountNoDroppedValues(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		mode       string
+		droppedIDs int64
+	}{{DeletionIgnore, 0}, {DeletionDeleteProfile, 1}} {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			srv := sharedFake(t)
+			cfg := baseConfig(srv.URL, func(c map[string]any) {
+				modes(tc.mode, "")(c)
+				c["attribute_mappings"] = []any{map[string]any{"source_field": "age", "attribute": "age"}}
+			})
+			rec := recordLine("contacts", `{"id":"101","hs_object_id":101,"email":"not-an-email","age":"forty","archived":true}`)
+			r := mustRun(t, cfg, rec)
+			if r.summary.DroppedValues != 0 || len(r.summary.DroppedBy) != 0 || r.summary.DroppedIDs != tc.droppedIDs {
+				t.Errorf("dropped values %d (%v), identifiers %d; want no value and %d identifiers",
+					r.summary.DroppedValues, r.summary.DroppedBy, r.summary.DroppedIDs, tc.droppedIDs)
+			}
+		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -96,18 +97,13 @@ func (d *Destination) Check(ctx context.Context, raw json.RawMessage) error {
 	if err != nil {
 		return err
 	}
-	if err := checkIdentifiersMapped(cfg); err != nil {
+	if err := cfg.CheckIdentifiersMapped(); err != nil {
 		return err
 	}
-	attempts := 3 // a check should answer quickly
-	if d.maxAttempts > 0 {
-		attempts = min(attempts, d.maxAttempts)
-	}
-	c := d.client(ctx, cfg, attempts)
+	c := d.client(ctx, cfg, d.interactiveAttempts())
 	defer c.CloseIdleConnections()
 	cols, err := c.ContactColumns(ctx)
-	var de *insider.DecodeError
-	if insider.IsUnavailable(err) || errors.As(err, &de) {
+	if insider.KindOf(err) == insider.KindUnavailable {
 		// The metadata endpoint is not in Insider's public reference: fall
 		// back to the documented read-profile call (no attribute check).
 		err = c.CheckProfile(ctx)
@@ -116,50 +112,22 @@ func (d *Destination) Check(ctx context.Context, raw json.RawMessage) error {
 		}
 	}
 	if err == nil {
-		return checkAttributes(cfg, newAttrTypes(cols))
+		return checkAttributes(cfg, mapping.NewTypes(cols))
 	}
 	return checkError(ctx, cfg, err)
-}
-
-// checkIdentifiersMapped fails the check of a config that maps attributes or events but no
-// identifier: no record of the streams it maps could be matched to an Insider user, so its
-// first sync would fail. Without any of them the config suits data activation, where Airbyte
-// maps every stream.
-func checkIdentifiersMapped(cfg *Config) error {
-	if len(cfg.IdentifierMappings) > 0 {
-		return nil
-	}
-	var set []string
-	if len(cfg.AttributeMappings) > 0 {
-		set = append(set, "attribute_mappings")
-	}
-	if len(cfg.EventMappings) > 0 {
-		set = append(set, "event_mappings")
-	}
-	if len(set) == 0 {
-		return nil
-	}
-	verb := "is"
-	if len(set) > 1 {
-		verb = "are"
-	}
-	return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
-		"%s %s configured but identifier_mappings is empty, so no record of the streams they map could be matched to an Insider user: "+
-			`add an identifier mapping, e.g. {"identifier": "email", "source_field": "email"} or {"identifier": "uuid", "source_field": "hs_object_id"}; `+
-			"if Airbyte's data activation maps every stream, remove %s instead", strings.Join(set, " and "), verb, strings.Join(set, " and ")), nil)
 }
 
 // checkAttributes fails the check when a mapped custom attribute is not
 // declared in Insider or a fixed value cannot be sent as its declared type:
 // Insider does not store such values.
-func checkAttributes(cfg *Config, types *attrTypes) error {
+func checkAttributes(cfg *Config, types *mapping.Types) error {
 	var p []string
-	if unknown := cfg.unknownAttributes(types); len(unknown) > 0 {
+	if unknown := cfg.UnknownAttributes(types); len(unknown) > 0 {
 		p = append(p, fmt.Sprintf("Insider does not know the custom attributes %s: create them in InOne (Attributes & Events, with a data type) "+
 			"or remove them from attribute_mappings and fixed_attributes; Insider does not store values of undefined attributes",
 			strings.Join(unknown, ", ")))
 	}
-	p = append(p, cfg.fixedTypeProblems(types)...)
+	p = append(p, cfg.FixedTypeProblems(types)...)
 	if len(p) == 0 {
 		return nil
 	}
@@ -173,11 +141,21 @@ func parseConfig(raw json.RawMessage) (*Config, error) {
 		msg := err.Error()
 		var ce *ConfigError
 		if errors.As(err, &ce) {
-			msg = "The configuration has problems: " + ce.Error()[len("invalid config: "):]
+			msg = "The configuration has problems: " + strings.Join(ce.Problems, "; ")
 		}
 		return nil, protocol.NewError(protocol.FailureConfig, msg, err)
 	}
 	return cfg, nil
+}
+
+// interactiveAttempts bounds the attempts of a request of check and discover, which a person
+// waits for: they should answer quickly.
+func (d *Destination) interactiveAttempts() int {
+	const attempts = 3
+	if d.maxAttempts > 0 {
+		return min(attempts, d.maxAttempts)
+	}
+	return attempts
 }
 
 // client builds the Insider client for cfg with the injected dependencies.

@@ -6,13 +6,14 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
 var _ protocol.DestinationDiscoverer = (*Destination)(nil)
 
 // Discover answers Airbyte's data-activation discover: the Insider objects a stream can be
-// mapped onto (see catalog.go). The custom attributes Insider's metadata declares are listed
+// mapped onto (mapping.Catalog). The custom attributes Insider's metadata declares are listed
 // with their types; when the metadata cannot be read the catalog still comes, with the default
 // attributes only, and a WARN says why.
 func (d *Destination) Discover(ctx context.Context, raw json.RawMessage) (*protocol.DestinationCatalog, error) {
@@ -21,11 +22,7 @@ func (d *Destination) Discover(ctx context.Context, raw json.RawMessage) (*proto
 		return nil, err
 	}
 	log := zerolog.Ctx(ctx)
-	attempts := 3 // discover is interactive, like check
-	if d.maxAttempts > 0 {
-		attempts = min(attempts, d.maxAttempts)
-	}
-	c := d.client(ctx, cfg, attempts)
+	c := d.client(ctx, cfg, d.interactiveAttempts())
 	cols, err := c.ContactColumns(ctx)
 	c.CloseIdleConnections()
 	if ctx.Err() != nil {
@@ -36,5 +33,10 @@ func (d *Destination) Discover(ctx context.Context, raw json.RawMessage) (*proto
 		log.Warn().Err(err).Msg("could not read Insider's attribute metadata: the catalog lists Insider's default attributes only; " +
 			"custom attributes can still be mapped by name (run check to test the credentials)")
 	}
-	return destinationCatalog(cfg, cols, log), nil
+	cat, shadowed := mapping.Catalog(&cfg.Config, cols)
+	for _, name := range shadowed {
+		log.Warn().Str("attribute", name).Msg("Insider declares a custom attribute with the name of a default attribute or identifier; " +
+			"it is not offered in the catalog, since a field of that name is sent as the default")
+	}
+	return cat, nil
 }

@@ -1,6 +1,7 @@
 package destination
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 )
@@ -14,18 +15,30 @@ const (
 // mask replaces personal data in logged bodies.
 const mask = "***"
 
-// dryRun counts what a run would send and logs the first bodies, masked.
+// dryRun is the sender of a dry run: it sends nothing, counts what a real run would send, and
+// logs the first bodies and calls, masked. A dry run has one sender goroutine.
 type dryRun struct {
-	bodies int
+	report *report
+	mode   string         // deletion_mode
+	bodies int            // upsert bodies logged
+	shown  map[string]int // delete, anonymize and re-key lines logged, by kind (read loop only)
 }
 
-// batch accounts for one batch that a real run would send.
-func (d *dryRun) batch(w *writer, p *batch) {
+func newDryRun(cfg *Config, r *report) *dryRun {
+	return &dryRun{report: r, mode: cfg.DeletionMode, shown: map[string]int{}}
+}
+
+func (d *dryRun) upserting(string) {}
+
+func (d *dryRun) wait() {}
+
+// upsert accounts for one batch that a real run would send.
+func (d *dryRun) upsert(_ context.Context, p *batch) {
 	var events int64
 	for _, e := range p.events {
 		events += int64(e)
 	}
-	w.count.add(func(s *Summary) {
+	d.report.count.add(func(s *Summary) {
 		s.Requests++
 		s.UsersUpserted += int64(len(p.refs))
 		s.EventsSent += events
@@ -36,10 +49,10 @@ func (d *dryRun) batch(w *writer, p *batch) {
 	d.bodies++
 	body, err := maskedBody(p, dryRunUsers)
 	if err != nil {
-		w.log.Warn().Err(err).Msg("dry run: could not render a request body")
+		d.report.log.Warn().Err(err).Msg("dry run: could not render a request body")
 		return
 	}
-	w.log.Info().Int("users", p.body.Len()).Msg(fmt.Sprintf(
+	d.report.log.Info().Int("users", p.body.Len()).Msg(fmt.Sprintf(
 		"dry run: upsert body %d (%d users, showing the first %d, personal data masked): %s",
 		d.bodies, p.body.Len(), min(dryRunUsers, p.body.Len()), body))
 }

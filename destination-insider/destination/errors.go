@@ -20,64 +20,61 @@ import (
 // refused, a redirect, or something else answering in Insider's place).
 // canceled is true when ctx ended: Write reports that itself.
 func classify(ctx context.Context, err error) (kind protocol.FailureType, stop, canceled bool) {
+	k := insider.KindOf(err)
 	switch {
-	case insider.IsAuth(err), insider.IsRedirect(err):
+	case k == insider.KindAuth, k == insider.KindRedirect:
 		return protocol.FailureConfig, true, false
 	case ctx.Err() != nil:
 		return "", false, true
-	case insider.IsAnswer(err):
+	case k == insider.KindNotInsider:
 		// Every attempt got an answer that is not Insider's: the next
 		// calls would fare the same.
 		return protocol.FailureSystem, true, false
-	case insider.IsTemporary(err):
+	case k == insider.KindTemporary:
 		return protocol.FailureTransient, false, false
 	}
 	return protocol.FailureSystem, false, false
 }
 
-// callFailed holds refs back after an Insider call failed for good and
-// records why; call names a delete, anonymize, identity or single upsert
-// call, "" an upsert batch.
-func (w *writer) callFailed(ctx context.Context, refs []protocol.RecordRef, call string, err error) {
-	w.fail(refs)
-	kind, stop, canceled := classify(ctx, err)
-	if canceled {
-		return
+// refusedUser reports whether a one-user call (delete, anonymize, identity) failed because
+// Insider refused the request for this user: its record is rejected, and the run goes on.
+func refusedUser(err error) bool {
+	switch insider.KindOf(err) {
+	case insider.KindRefused, insider.KindTooLarge:
+		return true
 	}
-	e := w.log.Error().Err(err)
-	if call == "" {
-		e.Int("records", len(refs)).Str("failure_type", string(kind)).
-			Msg("an upsert batch failed; its records are held back for the next run")
-	} else {
-		e.Str("call", call).Str("failure_type", string(kind)).
-			Msg("an Insider " + call + " call failed; its record is held back for the next run")
+	return false
+}
+
+// insiderError is the *insider.Error err holds, or nil.
+func insiderError(err error) *insider.Error {
+	var e *insider.Error
+	if errors.As(err, &e) {
+		return e
 	}
-	w.mu.Lock()
-	if w.failKind == "" || (kind == protocol.FailureConfig && w.failKind != kind) || (stop && !w.stopSending) {
-		w.failKind, w.failErr = kind, err
-	}
-	w.stopSending = w.stopSending || stop
-	w.mu.Unlock()
-	if stop {
-		w.stop(errors.New("insider cannot be reached at api_base_url as configured"))
-	}
+	return nil
 }
 
 // checkError is the error of a connection check whose call failed.
 func checkError(ctx context.Context, cfg *Config, err error) error {
-	var ae *insider.APIError
-	switch {
-	case insider.IsAuth(err):
+	ie := insiderError(err)
+	switch insider.KindOf(err) {
+	case insider.KindAuth:
 		return authError(err)
-	case insider.IsRedirect(err), insider.IsAnswer(err):
+	case insider.KindRedirect, insider.KindNotInsider:
 		return protocol.NewError(protocol.FailureConfig, failureMessage(protocol.FailureConfig, err, cfg.APIBaseURL), err)
-	case errors.As(err, &ae) && ae.StatusCode < 500 && ae.StatusCode != http.StatusTooManyRequests:
-		return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
-			"Insider answered HTTP %d to the connection check: check api_base_url (%s) and partner_name", ae.StatusCode, cfg.APIBaseURL), err)
-	case ctx.Err() != nil:
+	case insider.KindTooLarge, insider.KindRefused, insider.KindUnavailable:
+		if ie.Status >= 400 {
+			return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
+				"Insider answered HTTP %d to the connection check: check api_base_url (%s) and partner_name", ie.Status, cfg.APIBaseURL), err)
+		}
+	case insider.KindTemporary:
+		if ctx.Err() == nil && ie != nil && ie.Status > 0 {
+			return protocol.NewError(protocol.FailureTransient, "Insider is not available right now (HTTP "+fmt.Sprint(ie.Status)+"); try again later", err)
+		}
+	}
+	if ctx.Err() != nil {
 		return ctx.Err()
-	case errors.As(err, &ae):
-		return protocol.NewError(protocol.FailureTransient, "Insider is not available right now (HTTP "+fmt.Sprint(ae.StatusCode)+"); try again later", err)
 	}
 	if f, ok := httpx.Describe(err, "api_base_url"); ok {
 		return protocol.NewError(protocol.FailureConfig, fmt.Sprintf("could not reach Insider at api_base_url %s: %s", cfg.APIBaseURL, f), err)
@@ -89,27 +86,26 @@ func checkError(ctx context.Context, cfg *Config, err error) error {
 // failureMessage says what went wrong with a batch that failed for good, and
 // what to do.
 func failureMessage(kind protocol.FailureType, err error, baseURL string) string {
-	var re *insider.RedirectError
-	switch {
-	case errors.As(err, &re):
-		fix := "set api_base_url to the address of Insider's API (default " + DefaultAPIBaseURL + ")"
-		if b := re.SuggestedBaseURL(); b != "" {
+	ie := insiderError(err)
+	switch insider.KindOf(err) {
+	case insider.KindRedirect:
+		fix := "set api_base_url to the address of Insider's API (default " + insider.DefaultBaseURL + ")"
+		if b := ie.SuggestedBaseURL(); b != "" {
 			fix = "set api_base_url to " + b + " if that is Insider's API"
 		}
 		return fmt.Sprintf("Insider's address %s answered HTTP %d redirecting to %q; upserts are not sent on to another address "+
 			"(the request would arrive as a GET that upserts nothing, and the API key would go to another host): %s",
-			baseURL, re.StatusCode, re.Location, fix)
-	case insider.IsAuth(err):
+			baseURL, ie.Status, ie.Location, fix)
+	case insider.KindAuth:
 		return authMessage(err)
-	case insider.IsAnswer(err):
+	case insider.KindNotInsider:
 		return fmt.Sprintf("the address %s answered with something that is not Insider's JSON (an HTML page, an empty body or another shape), "+
-			"so nothing it accepted counts as delivered: check that api_base_url is Insider's API (default %s) and that no proxy answers in its place", baseURL, DefaultAPIBaseURL)
-	case kind == protocol.FailureTransient:
-		return transientMessage(err)
+			"so nothing it accepted counts as delivered: check that api_base_url is Insider's API (default %s) and that no proxy answers in its place", baseURL, insider.DefaultBaseURL)
+	case insider.KindRefusedAll:
+		return fmt.Sprintf("Insider refused every user of a batch of %d with HTTP 400, each sent alone, so the cause is in every request rather than in the records", ie.Users)
 	}
-	var rf *insider.RefusedError
-	if errors.As(err, &rf) {
-		return fmt.Sprintf("Insider refused every user of a batch of %d with HTTP 400, each sent alone, so the cause is in every request rather than in the records", rf.Users)
+	if kind == protocol.FailureTransient {
+		return transientMessage(err)
 	}
 	if f, ok := httpx.Describe(err, "api_base_url"); ok {
 		return "could not reach Insider: " + f.String()
@@ -138,11 +134,15 @@ func authError(err error) error {
 // authMessage says which config field (and header) to fix when Insider
 // refuses the partner name or key.
 func authMessage(err error) string {
-	switch insider.AuthCause(err) {
-	case insider.AuthPartner:
+	var status int
+	if ie := insiderError(err); ie != nil {
+		status = ie.Status
+	}
+	switch status {
+	case http.StatusBadRequest: // "Partner is invalid."
 		return "Insider does not know the partner name (HTTP 400 \"Partner is invalid.\"): set partner_name (sent as X-PARTNER-NAME) " +
 			"to your InOne account name, lowercase, as shown under InOne Settings > Account Settings"
-	case insider.AuthKey:
+	case http.StatusUnauthorized:
 		return "Insider rejected the API key (HTTP 401): set api_key (sent as X-REQUEST-TOKEN) to an active Unified Customer Database (UCD) key " +
 			"of this partner, generated by an administrator under InOne Settings > API Keys"
 	}

@@ -6,16 +6,6 @@ import (
 	"github.com/insider-hubspot/connectors/destination-insider/destination"
 )
 
-func ExampleNormalizeEventName() {
-	fmt.Println(destination.NormalizeEventName("Newsletter Signup"))
-	fmt.Println(destination.NormalizeEventName("pe123456_newsletter-signup"))
-	fmt.Println(destination.ValidEventName("form.submit"), destination.ValidEventName("Form Submit"))
-	// Output:
-	// newsletter_signup
-	// pe123456_newsletter-signup
-	// true false
-}
-
 func ExampleParseConfig() {
 	_, err := destination.ParseConfig([]byte(`{"partner_name":"mybrand","api_key":"k",
 		"identifier_mappings":[{"identifier":"custom","source_field":"id"}],

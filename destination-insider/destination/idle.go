@@ -1,9 +1,6 @@
 package destination
 
-import (
-	"context"
-	"time"
-)
+import "time"
 
 // idleFlush is how often the input is looked at while it may be paused: a
 // batch is sent once a whole period passed without an input message, so the
@@ -39,25 +36,4 @@ func every(d time.Duration, f func()) (stop func()) {
 		close(done)
 		<-exited
 	}
-}
-
-// startIdleFlush looks at the input every idleFlush until the returned
-// function is called.
-func (w *writer) startIdleFlush(ctx context.Context) (stop func()) {
-	var seen uint64
-	return w.schedule(idleFlush, func() { seen = w.idleCheck(ctx, seen) })
-}
-
-// idleCheck sends the current batch when no input message arrived since
-// the previous look, when seen messages had been read, and returns the count
-// now. It holds readMu, so it never runs alongside the read loop's handling
-// of a message.
-func (w *writer) idleCheck(ctx context.Context, seen uint64) uint64 {
-	w.readMu.Lock()
-	defer w.readMu.Unlock()
-	if w.messages == seen && w.cur.userCount() > 0 && !w.stopped() && ctx.Err() == nil {
-		w.log.Debug().Int("users", w.cur.userCount()).Msg("the input paused: sending the batch being filled")
-		_ = w.flush(ctx) // fails only when ctx ends, which the read loop reports
-	}
-	return w.messages
 }

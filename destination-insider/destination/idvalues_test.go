@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
@@ -13,7 +14,7 @@ import (
 // placeholder rules of free text (an email "0") are unchanged.
 func TestWriteTakesSmallRecordIDsAsIdentifiers(t *testing.T) {
 	t.Parallel()
-	for _, policy := range []string{PolicySkipIdentifier, PolicySkipRecord, PolicyFailRun} {
+	for _, policy := range []string{mapping.PolicySkipIdentifier, mapping.PolicySkipRecord, mapping.PolicyFailRun} {
 		t.Run(policy, func(t *testing.T) {
 			t.Parallel()
 			f := newInsider(t, fakeinsider.Options{})
@@ -47,25 +48,5 @@ func TestWriteTakesSmallRecordIDsAsIdentifiers(t *testing.T) {
 				t.Errorf("echoed %s, want both states counting every record delivered", got)
 			}
 		})
-	}
-}
-
-func TestIdentifierPlaceholders(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		in   string
-		id   bool // valid as a uuid or custom identifier
-		text bool // valid as an email or phone (normalised with region US)
-	}{
-		{"0", true, false}, {"1", true, false}, {" 42 ", true, false}, {"-1", true, false},
-		{"null", false, false}, {"undefined", false, false}, {"N/A", false, false}, {"[object Object]", false, false}, {"-", false, false},
-		{"a@example.com", true, true}, {"+14155550123", true, true},
-	} {
-		_, id := normalizeID(tc.in)
-		_, email := normalizeEmail(tc.in)
-		_, phone := newPhoneRules(true, "US").normalize(tc.in)
-		if id != tc.id || (email || phone) != tc.text {
-			t.Errorf("%q: valid as id %v, as email %v, as phone %v; want id %v, free text %v", tc.in, id, email, phone, tc.id, tc.text)
-		}
 	}
 }

@@ -2,197 +2,100 @@ package destination
 
 import (
 	"context"
-	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
-	"github.com/insider-hubspot/connectors/internal/jsontext"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
-// mergeItem is one merged contact to re-key and upsert.
-type mergeItem struct {
-	key      string
-	survivor []string // the survivor's value of each of deletes.idFields ("" when absent)
-	merged   []string // merged-away contact ids, without the survivor's own
-	user     []byte   // the mapped user, upserted after the identity changes
-	events   int
-	ref      protocol.RecordRef
-	idFields []idField
-	skipHook bool
-}
-
-// mergedRecord handles a live contacts record whose hs_merged_object_ids names other
-// contacts (merge_mode update_identity). HubSpot either gave the merged contact a new id (both
-// old ids now resolve to it) or kept the primary's id; either way, for each merged-away id the
-// profile keyed by it is re-keyed to the survivor's id (PATCH identity), or deleted when the
-// survivor already has a profile, and then the record is upserted. It returns handled false
-// when the record names no other contact, so it is upserted as usual.
-func (w *writer) mergedRecord(ctx context.Context, vals []value, res *mapped, ref protocol.RecordRef) (bool, error) {
-	d := w.dm
-	it := &mergeItem{key: res.Key, ref: ref, idFields: d.idFields, skipHook: w.cfg.SkipHook, events: res.Events}
-	self := map[string]bool{}
-	for _, f := range d.idFields {
-		v := ""
-		if s, ok := vals[f.slot].text(); ok {
-			if n, ok := normalizeID(s); ok {
-				v = n
-			}
-		}
-		it.survivor = append(it.survivor, v)
-		self[v] = v != ""
-	}
-	list, _ := vals[d.merged].text()
-	seen := map[string]bool{}
-	for _, f := range strings.Split(list, ";") {
-		id, ok := normalizeID(f)
-		if ok && id != "" && !self[id] && !seen[id] {
-			seen[id] = true
-			it.merged = append(it.merged, id)
-		}
-	}
-	if len(it.merged) == 0 || strings.Join(it.survivor, "") == "" {
-		return false, nil
-	}
-	w.count.add(func(s *Summary) { s.MergedRecords++ })
-	if w.dry != nil {
-		w.dry.merge(w, it)
-		return false, nil // the dry run counts the upsert as usual
-	}
-	it.user = append([]byte(nil), res.User...)
-	keys := append([]string{it.key}, it.merged...)
-	if err := w.settle(ctx, keys); err != nil {
+// merge makes the calls once the upserts of the contacts before them are done, and in order
+// with the other calls on them; it upserts the contact itself, after them.
+func (s *insiderSender) merge(ctx context.Context, m *mergeCall) (bool, error) {
+	m.user = append([]byte(nil), m.user...) // the read loop reuses the buffer
+	keys := append([]string{m.key}, m.merge.Merged...)
+	if err := s.lane.settle(ctx, keys, s.drain); err != nil {
 		return true, err
 	}
-	return true, d.lane.submit(ctx, keys, func() { w.runMerge(ctx, it) })
-}
-
-// singleID encodes the identifiers object {f: v}.
-func singleID(dst []byte, f idField, v string) []byte {
-	dst = append(dst, '{')
-	dst = appendIDMember(dst, f, v)
-	return append(dst, '}')
-}
-
-func appendIDMember(dst []byte, f idField, v string) []byte {
-	if f.target == idCustom {
-		dst = append(dst, `"custom":{`...)
-		dst = append(dst, f.nameKey...)
-		dst = append(dst, ':')
-		dst = jsontext.AppendString(dst, v)
-		return append(dst, '}')
-	}
-	dst = append(dst, idKeys[f.target]...)
-	return jsontext.AppendString(dst, v)
-}
-
-// allIDs encodes the identifiers object holding id in every id field (custom ones together).
-func allIDs(fields []idField, id string) []byte {
-	b := []byte{'{'}
-	custom := false
-	for _, f := range fields {
-		if f.target != idCustom {
-			if len(b) > 1 {
-				b = append(b, ',')
-			}
-			b = appendIDMember(b, f, id)
-		}
-	}
-	for _, f := range fields {
-		if f.target != idCustom {
-			continue
-		}
-		if !custom {
-			if len(b) > 1 {
-				b = append(b, ',')
-			}
-			b = append(b, `"custom":{`...)
-			custom = true
-		} else {
-			b = append(b, ',')
-		}
-		b = append(b, f.nameKey...)
-		b = append(b, ':')
-		b = jsontext.AppendString(b, id)
-	}
-	if custom {
-		b = append(b, '}')
-	}
-	return append(b, '}')
+	return true, s.lane.submit(ctx, keys, func() { s.runMerge(ctx, m) })
 }
 
 // runMerge re-keys or deletes the merged-away profiles, then upserts the merged contact. A call
 // that fails for good holds the record back (it is retried whole by the next run: every step
 // is idempotent); Insider refusing one change is counted and the rest goes on.
-func (w *writer) runMerge(ctx context.Context, it *mergeItem) {
-	if w.refusedCredentials() {
-		w.fail([]protocol.RecordRef{it.ref})
+func (s *insiderSender) runMerge(ctx context.Context, m *mergeCall) {
+	if s.report.out.sendingStopped() {
+		s.report.fail(m.ref)
 		return
 	}
-	ops := w.dm.ops
-	for _, m := range it.merged {
-		taken := false
-		for i, f := range it.idFields {
-			if it.survivor[i] == "" {
-				continue
-			}
-			out, st, err := ops.ChangeIdentity(ctx, singleID(nil, f, m), singleID(nil, f, it.survivor[i]))
-			w.countCall(st)
-			switch {
-			case err != nil:
-				if w.mergeCallFailed(ctx, it, "identity", f.name, err) {
-					return
-				}
-			case out == insider.Done:
-				w.count.add(func(s *Summary) { s.IdentityChanges++ })
-			case out == insider.Taken:
-				taken = true
-			}
-		}
-		if !taken {
-			continue
-		}
-		// The survivor already has a profile: the merged-away one must go.
-		out, st, err := ops.Delete(ctx, allIDs(it.idFields, m))
-		w.countCall(st)
-		switch {
-		case err != nil:
-			if w.mergeCallFailed(ctx, it, "delete", "", err) {
-				return
-			}
-		case out == insider.Done:
-			w.count.add(func(s *Summary) { s.MergedDeleted++ })
+	for _, id := range m.merge.Merged {
+		if !s.rekey(ctx, m, id) {
+			return
 		}
 	}
-	b := insider.NewBatch(it.skipHook)
-	b.Add(it.user)
-	res, err := w.client.UpsertBatch(ctx, b)
-	w.countCall(res.Stats)
+	b := insider.NewBatch(s.cfg.SkipHook)
+	b.Add(m.user)
+	res, err := s.client.UpsertBatch(ctx, b)
+	s.report.countCall(res.Stats)
 	switch {
 	case err != nil:
-		w.callFailed(ctx, []protocol.RecordRef{it.ref}, "upsert", err)
+		s.report.callFailed(ctx, []protocol.RecordRef{m.ref}, "upsert", err)
 	case len(res.Rejected) > 0:
-		_ = w.reject(it.ref, ContactsStream, it.key, ReasonInsider, maskMessages(res.Rejected[0].Messages))
+		_ = s.report.reject(m.ref, mapping.ContactsStream, m.key, ReasonInsider, maskMessages(res.Rejected[0].Messages))
 	default:
-		w.count.add(func(s *Summary) { s.UsersUpserted++; s.EventsSent += int64(it.events) })
-		_ = w.stopOnTrackerErr(w.states.Commit(it.ref))
+		s.report.count.add(func(s *Summary) { s.UsersUpserted++; s.EventsSent += int64(m.events) })
+		_ = s.report.commit(m.ref)
 	}
+}
+
+// rekey re-keys the profile of the merged-away id to the survivor's id, or deletes it when the
+// survivor already has a profile. It returns false when a call failed for good: the record is
+// held back.
+func (s *insiderSender) rekey(ctx context.Context, m *mergeCall, id string) bool {
+	taken := false
+	for _, c := range m.merge.Changes(id) {
+		out, st, err := s.ops.ChangeIdentity(ctx, c.Old, c.New)
+		s.report.countCall(st)
+		switch {
+		case err != nil:
+			if s.mergeCallFailed(ctx, m, "identity", c.Identifier, err) {
+				return false
+			}
+		case out == insider.Done:
+			s.report.count.add(func(s *Summary) { s.IdentityChanges++ })
+		case out == insider.Taken:
+			taken = true
+		}
+	}
+	if !taken {
+		return true
+	}
+	// The survivor already has a profile: the merged-away one must go.
+	out, st, err := s.ops.Delete(ctx, m.merge.Profile(id))
+	s.report.countCall(st)
+	switch {
+	case err != nil:
+		return !s.mergeCallFailed(ctx, m, "delete", "", err)
+	case out == insider.Done:
+		s.report.count.add(func(s *Summary) { s.MergedDeleted++ })
+	}
+	return true
 }
 
 // mergeCallFailed handles the error of an identity change (call "identity", of the identifier
 // named) or a delete of a merged-away profile. Insider refusing the change is counted and
 // logged, and the merge goes on (false); any other failure holds the record back (true: stop).
-func (w *writer) mergeCallFailed(ctx context.Context, it *mergeItem, call, identifier string, err error) (stop bool) {
-	if !insider.IsUserRefused(err) {
-		w.callFailed(ctx, []protocol.RecordRef{it.ref}, call, err)
+func (s *insiderSender) mergeCallFailed(ctx context.Context, m *mergeCall, call, identifier string, err error) (stop bool) {
+	if !refusedUser(err) {
+		s.report.callFailed(ctx, []protocol.RecordRef{m.ref}, call, err)
 		return true
 	}
-	w.count.add(func(s *Summary) { s.MergeRefused++ })
+	s.report.count.add(func(s *Summary) { s.MergeRefused++ })
 	detail := maskMessages([]string{err.Error()})
 	if call == "identity" {
-		w.log.Warn().Str("key", it.key).Str("identifier", identifier).Str("detail", detail).
+		s.report.log.Warn().Str("key", m.key).Str("identifier", identifier).Str("detail", detail).
 			Msg("Insider refused to re-key a merged-away profile")
 	} else {
-		w.log.Warn().Str("key", it.key).Str("detail", detail).Msg("Insider refused to delete a merged-away profile")
+		s.report.log.Warn().Str("key", m.key).Str("detail", detail).Msg("Insider refused to delete a merged-away profile")
 	}
 	return false
 }

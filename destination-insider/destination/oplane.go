@@ -12,8 +12,9 @@ const opConcurrency = 8
 
 // opLane runs the calls of archived and merged records concurrently while keeping the order
 // of the records of each contact: a call waits for an earlier call on any of its contact keys,
-// and an upsert of a contact waits for the calls on it (awaitKey). Upserts before a call on
-// the same contact are handled by writer.settle. Safe for concurrent use.
+// and an upsert of a contact waits for the calls on it (awaitKey); a call waits for the
+// upserts of its contacts that came before it (settle). submit, awaitKey, track and settle are
+// the read loop's; the calls run in goroutines of their own.
 type opLane struct {
 	mu     sync.Mutex
 	cond   *sync.Cond
@@ -21,10 +22,20 @@ type opLane struct {
 	active atomic.Int64   // calls in flight
 	slots  chan struct{}
 	wg     sync.WaitGroup
+
+	enabled  bool                // some mode sends calls: track upserted keys for ordering
+	sent     map[string]struct{} // contact keys upserted since the last settle
+	overflow bool                // sent was cleared when full: the next call waits for every upsert
 }
 
-func newOpLane(n int) *opLane {
-	l := &opLane{busy: map[string]int{}, slots: make(chan struct{}, n)}
+// maxTrackedKeys bounds the memory of the upserted-keys set; past it the next call waits for
+// every upsert in flight instead.
+const maxTrackedKeys = 1 << 17
+
+// newOpLane returns a lane running n calls at once; enabled says that calls are made, so
+// upserted keys are tracked.
+func newOpLane(n int, enabled bool) *opLane {
+	l := &opLane{busy: map[string]int{}, slots: make(chan struct{}, n), enabled: enabled, sent: map[string]struct{}{}}
 	l.cond = sync.NewCond(&l.mu)
 	return l
 }
@@ -90,44 +101,35 @@ func (l *opLane) awaitKey(key string) {
 // wait blocks until every submitted call is done.
 func (l *opLane) wait() { l.wg.Wait() }
 
-// track notes that key was added to an upsert batch (read loop only).
-func (d *deletes) track(key string) {
-	if !d.enabled || d.overflow {
+// track notes that key was added to an upsert batch.
+func (l *opLane) track(key string) {
+	if !l.enabled || l.overflow {
 		return
 	}
-	if len(d.sent) >= maxTrackedKeys {
-		clear(d.sent)
-		d.overflow = true
+	if len(l.sent) >= maxTrackedKeys {
+		clear(l.sent)
+		l.overflow = true
 		return
 	}
-	d.sent[key] = struct{}{}
+	l.sent[key] = struct{}{}
 }
 
 // settle makes sure no upsert of keys is pending or in flight before a call on them starts:
-// when one may be, the current batch is sent and every batch in flight is waited for. Read
-// loop only.
-func (w *writer) settle(ctx context.Context, keys []string) error {
-	d := w.dm
-	need := d.overflow
+// when one may be, drain sends the batch being filled and waits for every batch in flight.
+func (l *opLane) settle(ctx context.Context, keys []string, drain func(context.Context) error) error {
+	need := l.overflow
 	for _, k := range keys {
-		if _, ok := d.sent[k]; ok {
+		if _, ok := l.sent[k]; ok {
 			need = true
 		}
 	}
 	if !need {
 		return nil
 	}
-	if err := w.flush(ctx); err != nil {
+	if err := drain(ctx); err != nil {
 		return err
 	}
-	// Every batch but the current one is free or in flight: taking them all waits for the
-	// senders to finish.
-	back, err := w.quiesce(ctx)
-	defer back()
-	if err != nil {
-		return err
-	}
-	clear(d.sent)
-	d.overflow = false
+	clear(l.sent)
+	l.overflow = false
 	return nil
 }

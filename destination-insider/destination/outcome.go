@@ -3,81 +3,136 @@ package destination
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
-// reject counts and logs a skipped record and reports it to the tracker.
-func (w *writer) reject(ref protocol.RecordRef, stream, key, reason, detail string) error {
-	w.count.reject(reason)
-	w.logReject(stream, key, reason, detail)
-	return w.stopOnTrackerErr(w.states.Reject(ref))
+// runOutcome is what one write has come to, and the one error Write returns for it. It holds
+//
+//   - the failures for good of Insider calls: the kind of the first, unless a config_error
+//     comes later (it wins: a retry cannot mend it), or a failure that stops sending;
+//   - a stop, which ends reading after the current message: Insider cannot be reached as
+//     configured, a config_error of the input (fail_run, a stream without identifier mappings),
+//     a STATE that could not be written;
+//   - the TRACE ERRORs a source piped into the input reported (sourcefail.go).
+//
+// result decides between them and a read error or a cancellation (SIGTERM). It is safe for
+// concurrent use: the read loop and the senders report to it.
+type runOutcome struct {
+	baseURL string // api_base_url, for the failure's message
+
+	mu          sync.Mutex
+	failKind    protocol.FailureType // set when a call failed for good
+	failErr     error                // the failure behind failKind
+	stopErr     error                // the first reason to stop reading
+	stopSending bool                 // credentials refused, or not Insider answering: send nothing more
+	source      sourceErrors
 }
 
-func (w *writer) logReject(stream, key, reason, detail string) {
-	w.mu.Lock()
-	w.logged++
-	n, first := w.logged, !w.suppress && w.logged > maxLoggedRejections
-	if first {
-		w.suppress = true
-	}
-	w.mu.Unlock()
-	switch {
-	case n <= maxLoggedRejections:
-		w.log.Warn().Str("stream", stream).Str("key", key).Str("reason", reason).Str("detail", detail).Msg("record skipped")
-	case first:
-		w.log.Warn().Int("logged", maxLoggedRejections).Msg("more records were skipped; they are counted in the summary but not logged one by one")
-	}
-}
+// errUnreachable is the stop of a call failure that makes sending more pointless.
+var errUnreachable = errors.New("insider cannot be reached at api_base_url as configured")
 
-// stopOnTrackerErr turns a tracker error (writing stdout failed) into a stop.
-func (w *writer) stopOnTrackerErr(err error) error {
-	if err != nil {
-		err = protocol.NewError(protocol.FailureSystem, "could not write a STATE message", err)
-		w.stop(err)
+// failed records a call that failed for good with a failure of kind. stop says that sending
+// more cannot succeed (credentials refused, a redirect, something else answering in Insider's
+// place): the run stops reading and sends nothing more.
+func (o *runOutcome) failed(kind protocol.FailureType, err error, stop bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.failKind == "" || (kind == protocol.FailureConfig && o.failKind != kind) || (stop && !o.stopSending) {
+		o.failKind, o.failErr = kind, err
 	}
-	return err
-}
-
-// fail reports records as failed for good.
-func (w *writer) fail(refs []protocol.RecordRef) {
-	for _, r := range refs {
-		if err := w.states.Fail(r); err != nil {
-			_ = w.stopOnTrackerErr(err)
-			return
-		}
+	o.stopSending = o.stopSending || stop
+	if stop && o.stopErr == nil {
+		o.stopErr = errUnreachable
 	}
 }
 
 // stop ends reading after the current message; the first reason wins.
-func (w *writer) stop(err error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.stopErr == nil {
-		w.stopErr = err
+func (o *runOutcome) stop(err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.stopErr == nil {
+		o.stopErr = err
 	}
 }
 
-func (w *writer) stopped() bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.stopErr != nil
+// stopped reports whether reading is to end.
+func (o *runOutcome) stopped() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.stopErr != nil
 }
 
-// result is the error Write returns once every sender is done: nil when
-// everything was delivered or deliberately rejected.
-func (w *writer) result() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+// sendingStopped reports whether a failure made sending more pointless.
+func (o *runOutcome) sendingStopped() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.stopSending
+}
+
+// sourceFailed records a TRACE ERROR of a source piped into the input.
+func (o *runOutcome) sourceFailed(te *protocol.ErrorTrace) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.source.add(te)
+}
+
+// result is the error Write returns once every record is settled, in this order:
+//
+//  1. readErr, the error that ended reading, unless it is the cancellation ctxErr;
+//  2. a stop that is a protocol error of its own (fail_run, a stream without identifier
+//     mappings, a STATE not written), else a failure for good, with held, the records held
+//     back: a failure before a cancellation is what the run reports, not the cancellation;
+//  3. the cancellation, when nothing failed before it ("the run was stopped");
+//  4. nil.
+//
+// The source's failure is added to 1 and 2, and stands alone for 4.
+func (o *runOutcome) result(readErr, ctxErr error, held int64) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if readErr != nil && (ctxErr == nil || !errors.Is(readErr, ctxErr)) {
+		return o.withSourceError(readErr)
+	}
+	if err := o.own(held); err != nil {
+		return o.withSourceError(err)
+	}
+	if ctxErr != nil {
+		return ctxErr
+	}
+	return o.withSourceError(nil)
+}
+
+// own is the run's own failure, nil when everything was delivered or deliberately rejected;
+// o.mu is held.
+func (o *runOutcome) own(held int64) error {
 	var pe *protocol.Error
-	if w.stopErr != nil && (w.failKind == "" || errors.As(w.stopErr, &pe)) {
-		return w.stopErr
+	if o.stopErr != nil && (o.failKind == "" || errors.As(o.stopErr, &pe)) {
+		return o.stopErr
 	}
-	if w.failKind == "" {
+	if o.failKind == "" {
 		return nil
 	}
-	held := w.states.HeldBack()
-	msg := failureMessage(w.failKind, w.failErr, w.cfg.APIBaseURL)
-	return protocol.NewError(w.failKind, fmt.Sprintf(
-		"%s. %d records were held back: their streams' later states were not saved, so the next run sends them again", msg, held), w.failErr)
+	msg := failureMessage(o.failKind, o.failErr, o.baseURL)
+	return protocol.NewError(o.failKind, fmt.Sprintf(
+		"%s. %d records were held back: their streams' later states were not saved, so the next run sends them again", msg, held), o.failErr)
+}
+
+// withSourceError adds the source's failure to err, the run's own outcome: the source's error
+// when the destination has none, else err whose message also says the source failed; o.mu is
+// held.
+func (o *runOutcome) withSourceError(err error) error {
+	src := o.source.error()
+	switch {
+	case src == nil:
+		return err
+	case err == nil:
+		return src
+	}
+	out := &protocol.Error{Failure: protocol.FailureTypeOf(err), Message: protocol.UserMessage(err) + "; the source failed too: " + o.source.said(), Err: err}
+	var pe *protocol.Error
+	if errors.As(err, &pe) {
+		out.Stream = pe.Stream
+	}
+	return out
 }

@@ -2,34 +2,78 @@ package destination
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
 	"strings"
+
+	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/protocol"
 )
 
-// sender upserts batches from w.work until it is closed, reports every
-// record's outcome, and returns each batch to w.free.
-func (w *writer) sender(ctx context.Context) {
-	defer w.wg.Done()
-	for p := range w.work {
-		w.deliver(ctx, p)
-		w.probeAnswered()
-		w.done(p)
-	}
+// sender carries out what the read loop decided and settles the records: a real run's
+// insiderSender calls Insider; a dry run's dryRun sends nothing, and counts and logs what a real
+// run would send.
+type sender interface {
+	// upsert sends one batch. The batcher's sender goroutines call it, each with its own batch.
+	upsert(ctx context.Context, p *batch)
+	// upserting tells, before a contact's record joins the batch being filled, that an upsert of
+	// the contact is coming; it waits for a call on the contact still under way. Read loop only.
+	upserting(key string)
+	// archive deletes or anonymizes the profile of an archived contact. Read loop only.
+	archive(ctx context.Context, a *archiveCall) error
+	// merge re-keys the profiles of a merged contact's merged-away ids and upserts the contact.
+	// upserted false leaves the upsert to the batch. Read loop only.
+	merge(ctx context.Context, m *mergeCall) (upserted bool, err error)
+	// wait blocks until the calls archive and merge started are done.
+	wait()
 }
 
-func (w *writer) send(ctx context.Context, p *batch) {
-	w.mu.Lock()
-	stopSending := w.stopSending
-	w.mu.Unlock()
-	if stopSending {
+var (
+	_ sender = (*insiderSender)(nil)
+	_ sender = (*dryRun)(nil)
+)
+
+// insiderSender is the sender of a real run.
+type insiderSender struct {
+	cfg    *Config
+	client *insider.Client
+	ops    *insider.UserOps // the one-user calls; nil when no mode makes any
+	lane   *opLane          // orders those calls and the upserts of each contact
+	report *report
+	// drain sends the batch being filled and waits for every batch in flight (batcher.drain).
+	drain func(context.Context) error
+}
+
+func newInsiderSender(cfg *Config, client *insider.Client, r *report, drain func(context.Context) error) *insiderSender {
+	s := &insiderSender{cfg: cfg, client: client, report: r, drain: drain,
+		lane: newOpLane(opConcurrency, cfg.MergeMode == MergeUpdateIdentity || cfg.DeletionMode != DeletionIgnore)}
+	if s.lane.enabled {
+		s.ops = insider.NewUserOps(client, insider.DefaultOpLimits())
+	}
+	return s
+}
+
+func (s *insiderSender) upserting(key string) {
+	s.lane.awaitKey(key) // an earlier delete or merge of this contact goes first
+	s.lane.track(key)
+}
+
+func (s *insiderSender) wait() { s.lane.wait() }
+
+// upsert sends a batch and settles its records: those Insider accepted are committed, those it
+// rejected are rejected, except the events it refused only for the company of an event it
+// blamed, which are sent again.
+func (s *insiderSender) upsert(ctx context.Context, p *batch) {
+	if s.report.out.sendingStopped() {
 		// Credentials were refused, or something else answers in
 		// Insider's place: sending more cannot succeed.
-		w.fail(p.refs)
+		s.report.fail(p.refs...)
 		return
 	}
-	res, err := w.client.UpsertBatch(ctx, p.body)
-	w.countCall(res.Stats)
+	res, err := s.client.UpsertBatch(ctx, p.body)
+	s.report.countCall(res.Stats)
 	if err != nil {
-		w.callFailed(ctx, p.refs, "", err)
+		s.report.callFailed(ctx, p.refs, "", err)
 		return
 	}
 	rej := make(map[int][]string, len(res.Rejected))
@@ -44,42 +88,172 @@ func (w *writer) send(ctx context.Context, p *batch) {
 			reasons[r.Index] = ReasonInsiderRefused
 		}
 	}
-	retry := w.innocents(p, rej)
+	retry := innocents(p, rej)
 	var users, events int64
 	for i, ref := range p.refs {
 		if msgs, ok := rej[p.user[i]]; ok {
 			if retry[i] {
 				continue // resent below
 			}
-			reason := reasons[p.user[i]]
-			w.count.reject(reason)
-			w.logReject(p.stream[i], p.keys[i], reason, maskMessages(msgs))
-			if w.stopOnTrackerErr(w.states.Reject(ref)) != nil {
+			if s.report.reject(ref, p.stream[i], p.keys[i], reasons[p.user[i]], maskMessages(msgs)) != nil {
 				return
 			}
 			continue
 		}
 		users++
 		events += int64(p.events[i])
-		if w.stopOnTrackerErr(w.states.Commit(ref)) != nil {
+		if s.report.commit(ref) != nil {
 			return
 		}
 	}
-	w.count.add(func(s *Summary) { s.UsersUpserted += users; s.EventsSent += events })
+	s.report.count.add(func(s *Summary) { s.UsersUpserted += users; s.EventsSent += events })
 	if len(retry) > 0 {
-		w.resend(ctx, p, rej, retry)
+		s.resend(ctx, p, rej, retry)
 	}
 }
 
-// maskMessages joins Insider's messages for a log line, masking the value
-// Insider quotes after the last ": " (it may be personal data).
-func maskMessages(msgs []string) string {
-	out := make([]string, len(msgs))
-	for i, m := range msgs {
-		if j := strings.LastIndex(m, ": "); j >= 0 && strings.Count(m, ": ") > 1 {
-			m = m[:j] + ": ***"
-		}
-		out[i] = m
+// resend sends the innocent events of rejected user objects again, one
+// user object per contact, and reports their outcome.
+func (s *insiderSender) resend(ctx context.Context, p *batch, rej map[int][]string, retry map[int]bool) {
+	b, sent, ok := s.regroup(p, rej, retry)
+	if !ok || b.Len() == 0 {
+		return
 	}
-	return strings.Join(out, "; ")
+	res, err := s.client.UpsertBatch(ctx, b)
+	s.report.countCall(res.Stats)
+	if err != nil {
+		var refs []protocol.RecordRef
+		for _, recs := range sent {
+			for _, r := range recs {
+				refs = append(refs, p.refs[r])
+			}
+		}
+		s.report.callFailed(ctx, refs, "", err)
+		return
+	}
+	again := make(map[int][]string, len(res.Rejected))
+	for _, r := range res.Rejected {
+		again[r.Index] = r.Messages
+	}
+	var users, events int64
+	for u, recs := range sent {
+		msgs, rejected := again[u]
+		for _, r := range recs {
+			var err error
+			if rejected {
+				err = s.report.reject(p.refs[r], p.stream[r], p.keys[r], ReasonInsider, maskMessages(msgs))
+			} else {
+				users++
+				events += int64(p.events[r])
+				err = s.report.commit(p.refs[r])
+			}
+			if err != nil {
+				return
+			}
+		}
+	}
+	s.report.count.add(func(s *Summary) { s.UsersUpserted += users; s.EventsSent += events })
+}
+
+// regroup builds the batch that resends the records of retry, one user object per contact
+// holding its innocent events, and the records of each user of that batch. A user object that
+// cannot be read back rejects its records; ok is false when a STATE could not be written.
+func (s *insiderSender) regroup(p *batch, rej map[int][]string, retry map[int]bool) (b *insider.Batch, sent [][]int, ok bool) {
+	byUser := map[int][]int{}
+	var order []int
+	for i := range p.refs {
+		if retry[i] {
+			u := p.user[i]
+			if byUser[u] == nil {
+				order = append(order, u)
+			}
+			byUser[u] = append(byUser[u], i)
+		}
+	}
+	b = newBatch(s.cfg)
+	for _, u := range order {
+		enc, ok := regroup(p, u, byUser[u])
+		if !ok {
+			for _, r := range byUser[u] {
+				if s.report.reject(p.refs[r], p.stream[r], p.keys[r], ReasonInsider, maskMessages(rej[u])) != nil {
+					return nil, nil, false
+				}
+			}
+			continue
+		}
+		b.Add(enc)
+		sent = append(sent, byUser[u])
+	}
+	return b, sent, true
+}
+
+// innocents returns the records to resend: events Insider refused only
+// because they shared a user object with an event it blamed.
+func innocents(p *batch, rej map[int][]string) map[int]bool {
+	if len(rej) == 0 {
+		return nil
+	}
+	recsOf := map[int][]int{}
+	for i := range p.refs {
+		if _, ok := rej[p.user[i]]; ok {
+			recsOf[p.user[i]] = append(recsOf[p.user[i]], i)
+		}
+	}
+	out := map[int]bool{}
+	for u, recs := range recsOf {
+		for _, r := range innocent(p, recs, rej[u]) {
+			out[r] = true
+		}
+	}
+	return out
+}
+
+// innocent returns the records of a rejected user object that Insider did
+// not blame: when every message names an event (events.<j>.), the other
+// events of the user were refused only because they travelled with it.
+func innocent(p *batch, recs []int, msgs []string) []int {
+	if len(recs) < 2 {
+		return nil
+	}
+	blamed := map[int]bool{}
+	for _, m := range msgs {
+		rest, ok := strings.CutPrefix(m, "events.")
+		if !ok {
+			return nil
+		}
+		num, _, _ := strings.Cut(rest, ".")
+		j, err := strconv.Atoi(num)
+		if err != nil {
+			return nil
+		}
+		blamed[j] = true
+	}
+	var out []int
+	for _, r := range recs {
+		if !blamed[p.evIndex[r]] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// regroup builds the user object holding only the given records' events,
+// read back from the sent user object.
+func regroup(p *batch, user int, recs []int) ([]byte, bool) {
+	var u struct {
+		Identifiers json.RawMessage   `json:"identifiers"`
+		Events      []json.RawMessage `json:"events"`
+	}
+	if err := json.Unmarshal(p.body.User(user), &u); err != nil {
+		return nil, false
+	}
+	g := eventGroup{ids: append([]byte(`{"identifiers":`), u.Identifiers...)}
+	for _, r := range recs {
+		j := p.evIndex[r]
+		if j >= len(u.Events) {
+			return nil, false
+		}
+		g.add(u.Events[j], r)
+	}
+	return g.encode(nil), true
 }

@@ -21,43 +21,24 @@ type sourceErrors struct {
 	count int
 }
 
-// trace handles a TRACE message of the input, raw as read.
-func (w *writer) trace(raw []byte) {
+// sourceError returns the error of a TRACE message of the input, raw as read; nil when the
+// message is not a TRACE ERROR.
+func sourceError(raw []byte) *protocol.ErrorTrace {
 	var m struct {
 		Trace *protocol.Trace `json:"trace"`
 	}
-	if err := json.Unmarshal(raw, &m); err != nil || m.Trace == nil || m.Trace.Type != protocol.TraceError || m.Trace.Error == nil {
-		return
+	if err := json.Unmarshal(raw, &m); err != nil || m.Trace == nil || m.Trace.Type != protocol.TraceError {
+		return nil
 	}
-	te := m.Trace.Error
-	e := w.log.Error().Str("failure_type", string(te.FailureType))
-	if te.StreamDescriptor != nil {
-		e.Str("stream", te.StreamDescriptor.Name)
-	}
-	e.Msg("the source failed: " + te.Message + " (its records read so far are still delivered; the run will end with this error)")
-	w.count.add(func(s *Summary) { s.SourceErrors++ })
-	w.source.count++
-	if w.source.first == nil {
-		w.source.first = te
-	}
+	return m.Trace.Error
 }
 
-// withSourceError adds the source's failure to err, the run's own outcome: the source's error
-// when the destination has none, else err whose message also says the source failed.
-func (w *writer) withSourceError(err error) error {
-	src := w.source.error()
-	switch {
-	case src == nil:
-		return err
-	case err == nil:
-		return src
+// add records one TRACE ERROR of the source.
+func (s *sourceErrors) add(te *protocol.ErrorTrace) {
+	s.count++
+	if s.first == nil {
+		s.first = te
 	}
-	out := &protocol.Error{Failure: protocol.FailureTypeOf(err), Message: protocol.UserMessage(err) + "; the source failed too: " + w.source.said(), Err: err}
-	var pe *protocol.Error
-	if errors.As(err, &pe) {
-		out.Stream = pe.Stream
-	}
-	return out
 }
 
 // error is the run's error for the source's failures; nil when there were none.

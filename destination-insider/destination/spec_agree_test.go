@@ -18,7 +18,7 @@ func TestSpecAgreesWithConfig(t *testing.T) {
 	defaults := map[string]func(any) any{
 		"skip_hook":                 func(c any) any { return cfg(c).SkipHook },
 		"invalid_identifier_policy": func(c any) any { return cfg(c).InvalidIdentifierPolicy },
-		"phone.normalize":           func(c any) any { return cfg(c).Phone.normalize() },
+		"phone.normalize":           func(c any) any { return cfg(c).Phone.Normalized() },
 		"boolean_format":            func(c any) any { return cfg(c).BooleanFormat },
 		"batch_size":                func(c any) any { return cfg(c).BatchSize },
 		"max_concurrent_requests":   func(c any) any { return cfg(c).MaxConcurrentRequests },

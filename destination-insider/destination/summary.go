@@ -9,6 +9,18 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
+)
+
+// Rejection reasons of delivery, as counted in Summary.Rejected beside the mapping's
+// (mapping.Reason*).
+const (
+	ReasonTooLarge       = "too_large"
+	ReasonInsider        = "rejected_by_insider" // listed as failed in Insider's 200 answer
+	ReasonInsiderRefused = "refused_by_insider"  // Insider answered 400 to a request of only this user
+	ReasonArchived       = "archived"            // deletion_mode ignore
+	ReasonNoSuchUser     = "no_such_user"        // Insider has no profile to anonymize
 )
 
 // Summary counts what one write did. Alerting and the demo read it
@@ -21,7 +33,7 @@ type Summary struct {
 	SourceErrors  int64            // TRACE ERROR messages of a source piped straight into the input
 	UsersUpserted int64            // records Insider accepted, each a user or an event in one (in a dry run: would have been sent)
 	EventsSent    int64            // events in those users
-	Rejected      map[string]int64 // records skipped, by reason (Reason* constants)
+	Rejected      map[string]int64 // records skipped, by reason (the Reason* constants here and in mapping)
 	Requests      int64            // HTTP requests sent (in a dry run: that would be sent)
 	Retries       int64            // of which retries
 	HeldBack      int64            // records not delivered, to be retried by the next run
@@ -82,7 +94,7 @@ func (s Summary) log(l *zerolog.Logger) {
 		Int64("dropped_identifiers", s.DroppedIDs).
 		Int64("dropped_values", s.DroppedValues).
 		Str("dropped_values_by_name", joinCounts(s.DroppedBy)).
-		Int64("events_past_retention", s.Rejected[ReasonPastRetention]).
+		Int64("events_past_retention", s.Rejected[mapping.ReasonPastRetention]).
 		Int64("states_echoed", s.StatesEchoed).
 		Int64("profiles_deleted", s.Deleted).
 		Int64("profiles_anonymized", s.Anonymized).
@@ -119,6 +131,11 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 type counters struct {
 	mu sync.Mutex
 	s  Summary
+}
+
+// newCounters returns the counters of a write of cfg.
+func newCounters(cfg *Config) *counters {
+	return &counters{s: Summary{DryRun: cfg.DryRun, AlertWebhookURL: cfg.AlertWebhookURL, AlertRejectRatio: cfg.AlertRejectRatio}}
 }
 
 func (c *counters) add(f func(s *Summary)) {

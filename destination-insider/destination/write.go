@@ -6,19 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
 )
-
-// maxLoggedRejections bounds the per-record WARN lines of one run; later
-// rejections are only counted.
-const maxLoggedRejections = 1000
 
 // Write reads the messages of a sync, upserts users in batches with up to
 // max_concurrent_requests requests in flight, and reports every record's
@@ -32,27 +28,32 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 	if err != nil {
 		return err
 	}
-	if err := checkStreams(cfg, catalog); err != nil {
+	if err := mapping.CheckStreams(&cfg.Config, catalog); err != nil {
 		return err
 	}
-	ws, startErr := d.startWrite(ctx, cfg, zerolog.Ctx(ctx))
-	w := newWriter(ctx, d, cfg, catalog, states, ws.opts...)
-	if !ws.confirmed {
-		w.probe = make(chan struct{})
-	}
+	log := zerolog.Ctx(ctx)
 	start := d.now()
 	var runErr error
-	if startErr != nil {
-		runErr = w.abort(startErr)
+	var sum Summary
+	ws, err := d.startWrite(ctx, cfg, catalog, log)
+	if err != nil {
+		// Nothing was read: no record is held back and no state is echoed.
+		runErr, sum = err, newCounters(cfg).snapshot()
+		sum.DroppedBy = map[string]int64{}
 	} else {
+		var client *insider.Client // none in a dry run
+		if !cfg.DryRun {
+			client = d.client(ctx, cfg, d.maxAttempts)
+		}
+		w := newWriter(ctx, d, cfg, ws, states, client)
 		runErr = w.consume(ctx, in)
+		if client != nil {
+			client.CloseIdleConnections()
+		}
+		sum = w.finish()
 	}
-	if w.client != nil {
-		w.client.CloseIdleConnections()
-	}
-	sum := w.finish()
 	sum.Duration = d.now().Sub(start)
-	sum.log(w.log)
+	sum.log(log)
 	if d.onSummary != nil {
 		d.onSummary(sum)
 	}
@@ -60,113 +61,75 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 	return runErr
 }
 
-// writer is the state of one Write. The read loop owns the batcher and the
-// mapper; it holds readMu while it handles a message, and the idle flush
-// holds it while it looks at the current batch. Senders report to states
-// and the counters, and share mu.
+// writer is the read loop of one Write. It owns the mapper and the batch being filled; it
+// decides each record's op and hands what is to be sent to the sender. The senders settle the
+// records they send through report; what ends the run is recorded in out. The read loop holds
+// readMu while it handles a message, and the idle flush holds it while it looks at the current
+// batch.
 type writer struct {
-	batcher
-	cfg      *Config
-	catalog  *protocol.ConfiguredCatalog
-	client   *insider.Client // nil in a dry run
-	mapper   *mapper
-	dm       *deletes // archived and merged contacts (deletes.go)
-	states   tracker  // noTracker in a dry run
-	log      *zerolog.Logger
-	count    counters
-	dry      *dryRun                       // nil unless a dry run
-	deliver  func(context.Context, *batch) // sends one batch: send, or a dry run's account of it
+	cfg    *Config
+	log    *zerolog.Logger
+	mapper *mapping.Mapper
+	*batcher
+	report   *report
+	out      *runOutcome
+	send     sender // insiderSender, or dryRun in a dry run
 	scratch  []byte
 	now      func() time.Time
 	schedule scheduler
 	maxUser  int // the largest encoded user that fits in a request
-	wg       sync.WaitGroup
 
-	readMu   sync.Mutex
-	messages uint64 // input messages read (readMu)
-
-	mu          sync.Mutex
-	failKind    protocol.FailureType // set when a batch failed for good; config_error wins
-	failErr     error                // the failure behind failKind
-	stopErr     error                // a failure that ends reading: bad credentials, fail_run, stdout
-	stopSending bool                 // credentials refused, or not Insider answering: send nothing more
-	logged      int
-	suppress    bool
-	seen        map[string]bool // streams whose first record was seen (read loop only)
-	source      sourceErrors    // TRACE ERRORs of a source piped into the input (read loop only)
-
-	// probe, when not nil, is closed once the first batch is answered:
-	// with unconfirmed credentials the first batch goes alone.
-	probe     chan struct{}
-	probeOnce sync.Once
-	probed    bool // the read loop already waited on probe
+	readMu         sync.Mutex
+	messages       uint64          // input messages read (readMu)
+	seen           map[string]bool // streams whose first record was seen
+	archivedLogged bool            // the skip of archived contacts (deletion_mode ignore) was logged
 }
 
-func newWriter(ctx context.Context, d *Destination, cfg *Config, catalog *protocol.ConfiguredCatalog, states *protocol.StateTracker, mopts ...mapperOption) *writer {
+func newWriter(ctx context.Context, d *Destination, cfg *Config, ws writeStart, states *protocol.StateTracker, client *insider.Client) *writer {
+	out := &runOutcome{baseURL: cfg.APIBaseURL}
+	r := &report{states: noTracker{}, count: newCounters(cfg), out: out, log: zerolog.Ctx(ctx)}
 	w := &writer{
 		cfg:      cfg,
-		catalog:  catalog,
-		mapper:   newMapper(cfg, catalog, mopts...),
-		states:   noTracker{},
-		log:      zerolog.Ctx(ctx),
+		log:      r.log,
+		mapper:   ws.mapper,
+		report:   r,
+		out:      out,
 		now:      d.now,
 		schedule: d.schedule,
 		maxUser:  insider.MaxBodyBytes - newBatch(cfg).Size(),
 	}
-	w.count.s.DryRun = cfg.DryRun
-	w.count.s.AlertWebhookURL = cfg.AlertWebhookURL
-	w.count.s.AlertRejectRatio = cfg.AlertRejectRatio
 	n := cfg.MaxConcurrentRequests
 	if cfg.DryRun {
-		w.dry = &dryRun{}
-		w.deliver = func(_ context.Context, p *batch) { w.dry.batch(w, p) }
 		n = 1
+	}
+	w.batcher = newBatcher(cfg, n, !ws.confirmed)
+	if cfg.DryRun {
+		w.send = newDryRun(cfg, r)
 	} else {
 		if states != nil {
-			w.states = states
+			r.states = states
 		}
-		w.client = d.client(ctx, cfg, d.maxAttempts)
-		w.deliver = w.send
+		w.send = newInsiderSender(cfg, client, r, w.drain)
 	}
-	w.batcher = newBatcher(cfg, n)
-	w.dm = newDeletes(w, cfg, catalog)
-	for range n {
-		w.wg.Add(1)
-		go w.sender(ctx)
-	}
+	w.start(ctx, w.send.upsert)
 	return w
 }
 
-// consume reads the input until EOF, a stop, or cancellation. It returns the first failure
-// for good, or the cancellation when nothing failed before it.
+// consume reads the input until EOF, a stop, or cancellation, sends what is left and waits for
+// every call; it returns the run's outcome (runOutcome.result).
 func (w *writer) consume(ctx context.Context, in *protocol.Reader) error {
-	err := w.mapper.checkCatalog(w.catalog)
-	if err == nil {
-		stop := w.startIdleFlush(ctx)
-		err = w.read(ctx, in)
-		stop()
-	}
-	if err == nil && !w.stopped() {
+	stop := w.startIdleFlush(ctx)
+	err := w.read(ctx, in)
+	stop()
+	if err == nil && !w.out.stopped() {
 		err = w.flush(ctx)
 	} else {
-		w.fail(w.cur.refs) // never sent: the next run delivers them
+		w.report.fail(w.cur.refs...) // never sent: the next run delivers them
 		w.cur.reset(w.cfg.SkipHook)
 	}
-	close(w.work)
-	w.wg.Wait()
-	w.dm.lane.wait()
-	if err != nil && (ctx.Err() == nil || !errors.Is(err, ctx.Err())) {
-		return w.withSourceError(err)
-	}
-	// Stopped or done: a failure for good recorded before a stop (classify leaves out the calls
-	// the stop cut short) is what the run reports, not the stop that came after it.
-	if res := w.result(); res != nil {
-		return w.withSourceError(res)
-	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return w.withSourceError(nil)
+	w.close()
+	w.send.wait()
+	return w.out.result(err, ctx.Err(), w.report.states.HeldBack())
 }
 
 func (w *writer) read(ctx context.Context, in *protocol.Reader) error {
@@ -174,7 +137,7 @@ func (w *writer) read(ctx context.Context, in *protocol.Reader) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if w.stopped() {
+		if w.out.stopped() {
 			return nil
 		}
 		msg, err := in.Next()
@@ -195,7 +158,7 @@ func (w *writer) handle(ctx context.Context, msg *protocol.Input, err error) err
 	var le *protocol.LineError
 	if errors.As(err, &le) {
 		w.log.Warn().Int("line", le.Line).Err(le.Err).Msg("skipped an input line that is not an Airbyte message")
-		w.count.add(func(s *Summary) { s.Undecodable++ })
+		w.report.count.add(func(s *Summary) { s.Undecodable++ })
 		return nil
 	}
 	if err != nil {
@@ -210,7 +173,7 @@ func (w *writer) handle(ctx context.Context, msg *protocol.Input, err error) err
 	case protocol.TypeTrace:
 		w.trace(msg.Raw)
 	case protocol.TypeState:
-		if err := w.states.State(msg); err != nil {
+		if err := w.report.states.State(msg); err != nil {
 			return protocol.NewError(protocol.FailureSystem, "could not handle a STATE message", err)
 		}
 		// A slow source must not keep its states waiting in a half-full
@@ -222,74 +185,177 @@ func (w *writer) handle(ctx context.Context, msg *protocol.Input, err error) err
 	return nil
 }
 
-// record maps one record and adds it to the current batch.
+// trace handles a TRACE message of the input: a source's TRACE ERROR is logged and becomes
+// the run's error once every record is delivered (sourcefail.go).
+func (w *writer) trace(raw []byte) {
+	te := sourceError(raw)
+	if te == nil {
+		return
+	}
+	e := w.log.Error().Str("failure_type", string(te.FailureType))
+	if te.StreamDescriptor != nil {
+		e.Str("stream", te.StreamDescriptor.Name)
+	}
+	e.Msg("the source failed: " + te.Message + " (its records read so far are still delivered; the run will end with this error)")
+	w.report.count.add(func(s *Summary) { s.SourceErrors++ })
+	w.out.sourceFailed(te)
+}
+
+// record decides the op of one record and follows it.
 func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
-	w.count.add(func(s *Summary) { s.RecordsRead++ })
+	w.report.count.add(func(s *Summary) { s.RecordsRead++ })
 	desc := protocol.StreamDescriptor{Name: rec.Stream, Namespace: rec.Namespace}
-	sm := w.mapper.match(rec.Stream)
-	p := sm.plan
-	if err := needsIdentifiers(w.cfg, p, rec.Stream); err != nil {
-		w.fail([]protocol.RecordRef{w.states.Record(desc)})
-		w.stop(err)
+	s := w.mapper.Stream(rec.Stream)
+	if err := w.mapper.NeedsIdentifiers(s, rec.Stream); err != nil {
+		w.report.fail(w.report.states.Record(desc))
+		w.out.stop(err)
 		return nil
 	}
-	if first := !w.seen[rec.Stream]; first {
-		if w.seen == nil {
-			w.seen = map[string]bool{}
-		}
-		w.seen[rec.Stream] = true
-		switch {
-		case p == nil:
-			// Only a stream missing from the configured catalog gets here:
-			// checkCatalog refused the others.
-			w.log.Warn().Str("stream", rec.Stream).Msg("records of this stream are ignored: it is not in the configured catalog, " +
-				"and neither contacts nor in event_mappings nor mapped by Airbyte onto Insider's user or event object")
-		case sm.prefix != "":
-			w.log.Info().Str("stream", rec.Stream).Str("mapped_as", sm.name).Str("stream_prefix", sm.prefix).
-				Msg("stream mapped under the connection's stream prefix")
-		}
+	w.firstRecord(rec.Stream, s)
+	if !s.Mapped() {
+		w.report.count.add(func(s *Summary) { s.Ignored++ })
+		return w.report.commit(w.report.states.Record(desc))
 	}
-	if p == nil {
-		w.count.add(func(s *Summary) { s.Ignored++ })
-		return w.stopOnTrackerErr(w.states.Commit(w.states.Record(desc)))
+	r := w.mapper.Scan(s, rec.Data)
+	ref := w.report.states.Record(desc)
+	switch o, g := opOf(w.mapper, s, r, w.cfg.MergeMode == MergeUpdateIdentity); o {
+	case opArchive:
+		return w.archive(ctx, r, ref)
+	case opMerge:
+		return w.upsert(ctx, s, r, ref, rec.Stream, &g)
+	default:
+		return w.upsert(ctx, s, r, ref, rec.Stream, nil)
 	}
-	res := w.mapper.Map(p, rec.Data, w.scratch)
-	ref := w.states.Record(desc)
-	if res.DroppedIDs > 0 || res.Dropped > 0 {
-		w.count.add(func(s *Summary) { s.DroppedIDs += int64(res.DroppedIDs); s.DroppedValues += int64(res.Dropped) })
+}
+
+// firstRecord logs what the first record of a stream says of the stream.
+func (w *writer) firstRecord(stream string, s mapping.Stream) {
+	if w.seen[stream] {
+		return
 	}
-	if p == w.mapper.contacts {
-		if handled, err := w.contactOp(ctx, rec.Data, &res, ref); handled || err != nil {
-			return err
-		}
+	if w.seen == nil {
+		w.seen = map[string]bool{}
 	}
+	w.seen[stream] = true
+	switch {
+	case !s.Mapped():
+		// Only a stream missing from the configured catalog gets here:
+		// mapping.Compile refused the others.
+		w.log.Warn().Str("stream", stream).Msg("records of this stream are ignored: it is not in the configured catalog, " +
+			"and neither contacts nor in event_mappings nor mapped by Airbyte onto Insider's user or event object")
+	case s.Prefix != "":
+		w.log.Info().Str("stream", stream).Str("mapped_as", s.Name).Str("stream_prefix", s.Prefix).
+			Msg("stream mapped under the connection's stream prefix")
+	}
+}
+
+// upsert maps a record and adds it to the batch being filled; a merged contact (merge not nil)
+// goes to the sender's merge first, which may upsert it itself.
+func (w *writer) upsert(ctx context.Context, s mapping.Stream, r mapping.Record, ref protocol.RecordRef, stream string, merge *mapping.Merge) error {
+	res := w.mapper.Map(r, w.scratch)
+	w.countDropped(res.DroppedIDs, res.Dropped)
 	if res.User == nil {
 		if res.FailRun {
 			// Deliver what came before, so that earlier states are saved.
 			if err := w.flush(ctx); err != nil {
 				return err
 			}
-			w.fail([]protocol.RecordRef{ref})
-			w.stop(protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
-				"record %s of stream %s has an invalid identifier (%s) and invalid_identifier_policy is fail_run: fix the record or choose skip_identifier or skip_record",
-				res.Key, rec.Stream, res.Detail), nil))
-			return nil
+			return w.failRun(ref, fmt.Sprintf("record %s of stream %s", res.Key, stream), res.Detail)
 		}
-		return w.reject(ref, rec.Stream, res.Key, res.Reason, res.Detail)
+		return w.report.reject(ref, stream, res.Key, res.Reason, res.Detail)
+	}
+	if merge != nil {
+		w.report.count.add(func(s *Summary) { s.MergedRecords++ })
+		m := &mergeCall{key: res.Key, merge: *merge, user: res.User, events: res.Events, ref: ref}
+		if upserted, err := w.send.merge(ctx, m); upserted || err != nil {
+			return err
+		}
 	}
 	w.scratch = res.User[:0]
 	if len(res.User) > w.maxUser {
-		return w.reject(ref, rec.Stream, res.Key, ReasonTooLarge,
+		return w.report.reject(ref, stream, res.Key, ReasonTooLarge,
 			fmt.Sprintf("the mapped user is %d bytes, more than fits in a %d-byte request", len(res.User), insider.MaxBodyBytes))
 	}
-	return w.addRecord(ctx, &res, ref, rec.Stream, p == w.mapper.contacts)
+	extra, newUser := w.cur.extraFor(&res)
+	if (newUser && w.cur.userCount() >= w.cfg.BatchSize) || w.cur.sizeWith(extra) > insider.MaxBodyBytes {
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
+	}
+	if w.cur.userCount() == 0 {
+		w.cur.opened = w.now()
+	}
+	if s.Contacts() {
+		w.send.upserting(res.Key)
+	}
+	w.cur.add(&res, ref, stream)
+	return nil
+}
+
+// archive handles an archived contact: skipped under deletion_mode ignore, else its profile,
+// found by its identifiers, is deleted or anonymized.
+func (w *writer) archive(ctx context.Context, r mapping.Record, ref protocol.RecordRef) error {
+	if w.cfg.DeletionMode == DeletionIgnore {
+		if !w.archivedLogged {
+			w.archivedLogged = true
+			w.log.Info().Str("stream", mapping.ContactsStream).Msg("archived (deleted) contacts are skipped and counted as rejected with reason archived: deletion_mode is ignore")
+		}
+		return w.report.skip(ref, ReasonArchived)
+	}
+	id := w.mapper.Identity(r)
+	w.countDropped(id.DroppedIDs, 0)
+	if id.IDs == nil {
+		if id.FailRun {
+			return w.failRun(ref, "archived record "+id.Key+" of stream contacts", id.Detail)
+		}
+		return w.report.reject(ref, mapping.ContactsStream, id.Key, id.Reason, id.Detail)
+	}
+	return w.send.archive(ctx, &archiveCall{ids: id.IDs, key: id.Key, ref: ref})
+}
+
+// failRun holds back a record with an invalid identifier under invalid_identifier_policy
+// fail_run, and stops the run with a config_error naming it.
+func (w *writer) failRun(ref protocol.RecordRef, record, detail string) error {
+	w.report.fail(ref)
+	w.out.stop(protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
+		"%s has an invalid identifier (%s) and invalid_identifier_policy is fail_run: fix the record or choose skip_identifier or skip_record",
+		record, detail), nil))
+	return nil
+}
+
+// countDropped counts identifiers and values a record was sent without.
+func (w *writer) countDropped(ids, values int) {
+	if ids > 0 || values > 0 {
+		w.report.count.add(func(s *Summary) { s.DroppedIDs += int64(ids); s.DroppedValues += int64(values) })
+	}
+}
+
+// startIdleFlush looks at the input every idleFlush until the returned
+// function is called.
+func (w *writer) startIdleFlush(ctx context.Context) (stop func()) {
+	var seen uint64
+	return w.schedule(idleFlush, func() { seen = w.idleCheck(ctx, seen) })
+}
+
+// idleCheck sends the current batch when no input message arrived since
+// the previous look, when seen messages had been read, and returns the count
+// now. It holds readMu, so it never runs alongside the read loop's handling
+// of a message.
+func (w *writer) idleCheck(ctx context.Context, seen uint64) uint64 {
+	w.readMu.Lock()
+	defer w.readMu.Unlock()
+	if w.messages == seen && w.cur.userCount() > 0 && !w.out.stopped() && ctx.Err() == nil {
+		w.log.Debug().Int("users", w.cur.userCount()).Msg("the input paused: sending the batch being filled")
+		_ = w.flush(ctx) // fails only when ctx ends, which the read loop reports
+	}
+	return w.messages
 }
 
 // finish returns the final counts.
 func (w *writer) finish() Summary {
-	s := w.count.snapshot()
-	s.DroppedBy = maps.Clone(w.mapper.droppedBy) // the read loop, the mapper's only user, has ended
-	s.HeldBack = w.states.HeldBack()
-	s.StatesEchoed = int64(w.states.Echoed())
+	s := w.report.count.snapshot()
+	s.DroppedBy = w.mapper.DroppedBy() // the read loop, the mapper's only user, has ended
+	s.HeldBack = w.report.states.HeldBack()
+	s.StatesEchoed = int64(w.report.states.Echoed())
 	return s
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
@@ -84,7 +85,7 @@ func TestWriteHappyPath(t *testing.T) {
 		t.Fatal("no summary")
 	}
 	if s.RecordsRead != 6 || s.UsersUpserted != 4 || s.EventsSent != 1 || s.Ignored != 1 || s.Undecodable != 1 ||
-		s.Rejected[ReasonInvalidIdentifier] != 1 || s.HeldBack != 0 || s.StatesEchoed != 4 {
+		s.Rejected[mapping.ReasonInvalidIdentifier] != 1 || s.HeldBack != 0 || s.StatesEchoed != 4 {
 		t.Errorf("summary = %+v", *s)
 	}
 	if !strings.Contains(strings.Join(r.logs, "\n"), "write summary") {

@@ -43,11 +43,13 @@ type Config struct {
 	// *httpx.WaitError.
 	MaxAttempts int
 	// Backoff returns the wait before retry number attempt (1-based) when
-	// Insider sent no Retry-After. Default: DefaultBackoff.
+	// Insider sent no Retry-After. Default: exponential backoff with equal
+	// jitter (httpx.Backoff), a random wait in [d/2, d] where d = 1 s ·
+	// 2^(attempt-1), capped at 60 s.
 	Backoff func(attempt int) time.Duration
 	// Sleep waits d or until ctx is done, returning ctx.Err() then.
-	// Default: a timer. Tests inject an instant one.
-	Sleep func(ctx context.Context, d time.Duration) error
+	// Default: httpx.Sleep. Tests inject an instant one.
+	Sleep httpx.SleepFunc
 	// Now is the clock used to read HTTP-date Retry-After values. Default time.Now.
 	Now func() time.Time
 	// UserAgent is sent as User-Agent when set.
@@ -56,6 +58,9 @@ type Config struct {
 	// size. The client adds APIKey to it; nil means a redactor of its own.
 	Redactor *redact.Redactor
 }
+
+// defaultBackoff is the schedule of Config.Backoff's default.
+var defaultBackoff = httpx.Backoff{Base: time.Second, Max: time.Minute}
 
 // maxResponseBody bounds how much of a 200 upsert answer is read.
 const maxResponseBody = 16 << 20
@@ -86,7 +91,7 @@ func New(cfg Config) *Client {
 		cfg.MaxAttempts = 8
 	}
 	if cfg.Backoff == nil {
-		cfg.Backoff = DefaultBackoff
+		cfg.Backoff = defaultBackoff.Delay
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -108,7 +113,7 @@ func New(cfg Config) *Client {
 		attempt = &httpx.Timeout{Next: base, Timeout: hc.Timeout}
 	}
 	retry := &httpx.Retry{
-		Next:        limitTransport{next: attempt},
+		Next:        callLimit{next: attempt},
 		Policy:      httpx.PolicyFunc(c.decide),
 		MaxAttempts: cfg.MaxAttempts,
 		Backoff:     cfg.Backoff,
@@ -174,8 +179,7 @@ type Result struct {
 // halves that are sent separately, down to single users: a user whose
 // request alone is refused is rejected, the others are delivered. An error
 // means the outcome of the users not yet accepted is unknown: they must be
-// sent again later. Use IsAuth, IsRedirect, IsTemporary and IsTooLarge to
-// classify it.
+// sent again later. KindOf classifies it.
 func (c *Client) UpsertBatch(ctx context.Context, b *Batch) (*Result, error) {
 	res := &Result{}
 	err := c.upsert(ctx, b, 0, res)
@@ -185,7 +189,8 @@ func (c *Client) UpsertBatch(ctx context.Context, b *Batch) (*Result, error) {
 		// 400 is about every request, and rejecting them all would lose
 		// them. Fail the batch so its records are sent again later.
 		c.refusesAll.Store(true)
-		return res, &RefusedError{Users: b.Len(), Last: res.Rejected[0].Messages[0]}
+		return res, &Error{Kind: KindRefusedAll, Op: http.MethodPost + " " + UpsertPath, Status: http.StatusBadRequest,
+			Users: b.Len(), Body: res.Rejected[0].Messages[0]}
 	}
 	return res, err
 }
@@ -209,12 +214,12 @@ func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) 
 		return nil
 	}
 	body, err := c.send(ctx, http.MethodPost, UpsertPath, b.Body(), &res.Stats)
-	if tooLarge := IsTooLarge(err); tooLarge || isRefusal(err) {
+	if tooLarge := KindOf(err) == KindTooLarge; tooLarge || isRefusal(err) {
 		if b.Len() == 1 {
-			var ae *APIError
-			errors.As(err, &ae)
-			res.Rejected = append(res.Rejected, Rejection{Index: offset, Status: ae.StatusCode, TooLarge: tooLarge,
-				Messages: []string{fmt.Sprintf("HTTP %d to a request holding only this user: %s", ae.StatusCode, ae.Body)}})
+			var e *Error
+			errors.As(err, &e)
+			res.Rejected = append(res.Rejected, Rejection{Index: offset, Status: e.Status, TooLarge: tooLarge,
+				Messages: []string{fmt.Sprintf("HTTP %d to a request holding only this user: %s", e.Status, e.Body)}})
 			return nil
 		}
 		if !tooLarge && c.refusesAll.Load() {
@@ -231,14 +236,10 @@ func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) 
 		return err
 	}
 	rej, err := parseUpsertResponse(body, b.Len())
-	var re *ResponseError
-	if errors.As(err, &re) {
-		re.Body = c.cfg.Redactor.Excerpt(body, maxErrorBody) // redacted before it is cut
-	}
-	var ae *AnswerError
-	if errors.As(err, &ae) {
-		ae.Method, ae.Path, ae.StatusCode = http.MethodPost, UpsertPath, http.StatusOK
-		ae.Body = c.cfg.Redactor.Excerpt(body, maxErrorBody)
+	var e *Error
+	if errors.As(err, &e) {
+		e.Op, e.Status = http.MethodPost+" "+UpsertPath, http.StatusOK
+		e.Body = c.cfg.Redactor.Excerpt(body, maxErrorBody) // redacted before it is cut
 	}
 	if err != nil {
 		return err

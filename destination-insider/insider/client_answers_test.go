@@ -36,8 +36,8 @@ func TestUpsertAnswersThatAreNotInsiders(t *testing.T) {
 			if err == nil {
 				t.Fatalf("UpsertBatch accepted %d users from a 200 with body %q", 3-len(res.Rejected), tc.body)
 			}
-			var ee *ExhaustedError
-			if !IsAnswer(err) || !errors.As(err, &ee) || res.Requests != 4 {
+			var e *Error
+			if KindOf(err) != KindNotInsider || !errors.As(err, &e) || e.Attempts == 0 || res.Requests != 4 {
 				t.Errorf("err = %v after %d requests, want an AnswerError after all 4 attempts", err, res.Requests)
 			}
 			if !strings.Contains(err.Error(), "HTTP 200") {
@@ -83,8 +83,8 @@ func TestUpsertRedirectIsNotFollowed(t *testing.T) {
 			c := New(Config{BaseURL: srv.URL, PartnerName: "mybrand", APIKey: "key-123", HTTPClient: hc,
 				Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
 			_, err := c.UpsertBatch(context.Background(), batchOf(2))
-			var re *RedirectError
-			if !errors.As(err, &re) || IsTemporary(err) {
+			var re *Error
+			if !errors.As(err, &re) || re.Kind != KindRedirect || retryable(err) {
 				t.Fatalf("err = %v, want a RedirectError that is not temporary", err)
 			}
 			if re.Location != other.URL+UpsertPath || re.SuggestedBaseURL() != other.URL {
@@ -115,8 +115,8 @@ func TestUpsertRefusedEveryUser(t *testing.T) {
 	f := &fakeInsider{script: script}
 	c, _ := newTestClient(t, f, "key-123")
 	_, err := c.UpsertBatch(context.Background(), batchOf(minRefusedBatch))
-	var rf *RefusedError
-	if !errors.As(err, &rf) || IsTemporary(err) {
+	var rf *Error
+	if !errors.As(err, &rf) || rf.Kind != KindRefusedAll || retryable(err) {
 		t.Fatalf("err = %v, want a RefusedError", err)
 	}
 	if got := len(f.bodies); got != 2*minRefusedBatch-1 {

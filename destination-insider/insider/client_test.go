@@ -146,15 +146,12 @@ func TestUpsertBatch(t *testing.T) {
 			name: "retries run out", users: 1,
 			script:    []func(http.ResponseWriter, int){status(503, "a"), status(502, "b"), status(500, "c"), status(504, "d")},
 			wantStats: Stats{Requests: 4, Retries: 3}, wantWaits: []time.Duration{time.Second, 2 * time.Second, 3 * time.Second},
-			wantErr: func(err error) bool {
-				var ee *ExhaustedError
-				return errors.As(err, &ee) && IsTemporary(err) && !IsAuth(err)
-			},
+			wantErr:    exhaustedTemporary,
 			wantBodies: 4,
 		},
 		{
 			name: "403 stops at once", users: 1, apiKey: "wrong",
-			wantStats: Stats{Requests: 1}, wantErr: IsAuth,
+			wantStats: Stats{Requests: 1}, wantErr: isAuth,
 		},
 		{
 			name: "a 400 to a request of one user rejects that user", users: 1,
@@ -174,7 +171,7 @@ func TestUpsertBatch(t *testing.T) {
 		{
 			name: "400 Partner is invalid is a credential error, not split", users: 4,
 			script:    []func(http.ResponseWriter, int){status(400, `{"success":false,"message":"Partner is invalid."}`)},
-			wantStats: Stats{Requests: 1}, wantBodies: 1, wantErr: IsAuth,
+			wantStats: Stats{Requests: 1}, wantBodies: 1, wantErr: isAuth,
 		},
 		{
 			name: "oversize 400 splits the batch", users: 4, maxBody: 200,
@@ -190,7 +187,7 @@ func TestUpsertBatch(t *testing.T) {
 			name: "failures without a user index", users: 2,
 			script:    []func(http.ResponseWriter, int){status(200, `{"data":{"fail":{"count":1,"errors":{"other":["x"]}}}}`)},
 			wantStats: Stats{Requests: 1}, wantBodies: 1,
-			wantErr: func(err error) bool { var re *ResponseError; return errors.As(err, &re) },
+			wantErr: func(err error) bool { var re *Error; return errors.As(err, &re) && re.Kind == KindUnmatched },
 		},
 	}
 	for _, tc := range tests {
@@ -264,7 +261,16 @@ func TestColumns(t *testing.T) {
 		t.Errorf("request = %q, want %q", gotBody, want)
 	}
 	c = New(Config{BaseURL: srv.URL, PartnerName: "p", APIKey: "bad"})
-	if _, _, err := c.Columns(context.Background()); !IsAuth(err) {
+	if _, _, err := c.Columns(context.Background()); !isAuth(err) {
 		t.Errorf("Columns with a bad key: err = %v, want an auth error", err)
 	}
+}
+
+// isAuth reports whether err is Insider refusing the partner name or key.
+func isAuth(err error) bool { return KindOf(err) == KindAuth }
+
+// exhaustedTemporary reports whether err is a temporary failure every attempt of a request met.
+func exhaustedTemporary(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Attempts > 0 && retryable(err) && !isAuth(err)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -42,7 +43,8 @@ func (c *Client) ContactColumns(ctx context.Context) ([]Column, error) {
 	}
 	cols, err := parseColumns(body)
 	if err != nil {
-		return nil, &DecodeError{Path: ColumnsPath, Err: err}
+		// JSON, but not the columns this client knows: the endpoint is not what it expects.
+		return nil, &Error{Kind: KindUnavailable, Op: http.MethodPost + " " + ColumnsPath, Status: http.StatusOK, Err: err}
 	}
 	return cols, nil
 }

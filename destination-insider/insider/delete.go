@@ -9,7 +9,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Paths of Insider's one-user APIs (research 2026-12/insider-truth.md §2).
+// Paths of Insider's one-user APIs, as its API reference gives them (for example
+// https://academy.insiderone.com/v1/docs/update-identifiers-api and
+// https://academy.insiderone.com/v1/docs/delete-users-pii-data).
 const (
 	DeletePath    = "/api/user/v1/delete"
 	AnonymizePath = "/api/user/v1/anonymize"
@@ -55,7 +57,8 @@ const (
 	NoSuchUser
 	// Taken: the new identifier of an identity change already belongs to another user.
 	Taken
-	// Refused: Insider refused the request for this user (another 4xx); the error says why.
+	// Refused: the call failed; the error says why. KindOf tells Insider refusing the request
+	// for this user (KindRefused, KindTooLarge) from a failure of the run.
 	Refused
 )
 
@@ -110,7 +113,7 @@ func (u *UserOps) send(ctx context.Context, lim *rate.Limiter, method, path stri
 	switch {
 	case err == nil:
 		return Done, st, nil
-	case ctx.Err() != nil, IsTemporary(err):
+	case ctx.Err() != nil, retryable(err):
 		return Refused, st, err
 	}
 	o := classify(err)
@@ -119,11 +122,11 @@ func (u *UserOps) send(ctx context.Context, lim *rate.Limiter, method, path stri
 
 // classify reads a final non-2xx answer.
 func classify(err error) Outcome {
-	var ae *APIError
-	if !errors.As(err, &ae) || IsAuth(err) {
+	var e *Error
+	if !errors.As(err, &e) || e.Kind == KindAuth {
 		return Refused
 	}
-	body := strings.ToLower(ae.Body)
+	body := strings.ToLower(e.Body)
 	switch {
 	case strings.Contains(body, "no such user"):
 		return NoSuchUser
@@ -142,12 +145,4 @@ func errOrNil(o Outcome, err error) error {
 		return nil
 	}
 	return err
-}
-
-// IsUserRefused reports whether err from a UserOps call is Insider refusing this one user (a 4xx
-// other than 401, 403 and 404) rather than a failure of the run.
-func IsUserRefused(err error) bool {
-	var ae *APIError
-	return errors.As(err, &ae) && ae.StatusCode/100 == 4 && !IsAuth(err) &&
-		ae.StatusCode != http.StatusNotFound && ae.StatusCode != http.StatusTooManyRequests
 }

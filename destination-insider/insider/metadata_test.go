@@ -11,29 +11,30 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestAuthCause: Insider's documented refusals name what to fix; other
-// 4xx answers are not authentication problems.
-func TestAuthCause(t *testing.T) {
+// TestStatusKind: Insider's documented refusals of the partner name (400 "Partner is invalid."),
+// the key (401) and the key's access (403) are authentication failures, told apart by their
+// status; other 4xx answers are not authentication problems.
+func TestStatusKind(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		status int
 		body   string
-		want   Auth
+		want   Kind
 	}{
-		{400, `{"success":false,"message":"Partner is invalid."}`, AuthPartner},
-		{401, `{"success":false,"message":"Bad Api Key."}`, AuthKey},
-		{401, `"Partner token authentication failed."`, AuthKey},
-		{403, `{"success":false,"message":"Access Denied."}`, AuthAccess},
-		{400, `{"error":"users must be defined: bad request"}`, AuthNone},
-		{400, `{"error":"request body is bigger than maximum allowed size 5,000,000 bytes"}`, AuthNone},
-		{500, `{"success":false,"message":"The request processing has failed because of an unknown error."}`, AuthNone},
+		{400, `{"success":false,"message":"Partner is invalid."}`, KindAuth},
+		{401, `{"success":false,"message":"Bad Api Key."}`, KindAuth},
+		{401, `"Partner token authentication failed."`, KindAuth},
+		{403, `{"success":false,"message":"Access Denied."}`, KindAuth},
+		{400, `{"error":"users must be defined: bad request"}`, KindRefused},
+		{400, `{"error":"request body is bigger than maximum allowed size 5,000,000 bytes"}`, KindTooLarge},
+		{413, ``, KindTooLarge},
+		{404, `{"error":"not found"}`, KindUnavailable},
+		{405, ``, KindUnavailable},
+		{429, `{"error":"rejected: too many requests"}`, KindTemporary},
+		{500, `{"success":false,"message":"The request processing has failed because of an unknown error."}`, KindTemporary},
 	} {
-		err := &APIError{StatusCode: tc.status, Body: tc.body}
-		if got := AuthCause(err); got != tc.want {
-			t.Errorf("AuthCause(%d %s) = %v, want %v", tc.status, tc.body, got, tc.want)
-		}
-		if IsAuth(err) != (tc.want != AuthNone) {
-			t.Errorf("IsAuth(%d %s) = %v", tc.status, tc.body, IsAuth(err))
+		if got := statusKind(tc.status, tc.body); got != tc.want {
+			t.Errorf("statusKind(%d %s) = %v, want %v", tc.status, tc.body, got, tc.want)
 		}
 	}
 }
@@ -86,7 +87,7 @@ func TestContactColumnsAndProfileCheck(t *testing.T) {
 	if err := missing.CheckProfile(context.Background()); err == nil {
 		t.Error("CheckProfile succeeded on a host without the endpoint")
 	}
-	if _, err := missing.ContactColumns(context.Background()); !IsUnavailable(err) {
+	if _, err := missing.ContactColumns(context.Background()); KindOf(err) != KindUnavailable {
 		t.Errorf("ContactColumns on a host without the endpoint: %v", err)
 	}
 }

@@ -26,11 +26,12 @@ type upsertResponse struct {
 // parseUpsertResponse returns the users of a batch of n that Insider
 // rejected. Error keys have the form users.<index>.<path>.<rule>. Only
 // Insider's shape counts: a body without a data object holding successful
-// or fail objects is an *AnswerError (the caller adds the request details).
+// or fail objects is an *Error of KindNotInsider, failures it cannot tie to users an *Error of
+// KindUnmatched (the caller adds the request details).
 func parseUpsertResponse(body []byte, n int) ([]Rejection, error) {
 	var r upsertResponse
 	if !isUpsertAnswer(body) || json.Unmarshal(body, &r) != nil {
-		return nil, &AnswerError{Body: truncate(bytes.TrimSpace(body), maxErrorBody)}
+		return nil, &Error{Kind: KindNotInsider, Body: truncate(bytes.TrimSpace(body), maxErrorBody)}
 	}
 	if r.Data.Fail == nil {
 		return nil, nil
@@ -48,7 +49,7 @@ func parseUpsertResponse(body []byte, n int) ([]Rejection, error) {
 	for _, k := range keys {
 		i, rule, ok := userIndex(k)
 		if !ok || i >= n {
-			return nil, &ResponseError{Body: truncate(body, maxErrorBody)}
+			return nil, &Error{Kind: KindUnmatched, Body: truncate(body, maxErrorBody)}
 		}
 		for _, m := range fail.Errors[k] {
 			byIndex[i] = append(byIndex[i], rule+": "+m)
@@ -59,7 +60,7 @@ func parseUpsertResponse(body []byte, n int) ([]Rejection, error) {
 	}
 	if len(byIndex) == 0 {
 		// fail.count > 0 with no error keys: which users failed is unknown.
-		return nil, &ResponseError{Body: truncate(body, maxErrorBody)}
+		return nil, &Error{Kind: KindUnmatched, Body: truncate(body, maxErrorBody)}
 	}
 	out := make([]Rejection, 0, len(byIndex))
 	for i, msgs := range byIndex {

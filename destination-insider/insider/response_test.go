@@ -36,9 +36,8 @@ func TestParseUpsertResponse(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got, err := parseUpsertResponse([]byte(tc.body), tc.n)
-			var re *ResponseError
-			var ae *AnswerError
-			if tc.wantErr != (err != nil) || (err != nil && !errors.As(err, &re) && !errors.As(err, &ae)) {
+			var e *Error
+			if tc.wantErr != (err != nil) || (err != nil && (!errors.As(err, &e) || e.Kind != KindUnmatched && e.Kind != KindNotInsider)) {
 				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {

@@ -24,7 +24,7 @@ import (
 //	                MaxAttempts tries, replaying the body. It reads every answer's body within
 //	                the attempt. A request waits at most httpx.WaitLimit in all; a longer wait is
 //	                not started and the request fails with an *httpx.WaitError.
-//	limitTransport  waits for the rate limiter the call put in its context (the one-user calls)
+//	callLimit       waits for the rate limiter the call put in its context (the one-user calls)
 //	                before every attempt.
 //	timeout         bounds one attempt, answer body included (the injected client's Timeout).
 //	base            the injected http.Client's transport (http.DefaultTransport when nil).
@@ -32,6 +32,11 @@ import (
 // Redirects are never followed (refuseRedirect), so the credential headers never leave the base
 // URL's host; headerTransport would not add them elsewhere either. Limit sits inside retry so
 // that every attempt, retries included, is paid for from the budget.
+
+var (
+	_ http.RoundTripper = (*headerTransport)(nil)
+	_ http.RoundTripper = callLimit{}
+)
 
 // headerTransport adds the credentials; see above for its place in the stack.
 type headerTransport struct {
@@ -53,8 +58,9 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(r)
 }
 
-// limitTransport waits for the limiter in the request's context, if any.
-type limitTransport struct{ next http.RoundTripper }
+// callLimit waits for the rate limiter of the call in the request's context, if any; see above
+// for its place in the stack.
+type callLimit struct{ next http.RoundTripper }
 
 type limiterKey struct{}
 
@@ -63,7 +69,7 @@ func withLimiter(ctx context.Context, lim *rate.Limiter) context.Context {
 	return context.WithValue(ctx, limiterKey{}, lim)
 }
 
-func (t limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t callLimit) RoundTrip(req *http.Request) (*http.Response, error) {
 	if lim, ok := req.Context().Value(limiterKey{}).(*rate.Limiter); ok {
 		if err := lim.Wait(req.Context()); err != nil {
 			return nil, fmt.Errorf("wait for the %s rate limit: %w", req.URL.Path, err)
@@ -72,28 +78,28 @@ func (t limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(req)
 }
 
-// decide is the client's retry policy (an httpx.PolicyFunc): a temporary failure
-// (IsTemporary) is retried, after the Retry-After Insider sent with it when it sent one.
+// decide is the client's retry policy (an httpx.PolicyFunc): a failure a later attempt may
+// not hit (retryable) is retried, after the Retry-After Insider sent with it when it sent one.
 func (c *Client) decide(a httpx.Attempt) httpx.Verdict {
 	err := a.Err
 	if err == nil {
 		err = c.answer(a.Req.Method, a.Req.URL.Path, a.Resp, a.Body)
 	}
-	if err == nil || !IsTemporary(err) {
+	if err == nil || !retryable(err) {
 		return httpx.Verdict{}
 	}
 	v := httpx.Verdict{Retry: true, Failure: err}
-	var ae *APIError
-	if errors.As(err, &ae) && ae.RetryAfter > 0 {
-		v.Wait, v.RetryAfter = ae.RetryAfter, true
+	var e *Error
+	if errors.As(err, &e) && e.RetryAfter > 0 {
+		v.Wait, v.RetryAfter = e.RetryAfter, true
 	}
 	return v
 }
 
 // send makes one call, with the retries of the stack, adds its requests to st and returns the
-// body of a 2xx answer that is Insider's JSON. Any other outcome is an error: an *APIError, an
-// *AnswerError, a *RedirectError, an *httpx.WaitError, or an *ExhaustedError when every
-// attempt failed with a temporary error.
+// body of a 2xx answer that is Insider's JSON. Any other outcome is an error: an *Error
+// (Attempts set when every attempt failed with a temporary error), an *httpx.WaitError, or a
+// failure to get an answer.
 func (c *Client) send(ctx context.Context, method, path string, body []byte, st *Stats) ([]byte, error) {
 	var n httpx.Counts
 	defer func() { st.Requests += n.Requests; st.Retries += n.Retries }()
@@ -125,7 +131,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, st 
 		err = fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	if n.Exhausted {
-		return nil, &ExhaustedError{Attempts: c.cfg.MaxAttempts, Last: err}
+		return nil, exhausted(c.cfg.MaxAttempts, err)
 	}
 	return nil, err
 }

@@ -11,18 +11,19 @@ import (
 	"testing"
 )
 
-// TestUnknownErrorIsNotTemporary: only the failures IsTemporary names are retried; an error it
+// TestUnknownErrorIsNotTemporary: only the failures retryable names are retried; an error it
 // does not know fails at once.
 func TestUnknownErrorIsNotTemporary(t *testing.T) {
 	t.Parallel()
 	for _, err := range []error{errors.New("something no one expected"), fmt.Errorf("POST %s: %w", UpsertPath, errors.New("odd"))} {
-		if IsTemporary(err) {
-			t.Errorf("IsTemporary(%v) = true", err)
+		if retryable(err) {
+			t.Errorf("retryable(%v) = true", err)
 		}
 	}
-	for _, err := range []error{io.ErrUnexpectedEOF, context.DeadlineExceeded, &APIError{StatusCode: 503}, &AnswerError{}} {
-		if !IsTemporary(err) {
-			t.Errorf("IsTemporary(%v) = false", err)
+	for _, err := range []error{io.ErrUnexpectedEOF, context.DeadlineExceeded,
+		&Error{Kind: statusKind(503, ""), Status: 503}, &Error{Kind: KindNotInsider}} {
+		if !retryable(err) {
+			t.Errorf("retryable(%v) = false", err)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package destination
+package mapping
 
 import (
 	"slices"
@@ -13,14 +13,11 @@ import (
 // event_params and the rest under event_params.custom. A field named "custom" holding an
 // object adds its members to the custom names, and such a member wins over a top-level field
 // of its name. Fixed attributes and parameters are added,
-// and win over a record field of the same name. The result aliases dst's memory.
-func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
+// and win over a record field of the same name. vals are the values of p's paths in data. The
+// result aliases dst's memory.
+func (m *Mapper) mapObject(p *plan, data []byte, vals []value, dst []byte) Result {
 	o := p.object
-	vals, ok := extractInto(&m.vals, p, data)
-	if !ok {
-		return mapped{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
-	}
-	res := mapped{Key: o.keyFields}
+	res := Result{Key: o.keyFields}
 	dst = append(dst[:0], `{"identifiers":{`...)
 	if !m.identifiers(p, vals, &res) {
 		return res
@@ -32,58 +29,19 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 	if o.event {
 		s, _ := vals[o.nameSlot].str()
 		if eventName = NormalizeEventName(s); eventName == "" {
-			return mapped{Reason: ReasonNoEventName, Detail: "event_name is missing or has no letter or digit", Key: res.Key}
+			return Result{Reason: ReasonNoEventName, Detail: "event_name is missing or has no letter or digit", Key: res.Key}
 		}
 	}
-	// A member of the record's "custom" object wins over a top-level field of its name, so that
-	// no name goes twice under custom (which of two equal keys Insider keeps is not documented).
-	inCustom := m.objNames[:0]
-	if c := vals[o.custSlot].raw; len(c) > 0 && c[0] == '{' {
-		eachMember(c, func(name string, raw []byte) {
-			if !(value{raw: raw}).absent() {
-				inCustom = append(inCustom, name) // an absent member (null, "") leaves the top-level field be
-			}
-		})
+	top, cust, ok := m.objectMembers(o, data, m.customNames(vals[o.custSlot]), &res)
+	if !ok {
+		return Result{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
 	}
-	m.objNames = inCustom
-	top, cust := m.objTop[:0], m.objCust[:0]
-	firstTop, firstCust := true, true
-	add := func(name string, raw []byte, custom bool) {
-		v := value{raw: raw}
-		if v.absent() || o.skip[name] && !custom || o.fixed[name] {
-			return
-		}
-		if k, isDefault := o.defaults[name]; isDefault && !custom {
-			top = m.appendCoerced(top, encodedKey(name), name, v, k, &firstTop, &res)
-			return
-		}
-		if !custom && slices.Contains(inCustom, name) {
-			return // the custom member of this name goes instead
-		}
-		// A custom attribute Insider declares is converted to its declared type, as for a
-		// configured mapping; custom event parameters and undeclared names go as they come.
-		k := kindAny
-		if !o.event {
-			k = m.customKind("", name)
-		}
-		cust = m.appendCoerced(cust, encodedKey(name), name, v, k, &firstCust, &res)
-	}
-	if !eachMember(data, func(name string, raw []byte) {
-		if name == "custom" && len(raw) > 0 && raw[0] == '{' {
-			eachMember(raw, func(name string, raw []byte) { add(name, raw, true) })
-			return
-		}
-		add(name, raw, false)
-	}) {
-		return mapped{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
-	}
-	m.objTop, m.objCust = top, cust
 
 	open := `,"attributes":{`
 	if o.event {
 		t, ok := parseDate(vals[p.occurredAt])
 		if !ok {
-			return mapped{Reason: ReasonInvalidTimestamp, Detail: "timestamp is missing or not a date-time", Key: res.Key}
+			return Result{Reason: ReasonInvalidTimestamp, Detail: "timestamp is missing or not a date-time", Key: res.Key}
 		}
 		dst = append(dst, `,"events":[{"event_name":`...)
 		dst = append(dst, encodedKey(eventName)...)
@@ -95,7 +53,7 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 	n := len(dst)
 	dst = appendObjectFields(dst, open, top, p.fixedTop, cust, p.fixedCust)
 	if len(dst) == n && !o.event {
-		return mapped{Reason: ReasonNoAttributes, Detail: "the record has no attribute besides its identifiers", Key: res.Key}
+		return Result{Reason: ReasonNoAttributes, Detail: "the record has no attribute besides its identifiers", Key: res.Key}
 	}
 	if o.event {
 		dst = append(dst, `}]`...)
@@ -103,6 +61,64 @@ func (m *mapper) mapObject(p *plan, data []byte, dst []byte) mapped {
 	dst = append(dst, `,"not_append":true}`...)
 	res.User = dst
 	return res
+}
+
+// customNames lists the members of the record's "custom" object that have a value: such a
+// member wins over a top-level field of its name, so that no name goes twice under custom
+// (which of two equal keys Insider keeps is not documented). An absent member (null, "")
+// leaves the top-level field be. The list aliases the Mapper's scratch.
+func (m *Mapper) customNames(custom value) []string {
+	names := m.objNames[:0]
+	if c := custom.raw; len(c) > 0 && c[0] == '{' {
+		eachMember(c, func(name string, raw []byte) {
+			if !(value{raw: raw}).absent() {
+				names = append(names, name)
+			}
+		})
+	}
+	m.objNames = names
+	return names
+}
+
+// objectMembers encodes the fields of a record of a stream Airbyte maps onto o: Insider's
+// default names at the top (top), every other field, and the members of a "custom" object,
+// under custom (cust); identifiers, fixed names and absent values are left out, and so is a
+// top-level field whose name is one of inCustom. ok is false when data is not a JSON object.
+// top and cust alias the Mapper's scratch.
+func (m *Mapper) objectMembers(o *objectPlan, data []byte, inCustom []string, res *Result) (top, cust []byte, ok bool) {
+	top, cust = m.objTop[:0], m.objCust[:0]
+	firstTop, firstCust := true, true
+	add := func(name string, raw []byte, custom bool) {
+		v := value{raw: raw}
+		if v.absent() || o.skip[name] && !custom || o.fixed[name] {
+			return
+		}
+		if k, isDefault := o.defaults[name]; isDefault && !custom {
+			top = m.appendCoerced(top, encodedKey(name), name, v, k, &firstTop, res)
+			return
+		}
+		if !custom && slices.Contains(inCustom, name) {
+			return // the custom member of this name goes instead
+		}
+		// A custom attribute Insider declares is converted to its declared type, as for a
+		// configured mapping; custom event parameters and undeclared names go as they come.
+		k := kindAny
+		if !o.event {
+			k = m.customKind("", name)
+		}
+		cust = m.appendCoerced(cust, encodedKey(name), name, v, k, &firstCust, res)
+	}
+	if !eachMember(data, func(name string, raw []byte) {
+		if name == "custom" && len(raw) > 0 && raw[0] == '{' {
+			eachMember(raw, func(name string, raw []byte) { add(name, raw, true) })
+			return
+		}
+		add(name, raw, false)
+	}) {
+		return nil, nil, false
+	}
+	m.objTop, m.objCust = top, cust
+	return top, cust, true
 }
 
 // appendObjectFields appends open + top + fixedTop + "custom":{cust + fixedCust} + "}", each

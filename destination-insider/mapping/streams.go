@@ -1,4 +1,4 @@
-package destination
+package mapping
 
 import (
 	"fmt"
@@ -23,37 +23,30 @@ import (
 //   - every stream of the configured catalog starts with it, since Airbyte
 //     puts one prefix before every stream of a connection.
 
-// streamMatch is the outcome of resolving one stream name.
-type streamMatch struct {
-	plan   *plan
-	name   string // the configured name matched; "" when none
-	prefix string // what the connection put before it
-}
-
-// match resolves a stream name, caching the answer. It is not safe for
+// Stream resolves a stream name, caching the answer. It is not safe for
 // concurrent use.
-func (m *mapper) match(stream string) streamMatch {
+func (m *Mapper) Stream(stream string) Stream {
 	if r, ok := m.resolved[stream]; ok {
 		return r
 	}
-	var r streamMatch
+	var r Stream
 	if p := m.exact(stream); p != nil {
-		r = streamMatch{plan: p, name: stream}
+		r = Stream{plan: p, Name: stream}
 	} else {
 		for _, name := range m.names {
-			if len(name) > len(r.name) && strings.HasSuffix(stream, name) && m.canBePrefix(strings.TrimSuffix(stream, name)) {
-				r = streamMatch{plan: m.exact(name), name: name, prefix: strings.TrimSuffix(stream, name)}
+			if len(name) > len(r.Name) && strings.HasSuffix(stream, name) && m.canBePrefix(strings.TrimSuffix(stream, name)) {
+				r = Stream{plan: m.exact(name), Name: name, Prefix: strings.TrimSuffix(stream, name)}
 			}
 		}
 	}
 	if m.resolved == nil {
-		m.resolved = map[string]streamMatch{}
+		m.resolved = map[string]Stream{}
 	}
 	m.resolved[stream] = r
 	return r
 }
 
-func (m *mapper) exact(stream string) *plan {
+func (m *Mapper) exact(stream string) *plan {
 	if p := m.objects[stream]; p != nil {
 		return p
 	}
@@ -64,7 +57,7 @@ func (m *mapper) exact(stream string) *plan {
 }
 
 // canBePrefix reports whether prefix can be the connection's stream prefix.
-func (m *mapper) canBePrefix(prefix string) bool {
+func (m *Mapper) canBePrefix(prefix string) bool {
 	if startsEventName(prefix) {
 		return false
 	}
@@ -99,9 +92,6 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// planFor returns the plan of a stream, or nil when the stream is ignored.
-func (m *mapper) planFor(stream string) *plan { return m.match(stream).plan }
-
 // configuredNames lists the stream names the config maps, sorted.
 func configuredNames(cfg *Config) []string {
 	names := []string{ContactsStream}
@@ -116,7 +106,7 @@ func configuredNames(cfg *Config) []string {
 // destination would receive but could not send: such a stream would
 // otherwise end as "synced" with nothing sent. Streams that Airbyte maps
 // itself (destination_object_name) are not the config's business.
-func (m *mapper) checkCatalog(catalog *protocol.ConfiguredCatalog) error {
+func (m *Mapper) checkCatalog(catalog *protocol.ConfiguredCatalog) error {
 	if catalog == nil {
 		return nil
 	}
@@ -125,7 +115,7 @@ func (m *mapper) checkCatalog(catalog *protocol.ConfiguredCatalog) error {
 		if cs.DestinationObjectName != "" {
 			continue
 		}
-		if m.match(cs.Stream.Name).plan == nil {
+		if !m.Stream(cs.Stream.Name).Mapped() {
 			bad = append(bad, fmt.Sprintf("%q", cs.Stream.Name))
 		}
 	}

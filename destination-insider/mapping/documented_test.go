@@ -1,4 +1,4 @@
-package destination
+package mapping
 
 import (
 	"strings"
@@ -12,7 +12,7 @@ import (
 
 // testTypes declares the custom attributes of mapperConfig the way Insider's
 // metadata would.
-var testTypes = newAttrTypes([]insider.Column{
+var testTypes = NewTypes([]insider.Column{
 	{Key: "c_lifecycle_stage", Type: "string"}, {Key: "c_vip", Type: "boolean"}, {Key: "c_tags", Type: "array"},
 	{Key: "c_score", Type: "number"}, {Key: "c_since", Type: "date"}, {Key: "email", Type: "string"},
 })
@@ -86,20 +86,20 @@ func TestMapperDocumentedRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			cfg := mapperConfig(tc.edit)
-			cfg.applyDefaults()
-			if problems := cfg.validate(); len(problems) > 0 {
+			cfg.ApplyDefaults()
+			if problems := cfg.Problems(); len(problems) > 0 {
 				t.Fatalf("test config invalid: %v", problems)
 			}
-			opts := []mapperOption{withEventCutoff(cutoff.Add(90*24*time.Hour), 90*24*time.Hour)}
+			opts := []Option{WithEventCutoff(cutoff.Add(90*24*time.Hour), 90*24*time.Hour)}
 			if !tc.untyped {
-				opts = append(opts, withTypes(testTypes))
+				opts = append(opts, WithTypes(testTypes))
 			}
 			m := newMapper(cfg, nil, opts...)
 			stream := tc.stream
 			if stream == "" {
 				stream = ContactsStream
 			}
-			res := m.Map(m.planFor(stream), []byte(tc.data), nil)
+			res := mapData(m, stream, []byte(tc.data), nil)
 			if res.Reason != tc.reason {
 				t.Fatalf("reason %q (%s), want %q", res.Reason, res.Detail, tc.reason)
 			}
@@ -118,9 +118,8 @@ func TestMapperDocumentedRules(t *testing.T) {
 	}
 }
 
-// TestConfigDocumentedRules: identifiers are refused as attributes, an
-// event name Insider would refuse fails with a suggestion, and
-// error_callback_endpoint and event_retention_days are checked.
+// TestConfigDocumentedRules: identifiers are refused as attributes, and an
+// event name Insider would refuse fails with a suggestion.
 func TestConfigDocumentedRules(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -141,17 +140,13 @@ func TestConfigDocumentedRules(t *testing.T) {
 		{name: "event name with upper case and spaces", edit: func(c *Config) { c.EventMappings[0].EventName = "Form Submit" },
 			want: []string{`event_name "Form Submit" is not a name Insider accepts: use "form_submit"`}},
 		{name: "event name with dot and dash is fine", edit: func(c *Config) { c.EventMappings[0].EventName = "form.submit-v2" }},
-		{name: "callback over plain http", edit: func(c *Config) { c.ErrorCallbackEndpoint = "http://hooks.example.com/x" },
-			want: []string{"error_callback_endpoint must use https"}},
-		{name: "callback over https", edit: func(c *Config) { c.ErrorCallbackEndpoint = "https://hooks.example.com/x" }},
-		{name: "negative retention", edit: func(c *Config) { c.EventRetentionDays = -1 }, want: []string{"event_retention_days -1 is out of range"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			cfg := mapperConfig(tc.edit)
-			cfg.applyDefaults()
-			got := strings.Join(cfg.validate(), "; ")
+			cfg.ApplyDefaults()
+			got := strings.Join(cfg.Problems(), "; ")
 			if len(tc.want) == 0 && got != "" {
 				t.Fatalf("unexpected problems: %s", got)
 			}
@@ -172,10 +167,10 @@ func TestUnknownAttributes(t *testing.T) {
 	cfg := mapperConfig(func(c *Config) {
 		c.FixedAttributes = []FixedAttribute{{Attribute: "score", Value: "high"}, {Attribute: "origin", Value: "hubspot"}, {Attribute: "city", Value: "X"}}
 	})
-	if diff := cmp.Diff([]string{"origin"}, cfg.unknownAttributes(testTypes)); diff != "" {
+	if diff := cmp.Diff([]string{"origin"}, cfg.UnknownAttributes(testTypes)); diff != "" {
 		t.Errorf("unknown (-want +got):\n%s", diff)
 	}
-	p := cfg.fixedTypeProblems(testTypes)
+	p := cfg.FixedTypeProblems(testTypes)
 	if len(p) != 1 || !strings.Contains(p[0], `fixed_attributes[0]: value "high" cannot be sent as Insider's number attribute "score"`) {
 		t.Errorf("fixed type problems %v", p)
 	}

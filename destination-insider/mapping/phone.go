@@ -1,4 +1,4 @@
-package destination
+package mapping
 
 import (
 	"regexp"
@@ -9,6 +9,79 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 )
+
+// phoneRules normalises phone numbers.
+type phoneRules struct {
+	enabled bool
+	region  string // ISO 3166 alpha-2 for national numbers; "" requires +CC
+	fast    *nationalRule
+}
+
+func newPhoneRules(enabled bool, region string) phoneRules {
+	return phoneRules{enabled: enabled, region: region, fast: ruleFor(region)}
+}
+
+// isE164 checks Insider's phone rule ^\+[1-9]\d{6,14}$.
+func isE164(s string) bool {
+	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9' {
+		return false
+	}
+	for i := 2; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// normalize returns s in E.164, or false when it cannot be made valid.
+func (p phoneRules) normalize(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if isPlaceholder(s) {
+		return "", false
+	}
+	if !p.enabled {
+		return s, isE164(s)
+	}
+	if out, ok := p.quick(s); ok {
+		return out, true
+	}
+	if p.quickInvalid(s) {
+		return "", false
+	}
+	return p.parse(s)
+}
+
+// parse is normalize's full path through libphonenumber. The quick path only ever gives its
+// answer sooner (FuzzPhoneQuickPathAgrees holds it to that).
+func (p phoneRules) parse(s string) (string, bool) {
+	if strings.HasPrefix(s, "00") && p.region == "" {
+		s = "+" + s[2:]
+	}
+	num, err := phonenumbers.Parse(s, p.region)
+	if err != nil {
+		return "", false
+	}
+	if !phonenumbers.IsValidNumber(num) && (!isE164(s) || !possibleE164(num)) {
+		// A national number libphonenumber does not know ("000-000" becomes "+1000000")
+		// would merge unrelated people in Insider. A number already written in E.164 is
+		// taken when its length fits its country: libphonenumber's ranges lag new ones.
+		return "", false
+	}
+	out := phonenumbers.Format(num, phonenumbers.E164)
+	if !isE164(out) {
+		return "", false
+	}
+	return out, true
+}
+
+// possibleE164 reports whether num has a length its country code allows for a full number
+// (not a local-only one) and a national number
+// that is not all zeros (a placeholder, never assigned).
+func possibleE164(num *phonenumbers.PhoneNumber) bool {
+	nsn := phonenumbers.GetNationalSignificantNumber(num)
+	return phonenumbers.IsPossibleNumberWithReason(num) == phonenumbers.IS_POSSIBLE && strings.Trim(nsn, "0") != ""
+}
 
 // Parsing a phone number with phonenumbers costs about 10 µs, most of it in
 // regular expressions. Most CRM phone values are plain digits with
@@ -154,45 +227,16 @@ func (r *nationalRule) national(d string) (string, bool) {
 // and digits separated by spaces, '-', '.', '/' or (without '+') parentheses.
 // ok is false when s needs the full parser.
 func (p phoneRules) quick(s string) (string, bool) {
-	var digits [20]byte
-	n := 0
-	plus := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			if n == len(digits) {
-				return "", false
-			}
-			digits[n] = c
-			n++
-		case c == '+' && i == 0:
-			plus = true
-		case c == ' ' || c == '-' || c == '.' || c == '/':
-		case (c == '(' || c == ')') && !plus:
-		default:
-			return "", false
-		}
-	}
-	d := string(digits[:n])
-	if n < 2 {
+	var buf [20]byte
+	n, plus, ok := plainDigits(&buf, s, true)
+	if !ok || n < 2 {
 		return "", false
 	}
+	d := string(buf[:n])
 	var r *nationalRule
 	if plus {
-		// Country codes are prefix-free: the first 1 to 3 digits that name
-		// a region are the code.
-		for l := 1; l <= 3 && l < n && r == nil; l++ {
-			cc, _ := strconv.Atoi(d[:l])
-			if region := phonenumbers.GetRegionCodeForCountryCode(cc); region != "ZZ" && region != "001" {
-				if r = ruleFor(region); r == nil || r.cc != d[:l] {
-					return "", false
-				}
-				d = d[l:]
-				if r.prefix != "" && len(d) >= len(r.prefix) && d[:len(r.prefix)] == r.prefix {
-					return "", false // a trunk prefix after the country code: leave it to the parser
-				}
-			}
+		if r, d, ok = countryRule(d); !ok {
+			return "", false
 		}
 	} else {
 		if d[0] == '0' && d[1] == '0' {
@@ -211,6 +255,54 @@ func (p phoneRules) quick(s string) (string, bool) {
 	return out, isE164(out)
 }
 
+// plainDigits puts the digits of s in buf when s is a plain number: at most 20 digits separated
+// by spaces, '-', '.', '/' or parentheses, after an optional leading '+' when plusOK
+// (parentheses are not taken after a '+'), and returns how many there are. ok is false for
+// anything else.
+func plainDigits(buf *[20]byte, s string, plusOK bool) (n int, plus, ok bool) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if n == len(buf) {
+				return 0, false, false
+			}
+			buf[n] = c
+			n++
+		case c == '+' && i == 0 && plusOK:
+			plus = true
+		case c == ' ' || c == '-' || c == '.' || c == '/':
+		case (c == '(' || c == ')') && !plus:
+		default:
+			return 0, false, false
+		}
+	}
+	return n, plus, true
+}
+
+// countryRule reads the country code that d, the digits of a number written with '+', starts
+// with, and returns the quick-path rule of its region (nil when no region has the code) and the
+// digits after the code. ok is false when the full parser must decide.
+func countryRule(d string) (r *nationalRule, rest string, ok bool) {
+	// Country codes are prefix-free: the first 1 to 3 digits that name
+	// a region are the code.
+	for l := 1; l <= 3 && l < len(d); l++ {
+		cc, _ := strconv.Atoi(d[:l])
+		region := phonenumbers.GetRegionCodeForCountryCode(cc)
+		if region == "ZZ" || region == "001" {
+			continue
+		}
+		if r = ruleFor(region); r == nil || r.cc != d[:l] {
+			return nil, "", false
+		}
+		rest = d[l:]
+		if r.prefix != "" && len(rest) >= len(r.prefix) && rest[:len(r.prefix)] == r.prefix {
+			return nil, "", false // a trunk prefix after the country code: leave it to the parser
+		}
+		return r, rest, true
+	}
+	return nil, d, true
+}
+
 // quickInvalid reports whether s, a plain national number (digits and separators, no '+' and no
 // 00 prefix), can be no number of the default region: neither it nor it without the trunk prefix
 // fits the region's numbers, and it does not start with the region's country code or
@@ -222,25 +314,12 @@ func (p phoneRules) quickInvalid(s string) bool {
 	if r == nil {
 		return false
 	}
-	var digits [20]byte
-	n := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			if n == len(digits) {
-				return false
-			}
-			digits[n] = c
-			n++
-		case c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')':
-		default:
-			return false
-		}
-	}
-	d := string(digits[:n])
-	if n < 2 || (d[0] == '0' && d[1] == '0') {
+	var buf [20]byte
+	n, _, ok := plainDigits(&buf, s, false)
+	if !ok || n < 2 || (buf[0] == '0' && buf[1] == '0') {
 		return false
 	}
+	d := string(buf[:n])
 	if r.pattern.MatchString(d) || strings.HasPrefix(d, r.cc) || r.idd.MatchString(d) {
 		return false
 	}

@@ -1,4 +1,4 @@
-package destination
+package mapping
 
 import (
 	"github.com/insider-hubspot/connectors/internal/jsontext"

@@ -1,4 +1,4 @@
-package destination
+package mapping
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 
 // identifiers validates the identifier values into m.idVal and m.cust. It
 // returns false, with res set, when the record must be rejected.
-func (m *mapper) identifiers(p *plan, vals []value, res *mapped) bool {
+func (m *Mapper) identifiers(p *plan, vals []value, res *Result) bool {
 	m.idVal = [idCustom + 1]string{}
 	m.cust = m.cust[:0]
 	for range p.customIDs {
@@ -38,10 +38,10 @@ func (m *mapper) identifiers(p *plan, vals []value, res *mapped) bool {
 			detail := fmt.Sprintf("identifier %s is not valid", f.name)
 			switch m.policy {
 			case PolicyFailRun:
-				*res = mapped{Reason: ReasonInvalidIdentifier, Detail: detail, Key: res.Key, FailRun: true}
+				*res = Result{Reason: ReasonInvalidIdentifier, Detail: detail, Key: res.Key, FailRun: true}
 				return false
 			case PolicySkipRecord:
-				*res = mapped{Reason: ReasonInvalidIdentifier, Detail: detail, Key: res.Key}
+				*res = Result{Reason: ReasonInvalidIdentifier, Detail: detail, Key: res.Key}
 				return false
 			}
 			res.DroppedIDs++
@@ -60,7 +60,7 @@ func (m *mapper) identifiers(p *plan, vals []value, res *mapped) bool {
 		if res.DroppedIDs > 0 {
 			reason, detail = ReasonInvalidIdentifier, res.Detail+" and no other identifier has a value"
 		}
-		*res = mapped{Reason: reason, Detail: detail, Key: res.Key}
+		*res = Result{Reason: reason, Detail: detail, Key: res.Key}
 		return false
 	}
 	return true
@@ -69,7 +69,7 @@ func (m *mapper) identifiers(p *plan, vals []value, res *mapped) bool {
 var idKeys = [...]string{idEmail: `"email":`, idPhone: `"phone_number":`, idUUID: `"uuid":`}
 
 // appendIdentifiers appends the members of the identifiers object.
-func (m *mapper) appendIdentifiers(dst []byte, p *plan) []byte {
+func (m *Mapper) appendIdentifiers(dst []byte, p *plan) []byte {
 	first := true
 	for t := idEmail; t < idCustom; t++ {
 		if m.idVal[t] == "" {

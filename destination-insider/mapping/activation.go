@@ -1,4 +1,4 @@
-package destination
+package mapping
 
 import (
 	"fmt"
@@ -12,23 +12,9 @@ import (
 // (a configured stream with destination_object_name): their records are already keyed by
 // Insider names, so no config mapping applies to them. objectmap.go maps their records.
 
-// ReasonNoEventName rejects a record of a mapped event stream without a usable event_name.
-const ReasonNoEventName = "no_event_name"
-
-// objectPlan is the part of a plan that only streams mapped by Airbyte have.
-type objectPlan struct {
-	event     bool
-	skip      map[string]bool        // record fields that are not attributes or parameters
-	fixed     map[string]bool        // names a fixed attribute or parameter sets: it wins
-	defaults  map[string]insiderKind // Insider's default names of the object
-	nameSlot  int                    // event_name, for events
-	custSlot  int                    // the record's "custom" field, whose members win over top-level fields of their name
-	keyFields string                 // the matching key, for logs (never a value: it is personal data)
-}
-
 // compileObject builds the plan of a stream mapped onto Insider's user or event object. cs
-// has been checked by checkStreams.
-func (m *mapper) compileObject(cfg *Config, cs *protocol.ConfiguredStream) *plan {
+// has been checked by CheckStreams.
+func (m *Mapper) compileObject(cfg *Config, cs *protocol.ConfiguredStream) *plan {
 	p := &plan{root: newPathNode()}
 	o := &objectPlan{event: cs.DestinationObjectName == ObjectEvent, skip: map[string]bool{}, fixed: map[string]bool{}}
 	p.object = o
@@ -87,11 +73,11 @@ func (m *mapper) compileObject(cfg *Config, cs *protocol.ConfiguredStream) *plan
 	return p
 }
 
-// checkStreams returns a config_error naming the first configured stream this config cannot
+// CheckStreams returns a config_error naming the first configured stream this config cannot
 // write: a stream mapped by Airbyte onto something other than Insider's user or event object,
 // with a sync mode Insider cannot honour, or with a nested or missing matching key; or a
 // stream the config itself maps (contacts, event_mappings) while identifier_mappings is empty.
-func checkStreams(cfg *Config, catalog *protocol.ConfiguredCatalog) error {
+func CheckStreams(cfg *Config, catalog *protocol.ConfiguredCatalog) error {
 	if catalog == nil {
 		return nil
 	}
@@ -139,11 +125,11 @@ func checkStreams(cfg *Config, catalog *protocol.ConfiguredCatalog) error {
 	return nil
 }
 
-// needsIdentifiers returns the config_error of a record whose stream the config maps (p is a
-// config plan) while identifier_mappings is empty: a stream missing from the catalog, which
-// checkStreams could not see.
-func needsIdentifiers(cfg *Config, p *plan, stream string) error {
-	if p == nil || p.object != nil || len(cfg.IdentifierMappings) > 0 {
+// NeedsIdentifiers returns the config_error of a record of stream, mapped as s, when the
+// config's own mappings apply to it (not Airbyte's data activation) while identifier_mappings is
+// empty: a stream missing from the catalog, which CheckStreams could not see.
+func (m *Mapper) NeedsIdentifiers(s Stream, stream string) error {
+	if s.plan == nil || s.plan.object != nil || !m.noIDs {
 		return nil
 	}
 	e := protocol.NewError(protocol.FailureConfig, fmt.Sprintf("stream %s: identifier_mappings is empty, but the config maps this stream "+

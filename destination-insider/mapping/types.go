@@ -1,25 +1,26 @@
-package destination
+package mapping
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 )
 
-// attrTypes are the custom attributes Insider's metadata declares, with the
+// Types are the custom attributes Insider's metadata declares, with the
 // kind their values are converted to. Custom attributes are created in
 // InOne (Attributes & Events) with a data type; values of another type are
-// not reflected in the profile, so the mapper converts them or leaves them
+// not reflected in the profile, so the Mapper converts them or leaves them
 // out.
-type attrTypes struct {
+type Types struct {
 	custom map[string]insiderKind // name without the c_ prefix -> kind
 	types  map[string]string      // name -> Insider's type, for messages
 }
 
-// newAttrTypes reads the custom attributes of a metadata answer.
-func newAttrTypes(cols []insider.Column) *attrTypes {
-	t := &attrTypes{custom: map[string]insiderKind{}, types: map[string]string{}}
+// NewTypes reads the custom attributes of a metadata answer.
+func NewTypes(cols []insider.Column) *Types {
+	t := &Types{custom: map[string]insiderKind{}, types: map[string]string{}}
 	for _, c := range cols {
 		name, ok := c.CustomName()
 		if !ok || name == "" {
@@ -54,14 +55,14 @@ func kindOfType(t string) insiderKind {
 
 // kind returns the declared kind of a custom attribute; ok is false when
 // Insider does not know the attribute.
-func (t *attrTypes) kind(name string) (insiderKind, bool) {
+func (t *Types) kind(name string) (insiderKind, bool) {
 	k, ok := t.custom[name]
 	return k, ok
 }
 
-// unknownAttributes lists the custom attributes cfg maps or fixes that
+// UnknownAttributes lists the custom attributes c maps or fixes that
 // Insider's metadata does not declare, sorted, each once.
-func (c *Config) unknownAttributes(t *attrTypes) []string {
+func (c *Config) UnknownAttributes(t *Types) []string {
 	var out []string
 	note := func(name string) {
 		if _, isDefault := defaultAttributes[name]; isDefault {
@@ -81,9 +82,9 @@ func (c *Config) unknownAttributes(t *attrTypes) []string {
 	return out
 }
 
-// fixedTypeProblems lists fixed custom attributes whose value cannot be
+// FixedTypeProblems lists fixed custom attributes whose value cannot be
 // sent as the type Insider declares for them.
-func (c *Config) fixedTypeProblems(t *attrTypes) []string {
+func (c *Config) FixedTypeProblems(t *Types) []string {
 	var p []string
 	for i, f := range c.FixedAttributes {
 		if _, isDefault := defaultAttributes[f.Attribute]; isDefault {
@@ -94,7 +95,7 @@ func (c *Config) fixedTypeProblems(t *attrTypes) []string {
 			continue
 		}
 		if _, ok := coerceFixed(f.Value, k); !ok {
-			p = append(p, "fixed_attributes["+itoa(int64(i))+"]: value "+quote(f.Value)+" cannot be sent as Insider's "+
+			p = append(p, "fixed_attributes["+strconv.Itoa(i)+"]: value "+quote(f.Value)+" cannot be sent as Insider's "+
 				t.types[f.Attribute]+" attribute "+quote(f.Attribute))
 		}
 	}

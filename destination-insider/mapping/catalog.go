@@ -1,12 +1,10 @@
-package destination
+package mapping
 
 import (
 	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
-
-	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/protocol"
@@ -73,7 +71,7 @@ var metadataSchemas = map[string]string{
 	"array":   `{"type":"array"}`,
 }
 
-// destinationCatalog builds the DESTINATION_CATALOG of Airbyte's data activation:
+// Catalog builds the DESTINATION_CATALOG of Airbyte's data activation:
 //
 //   - user (append_dedup): matched on one of email, phone_number, uuid or a custom identifier
 //     the config names; properties are the identifiers, Insider's default attributes and the
@@ -82,7 +80,9 @@ var metadataSchemas = map[string]string{
 //     (required), and Insider's default event parameters.
 //
 // Both allow further properties: any other field is sent as a custom attribute or parameter.
-func destinationCatalog(cfg *Config, columns []insider.Column, log *zerolog.Logger) *protocol.DestinationCatalog {
+// shadowed lists the custom attributes of columns that are left out because they bear the name
+// of a default attribute or identifier: a field of that name is sent as the default.
+func Catalog(cfg *Config, columns []insider.Column) (catalog *protocol.DestinationCatalog, shadowed []string) {
 	keys := make([][]string, 0, len(standardIdentifiers))
 	for _, name := range standardIdentifiers {
 		keys = append(keys, []string{name})
@@ -93,27 +93,42 @@ func destinationCatalog(cfg *Config, columns []insider.Column, log *zerolog.Logg
 			keys = append(keys, []string{name})
 		}
 	}
-	ids := func(event bool) map[string]string {
-		out := map[string]string{}
-		for _, name := range standardIdentifiers {
-			d := fieldDescriptions[name]
-			if event {
-				d = "Identifies the event's user" + d[strings.Index(d, ":"):]
-			}
-			out[name] = fieldSchema(kindSchemas[defaultAttributes[name]], d)
-		}
-		for _, name := range custom {
-			if _, dup := out[name]; !dup {
-				out[name] = fieldSchema(`{"type":"string"}`, "Custom identifier "+name+" (identifiers.custom), sent as a string.")
-			}
-		}
-		return out
-	}
+	user, shadowed := userFields(identifierFields(custom, false), columns)
+	event := eventFields(identifierFields(custom, true))
+	return &protocol.DestinationCatalog{Operations: []protocol.DestinationOperation{
+		{ObjectName: ObjectUser, SyncMode: protocol.DestinationSyncModeAppendDedup, MatchingKeys: keys,
+			JSONSchema: objectSchema(user, nil)},
+		{ObjectName: ObjectEvent, SyncMode: protocol.DestinationSyncModeAppend, MatchingKeys: keys,
+			JSONSchema: objectSchema(event, []string{fieldEventName, fieldTimestamp})},
+	}}, shadowed
+}
 
-	user := ids(false)
+// identifierFields are the schemas of the identifier fields of a user (or, for event, of an
+// event's user), by name: the standard identifiers and the custom ones of the config.
+func identifierFields(custom []string, event bool) map[string]string {
+	out := map[string]string{}
+	for _, name := range standardIdentifiers {
+		d := fieldDescriptions[name]
+		if event {
+			d = "Identifies the event's user" + d[strings.Index(d, ":"):]
+		}
+		out[name] = fieldSchema(kindSchemas[defaultAttributes[name]], d)
+	}
+	for _, name := range custom {
+		if _, dup := out[name]; !dup {
+			out[name] = fieldSchema(`{"type":"string"}`, "Custom identifier "+name+" (identifiers.custom), sent as a string.")
+		}
+	}
+	return out
+}
+
+// userFields adds to the identifier fields of a user Insider's default attributes and the custom
+// attributes of columns, with their types. shadowed lists the custom attributes left out because
+// a field of their name is there already.
+func userFields(fields map[string]string, columns []insider.Column) (user map[string]string, shadowed []string) {
 	for name, k := range defaultAttributes {
-		if _, taken := user[name]; !taken && !attributeAliases[name] {
-			user[name] = fieldSchema(kindSchemas[k], defaultDescription(name, "attribute"))
+		if _, taken := fields[name]; !taken && !attributeAliases[name] {
+			fields[name] = fieldSchema(kindSchemas[k], defaultDescription(name, "attribute"))
 		}
 	}
 	for _, col := range columns {
@@ -121,37 +136,42 @@ func destinationCatalog(cfg *Config, columns []insider.Column, log *zerolog.Logg
 		if !ok {
 			continue
 		}
-		if _, taken := user[name]; taken || name == "custom" {
-			log.Warn().Str("attribute", name).Msg("Insider declares a custom attribute with the name of a default attribute or identifier; " +
-				"it is not offered in the catalog, since a field of that name is sent as the default")
+		if _, taken := fields[name]; taken || name == "custom" {
+			shadowed = append(shadowed, name)
 			continue
 		}
-		schema, known := metadataSchemas[strings.ToLower(col.Type)]
-		desc := "Custom attribute (attributes.custom), of Insider type " + col.Type + "."
-		if col.DisplayName != "" && col.DisplayName != name {
-			desc = "Custom attribute " + col.DisplayName + " (attributes.custom), of Insider type " + col.Type + "."
-		}
-		if !known {
-			schema = `{}`
-		}
-		user[name] = fieldSchema(schema, desc)
+		fields[name] = fieldSchema(columnSchema(col), columnDescription(col, name))
 	}
+	return fields, shadowed
+}
 
-	event := ids(true)
-	event[fieldEventName] = fieldSchema(`{"type":"string"}`, fieldDescriptions[fieldEventName])
-	event[fieldTimestamp] = fieldSchema(kindSchemas[kindDate], fieldDescriptions[fieldTimestamp])
+// columnSchema is the JSON schema of a custom attribute of Insider's type; any value for a type
+// this destination does not know.
+func columnSchema(col insider.Column) string {
+	if schema, known := metadataSchemas[strings.ToLower(col.Type)]; known {
+		return schema
+	}
+	return `{}`
+}
+
+func columnDescription(col insider.Column, name string) string {
+	if col.DisplayName != "" && col.DisplayName != name {
+		return "Custom attribute " + col.DisplayName + " (attributes.custom), of Insider type " + col.Type + "."
+	}
+	return "Custom attribute (attributes.custom), of Insider type " + col.Type + "."
+}
+
+// eventFields adds to the identifier fields of an event's user event_name, timestamp and
+// Insider's default event parameters, with their types.
+func eventFields(fields map[string]string) map[string]string {
+	fields[fieldEventName] = fieldSchema(`{"type":"string"}`, fieldDescriptions[fieldEventName])
+	fields[fieldTimestamp] = fieldSchema(kindSchemas[kindDate], fieldDescriptions[fieldTimestamp])
 	for name, k := range defaultEventParams {
-		if _, taken := event[name]; !taken {
-			event[name] = fieldSchema(kindSchemas[k], defaultDescription(name, "event parameter"))
+		if _, taken := fields[name]; !taken {
+			fields[name] = fieldSchema(kindSchemas[k], defaultDescription(name, "event parameter"))
 		}
 	}
-
-	return &protocol.DestinationCatalog{Operations: []protocol.DestinationOperation{
-		{ObjectName: ObjectUser, SyncMode: protocol.DestinationSyncModeAppendDedup, MatchingKeys: keys,
-			JSONSchema: objectSchema(user, nil)},
-		{ObjectName: ObjectEvent, SyncMode: protocol.DestinationSyncModeAppend, MatchingKeys: keys,
-			JSONSchema: objectSchema(event, []string{fieldEventName, fieldTimestamp})},
-	}}
+	return fields
 }
 
 // customIdentifierNames returns the custom identifier names of the config's identifier

@@ -1,13 +1,11 @@
-package destination
+package mapping
 
 import (
 	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/insider-hubspot/connectors/internal/epoch"
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
@@ -24,18 +22,11 @@ func (c *coercer) appendValue(dst []byte, v value, k insiderKind) ([]byte, bool)
 	case kindAny:
 		return c.appendAny(dst, v)
 	case kindString:
-		switch v.jsonKind() {
-		case '"':
-			return append(dst, v.raw...), true
-		case '0', 't', 'f':
-			return jsontext.AppendString(dst, string(v.raw)), true
-		}
+		return appendText(dst, v)
 	case kindNumber, kindInteger:
-		s, ok := v.text()
-		if !ok {
-			return dst, false
+		if s, ok := v.text(); ok {
+			return appendNumber(dst, strings.TrimSpace(s), k == kindInteger)
 		}
-		return appendNumber(dst, strings.TrimSpace(s), k == kindInteger)
 	case kindBool:
 		if b, ok := parseBool(v); ok {
 			return strconv.AppendBool(dst, b), true
@@ -45,47 +36,88 @@ func (c *coercer) appendValue(dst []byte, v value, k insiderKind) ([]byte, bool)
 			return appendDate(dst, t), true
 		}
 	case kindEmail:
-		if s, ok := v.text(); ok {
-			if e, ok := normalizeEmail(s); ok {
-				return jsontext.AppendString(dst, e), true
-			}
-		}
+		return appendEmail(dst, v)
 	case kindPhone:
-		if s, ok := v.text(); ok {
-			if p, ok := c.phone.normalize(s); ok {
-				return jsontext.AppendString(dst, p), true
-			}
-		}
+		return c.appendPhone(dst, v)
 	case kindLanguage:
-		if s, ok := v.str(); ok {
-			return jsontext.AppendString(dst, languageCode(s)), true
-		}
+		return appendLanguage(dst, v)
 	case kindArray:
-		if v.jsonKind() == '[' {
-			return append(dst, v.raw...), true
-		}
-		if v.jsonKind() == '{' {
-			return dst, false
-		}
-		n := len(dst)
-		dst = append(dst, '[')
-		dst, ok := c.appendAny(dst, v)
-		if !ok {
-			return dst[:n], false
-		}
-		return append(dst, ']'), true
+		return c.appendArray(dst, v)
 	case kindFloatList:
 		return appendNumberList(dst, v)
 	case kindCountry:
-		if s, ok := v.str(); ok {
-			if code, ok := countryCode(s); ok {
-				return jsontext.AppendString(dst, code), true
-			}
-		}
+		return appendCountry(dst, v)
 	case kindList:
 		return appendList(dst, v)
 	}
 	return dst, false
+}
+
+// appendText appends a string as it is, and a number or boolean as its text.
+func appendText(dst []byte, v value) ([]byte, bool) {
+	switch v.jsonKind() {
+	case '"':
+		return append(dst, v.raw...), true
+	case '0', 't', 'f':
+		return jsontext.AppendString(dst, string(v.raw)), true
+	}
+	return dst, false
+}
+
+// appendEmail appends an email, trimmed, lower-cased and checked like the identifier.
+func appendEmail(dst []byte, v value) ([]byte, bool) {
+	if s, ok := v.text(); ok {
+		if e, ok := normalizeEmail(s); ok {
+			return jsontext.AppendString(dst, e), true
+		}
+	}
+	return dst, false
+}
+
+// appendPhone appends a phone number in E.164, like the identifier.
+func (c *coercer) appendPhone(dst []byte, v value) ([]byte, bool) {
+	if s, ok := v.text(); ok {
+		if p, ok := c.phone.normalize(s); ok {
+			return jsontext.AppendString(dst, p), true
+		}
+	}
+	return dst, false
+}
+
+// appendLanguage appends a language tag as Insider writes them (en_US).
+func appendLanguage(dst []byte, v value) ([]byte, bool) {
+	if s, ok := v.str(); ok {
+		return jsontext.AppendString(dst, languageCode(s)), true
+	}
+	return dst, false
+}
+
+// appendCountry appends the ISO 3166-1 alpha-2 code of a country name or code.
+func appendCountry(dst []byte, v value) ([]byte, bool) {
+	if s, ok := v.str(); ok {
+		if code, ok := countryCode(s); ok {
+			return jsontext.AppendString(dst, code), true
+		}
+	}
+	return dst, false
+}
+
+// appendArray appends a JSON array as it is, and another value but an object as a
+// one-element array.
+func (c *coercer) appendArray(dst []byte, v value) ([]byte, bool) {
+	switch v.jsonKind() {
+	case '[':
+		return append(dst, v.raw...), true
+	case '{':
+		return dst, false
+	}
+	n := len(dst)
+	dst = append(dst, '[')
+	dst, ok := c.appendAny(dst, v)
+	if !ok {
+		return dst[:n], false
+	}
+	return append(dst, ']'), true
 }
 
 // appendAny sends a value as it comes, applying boolean_format to JSON
@@ -215,55 +247,6 @@ func parseBool(v value) (bool, bool) {
 		}
 	}
 	return false, false
-}
-
-// dateLayouts are the date forms accepted for date attributes, tried in order.
-var dateLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"}
-
-// parseDate reads an RFC 3339 date-time, a date, or a number since the
-// epoch by epoch.Time's rule, the one the source follows too (seconds, or
-// milliseconds as HubSpot writes them).
-func parseDate(v value) (time.Time, bool) {
-	s, ok := v.text()
-	if !ok || v.jsonKind() == 't' || v.jsonKind() == 'f' {
-		return time.Time{}, false
-	}
-	s = strings.TrimSpace(s)
-	if jsontext.IsNumber(s) {
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return time.Time{}, false
-		}
-		return epoch.Time(f)
-	}
-	for _, layout := range dateLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
-}
-
-// appendDate appends t as Insider wants a date attribute: RFC 3339, UTC, seconds, "Z".
-func appendDate(dst []byte, t time.Time) []byte {
-	dst = append(dst, '"')
-	dst = t.UTC().Truncate(time.Second).AppendFormat(dst, "2006-01-02T15:04:05Z")
-	return append(dst, '"')
-}
-
-// appendTimestamp appends an event's timestamp: RFC 3339, UTC, "Z", with the milliseconds
-// HubSpot gives (2026-01-02T03:04:05.678Z); a whole second has no fraction. Insider uses the
-// timestamp as the event's identifier, so occurrences of one event in one second must keep
-// their milliseconds to stay apart:
-// https://academy.insiderone.com/docs/faq-about-event-delete-update
-func appendTimestamp(dst []byte, t time.Time) []byte {
-	t = t.UTC().Truncate(time.Millisecond)
-	if t.Nanosecond() == 0 {
-		return appendDate(dst, t)
-	}
-	dst = append(dst, '"')
-	dst = t.AppendFormat(dst, "2006-01-02T15:04:05.000Z")
-	return append(dst, '"')
 }
 
 // coerceFixed converts a fixed config value to the JSON sent for kind k.

@@ -1,4 +1,4 @@
-package destination
+package mapping
 
 import (
 	"encoding/json"
@@ -12,12 +12,10 @@ import (
 
 // mappedPeopleAndClicks is a mapper for two streams Airbyte maps, matched on email: people onto
 // Insider's user object and clicks onto its event object.
-func mappedPeopleAndClicks(t *testing.T, opts ...mapperOption) *mapper {
+func mappedPeopleAndClicks(t *testing.T, opts ...Option) *Mapper {
 	t.Helper()
-	cfg, err := ParseConfig(json.RawMessage(`{"partner_name":"p","api_key":"k"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := &Config{}
+	cfg.ApplyDefaults()
 	cat := &protocol.ConfiguredCatalog{Streams: []protocol.ConfiguredStream{
 		{Stream: protocol.Stream{Name: "people"}, DestinationObjectName: ObjectUser, PrimaryKey: [][]string{{"email"}}},
 		{Stream: protocol.Stream{Name: "clicks"}, DestinationObjectName: ObjectEvent, PrimaryKey: [][]string{{"email"}}},
@@ -31,9 +29,9 @@ func mappedPeopleAndClicks(t *testing.T, opts ...mapperOption) *mapper {
 // undeclared attributes go as they come.
 func TestMappedStreamCustomValuesTakeDeclaredTypes(t *testing.T) {
 	t.Parallel()
-	m := mappedPeopleAndClicks(t, withTypes(testTypes))
+	m := mappedPeopleAndClicks(t, WithTypes(testTypes))
 
-	res := m.Map(m.planFor("people"), []byte(`{"email":"a@b.co","score":"7.5","vip":"yes","lifecycle_stage":12,
+	res := mapData(m, "people", []byte(`{"email":"a@b.co","score":"7.5","vip":"yes","lifecycle_stage":12,
 		"since":"not a date","tags":"x","other":"7","custom":{"extra":"1"}}`), nil)
 	if res.User == nil {
 		t.Fatalf("rejected: %s (%s)", res.Reason, res.Detail)
@@ -54,7 +52,7 @@ func TestMappedStreamCustomValuesTakeDeclaredTypes(t *testing.T) {
 		t.Errorf("dropped %d, by name %v; want the date attribute since given no date, counted once", res.Dropped, m.droppedBy)
 	}
 
-	ev := m.Map(m.planFor("clicks"), []byte(`{"email":"a@b.co","event_name":"click","timestamp":"2026-01-02T03:04:05Z","score":"abc"}`), nil)
+	ev := mapData(m, "clicks", []byte(`{"email":"a@b.co","event_name":"click","timestamp":"2026-01-02T03:04:05Z","score":"abc"}`), nil)
 	if ev.User == nil {
 		t.Fatalf("event rejected: %s (%s)", ev.Reason, ev.Detail)
 	}
@@ -94,7 +92,7 @@ func TestMappedStreamCustomMemberWinsOverTopLevelField(t *testing.T) {
 		{"clicks", `{"email":"a@b.co","event_name":"click","timestamp":"2026-01-02T03:04:05Z","plan":"a","custom":{"plan":"b"}}`, "event_params",
 			map[string]any{"custom": map[string]any{"plan": "b"}}},
 	} {
-		res := m.Map(m.planFor(tc.stream), []byte(tc.data), nil)
+		res := mapData(m, tc.stream, []byte(tc.data), nil)
 		if res.User == nil {
 			t.Fatalf("%s: rejected: %s (%s)", tc.data, res.Reason, res.Detail)
 		}

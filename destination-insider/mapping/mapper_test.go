@@ -1,4 +1,4 @@
-package destination
+package mapping
 
 import (
 	"encoding/json"
@@ -11,7 +11,6 @@ import (
 // mapperConfig is the config the mapper tests start from.
 func mapperConfig(edit func(c *Config)) *Config {
 	c := &Config{
-		PartnerName: "p", APIKey: "k",
 		IdentifierMappings: []IdentifierMapping{
 			{Identifier: "email", SourceField: "email"},
 			{Identifier: "phone_number", SourceField: "phone"},
@@ -44,7 +43,7 @@ func mapperConfig(edit func(c *Config)) *Config {
 	if edit != nil {
 		edit(c)
 	}
-	c.applyDefaults()
+	c.ApplyDefaults()
 	return c
 }
 
@@ -169,7 +168,7 @@ func TestMapper(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			cfg := mapperConfig(tc.edit)
-			if problems := cfg.validate(); len(problems) > 0 {
+			if problems := cfg.Problems(); len(problems) > 0 {
 				t.Fatalf("test config invalid: %v", problems)
 			}
 			m := newMapper(cfg, nil)
@@ -177,13 +176,18 @@ func TestMapper(t *testing.T) {
 			if stream == "" {
 				stream = ContactsStream
 			}
-			res := m.Map(m.planFor(stream), []byte(tc.data), nil)
+			res := mapData(m, stream, []byte(tc.data), nil)
 			if res.Reason != tc.reason || res.FailRun != tc.failed {
 				t.Fatalf("reason %q (fail_run %v), want %q (%v); detail %q", res.Reason, res.FailRun, tc.reason, tc.failed, res.Detail)
 			}
 			checkUser(t, res.User, tc.want)
 		})
 	}
+}
+
+// mapData maps the record data of stream with m.
+func mapData(m *Mapper, stream string, data []byte, dst []byte) Result {
+	return m.Map(m.Scan(m.Stream(stream), data), dst)
 }
 
 // checkUser fails unless user is the JSON want, or, when want is "", there
@@ -236,7 +240,7 @@ func TestValidEventName(t *testing.T) {
 	for _, name := range []string{"form.submit", "sign-up"} {
 		cfg := mapperConfig(func(c *Config) { c.EventMappings[0].EventName = name })
 		m := newMapper(cfg, nil)
-		res := m.Map(m.planFor("event_buy"), []byte(`{"occurredAt":"2026-01-02T03:04:05Z","contact":{"email":"a@b.co"}}`), nil)
+		res := mapData(m, "event_buy", []byte(`{"occurredAt":"2026-01-02T03:04:05Z","contact":{"email":"a@b.co"}}`), nil)
 		if !strings.Contains(string(res.User), `"event_name":"`+name+`"`) {
 			t.Errorf("event %q sent as %s", name, res.User)
 		}
@@ -259,7 +263,7 @@ func FuzzMapper(f *testing.F) {
 		if event {
 			stream = "event_buy"
 		}
-		res := m.Map(m.planFor(stream), []byte(data), nil)
+		res := mapData(m, stream, []byte(data), nil)
 		if res.User == nil && res.Reason == "" {
 			t.Fatalf("no user and no reason for %q", data)
 		}
