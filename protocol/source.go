@@ -168,6 +168,12 @@ func (o *SourceOutput) Estimate(stream string, rows int64) error {
 		Estimate: &Estimate{Name: stream, Type: "STREAM", RowEstimate: rows}}})
 }
 
+// Analytics writes a TRACE ANALYTICS event of the static type typ with value.
+func (o *SourceOutput) Analytics(typ, value string) error {
+	return o.w.Write(&Message{Type: TypeTrace, Trace: &Trace{Type: TraceAnalytics, EmittedAt: o.now().UnixMilli(),
+		Analytics: &Analytics{Type: typ, Value: value}}})
+}
+
 // CompleteStream marks stream COMPLETE (after RUNNING, which an empty stream gets here).
 func (o *SourceOutput) CompleteStream(stream string) error {
 	o.mu.Lock()

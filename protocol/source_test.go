@@ -68,9 +68,19 @@ func TestSourceOutputValidates(t *testing.T) {
 	o := protocol.NewSourceOutput(w, func() time.Time { return t0 })
 	_ = o.Record("contacts", []byte(`{"id":"1"}`))
 	_ = o.State("contacts", map[string]any{"lastmodifieddate": "2026-01-01T00:00:00Z"})
+	_ = o.Analytics("source-hubspot-journal-gap", "deletions between 2026-01-01T00:00:00Z and 2026-01-05T00:00:00Z may be missing")
 	_ = o.FailStream("contacts", protocol.NewError(protocol.FailureTransient, "rate limited", nil))
 	_ = w.Flush()
 	protocoltest.ValidateOutput(t, buf.Bytes())
+	var analytics int
+	for _, m := range protocoltest.OfType(protocoltest.Messages(t, buf.Bytes()), protocol.TypeTrace) {
+		if a := m.Trace.Analytics; a != nil && m.Trace.Type == protocol.TraceAnalytics && a.Type == "source-hubspot-journal-gap" && a.Value != "" {
+			analytics++
+		}
+	}
+	if analytics != 1 {
+		t.Errorf("%d TRACE ANALYTICS messages, want 1", analytics)
+	}
 }
 
 // TestSourceOutputStatusMachine pins the stream-status transitions every SourceOutput method

@@ -8,6 +8,7 @@ const (
 	TraceError        TraceType = "ERROR"
 	TraceEstimate     TraceType = "ESTIMATE"
 	TraceStreamStatus TraceType = "STREAM_STATUS"
+	TraceAnalytics    TraceType = "ANALYTICS"
 )
 
 // Trace is an AirbyteTraceMessage with exactly the one payload its Type names.
@@ -17,6 +18,7 @@ type Trace struct {
 	Error        *ErrorTrace   `json:"error,omitempty"`
 	Estimate     *Estimate     `json:"estimate,omitempty"`
 	StreamStatus *StreamStatus `json:"stream_status,omitempty"`
+	Analytics    *Analytics    `json:"analytics,omitempty"`
 }
 
 // ErrorTrace is an AirbyteErrorTraceMessage.
@@ -51,4 +53,11 @@ const (
 type StreamStatus struct {
 	StreamDescriptor StreamDescriptor `json:"stream_descriptor"`
 	Status           StreamStatusKind `json:"status"`
+}
+
+// Analytics is an AirbyteAnalyticsTraceMessage: an event of a static Type with an optional
+// Value, for what a run notices that is neither an error nor a record.
+type Analytics struct {
+	Type  string `json:"type"`
+	Value string `json:"value,omitempty"`
 }

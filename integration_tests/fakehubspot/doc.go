@@ -74,9 +74,16 @@
 //   - GET /crm/objects/<v>/contacts?limit<=100&after=<id>&properties=a,b&archived=true
 //     (archived=true lists only archived contacts; after is the next id, from paging.next.after).
 //   - GET /crm/objects/<v>/contacts/{id}?idProperty=email&properties=..: 404 OBJECT_NOT_FOUND.
-//   - POST /crm/objects/<v>/contacts/batch/read {properties, idProperty, inputs:[{id}]}: more
-//     than 100 inputs -> 400; some missing -> 207 with "numErrors":1 and one OBJECT_NOT_FOUND
-//     error listing the ids in context.ids; all found -> 200 {"status":"COMPLETE",...}.
+//   - POST /crm/objects/<v>/contacts/batch/read[?archived=true] {properties, idProperty,
+//     inputs:[{id}]}: more than 100 inputs -> 400; some missing -> 207 with "numErrors":1 and one
+//     OBJECT_NOT_FOUND error listing the ids in context.ids; all found -> 200
+//     {"status":"COMPLETE",...}. archived=true reads archived contacts only (a merged-away id
+//     resolves to nothing there: guessed).
+//   - GET /account-info/<v>/details (2026-03 and 2027-03-beta, the documented versions; legacy
+//     /account-info/v3/details) -> {portalId (Options.PortalID), accountType, timeZone,
+//     companyCurrency, additionalCurrencies, utcOffset, utcOffsetMilliseconds, uiDomain,
+//     dataHostingLocation}, for OAuth user and private-app tokens (an app token gets 401,
+//     guessed). EndpointAccount.
 //   - GET /events/custom/<v>/event-definitions?limit&after: {total, results:[{id, name,
 //     fullyQualifiedName, labels, properties:[Property...], ...}], paging}.
 //   - GET /events/event-occurrences/<v>?eventType&objectType&objectId&occurredAfter&occurredBefore&sort

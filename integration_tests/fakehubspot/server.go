@@ -235,6 +235,7 @@ func (s *Server) routes() http.Handler {
 	}
 	s.listRoutes(mux)
 	s.journalRoutes(mux)
+	s.accountRoutes(mux)
 	// The consent page is on app.hubspot.com, not the API host: no API logging, limits or faults.
 	mux.HandleFunc("GET /oauth/authorize", s.handleAuthorize)
 	mux.Handle("/", s.wrap(EndpointOther, false, s.handleUnknown))

@@ -71,7 +71,7 @@ type stats struct {
 
 func newStats(maxLog int) *stats {
 	st := &stats{counts: map[Endpoint]*atomic.Int64{}, status: map[int]*atomic.Int64{}, maxLog: maxLog}
-	for _, ep := range slices.Concat(allEndpoints, listsEndpoints, journalEndpoints) {
+	for _, ep := range slices.Concat(allEndpoints, listsEndpoints, journalEndpoints, []Endpoint{EndpointAccount}) {
 		st.counts[ep] = new(atomic.Int64)
 	}
 	st.maxAfter.Store(-1)

@@ -77,6 +77,14 @@ type Client struct {
 	limits  Limits // the budgets in force, defaults filled
 	limiter *classLimit
 
+	// What the webhooks journal's client (journal.go) builds on: the stack below auth, a retry
+	// layer without the rate limiter (for pre-signed downloads), the OAuth token endpoint and
+	// the hook that registers each token obtained.
+	retried  http.RoundTripper
+	files    http.RoundTripper
+	tokenURL string
+	onToken  func(string)
+
 	// Asking again when an answer is inconsistent (see SearchContacts): the retry layer's
 	// attempts and backoff, and the injected sleep.
 	attempts int
@@ -154,6 +162,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	limited := newClassLimit(baseRT, cfg.Limits, retry.sleep, now)
 	retried := newRetry(limited, retry, now, red)
+	files := newRetry(baseRT, retry, now, red)
 	var tokens tokenSource = staticToken(cfg.Credentials.AccessToken)
 	if cfg.Credentials.OAuth() {
 		tokenClient := &http.Client{Transport: retried}
@@ -171,6 +180,10 @@ func New(cfg Config) (*Client, error) {
 		paths:    newPaths(cfg.APIVersion),
 		now:      now,
 		red:      red,
+		retried:  retried,
+		files:    files,
+		tokenURL: tokenURL,
+		onToken:  onToken,
 		http: &http.Client{
 			Transport:     &authTransport{next: retried, host: base.Host, tokens: tokens},
 			CheckRedirect: hc.CheckRedirect,
@@ -210,6 +223,11 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, bo
 // do sends one request and hands a 2xx answer's body to use, which may keep it. The retry layer
 // retries failed exchanges, answers cut off mid-body included.
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, body any, use func([]byte) error) error {
+	return c.doWith(ctx, c.http, method, path, q, body, use)
+}
+
+// doWith is do through the client hc (the journal's, which authenticates with the app token).
+func (c *Client) doWith(ctx context.Context, hc *http.Client, method, path string, q url.Values, body any, use func([]byte) error) error {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -231,7 +249,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values, body
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := c.http.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, unwrapURLError(err))
 	}

@@ -57,6 +57,12 @@ func (rr *requestRecorder) handler(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == TokenPath:
 		_, _ = w.Write([]byte(`{"access_token":"at-1","refresh_token":"rt","expires_in":1800,"token_type":"bearer","token_use":"access_token"}`))
+	case strings.HasPrefix(r.URL.Path, "/account-info/"):
+		_, _ = w.Write([]byte(`{"portalId":123456}`))
+	case strings.HasPrefix(r.URL.Path, "/webhooks-journal/journal-local/"):
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/webhooks-journal/subscriptions/2026-03" && r.Method == http.MethodPost:
+		_, _ = w.Write(b)
 	case strings.HasSuffix(r.URL.Path, "/batch/read"):
 		_, _ = w.Write([]byte(`{"status":"COMPLETE","results":[{"id":"7","properties":{"email":"a@b.com"}}]}`))
 	default:
@@ -80,6 +86,7 @@ func TestRequestsGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	journal := c.Journal(JournalConfig{ClientID: "app-client-id", ClientSecret: "app-client-secret"})
 	calls := []struct {
 		name string
 		do   func() error
@@ -106,6 +113,30 @@ func TestRequestsGolden(t *testing.T) {
 		{"get contact by id", func() error { _, err := c.GetContact(ctx, "7", "", []string{"email"}); return err }},
 		{"batch read contacts", func() error {
 			_, err := c.BatchReadContacts(ctx, []string{"7", "8"}, []string{"email", "phone"})
+			return err
+		}},
+		{"batch read contact history", func() error {
+			_, err := c.ContactHistories(ctx, []string{"7", "8"}, []string{"email", "phone"})
+			return err
+		}},
+		{"batch read archived contacts", func() error {
+			_, err := c.BatchReadArchivedContacts(ctx, []string{"7", "8"}, []string{"hs_object_id", "hs_merged_object_ids"})
+			return err
+		}},
+		{"account details", func() error { _, err := c.AccountPortalID(ctx, DefaultJournalVersion); return err }},
+		{"journal: app token, then subscriptions", func() error {
+			_, err := journal.Subscriptions(ctx)
+			return err
+		}},
+		{"journal: subscribe", func() error {
+			_, err := journal.Subscribe(ctx, Subscription{SubscriptionType: "OBJECT", PortalID: 123456,
+				ObjectTypeID: ContactObjectTypeID, Actions: []string{"DELETE", "MERGE", "RESTORE"}})
+			return err
+		}},
+		{"journal: earliest", func() error { _, err := journal.Earliest(ctx, 123456); return err }},
+		{"journal: latest", func() error { _, err := journal.Latest(ctx, 123456); return err }},
+		{"journal: next", func() error {
+			_, err := journal.Next(ctx, 123456, "00000000-0001-7240-801e-019b7ca98f2e")
 			return err
 		}},
 		{"contact properties", func() error { _, err := c.ContactProperties(ctx); return err }},

@@ -141,6 +141,14 @@ func TestRequestBodiesMatchHubSpotSchemas(t *testing.T) {
 			_, err := c.BatchReadContacts(ctx, []string{"7"}, nil)
 			return err
 		}},
+		{"batch read contact history", func() error {
+			_, err := c.ContactHistories(ctx, []string{"7", "8"}, []string{"email", "phone"})
+			return err
+		}},
+		{"batch read archived contacts", func() error {
+			_, err := c.BatchReadArchivedContacts(ctx, []string{"7"}, nil)
+			return err
+		}},
 		{"list contacts", func() error {
 			_, err := c.ListContacts(ctx, ListRequest{Properties: []string{"email"}, Limit: 100, After: "101"})
 			return err

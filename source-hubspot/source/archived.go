@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,9 +17,9 @@ import (
 // even when few of their contacts are delivered, so a killed run does not list them again.
 const archivedCheckpointPages = 20
 
-// identityProperties are requested first when the configured properties do not all fit in the
+// profileKeyProperties are requested first when the configured properties do not all fit in the
 // list endpoint's URL: what a destination needs to find the profile of a deleted contact.
-var identityProperties = []string{"email", "phone", "mobilephone", "hs_object_id", mergedIDsProperty}
+var profileKeyProperties = []string{"email", "phone", "mobilephone", "hs_object_id", mergedIDsProperty}
 
 // archived delivers, once each, the contacts archived (deleted) since the archive watermark: it
 // finishes a pass a previous run left unfinished, then lists the archived contacts again for
@@ -39,9 +40,13 @@ func (cr *contactsReader) archived(ctx context.Context) error {
 }
 
 // archivedWindow pages the archived contacts from the token after and delivers those archived
-// in (lo, hi] (and not before start_date), checkpointing with the token.
+// in (lo, hi] (and not before start_date), checkpointing with the token. It always asks for
+// hs_merged_object_ids, whatever the configured schema selects: a contact merged and then
+// deleted carries the ids merged into it, whose profiles a destination must remove too.
 func (cr *contactsReader) archivedWindow(ctx context.Context, lo, hi time.Time, after string) error {
-	names := listProperties(cr.enc.names)
+	enc := cr.enc.with(mergedIDsProperty, kindString)
+	defer cr.mergeBad(enc)
+	names := listProperties(enc.names)
 	start := cr.cfg.Start()
 	delivered := 0
 	for pages := 1; ; pages++ {
@@ -61,7 +66,7 @@ func (cr *contactsReader) archivedWindow(ctx context.Context, lo, hi time.Time, 
 			}
 		}
 		delivered += len(kept)
-		if err := cr.emitPage(ctx, cr.enc, &hubspot.Page{Results: kept}); err != nil {
+		if err := cr.emitPage(ctx, enc, &hubspot.Page{Results: kept}); err != nil {
 			return err
 		}
 		if p.NextAfter == "" || len(p.Results) == 0 {
@@ -119,7 +124,7 @@ func listProperties(names []string) []string {
 			size += w
 		}
 	}
-	for _, n := range identityProperties {
+	for _, n := range profileKeyProperties {
 		if have[n] {
 			add(n)
 			have[n] = false
@@ -131,4 +136,21 @@ func listProperties(names []string) []string {
 		}
 	}
 	return out
+}
+
+// with returns an encoder for the same schema plus the property name of kind k (a clone that
+// reports its own bad values); a plain clone when the schema has name already.
+func (e *contactEncoder) with(name string, k propertyKind) *contactEncoder {
+	if _, ok := e.kinds[name]; ok {
+		return e.clone()
+	}
+	c := &contactEncoder{kinds: make(map[string]propertyKind, len(e.kinds)+1), bad: map[string]int{}}
+	for n, kind := range e.kinds {
+		c.kinds[n] = kind
+	}
+	c.kinds[name] = k
+	c.names = append(slices.Clone(e.names), name)
+	slices.Sort(c.names)
+	c.onProp = c.prop
+	return c
 }

@@ -2,6 +2,7 @@ package source
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +144,35 @@ func TestArchivedPassResumesFromItsCheckpoint(t *testing.T) {
 	st, _ := ParseContactsState(res.lastState(t, "contacts"))
 	if !st.ArchivedAt.Equal(t0.Add(time.Hour-2*time.Minute)) || st.ArchivedResume != nil {
 		t.Errorf("final state %+v", st)
+	}
+}
+
+// A contact merged and then deleted is delivered with hs_merged_object_ids, whatever the
+// configured schema selects, so that a destination removes the profiles of the ids merged into
+// it too.
+func TestArchivedMergedContactCarriesMergedIDs(t *testing.T) {
+	e := newEnv(t)
+	e.fake.addContacts(1, 5, t0.Add(-48*time.Hour))
+	merged, err := e.fake.MergeContacts(2, 3, t0.Add(-40*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fake.archive(merged, t0.Add(-30*time.Minute))
+	cat := `{"streams":[{"stream":{"name":"contacts","json_schema":{"type":"object","properties":` +
+		`{"email":{"type":["null","string"]}}},"supported_sync_modes":["full_refresh","incremental"]},` +
+		`"sync_mode":"incremental","destination_sync_mode":"append"}]}`
+	res := e.readRaw(cat, streamStateFile("contacts", json.RawMessage(`{"lastmodifieddate":"`+
+		formatTime(t0.Add(-time.Hour))+`","archivedAt":"`+formatTime(t0.Add(-time.Hour))+`"}`)))
+	if res.code != 0 {
+		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
+	}
+	var got []map[string]any
+	for _, m := range recordFields(t, res) {
+		if m["archived"] == true {
+			got = append(got, m)
+		}
+	}
+	if len(got) != 1 || got[0]["id"] != strconv.FormatInt(merged, 10) || got[0][mergedIDsProperty] != "2;3" {
+		t.Fatalf("archived records %v, want contact %d with %s \"2;3\"", got, merged, mergedIDsProperty)
 	}
 }

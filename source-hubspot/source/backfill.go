@@ -59,7 +59,10 @@ type backfill struct {
 
 // newBackfill is a backfill of the ranges of w, with no list workers until it is started.
 func (cr *contactsReader) newBackfill(w window, ranges []IDRange) *backfill {
-	return &backfill{client: cr.client, out: cr.contactsOut, emit: cr.emitPage, pageSize: cr.cfg.PageSize,
+	emit := func(ctx context.Context, enc *contactEncoder, p *hubspot.Page) error {
+		return cr.emitWindowPage(ctx, enc, p, w.start)
+	}
+	return &backfill{client: cr.client, out: cr.contactsOut, emit: emit, pageSize: cr.cfg.PageSize,
 		searchers: cr.opts.searchConcurrency, start: w.start, end: w.end,
 		pending: slices.Clone(ranges), active: map[int]*IDRange{}, listHalted: true}
 }

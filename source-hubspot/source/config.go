@@ -37,6 +37,13 @@ type Config struct {
 	// EventLookbackMinutes (default 1440) is how far back event streams look for occurrences
 	// that became visible late; 0 turns it off.
 	EventLookbackMinutes *int `json:"event_lookback_minutes"`
+	// IdentityProperties (default email, phone, mobilephone; [] turns it off) are the contact
+	// properties whose value at an incremental window's start is delivered in previous_values
+	// when it changed (history.go).
+	IdentityProperties *[]string `json:"identity_properties"`
+	// PermanentDeletions configures reading permanent deletions from HubSpot's webhooks journal
+	// (journal.go).
+	PermanentDeletions PermanentDeletions `json:"permanent_deletions"`
 	// AlertWebhookURL is a Slack-compatible incoming webhook for alerts; the source only carries it.
 	AlertWebhookURL string `json:"alert_webhook_url"`
 	// RateLimits overrides the client-side request budgets.
@@ -121,7 +128,8 @@ func ParseConfig(raw json.RawMessage) (*Config, error) {
 	}
 	c.fillDefaults()
 	var problems []string
-	for _, check := range []func() []string{c.checkCredentials, c.checkStartDate, c.checkSyncTarget, c.checkURLs, c.checkAPIVersion} {
+	for _, check := range []func() []string{c.checkCredentials, c.checkStartDate, c.checkSyncTarget, c.checkURLs,
+		c.checkAPIVersion, c.checkIdentityProperties, c.checkPermanentDeletions} {
 		problems = append(problems, check()...)
 	}
 	if len(problems) > 0 {

@@ -18,6 +18,7 @@ import (
 type contactsReader struct {
 	*readRun
 	*contactsOut
+	identity *identityHistory // previous_values of incremental windows; nil when off (history.go)
 }
 
 // contactsOut is the contacts stream's output of one run: records, the row estimate and STATE
@@ -30,12 +31,13 @@ type contactsOut struct {
 	enc       *contactEncoder // for sequential reads; concurrent workers clone it and mergeBad
 	estimated bool
 
-	mu        sync.Mutex    // guards what follows and orders STATE messages
-	state     ContactsState // last state emitted (or the input state)
-	latest    *Resume       // where the window being read resumes after the last page delivered (nil: no window open)
-	sinceCkpt int           // records since the last STATE
-	records   int
-	pages     int
+	mu         sync.Mutex    // guards what follows and orders STATE messages
+	state      ContactsState // last state emitted (or the input state)
+	latest     *Resume       // where the window being read resumes after the last page delivered (nil: no window open)
+	journalNew bool          // the journal position was taken by this run (journal.go)
+	sinceCkpt  int           // records since the last STATE
+	records    int
+	pages      int
 }
 
 // newContactsOut starts the output of a read from its input state, writing records with enc and
@@ -71,10 +73,19 @@ func (o *contactsOut) emitEstimate(ctx context.Context, total int) {
 
 // emitPage writes a page's records with enc (the caller's own encoder) and logs progress.
 func (o *contactsOut) emitPage(ctx context.Context, enc *contactEncoder, p *hubspot.Page) error {
+	return o.emitPageWith(ctx, enc, p, nil)
+}
+
+// emitPageWith is emitPage where extra, by contact id, holds members (`,"name":value`) to add
+// to that contact's record.
+func (o *contactsOut) emitPageWith(ctx context.Context, enc *contactEncoder, p *hubspot.Page, extra map[string][]byte) error {
 	for i := range p.Results {
 		data, err := enc.encode(&p.Results[i])
 		if err != nil {
 			return err
+		}
+		if x, ok := extra[p.Results[i].ID]; ok {
+			data = append(append(data[:len(data)-1], x...), '}')
 		}
 		if err := o.msgs.Record(contactsStream, data); err != nil {
 			return err

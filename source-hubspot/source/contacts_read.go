@@ -14,6 +14,14 @@ import (
 // window [watermark - lookback (or start_date), run end]; full refresh reads every contact.
 func (r *readRun) contacts(ctx context.Context, cols []column, in ContactsState, incremental bool) error {
 	cr := &contactsReader{readRun: r, contactsOut: newContactsOut(r.out, newContactEncoder(cols), in, r.opts.checkpointEvery)}
+	if incremental && in.LastModified.After(time.Unix(0, 0)) {
+		// A window after a watermark: the destination holds what the last sync delivered.
+		cr.identity = newIdentityHistory(r.client, r.cfg.Identity(), cr.enc.kinds)
+		defer cr.identity.report(ctx)
+	}
+	if incremental {
+		cr.initJournalState() // journal.go
+	}
 	defer cr.reportBadValues(ctx)
 	err := cr.read(ctx, in, incremental)
 	if isDailyLimit(err) {
@@ -62,9 +70,11 @@ func (cr *contactsReader) read(ctx context.Context, in ContactsState, incrementa
 		return err
 	}
 	if r.cfg.Deleted() {
-		return cr.archived(ctx)
+		if err := cr.archived(ctx); err != nil {
+			return err
+		}
 	}
-	return nil
+	return cr.permanentDeletions(ctx) // journal.go
 }
 
 // readAll reads every contact for a full refresh: a backfill (backfill.go) when large, else

@@ -147,7 +147,7 @@ func (cr *contactsReader) searchRanges(ctx context.Context, w window, ranges []I
 				if err != nil {
 					return err
 				}
-				if err := cr.emitPage(ctx, enc, p); err != nil {
+				if err := cr.emitWindowPage(ctx, enc, p, w.start); err != nil {
 					return err
 				}
 				if err := prog.moved(i, cur.lastID(), false); err != nil {

@@ -90,7 +90,7 @@ func (cr *contactsReader) windowPage(ctx context.Context, cur *searchCursor) err
 	if err != nil {
 		return err
 	}
-	if err := cr.emitPage(ctx, cr.enc, p); err != nil {
+	if err := cr.emitWindowPage(ctx, cr.enc, p, cur.w.start); err != nil {
 		return err
 	}
 	return cr.progress(cur.w.resume(cur.lastID()))

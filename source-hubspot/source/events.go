@@ -168,8 +168,10 @@ func (er *eventsReader) unseen(page []hubspot.Event, last *time.Time, ordered *b
 	return evs, keys
 }
 
-// loadContacts fetches the contacts of a page's events with one batch read per 100 distinct ids.
-// Contacts that no longer exist are absent, leaving the event's contact null.
+// loadContacts fetches the contacts of a page's events with one batch read per 100 distinct ids,
+// filed under every id each answer resolves (batchReadResolved): the events of a contact merged
+// away get the contact it was merged into. Contacts that no longer exist are absent, leaving the
+// event's contact null.
 func (er *eventsReader) loadContacts(ctx context.Context, evs []hubspot.Event) error {
 	clear(er.contacts)
 	var ids []string
@@ -182,16 +184,20 @@ func (er *eventsReader) loadContacts(ctx context.Context, evs []hubspot.Event) e
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), hubspot.MaxBatchRead)
-		objs, err := er.client.BatchReadContacts(ctx, ids[:n], er.names)
+		found, err := batchReadResolved(ctx, er.client, ids[:n], er.names)
 		if err != nil {
 			return fmt.Errorf("read contacts of %s events: %w", er.fqn, err)
 		}
-		for i := range objs {
-			b, err := er.contact.appendObject(nil, objs[i].Properties)
-			if err != nil {
-				return fmt.Errorf("contact %s: %w", objs[i].ID, err)
+		encoded := map[*hubspot.Object][]byte{}
+		for id, o := range found {
+			b, ok := encoded[o]
+			if !ok {
+				if b, err = er.contact.appendObject(nil, o.Properties); err != nil {
+					return fmt.Errorf("contact %s: %w", o.ID, err)
+				}
+				encoded[o] = b
 			}
-			er.contacts[objs[i].ID] = b
+			er.contacts[id] = b
 		}
 		ids = ids[n:]
 	}

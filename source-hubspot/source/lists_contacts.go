@@ -17,15 +17,14 @@ const listContactsCache = 100_000
 // listContacts reads the contact of list_memberships records by batch read of 100, as event
 // streams do, and keeps what it read for the lists that follow.
 //
-// A batch read by the id of a contact merged away answers the contact it was merged into, under
-// that contact's id, with the ids merged into it in hs_merged_object_ids. Each answer is
-// therefore filed under every id it resolves: its own and those. A contact that no longer
-// exists (deleted, or never a contact) is absent from the answer and its records get a null
-// contact. Not safe for concurrent use.
+// Each answer is filed under every id it resolves (batchReadResolved), so the members that are
+// ids merged away get the contact they were merged into. A contact that no longer exists
+// (deleted, or never a contact) is absent from the answer and its records get a null contact.
+// Not safe for concurrent use.
 type listContacts struct {
 	client *hubspot.Client
 	enc    *propertyEncoder
-	names  []string          // properties requested: the configured ones and hs_merged_object_ids
+	names  []string          // the configured properties (hs_merged_object_ids is added to each read)
 	cache  map[uint64][]byte // encoded contact by id; a nil value: no such contact
 	reads  int               // batch reads made
 }
@@ -43,16 +42,11 @@ func (r *readRun) newListContacts(cs *protocol.ConfiguredStream) (*listContacts,
 	}
 	var cols []column
 	var names []string
-	merged := false
 	for _, n := range r.cfg.EventContactProperties {
 		if n = strings.TrimSpace(n); n != "" {
 			cols = append(cols, column{name: n, kind: kinds[n]})
 			names = append(names, n)
-			merged = merged || n == mergedIDsProperty
 		}
-	}
-	if !merged {
-		names = append(names, mergedIDsProperty)
 	}
 	return &listContacts{client: r.client, enc: newPropertyEncoder(cols, false), names: names,
 		cache: map[uint64][]byte{}}, nil
@@ -71,27 +65,31 @@ func (lc *listContacts) load(ctx context.Context, ids []uint64) (map[uint64][]by
 	if len(ids) > hubspot.MaxBatchRead {
 		return nil, fmt.Errorf("read %d contacts at once, more than a batch read takes", len(ids))
 	}
-	out := make(map[uint64][]byte, len(ids))
 	want := make([]string, len(ids))
 	for i, id := range ids {
-		out[id] = nil
 		want[i] = strconv.FormatUint(id, 10)
 	}
-	objs, err := lc.client.BatchReadContacts(ctx, want, lc.names)
+	found, err := batchReadResolved(ctx, lc.client, want, lc.names)
 	if err != nil {
 		return nil, fmt.Errorf("read the contacts of list members: %w", err)
 	}
 	lc.reads++
-	for i := range objs {
-		b, err := lc.enc.appendObject(nil, objs[i].Properties)
-		if err != nil {
-			return nil, fmt.Errorf("contact %s: %w", objs[i].ID, err)
+	encoded := map[*hubspot.Object][]byte{}
+	out := make(map[uint64][]byte, len(ids))
+	for i, id := range ids {
+		o := found[want[i]]
+		if o == nil {
+			out[id] = nil
+			continue
 		}
-		for _, id := range resolvedIDs(&objs[i]) {
-			if _, asked := out[id]; asked {
-				out[id] = b
+		b, ok := encoded[o]
+		if !ok {
+			if b, err = lc.enc.appendObject(nil, o.Properties); err != nil {
+				return nil, fmt.Errorf("contact %s: %w", o.ID, err)
 			}
+			encoded[o] = b
 		}
+		out[id] = b
 	}
 	if len(lc.cache)+len(ids) <= listContactsCache {
 		for _, id := range ids {
@@ -99,24 +97,4 @@ func (lc *listContacts) load(ctx context.Context, ids []uint64) (map[uint64][]by
 		}
 	}
 	return out, nil
-}
-
-// resolvedIDs are the ids a batch read answers with o: its own and those merged into it.
-func resolvedIDs(o *hubspot.Object) []uint64 {
-	var ids []uint64
-	if id, err := strconv.ParseUint(o.ID, 10, 64); err == nil {
-		ids = append(ids, id)
-	}
-	_ = hubspot.ScanProperties(o.Properties, func(name, value []byte, isNull bool) error {
-		if isNull || string(name) != mergedIDsProperty {
-			return nil
-		}
-		for _, f := range strings.Split(string(value), ";") {
-			if id, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64); err == nil {
-				ids = append(ids, id)
-			}
-		}
-		return nil
-	})
-	return ids
 }

@@ -73,7 +73,7 @@ func keepContactProperty(p hubspot.Property) bool {
 // isEnvelopeField names the record fields that do not come from properties.
 func isEnvelopeField(name string) bool {
 	switch name {
-	case "id", "createdAt", "updatedAt", "archived", "archivedAt":
+	case "id", "createdAt", "updatedAt", "archived", "archivedAt", previousValuesField, deletedPermanentlyField:
 		return true
 	}
 	return false
@@ -132,6 +132,11 @@ func contactsSchema(props []hubspot.Property) json.RawMessage {
 		{"updatedAt", json.RawMessage(`{"type":["null","string"],"format":"date-time"}`)},
 		{"archived", json.RawMessage(`{"type":["null","boolean"]}`)},
 		{"archivedAt", json.RawMessage(`{"type":["null","string"],"format":"date-time"}`)},
+		// Set only on some records: previous_values on records of incremental windows whose
+		// identity properties changed (history.go), deleted_permanently on contacts deleted
+		// for good (journal.go).
+		{previousValuesField, json.RawMessage(`{"type":["null","object"],"additionalProperties":true}`)},
+		{deletedPermanentlyField, json.RawMessage(`{"type":["null","boolean"]}`)},
 	}
 	kept := make([]hubspot.Property, 0, len(props)+1)
 	merged := false

@@ -144,21 +144,35 @@ func (s *Source) open(ctx context.Context, raw json.RawMessage) (*Config, *hubsp
 }
 
 // Check obtains a token and reads one contact from the dated list endpoint, which needs the
-// crm.objects.contacts.read scope and a version HubSpot serves. Credential, scope, version and
-// URL problems are config errors with a message saying what to fix.
+// crm.objects.contacts.read scope and a version HubSpot serves; with permanent_deletions on, it
+// also obtains the app token and checks its journal scopes, the portal and the subscriptions
+// API. Credential, scope, version and URL problems are config errors with a message saying what
+// to fix.
 func (s *Source) Check(ctx context.Context, raw json.RawMessage) error {
-	_, c, err := s.open(ctx, raw)
+	cfg, c, err := s.open(ctx, raw)
 	if err != nil {
 		return err
 	}
 	if _, err := c.ListContacts(ctx, hubspot.ListRequest{Limit: 1}); err != nil {
 		// Whatever stops the check (even an outage or an unreachable host) is reported as one
-		// FAILED status with the reason, which is what a person setting up the connection needs.
-		var pe *protocol.Error
-		if errors.As(classify(err), &pe) {
-			return protocol.NewError(protocol.FailureConfig, pe.Message, pe.Err)
-		}
-		return classify(err)
+		// FAILED status with the reason.
+		return checkFailure(err)
+	}
+	if cfg.PermanentDeletions.Enabled {
+		return checkFailure(checkJournal(ctx, cfg, c)) // journal_setup.go
 	}
 	return nil
+}
+
+// checkFailure reports whatever stops a check as a config error (one FAILED status with the
+// reason), which is what a person setting up the connection needs.
+func checkFailure(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *protocol.Error
+	if errors.As(classify(err), &pe) {
+		return protocol.NewError(protocol.FailureConfig, pe.Message, pe.Err)
+	}
+	return classify(err)
 }

@@ -22,6 +22,9 @@ func TestSpecAgreesWithConfig(t *testing.T) {
 		"api_version":                     func(c any) any { return cfg(c).APIVersion },
 		"event_contact_properties":        func(c any) any { return cfg(c).EventContactProperties },
 		"deleted_contacts":                func(c any) any { return cfg(c).Deleted() },
+		"identity_properties":             func(c any) any { return cfg(c).Identity() },
+		"permanent_deletions.enabled":     func(c any) any { return cfg(c).PermanentDeletions.Enabled },
+		"permanent_deletions.api_version": func(c any) any { return cfg(c).PermanentDeletions.APIVersion },
 		"rate_limits.search_per_second":   func(c any) any { return float64(cfg(c).limits(hubspot.DefaultLimits()).Search) },
 		"rate_limits.requests_per_second": func(c any) any { return float64(cfg(c).limits(hubspot.DefaultLimits()).Other) },
 	}

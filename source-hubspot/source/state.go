@@ -37,6 +37,9 @@ type ContactsState struct {
 	ArchivedAt time.Time
 	// ArchivedResume is the resume point of an unfinished archived pass.
 	ArchivedResume *ArchivedResume
+	// Journal is how far the webhooks journal was read (journal_state.go); nil when
+	// permanent_deletions never ran.
+	Journal *JournalState
 }
 
 // ArchivedResume is where an archived pass over (ArchivedAt, End] stopped.
@@ -92,6 +95,8 @@ type contactsStateJSON struct {
 	Resume         *resumeJSON         `json:"resume,omitempty"`
 	ArchivedAt     string              `json:"archivedAt,omitempty"`
 	ArchivedResume *archivedResumeJSON `json:"archived_resume,omitempty"`
+	JournalOffset  *string             `json:"journal_offset,omitempty"`
+	JournalAt      string              `json:"journal_offset_at,omitempty"`
 }
 
 // formatTime writes an instant as RFC 3339 UTC with milliseconds; the zero time ("from the
@@ -118,6 +123,9 @@ func (s ContactsState) MarshalJSON() ([]byte, error) {
 	if r := s.ArchivedResume; r != nil {
 		j.ArchivedResume = &archivedResumeJSON{End: formatTime(r.End), After: r.After}
 	}
+	if js := s.Journal; js != nil {
+		j.JournalOffset, j.JournalAt = &js.Offset, formatTime(js.At)
+	}
 	return json.Marshal(j)
 }
 
@@ -133,7 +141,7 @@ func ParseContactsState(raw json.RawMessage) (ContactsState, error) {
 	}
 	found := false
 	for _, read := range []func(map[string]json.RawMessage, *ContactsState) (bool, error){
-		readWatermark, readResume, readArchivedAt, readArchivedResume,
+		readWatermark, readResume, readArchivedAt, readArchivedResume, readJournal,
 	} {
 		ok, err := read(obj, &s)
 		if err != nil {
@@ -256,6 +264,14 @@ func readArchivedResume(obj map[string]json.RawMessage, s *ContactsState) (bool,
 	}
 	s.ArchivedResume = &ArchivedResume{End: end, After: rj.After}
 	return true, nil
+}
+
+// readJournal reads how far the webhooks journal was read (journal_state.go). A journal
+// position alone is no contacts state: it reports false.
+func readJournal(obj map[string]json.RawMessage, s *ContactsState) (bool, error) {
+	var err error
+	s.Journal, err = parseJournalState(obj)
+	return false, err
 }
 
 // EventsState is an event stream's stream_state: {"occurredAt": "2026-01-02T03:04:05.678Z",

@@ -38,6 +38,9 @@ func TestContactsStateRoundTrip(t *testing.T) {
 		{LastModified: ts("2026-01-02T03:04:05.678Z"), ArchivedResume: &ArchivedResume{End: ts("2026-01-02T00:00:00Z"), After: "7"}},
 		{LastModified: time.Unix(0, 0).UTC(), Resume: &Resume{Method: methodBackfill, End: ts("2026-01-02T00:00:00Z"),
 			Ranges: []IDRange{{AfterID: "0", UpToID: "3100"}, {AfterID: "3412", UpToID: "9000"}, {AfterID: "9800"}}}},
+		{LastModified: ts("2026-01-02T03:04:05.678Z"), Journal: &JournalState{At: ts("2026-01-02T03:04:05.678Z")}},
+		{LastModified: ts("2026-01-02T03:04:05.678Z"), ArchivedAt: ts("2026-01-01T00:00:00Z"),
+			Journal: &JournalState{Offset: "00000000-0001-7240-801e-019ca9450a00", At: ts("2026-01-02T00:00:00.001Z")}},
 	} {
 		b, back := reparse(t, s)
 		if diff := cmp.Diff(s, back); diff != "" {
@@ -56,7 +59,10 @@ func TestParseContactsStateRejects(t *testing.T) {
 		`{"lastmodifieddate":"2026-01-01T00:00:00Z","archived_resume":{"end":"soon","after":"5"}}`,
 		`{"lastmodifieddate":"2026-01-01T00:00:00Z","archived_resume":[]}`,
 		`{"resume":{"method":"search","start":"2026-01-02T00:00:00Z","end":"2026-01-01T00:00:00Z"}}`,
-		`{"resume":{"method":"search","end":"2026-01-01T00:00:00Z","ranges":[{"after_id":"10","up_to_id":"9"}]}}`} {
+		`{"resume":{"method":"search","end":"2026-01-01T00:00:00Z","ranges":[{"after_id":"10","up_to_id":"9"}]}}`,
+		`{"lastmodifieddate":"2026-01-01T00:00:00Z","journal_offset":"abc"}`,
+		`{"lastmodifieddate":"2026-01-01T00:00:00Z","journal_offset":7,"journal_offset_at":"2026-01-01T00:00:00Z"}`,
+		`{"lastmodifieddate":"2026-01-01T00:00:00Z","journal_offset":"abc","journal_offset_at":"soon"}`} {
 		if _, err := ParseContactsState(json.RawMessage(raw)); err == nil {
 			t.Errorf("%s accepted", raw)
 		}
@@ -82,7 +88,8 @@ func FuzzParseContactsState(f *testing.F) {
 		`{"lastmodifieddate":"2026-01-02T03:04:05Z","resume":{"method":"search","start":"2026-01-01T00:00:00Z","end":"2026-01-02T00:00:00Z","after_id":"12"}}`,
 		`{"lastmodifieddate":1700000000000}`, `[]`,
 		`{"lastmodifieddate":"2026-01-02T03:04:05Z","resume":{"method":"search","end":"2026-01-02T00:00:00Z","ranges":[{"after_id":"1","up_to_id":"9"},{"after_id":"20"}]}}`, `null`, `{"resume":{"method":"list","end":"2026-01-02T00:00:00Z","after":"x"}}`,
-		`{"lastmodifieddate":"2026-01-02T03:04:05Z","archivedAt":"2026-01-01T00:00:00Z","archived_resume":{"end":"2026-01-02T00:00:00Z","after":"a b"}}`} {
+		`{"lastmodifieddate":"2026-01-02T03:04:05Z","archivedAt":"2026-01-01T00:00:00Z","archived_resume":{"end":"2026-01-02T00:00:00Z","after":"a b"}}`,
+		`{"lastmodifieddate":"2026-01-02T03:04:05Z","journal_offset":"","journal_offset_at":"2026-01-01T00:00:00Z"}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {

@@ -1,0 +1,74 @@
+package source
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+)
+
+// batchReadResolved reads the contacts of ids (at most hubspot.MaxBatchRead) with one batch
+// read of names and hs_merged_object_ids, and returns the answer for each id asked that it
+// resolves.
+//
+// HubSpot answers a batch read by the id of a contact merged away with the contact it was merged
+// into, under that contact's own (often new) id, and lists the ids merged into it in
+// hs_merged_object_ids. Filing each answer under its own id alone would leave every id merged
+// away without its contact; each answer is therefore filed under every id it resolves: its own
+// and those. A contact that no longer exists (deleted, or never a contact) is absent.
+func batchReadResolved(ctx context.Context, c *hubspot.Client, ids, names []string) (map[string]*hubspot.Object, error) {
+	objs, err := c.BatchReadContacts(ctx, ids, withMergedIDs(names))
+	if err != nil {
+		return nil, err
+	}
+	asked := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		asked[id] = true
+	}
+	out := make(map[string]*hubspot.Object, len(ids))
+	for i := range objs {
+		for _, id := range resolvedIDs(&objs[i]) {
+			if s := strconv.FormatUint(id, 10); asked[s] {
+				out[s] = &objs[i]
+			}
+		}
+	}
+	return out, nil
+}
+
+// withMergedIDs returns names with hs_merged_object_ids added when it is missing.
+func withMergedIDs(names []string) []string {
+	if slices.Contains(names, mergedIDsProperty) {
+		return names
+	}
+	return append(slices.Clip(names), mergedIDsProperty)
+}
+
+// resolvedIDs are the ids a batch read answers with o: its own and those merged into it.
+func resolvedIDs(o *hubspot.Object) []uint64 {
+	var ids []uint64
+	if id, err := strconv.ParseUint(o.ID, 10, 64); err == nil {
+		ids = append(ids, id)
+	}
+	_ = hubspot.ScanProperties(o.Properties, func(name, value []byte, isNull bool) error {
+		if isNull || string(name) != mergedIDsProperty {
+			return nil
+		}
+		ids = append(ids, parseIDList(string(value))...)
+		return nil
+	})
+	return ids
+}
+
+// parseIDList reads HubSpot's ";"-separated list of contact ids, skipping what is not an id.
+func parseIDList(v string) []uint64 {
+	var ids []uint64
+	for _, f := range strings.Split(v, ";") {
+		if id, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}

@@ -1,0 +1,211 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/internal/jsontext"
+	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+)
+
+// previousValuesField is the record member that holds, for each identity property that changed
+// inside an incremental window, the value it had at the window's start.
+const previousValuesField = "previous_values"
+
+// historyCacheMax bounds how many contacts' values at a window start a run keeps, so that a
+// contact read twice in one run (modified again while the run goes on) costs one history read.
+const historyCacheMax = 100_000
+
+// identityHistory finds the previous_values of the contacts an incremental window delivers: for
+// each identity property (identity_properties, among the properties the stream selects), the
+// value it had at the window's start when that differs from the value delivered. It reads
+// HubSpot's property history with one batch read per MaxHistoryBatch contacts, and only for
+// contacts that existed at the window's start: a contact created inside the window has no value
+// to re-key from. Safe for concurrent use.
+type identityHistory struct {
+	client *hubspot.Client
+	props  []string // identity properties the stream selects, in identity_properties order
+
+	mu    sync.Mutex
+	cache map[historyKey]map[string]string // a contact's non-empty values at a window start
+
+	calls    atomic.Int64 // history batch reads made
+	read     atomic.Int64 // contacts whose history was read
+	changed  atomic.Int64 // records delivered with previous_values
+	skipped  atomic.Int64 // contacts created inside their window: nothing read
+	fromHits atomic.Int64 // contacts answered from the cache
+}
+
+type historyKey struct {
+	id    string
+	since int64 // window start, epoch ms
+}
+
+// newIdentityHistory returns the lookup for the stream's selected properties, or nil when no
+// identity property is selected (or identity_properties is []).
+func newIdentityHistory(c *hubspot.Client, identity []string, selected map[string]propertyKind) *identityHistory {
+	var props []string
+	for _, p := range identity {
+		if _, ok := selected[p]; ok {
+			props = append(props, p)
+		}
+	}
+	if len(props) == 0 {
+		return nil
+	}
+	return &identityHistory{client: c, props: props, cache: map[historyKey]map[string]string{}}
+}
+
+// emitWindowPage writes a page of an incremental window that started at since, each record with
+// its previous_values (emitPage when there is no lookup or no window start).
+func (cr *contactsReader) emitWindowPage(ctx context.Context, enc *contactEncoder, p *hubspot.Page, since time.Time) error {
+	if cr.identity == nil || since.IsZero() || len(p.Results) == 0 {
+		return cr.emitPage(ctx, enc, p)
+	}
+	extra, err := cr.identity.previousValues(ctx, p.Results, since)
+	if err != nil {
+		return err
+	}
+	return cr.emitPageWith(ctx, enc, p, extra)
+}
+
+// previousValues returns, by contact id, the ,"previous_values":{...} member of each record of
+// objs whose identity properties changed since since.
+func (h *identityHistory) previousValues(ctx context.Context, objs []hubspot.Object, since time.Time) (map[string][]byte, error) {
+	at := make(map[string]map[string]string, len(objs)) // values at since, by id
+	var want []string
+	for i := range objs {
+		o := &objs[i]
+		if created, err := parseCursorString(o.CreatedAt); err == nil && !created.Before(since) {
+			h.skipped.Add(1)
+			continue
+		}
+		if v, ok := h.cached(o.ID, since); ok {
+			at[o.ID] = v
+			h.fromHits.Add(1)
+			continue
+		}
+		want = append(want, o.ID)
+	}
+	for len(want) > 0 {
+		n := min(len(want), hubspot.MaxHistoryBatch)
+		hist, err := h.client.ContactHistories(ctx, want[:n], h.props)
+		if err != nil {
+			return nil, fmt.Errorf("read the history of %v of %d contacts (identity_properties): %w", h.props, n, err)
+		}
+		h.calls.Add(1)
+		h.read.Add(int64(n))
+		for k := range hist {
+			v := valuesAt(hist[k].History, h.props, since)
+			at[hist[k].ID] = v
+			h.remember(hist[k].ID, since, v)
+		}
+		want = want[n:]
+	}
+	out := map[string][]byte{}
+	for i := range objs {
+		o := &objs[i]
+		old := at[o.ID]
+		if len(old) == 0 {
+			continue
+		}
+		if b := h.member(o, old); b != nil {
+			out[o.ID] = b
+			h.changed.Add(1)
+		}
+	}
+	return out, nil
+}
+
+// valuesAt returns the non-empty value each property had just before since: the latest version
+// set before it. A property without such a version had no value then.
+func valuesAt(hist map[string][]hubspot.PropertyVersion, props []string, since time.Time) map[string]string {
+	out := map[string]string{}
+	for _, p := range props {
+		var best time.Time
+		found := false
+		value := ""
+		for _, v := range hist[p] {
+			t, err := parseCursorString(v.Timestamp)
+			if err != nil || !t.Before(since) || (found && !t.After(best)) {
+				continue
+			}
+			best, found, value = t, true, v.Value
+		}
+		if value != "" {
+			out[p] = value
+		}
+	}
+	return out
+}
+
+// member writes ,"previous_values":{...} for the properties whose value at the window's start
+// (old) differs from the value o carries, or returns nil when none does. A property o does not
+// carry is left out: a destination has no new value to re-key it to.
+func (h *identityHistory) member(o *hubspot.Object, old map[string]string) []byte {
+	cur := map[string]string{}
+	has := map[string]bool{}
+	_ = hubspot.ScanProperties(o.Properties, func(name, value []byte, isNull bool) error {
+		n := string(name)
+		if _, ok := old[n]; ok {
+			has[n] = true
+			if !isNull {
+				cur[n] = string(value)
+			}
+		}
+		return nil
+	})
+	var b []byte
+	for _, p := range h.props {
+		v, ok := old[p]
+		if !ok || !has[p] || cur[p] == v {
+			continue
+		}
+		if b == nil {
+			b = append(b, `,"`+previousValuesField+`":{`...)
+		} else {
+			b = append(b, ',')
+		}
+		b = jsontext.AppendString(b, p)
+		b = append(b, ':')
+		b = jsontext.AppendString(b, v)
+	}
+	if b == nil {
+		return nil
+	}
+	return append(b, '}')
+}
+
+func (h *identityHistory) cached(id string, since time.Time) (map[string]string, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	v, ok := h.cache[historyKey{id, since.UnixMilli()}]
+	return v, ok
+}
+
+func (h *identityHistory) remember(id string, since time.Time, v map[string]string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.cache) < historyCacheMax {
+		h.cache[historyKey{id, since.UnixMilli()}] = v
+	}
+}
+
+// report logs what the lookups cost.
+func (h *identityHistory) report(ctx context.Context) {
+	if h == nil || h.calls.Load()+h.skipped.Load()+h.fromHits.Load() == 0 {
+		return
+	}
+	zerolog.Ctx(ctx).Info().Str("stream", contactsStream).Strs("identity_properties", h.props).
+		Int64("history_reads", h.calls.Load()).Int64("contacts_read", h.read.Load()).
+		Int64("created_in_window", h.skipped.Load()).Int64("cached", h.fromHits.Load()).
+		Int64("with_previous_values", h.changed.Load()).Msg("identity property history read")
+}
+
+// deletedPermanentlyField marks the record of a contact deleted permanently (journal.go).
+const deletedPermanentlyField = "deleted_permanently"

@@ -1,0 +1,47 @@
+package source
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// JournalState is how far the webhooks journal was read, in the contacts stream_state:
+//
+//	{"lastmodifieddate": ..., "journal_offset": "<currentOffset>", "journal_offset_at": "<RFC 3339>"}
+//
+// journal_offset is the offset of the last journal entry whose permanent deletions were delivered
+// before this STATE ("" before the first entry: the next read starts at the journal's earliest
+// entry); journal_offset_at is when that entry was published, or, with "", when the journal
+// position was taken. A read that finds journal_offset gone from HubSpot's journal (it keeps
+// three days) reports the period from journal_offset_at on as one that may have missed
+// deletions.
+type JournalState struct {
+	Offset string
+	At     time.Time
+}
+
+// parseJournalState reads journal_offset and journal_offset_at; nil when the state has neither.
+func parseJournalState(obj map[string]json.RawMessage) (*JournalState, error) {
+	rawOff, hasOff := obj["journal_offset"]
+	rawAt, hasAt := obj["journal_offset_at"]
+	if (!hasOff || isNull(rawOff)) && (!hasAt || isNull(rawAt)) {
+		return nil, nil
+	}
+	var js JournalState
+	if hasOff && !isNull(rawOff) {
+		if err := json.Unmarshal(rawOff, &js.Offset); err != nil {
+			return nil, fmt.Errorf("contacts state journal_offset %.60s is not a string", rawOff)
+		}
+	}
+	if !hasAt || isNull(rawAt) {
+		return nil, fmt.Errorf("contacts state has journal_offset but no journal_offset_at; fix or remove both " +
+			"(without them the next run reads the journal from its earliest entry)")
+	}
+	at, err := parseCursor(rawAt)
+	if err != nil {
+		return nil, fmt.Errorf("contacts state journal_offset_at: %w", err)
+	}
+	js.At = at
+	return &js, nil
+}
