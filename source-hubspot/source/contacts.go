@@ -21,6 +21,19 @@ type contactsReader struct {
 	identity *identityHistory // previous_values of incremental windows; nil when off (history.go)
 }
 
+// emitWindowPage writes a page of an incremental window that started at since, each record with
+// its previous_values (emitPage when there is no lookup or no window start).
+func (cr *contactsReader) emitWindowPage(ctx context.Context, enc *contactEncoder, p *hubspot.Page, since time.Time) error {
+	if cr.identity == nil || since.IsZero() || len(p.Results) == 0 {
+		return cr.emitPage(ctx, enc, p)
+	}
+	extra, err := cr.identity.previousValues(ctx, p.Results, since)
+	if err != nil {
+		return err
+	}
+	return cr.emitPageWith(ctx, enc, p, extra)
+}
+
 // contactsOut is the contacts stream's output of one run: records, the row estimate and STATE
 // messages, in order. It owns the record encoder of the sequential reads and the state it last
 // emitted, which only ever moves forward. Its methods are safe for concurrent use, but for
