@@ -46,8 +46,14 @@ func noLegacyCalls(t testing.TB, hs *fakehubspot.Server) {
 
 func newE2E(t *testing.T, gen datagen.Options) *e2e {
 	t.Helper()
+	return newE2EWith(t, gen, fakehubspot.Options{})
+}
+
+// newE2EWith is newE2E with a fake HubSpot of hsOpts.
+func newE2EWith(t *testing.T, gen datagen.Options, hsOpts fakehubspot.Options) *e2e {
+	t.Helper()
 	e := &e2e{t: t, bin: connectorBinaries(t), dir: t.TempDir()}
-	e.hs = fakehubspot.New(fakehubspot.Options{})
+	e.hs = fakehubspot.New(hsOpts)
 	t.Cleanup(e.hs.Close)
 	t.Cleanup(func() { noLegacyCalls(t, e.hs) })
 	e.ins = fakeinsider.New(fakeinsider.Options{})

@@ -2,6 +2,8 @@ package protocol
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 )
 
@@ -12,9 +14,13 @@ type StateStats struct {
 	RejectedRecordCount int64
 	// HasRejected writes rejectedRecordCount even when it is zero.
 	HasRejected bool
+	// Counts are more counts of the state's window, by name (the protocol allows more
+	// properties): what a destination did for its records, such as profiles deleted. Written
+	// after the others, in name order; zero counts are left out.
+	Counts map[string]int64
 }
 
-// MarshalJSON writes {"recordCount":N.0[,"rejectedRecordCount":M.0]}.
+// MarshalJSON writes {"recordCount":N.0[,"rejectedRecordCount":M.0][,"<count>":K.0...]}.
 func (s StateStats) MarshalJSON() ([]byte, error) {
 	b := make([]byte, 0, 64)
 	b = append(b, `{"recordCount":`...)
@@ -23,6 +29,16 @@ func (s StateStats) MarshalJSON() ([]byte, error) {
 	if s.HasRejected || s.RejectedRecordCount != 0 {
 		b = append(b, `,"rejectedRecordCount":`...)
 		b = strconv.AppendInt(b, s.RejectedRecordCount, 10)
+		b = append(b, ".0"...)
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.Counts)) {
+		if s.Counts[k] == 0 {
+			continue
+		}
+		b = append(b, ',')
+		b = strconv.AppendQuote(b, k)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, s.Counts[k], 10)
 		b = append(b, ".0"...)
 	}
 	return append(b, '}'), nil

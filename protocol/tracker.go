@@ -40,6 +40,7 @@ type trackedStream struct {
 type window struct {
 	stream                               *trackedStream
 	pending, committed, rejected, failed int64
+	counts                               map[string]int64 // Count's, by name
 }
 
 func (w *window) total() int64 { return w.pending + w.committed + w.rejected + w.failed }
@@ -121,6 +122,21 @@ func (t *StateTracker) Reject(r RecordRef) error {
 	return t.outcome(r, func(w *window) { w.rejected++ })
 }
 
+// Count adds n to the count name of r's window, echoed in the destinationStats of the state that
+// covers r (StateStats.Counts). Call it before r's outcome: a state may be echoed as soon as its
+// last record is settled.
+func (t *StateTracker) Count(r RecordRef, name string, n int64) {
+	if r.w == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if r.w.counts == nil {
+		r.w.counts = map[string]int64{}
+	}
+	r.w.counts[name] += n
+}
+
 // Fail reports that r could not be delivered; no state covering it is ever echoed.
 func (t *StateTracker) Fail(r RecordRef) error { return t.outcome(r, func(w *window) { w.failed++ }) }
 
@@ -176,6 +192,12 @@ func (t *StateTracker) echo(p *pendingState) error {
 	for _, w := range p.windows {
 		stats.RecordCount += w.committed
 		stats.RejectedRecordCount += w.rejected
+		for k, n := range w.counts {
+			if stats.Counts == nil {
+				stats.Counts = map[string]int64{}
+			}
+			stats.Counts[k] += n
+		}
 	}
 	line, err := withDestinationStats(p.raw, stats)
 	if err != nil {

@@ -256,3 +256,37 @@ func settle(tr *protocol.StateTracker, ref protocol.RecordRef, res outcome) erro
 	}
 	return tr.Fail(ref)
 }
+
+// TestStateTrackerCounts: counts added to records are echoed in the destinationStats of the
+// state covering them, summed over its window, and only there.
+func TestStateTrackerCounts(t *testing.T) {
+	var out bytes.Buffer
+	w := protocol.NewWriter(&out, nil)
+	tr := protocol.NewStateTracker(w)
+	c := protocol.StreamDescriptor{Name: "c"}
+	r1, r2 := tr.Record(c), tr.Record(c)
+	tr.Count(r1, "deletedCount", 1)
+	tr.Count(r2, "deletedCount", 2)
+	tr.Count(r2, "clearedCount", 1)
+	tr.Count(r2, "unusedCount", 0)
+	if err := tr.State(inState(t, stateLine("c", 1))); err != nil {
+		t.Fatal(err)
+	}
+	r3 := tr.Record(c)
+	if err := tr.State(inState(t, stateLine("c", 2))); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []protocol.RecordRef{r1, r2, r3} {
+		if err := tr.Commit(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = w.Flush()
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 ||
+		!strings.HasSuffix(lines[0], `"destinationStats":{"recordCount":2.0,"rejectedRecordCount":0.0,"clearedCount":1.0,"deletedCount":3.0}}}`) ||
+		!strings.HasSuffix(lines[1], `"destinationStats":{"recordCount":1.0,"rejectedRecordCount":0.0}}}`) {
+		t.Errorf("echoed:\n%s", out.String())
+	}
+	protocoltest.ValidateOutput(t, out.Bytes())
+}

@@ -26,18 +26,23 @@ const keptBatchBytes = 2 << 20
 // arrives behind it; older batches are sent so the state can be echoed.
 const maxBatchAge = 30 * time.Second
 
-// batch is one request being filled or in flight: its users, events and their records.
+// batch is one request being filled or in flight: its users, events and their records, and the
+// attribute deletions of its contacts' empty values (clear_empty_values), sent once the upsert
+// is accepted.
 type batch struct {
 	body   *insider.Batch
-	refs   []protocol.RecordRef
-	keys   []string // primary key per user, for logs
-	events []int
-	stream []string
-	weight int64     // bytes of the budget held while in flight
-	opened time.Time // when the first user was added
+	clears *insider.AttributeDeletes
+	// clearOf is, per record, the index of its user in clears; -1 when it clears nothing.
+	clearOf []int
+	refs    []protocol.RecordRef
+	keys    []string // primary key per user, for logs
+	events  []int
+	stream  []string
+	weight  int64     // bytes of the budget held while in flight
+	opened  time.Time // when the first user was added
 
-	// Per record: the index of its user object in body, and of its event
-	// in that user's events.
+	// Per record: the index of its user object in body (noUser for a contact with only values
+	// to clear), and of its event in that user's events.
 	user, evIndex []int
 	// Event users of contacts not yet in body: events of one contact
 	// share a user object (an eventGroup), appended to body by materialize.
@@ -45,6 +50,14 @@ type batch struct {
 	byIDs      map[string]int
 	groupBytes int
 	scratch    []byte
+}
+
+// noUser is the user index of a record that upserts nothing (it only clears values).
+const noUser = -2
+
+// newPending returns an empty batch of cfg.
+func newPending(cfg *Config) *batch {
+	return &batch{body: newBatch(cfg), clears: insider.NewAttributeDeletes()}
 }
 
 // newBatch returns an empty upsert body with the request-level fields of
@@ -63,6 +76,11 @@ func (p *batch) reset(skipHook bool) {
 		p.body.SetErrorCallback(cb)
 	}
 	p.body.Reset(skipHook)
+	if p.clears.Cap() > keptBatchBytes {
+		p.clears = insider.NewAttributeDeletes()
+	}
+	p.clears.Reset()
+	p.clearOf = p.clearOf[:0]
 	p.refs, p.keys, p.events, p.stream = p.refs[:0], p.keys[:0], p.events[:0], p.stream[:0]
 	p.user, p.evIndex, p.groups, p.groupBytes = p.user[:0], p.evIndex[:0], p.groups[:0], 0
 	clear(p.byIDs)
@@ -70,6 +88,15 @@ func (p *batch) reset(skipHook bool) {
 
 // userCount is the number of user objects the batch will hold.
 func (p *batch) userCount() int { return p.body.Len() + len(p.groups) }
+
+// records is the number of records in the batch.
+func (p *batch) records() int { return len(p.refs) }
+
+// clearsFull reports whether a clear of n bytes (0: none) would not fit in the batch's
+// attribute-delete request of at most limit users.
+func (p *batch) clearsFull(n, limit int) bool {
+	return n > 0 && (p.clears.Len() >= limit || p.clears.SizeWith(n) > insider.MaxBodyBytes)
+}
 
 // sizeWith bounds the body size after adding extra bytes (one user or one
 // event); it may exceed the exact size by a few bytes, never fall short.
@@ -88,6 +115,9 @@ func (p *batch) groupOf(ids []byte) *eventGroup {
 // extraFor is what adding res would add to the batch: the bytes, and whether it is a new user
 // object (an event of a contact already in the batch joins its user object).
 func (p *batch) extraFor(res *mapping.Result) (bytes int, newUser bool) {
+	if res.User == nil {
+		return 0, false // only values to clear
+	}
 	if ids, event, ok := res.Event(); ok && p.groupOf(ids) != nil {
 		return len(event) + 1, false
 	}
@@ -101,7 +131,17 @@ func (p *batch) add(res *mapping.Result, ref protocol.RecordRef, stream string) 
 	p.keys = append(p.keys, res.Key)
 	p.events = append(p.events, res.Events)
 	p.stream = append(p.stream, stream)
+	p.clearOf = append(p.clearOf, -1)
 	rec := len(p.refs) - 1
+	if res.Clear != nil {
+		p.clearOf[rec] = p.clears.Len()
+		p.clears.Add(res.Clear)
+	}
+	if res.User == nil {
+		p.user = append(p.user, noUser)
+		p.evIndex = append(p.evIndex, 0)
+		return
+	}
 	ids, event, ok := res.Event()
 	if !ok {
 		p.user = append(p.user, p.body.Len())
@@ -172,7 +212,7 @@ func newBatcher(cfg *Config, n int, probe bool) *batcher {
 		b.probe = make(chan struct{})
 	}
 	for range n + 1 {
-		b.free <- &batch{body: newBatch(cfg)}
+		b.free <- newPending(cfg)
 	}
 	b.cur = <-b.free
 	return b
@@ -207,7 +247,7 @@ func (b *batcher) close() {
 // flush hands the current batch to a sender and takes an empty one; it
 // blocks while the window of in-flight requests is full.
 func (b *batcher) flush(ctx context.Context) error {
-	if b.cur.userCount() == 0 {
+	if b.cur.records() == 0 {
 		return nil
 	}
 	b.cur.materialize()
@@ -215,7 +255,7 @@ func (b *batcher) flush(ctx context.Context) error {
 		return err
 	}
 	if err := b.awaitProbe(ctx); err != nil {
-		b.cur = &batch{body: newBatch(b.cfg)} // the handed batch is the sender's
+		b.cur = newPending(b.cfg) // the handed batch is the sender's
 		return err
 	}
 	return b.next(ctx)
@@ -237,7 +277,7 @@ func (b *batcher) drain(ctx context.Context) error {
 // its body; it blocks while the window is full.
 func (b *batcher) hand(ctx context.Context) error {
 	p := b.cur
-	p.weight = min(int64(p.body.Size()), b.capacity)
+	p.weight = min(int64(p.body.Size()+p.clears.Size()), b.capacity)
 	if err := b.budget.Acquire(ctx, p.weight); err != nil {
 		p.weight = 0
 		return err
@@ -276,7 +316,7 @@ func (b *batcher) next(ctx context.Context) error {
 		b.cur.reset(b.cfg.SkipHook)
 		return nil
 	case <-ctx.Done():
-		b.cur = &batch{body: newBatch(b.cfg)}
+		b.cur = newPending(b.cfg)
 		return ctx.Err()
 	}
 }

@@ -9,13 +9,15 @@ import (
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 )
 
-// deletion_mode and merge_mode values.
+// deletion_mode, permanent_deletion_mode, merge_mode and identity_changes values.
 const (
 	DeletionIgnore        = "ignore"
 	DeletionDeleteProfile = "delete_profile"
 	DeletionAnonymize     = "anonymize"
 	MergeIgnore           = "ignore"
 	MergeUpdateIdentity   = "update_identity"
+	IdentityFollow        = "follow"
+	IdentityIgnore        = "ignore"
 )
 
 // Defaults of optional config fields. api_base_url defaults to insider.DefaultBaseURL.
@@ -47,9 +49,16 @@ type Config struct {
 	DryRun                bool    `json:"dry_run"`
 	AlertWebhookURL       string  `json:"alert_webhook_url"`
 	AlertRejectRatio      float64 `json:"alert_reject_ratio"`
-	// DeletionMode and MergeMode say what archived and merged contacts do (op.go).
+	// DeletionMode, PermanentDeletionMode, MergeMode, IdentityChanges and ClearEmptyValues say
+	// what archived, permanently deleted and merged contacts, changed identifiers and emptied
+	// values do (op.go).
 	DeletionMode          string `json:"deletion_mode"`
+	PermanentDeletionMode string `json:"permanent_deletion_mode"`
 	MergeMode             string `json:"merge_mode"`
+	IdentityChanges       string `json:"identity_changes"`
+	ClearEmptyValues      bool   `json:"clear_empty_values"`
+	// permanentDefault is set when permanent_deletion_mode was left out and took its default.
+	permanentDefault      bool
 	EventRetentionDays    int    `json:"event_retention_days"`
 	ErrorCallbackEndpoint string `json:"error_callback_endpoint"`
 }
@@ -76,7 +85,7 @@ func (c *Config) applyDefaults() {
 	if c.APIBaseURL == "" {
 		c.APIBaseURL = insider.DefaultBaseURL
 	}
-	c.Config.ApplyDefaults()
+	c.ApplyDefaults()
 	if c.BatchSize == 0 {
 		c.BatchSize = DefaultBatchSize
 	}
@@ -93,6 +102,18 @@ func (c *Config) applyDefaults() {
 	if c.MergeMode == "" {
 		c.MergeMode = MergeIgnore
 	}
+	if c.PermanentDeletionMode == "" {
+		c.PermanentDeletionMode, c.permanentDefault = DeletionDeleteProfile, true
+	}
+	if c.IdentityChanges == "" {
+		c.IdentityChanges = IdentityFollow
+	}
+}
+
+// deletes reports whether a mode deletes or anonymizes profiles: archived contacts
+// (deletion_mode) or contacts deleted permanently (permanent_deletion_mode).
+func (c *Config) deletes() bool {
+	return c.DeletionMode != DeletionIgnore || c.PermanentDeletionMode != DeletionIgnore
 }
 
 // ConfigError lists every problem found in a config.

@@ -5,47 +5,85 @@ import (
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
-	"github.com/insider-hubspot/connectors/protocol"
 )
 
-// archive makes the call once the upserts of the contact before it are done, and in order
-// with the other calls on the contact.
+// archive makes the calls once the upserts of the contacts before them are done, and in order
+// with the other calls on them.
 func (s *insiderSender) archive(ctx context.Context, a *archiveCall) error {
-	keys := []string{a.key}
+	keys := append([]string{a.key}, a.merged...)
 	if err := s.lane.settle(ctx, keys, s.drain); err != nil {
 		return err
 	}
 	return s.lane.submit(ctx, keys, func() { s.runArchive(ctx, a) })
 }
 
-// runArchive makes the delete or anonymize call of one archived contact and settles the
-// record: done is a commit, no such user a rejection, a failure holds it back.
+// runArchive deletes or anonymizes the profiles of one archived or permanently deleted contact
+// (its own, then those of the ids merged into it), each found by a contact id alone, and
+// settles the record: done is a commit, no such user for its own profile under anonymize a
+// rejection, a failure holds it back.
 func (s *insiderSender) runArchive(ctx context.Context, a *archiveCall) {
 	if s.report.out.sendingStopped() {
 		s.report.fail(a.ref)
 		return
 	}
-	call, what := s.ops.Delete, "delete"
-	if s.cfg.DeletionMode == DeletionAnonymize {
+	call, what := userCall(s.ops.Delete), "delete"
+	if a.mode == DeletionAnonymize {
 		call, what = s.ops.Anonymize, "anonymize"
 	}
-	out, st, err := call(ctx, a.ids)
-	s.report.countCall(st)
-	switch {
-	case err != nil && refusedUser(err):
-		_ = s.report.reject(a.ref, mapping.ContactsStream, a.key, ReasonInsider, maskMessages([]string{err.Error()}))
-	case err != nil:
-		s.report.callFailed(ctx, []protocol.RecordRef{a.ref}, what, err)
-	case out == insider.NoSuchUser:
-		_ = s.report.reject(a.ref, mapping.ContactsStream, a.key, ReasonNoSuchUser, "Insider has no profile with the contact's identifiers")
-	default:
-		s.report.count.add(func(s *Summary) {
-			if what == "delete" {
-				s.Deleted++
-			} else {
-				s.Anonymized++
+	self := append([]string{a.key}, a.merged...)
+	ok, out, refusal := s.release(ctx, a.ref, self, a.own, what, call)
+	if !ok {
+		return
+	}
+	for i, ids := range a.profiles {
+		ok, mout, mref := s.release(ctx, a.ref, self, ids, what, call)
+		switch {
+		case !ok:
+			return
+		case mref != nil:
+			s.report.count.add(func(s *Summary) { s.MergeRefused++ })
+			if s.report.lineDue() {
+				s.report.log.Warn().Str("key", a.key).Str("merged_id", a.merged[i]).Str("detail", maskMessages([]string{mref.Error()})).
+					Msg("Insider refused to " + what + " the profile of a contact merged into a deleted one")
 			}
-		})
+		case mout == insider.Done:
+			s.report.count.add(func(s *Summary) { s.MergedAwayRemoved++ })
+		}
+	}
+	switch {
+	case refusal != nil:
+		_ = s.report.reject(a.ref, mapping.ContactsStream, a.key, ReasonInsider, maskMessages([]string{refusal.Error()}))
+	case out == insider.NoSuchUser:
+		_ = s.report.reject(a.ref, mapping.ContactsStream, a.key, ReasonNoSuchUser, "Insider has no profile with the contact's id")
+	default:
+		s.countRemoved(a)
 		_ = s.report.commit(a.ref)
 	}
+}
+
+// countRemoved counts the profile of a deleted contact that was deleted or anonymized.
+func (s *insiderSender) countRemoved(a *archiveCall) {
+	anonymized := a.mode == DeletionAnonymize
+	s.report.count.add(func(s *Summary) {
+		switch {
+		case a.permanent && anonymized:
+			s.AnonymizedPermanently++
+		case a.permanent:
+			s.DeletedPermanently++
+		case anonymized:
+			s.Anonymized++
+		default:
+			s.Deleted++
+		}
+	})
+	name := statDeleted
+	switch {
+	case a.permanent && anonymized:
+		name = statAnonymizedPermanently
+	case a.permanent:
+		name = statDeletedPermanently
+	case anonymized:
+		name = statAnonymized
+	}
+	s.report.countOn(a.ref, name, 1)
 }

@@ -19,16 +19,15 @@ const mask = "***"
 // logs the first bodies and calls, masked. A dry run has one sender goroutine.
 type dryRun struct {
 	report *report
-	mode   string         // deletion_mode
 	bodies int            // upsert bodies logged
 	shown  map[string]int // delete, anonymize and re-key lines logged, by kind (read loop only)
 }
 
 func newDryRun(cfg *Config, r *report) *dryRun {
-	return &dryRun{report: r, mode: cfg.DeletionMode, shown: map[string]int{}}
+	return &dryRun{report: r, shown: map[string]int{}}
 }
 
-func (d *dryRun) upserting(string) {}
+func (d *dryRun) upserting(string, []byte, string, string) {}
 
 func (d *dryRun) wait() {}
 
@@ -38,12 +37,25 @@ func (d *dryRun) upsert(_ context.Context, p *batch) {
 	for _, e := range p.events {
 		events += int64(e)
 	}
+	var users int64
+	for _, u := range p.user {
+		if u != noUser {
+			users++
+		}
+	}
+	clears := int64(p.clears.Len())
 	d.report.count.add(func(s *Summary) {
-		s.Requests++
-		s.UsersUpserted += int64(len(p.refs))
+		if users > 0 {
+			s.Requests++
+		}
+		if clears > 0 {
+			s.Requests++
+		}
+		s.UsersUpserted += users
 		s.EventsSent += events
+		s.Cleared += clears
 	})
-	if d.bodies >= dryRunBodies {
+	if d.bodies >= dryRunBodies || users == 0 {
 		return
 	}
 	d.bodies++

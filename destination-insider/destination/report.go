@@ -47,12 +47,29 @@ func (r *report) reject(ref protocol.RecordRef, stream, key, reason, detail stri
 }
 
 func (r *report) logReject(stream, key, reason, detail string) {
+	if r.lineDue() {
+		r.log.Warn().Str("stream", stream).Str("key", key).Str("reason", reason).Str("detail", detail).Msg("record skipped")
+	}
+}
+
+// countOn adds n to the count name of the state covering ref (its destinationStats); call it
+// before ref is settled.
+func (r *report) countOn(ref protocol.RecordRef, name string, n int64) {
+	if n != 0 {
+		r.states.Count(ref, name, n)
+	}
+}
+
+// lineDue reports whether one more WARN line about a record or call may be logged: the run
+// bounds such lines, and rejections share the bound.
+func (r *report) lineDue() bool {
 	switch n := r.logged.Add(1); {
 	case n <= maxLoggedRejections:
-		r.log.Warn().Str("stream", stream).Str("key", key).Str("reason", reason).Str("detail", detail).Msg("record skipped")
+		return true
 	case n == maxLoggedRejections+1:
-		r.log.Warn().Int("logged", maxLoggedRejections).Msg("more records were skipped; they are counted in the summary but not logged one by one")
+		r.log.Warn().Int("logged", maxLoggedRejections).Msg("more records were skipped or refused; they are counted in the summary but not logged one by one")
 	}
+	return false
 }
 
 // fail settles records as failed for good: no later state of their streams is echoed.

@@ -16,15 +16,19 @@ import (
 type sender interface {
 	// upsert sends one batch. The batcher's sender goroutines call it, each with its own batch.
 	upsert(ctx context.Context, p *batch)
-	// upserting tells, before a contact's record joins the batch being filled, that an upsert of
-	// the contact is coming; it waits for a call on the contact still under way. Read loop only.
-	upserting(key string)
-	// archive deletes or anonymizes the profile of an archived contact. Read loop only.
+	// upserting tells, before the record of contact key joins the batch being filled, that an
+	// upsert of the contact is coming, as user (nil: only values to clear) with the email and
+	// phone identifiers given; it waits for a call on the contact still under way. Read loop
+	// only.
+	upserting(key string, user []byte, email, phone string)
+	// archive deletes or anonymizes the profiles of an archived or permanently deleted contact.
+	// Read loop only.
 	archive(ctx context.Context, a *archiveCall) error
-	// merge re-keys the profiles of a merged contact's merged-away ids and upserts the contact.
-	// upserted false leaves the upsert to the batch. Read loop only.
-	merge(ctx context.Context, m *mergeCall) (upserted bool, err error)
-	// wait blocks until the calls archive and merge started are done.
+	// profile makes the calls that change a contact's profile before its upsert (merges,
+	// identity changes), then upserts the contact and clears its empty values. upserted false
+	// leaves the upsert to the batch. Read loop only.
+	profile(ctx context.Context, c *profileCall) (upserted bool, err error)
+	// wait blocks until the calls archive and profile started are done.
 	wait()
 }
 
@@ -40,22 +44,27 @@ type insiderSender struct {
 	ops    *insider.UserOps // the one-user calls; nil when no mode makes any
 	lane   *opLane          // orders those calls and the upserts of each contact
 	report *report
+	book   *claimBook // who claimed which identifier in this run; nil when no mode releases one
 	// drain sends the batch being filled and waits for every batch in flight (batcher.drain).
 	drain func(context.Context) error
 }
 
 func newInsiderSender(cfg *Config, client *insider.Client, r *report, drain func(context.Context) error) *insiderSender {
-	s := &insiderSender{cfg: cfg, client: client, report: r, drain: drain,
-		lane: newOpLane(opConcurrency, cfg.MergeMode == MergeUpdateIdentity || cfg.DeletionMode != DeletionIgnore)}
-	if s.lane.enabled {
+	calls := cfg.MergeMode == MergeUpdateIdentity || cfg.deletes() || cfg.IdentityChanges == IdentityFollow
+	s := &insiderSender{cfg: cfg, client: client, report: r, drain: drain, lane: newOpLane(opConcurrency, calls)}
+	if calls {
 		s.ops = insider.NewUserOps(client, insider.DefaultOpLimits())
+		s.book = newClaimBook(maxClaimBytes)
 	}
 	return s
 }
 
-func (s *insiderSender) upserting(key string) {
-	s.lane.awaitKey(key) // an earlier delete or merge of this contact goes first
+func (s *insiderSender) upserting(key string, user []byte, email, phone string) {
+	s.lane.awaitKey(key) // an earlier call on this contact goes first
 	s.lane.track(key)
+	if user != nil {
+		s.book.claim(key, user, email, phone)
+	}
 }
 
 func (s *insiderSender) wait() { s.lane.wait() }
@@ -90,6 +99,7 @@ func (s *insiderSender) upsert(ctx context.Context, p *batch) {
 	}
 	retry := innocents(p, rej)
 	var users, events int64
+	var clears []int // accepted records with values to clear: settled once the clears are
 	for i, ref := range p.refs {
 		if msgs, ok := rej[p.user[i]]; ok {
 			if retry[i] {
@@ -100,13 +110,22 @@ func (s *insiderSender) upsert(ctx context.Context, p *batch) {
 			}
 			continue
 		}
-		users++
-		events += int64(p.events[i])
+		if p.user[i] != noUser {
+			users++
+			events += int64(p.events[i])
+		}
+		if p.clearOf[i] >= 0 {
+			clears = append(clears, i)
+			continue
+		}
 		if s.report.commit(ref) != nil {
 			return
 		}
 	}
 	s.report.count.add(func(s *Summary) { s.UsersUpserted += users; s.EventsSent += events })
+	if len(clears) > 0 {
+		s.sendClears(ctx, p, clears)
+	}
 	if len(retry) > 0 {
 		s.resend(ctx, p, rej, retry)
 	}

@@ -28,6 +28,9 @@ func TestSpecAgreesWithConfig(t *testing.T) {
 		"event_retention_days":      func(c any) any { return cfg(c).EventRetentionDays },
 		"deletion_mode":             func(c any) any { return cfg(c).DeletionMode },
 		"merge_mode":                func(c any) any { return cfg(c).MergeMode },
+		"permanent_deletion_mode":   func(c any) any { return cfg(c).PermanentDeletionMode },
+		"identity_changes":          func(c any) any { return cfg(c).IdentityChanges },
+		"clear_empty_values":        func(c any) any { return cfg(c).ClearEmptyValues },
 	}
 	protocoltest.SpecAgreement(t, specJSON, base, parse, defaults)
 }

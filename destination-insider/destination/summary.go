@@ -20,7 +20,22 @@ const (
 	ReasonInsider        = "rejected_by_insider" // listed as failed in Insider's 200 answer
 	ReasonInsiderRefused = "refused_by_insider"  // Insider answered 400 to a request of only this user
 	ReasonArchived       = "archived"            // deletion_mode ignore
-	ReasonNoSuchUser     = "no_such_user"        // Insider has no profile to anonymize
+	// ReasonDeletedPermanently is a contact deleted permanently under permanent_deletion_mode ignore.
+	ReasonDeletedPermanently = "deleted_permanently"
+	ReasonNoSuchUser         = "no_such_user" // Insider has no profile to anonymize
+)
+
+// Counts echoed in the destinationStats of a STATE (beside recordCount and
+// rejectedRecordCount), for the records that state covers.
+const (
+	statDeleted               = "profilesDeletedCount"
+	statAnonymized            = "profilesAnonymizedCount"
+	statDeletedPermanently    = "profilesDeletedPermanentlyCount"
+	statAnonymizedPermanently = "profilesAnonymizedPermanentlyCount"
+	statRekeyed               = "identifiersChangedCount"
+	statRekeyRefused          = "identifierChangesRefusedCount"
+	statIdentifierRemoved     = "identifiersRemovedCount"
+	statCleared               = "profilesClearedCount"
 )
 
 // Summary counts what one write did. Alerting and the demo read it
@@ -41,23 +56,47 @@ type Summary struct {
 	DroppedValues int64            // attribute or parameter values that could not be converted
 	DroppedBy     map[string]int64 // of which, by attribute or parameter name
 	StatesEchoed  int64            // STATE messages echoed
-	// Archived and merged contacts (deletion_mode, merge_mode; in a dry run: what would be done).
-	Deleted         int64 // profiles of archived contacts deleted
-	Anonymized      int64 // profiles of archived contacts anonymized
-	MergedRecords   int64 // merged contacts whose merged-away profiles were handled
-	IdentityChanges int64 // merged-away profiles re-keyed to the survivor's id
-	MergedDeleted   int64 // merged-away profiles deleted because the survivor had one
-	MergeRefused    int64 // identity changes or deletes Insider refused
-	Duration        time.Duration
+	// Archived, permanently deleted and merged contacts (deletion_mode, permanent_deletion_mode,
+	// merge_mode; in a dry run: what would be done).
+	Deleted               int64 // profiles of archived contacts deleted
+	Anonymized            int64 // profiles of archived contacts anonymized
+	DeletedPermanently    int64 // profiles of contacts deleted permanently, deleted
+	AnonymizedPermanently int64 // profiles of contacts deleted permanently, anonymized
+	MergedAwayRemoved     int64 // profiles keyed by ids merged into a deleted contact, deleted or anonymized
+	MergedRecords         int64 // merged contacts whose merged-away profiles were handled
+	IdentityChanges       int64 // merged-away profiles re-keyed to the survivor's id
+	MergedDeleted         int64 // merged-away profiles deleted because the survivor had one
+	MergeRefused          int64 // identity changes or deletes of merged-away profiles Insider refused
+	// Changed identifiers and emptied values (identity_changes, clear_empty_values).
+	Rekeyed            int64            // identifiers re-keyed from their old value to their new one
+	RekeyRefused       map[string]int64 // identity changes refused or not made, by reason
+	RekeyNoProfile     int64            // identity changes with no profile holding the old value: nothing to do
+	IdentifiersRemoved int64            // identifiers that lost their value, removed from the contact's profile
+	IdentifiersKept    int64            // identifiers that lost their value, left on the profile
+	Cleared            int64            // contacts whose empty attributes were cleared
+	ClearRefused       int64            // clears Insider refused
+	Reclaimed          int64            // contacts upserted again to take an identifier a deleted or re-keyed profile released
+	Duration           time.Duration
 	// AlertWebhookURL and AlertRejectRatio are copied from the config.
 	AlertWebhookURL  string
 	AlertRejectRatio float64
 }
 
 // RejectedRecords is the total of Rejected.
-func (s Summary) RejectedRecords() int64 {
+func (s Summary) RejectedRecords() int64 { return sum(s.Rejected) }
+
+// addRefused counts n identity changes refused for reason.
+func (s *Summary) addRefused(reason string, n int) {
+	if s.RekeyRefused == nil {
+		s.RekeyRefused = map[string]int64{}
+	}
+	s.RekeyRefused[reason] += int64(n)
+}
+
+// sum is the total of counts.
+func sum(counts map[string]int64) int64 {
 	var n int64
-	for _, v := range s.Rejected {
+	for _, v := range counts {
 		n += v
 	}
 	return n
@@ -65,10 +104,10 @@ func (s Summary) RejectedRecords() int64 {
 
 // RejectRatio is the share of handled records (ignored ones excluded) that
 // were rejected; 0 when there were none. Archived contacts skipped by
-// deletion_mode ignore, or with no profile to anonymize, are left out of
-// both sides: they are not bad data.
+// deletion_mode ignore (or deleted permanently under permanent_deletion_mode ignore), or with no
+// profile to anonymize, are left out of both sides: they are not bad data.
 func (s Summary) RejectRatio() float64 {
-	expected := s.Rejected[ReasonArchived] + s.Rejected[ReasonNoSuchUser]
+	expected := s.Rejected[ReasonArchived] + s.Rejected[ReasonNoSuchUser] + s.Rejected[ReasonDeletedPermanently]
 	handled := s.RecordsRead - s.Ignored - expected
 	if handled <= 0 {
 		return 0
@@ -102,6 +141,18 @@ func (s Summary) log(l *zerolog.Logger) {
 		Int64("merge_identity_changes", s.IdentityChanges).
 		Int64("merge_profiles_deleted", s.MergedDeleted).
 		Int64("merge_refused", s.MergeRefused).
+		Int64("profiles_deleted_permanently", s.DeletedPermanently).
+		Int64("profiles_anonymized_permanently", s.AnonymizedPermanently).
+		Int64("merged_away_profiles_removed", s.MergedAwayRemoved).
+		Int64("identifiers_changed", s.Rekeyed).
+		Int64("identity_changes_refused", sum(s.RekeyRefused)).
+		Str("identity_changes_refused_by_reason", joinCounts(s.RekeyRefused)).
+		Int64("identity_changes_without_profile", s.RekeyNoProfile).
+		Int64("identifiers_removed", s.IdentifiersRemoved).
+		Int64("identifiers_kept", s.IdentifiersKept).
+		Int64("profiles_cleared", s.Cleared).
+		Int64("clears_refused", s.ClearRefused).
+		Int64("contacts_upserted_again", s.Reclaimed).
 		Str("duration", s.Duration.Round(time.Millisecond).String())
 	if s.DryRun {
 		e.Msg("dry run summary: nothing was sent to Insider and no state was saved")
@@ -161,5 +212,6 @@ func (c *counters) snapshot() Summary {
 	if s.Rejected == nil {
 		s.Rejected = map[string]int64{}
 	}
+	s.RekeyRefused = maps.Clone(c.s.RekeyRefused)
 	return s
 }

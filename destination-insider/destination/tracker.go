@@ -17,6 +17,9 @@ type tracker interface {
 	Commit(r protocol.RecordRef) error
 	Reject(r protocol.RecordRef) error
 	Fail(r protocol.RecordRef) error
+	// Count adds n to the count name echoed in the destinationStats of the state covering r;
+	// call it before r is settled.
+	Count(r protocol.RecordRef, name string, n int64)
 	// HeldBack is the number of records no echoed state covers because a
 	// record failed for good.
 	HeldBack() int64
@@ -34,5 +37,6 @@ func (noTracker) State(*protocol.Input) error                         { return n
 func (noTracker) Commit(protocol.RecordRef) error                     { return nil }
 func (noTracker) Reject(protocol.RecordRef) error                     { return nil }
 func (noTracker) Fail(protocol.RecordRef) error                       { return nil }
+func (noTracker) Count(protocol.RecordRef, string, int64)             {}
 func (noTracker) HeldBack() int64                                     { return 0 }
 func (noTracker) Echoed() int                                         { return 0 }

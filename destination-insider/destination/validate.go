@@ -31,7 +31,7 @@ func (c *Config) validate() []string {
 			add("%v", err)
 		}
 	}
-	p = append(p, c.Config.Problems()...)
+	p = append(p, c.Problems()...)
 	p = append(p, c.validateDeleteModes()...)
 	if c.BatchSize < 1 || c.BatchSize > insider.MaxUsers {
 		add("batch_size %d is out of range: use 1 to %d", c.BatchSize, insider.MaxUsers)
@@ -53,13 +53,35 @@ func (c *Config) validate() []string {
 	return p
 }
 
-// validateDeleteModes checks deletion_mode and merge_mode.
+// validateDeleteModes checks deletion_mode, permanent_deletion_mode, merge_mode and
+// identity_changes. A mode that deletes or anonymizes profiles needs an identifier mapped from
+// the contact id: a deleted contact's email or phone number may belong to a live contact by
+// now, so only its id finds its own profile and no other. permanent_deletion_mode left at its
+// default is let through here; a permanently deleted record then stops the run (write.go).
 func (c *Config) validateDeleteModes() []string {
 	var p []string
 	switch c.DeletionMode {
-	case DeletionIgnore, DeletionDeleteProfile, DeletionAnonymize:
+	case DeletionIgnore:
+	case DeletionDeleteProfile, DeletionAnonymize:
+		if !c.MapsRecordID() {
+			p = append(p, needsRecordID("deletion_mode "+c.DeletionMode, "deletion_mode to ignore"))
+		}
 	default:
 		p = append(p, fmt.Sprintf("deletion_mode %q is not one of ignore, delete_profile, anonymize", c.DeletionMode))
+	}
+	switch c.PermanentDeletionMode {
+	case DeletionIgnore:
+	case DeletionDeleteProfile, DeletionAnonymize:
+		if !c.permanentDefault && !c.MapsRecordID() {
+			p = append(p, needsRecordID("permanent_deletion_mode "+c.PermanentDeletionMode, "permanent_deletion_mode to ignore"))
+		}
+	default:
+		p = append(p, fmt.Sprintf("permanent_deletion_mode %q is not one of delete_profile, anonymize, ignore", c.PermanentDeletionMode))
+	}
+	switch c.IdentityChanges {
+	case IdentityFollow, IdentityIgnore:
+	default:
+		p = append(p, fmt.Sprintf("identity_changes %q is not one of follow, ignore", c.IdentityChanges))
 	}
 	switch c.MergeMode {
 	case MergeIgnore:
@@ -72,4 +94,12 @@ func (c *Config) validateDeleteModes() []string {
 		p = append(p, fmt.Sprintf("merge_mode %q is not one of ignore, update_identity", c.MergeMode))
 	}
 	return p
+}
+
+// needsRecordID is the problem of a delete mode without an identifier mapped from the contact
+// id; off names the other way out.
+func needsRecordID(mode, off string) string {
+	return mode + " needs a uuid or custom identifier mapped from hs_object_id or id: a deleted contact's profile is found " +
+		"by its HubSpot id alone, because its email or phone number may belong to a live contact by now, whose profile would go too. " +
+		`Add {"identifier": "uuid", "source_field": "hs_object_id"} (or a custom identifier from id) to identifier_mappings, or set ` + off
 }

@@ -79,10 +79,11 @@ type writer struct {
 	schedule scheduler
 	maxUser  int // the largest encoded user that fits in a request
 
-	readMu         sync.Mutex
-	messages       uint64          // input messages read (readMu)
-	seen           map[string]bool // streams whose first record was seen
-	archivedLogged bool            // the skip of archived contacts (deletion_mode ignore) was logged
+	readMu        sync.Mutex
+	messages      uint64          // input messages read (readMu)
+	seen          map[string]bool // streams whose first record was seen
+	skipLogged    map[string]bool // the skip of archived or permanently deleted contacts (mode ignore) was logged, by reason
+	invalidLogged bool            // an invalid previous value of an identifier was logged
 }
 
 func newWriter(ctx context.Context, d *Destination, cfg *Config, ws writeStart, states *protocol.StateTracker, client *insider.Client) *writer {
@@ -97,6 +98,8 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, ws writeStart, 
 		now:      d.now,
 		schedule: d.schedule,
 		maxUser:  insider.MaxBodyBytes - newBatch(cfg).Size(),
+
+		skipLogged: map[string]bool{},
 	}
 	n := cfg.MaxConcurrentRequests
 	if cfg.DryRun {
@@ -178,7 +181,7 @@ func (w *writer) handle(ctx context.Context, msg *protocol.Input, err error) err
 		}
 		// A slow source must not keep its states waiting in a half-full
 		// batch: send it once it is old enough.
-		if w.cur.userCount() > 0 && w.now().Sub(w.cur.opened) >= maxBatchAge {
+		if w.cur.records() > 0 && w.now().Sub(w.cur.opened) >= maxBatchAge {
 			return w.flush(ctx)
 		}
 	}
@@ -218,12 +221,15 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 	}
 	r := w.mapper.Scan(s, rec.Data)
 	ref := w.report.states.Record(desc)
-	switch o, g := opOf(w.mapper, s, r, w.cfg.MergeMode == MergeUpdateIdentity); o {
+	switch o, c := opOf(w.mapper, w.cfg, s, r); o {
 	case opArchive:
 		return w.archive(ctx, r, ref)
-	case opMerge:
-		return w.upsert(ctx, s, r, ref, rec.Stream, &g)
+	case opProfile:
+		return w.upsert(ctx, s, r, ref, rec.Stream, c)
 	default:
+		if c != nil {
+			w.invalidOldValues(ref, c.changes.Invalid)
+		}
 		return w.upsert(ctx, s, r, ref, rec.Stream, nil)
 	}
 }
@@ -249,12 +255,12 @@ func (w *writer) firstRecord(stream string, s mapping.Stream) {
 	}
 }
 
-// upsert maps a record and adds it to the batch being filled; a merged contact (merge not nil)
-// goes to the sender's merge first, which may upsert it itself.
-func (w *writer) upsert(ctx context.Context, s mapping.Stream, r mapping.Record, ref protocol.RecordRef, stream string, merge *mapping.Merge) error {
+// upsert maps a record and adds it to the batch being filled; a contact whose profile changes
+// first (c not nil) goes to the sender's profile call, which may upsert it itself.
+func (w *writer) upsert(ctx context.Context, s mapping.Stream, r mapping.Record, ref protocol.RecordRef, stream string, c *profileCall) error {
 	res := w.mapper.Map(r, w.scratch)
 	w.countDropped(res.DroppedIDs, res.Dropped)
-	if res.User == nil {
+	if res.User == nil && (res.Clear == nil || res.Reason != mapping.ReasonNoAttributes) {
 		if res.FailRun {
 			// Deliver what came before, so that earlier states are saved.
 			if err := w.flush(ctx); err != nil {
@@ -264,53 +270,84 @@ func (w *writer) upsert(ctx context.Context, s mapping.Stream, r mapping.Record,
 		}
 		return w.report.reject(ref, stream, res.Key, res.Reason, res.Detail)
 	}
-	if merge != nil {
-		w.report.count.add(func(s *Summary) { s.MergedRecords++ })
-		m := &mergeCall{key: res.Key, merge: *merge, user: res.User, events: res.Events, ref: ref}
-		if upserted, err := w.send.merge(ctx, m); upserted || err != nil {
+	if c != nil {
+		if c.merge != nil {
+			w.report.count.add(func(s *Summary) { s.MergedRecords++ })
+		}
+		c.key, c.user, c.events, c.clear, c.ref = res.Key, res.User, res.Events, res.Clear, ref
+		c.email, c.phone = res.Email, res.Phone
+		if upserted, err := w.send.profile(ctx, c); upserted || err != nil {
 			return err
 		}
 	}
-	w.scratch = res.User[:0]
-	if len(res.User) > w.maxUser {
-		return w.report.reject(ref, stream, res.Key, ReasonTooLarge,
-			fmt.Sprintf("the mapped user is %d bytes, more than fits in a %d-byte request", len(res.User), insider.MaxBodyBytes))
+	if res.User != nil {
+		w.scratch = res.User[:0]
+		if len(res.User) > w.maxUser {
+			return w.report.reject(ref, stream, res.Key, ReasonTooLarge,
+				fmt.Sprintf("the mapped user is %d bytes, more than fits in a %d-byte request", len(res.User), insider.MaxBodyBytes))
+		}
 	}
 	extra, newUser := w.cur.extraFor(&res)
-	if (newUser && w.cur.userCount() >= w.cfg.BatchSize) || w.cur.sizeWith(extra) > insider.MaxBodyBytes {
+	if (newUser && w.cur.userCount() >= w.cfg.BatchSize) || w.cur.sizeWith(extra) > insider.MaxBodyBytes || w.cur.clearsFull(len(res.Clear), w.cfg.BatchSize) {
 		if err := w.flush(ctx); err != nil {
 			return err
 		}
 	}
-	if w.cur.userCount() == 0 {
+	if w.cur.records() == 0 {
 		w.cur.opened = w.now()
 	}
 	if s.Contacts() {
-		w.send.upserting(res.Key)
+		w.send.upserting(res.Key, res.User, res.Email, res.Phone)
 	}
 	w.cur.add(&res, ref, stream)
 	return nil
 }
 
-// archive handles an archived contact: skipped under deletion_mode ignore, else its profile,
-// found by its identifiers, is deleted or anonymized.
+// invalidOldValues counts and logs the identity changes of a record whose old value is not a
+// valid identifier: nothing of it can be on a profile, so there is nothing to re-key.
+func (w *writer) invalidOldValues(ref protocol.RecordRef, names []string) {
+	w.report.count.add(func(s *Summary) { s.addRefused(refusalInvalidOld, len(names)) })
+	w.report.countOn(ref, statRekeyRefused, int64(len(names)))
+	if !w.invalidLogged {
+		w.invalidLogged = true
+		w.log.Warn().Strs("identifiers", names).Msg("a contact's previous value of an identifier is not a valid identifier, so it cannot be re-keyed " +
+			"(counted in identity_changes_refused as " + refusalInvalidOld + "; later ones are only counted)")
+	}
+}
+
+// archive handles an archived or permanently deleted contact: skipped under the mode ignore,
+// else its profile, found by its id alone, and those keyed by the ids merged into it are
+// deleted or anonymized.
 func (w *writer) archive(ctx context.Context, r mapping.Record, ref protocol.RecordRef) error {
-	if w.cfg.DeletionMode == DeletionIgnore {
-		if !w.archivedLogged {
-			w.archivedLogged = true
-			w.log.Info().Str("stream", mapping.ContactsStream).Msg("archived (deleted) contacts are skipped and counted as rejected with reason archived: deletion_mode is ignore")
-		}
-		return w.report.skip(ref, ReasonArchived)
+	permanent := r.DeletedPermanently()
+	mode, reason, what := w.cfg.DeletionMode, ReasonArchived, "archived (deleted) contacts are skipped and counted as rejected with reason archived: deletion_mode is ignore"
+	if permanent {
+		mode, reason, what = w.cfg.PermanentDeletionMode, ReasonDeletedPermanently,
+			"contacts deleted permanently are skipped and counted as rejected with reason deleted_permanently: permanent_deletion_mode is ignore"
 	}
-	id := w.mapper.Identity(r)
-	w.countDropped(id.DroppedIDs, 0)
-	if id.IDs == nil {
-		if id.FailRun {
-			return w.failRun(ref, "archived record "+id.Key+" of stream contacts", id.Detail)
+	if mode == DeletionIgnore {
+		if !w.skipLogged[reason] {
+			w.skipLogged[reason] = true
+			w.log.Info().Str("stream", mapping.ContactsStream).Msg(what)
 		}
-		return w.report.reject(ref, mapping.ContactsStream, id.Key, id.Reason, id.Detail)
+		return w.report.skip(ref, reason)
 	}
-	return w.send.archive(ctx, &archiveCall{ids: id.IDs, key: id.Key, ref: ref})
+	own := w.mapper.OwnProfile(r)
+	if own.Profile == nil {
+		if !w.cfg.MapsRecordID() {
+			// permanent_deletion_mode left at its default (validate.go refuses the rest).
+			w.report.fail(ref)
+			w.out.stop(protocol.NewError(protocol.FailureConfig, "contact "+own.Key+" was deleted permanently in HubSpot and permanent_deletion_mode "+
+				"is "+mode+" (its default), but "+needsRecordID("deleting its profile", "permanent_deletion_mode to ignore"), nil))
+			return nil
+		}
+		return w.report.reject(ref, mapping.ContactsStream, own.Key, mapping.ReasonNoIdentifier, "the deleted contact's record has no id")
+	}
+	a := &archiveCall{key: own.Key, permanent: permanent, mode: mode, own: own.Profile, merged: own.Merged, ref: ref}
+	for _, id := range own.Merged {
+		a.profiles = append(a.profiles, w.mapper.IDProfile(id))
+	}
+	return w.send.archive(ctx, a)
 }
 
 // failRun holds back a record with an invalid identifier under invalid_identifier_policy
@@ -344,7 +381,7 @@ func (w *writer) startIdleFlush(ctx context.Context) (stop func()) {
 func (w *writer) idleCheck(ctx context.Context, seen uint64) uint64 {
 	w.readMu.Lock()
 	defer w.readMu.Unlock()
-	if w.messages == seen && w.cur.userCount() > 0 && !w.out.stopped() && ctx.Err() == nil {
+	if w.messages == seen && w.cur.records() > 0 && !w.out.stopped() && ctx.Err() == nil {
 		w.log.Debug().Int("users", w.cur.userCount()).Msg("the input paused: sending the batch being filled")
 		_ = w.flush(ctx) // fails only when ctx ends, which the read loop reports
 	}

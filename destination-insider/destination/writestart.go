@@ -28,6 +28,9 @@ type writeStart struct {
 // A catalog stream the config cannot map is a config error too.
 func (d *Destination) startWrite(ctx context.Context, cfg *Config, catalog *protocol.ConfiguredCatalog, log *zerolog.Logger) (writeStart, error) {
 	opts := []mapping.Option{mapping.WithEventCutoff(d.now(), time.Duration(cfg.EventRetentionDays)*24*time.Hour)}
+	if cfg.ClearEmptyValues {
+		opts = append(opts, mapping.WithClearEmpty())
+	}
 	confirmed, err := d.readTypes(ctx, cfg, log, &opts)
 	if err != nil {
 		return writeStart{}, err

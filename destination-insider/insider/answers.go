@@ -19,7 +19,7 @@ func (c *Client) answer(method, path string, resp *http.Response, body []byte) e
 	op := method + " " + path
 	switch resp.StatusCode / 100 {
 	case 2:
-		if !json.Valid(body) || (path == UpsertPath && !isUpsertAnswer(body)) {
+		if !json.Valid(body) || ((path == UpsertPath || path == AttributeDeletePath) && !usersAnswerOK(path, body)) {
 			return notInsider(op, resp, c.cfg.Redactor.Excerpt(body, maxErrorBody))
 		}
 		return nil

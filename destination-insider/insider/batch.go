@@ -22,9 +22,7 @@ const (
 // is not safe for concurrent use; once handed to Client.UpsertBatch it must
 // not be changed until that call returns.
 type Batch struct {
-	buf      []byte
-	starts   []int // offset of each user in buf
-	usersEnd int   // offset just past the last user; buf may hold the "]}" suffix after it
+	userList
 	skipHook bool
 	callback []byte // encoded error_callback_endpoint; nil leaves it out
 }
@@ -39,15 +37,15 @@ func NewBatch(skipHook bool) *Batch {
 // Reset empties the batch, keeping its memory for reuse.
 func (b *Batch) Reset(skipHook bool) {
 	b.skipHook = skipHook
-	b.buf = append(b.buf[:0], `{"skip_hook":`...)
-	b.buf = strconv.AppendBool(b.buf, skipHook)
-	if b.callback != nil {
-		b.buf = append(b.buf, `,"error_callback_endpoint":`...)
-		b.buf = append(b.buf, b.callback...)
-	}
-	b.buf = append(b.buf, `,"users":[`...)
-	b.usersEnd = len(b.buf)
-	b.starts = b.starts[:0]
+	b.restart(func(buf []byte) []byte {
+		buf = append(buf, `{"skip_hook":`...)
+		buf = strconv.AppendBool(buf, skipHook)
+		if b.callback != nil {
+			buf = append(buf, `,"error_callback_endpoint":`...)
+			buf = append(buf, b.callback...)
+		}
+		return append(buf, `,"users":[`...)
+	})
 }
 
 // SetErrorCallback sets the error_callback_endpoint of the batch's
@@ -68,59 +66,6 @@ func (b *Batch) ErrorCallback() string {
 	return s
 }
 
-// Len reports how many users the batch holds.
-func (b *Batch) Len() int { return len(b.starts) }
-
-// Size reports the size in bytes of the encoded request body.
-func (b *Batch) Size() int { return b.end() + len("]}") }
-
-// SizeWith reports the body size the batch would have after adding a user
-// whose encoding is userLen bytes long.
-func (b *Batch) SizeWith(userLen int) int {
-	n := b.Size() + userLen
-	if len(b.starts) > 0 {
-		n++ // separating comma
-	}
-	return n
-}
-
-// Add appends one encoded user object. user must be a JSON object; it is copied.
-func (b *Batch) Add(user []byte) {
-	b.buf = b.buf[:b.end()]
-	if need := len(b.buf) + 1 + len(user) + len("]}"); need > cap(b.buf) {
-		// Grow like append, but not far past the largest body Insider takes:
-		// memory stays bounded by the number of batches in use.
-		grown := make([]byte, len(b.buf), max(need, min(2*cap(b.buf), MaxBodyBytes+len("]}"))))
-		copy(grown, b.buf)
-		b.buf = grown
-	}
-	if len(b.starts) > 0 {
-		b.buf = append(b.buf, ',')
-	}
-	b.starts = append(b.starts, len(b.buf))
-	b.buf = append(b.buf, user...)
-	b.usersEnd = len(b.buf)
-}
-
-// User returns the encoding of the i-th user. The slice aliases the batch.
-func (b *Batch) User(i int) []byte {
-	end := b.end()
-	if i+1 < len(b.starts) {
-		end = b.starts[i+1] - 1
-	}
-	return b.buf[b.starts[i]:end]
-}
-
-// Body returns the complete request body. The slice aliases the batch and is
-// valid until the next Add or Reset.
-func (b *Batch) Body() []byte {
-	b.buf = append(b.buf[:b.end()], ']', '}')
-	return b.buf
-}
-
-// Cap reports the memory, in bytes, the batch's buffer holds.
-func (b *Batch) Cap() int { return cap(b.buf) }
-
 // SkipHook reports the skip_hook value of the batch.
 func (b *Batch) SkipHook() bool { return b.skipHook }
 
@@ -135,5 +80,4 @@ func (b *Batch) slice(lo, hi int) *Batch {
 	return s
 }
 
-// end is the offset just past the last user (or the prefix when empty).
-func (b *Batch) end() int { return b.usersEnd }
+func (b *Batch) part(lo, hi int) usersBody { return b.slice(lo, hi) }

@@ -181,15 +181,20 @@ type Result struct {
 // means the outcome of the users not yet accepted is unknown: they must be
 // sent again later. KindOf classifies it.
 func (c *Client) UpsertBatch(ctx context.Context, b *Batch) (*Result, error) {
+	return c.sendAll(ctx, UpsertPath, b)
+}
+
+// sendAll sends a body of users to path as UpsertBatch describes.
+func (c *Client) sendAll(ctx context.Context, path string, b usersBody) (*Result, error) {
 	res := &Result{}
-	err := c.upsert(ctx, b, 0, res)
+	err := c.sendUsers(ctx, path, b, 0, res)
 	sortRejections(res.Rejected)
 	if err == nil && b.Len() >= minRefusedBatch && refusedWhole(res.Rejected) == b.Len() {
 		// Not one user of a sizable batch got through on its own: the
 		// 400 is about every request, and rejecting them all would lose
 		// them. Fail the batch so its records are sent again later.
 		c.refusesAll.Store(true)
-		return res, &Error{Kind: KindRefusedAll, Op: http.MethodPost + " " + UpsertPath, Status: http.StatusBadRequest,
+		return res, &Error{Kind: KindRefusedAll, Op: http.MethodPost + " " + path, Status: http.StatusBadRequest,
 			Users: b.Len(), Body: res.Rejected[0].Messages[0]}
 	}
 	return res, err
@@ -209,11 +214,13 @@ func refusedWhole(r []Rejection) int {
 	return n
 }
 
-func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) error {
+// sendUsers sends the users of b (the users from offset on of the caller's body) to path,
+// splitting a request Insider refuses whole, and adds what Insider refused to res.
+func (c *Client) sendUsers(ctx context.Context, path string, b usersBody, offset int, res *Result) error {
 	if b.Len() == 0 {
 		return nil
 	}
-	body, err := c.send(ctx, http.MethodPost, UpsertPath, b.Body(), &res.Stats)
+	body, err := c.send(ctx, http.MethodPost, path, b.Body(), &res.Stats)
 	if tooLarge := KindOf(err) == KindTooLarge; tooLarge || isRefusal(err) {
 		if b.Len() == 1 {
 			var e *Error
@@ -227,10 +234,10 @@ func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) 
 		}
 		res.Splits++
 		mid := b.Len() / 2
-		if err := c.upsert(ctx, b.slice(0, mid), offset, res); err != nil {
+		if err := c.sendUsers(ctx, path, b.part(0, mid), offset, res); err != nil {
 			return err
 		}
-		return c.upsert(ctx, b.slice(mid, b.Len()), offset+mid, res)
+		return c.sendUsers(ctx, path, b.part(mid, b.Len()), offset+mid, res)
 	}
 	if err != nil {
 		return err
@@ -238,7 +245,7 @@ func (c *Client) upsert(ctx context.Context, b *Batch, offset int, res *Result) 
 	rej, err := parseUpsertResponse(body, b.Len())
 	var e *Error
 	if errors.As(err, &e) {
-		e.Op, e.Status = http.MethodPost+" "+UpsertPath, http.StatusOK
+		e.Op, e.Status = http.MethodPost+" "+path, http.StatusOK
 		e.Body = c.cfg.Redactor.Excerpt(body, maxErrorBody) // redacted before it is cut
 	}
 	if err != nil {

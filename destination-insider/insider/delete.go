@@ -23,19 +23,26 @@ const (
 	DeletePerMinute    = 10000
 	AnonymizePerMinute = 500
 	IdentityPerMinute  = 2000
+	// IdentifierDeletePerMinute is the limit of DELETE /api/user/v1/identity: Insider's API
+	// reference says 25,000 a minute, its status-code page 1,000; the lower one is kept.
+	IdentifierDeletePerMinute = 1000
+	// ProfilePerMinute is the quota of the read-profile API: 1,000 units a minute, one unit for
+	// a read of attributes only.
+	ProfilePerMinute = 1000
 )
 
 // OpLimits are the client-side budgets of the one-user calls, in requests per second. Every
 // attempt, retries included, takes a token.
 type OpLimits struct {
-	Delete, Anonymize, Identity rate.Limit
+	Delete, Anonymize, Identity, IdentifierDelete, Profile rate.Limit
 }
 
 // DefaultOpLimits stay under Insider's per-minute limits: 95% of each, with a burst of half a
 // second's worth, so that no 60-second window holds more than the limit.
 func DefaultOpLimits() OpLimits {
 	per := func(n int) rate.Limit { return rate.Limit(float64(n) * 0.95 / 60) }
-	return OpLimits{Delete: per(DeletePerMinute), Anonymize: per(AnonymizePerMinute), Identity: per(IdentityPerMinute)}
+	return OpLimits{Delete: per(DeletePerMinute), Anonymize: per(AnonymizePerMinute), Identity: per(IdentityPerMinute),
+		IdentifierDelete: per(IdentifierDeletePerMinute), Profile: per(ProfilePerMinute)}
 }
 
 // burst is the bucket size used with a limit.
@@ -62,18 +69,25 @@ const (
 	Refused
 )
 
-// UserOps sends Insider's delete-user, anonymize and identity-change calls, one user per
-// request, each under its own rate limit and with the client's retries. It is safe for
-// concurrent use.
+// UserOps sends Insider's one-user calls (delete user, anonymize, identity change, identifier
+// delete, profile read), one user per request, each under its own rate limit and with the
+// client's retries. It is safe for concurrent use.
 type UserOps struct {
-	c                *Client
-	del, anon, ident *rate.Limiter
+	c                                   *Client
+	del, anon, ident, identDel, profile *rate.Limiter
 }
 
-// NewUserOps returns the one-user calls of c under limits.
+// NewUserOps returns the one-user calls of c under limits. A zero limit of IdentifierDelete or
+// Profile means none (rate.Inf).
 func NewUserOps(c *Client, limits OpLimits) *UserOps {
-	lim := func(l rate.Limit) *rate.Limiter { return rate.NewLimiter(l, burst(l)) }
-	return &UserOps{c: c, del: lim(limits.Delete), anon: lim(limits.Anonymize), ident: lim(limits.Identity)}
+	lim := func(l rate.Limit) *rate.Limiter {
+		if l == 0 {
+			l = rate.Inf
+		}
+		return rate.NewLimiter(l, burst(l))
+	}
+	return &UserOps{c: c, del: lim(limits.Delete), anon: lim(limits.Anonymize), ident: lim(limits.Identity),
+		identDel: lim(limits.IdentifierDelete), profile: lim(limits.Profile)}
 }
 
 // Delete deletes the user with the identifiers (an encoded identifiers object) for good.
@@ -98,6 +112,14 @@ func (u *UserOps) ChangeIdentity(ctx context.Context, oldID, newID []byte) (Outc
 	return u.send(ctx, u.ident, http.MethodPatch, IdentityPath, body)
 }
 
+// DeleteIdentifier removes one identifier (an encoded identifiers object holding exactly one)
+// from the profile holding it (DELETE /api/user/v1/identity,
+// https://academy.insiderone.com/docs/api-reference-delete-identifiers). Insider refuses to
+// delete the sole identifier of a profile: that is a refusal (KindRefused).
+func (u *UserOps) DeleteIdentifier(ctx context.Context, identifier []byte) (Outcome, Stats, error) {
+	return u.send(ctx, u.identDel, http.MethodDelete, IdentityPath, wrapIdentifiers(identifier))
+}
+
 func wrapIdentifiers(ids []byte) []byte {
 	body := make([]byte, 0, len(ids)+16)
 	body = append(body, `{"identifiers":`...)
@@ -108,16 +130,22 @@ func wrapIdentifiers(ids []byte) []byte {
 // send makes one call, waiting for lim before every attempt, with the client's retries, and
 // classifies Insider's answer.
 func (u *UserOps) send(ctx context.Context, lim *rate.Limiter, method, path string, body []byte) (Outcome, Stats, error) {
+	_, o, st, err := u.sendRead(ctx, lim, method, path, body)
+	return o, st, err
+}
+
+// sendRead is send that also returns the body of a 2xx answer.
+func (u *UserOps) sendRead(ctx context.Context, lim *rate.Limiter, method, path string, body []byte) ([]byte, Outcome, Stats, error) {
 	var st Stats
-	_, err := u.c.send(withLimiter(ctx, lim), method, path, body, &st)
+	answer, err := u.c.send(withLimiter(ctx, lim), method, path, body, &st)
 	switch {
 	case err == nil:
-		return Done, st, nil
+		return answer, Done, st, nil
 	case ctx.Err() != nil, retryable(err):
-		return Refused, st, err
+		return nil, Refused, st, err
 	}
 	o := classify(err)
-	return o, st, errOrNil(o, err)
+	return nil, o, st, errOrNil(o, err)
 }
 
 // classify reads a final non-2xx answer.

@@ -104,7 +104,8 @@ func TestDefaultOpLimitsStayUnderInsiderLimits(t *testing.T) {
 		name  string
 		limit rate.Limit
 		max   int
-	}{{"delete", l.Delete, DeletePerMinute}, {"anonymize", l.Anonymize, AnonymizePerMinute}, {"identity", l.Identity, IdentityPerMinute}} {
+	}{{"delete", l.Delete, DeletePerMinute}, {"anonymize", l.Anonymize, AnonymizePerMinute}, {"identity", l.Identity, IdentityPerMinute},
+		{"identifier delete", l.IdentifierDelete, IdentifierDeletePerMinute}, {"profile", l.Profile, ProfilePerMinute}} {
 		if worst := float64(burst(c.limit)) + float64(c.limit)*60; worst >= float64(c.max) || worst < 0.9*float64(c.max) {
 			t.Errorf("%s: up to %.0f requests a minute, want just under %d", c.name, worst, c.max)
 		}

@@ -29,6 +29,9 @@ type upsertResponse struct {
 // or fail objects is an *Error of KindNotInsider, failures it cannot tie to users an *Error of
 // KindUnmatched (the caller adds the request details).
 func parseUpsertResponse(body []byte, n int) ([]Rejection, error) {
+	if isEmptyObject(body) {
+		return nil, nil // an attribute delete's answer when every user was accepted
+	}
 	var r upsertResponse
 	if !isUpsertAnswer(body) || json.Unmarshal(body, &r) != nil {
 		return nil, &Error{Kind: KindNotInsider, Body: truncate(bytes.TrimSpace(body), maxErrorBody)}

@@ -47,6 +47,9 @@ func newMapper(cfg *Config, catalog *protocol.ConfiguredCatalog, opts ...Option)
 			}
 		}
 	}
+	if m.clearEmpty {
+		m.contacts.contact.clears = newClears(m.contacts, cfg, selectedFields(m.contactsStream(catalog)))
+	}
 	return m
 }
 

@@ -23,17 +23,7 @@ func (m *Mapper) identifiers(p *plan, vals []value, res *Result) bool {
 		if (f.target == idCustom && m.cust[f.custom] != "") || (f.target != idCustom && m.idVal[f.target] != "") {
 			continue // an earlier mapping of the same identifier won
 		}
-		s, ok := v.text()
-		if ok {
-			switch f.target {
-			case idEmail:
-				s, ok = normalizeEmail(s)
-			case idPhone:
-				s, ok = m.coerce.phone.normalize(s)
-			default:
-				s, ok = normalizeID(s)
-			}
-		}
+		s, ok := m.identifierValue(f, v)
 		if !ok {
 			detail := fmt.Sprintf("identifier %s is not valid", f.name)
 			switch m.policy {
@@ -64,6 +54,23 @@ func (m *Mapper) identifiers(p *plan, vals []value, res *Result) bool {
 		return false
 	}
 	return true
+}
+
+// identifierValue returns the value of identifier f that the present value v gives: an email
+// checked, a phone number normalised by the phone settings, another identifier trimmed; ok is
+// false when v is not a valid value of f.
+func (m *Mapper) identifierValue(f idField, v value) (string, bool) {
+	s, ok := v.text()
+	if !ok {
+		return "", false
+	}
+	switch f.target {
+	case idEmail:
+		return normalizeEmail(s)
+	case idPhone:
+		return m.coerce.phone.normalize(s)
+	}
+	return normalizeID(s)
 }
 
 var idKeys = [...]string{idEmail: `"email":`, idPhone: `"phone_number":`, idUUID: `"uuid":`}

@@ -8,7 +8,7 @@ import (
 
 // This file reads what a contacts record says about the contact's Insider profile besides its
 // attributes: that the contact was archived (its profile is to be deleted or anonymized, found
-// by its identifiers), or that other contacts were merged into it (their profiles are to be
+// by its id: deleted.go), or that other contacts were merged into it (their profiles are to be
 // re-keyed to its id). Scan reads these fields in the same pass as the mapped ones.
 
 // mergedIDsField is the source's list of the contact ids merged into a contact.
@@ -16,14 +16,20 @@ const mergedIDsField = "hs_merged_object_ids"
 
 func newContactPlan(p *plan, cfg *Config) *contactPlan {
 	c := &contactPlan{
-		archived: p.root.add([]string{"archived"}, &p.slots),
-		merged:   p.root.add([]string{mergedIDsField}, &p.slots),
+		archived:  p.root.add([]string{"archived"}, &p.slots),
+		permanent: p.root.add([]string{permanentField}, &p.slots),
+		id:        p.root.add([]string{"id"}, &p.slots),
+		merged:    p.root.add([]string{mergedIDsField}, &p.slots),
 	}
 	for i, m := range cfg.IdentifierMappings {
 		if isRecordIDField(m.SourceField) && p.ids[i].target != idEmail && p.ids[i].target != idPhone {
 			c.idFields = append(c.idFields, p.ids[i])
+			c.prev = append(c.prev, -1)
+			continue
 		}
+		c.prev = append(c.prev, p.root.add([]string{previousValuesField, strings.TrimSpace(m.SourceField)}, &p.slots))
 	}
+	c.groups = groupIDs(p, c.prev)
 	return c
 }
 
@@ -58,27 +64,6 @@ func (r Record) Archived() bool {
 		return s == "true"
 	}
 	return false
-}
-
-// Identity is the identifiers of a contact, which find its Insider profile.
-type Identity struct {
-	IDs        []byte // the encoded identifiers object; nil when the record has no valid identifier
-	Key        string // the record's primary key, for logs
-	DroppedIDs int    // invalid identifiers left out (skip_identifier)
-	// Reason, Detail and FailRun say why IDs is nil, as in Result.
-	Reason, Detail string
-	FailRun        bool
-}
-
-// Identity returns the identifiers of the contact of r, by the config's identifier mappings and
-// invalid_identifier_policy.
-func (m *Mapper) Identity(r Record) Identity {
-	res := Result{Key: r.key()}
-	if !m.identifiers(r.plan, r.vals, &res) {
-		return Identity{Key: res.Key, Reason: res.Reason, Detail: res.Detail, FailRun: res.FailRun}
-	}
-	ids := m.appendIdentifiers([]byte{'{'}, r.plan)
-	return Identity{IDs: append(ids, '}'), Key: res.Key, DroppedIDs: res.DroppedIDs}
 }
 
 // Merge is what a contacts record that names merged contacts asks: the profile of each
@@ -157,37 +142,11 @@ func (g Merge) Changes(id string) []IdentityChange {
 // Profile encodes the identifiers object holding the merged-away id in every identifier mapped
 // from the contact id (custom ones together): it finds that contact's profile.
 func (g Merge) Profile(id string) []byte {
-	b := []byte{'{'}
-	custom := false
-	for _, f := range g.fields {
-		if f.target != idCustom {
-			if len(b) > 1 {
-				b = append(b, ',')
-			}
-			b = appendIDMember(b, f, id)
-		}
+	vals := make([]string, len(g.fields))
+	for i := range vals {
+		vals[i] = id
 	}
-	for _, f := range g.fields {
-		if f.target != idCustom {
-			continue
-		}
-		if !custom {
-			if len(b) > 1 {
-				b = append(b, ',')
-			}
-			b = append(b, `"custom":{`...)
-			custom = true
-		} else {
-			b = append(b, ',')
-		}
-		b = append(b, f.nameKey...)
-		b = append(b, ':')
-		b = jsontext.AppendString(b, id)
-	}
-	if custom {
-		b = append(b, '}')
-	}
-	return append(b, '}')
+	return encodeIDs(g.fields, vals)
 }
 
 // singleID encodes the identifiers object {f: v}.

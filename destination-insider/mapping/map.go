@@ -24,12 +24,22 @@ func (m *Mapper) Map(r Record, dst []byte) Result {
 	if !m.identifiers(p, vals, &res) {
 		return res
 	}
+	if p.contact != nil {
+		res.Email, res.Phone = m.idVal[idEmail], m.idVal[idPhone]
+	}
 	dst = m.appendIdentifiers(dst, p)
 	dst = append(dst, '}')
+	if m.clearEmpty && p.contact != nil {
+		m.clearBuf = m.appendClear(m.clearBuf[:0], r, dst[len(`{"identifiers":`):])
+		if len(m.clearBuf) > 0 {
+			res.Clear = m.clearBuf
+		}
+	}
 	var ok bool
 	if p.event == nil {
 		if dst, ok = m.appendFields(dst, `,"attributes":{`, p, vals, p.fixedTop, p.fixedCust, &res); !ok {
-			return Result{Reason: ReasonNoAttributes, Detail: "no mapped attribute has a value", Key: res.Key}
+			return Result{Reason: ReasonNoAttributes, Detail: "no mapped attribute has a value", Key: res.Key, Clear: res.Clear,
+				Email: res.Email, Phone: res.Phone}
 		}
 	} else {
 		t, ok := parseDate(vals[p.occurredAt])
@@ -60,6 +70,9 @@ func (m *Mapper) Map(r Record, dst []byte) Result {
 		// surrogate escapes become U+FFFD, so the body is valid JSON text.
 		dst = jsontext.AppendValidUnicode(nil, dst)
 		res.idsEnd, res.evStart, res.evEnd = 0, 0, 0 // offsets moved: the event travels in its own user
+	}
+	if res.Clear != nil && !jsontext.ValidUnicode(res.Clear) {
+		res.Clear = jsontext.AppendValidUnicode(nil, res.Clear)
 	}
 	res.User = dst
 	return res

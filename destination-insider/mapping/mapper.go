@@ -56,6 +56,13 @@ type Mapper struct {
 	eventCutoff time.Time
 	eventNow    time.Time // the clock reading the cutoff is taken from
 
+	// clearEmpty makes Map return the attribute deletions of empty mapped attributes
+	// (WithClearEmpty); clearBuf, clearWhole and clearCustom are its scratch.
+	clearEmpty  bool
+	clearBuf    []byte
+	clearWhole  []string
+	clearCustom []string
+
 	vals     []value
 	idVal    [idCustom + 1]string
 	cust     []string
@@ -180,9 +187,20 @@ type objectPlan struct {
 	keyFields string                 // the matching key, for logs (never a value: it is personal data)
 }
 
-// contactPlan is the part of the contacts plan that reads archives and merges.
+// contactPlan is the part of the contacts plan that reads what a contacts record says of the
+// contact's profile besides its attributes: archives, permanent deletions, merges, identity
+// changes and cleared values.
 type contactPlan struct {
-	archived int       // slot of "archived"
-	merged   int       // slot of hs_merged_object_ids
-	idFields []idField // identifiers mapped from the contact id: a merge re-keys these
+	archived  int       // slot of "archived"
+	permanent int       // slot of "deleted_permanently"
+	id        int       // slot of the record's "id" (the contact id)
+	merged    int       // slot of hs_merged_object_ids
+	idFields  []idField // identifiers mapped from the contact id: a merge re-keys these
+	// prev holds, for each identifier mapping of p.ids, the slot of its source field under
+	// previous_values; -1 for those mapped from the contact id, which no change touches.
+	prev []int
+	// groups are the identifiers previous_values can change, with their mappings.
+	groups []idGroup
+	// clears are the mapped attributes cleared when empty (WithClearEmpty); nil without it.
+	clears []clearField
 }

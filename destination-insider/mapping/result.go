@@ -24,6 +24,14 @@ type Result struct {
 	DroppedIDs int    // invalid identifiers left out (skip_identifier)
 	Dropped    int    // attribute or parameter values that could not be converted
 	FailRun    bool   // an invalid identifier under the fail_run policy
+	// Clear is the attribute-delete user (insider.AttributeDelete) of the mapped attributes the
+	// contact leaves empty, found by the same identifiers as User; nil when none is, or without
+	// WithClearEmpty. It may be set while User is nil with ReasonNoAttributes: the contact has
+	// nothing to upsert but values to clear. It aliases the Mapper's memory until the next Map.
+	Clear []byte
+	// Email and Phone are the contact's email and phone_number identifiers as sent, for a
+	// contacts record; "" when it has none.
+	Email, Phone string
 
 	// For an event: User[:idsEnd] is `{"identifiers":{...}` and
 	// User[evStart:evEnd] the event object, so that events of one contact

@@ -113,6 +113,7 @@ func (s *Server) handleAttributeDelete(w http.ResponseWriter, r *http.Request, r
 		return
 	}
 	users := *top.Users
+	req.Users = len(users)
 	if len(users) > s.opts.MaxUsers {
 		badRequest(w, fmt.Sprintf("users must contain at most %d records, got %d: bad request", s.opts.MaxUsers, len(users)))
 		return

@@ -124,7 +124,7 @@ const maxSecretFile = 64 << 10
 
 // readSecret returns the first line of the secret file (stdin for "-"), trimmed.
 func readSecret(path string, stdin io.Reader) (string, error) {
-	var r io.Reader = stdin
+	r := stdin
 	name := "stdin"
 	if path != "-" {
 		f, err := os.Open(path)

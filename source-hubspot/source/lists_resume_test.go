@@ -90,10 +90,10 @@ func TestListsGolden(t *testing.T) {
 		out = fmt.Appendf(out, "{\"run\":%d}\n", i+1)
 		for _, m := range res.msgs {
 			var line []byte
-			switch {
-			case m.Type == "RECORD":
+			switch m.Type {
+			case "RECORD":
 				line, _ = json.Marshal(map[string]json.RawMessage{"record": m.Record.Data})
-			case m.Type == "STATE":
+			case "STATE":
 				line, _ = json.Marshal(map[string]json.RawMessage{"state": m.State.Stream.State})
 			default:
 				continue

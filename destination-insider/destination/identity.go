@@ -1,0 +1,192 @@
+package destination
+
+import (
+	"context"
+	"strings"
+
+	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
+	"github.com/insider-hubspot/connectors/protocol"
+)
+
+// Under identity_changes follow, a contact whose email, phone number or custom identifier
+// changed since the last sync (the source's previous_values) has each changed identifier
+// re-keyed on its profile before its upsert, with Insider's identity API
+// (https://academy.insiderone.com/docs/update-identifiers-api): Insider's upsert never changes
+// an identifier a profile holds. An identifier that lost its value is removed from the
+// contact's own profile (https://academy.insiderone.com/docs/api-reference-delete-identifiers)
+// when the profile can be found by the contact's id and holds that value.
+
+// Reasons Insider refuses, or the connector does not make, an identity change, as the summary
+// counts them (identity_changes_refused).
+const (
+	// refusalTaken: the new value already belongs to another profile.
+	refusalTaken = "taken"
+	// refusalNotInIR: the identifier type is not enabled in Insider's Identity Resolution.
+	refusalNotInIR = "not_in_identity_resolution"
+	// refusalSole: the identifier to remove is the profile's only one.
+	refusalSole = "sole_identifier"
+	// refusalInvalidOld: the previous value is not a valid identifier; no call is made.
+	refusalInvalidOld = "invalid_old_value"
+	// refusalOther: another refusal; its message is logged.
+	refusalOther = "refused"
+)
+
+// refusalReason classifies Insider's refusal of an identity call by its message.
+func refusalReason(err error) string {
+	msg := strings.ToLower(err.Error())
+	switch {
+	case strings.Contains(msg, "no valid identifier"):
+		return refusalNotInIR
+	case strings.Contains(msg, "already has a user assigned"):
+		return refusalTaken
+	case strings.Contains(msg, "sole identifier"):
+		return refusalSole
+	}
+	return refusalOther
+}
+
+// rekey moves one identifier of the contact from its old value to its new one. Insider having
+// no profile with the old value leaves nothing to do; a refusal is counted and logged; the old
+// value, once free, goes to the contact of this run that claimed it. False when a call failed
+// for good (the record is held back).
+func (s *insiderSender) rekey(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
+	return s.rekeyFrom(ctx, c, ch, true)
+}
+
+// rekeyFrom is rekey; read says that the contact's own profile is read when no profile holds
+// the old value (rekeyFromProfile).
+func (s *insiderSender) rekeyFrom(ctx context.Context, c *profileCall, ch mapping.IdentityChange, read bool) bool {
+	out, st, err := s.ops.ChangeIdentity(ctx, ch.Old, ch.New)
+	s.report.countCall(st)
+	switch {
+	case err != nil && !refusedUser(err):
+		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, "identity", err)
+		return false
+	case err != nil:
+		s.refused(c, ch.Identifier, refusalReason(err), err.Error())
+	case out == insider.Taken:
+		return s.rekeyTaken(ctx, c, ch)
+	case out == insider.Done:
+		s.report.count.add(func(s *Summary) { s.Rekeyed++ })
+		s.report.countOn(c.ref, statRekeyed, 1)
+		return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
+	case read:
+		return s.rekeyFromProfile(ctx, c, ch)
+	default:
+		s.report.count.add(func(s *Summary) { s.RekeyNoProfile++ })
+	}
+	return true
+}
+
+// rekeyFromProfile handles a re-key no profile holds the old value of. The contact's own
+// profile, found by its id, may hold another value: one an earlier sync wrote that
+// previous_values does not name (the source takes the previous value at the start of its
+// window, which reaches back before the last sync's end by its lookback, so a contact changed
+// twice around a sync's end names a value older than the one Insider holds). That value is
+// re-keyed to the new one. With no such value (or no identifier mapped from the contact id, or
+// a custom identifier, which a profile read does not return) the upsert adds the new value.
+func (s *insiderSender) rekeyFromProfile(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
+	held, ok := s.ownValue(ctx, c, ch.Identifier)
+	if !ok {
+		return false
+	}
+	if held == "" || held == string(ch.New) || held == string(ch.Old) {
+		s.report.count.add(func(s *Summary) { s.RekeyNoProfile++ })
+		return true
+	}
+	return s.rekeyFrom(ctx, c, mapping.IdentityChange{Identifier: ch.Identifier, Old: []byte(held), New: ch.New}, false)
+}
+
+// ownValue reads the contact's own profile (found by its id) and returns the value of
+// identifier (email or phone_number) it holds, encoded as a one-identifier object; "" when it
+// holds none, has no profile, or cannot be read so (no identifier mapped from the contact id, a
+// custom identifier, a refused or unavailable read). ok is false when the read failed for good
+// (the record is held back).
+func (s *insiderSender) ownValue(ctx context.Context, c *profileCall, identifier string) (string, bool) {
+	if c.own == nil || (identifier != "email" && identifier != "phone_number") {
+		return "", true
+	}
+	h, out, st, err := s.ops.ReadIdentifiers(ctx, c.own)
+	s.report.countCall(st)
+	switch {
+	case err != nil && !refusedUser(err) && insider.KindOf(err) != insider.KindUnavailable:
+		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, "profile read", err)
+		return "", false
+	case err != nil || out != insider.Done:
+		return "", true
+	}
+	v := h.Email
+	if identifier == "phone_number" {
+		v = h.Phone
+	}
+	if v == "" {
+		return "", true
+	}
+	return oneID(identifier, v), true
+}
+
+// rekeyTaken handles a re-key Insider refused because another profile holds the new value: the
+// value is claimed, so that the profile letting go of it later in the run hands it over, and
+// the re-key is tried once more, in case that profile let go of it between the refusal and the
+// claim (it then found no claim). Only a second refusal counts.
+func (s *insiderSender) rekeyTaken(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
+	s.book.claimChange(c.key, c.user, ch)
+	out, st, err := s.ops.ChangeIdentity(ctx, ch.Old, ch.New)
+	s.report.countCall(st)
+	switch {
+	case err != nil && !refusedUser(err):
+		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, "identity", err)
+		return false
+	case err != nil:
+		s.refused(c, ch.Identifier, refusalReason(err), err.Error())
+	case out == insider.Taken:
+		s.refused(c, ch.Identifier, refusalTaken, "the new value already belongs to another profile")
+	case out == insider.Done:
+		s.book.drop(string(ch.New), c.key)
+		s.report.count.add(func(s *Summary) { s.Rekeyed++ })
+		s.report.countOn(c.ref, statRekeyed, 1)
+		return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
+	}
+	return true
+}
+
+// removeIdentifier removes an identifier that lost its value from the contact's own profile:
+// the profile found by the contact's id is read, and the identifier is removed only when that
+// profile holds the old value (another profile holding it would be another contact's). Without
+// an identifier mapped from the contact id, or for a custom identifier (which a profile read
+// does not return), the identifier is kept and counted.
+func (s *insiderSender) removeIdentifier(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
+	held, ok := s.ownValue(ctx, c, ch.Identifier)
+	if !ok {
+		return false
+	}
+	if held != string(ch.Old) {
+		s.report.count.add(func(s *Summary) { s.IdentifiersKept++ })
+		return true
+	}
+	out, st, err := s.ops.DeleteIdentifier(ctx, ch.Old)
+	s.report.countCall(st)
+	switch {
+	case err != nil && !refusedUser(err):
+		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, "identifier delete", err)
+		return false
+	case err != nil:
+		s.refused(c, ch.Identifier, refusalReason(err), err.Error())
+	case out == insider.Done:
+		s.report.count.add(func(s *Summary) { s.IdentifiersRemoved++ })
+		s.report.countOn(c.ref, statIdentifierRemoved, 1)
+		return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
+	}
+	return true
+}
+
+// refused counts and logs an identity change Insider refused, or that removes nothing.
+func (s *insiderSender) refused(c *profileCall, identifier, reason, detail string) {
+	s.report.count.add(func(s *Summary) { s.addRefused(reason, 1) })
+	s.report.countOn(c.ref, statRekeyRefused, 1)
+	if s.report.lineDue() {
+		s.report.log.Warn().Str("key", c.key).Str("identifier", identifier).Str("reason", reason).Str("detail", maskMessages([]string{detail})).
+			Msg("Insider refused to change an identifier of a contact (counted in identity_changes_refused; the run goes on)")
+	}
+}
