@@ -14,7 +14,8 @@ import (
 // contactsReader reads the contacts stream of one run: the run's context (config, client,
 // options) and the stream's output. Which method reads which window is contacts_read.go; each
 // method is its own file below it (contacts_window.go, contacts_search.go, contacts_list.go,
-// backfill.go, archived.go), and every one of them writes through contactsOut.
+// backfill.go, archived.go, journal.go), and every one of them writes through contactsOut; a
+// window's pages carry their previous values (emitWindowPage, history.go).
 type contactsReader struct {
 	*readRun
 	*contactsOut
