@@ -21,6 +21,8 @@ func Unquote(body []byte) (string, error) {
 // AppendUnquoted appends the text of the JSON string body to dst, resolving escapes as
 // encoding/json does: a \u escape of a UTF-16 surrogate outside a pair and each byte of invalid
 // UTF-8 become U+FFFD. A malformed escape is an error.
+//
+//nolint:gocognit // one loop on the decoding hot path: moving the escapes into functions made BenchmarkAppendUnquoted about a third slower
 func AppendUnquoted(dst, body []byte) ([]byte, error) {
 	for i := 0; i < len(body); {
 		c := body[i]

@@ -41,10 +41,18 @@ type Config struct {
 	HTTPClient *http.Client
 	// Limits are the client-side rate budgets.
 	Limits Limits
-	// Retry bounds retries.
-	Retry RetryPolicy
-	// Sleep waits between retries and when the rate-limit headers ask for a pause; nil is Sleep.
-	Sleep SleepFunc
+	// MaxAttempts bounds the tries of one request on temporary failures (429, 423, 5xx, answers
+	// cut off, dropped connections, timeouts), the first included. Default 6. Whatever it is, one
+	// request waits at most httpx.WaitLimit in all (Retry-After and backoff): a longer wait is not
+	// started and the request fails with an *httpx.WaitError.
+	MaxAttempts int
+	// Backoff returns the wait before retry number attempt (1-based) when HubSpot asked for none.
+	// Default: exponential backoff with equal jitter (httpx.Backoff), a random wait in [d/2, d]
+	// where d = 500 ms · 2^(attempt-1), capped at 30 s.
+	Backoff func(attempt int) time.Duration
+	// Sleep waits between retries and when the rate-limit headers ask for a pause; nil is
+	// httpx.Sleep. Tests inject an instant one.
+	Sleep httpx.SleepFunc
 	// Now is the clock used for token expiry and rate-limit pauses; nil is time.Now.
 	Now func() time.Time
 	// OnToken is called with every access token obtained, before it is used (so it can be
@@ -67,7 +75,7 @@ type Client struct {
 	red       *redact.Redactor
 
 	limits  Limits // the budgets in force, defaults filled
-	limiter *limitTransport
+	limiter *classLimit
 
 	// What the webhooks journal's client (journal.go) builds on: the stack below auth, a retry
 	// layer without the rate limiter (for pre-signed downloads), the OAuth token endpoint and
@@ -77,11 +85,11 @@ type Client struct {
 	tokenURL string
 	onToken  func(string)
 
-	// Asking again when an answer is inconsistent (see SearchContacts): the retry policy's
+	// Asking again when an answer is inconsistent (see SearchContacts): the retry layer's
 	// attempts and backoff, and the injected sleep.
 	attempts int
 	backoff  func(n int) time.Duration
-	sleep    SleepFunc
+	sleep    httpx.SleepFunc
 }
 
 // CheckBaseURL verifies that raw is an absolute URL that is https unless its host is a loopback
@@ -138,7 +146,7 @@ func New(cfg Config) (*Client, error) {
 	if now == nil {
 		now = time.Now
 	}
-	sleep := contextSleep(cfg.Sleep)
+	retry := retrySettingsOf(cfg)
 	red := cfg.Redactor
 	if red == nil {
 		red = redact.New()
@@ -152,9 +160,9 @@ func New(cfg Config) (*Client, error) {
 			cfg.OnToken(tok)
 		}
 	}
-	limited := newLimitTransport(baseRT, cfg.Limits, sleep, now)
-	retried := newRetry(limited, cfg.Retry, sleep, now, red)
-	files := newRetry(baseRT, cfg.Retry, sleep, now, red)
+	limited := newClassLimit(baseRT, cfg.Limits, retry.sleep, now)
+	retried := newRetry(limited, retry, now, red)
+	files := newRetry(baseRT, retry, now, red)
 	var tokens tokenSource = staticToken(cfg.Credentials.AccessToken)
 	if cfg.Credentials.OAuth() {
 		tokenClient := &http.Client{Transport: retried}
@@ -162,11 +170,10 @@ func New(cfg Config) (*Client, error) {
 	} else {
 		onToken(cfg.Credentials.AccessToken)
 	}
-	policy := cfg.Retry.withDefaults()
 	c := &Client{
-		attempts: policy.MaxAttempts,
-		backoff:  httpx.Backoff{Base: policy.BaseDelay, Max: policy.MaxDelay}.Delay,
-		sleep:    sleep,
+		attempts: retry.attempts,
+		backoff:  retry.backoff,
+		sleep:    retry.sleep,
 		limits:   cfg.Limits.withDefaults(),
 		limiter:  limited,
 		base:     base,

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/insider-hubspot/connectors/internal/httpx"
 )
 
 // Limits are the client-side request budgets.
@@ -39,14 +41,14 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// limitTransport waits for the budget of the request's class before sending it, and slows the
-// "other" class down when HubSpot's X-HubSpot-RateLimit-* headers say the burst window is nearly
-// used up (search answers carry no such headers). Safe for concurrent use.
-type limitTransport struct {
+// classLimit waits for the budget of the request's class (search or other) before sending it,
+// and slows the "other" class down when HubSpot's X-HubSpot-RateLimit-* headers say the burst
+// window is nearly used up (search answers carry no such headers). Safe for concurrent use.
+type classLimit struct {
 	next   http.RoundTripper
 	search *rate.Limiter
 	other  *rate.Limiter
-	sleep  SleepFunc
+	sleep  httpx.SleepFunc
 	now    func() time.Time
 
 	mu         sync.Mutex
@@ -69,13 +71,13 @@ const (
 	searchWindow      = time.Second + 50*time.Millisecond
 )
 
-func newLimitTransport(next http.RoundTripper, l Limits, sleep SleepFunc, now func() time.Time) *limitTransport {
+func newClassLimit(next http.RoundTripper, l Limits, sleep httpx.SleepFunc, now func() time.Time) *classLimit {
 	l = l.withDefaults()
 	var sends []send
 	if l.Search <= searchWindowCalls {
 		sends = make([]send, searchWindowCalls)
 	}
-	return &limitTransport{
+	return &classLimit{
 		sends:  sends,
 		next:   next,
 		search: rate.NewLimiter(l.Search, 1),
@@ -94,7 +96,7 @@ func isSearch(r *http.Request) bool {
 
 // RoundTrip waits for budget, then sends the request, unless the account's daily limit is down
 // to its reserve (limit_daily.go).
-func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *classLimit) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if isSearch(req) {
 		if err := t.search.Wait(ctx); err != nil {
@@ -141,7 +143,7 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // a request held up between the limiter and the wire (a busy machine, a connection being dialled)
 // still counts from when HubSpot can first see it: the window holds for the writes, not only for
 // the releases.
-func (t *limitTransport) searchGuard(ctx context.Context) (wrote func(), err error) {
+func (t *classLimit) searchGuard(ctx context.Context) (wrote func(), err error) {
 	if t.sends == nil {
 		return func() {}, nil
 	}
@@ -182,7 +184,7 @@ type send struct {
 // observe reads the burst-window headers. When fewer than a tenth of the window's requests are
 // left, the remaining ones are spread over the window: the next request waits interval/remaining
 // (the whole interval when none are left).
-func (t *limitTransport) observe(h http.Header) {
+func (t *classLimit) observe(h http.Header) {
 	t.observeDaily(h)
 	maxN, err1 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Max"))
 	left, err2 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Remaining"))

@@ -40,7 +40,7 @@ func dailyReserve(limit int) int { return max(int(math.Ceil(DailyReserve*float64
 
 // admitDaily counts req as in flight, or refuses it when the daily limit (when known) is down to
 // the reserve. done must be called once the answer (or the failure) is in.
-func (t *limitTransport) admitDaily(req *http.Request) (done func(), err error) {
+func (t *classLimit) admitDaily(req *http.Request) (done func(), err error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.dailyMax > 0 {
@@ -63,7 +63,7 @@ func (t *limitTransport) admitDaily(req *http.Request) (done func(), err error) 
 const dailyRecount = time.Minute
 
 // observeDaily notes the daily pair, which HubSpot sends to private apps only.
-func (t *limitTransport) observeDaily(h http.Header) {
+func (t *classLimit) observeDaily(h http.Header) {
 	maxN, err1 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Daily"))
 	left, err2 := strconv.Atoi(h.Get("X-HubSpot-RateLimit-Daily-Remaining"))
 	if err1 != nil || err2 != nil || maxN <= 0 {

@@ -19,7 +19,7 @@ import (
 // is the daily reset and is believed.
 func TestDailyRemainingIgnoresStaleAnswers(t *testing.T) {
 	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	lt := newLimitTransport(nil, Limits{}, nil, func() time.Time { return clock })
+	lt := newClassLimit(nil, Limits{}, nil, func() time.Time { return clock })
 	c := &Client{limiter: lt}
 	answer := func(left int) {
 		h := http.Header{}
@@ -71,7 +71,7 @@ func TestDailyReserveStopsEveryCall(t *testing.T) {
 		}
 		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Header: h}, nil
 	})
-	lt := newLimitTransport(next, Limits{Search: rate.Inf, Other: rate.Inf}, nil, time.Now)
+	lt := newClassLimit(next, Limits{Search: rate.Inf, Other: rate.Inf}, nil, time.Now)
 	call := func(method, path string) error {
 		req, err := http.NewRequestWithContext(context.Background(), method, "http://x"+path, http.NoBody)
 		if err != nil {
@@ -109,7 +109,7 @@ func TestDailyReserveStopsEveryCall(t *testing.T) {
 	// Requests in flight count before their answers do: with 5 left, three go out at once and
 	// the fourth is refused.
 	left = 5
-	lt = newLimitTransport(next, Limits{Search: rate.Inf, Other: rate.Inf}, nil, time.Now)
+	lt = newClassLimit(next, Limits{Search: rate.Inf, Other: rate.Inf}, nil, time.Now)
 	lt.observeDaily(http.Header{"X-Hubspot-Ratelimit-Daily": {"100"}, "X-Hubspot-Ratelimit-Daily-Remaining": {"5"}})
 	arrived, release = make(chan struct{}), make(chan struct{})
 	errs := make(chan error, 3)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/insider-hubspot/connectors/internal/httpx"
 )
 
 // TestSearchGuardKeepsFiveSendsPerSecond: a search sent late (five went out within 0.4 s of
@@ -17,7 +19,7 @@ func TestSearchGuardKeepsFiveSendsPerSecond(t *testing.T) {
 	clock := time.Unix(1000, 0)
 	var slept []time.Duration
 	sleep := clockSleep(&clock, &slept)
-	lt := newLimitTransport(nil, Limits{Search: 4.75}, sleep, func() time.Time { return clock })
+	lt := newClassLimit(nil, Limits{Search: 4.75}, sleep, func() time.Time { return clock })
 	for i := 0; i < 5; i++ {
 		if _, err := lt.searchGuard(context.Background()); err != nil {
 			t.Fatal(err)
@@ -33,7 +35,7 @@ func TestSearchGuardKeepsFiveSendsPerSecond(t *testing.T) {
 	if want := []time.Duration{550 * time.Millisecond}; len(slept) != 1 || slept[0] != want[0] {
 		t.Errorf("the sixth send waited %v, want %v", slept, want)
 	}
-	if lifted := newLimitTransport(nil, Limits{Search: 100}, sleep, time.Now); lifted.sends != nil {
+	if lifted := newClassLimit(nil, Limits{Search: 100}, sleep, time.Now); lifted.sends != nil {
 		t.Error("a search budget above HubSpot's limit should have no guard")
 	}
 }
@@ -53,7 +55,7 @@ func TestSearchGuardCountsFromTheWrite(t *testing.T) {
 		}
 		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Header: http.Header{}}, nil
 	})
-	lt := newLimitTransport(next, Limits{Search: rate.Inf}, sleep, func() time.Time { return clock })
+	lt := newClassLimit(next, Limits{Search: rate.Inf}, sleep, func() time.Time { return clock })
 	lt.sends = make([]send, searchWindowCalls) // the guard alone, without the token bucket
 	search := func() {
 		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, "http://x/crm/objects/2026-09/contacts/search", http.NoBody)
@@ -86,8 +88,8 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// clockSleep is a SleepFunc that notes each wait and moves *clock on by it.
-func clockSleep(clock *time.Time, slept *[]time.Duration) SleepFunc {
+// clockSleep is an httpx.SleepFunc that notes each wait and moves *clock on by it.
+func clockSleep(clock *time.Time, slept *[]time.Duration) httpx.SleepFunc {
 	return func(_ context.Context, d time.Duration) error {
 		*slept = append(*slept, d)
 		*clock = clock.Add(d)

@@ -12,39 +12,42 @@ import (
 	"github.com/insider-hubspot/connectors/internal/redact"
 )
 
-// RetryPolicy bounds the retry layer.
-type RetryPolicy struct {
-	// MaxAttempts is the total number of tries per request, first included (default 6).
-	MaxAttempts int
-	// BaseDelay is the first backoff delay (default 500ms); it doubles per attempt.
-	BaseDelay time.Duration
-	// MaxDelay caps one backoff delay (default 30s).
-	MaxDelay time.Duration
+// The retry knobs' defaults (Config.MaxAttempts, Config.Backoff).
+const (
+	defaultMaxAttempts = 6
+	backoffBase        = 500 * time.Millisecond
+	backoffMax         = 30 * time.Second
+)
+
+// retrySettings are Config's retry knobs with the defaults filled.
+type retrySettings struct {
+	attempts int
+	backoff  func(attempt int) time.Duration
+	sleep    httpx.SleepFunc
 }
 
-func (p RetryPolicy) withDefaults() RetryPolicy {
-	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 6
+func retrySettingsOf(cfg Config) retrySettings {
+	s := retrySettings{attempts: cfg.MaxAttempts, backoff: cfg.Backoff, sleep: cfg.Sleep}
+	if s.attempts <= 0 {
+		s.attempts = defaultMaxAttempts
 	}
-	if p.BaseDelay <= 0 {
-		p.BaseDelay = 500 * time.Millisecond
+	if s.backoff == nil {
+		s.backoff = httpx.Backoff{Base: backoffBase, Max: backoffMax}.Delay
 	}
-	if p.MaxDelay <= 0 {
-		p.MaxDelay = 30 * time.Second
+	if s.sleep == nil {
+		s.sleep = httpx.Sleep
 	}
-	return p
+	return s
 }
 
 // newRetry is the retry layer over next; see transport.go for its place in the stack.
-func newRetry(next http.RoundTripper, p RetryPolicy, sleep SleepFunc, now func() time.Time, red *redact.Redactor) *httpx.Retry {
-	p = p.withDefaults()
-	backoff := httpx.Backoff{Base: p.BaseDelay, Max: p.MaxDelay}.Delay
+func newRetry(next http.RoundTripper, s retrySettings, now func() time.Time, red *redact.Redactor) *httpx.Retry {
 	return &httpx.Retry{
 		Next:        next,
-		Policy:      &retryPolicy{backoff: backoff, now: now, red: red},
-		MaxAttempts: p.MaxAttempts,
-		Backoff:     backoff,
-		Sleep:       sleep,
+		Policy:      &retryPolicy{backoff: s.backoff, now: now, red: red},
+		MaxAttempts: s.attempts,
+		Backoff:     s.backoff,
+		Sleep:       s.sleep,
 		Now:         now,
 		Service:     "HubSpot",
 	}

@@ -1,7 +1,7 @@
 package hubspot
 
 import (
-	"context"
+	"net/http"
 	"time"
 
 	"github.com/insider-hubspot/connectors/internal/httpx"
@@ -20,30 +20,21 @@ import (
 //	               within the attempt and hands on a buffered one. A request waits at most
 //	               httpx.WaitLimit in all; a longer wait is not started and the request fails
 //	               with an *httpx.WaitError.
-//	limitTransport waits for the client-side rate limiter of the call's class (search or other)
+//	classLimit     waits for the client-side rate limiter of the call's class (search or other)
 //	               before every attempt, and slows down when X-HubSpot-RateLimit-Remaining runs low;
 //	               it sends nothing once a private app's daily count is down to DailyReserve.
 //	timeout        bounds one attempt, answer body included (the injected client's Timeout).
 //	base           the injected http.Client's transport (http.DefaultTransport when nil).
 //
-// Auth sits outside retry so that a replay after a refresh gets the same retry policy; limit sits
+// Auth sits outside retry so that a replay after a refresh gets the same retry policy; the limit sits
 // inside retry so that every attempt, retries included, is paid for from the budget. The OAuth
 // token endpoint is called through retry and limit but not auth.
-
-// SleepFunc waits for d or until ctx is done, returning ctx.Err() in the latter case. Tests inject
-// one that returns at once.
-type SleepFunc = httpx.SleepFunc
-
-// Sleep is the real SleepFunc.
-func Sleep(ctx context.Context, d time.Duration) error { return httpx.Sleep(ctx, d) }
-
-// contextSleep adapts a SleepFunc so a nil one means the real Sleep.
-func contextSleep(s SleepFunc) SleepFunc {
-	if s == nil {
-		return Sleep
-	}
-	return s
-}
+var (
+	_ http.RoundTripper = (*authTransport)(nil)
+	_ http.RoundTripper = (*httpx.Retry)(nil)
+	_ http.RoundTripper = (*classLimit)(nil)
+	_ http.RoundTripper = (*httpx.Timeout)(nil)
+)
 
 // defaultAttemptTimeout bounds one attempt when the injected client sets no Timeout.
 const defaultAttemptTimeout = 60 * time.Second

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 )
 
@@ -115,7 +116,7 @@ func TestWaitsAreCancellable(t *testing.T) {
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(t.Context())
 	c, err := New(Config{BaseURL: srv.URL, Credentials: static, HTTPClient: srv.Client(),
-		Sleep: func(ctx context.Context, d time.Duration) error { cancel(); return Sleep(ctx, time.Hour) }})
+		Sleep: func(ctx context.Context, d time.Duration) error { cancel(); return httpx.Sleep(ctx, time.Hour) }})
 	if err != nil {
 		t.Fatal(err)
 	}

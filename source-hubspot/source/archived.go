@@ -84,19 +84,6 @@ func (cr *contactsReader) archivedWindow(ctx context.Context, lo, hi time.Time, 
 	return cr.checkpointArchived(hi, nil)
 }
 
-// checkpointArchived emits a STATE with the archive watermark and resume point; the watermark
-// never moves back.
-func (cr *contactsReader) checkpointArchived(watermark time.Time, res *ArchivedResume) error {
-	cr.mu.Lock()
-	defer cr.mu.Unlock()
-	if watermark.After(cr.state.ArchivedAt) {
-		cr.state.ArchivedAt = watermark
-	}
-	cr.state.ArchivedResume = res
-	cr.sinceCkpt = 0
-	return cr.out.State(contactsStream, cr.state)
-}
-
 // archiveTime is when o was archived: archivedAt, else updatedAt (HubSpot sets it on archive).
 func archiveTime(o *hubspot.Object) (time.Time, bool) {
 	for _, v := range []string{o.ArchivedAt, o.UpdatedAt} {
@@ -106,10 +93,6 @@ func archiveTime(o *hubspot.Object) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
-
-// maxListPropertiesChars bounds the URL-encoded property list of a list request, well under
-// hubspot.MaxURLLength.
-const maxListPropertiesChars = 12000
 
 // listProperties returns the property names to request from the list endpoint: all of them
 // when they fit in its URL, else the identity properties first and then as many others as fit.

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"encoding/json"
 	"math"
 	"net/http"
 	"strconv"
@@ -102,6 +103,21 @@ func TestBackfillFallsBackToSearchWhenListAfterIsOpaque(t *testing.T) {
 	if n != 2 {
 		t.Errorf("%d list calls for live contacts; want only the two probe calls", n)
 	}
+}
+
+// TestBackfillResumeOfEveryIDWhenListAfterIsOpaque: a saved backfill whose one unread range is
+// the whole id space, resumed when the list's after token is not an id, is read by search alone,
+// every contact once.
+func TestBackfillResumeOfEveryIDWhenListAfterIsOpaque(t *testing.T) {
+	t.Parallel()
+	e, _, want, cat := backfillEnv(t, fakehubspot.Options{OpaqueListCursor: true}, 2500)
+	state := json.RawMessage(`{"lastmodifieddate":"1970-01-01T00:00:00.000Z","resume":{"method":"backfill","end":"` +
+		formatTime(t0.Add(-10*time.Minute)) + `","ranges":[{"after_id":"0"}]}}`)
+	res := e.read(cat, state)
+	if res.code != 0 {
+		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
+	}
+	checkExactlyOnce(t, idsOf(t, res.records("contacts")), want)
 }
 
 // TestBackfillLeavesTheDailyReserve: a private app whose daily limit runs low stops listing at

@@ -3,6 +3,7 @@ package source
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,18 +76,26 @@ type SyncTarget struct {
 	IDProperty string `json:"id_property"`
 }
 
+// Defaults of the config (spec.json states the same; TestSpecAgreesWithConfig checks that).
+const (
+	defaultLookback = 5 * time.Minute
+	// defaultEventLookback is event_lookback_minutes' default: a day, which covers batched and
+	// retried sends and a sender's daily uploads of backdated occurrences (HubSpot documents
+	// backdating by occurredAt, with no bound on how far back).
+	defaultEventLookback = 24 * time.Hour
+)
+
+// defaultEventContactProperties are event_contact_properties' default: the contact properties a
+// destination keys a profile by.
+var defaultEventContactProperties = []string{"email", "phone", "mobilephone", "hs_object_id"}
+
 // Lookback returns the lookback window (default 5 minutes).
 func (c *Config) Lookback() time.Duration {
 	if c.LookbackMinutes == nil {
-		return 5 * time.Minute
+		return defaultLookback
 	}
 	return time.Duration(*c.LookbackMinutes) * time.Minute
 }
-
-// defaultEventLookback is event_lookback_minutes' default: a day, which covers batched and
-// retried sends and a sender's daily uploads of backdated occurrences (HubSpot documents
-// backdating by occurredAt, with no bound on how far back).
-const defaultEventLookback = 24 * time.Hour
 
 // EventLookback is how far back before the watermark event streams look for occurrences that
 // became visible late (default a day), never shorter than Lookback; 0 when it is turned off.
@@ -107,104 +116,131 @@ func (c *Config) Deleted() bool { return c.DeletedContacts == nil || *c.DeletedC
 // Start returns the parsed start_date, zero when absent.
 func (c *Config) Start() time.Time { return c.start }
 
-// ParseConfig decodes and checks a config, filling defaults. Every problem is a config_error
-// naming the field.
+// ParseConfig decodes a config, fills its defaults and checks what spec.json cannot say (the
+// rules between fields, values that must not be blank, the URLs' https rule, start_date as a
+// time). Every problem is reported at once, in one config_error whose message names each field
+// and its fix. Bounds and enumerations are spec.json's, which the runner validates every config
+// against before it gets here.
 func ParseConfig(raw json.RawMessage) (*Config, error) {
 	var c Config
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return nil, configErr("the config is not a valid HubSpot source config: "+err.Error(), err)
 	}
-	switch c.Credentials.CredentialsTitle {
-	case credentialsOAuth:
-		if c.Credentials.ClientID == "" || c.Credentials.ClientSecret == "" || c.Credentials.RefreshToken == "" {
-			return nil, configErr("credentials: OAuth needs client_id, client_secret and refresh_token", nil)
-		}
-	case credentialsPrivateApp:
-		if c.Credentials.AccessToken == "" {
-			return nil, configErr("credentials: a private app needs access_token", nil)
-		}
-	case "":
-		// Airbyte's HubSpot source configs sometimes omit the title: infer it.
-		switch {
-		case c.Credentials.AccessToken != "":
-			c.Credentials.CredentialsTitle = credentialsPrivateApp
-		case c.Credentials.RefreshToken != "":
-			c.Credentials.CredentialsTitle = credentialsOAuth
-		default:
-			return nil, configErr("credentials: give either OAuth client_id/client_secret/refresh_token or a private app access_token", nil)
-		}
-	default:
-		return nil, configErr(fmt.Sprintf("credentials.credentials_title %q is not one of %q, %q",
-			c.Credentials.CredentialsTitle, credentialsOAuth, credentialsPrivateApp), nil)
+	c.fillDefaults()
+	var problems []string
+	for _, check := range []func() []string{c.checkCredentials, c.checkStartDate, c.checkSyncTarget, c.checkURLs,
+		c.checkAPIVersion, c.checkIdentityProperties, c.checkPermanentDeletions} {
+		problems = append(problems, check()...)
 	}
-	if s := strings.TrimSpace(c.StartDate); s != "" {
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return nil, configErr(fmt.Sprintf("start_date %q is not an RFC 3339 date-time such as 2024-01-01T00:00:00Z", c.StartDate), err)
-		}
-		c.start = t.UTC()
+	if len(problems) > 0 {
+		return nil, configErr("invalid config: "+strings.Join(problems, "; "), nil)
 	}
-	switch c.SyncTarget.Mode {
-	case "":
+	return &c, nil
+}
+
+// fillDefaults sets the defaults of the fields left out (those with an accessor apply theirs when
+// asked).
+func (c *Config) fillDefaults() {
+	if c.SyncTarget.Mode == "" {
 		c.SyncTarget.Mode = modeListContacts
-	case modeListContacts:
-	case modeGetContact:
-		if strings.TrimSpace(c.SyncTarget.ContactID) == "" {
-			return nil, configErr("sync_target.contact_id is required when mode is get_contact", nil)
-		}
-	default:
-		return nil, configErr(fmt.Sprintf("sync_target.mode %q is not list_contacts or get_contact", c.SyncTarget.Mode), nil)
 	}
 	if c.PageSize == 0 {
 		c.PageSize = hubspot.MaxSearchLimit
 	}
-	if c.PageSize < 1 || c.PageSize > hubspot.MaxSearchLimit {
-		return nil, configErr(fmt.Sprintf("page_size %d is outside 1..200", c.PageSize), nil)
-	}
-	if c.LookbackMinutes != nil && *c.LookbackMinutes < 0 {
-		return nil, configErr("lookback_minutes must not be negative", nil)
-	}
-	if c.EventLookbackMinutes != nil && *c.EventLookbackMinutes < 0 {
-		return nil, configErr("event_lookback_minutes must not be negative (0 turns the late-occurrence lookback off)", nil)
-	}
 	if c.APIBaseURL == "" {
 		c.APIBaseURL = hubspot.DefaultBaseURL
-	}
-	if _, err := hubspot.CheckBaseURL(c.APIBaseURL); err != nil {
-		return nil, configErr(err.Error(), nil)
 	}
 	if c.APIVersion = strings.TrimSpace(c.APIVersion); c.APIVersion == "" {
 		c.APIVersion = hubspot.DefaultAPIVersion
 	}
-	if err := hubspot.CheckAPIVersion(c.APIVersion); err != nil {
-		return nil, configErr(err.Error()+"; leave it out for the default", nil)
+	c.Credentials.TokenURL = strings.TrimSpace(c.Credentials.TokenURL)
+	if c.EventContactProperties == nil {
+		c.EventContactProperties = slices.Clone(defaultEventContactProperties)
 	}
-	if c.Credentials.TokenURL = strings.TrimSpace(c.Credentials.TokenURL); c.Credentials.TokenURL != "" {
-		if c.Credentials.CredentialsTitle != credentialsOAuth {
-			return nil, configErr("credentials.token_url applies to OAuth credentials only; remove it for a private app access_token", nil)
+}
+
+// checkCredentials checks that the credentials' kind has its secrets, inferring the kind when
+// credentials_title is left out (Airbyte's HubSpot source configs sometimes omit it), and that
+// token_url comes only with OAuth.
+func (c *Config) checkCredentials() []string {
+	cr := &c.Credentials
+	var p []string
+	switch cr.CredentialsTitle {
+	case credentialsOAuth:
+		if cr.ClientID == "" || cr.ClientSecret == "" || cr.RefreshToken == "" {
+			p = append(p, "credentials: OAuth needs client_id, client_secret and refresh_token")
 		}
+	case credentialsPrivateApp:
+		if cr.AccessToken == "" {
+			p = append(p, "credentials: a private app needs access_token")
+		}
+	case "":
+		switch {
+		case cr.AccessToken != "":
+			cr.CredentialsTitle = credentialsPrivateApp
+		case cr.RefreshToken != "":
+			cr.CredentialsTitle = credentialsOAuth
+		default:
+			p = append(p, "credentials: give either OAuth client_id/client_secret/refresh_token or a private app access_token")
+		}
+	default:
+		p = append(p, fmt.Sprintf("credentials.credentials_title %q is not one of %q, %q",
+			cr.CredentialsTitle, credentialsOAuth, credentialsPrivateApp))
+	}
+	if cr.TokenURL != "" && cr.CredentialsTitle == credentialsPrivateApp {
+		p = append(p, "credentials.token_url applies to OAuth credentials only; remove it for a private app access_token")
+	}
+	return p
+}
+
+// checkStartDate parses start_date.
+func (c *Config) checkStartDate() []string {
+	s := strings.TrimSpace(c.StartDate)
+	if s == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return []string{fmt.Sprintf("start_date %q is not an RFC 3339 date-time such as 2024-01-01T00:00:00Z", c.StartDate)}
+	}
+	c.start = t.UTC()
+	return nil
+}
+
+// checkSyncTarget checks that get_contact names its contact.
+func (c *Config) checkSyncTarget() []string {
+	if c.SyncTarget.Mode == modeGetContact && strings.TrimSpace(c.SyncTarget.ContactID) == "" {
+		return []string{"sync_target.contact_id is required when mode is get_contact"}
+	}
+	return nil
+}
+
+// checkURLs checks that every URL of the config is absolute and https (http only to a loopback
+// address), so credentials and contact data never travel in clear text.
+func (c *Config) checkURLs() []string {
+	var p []string
+	if _, err := hubspot.CheckBaseURL(c.APIBaseURL); err != nil {
+		p = append(p, err.Error())
+	}
+	if c.Credentials.TokenURL != "" && c.Credentials.CredentialsTitle != credentialsPrivateApp {
 		if _, err := hubspot.CheckTokenURL("credentials.token_url", c.Credentials.TokenURL); err != nil {
-			return nil, configErr(err.Error(), nil)
+			p = append(p, err.Error())
 		}
 	}
 	if c.AlertWebhookURL != "" {
 		if err := urlpolicy.Check("alert_webhook_url", c.AlertWebhookURL); err != nil {
-			return nil, configErr(err.Error(), nil)
+			p = append(p, err.Error())
 		}
 	}
-	if t := c.RateLimits.AccountTier; t != "" {
-		if _, ok := accountTiers[t]; !ok {
-			return nil, configErr(fmt.Sprintf("rate_limits.account_tier %q is not one of %s; leave it out for the budget safe for every tier",
-				t, tierNames()), nil)
-		}
+	return p
+}
+
+// checkAPIVersion checks api_version as the client will.
+func (c *Config) checkAPIVersion() []string {
+	if err := hubspot.CheckAPIVersion(c.APIVersion); err != nil {
+		return []string{err.Error() + "; leave it out for the default"}
 	}
-	if c.EventContactProperties == nil {
-		c.EventContactProperties = []string{"email", "phone", "mobilephone", "hs_object_id"}
-	}
-	if err := c.parseMirror(); err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return nil
 }
 
 func configErr(msg string, err error) *protocol.Error {
@@ -242,16 +278,14 @@ func (c *Config) limits(def hubspot.Limits) hubspot.Limits {
 }
 
 // accountTiers are the general (non-search) budgets per second for HubSpot's limits per 10 s
-// (research hubspot.md §8.1): what stays under the limit with the default burst of 10 spent at
-// once, with a 5% margin: (limit - 10) / 10 x 0.95, and 9 (the default) for Free/Starter.
+// (https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines): what stays
+// under the limit with the default burst of 10 spent at once, with a 5% margin:
+// (limit - 10) / 10 x 0.95, and 9 (the default) for Free/Starter. spec.json's
+// rate_limits.account_tier lists the same names (TestSpecAgreesWithConfig).
 var accountTiers = map[string]rate.Limit{
 	"starter":        9,    // private app or service key, Free or Starter: 100 per 10 s
 	"public_app":     9.5,  // public OAuth app: 110 per 10 s per installing account
 	"professional":   17,   // private app, Professional: 190 per 10 s
 	"enterprise":     17,   // private app, Enterprise: 190 per 10 s
 	"limit_increase": 22.8, // private app with the API limit increase: 250 per 10 s
-}
-
-func tierNames() string {
-	return `"starter", "public_app", "professional", "enterprise", "limit_increase"`
 }

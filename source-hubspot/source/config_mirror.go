@@ -37,30 +37,40 @@ func (c *Config) Identity() []string {
 	return *c.IdentityProperties
 }
 
-// parseMirror checks identity_properties and permanent_deletions, filling defaults.
-func (c *Config) parseMirror() error {
-	if c.IdentityProperties != nil {
-		var props []string
-		for _, p := range *c.IdentityProperties {
-			if p = strings.TrimSpace(p); p == "" {
-				return configErr("identity_properties holds an empty property name; list contact property names such as \"email\", or [] to turn it off", nil)
-			}
-			if !slices.Contains(props, p) {
-				props = append(props, p)
-			}
-		}
-		c.IdentityProperties = &props
+// checkIdentityProperties trims and deduplicates identity_properties, which must not hold an
+// empty name.
+func (c *Config) checkIdentityProperties() []string {
+	if c.IdentityProperties == nil {
+		return nil
 	}
+	var props []string
+	for _, p := range *c.IdentityProperties {
+		if p = strings.TrimSpace(p); p == "" {
+			return []string{"identity_properties holds an empty property name; list contact property names such as \"email\", or [] to turn it off"}
+		}
+		if !slices.Contains(props, p) {
+			props = append(props, p)
+		}
+	}
+	c.IdentityProperties = &props
+	return nil
+}
+
+// checkPermanentDeletions fills permanent_deletions' defaults (its version; the app's client id
+// and secret from OAuth credentials) and checks that, when enabled, it has an app's credentials.
+// It runs after checkCredentials, which settles the credentials' kind.
+func (c *Config) checkPermanentDeletions() []string {
 	pd := &c.PermanentDeletions
 	pd.ClientID, pd.ClientSecret = strings.TrimSpace(pd.ClientID), strings.TrimSpace(pd.ClientSecret)
 	if pd.APIVersion = strings.TrimSpace(pd.APIVersion); pd.APIVersion == "" {
 		pd.APIVersion = defaultJournalVersion
 	}
+	var p []string
 	if err := hubspot.CheckAPIVersion(pd.APIVersion); err != nil {
-		return configErr("permanent_deletions."+err.Error()+"; leave it out for "+defaultJournalVersion, nil)
+		p = append(p, "permanent_deletions."+err.Error()+"; leave it out for "+defaultJournalVersion)
 	}
 	if !pd.Enabled {
-		return nil
+		return p
 	}
 	if c.Credentials.CredentialsTitle == credentialsOAuth {
 		if pd.ClientID == "" {
@@ -71,11 +81,11 @@ func (c *Config) parseMirror() error {
 		}
 	}
 	if pd.ClientID == "" || pd.ClientSecret == "" {
-		return configErr(fmt.Sprintf("permanent_deletions needs the client_id and client_secret of a HubSpot app on the "+
+		p = append(p, fmt.Sprintf("permanent_deletions needs the client_id and client_secret of a HubSpot app on the "+
 			"developer platform installed in the account: HubSpot's webhooks journal, which reports permanent deletions, "+
 			"takes only an app's client-credentials token (a service key or private app token cannot read it). With %q, "+
 			"set permanent_deletions.client_id and permanent_deletions.client_secret (the app's Auth tab), or turn "+
-			"permanent_deletions.enabled off", credentialsPrivateApp), nil)
+			"permanent_deletions.enabled off", credentialsPrivateApp))
 	}
-	return nil
+	return p
 }

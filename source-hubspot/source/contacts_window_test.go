@@ -87,3 +87,20 @@ func TestWindowPagesOnWhileProbesAreOut(t *testing.T) {
 		t.Errorf("no page was read while the window's %d probes were out", hold.probe)
 	}
 }
+
+// TestSpreadWindowResumesFromEveryState: a window spread over the ids (3 in 8 of them), read by
+// search and list because the list pays, resumes from each of its STATEs without losing a
+// contact, and a run that is not stopped delivers each contact once.
+func TestSpreadWindowResumesFromEveryState(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.opts = append(e.opts, WithCheckpointEvery(700))
+	want := e.fake.addInterleaved(20, 500, 300, t0.Add(-48*time.Hour), t0.Add(-30*time.Minute))
+	full, cat := readWindow(t, e, want)
+	if n := e.fake.callCount(pathList); n < 10 {
+		t.Fatalf("%d list calls: the spread window should be read by list too", n)
+	}
+	if backfills := len(resumeFromEachState(t, e, cat, full, want, isBackfill)); backfills < 3 {
+		t.Errorf("only %d backfill checkpoints for %d contacts every 700", backfills, len(want))
+	}
+}

@@ -12,14 +12,6 @@ import (
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
-// Stream names and cursors (the streams are listed in docs/source-hubspot.md).
-const (
-	contactsStream    = "contacts"
-	eventStreamPrefix = "event_"
-	contactsCursor    = "lastmodifieddate"
-	eventsCursor      = "occurredAt"
-)
-
 // Discover lists the contacts stream, typed from the Properties API, one stream per custom
 // behavioral event definition, and list_memberships. When the account may not read event
 // definitions (tier or scopes), or lists (scope), those streams are left out and a WARN says why.

@@ -93,6 +93,8 @@ func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in 
 	return er.checkpoint(ctx, r.end, r.end, read)
 }
 
+// read reads the occurrences from lo (zero: from the beginning) to the run's end, page after
+// page, checkpointing as it goes.
 func (er *eventsReader) read(ctx context.Context, lo time.Time) error {
 	req := hubspot.EventsRequest{EventType: er.fqn, ObjectType: "contact", OccurredBefore: formatTime(er.end), Limit: hubspot.MaxEventsLimit}
 	if !lo.IsZero() {
@@ -105,40 +107,56 @@ func (er *eventsReader) read(ctx context.Context, lo time.Time) error {
 		if err != nil {
 			return fmt.Errorf("events %s after %q: %w", er.fqn, req.After, err)
 		}
-		evs, keys := er.unseen(p.Results, &last, &ordered)
-		if err := er.loadContacts(ctx, evs); err != nil {
+		if err := er.deliver(ctx, p.Results, &last, &ordered); err != nil {
 			return err
-		}
-		for i := range evs {
-			if err := er.emit(&evs[i]); err != nil {
-				return err
-			}
-			if er.late != nil && keys[i] != nil {
-				er.late.note(*keys[i])
-			}
-		}
-		er.pages++
-		if er.pages%progressEvery == 0 {
-			zerolog.Ctx(ctx).Info().Str("stream", er.stream).Int("records", er.records).Msg("reading events")
 		}
 		if p.NextAfter == "" || len(p.Results) == 0 || p.NextAfter == req.After {
 			return nil
 		}
 		req.After = p.NextAfter
-		// Occurrences come oldest first: everything before the last one seen is delivered (others
-		// at the same instant may follow, hence one millisecond less). A state that remembers
-		// delivered occurrences is larger: it is written every checkpointEvery records.
-		if !ordered {
-			er.pos = time.Time{}
-		} else if !last.IsZero() {
-			er.pos = last.Add(-time.Millisecond)
-			if er.late == nil || er.fresh >= er.src.checkpointEvery {
-				if err := er.checkpoint(ctx, er.pos, er.pos, false); err != nil {
-					return err
-				}
-			}
+		if err := er.advance(ctx, last, ordered); err != nil {
+			return err
 		}
 	}
+}
+
+// deliver writes the occurrences of a page not delivered before, each with its contact, and
+// moves last and ordered on (see unseen).
+func (er *eventsReader) deliver(ctx context.Context, page []hubspot.Event, last *time.Time, ordered *bool) error {
+	evs, keys := er.unseen(page, last, ordered)
+	if err := er.loadContacts(ctx, evs); err != nil {
+		return err
+	}
+	for i := range evs {
+		if err := er.emit(&evs[i]); err != nil {
+			return err
+		}
+		if er.late != nil && keys[i] != nil {
+			er.late.note(*keys[i])
+		}
+	}
+	er.pages++
+	if er.pages%progressEvery == 0 {
+		zerolog.Ctx(ctx).Info().Str("stream", er.stream).Int("records", er.records).Msg("reading events")
+	}
+	return nil
+}
+
+// advance moves the position after a page that more follow. Occurrences come oldest first:
+// everything before the last one seen (last) is delivered (others at the same instant may
+// follow, hence one millisecond less); out of order, the position is unknown. A state that
+// remembers delivered occurrences is larger: it is written every checkpointEvery records.
+func (er *eventsReader) advance(ctx context.Context, last time.Time, ordered bool) error {
+	switch {
+	case !ordered:
+		er.pos = time.Time{}
+	case !last.IsZero():
+		er.pos = last.Add(-time.Millisecond)
+		if er.late == nil || er.fresh >= er.opts.checkpointEvery {
+			return er.checkpoint(ctx, er.pos, er.pos, false)
+		}
+	}
+	return nil
 }
 
 // unseen returns the occurrences of a page not delivered before, with their keys (nil for an

@@ -2,18 +2,9 @@ package source
 
 import (
 	"context"
-	"sync"
 
 	"github.com/rs/zerolog"
 )
-
-// definitions are the event definitions HubSpot lists, read at most once per run, the first
-// time an event stream delivers nothing.
-type definitions struct {
-	once sync.Once
-	live map[string]bool // fully qualified names of the definitions not archived
-	err  error
-}
 
 // warnIfDefinitionGone logs a WARN when the event definition of a stream that delivered nothing
 // is no longer in HubSpot (deleted or archived): its stream would complete with no record on

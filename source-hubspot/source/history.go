@@ -61,19 +61,6 @@ func newIdentityHistory(c *hubspot.Client, identity []string, selected map[strin
 	return &identityHistory{client: c, props: props, cache: map[historyKey]map[string]string{}}
 }
 
-// emitWindowPage writes a page of an incremental window that started at since, each record with
-// its previous_values (emitPage when there is no lookup or no window start).
-func (cr *contactsReader) emitWindowPage(ctx context.Context, enc *contactEncoder, p *hubspot.Page, since time.Time) error {
-	if cr.identity == nil || since.IsZero() || len(p.Results) == 0 {
-		return cr.emitPage(ctx, enc, p)
-	}
-	extra, err := cr.identity.previousValues(ctx, p.Results, since)
-	if err != nil {
-		return err
-	}
-	return cr.emitPageWith(ctx, enc, p, extra)
-}
-
 // previousValues returns, by contact id, the ,"previous_values":{...} member of each record of
 // objs whose identity properties changed since since.
 func (h *identityHistory) previousValues(ctx context.Context, objs []hubspot.Object, since time.Time) (map[string][]byte, error) {

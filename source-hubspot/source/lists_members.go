@@ -74,64 +74,23 @@ func riceParameter(ids []uint64) int {
 // decodeMembers decodes what encodeMembers wrote, checking that it holds sorted, unique ids
 // and nothing after them.
 func decodeMembers(s string) ([]uint64, error) {
-	b, err := base64.RawStdEncoding.DecodeString(s)
+	h, err := membersHeader(s)
 	if err != nil {
-		return nil, fmt.Errorf("not base64: %w", err)
+		return nil, err
 	}
-	if len(b) == 0 || b[0] != membersFormatRice {
-		return nil, errors.New("not an encoding of member ids this version knows")
-	}
-	b = b[1:]
-	n, used := binary.Uvarint(b)
-	if used <= 0 || n > maxMembers {
-		return nil, errors.New("bad member count")
-	}
-	b = b[used:]
-	if n == 0 {
-		if len(b) != 0 {
-			return nil, errors.New("bytes after the last member")
-		}
+	if h.n == 0 {
 		return []uint64{}, nil
 	}
-	first, used := binary.Uvarint(b)
-	if used <= 0 || len(b) < used+1 {
-		return nil, errors.New("bad first member")
+	r := bitReader{buf: h.gaps}
+	if h.n-1 > uint64(r.left()) { // every gap takes at least one bit
+		return nil, fmt.Errorf("%d members claimed, too few bytes for them", h.n)
 	}
-	k := int(b[used])
-	if k > 63 {
-		return nil, fmt.Errorf("bad gap code parameter %d", k)
-	}
-	r := bitReader{buf: b[used+1:]}
-	if n-1 > uint64(r.left()) { // every gap takes at least one bit
-		return nil, fmt.Errorf("%d members claimed, too few bytes for them", n)
-	}
-	ids := make([]uint64, 1, n)
-	ids[0] = first
-	for i := uint64(1); i < n; i++ {
-		q := 0
-		for q < riceEscape {
-			bit, ok := r.read(1)
-			if !ok {
-				return nil, errors.New("member ids cut short")
-			}
-			if bit == 0 {
-				break
-			}
-			q++
-		}
-		var gap uint64
-		if q == riceEscape {
-			v, ok := r.read(64)
-			if !ok {
-				return nil, errors.New("member ids cut short")
-			}
-			gap = v
-		} else {
-			low, ok := r.read(k)
-			if !ok {
-				return nil, errors.New("member ids cut short")
-			}
-			gap = uint64(q)<<k | low
+	ids := make([]uint64, 1, h.n)
+	ids[0] = h.first
+	for i := uint64(1); i < h.n; i++ {
+		gap, ok := r.readGap(h.k)
+		if !ok {
+			return nil, errors.New("member ids cut short")
 		}
 		prev := ids[len(ids)-1]
 		next := prev + gap + 1
@@ -144,6 +103,49 @@ func decodeMembers(s string) ([]uint64, error) {
 		return nil, errors.New("bytes after the last member")
 	}
 	return ids, nil
+}
+
+// membersHead is the head of an encoding of member ids: the count, the first id, the gap
+// code's parameter and the gaps' bits.
+type membersHead struct {
+	n, first uint64
+	k        int
+	gaps     []byte
+}
+
+// membersHeader reads the head of an encoding of member ids (first, k and gaps are unset when
+// it holds none).
+func membersHeader(s string) (membersHead, error) {
+	var h membersHead
+	b, err := base64.RawStdEncoding.DecodeString(s)
+	if err != nil {
+		return h, fmt.Errorf("not base64: %w", err)
+	}
+	if len(b) == 0 || b[0] != membersFormatRice {
+		return h, errors.New("not an encoding of member ids this version knows")
+	}
+	b = b[1:]
+	n, used := binary.Uvarint(b)
+	if used <= 0 || n > maxMembers {
+		return h, errors.New("bad member count")
+	}
+	b = b[used:]
+	if n == 0 {
+		if len(b) != 0 {
+			return h, errors.New("bytes after the last member")
+		}
+		return h, nil
+	}
+	h.n = n
+	h.first, used = binary.Uvarint(b)
+	if used <= 0 || len(b) < used+1 {
+		return h, errors.New("bad first member")
+	}
+	if h.k = int(b[used]); h.k > 63 {
+		return h, fmt.Errorf("bad gap code parameter %d", h.k)
+	}
+	h.gaps = b[used+1:]
+	return h, nil
 }
 
 // bitWriter appends bits to buf, most significant first.
@@ -207,6 +209,27 @@ func (r *bitReader) read(n int) (uint64, bool) {
 		n -= take
 	}
 	return v, true
+}
+
+// readGap reads one gap of the Rice code with parameter k: a unary quotient, then k low bits,
+// or after riceEscape one bits the whole gap in 64 bits. false when the bits run out.
+func (r *bitReader) readGap(k int) (uint64, bool) {
+	q := 0
+	for q < riceEscape {
+		bit, ok := r.read(1)
+		if !ok {
+			return 0, false
+		}
+		if bit == 0 {
+			break
+		}
+		q++
+	}
+	if q == riceEscape {
+		return r.read(64)
+	}
+	low, ok := r.read(k)
+	return uint64(q)<<k | low, ok
 }
 
 // rest reports whether what is left is the zero padding of the last byte.

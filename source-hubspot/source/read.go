@@ -6,29 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
+	"golang.org/x/sync/errgroup"
 
-	"github.com/insider-hubspot/connectors/internal/alert"
 	"github.com/insider-hubspot/connectors/protocol"
-	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
-
-// readRun is the shared context of one read: config, client, output and the per-run alert latch.
-type readRun struct {
-	src    *Source
-	cfg    *Config
-	client *hubspot.Client
-	out    *protocol.SourceOutput
-	now    time.Time // the clock when the run started
-	end    time.Time // the window end fixed when the run started: now minus the index lag
-	notify *alert.Notifier
-
-	capOnce sync.Once
-	defs    definitions // read when an event stream delivers nothing (events_gone.go)
-}
 
 // Read reads every configured stream in turn. A stream that fails is marked INCOMPLETE with its
 // own TRACE ERROR and the others go on; the runner then exits non-zero.
@@ -38,7 +22,7 @@ func (s *Source) Read(ctx context.Context, raw json.RawMessage, catalog *protoco
 		return err
 	}
 	now := s.now().UTC()
-	r := &readRun{src: s, cfg: cfg, client: c, out: out, notify: s.notifier(ctx, cfg),
+	r := &readRun{opts: s.read, cfg: cfg, client: c, out: out, notify: s.notifier(ctx, cfg),
 		now: now, end: now.Add(-s.indexLag).Truncate(time.Millisecond)}
 	defer func() {
 		alertFailure(ctx, r.notify, "", err)
@@ -87,47 +71,26 @@ func (r *readRun) readStream(ctx context.Context, cs *protocol.ConfiguredStream,
 // general budget; reading several types at once overlaps answer latency. The first error that
 // stops the run cancels the others.
 func (r *readRun) readEvents(ctx context.Context, streams []*protocol.ConfiguredStream, state *protocol.InputState) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	sem := make(chan struct{}, max(r.src.eventConcurrency, 1))
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var first error
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(r.opts.eventConcurrency, 1))
 	for _, cs := range streams {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
+		if gctx.Err() != nil {
 			break
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := r.readStream(ctx, cs, state); err != nil {
-				mu.Lock()
-				if first == nil {
-					first = err
-				}
-				mu.Unlock()
-				cancel()
+		g.Go(func() error {
+			if gctx.Err() != nil {
+				return nil // the run stopped while this stream waited for its turn: it is not started
 			}
-		}()
+			return r.readStream(gctx, cs, state)
+		})
 	}
-	wg.Wait()
-	if first == nil && ctx.Err() != nil {
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
 		return classify(ctx.Err())
 	}
-	return first
-}
-
-// isDailyLimit reports whether err is HubSpot's daily request limit, or a request the client did
-// not send because that limit is down to its reserve (hubspot.DailyReserve).
-func isDailyLimit(err error) bool {
-	var he *hubspot.APIError
-	var de *hubspot.DailyReserveError
-	return errors.As(err, &he) && he.IsDailyLimit() || errors.As(err, &de)
+	return nil
 }
 
 // withStream names the stream in a classified error.
@@ -213,29 +176,4 @@ func streamState(state *protocol.InputState, name string, contacts bool) json.Ra
 		}
 	}
 	return nil
-}
-
-// lowerBound is where an incremental read starts: the watermark minus the lookback, or the
-// start date, whichever is later; zero means from the beginning.
-func (r *readRun) lowerBound(watermark time.Time) time.Time {
-	var lo time.Time
-	if !watermark.IsZero() && watermark.After(time.Unix(0, 0)) {
-		lo = watermark.Add(-r.cfg.Lookback())
-	}
-	if s := r.cfg.Start(); s.After(lo) {
-		lo = s
-	}
-	if !lo.After(time.Unix(0, 0)) {
-		return time.Time{}
-	}
-	return lo.UTC().Truncate(time.Millisecond)
-}
-
-// alertCap logs the search-cap warning and fires the cap alert hook once per run.
-func (r *readRun) alertCap(ctx context.Context, total int, start, end time.Time) {
-	text := fmt.Sprintf("HubSpot search matched %d contacts modified between %s and %s, more than its %d-result cap; "+
-		"re-windowing by contact id so nothing is lost. Schedule syncs more often to keep windows under the cap.",
-		total, formatTime(start), formatTime(end), hubspot.SearchCap)
-	zerolog.Ctx(ctx).Warn().Int("total", total).Str("stream", contactsStream).Msg(text)
-	r.capOnce.Do(func() { r.notify.Send("search-cap", text) })
 }

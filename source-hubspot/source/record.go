@@ -122,12 +122,3 @@ func (e *contactEncoder) clone() *contactEncoder {
 	c.onProp = c.prop
 	return c
 }
-
-// mergeBad adds another encoder's conversion failures to cr's report.
-func (cr *contactsReader) mergeBad(e *contactEncoder) {
-	cr.mu.Lock()
-	defer cr.mu.Unlock()
-	for k, n := range e.bad {
-		cr.enc.bad[k] += n
-	}
-}

@@ -10,6 +10,14 @@ import (
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
+// Stream names and cursors (the streams are listed in docs/source-hubspot.md).
+const (
+	contactsStream    = "contacts"
+	eventStreamPrefix = "event_"
+	contactsCursor    = "lastmodifieddate"
+	eventsCursor      = "occurredAt"
+)
+
 // propertyKind is how a property value is converted from HubSpot's string.
 type propertyKind uint8
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
@@ -26,17 +27,15 @@ const documentationURL = "https://docs.airbyte.com/integrations/sources/hubspot"
 // Source is the HubSpot source. Its methods may be called concurrently; each call builds its
 // own HubSpot client.
 type Source struct {
-	httpClient       *http.Client
-	now              func() time.Time
-	sleep            hubspot.SleepFunc
-	limits           hubspot.Limits
-	retry            hubspot.RetryPolicy
-	indexLag         time.Duration
-	checkpointEvery  int
-	concurrency      int
-	eventConcurrency int
-	noBackfill       bool
-	alertWait        time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
+	httpClient  *http.Client
+	now         func() time.Time
+	sleep       httpx.SleepFunc
+	maxAttempts int
+	backoff     func(attempt int) time.Duration
+	limits      hubspot.Limits
+	indexLag    time.Duration
+	read        readOptions
+	alertWait   time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
 }
 
 var _ protocol.Source = (*Source)(nil)
@@ -50,47 +49,52 @@ func WithHTTPClient(c *http.Client) Option { return func(s *Source) { s.httpClie
 // WithClock sets the clock that fixes each run's window end and drives token expiry.
 func WithClock(now func() time.Time) Option { return func(s *Source) { s.now = now } }
 
-// WithSleep sets how retry and rate-limit waits are made (tests pass one that returns at once).
-func WithSleep(f hubspot.SleepFunc) Option { return func(s *Source) { s.sleep = f } }
+// WithSleep sets how retry and rate-limit waits are made; it must return ctx.Err() when ctx is
+// done (tests pass one that returns at once).
+func WithSleep(f httpx.SleepFunc) Option { return func(s *Source) { s.sleep = f } }
 
 // WithLimits sets the client-side request budgets (default 4.75 search and 9 other requests/s).
 func WithLimits(l hubspot.Limits) Option { return func(s *Source) { s.limits = l } }
 
-// WithRetry sets the retry policy.
-func WithRetry(p hubspot.RetryPolicy) Option { return func(s *Source) { s.retry = p } }
+// WithMaxAttempts bounds the tries of one request on temporary failures (default 6).
+func WithMaxAttempts(n int) Option { return func(s *Source) { s.maxAttempts = n } }
+
+// WithBackoff sets the wait before retry number attempt when HubSpot asks for none (default:
+// exponential backoff with equal jitter from 500 ms, capped at 30 s).
+func WithBackoff(f func(attempt int) time.Duration) Option { return func(s *Source) { s.backoff = f } }
 
 // WithIndexLag sets how far behind now each run's window ends (default 2 minutes), because
 // HubSpot's search index shows changes only after a while.
 func WithIndexLag(d time.Duration) Option { return func(s *Source) { s.indexLag = d } }
 
 // WithCheckpointEvery sets how many records may pass between two STATE messages (default 2000).
-func WithCheckpointEvery(n int) Option { return func(s *Source) { s.checkpointEvery = n } }
+func WithCheckpointEvery(n int) Option { return func(s *Source) { s.read.checkpointEvery = n } }
 
 // WithSearchConcurrency sets how many id ranges of a large contacts window are searched at once
 // (default 3, at most 3 so a window never costs more than ceil(N/200)+3 search calls). All of
 // them share the client's search budget; concurrency only overlaps request latency.
 func WithSearchConcurrency(n int) Option {
-	return func(s *Source) { s.concurrency = min(max(n, 1), 3) }
+	return func(s *Source) { s.read.searchConcurrency = min(max(n, 1), 3) }
 }
 
 // WithBackfill(false) reads every contacts window by one method (search, or list for a small full
 // refresh) instead of search and list at once; the default is true (backfill.go).
-func WithBackfill(on bool) Option { return func(s *Source) { s.noBackfill = !on } }
+func WithBackfill(on bool) Option { return func(s *Source) { s.read.backfills = on } }
 
 // WithEventConcurrency sets how many event streams are read at once (default 4). They share the
 // client's general budget; concurrency overlaps answer latency.
 func WithEventConcurrency(n int) Option {
-	return func(s *Source) { s.eventConcurrency = min(max(n, 1), 16) }
+	return func(s *Source) { s.read.eventConcurrency = min(max(n, 1), 16) }
 }
 
 // New returns a Source with the given options.
 func New(opts ...Option) *Source {
-	s := &Source{now: time.Now, indexLag: 2 * time.Minute, checkpointEvery: 2000, concurrency: 3, eventConcurrency: 4}
+	s := &Source{now: time.Now, indexLag: 2 * time.Minute, read: defaultReadOptions()}
 	for _, o := range opts {
 		o(s)
 	}
-	if s.checkpointEvery <= 0 {
-		s.checkpointEvery = 2000
+	if s.read.checkpointEvery <= 0 {
+		s.read.checkpointEvery = defaultReadOptions().checkpointEvery
 	}
 	return s
 }
@@ -116,7 +120,8 @@ func (s *Source) client(ctx context.Context, cfg *Config) (*hubspot.Client, erro
 		Credentials: cfg.credentials(),
 		HTTPClient:  s.httpClient,
 		Limits:      cfg.limits(s.limits),
-		Retry:       s.retry,
+		MaxAttempts: s.maxAttempts,
+		Backoff:     s.backoff,
 		Sleep:       s.sleep,
 		Now:         s.now,
 		OnToken:     func(tok string) { protocol.AddSecret(ctx, tok) },

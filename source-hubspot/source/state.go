@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -138,84 +139,139 @@ func ParseContactsState(raw json.RawMessage) (ContactsState, error) {
 	if err != nil || len(obj) == 0 {
 		return s, err
 	}
+	found := false
+	for _, read := range []func(map[string]json.RawMessage, *ContactsState) (bool, error){
+		readWatermark, readResume, readArchivedAt, readArchivedResume, readJournal,
+	} {
+		ok, err := read(obj, &s)
+		if err != nil {
+			return s, err
+		}
+		found = found || ok
+	}
+	if !found {
+		return s, errors.New("contacts state has neither lastmodifieddate nor updatedAt")
+	}
+	return s, nil
+}
+
+// readWatermark reads the watermark: lastmodifieddate, or the legacy cursor updatedAt of
+// Airbyte's HubSpot source. It reports whether the state has one.
+func readWatermark(obj map[string]json.RawMessage, s *ContactsState) (bool, error) {
 	cursor, ok := obj["lastmodifieddate"]
 	if !ok {
 		cursor, ok = obj["updatedAt"]
 	}
-	if ok {
-		if s.LastModified, err = parseCursor(cursor); err != nil {
-			return s, fmt.Errorf("contacts state lastmodifieddate: %w", err)
-		}
-	}
-	if r, has := obj["resume"]; has && !isNull(r) {
-		var rj resumeJSON
-		if err := json.Unmarshal(r, &rj); err != nil {
-			return s, fmt.Errorf("contacts state resume: %w", err)
-		}
-		res := &Resume{Method: rj.Method, AfterID: rj.AfterID, ListAfter: rj.After, Ranges: rj.Ranges}
-		for _, r := range rj.Ranges {
-			if !isID(r.AfterID) || (r.UpToID != "" && !isID(r.UpToID)) {
-				return s, fmt.Errorf("contacts state resume.ranges holds %+v, which are not contact ids", r)
-			}
-		}
-		if res.End, err = parseCursorString(rj.End); err != nil {
-			return s, fmt.Errorf("contacts state resume.end: %w", err)
-		}
-		if rj.Start != "" {
-			if res.Start, err = parseCursorString(rj.Start); err != nil {
-				return s, fmt.Errorf("contacts state resume.start: %w", err)
-			}
-			if res.Start.After(res.End) {
-				return s, fmt.Errorf("contacts state resume.start %s is after resume.end %s, a window that cannot have been read",
-					formatTime(res.Start), formatTime(res.End))
-			}
-		}
-		for _, r := range rj.Ranges {
-			if r.UpToID != "" && idAbove(r.AfterID, r.UpToID) {
-				return s, fmt.Errorf("contacts state resume.ranges holds an inverted id range (after_id %s above up_to_id %s)",
-					r.AfterID, r.UpToID)
-			}
-		}
-		switch {
-		case rj.Method == methodSearch && rj.AfterID != "":
-			if !isID(rj.AfterID) {
-				return s, fmt.Errorf("contacts state resume.after_id %q is not a contact id", rj.AfterID)
-			}
-		case rj.Method == methodSearch, rj.Method == methodList, rj.Method == methodBackfill:
-		default:
-			return s, fmt.Errorf("contacts state resume.method %q is not search or list", rj.Method)
-		}
-		s.Resume = res
-		ok = true
-	}
-	if a, has := obj["archivedAt"]; has && !isNull(a) {
-		if s.ArchivedAt, err = parseCursor(a); err != nil {
-			return s, fmt.Errorf("contacts state archivedAt: %w", err)
-		}
-		ok = true
-	}
-	if r, has := obj["archived_resume"]; has && !isNull(r) {
-		var rj archivedResumeJSON
-		if err := json.Unmarshal(r, &rj); err != nil {
-			return s, fmt.Errorf("contacts state archived_resume: %w", err)
-		}
-		end, err := parseCursorString(rj.End)
-		if err != nil {
-			return s, fmt.Errorf("contacts state archived_resume.end: %w", err)
-		}
-		if rj.After == "" {
-			return s, fmt.Errorf("contacts state archived_resume has no after token")
-		}
-		s.ArchivedResume = &ArchivedResume{End: end, After: rj.After}
-		ok = true
-	}
-	if s.Journal, err = parseJournalState(obj); err != nil {
-		return s, err
-	}
 	if !ok {
-		return s, fmt.Errorf("contacts state has neither lastmodifieddate nor updatedAt")
+		return false, nil
 	}
-	return s, nil
+	var err error
+	if s.LastModified, err = parseCursor(cursor); err != nil {
+		return true, fmt.Errorf("contacts state lastmodifieddate: %w", err)
+	}
+	return true, nil
+}
+
+// readResume reads the resume point of an unfinished window. It reports whether the state has
+// one.
+func readResume(obj map[string]json.RawMessage, s *ContactsState) (bool, error) {
+	r, has := obj["resume"]
+	if !has || isNull(r) {
+		return false, nil
+	}
+	var rj resumeJSON
+	if err := json.Unmarshal(r, &rj); err != nil {
+		return true, fmt.Errorf("contacts state resume: %w", err)
+	}
+	res, err := rj.toResume()
+	if err != nil {
+		return true, err
+	}
+	s.Resume = res
+	return true, nil
+}
+
+// toResume checks a saved resume point and converts it: its ranges hold contact ids, in order;
+// its window's start is not after its end; its method is one the reader resumes.
+func (rj *resumeJSON) toResume() (*Resume, error) {
+	for _, r := range rj.Ranges {
+		if !isID(r.AfterID) || (r.UpToID != "" && !isID(r.UpToID)) {
+			return nil, fmt.Errorf("contacts state resume.ranges holds %+v, which are not contact ids", r)
+		}
+	}
+	res := &Resume{Method: rj.Method, AfterID: rj.AfterID, ListAfter: rj.After, Ranges: rj.Ranges}
+	var err error
+	if res.End, err = parseCursorString(rj.End); err != nil {
+		return nil, fmt.Errorf("contacts state resume.end: %w", err)
+	}
+	if rj.Start != "" {
+		if res.Start, err = parseCursorString(rj.Start); err != nil {
+			return nil, fmt.Errorf("contacts state resume.start: %w", err)
+		}
+		if res.Start.After(res.End) {
+			return nil, fmt.Errorf("contacts state resume.start %s is after resume.end %s, a window that cannot have been read",
+				formatTime(res.Start), formatTime(res.End))
+		}
+	}
+	for _, r := range rj.Ranges {
+		if r.UpToID != "" && idAbove(r.AfterID, r.UpToID) {
+			return nil, fmt.Errorf("contacts state resume.ranges holds an inverted id range (after_id %s above up_to_id %s)",
+				r.AfterID, r.UpToID)
+		}
+	}
+	switch rj.Method {
+	case methodSearch:
+		if rj.AfterID != "" && !isID(rj.AfterID) {
+			return nil, fmt.Errorf("contacts state resume.after_id %q is not a contact id", rj.AfterID)
+		}
+	case methodList, methodBackfill:
+	default:
+		return nil, fmt.Errorf("contacts state resume.method %q is not %s, %s or %s", rj.Method, methodSearch, methodList, methodBackfill)
+	}
+	return res, nil
+}
+
+// readArchivedAt reads the archive watermark. It reports whether the state has one.
+func readArchivedAt(obj map[string]json.RawMessage, s *ContactsState) (bool, error) {
+	a, has := obj["archivedAt"]
+	if !has || isNull(a) {
+		return false, nil
+	}
+	var err error
+	if s.ArchivedAt, err = parseCursor(a); err != nil {
+		return true, fmt.Errorf("contacts state archivedAt: %w", err)
+	}
+	return true, nil
+}
+
+// readArchivedResume reads the resume point of an unfinished archived pass. It reports whether
+// the state has one.
+func readArchivedResume(obj map[string]json.RawMessage, s *ContactsState) (bool, error) {
+	r, has := obj["archived_resume"]
+	if !has || isNull(r) {
+		return false, nil
+	}
+	var rj archivedResumeJSON
+	if err := json.Unmarshal(r, &rj); err != nil {
+		return true, fmt.Errorf("contacts state archived_resume: %w", err)
+	}
+	end, err := parseCursorString(rj.End)
+	if err != nil {
+		return true, fmt.Errorf("contacts state archived_resume.end: %w", err)
+	}
+	if rj.After == "" {
+		return true, errors.New("contacts state archived_resume has no after token")
+	}
+	s.ArchivedResume = &ArchivedResume{End: end, After: rj.After}
+	return true, nil
+}
+
+// readJournal reads how far the webhooks journal was read (journal_state.go). A journal
+// position alone is no contacts state: it reports false.
+func readJournal(obj map[string]json.RawMessage, s *ContactsState) (bool, error) {
+	var err error
+	s.Journal, err = parseJournalState(obj)
+	return false, err
 }
 
 // EventsState is an event stream's stream_state: {"occurredAt": "2026-01-02T03:04:05.678Z",

@@ -2,6 +2,7 @@ package source
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,6 +71,15 @@ func TestParseContactsStateRejects(t *testing.T) {
 		if s, err := ParseContactsState(json.RawMessage(raw)); err != nil || !s.LastModified.IsZero() {
 			t.Errorf("%q: %+v %v; want no state", raw, s, err)
 		}
+	}
+}
+
+// TestParseContactsStateNamesEveryMethod: an unknown resume method is refused with the methods
+// a resume point may hold, backfill included.
+func TestParseContactsStateNamesEveryMethod(t *testing.T) {
+	_, err := ParseContactsState(json.RawMessage(`{"lastmodifieddate":"2026-01-01T00:00:00Z","resume":{"method":"teleport","end":"2026-01-01T00:00:00Z"}}`))
+	if err == nil || !strings.Contains(err.Error(), `"teleport" is not search, list or backfill`) {
+		t.Errorf("err = %v, want one naming search, list and backfill", err)
 	}
 }
 

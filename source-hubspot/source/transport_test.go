@@ -8,7 +8,6 @@ import (
 
 	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 	"github.com/insider-hubspot/connectors/protocol"
-	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
 // TestTransportFailuresNameTheirCause checks that check's FAILED message and read's TRACE error
@@ -26,7 +25,7 @@ func TestTransportFailuresNameTheirCause(t *testing.T) {
 			if tc.Name == "timeout" {
 				e.http.Timeout = 100 * time.Millisecond // only here: a loaded machine may take longer for a TLS handshake
 			}
-			e.opts = append(e.opts, WithRetry(hubspot.RetryPolicy{MaxAttempts: 2}))
+			e.opts = append(e.opts, WithMaxAttempts(2))
 
 			res := e.run("check", "--config", e.writeFile("config.json", e.cfg))
 			var status, msg string
