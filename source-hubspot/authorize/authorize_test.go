@@ -32,6 +32,8 @@ type harness struct {
 	browse func(consentURL string)
 	// pages are the status and body of each page the browser ended on.
 	pages []page
+	// client calls the token endpoint (nil: the command's own).
+	client *http.Client
 }
 
 type page struct {
@@ -91,7 +93,7 @@ func (h *harness) run(ctx context.Context, stdin io.Reader, args ...string) (int
 	var stdout, stderr bytes.Buffer
 	all := append([]string{"--client-id", "test-client-id", "--port", "0",
 		"--api-base-url", h.fake.URL, "--authorize-url", h.fake.URL + "/oauth/authorize"}, args...)
-	code := authorize.Main(ctx, authorize.Env{Stdin: stdin, Stdout: &stdout, Stderr: &stderr, Browser: func(u string) {
+	code := authorize.Main(ctx, authorize.Env{Stdin: stdin, Stdout: &stdout, Stderr: &stderr, HTTPClient: h.client, Browser: func(u string) {
 		if h.browse != nil {
 			h.browse(u)
 		}
