@@ -289,3 +289,12 @@ func unwrapURLError(err error) error {
 	}
 	return err
 }
+
+// orEmpty returns v, or an empty slice when v is nil, for a body member HubSpot requires as an
+// array: encoding/json writes a nil slice as null.
+func orEmpty[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}

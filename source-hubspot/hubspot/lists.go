@@ -103,12 +103,17 @@ type ListSearchPage struct {
 	Total   int    `json:"total"`
 }
 
+// listSearchBody is HubSpot's ListSearchRequest, whose additionalProperties, listIds, offset and
+// processingTypes are required: an empty listIds or processingTypes selects every list ("If not
+// specified, all lists ... will be included"), an empty additionalProperties adds none.
 type listSearchBody struct {
 	Query                string   `json:"query"`
 	ObjectTypeID         string   `json:"objectTypeId,omitempty"`
 	Offset               int      `json:"offset"`
 	Count                int      `json:"count"`
-	AdditionalProperties []string `json:"additionalProperties,omitempty"`
+	AdditionalProperties []string `json:"additionalProperties"`
+	ListIDs              []string `json:"listIds"`
+	ProcessingTypes      []string `json:"processingTypes"`
 }
 
 // SearchLists reads one page of POST /crm/lists/<version>/search with an empty query (every
@@ -116,7 +121,8 @@ type listSearchBody struct {
 // a token without the lists scope gets a 403 (*APIError, MissingScopes).
 func (c *Client) SearchLists(ctx context.Context, r ListSearchRequest) (*ListSearchPage, error) {
 	body := listSearchBody{ObjectTypeID: r.ObjectTypeID, Offset: max(r.Offset, 0),
-		Count: min(max(r.Count, 1), MaxListSearchCount), AdditionalProperties: r.AdditionalProperties}
+		Count: min(max(r.Count, 1), MaxListSearchCount), AdditionalProperties: orEmpty(r.AdditionalProperties),
+		ListIDs: []string{}, ProcessingTypes: []string{}}
 	var page ListSearchPage
 	if err := c.call(ctx, http.MethodPost, c.paths.lists+"/search", nil, body, &page); err != nil {
 		return nil, c.notServed(err)

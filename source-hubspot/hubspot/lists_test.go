@@ -46,7 +46,7 @@ func TestSearchListsDecodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(sent) != `{"query":"","objectTypeId":"0-1","offset":0,"count":500,"additionalProperties":["hs_list_size"]}` {
+	if string(sent) != `{"query":"","objectTypeId":"0-1","offset":0,"count":500,"additionalProperties":["hs_list_size"],"listIds":[],"processingTypes":[]}` {
 		t.Errorf("sent %s (count capped at 500)", sent)
 	}
 	if !p.HasMore || p.Offset != 1 || p.Total != 7 || len(p.Lists) != 1 {

@@ -19,13 +19,16 @@ import (
 	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 )
 
-// requestSchemas compiles the request schemas of testdata/requestschema (see its README).
+// schemaFiles are the request schemas of testdata/requestschema (see its README).
+var schemaFiles = []string{"search.json", "batch_read.json", "token.json", "lists_search.json"}
+
+// requestSchemas compiles the request schemas of testdata/requestschema.
 func requestSchemas(t *testing.T) map[string]*jsonschema.Schema {
 	t.Helper()
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft2020
 	out := map[string]*jsonschema.Schema{}
-	for _, name := range []string{"search.json", "batch_read.json", "token.json"} {
+	for _, name := range schemaFiles {
 		b, err := os.ReadFile(filepath.Join("testdata", "requestschema", name))
 		if err != nil {
 			t.Fatal(err)
@@ -34,7 +37,7 @@ func requestSchemas(t *testing.T) map[string]*jsonschema.Schema {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
-	for _, name := range []string{"search.json", "batch_read.json", "token.json"} {
+	for _, name := range schemaFiles {
 		s, err := c.Compile(name)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -53,6 +56,8 @@ func schemaFor(method, path string) string {
 		return "batch_read.json"
 	case method == http.MethodPost && path == TokenPath:
 		return "token.json"
+	case method == http.MethodPost && strings.HasPrefix(path, "/crm/lists/") && strings.HasSuffix(path, "/search"):
+		return "lists_search.json"
 	}
 	return ""
 }
@@ -87,8 +92,10 @@ func decodeSent(t *testing.T, s sentRequest) any {
 
 // TestRequestBodiesMatchHubSpotSchemas: every request body the client builds, captured on the
 // wire, is valid against HubSpot's published request schema of its endpoint (the searches of
-// every shape the source sends, both batch reads, the OAuth refresh form), and every request
-// without a schema carries no body.
+// every shape the source sends, both batch reads, list search with and without its optional
+// members, the OAuth refresh and the journal's
+// client-credentials forms), and every request without a schema carries no body. The
+// authorization-code form of the authorize command is checked in its package.
 func TestRequestBodiesMatchHubSpotSchemas(t *testing.T) {
 	schemas := requestSchemas(t)
 	rr := &requestRecorder{}
@@ -102,6 +109,7 @@ func TestRequestBodiesMatchHubSpotSchemas(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	journal := c.Journal(JournalConfig{ClientID: "app-client-id", ClientSecret: "app-client-secret"})
 	window := []Filter{{PropertyName: "lastmodifieddate", Operator: "GTE", Value: "1767225600000"},
 		{PropertyName: "lastmodifieddate", Operator: "LTE", Value: "1767229200000"},
 		{PropertyName: "hs_object_id", Operator: "GT", Value: "200"},
@@ -159,6 +167,17 @@ func TestRequestBodiesMatchHubSpotSchemas(t *testing.T) {
 			_, err := c.Events(ctx, EventsRequest{EventType: "pe123456_signup", ObjectType: "contact", Limit: 100})
 			return err
 		}},
+		{"search contact lists, a page with additional properties", func() error {
+			_, err := c.SearchLists(ctx, ListSearchRequest{ObjectTypeID: ContactObjectTypeID, Offset: 500, Count: MaxListSearchCount,
+				AdditionalProperties: []string{ListSizeProperty, ListLastAddedProperty, ListLastRemovedProperty}})
+			return err
+		}},
+		{"search contact lists, one list", func() error {
+			_, err := c.SearchLists(ctx, ListSearchRequest{ObjectTypeID: ContactObjectTypeID, Count: 1})
+			return err
+		}},
+		{"search lists, nothing set", func() error { _, err := c.SearchLists(ctx, ListSearchRequest{}); return err }},
+		{"journal: app token", func() error { _, err := journal.GrantedScopes(ctx); return err }},
 	}
 	for _, call := range calls {
 		rr.mu.Lock()
@@ -168,7 +187,7 @@ func TestRequestBodiesMatchHubSpotSchemas(t *testing.T) {
 			t.Fatalf("%s: %v", call.name, err)
 		}
 	}
-	checked := map[string]int{}
+	checked, grants := map[string]int{}, map[string]int{}
 	for _, s := range rr.sent {
 		name := schemaFor(s.Method, s.Path)
 		if name == "" {
@@ -178,22 +197,46 @@ func TestRequestBodiesMatchHubSpotSchemas(t *testing.T) {
 			continue
 		}
 		checked[name]++
+		if name == "token.json" {
+			form, _ := url.ParseQuery(s.Form)
+			grants[form.Get("grant_type")]++
+		}
 		if err := schemas[name].Validate(decodeSent(t, s)); err != nil {
 			t.Errorf("%s: %s %s body %s%s is not valid against %s:\n%v", s.Call, s.Method, s.Path, s.Body, s.Form, name, err)
 		}
 	}
-	for _, name := range []string{"search.json", "batch_read.json", "token.json"} {
+	for _, name := range schemaFiles {
 		if checked[name] == 0 {
 			t.Errorf("no request checked against %s", name)
+		}
+	}
+	for _, grant := range []string{"refresh_token", "client_credentials"} {
+		if grants[grant] == 0 {
+			t.Errorf("no %s token form checked against token.json", grant)
 		}
 	}
 }
 
 // TestRequestSchemasRefuseWhatHubSpotRefuses: the schemas are strict enough to catch the bodies
-// HubSpot's published shapes do not allow, the filter group without a filters array among them.
+// HubSpot's published shapes do not allow (the filter group without a filters array, the list
+// search without listIds, a token form without what
+// its grant needs among them), and accept the shapes that are right, so a refusal is not a schema
+// that refuses everything. Forms are written as JSON objects of strings, as decodeSent makes them.
 func TestRequestSchemasRefuseWhatHubSpotRefuses(t *testing.T) {
 	schemas := requestSchemas(t)
-	valid := `{"after":"0","filterGroups":[],"limit":1,"properties":[],"sorts":[]}`
+	for _, tc := range []struct{ schema, body string }{
+		{"search.json", `{"after":"0","filterGroups":[],"limit":1,"properties":[],"sorts":[]}`},
+		{"batch_read.json", `{"inputs":[{"id":"1"}],"properties":[],"propertiesWithHistory":[]}`},
+		{"lists_search.json", `{"additionalProperties":[],"listIds":[],"offset":0,"processingTypes":[]}`},
+		{"lists_search.json", `{"additionalProperties":["hs_list_size"],"listIds":["12"],"offset":500,"processingTypes":["DYNAMIC"],"count":500,"objectTypeId":"0-1","query":""}`},
+		{"token.json", `{"grant_type":"refresh_token","client_id":"c","client_secret":"s","refresh_token":"r"}`},
+		{"token.json", `{"grant_type":"client_credentials","client_id":"c","client_secret":"s","scope":"a b"}`},
+		{"token.json", `{"grant_type":"authorization_code","client_id":"c","client_secret":"s","code":"x","redirect_uri":"http://localhost:3000/callback"}`},
+	} {
+		if err := schemas[tc.schema].Validate(decodeJSON(t, tc.body)); err != nil {
+			t.Errorf("%s refuses %s: %v", tc.schema, tc.body, err)
+		}
+	}
 	for _, tc := range []struct{ schema, body string }{
 		{"search.json", `{"after":"0","filterGroups":[{"filters":null}],"limit":1,"properties":[],"sorts":[]}`},
 		{"search.json", `{"after":"0","filterGroups":[{}],"limit":1,"properties":[],"sorts":[]}`},
@@ -204,19 +247,45 @@ func TestRequestSchemasRefuseWhatHubSpotRefuses(t *testing.T) {
 		{"search.json", `{"after":"0","filterGroups":[],"limit":1,"properties":[],"sorts":[{"propertyName":"a","direction":"UP"}]}`},
 		{"batch_read.json", `{"inputs":[{"id":"1"}],"properties":null,"propertiesWithHistory":[]}`},
 		{"batch_read.json", `{"inputs":[{"id":"1"}],"properties":[],"propertiesWithHistory":[],"idProperty":""}`},
+		// list search: each required member missing, then each out of range or unknown.
+		{"lists_search.json", `{"query":"","objectTypeId":"0-1","offset":0,"count":1}`},
+		{"lists_search.json", `{"additionalProperties":[],"offset":0,"processingTypes":[]}`},
+		{"lists_search.json", `{"additionalProperties":[],"listIds":[],"offset":0}`},
+		{"lists_search.json", `{"listIds":[],"offset":0,"processingTypes":[]}`},
+		{"lists_search.json", `{"additionalProperties":[],"listIds":[],"processingTypes":[]}`},
+		{"lists_search.json", `{"additionalProperties":[],"listIds":null,"offset":0,"processingTypes":[]}`},
+		{"lists_search.json", `{"additionalProperties":[],"listIds":[],"offset":0,"processingTypes":[],"count":501}`},
+		{"lists_search.json", `{"additionalProperties":[],"listIds":[],"offset":0,"processingTypes":[],"count":0}`},
+		{"lists_search.json", `{"additionalProperties":[],"listIds":[],"offset":-1,"processingTypes":[]}`},
+		{"lists_search.json", `{"additionalProperties":[],"listIds":[],"offset":0,"processingTypes":["STATIC"]}`},
+		{"lists_search.json", `{"additionalProperties":[],"listIds":[],"offset":0,"processingTypes":[],"limit":20}`},
+		// token forms: what each grant needs missing, a field of another grant, an unknown grant.
 		{"token.json", `{"grant_type":"refresh_token","client_id":"c","client_secret":"s"}`},
+		{"token.json", `{"grant_type":"refresh_token","client_id":"c","client_secret":"s","refresh_token":"r","code":"x"}`},
+		{"token.json", `{"grant_type":"refresh_token","client_id":"c","refresh_token":"r"}`},
+		{"token.json", `{"grant_type":"client_credentials","client_id":"c","client_secret":"s"}`},
+		{"token.json", `{"grant_type":"client_credentials","client_id":"c","client_secret":"","scope":"a"}`},
+		{"token.json", `{"grant_type":"client_credentials","client_id":"c","client_secret":"s","scope":"a  b"}`},
+		{"token.json", `{"grant_type":"client_credentials","client_id":"c","client_secret":"s","scope":["a","b"]}`},
+		{"token.json", `{"grant_type":"authorization_code","client_id":"c","client_secret":"s","redirect_uri":"http://localhost:3000/callback"}`},
+		{"token.json", `{"grant_type":"authorization_code","client_id":"c","client_secret":"s","code":"x"}`},
+		{"token.json", `{"grant_type":"authorization_code","client_id":"c","client_secret":"s","code":"x","redirect_uri":"http://localhost:3000/callback","refresh_token":"r"}`},
+		{"token.json", `{"grant_type":"password","client_id":"c","client_secret":"s","username":"u","password":"p"}`},
 	} {
-		var v any
-		if err := json.Unmarshal([]byte(tc.body), &v); err != nil {
-			t.Fatal(err)
-		}
-		if schemas[tc.schema].Validate(v) == nil {
+		if schemas[tc.schema].Validate(decodeJSON(t, tc.body)) == nil {
 			t.Errorf("%s accepts %s", tc.schema, tc.body)
 		}
 	}
+}
+
+// decodeJSON decodes a test body with numbers kept as json.Number, as decodeSent does.
+func decodeJSON(t *testing.T, body string) any {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
 	var v any
-	_ = json.Unmarshal([]byte(valid), &v)
-	if err := schemas["search.json"].Validate(v); err != nil {
-		t.Errorf("search.json refuses %s: %v", valid, err)
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("%s: %v", body, err)
 	}
+	return v
 }
