@@ -101,12 +101,26 @@ func (j *Journal) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	return out.Results, nil
 }
 
+// subscriptionUpsert is the body of a subscription's create or update: HubSpot's
+// ObjectSubscriptionUpsertRequest requires objectIds and properties, empty meaning every object
+// and every property.
+type subscriptionUpsert struct {
+	SubscriptionType string   `json:"subscriptionType"`
+	PortalID         int64    `json:"portalId"`
+	ObjectTypeID     string   `json:"objectTypeId"`
+	Actions          []string `json:"actions"`
+	ObjectIDs        []int64  `json:"objectIds"`
+	Properties       []string `json:"properties"`
+}
+
 // Subscribe creates or updates a subscription (POST /webhooks-journal/subscriptions/<v>, which
-// HubSpot calls "create or update").
+// HubSpot calls "create or update"); s.ID is not sent. Nil ObjectIDs or Properties subscribe to
+// every object or property.
 func (j *Journal) Subscribe(ctx context.Context, s Subscription) (*Subscription, error) {
-	s.ID = ""
+	body := subscriptionUpsert{SubscriptionType: s.SubscriptionType, PortalID: s.PortalID, ObjectTypeID: s.ObjectTypeID,
+		Actions: orEmpty(s.Actions), ObjectIDs: orEmpty(s.ObjectIDs), Properties: orEmpty(s.Properties)}
 	var out Subscription
-	if err := j.c.doWith(ctx, j.http, http.MethodPost, j.subs, nil, s, decodeInto(&out)); err != nil {
+	if err := j.c.doWith(ctx, j.http, http.MethodPost, j.subs, nil, body, decodeInto(&out)); err != nil {
 		return nil, j.notServed(err)
 	}
 	return &out, nil

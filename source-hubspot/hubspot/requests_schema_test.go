@@ -20,7 +20,7 @@ import (
 )
 
 // schemaFiles are the request schemas of testdata/requestschema (see its README).
-var schemaFiles = []string{"search.json", "batch_read.json", "token.json", "lists_search.json"}
+var schemaFiles = []string{"search.json", "batch_read.json", "token.json", "lists_search.json", "journal_subscription.json"}
 
 // requestSchemas compiles the request schemas of testdata/requestschema.
 func requestSchemas(t *testing.T) map[string]*jsonschema.Schema {
@@ -58,6 +58,8 @@ func schemaFor(method, path string) string {
 		return "token.json"
 	case method == http.MethodPost && strings.HasPrefix(path, "/crm/lists/") && strings.HasSuffix(path, "/search"):
 		return "lists_search.json"
+	case method == http.MethodPost && strings.HasPrefix(path, "/webhooks-journal/subscriptions/") && strings.Count(path, "/") == 3:
+		return "journal_subscription.json"
 	}
 	return ""
 }
@@ -93,7 +95,7 @@ func decodeSent(t *testing.T, s sentRequest) any {
 // TestRequestBodiesMatchHubSpotSchemas: every request body the client builds, captured on the
 // wire, is valid against HubSpot's published request schema of its endpoint (the searches of
 // every shape the source sends, both batch reads, list search with and without its optional
-// members, the OAuth refresh and the journal's
+// members, the journal subscription's create and update, the OAuth refresh and the journal's
 // client-credentials forms), and every request without a schema carries no body. The
 // authorization-code form of the authorize command is checked in its package.
 func TestRequestBodiesMatchHubSpotSchemas(t *testing.T) {
@@ -178,6 +180,16 @@ func TestRequestBodiesMatchHubSpotSchemas(t *testing.T) {
 		}},
 		{"search lists, nothing set", func() error { _, err := c.SearchLists(ctx, ListSearchRequest{}); return err }},
 		{"journal: app token", func() error { _, err := journal.GrantedScopes(ctx); return err }},
+		{"journal: create a subscription", func() error {
+			_, err := journal.Subscribe(ctx, Subscription{SubscriptionType: "OBJECT", PortalID: 123456,
+				ObjectTypeID: ContactObjectTypeID, Actions: []string{"CREATE", "UPDATE", "DELETE", "MERGE", "RESTORE"}})
+			return err
+		}},
+		{"journal: update a subscription, keeping its properties", func() error {
+			_, err := journal.Subscribe(ctx, Subscription{ID: "7", SubscriptionType: "OBJECT", PortalID: 123456,
+				ObjectTypeID: ContactObjectTypeID, Actions: []string{"DELETE", "MERGE", "GDPR_DELETE"}, Properties: []string{"email"}})
+			return err
+		}},
 	}
 	for _, call := range calls {
 		rr.mu.Lock()
@@ -219,7 +231,7 @@ func TestRequestBodiesMatchHubSpotSchemas(t *testing.T) {
 
 // TestRequestSchemasRefuseWhatHubSpotRefuses: the schemas are strict enough to catch the bodies
 // HubSpot's published shapes do not allow (the filter group without a filters array, the list
-// search without listIds, a token form without what
+// search without listIds, the OBJECT subscription without objectIds, a token form without what
 // its grant needs among them), and accept the shapes that are right, so a refusal is not a schema
 // that refuses everything. Forms are written as JSON objects of strings, as decodeSent makes them.
 func TestRequestSchemasRefuseWhatHubSpotRefuses(t *testing.T) {
@@ -229,6 +241,8 @@ func TestRequestSchemasRefuseWhatHubSpotRefuses(t *testing.T) {
 		{"batch_read.json", `{"inputs":[{"id":"1"}],"properties":[],"propertiesWithHistory":[]}`},
 		{"lists_search.json", `{"additionalProperties":[],"listIds":[],"offset":0,"processingTypes":[]}`},
 		{"lists_search.json", `{"additionalProperties":["hs_list_size"],"listIds":["12"],"offset":500,"processingTypes":["DYNAMIC"],"count":500,"objectTypeId":"0-1","query":""}`},
+		{"journal_subscription.json", `{"subscriptionType":"OBJECT","portalId":1,"objectTypeId":"0-1","actions":["DELETE"],"objectIds":[],"properties":[]}`},
+		{"journal_subscription.json", `{"subscriptionType":"LIST_MEMBERSHIP","portalId":1,"actions":["ADDED_TO_LIST"],"listIds":[],"objectIds":[]}`},
 		{"token.json", `{"grant_type":"refresh_token","client_id":"c","client_secret":"s","refresh_token":"r"}`},
 		{"token.json", `{"grant_type":"client_credentials","client_id":"c","client_secret":"s","scope":"a b"}`},
 		{"token.json", `{"grant_type":"authorization_code","client_id":"c","client_secret":"s","code":"x","redirect_uri":"http://localhost:3000/callback"}`},
@@ -259,6 +273,16 @@ func TestRequestSchemasRefuseWhatHubSpotRefuses(t *testing.T) {
 		{"lists_search.json", `{"additionalProperties":[],"listIds":[],"offset":-1,"processingTypes":[]}`},
 		{"lists_search.json", `{"additionalProperties":[],"listIds":[],"offset":0,"processingTypes":["STATIC"]}`},
 		{"lists_search.json", `{"additionalProperties":[],"listIds":[],"offset":0,"processingTypes":[],"limit":20}`},
+		// journal subscription: the OBJECT body without objectIds or properties, then wrong values.
+		{"journal_subscription.json", `{"subscriptionType":"OBJECT","portalId":1,"objectTypeId":"0-1","actions":["DELETE"]}`},
+		{"journal_subscription.json", `{"subscriptionType":"OBJECT","portalId":1,"objectTypeId":"0-1","actions":["DELETE"],"properties":[]}`},
+		{"journal_subscription.json", `{"subscriptionType":"OBJECT","portalId":1,"objectTypeId":"0-1","actions":["DELETE"],"objectIds":[]}`},
+		{"journal_subscription.json", `{"subscriptionType":"OBJECT","portalId":1,"objectTypeId":"0-1","actions":["DELETED"],"objectIds":[],"properties":[]}`},
+		{"journal_subscription.json", `{"subscriptionType":"OBJECT","portalId":1,"objectTypeId":"0-1","actions":[],"objectIds":[],"properties":[]}`},
+		{"journal_subscription.json", `{"subscriptionType":"OBJECT","portalId":"1","objectTypeId":"0-1","actions":["DELETE"],"objectIds":[],"properties":[]}`},
+		{"journal_subscription.json", `{"subscriptionType":"OBJECT","portalId":1,"objectTypeId":"0-1","actions":["DELETE"],"objectIds":["7"],"properties":[]}`},
+		{"journal_subscription.json", `{"subscriptionType":"OBJECT","portalId":1,"objectTypeId":"0-1","actions":["DELETE"],"objectIds":[],"properties":[],"id":7}`},
+		{"journal_subscription.json", `{"subscriptionType":"CONTACT","portalId":1,"objectTypeId":"0-1","actions":["DELETE"],"objectIds":[],"properties":[]}`},
 		// token forms: what each grant needs missing, a field of another grant, an unknown grant.
 		{"token.json", `{"grant_type":"refresh_token","client_id":"c","client_secret":"s"}`},
 		{"token.json", `{"grant_type":"refresh_token","client_id":"c","client_secret":"s","refresh_token":"r","code":"x"}`},
