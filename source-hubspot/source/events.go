@@ -75,14 +75,7 @@ func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in 
 	read := lo.IsZero() || lo.Before(r.end)
 	if read {
 		if err := er.read(ctx, lo); err != nil {
-			// Save what was delivered since the last STATE, so the next run does not deliver it
-			// again (a STATE is written only every checkpointEvery records).
-			if !er.pos.IsZero() && er.fresh > 0 {
-				if cerr := er.checkpoint(ctx, er.pos, er.pos, false); cerr != nil {
-					return errors.Join(err, cerr)
-				}
-			}
-			return err
+			return er.saveDelivered(ctx, err)
 		}
 	}
 	zerolog.Ctx(ctx).Info().Str("stream", name).Int("records", er.records).Int("already_delivered", er.skipped).
@@ -91,6 +84,19 @@ func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in 
 		r.warnIfDefinitionGone(ctx, name, er.fqn)
 	}
 	return er.checkpoint(ctx, r.end, r.end, read)
+}
+
+// saveDelivered returns the error readErr that stopped the read, after saving what was delivered
+// since the last STATE, so the next run does not deliver it again (a STATE is written only every
+// checkpointEvery records).
+func (er *eventsReader) saveDelivered(ctx context.Context, readErr error) error {
+	if er.pos.IsZero() || er.fresh == 0 {
+		return readErr
+	}
+	if err := er.checkpoint(ctx, er.pos, er.pos, false); err != nil {
+		return errors.Join(readErr, err)
+	}
+	return readErr
 }
 
 // read reads the occurrences from lo (zero: from the beginning) to the run's end, page after
