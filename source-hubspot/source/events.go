@@ -43,21 +43,9 @@ func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in 
 	if err != nil {
 		return configErr("stream "+name+": "+err.Error(), nil)
 	}
-	contactCols, err := schemaColumns(cs.Stream.JSONSchema, "contact", nil)
+	cols, names, err := r.eventContactColumns(cs)
 	if err != nil {
-		return configErr("stream "+name+": "+err.Error(), nil)
-	}
-	kinds := map[string]propertyKind{}
-	for _, c := range contactCols {
-		kinds[c.name] = c.kind
-	}
-	var cols []column
-	var names []string
-	for _, n := range r.cfg.EventContactProperties {
-		if n = strings.TrimSpace(n); n != "" {
-			cols = append(cols, column{name: n, kind: kinds[n]})
-			names = append(names, n)
-		}
+		return err
 	}
 	er := &eventsReader{
 		readRun: r, stream: name, fqn: strings.TrimPrefix(name, eventStreamPrefix),
@@ -84,6 +72,28 @@ func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in 
 		r.warnIfDefinitionGone(ctx, name, er.fqn)
 	}
 	return er.checkpoint(ctx, r.end, r.end, read)
+}
+
+// eventContactColumns returns the columns and the names of the event_contact_properties, typed by the
+// contact object of stream cs's schema, as an events or a list memberships record carries them.
+func (r *readRun) eventContactColumns(cs *protocol.ConfiguredStream) ([]column, []string, error) {
+	contactCols, err := schemaColumns(cs.Stream.JSONSchema, "contact", nil)
+	if err != nil {
+		return nil, nil, configErr("stream "+cs.Stream.Name+": "+err.Error(), nil)
+	}
+	kinds := map[string]propertyKind{}
+	for _, c := range contactCols {
+		kinds[c.name] = c.kind
+	}
+	var cols []column
+	var names []string
+	for _, n := range r.cfg.EventContactProperties {
+		if n = strings.TrimSpace(n); n != "" {
+			cols = append(cols, column{name: n, kind: kinds[n]})
+			names = append(names, n)
+		}
+	}
+	return cols, names, nil
 }
 
 // saveDelivered returns the error readErr that stopped the read, after saving what was delivered
