@@ -19,9 +19,10 @@ type eventWire struct {
 	Properties map[string]string `json:"properties"`
 }
 
-// handleEvents serves GET /events/event-occurrences/<v> (research §6.2): filters eventType, objectType,
-// objectId (needs objectType), occurredAfter / occurredBefore (ISO 8601 or epoch ms, both
-// exclusive; HubSpot does not document inclusiveness), sort occurredAt | -occurredAt |
+// handleEvents serves GET /events/event-occurrences/<v>
+// (https://developers.hubspot.com/docs/reference/api/analytics-and-events/event-analytics): filters
+// eventType, objectType, objectId (needs objectType), occurredAfter / occurredBefore (ISO 8601 or
+// epoch ms, both exclusive; HubSpot does not document inclusiveness), sort occurredAt | -occurredAt |
 // DESCENDING, limit (default 20, at most 100: HubSpot documents no maximum, the project contract
 // uses 100, and the fake rejects more so a client that asks for more is caught), after = an
 // opaque cursor from paging.next.after. No total, as HubSpot.

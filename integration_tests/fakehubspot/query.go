@@ -51,7 +51,7 @@ type searchRequest struct {
 	Query      string            `json:"query"`
 }
 
-// Search filter limits of the current HubSpot docs (research §1.1).
+// Search filter limits of the current HubSpot docs (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm).
 const (
 	maxGroups          = 5
 	maxFiltersPerGroup = 6
@@ -152,7 +152,7 @@ func compile(req *searchRequest) (*query, error) {
 		raw = append(raw, g.Filters)
 	}
 	if len(raw) == 0 && len(req.Filters) > 0 {
-		raw = append(raw, req.Filters) // top-level filters: accepted as one group (research §1.1)
+		raw = append(raw, req.Filters) // top-level filters: accepted as one group, as HubSpot does
 	}
 	if len(raw) > maxGroups {
 		return nil, fmt.Errorf("too many filter groups: %d (maximum %d)", len(raw), maxGroups)
@@ -190,7 +190,7 @@ func compile(req *searchRequest) (*query, error) {
 		return nil, fmt.Errorf("too many filters: %d (maximum %d)", total, maxFiltersTotal)
 	}
 	if len(req.Sorts) > 0 {
-		s, err := parseSort(req.Sorts[0]) // HubSpot applies only one sort rule (research §1.1)
+		s, err := parseSort(req.Sorts[0]) // HubSpot applies only one sort rule (search reference)
 		if err != nil {
 			return nil, err
 		}
