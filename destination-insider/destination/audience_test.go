@@ -312,6 +312,31 @@ func TestAudienceExitFailureHoldsTheStateBack(t *testing.T) {
 	}
 }
 
+// TestAudienceRejectedJoinIsRejected: a join whose user Insider rejects in its 200 answer
+// rejects that record (rejected_by_insider, counted in the STATE) and delivers the others; the
+// STATE is echoed.
+func TestAudienceRejectedJoinIsRejected(t *testing.T) {
+	t.Parallel()
+	f := listsInsider(t)
+	f.RejectUserBytes(`"uuid":"1002"`, "identifiers.uuid.rule", "refused for the test")
+	r := runCmdCatalog(t, "write", listsConfig(f.URL, nil), listsCatalog, []string{
+		member("1", "A", 1001, true, ""), member("1", "A", 1002, true, ""), stateLine("list_memberships", 1),
+	})
+	if r.code != 0 || len(r.states) != 1 {
+		t.Fatalf("exit %d, %d states, traces %v", r.code, len(r.states), r.traces)
+	}
+	if _, _, committed, rejected := stateStats(r.states[0]); committed != 1 || rejected != 1 {
+		t.Errorf("state: committed %d rejected %d, want 1 and 1", committed, rejected)
+	}
+	checkLists(t, f, 1001, "A")
+	if _, ok := f.FindByUUID("1002"); ok {
+		t.Error("the rejected user has a profile")
+	}
+	if s := r.summary; s.Rejected[ReasonInsider] != 1 || s.AudienceAdded != 1 || s.AudienceRecords != 1 {
+		t.Errorf("summary: rejected %v, added %d, records %d; want 1 rejected_by_insider, 1 and 1", s.Rejected, s.AudienceAdded, s.AudienceRecords)
+	}
+}
+
 // TestListMembershipsNeedAudienceAttribute: without audience_attribute a selected
 // list_memberships stream fails the run before anything is sent, naming the option.
 func TestListMembershipsNeedAudienceAttribute(t *testing.T) {

@@ -69,6 +69,26 @@ func TestClearEmptyValues(t *testing.T) {
 	}
 }
 
+// TestClearsOfAContactWhoseEmailChanged: a contact whose email changed is upserted alone, after
+// its re-key; its empty values are cleared after that upsert, and counted.
+func TestClearsOfAContactWhoseEmailChanged(t *testing.T) {
+	t.Parallel()
+	srv := sharedFake(t)
+	cat := selectingCatalog("id", "hs_object_id", "email", "firstname", "lifecyclestage")
+	cfg := baseConfig(srv.URL, nil)
+	runClears(t, cfg, cat, recordLine("contacts", `{"id":"301","hs_object_id":301,"email":"a@x.com","firstname":"N","lifecyclestage":"lead"}`))
+	clearing(cfg)
+	r := runClears(t, cfg, cat, recordLine("contacts",
+		`{"id":"301","hs_object_id":301,"email":"b@x.com","firstname":null,"lifecyclestage":"lead","previous_values":{"email":"a@x.com"}}`))
+	p, ok := srv.FindByUUID("301")
+	if !ok || p.Identifiers.Email != "b@x.com" || attrs(p) != "crm_source=hubspot lifecycle_stage=lead" {
+		t.Errorf("profile 301: found %v, email %q, %s; want b@x.com without name", ok, p.Identifiers.Email, attrs(p))
+	}
+	if r.summary.Rekeyed != 1 || r.summary.Cleared != 1 || destStat(r.states[0], statCleared) != 1 {
+		t.Errorf("re-keyed %d, cleared %d, destinationStats %v; want 1 and 1", r.summary.Rekeyed, r.summary.Cleared, r.states[0]["destinationStats"])
+	}
+}
+
 // attrs lists a profile's attributes as sorted name=value pairs (default and custom together).
 func attrs(p fakeinsider.Profile) string {
 	v := p.View()

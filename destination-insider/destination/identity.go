@@ -60,17 +60,12 @@ func (s *insiderSender) rekeyFrom(ctx context.Context, c *profileCall, ch mappin
 	out, st, err := s.ops.ChangeIdentity(ctx, ch.Old, ch.New)
 	s.report.countCall(st)
 	switch {
-	case err != nil && !refusedUser(err):
-		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, "identity", err)
-		return false
 	case err != nil:
-		s.refused(c, ch.Identifier, refusalReason(err), err.Error())
+		return s.identityError(ctx, c, ch.Identifier, "identity", err)
 	case out == insider.Taken:
 		return s.rekeyTaken(ctx, c, ch)
 	case out == insider.Done:
-		s.report.count.add(func(s *Summary) { s.Rekeyed++ })
-		s.report.countOn(c.ref, statRekeyed, 1)
-		return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
+		return s.rekeyed(ctx, c, ch)
 	case read:
 		return s.rekeyFromProfile(ctx, c, ch)
 	default:
@@ -135,20 +130,23 @@ func (s *insiderSender) rekeyTaken(ctx context.Context, c *profileCall, ch mappi
 	out, st, err := s.ops.ChangeIdentity(ctx, ch.Old, ch.New)
 	s.report.countCall(st)
 	switch {
-	case err != nil && !refusedUser(err):
-		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, "identity", err)
-		return false
 	case err != nil:
-		s.refused(c, ch.Identifier, refusalReason(err), err.Error())
+		return s.identityError(ctx, c, ch.Identifier, "identity", err)
 	case out == insider.Taken:
 		s.refused(c, ch.Identifier, refusalTaken, "the new value already belongs to another profile")
 	case out == insider.Done:
 		s.book.drop(string(ch.New), c.key)
-		s.report.count.add(func(s *Summary) { s.Rekeyed++ })
-		s.report.countOn(c.ref, statRekeyed, 1)
-		return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
+		return s.rekeyed(ctx, c, ch)
 	}
 	return true
+}
+
+// rekeyed counts a done re-key and hands the old value, now free, to the contact of this run
+// that claimed it. False when a call failed for good (the record is held back).
+func (s *insiderSender) rekeyed(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
+	s.report.count.add(func(s *Summary) { s.Rekeyed++ })
+	s.report.countOn(c.ref, statRekeyed, 1)
+	return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
 }
 
 // removeIdentifier removes an identifier that lost its value from the contact's own profile:
@@ -168,16 +166,25 @@ func (s *insiderSender) removeIdentifier(ctx context.Context, c *profileCall, ch
 	out, st, err := s.ops.DeleteIdentifier(ctx, ch.Old)
 	s.report.countCall(st)
 	switch {
-	case err != nil && !refusedUser(err):
-		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, "identifier delete", err)
-		return false
 	case err != nil:
-		s.refused(c, ch.Identifier, refusalReason(err), err.Error())
+		return s.identityError(ctx, c, ch.Identifier, "identifier delete", err)
 	case out == insider.Done:
 		s.report.count.add(func(s *Summary) { s.IdentifiersRemoved++ })
 		s.report.countOn(c.ref, statIdentifierRemoved, 1)
 		return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
 	}
+	return true
+}
+
+// identityError handles the error of an identity call (call names it): Insider refusing the
+// change of identifier is counted and logged, and the run goes on; any other error is a call
+// failed for good, reported, and false (the record is held back).
+func (s *insiderSender) identityError(ctx context.Context, c *profileCall, identifier, call string, err error) bool {
+	if !refusedUser(err) {
+		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, call, err)
+		return false
+	}
+	s.refused(c, identifier, refusalReason(err), err.Error())
 	return true
 }
 

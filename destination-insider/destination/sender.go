@@ -99,13 +99,7 @@ func (s *insiderSender) upsert(ctx context.Context, p *batch) {
 	reasons := make(map[int]string, len(res.Rejected))
 	for _, r := range res.Rejected {
 		rej[r.Index] = r.Messages
-		reasons[r.Index] = ReasonInsider
-		switch {
-		case r.TooLarge:
-			reasons[r.Index] = ReasonTooLarge
-		case r.Status != 0:
-			reasons[r.Index] = ReasonInsiderRefused
-		}
+		reasons[r.Index] = rejectionReason(r)
 	}
 	retry := innocents(p, rej)
 	var users, events int64

@@ -41,32 +41,40 @@ func newMapper(cfg *Config, catalog *protocol.ConfiguredCatalog, opts ...Option)
 	for _, em := range cfg.EventMappings {
 		m.events[em.Stream] = m.compile(cfg, em.Stream, pkPath(catalog, em.Stream))
 	}
-	if catalog != nil {
-		for i := range catalog.Streams {
-			cs := &catalog.Streams[i]
-			m.catalogNames = append(m.catalogNames, cs.Stream.Name)
-			if cs.DestinationObjectName != "" {
-				m.objects[cs.Stream.Name] = m.compileObject(cfg, cs)
-			}
-		}
-	}
+	m.compileCatalog(cfg, catalog)
 	if m.clearEmpty {
 		m.contacts.contact.clears = newClears(m.contacts, cfg, selectedFields(m.contactsStream(catalog)))
 	}
 	return m
 }
 
+// compileCatalog notes the streams of catalog (nil: none) and compiles those Airbyte's data
+// activation maps to an object.
+func (m *Mapper) compileCatalog(cfg *Config, catalog *protocol.ConfiguredCatalog) {
+	if catalog == nil {
+		return
+	}
+	for i := range catalog.Streams {
+		cs := &catalog.Streams[i]
+		m.catalogNames = append(m.catalogNames, cs.Stream.Name)
+		if cs.DestinationObjectName != "" {
+			m.objects[cs.Stream.Name] = m.compileObject(cfg, cs)
+		}
+	}
+}
+
 // pkPath returns the primary key path of a configured stream, default "id".
 func pkPath(catalog *protocol.ConfiguredCatalog, stream string) []string {
+	var cs *protocol.ConfiguredStream
 	if catalog != nil {
-		if cs := catalog.Stream(stream); cs != nil {
-			if len(cs.PrimaryKey) == 1 && len(cs.PrimaryKey[0]) > 0 {
-				return cs.PrimaryKey[0]
-			}
-			if pk := cs.Stream.SourceDefinedPrimaryKey; len(pk) == 1 && len(pk[0]) > 0 {
-				return pk[0]
-			}
-		}
+		cs = catalog.Stream(stream)
+	}
+	switch {
+	case cs == nil:
+	case len(cs.PrimaryKey) == 1 && len(cs.PrimaryKey[0]) > 0:
+		return cs.PrimaryKey[0]
+	case len(cs.Stream.SourceDefinedPrimaryKey) == 1 && len(cs.Stream.SourceDefinedPrimaryKey[0]) > 0:
+		return cs.Stream.SourceDefinedPrimaryKey[0]
 	}
 	return []string{"id"}
 }

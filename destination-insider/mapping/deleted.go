@@ -18,17 +18,7 @@ const permanentField = "deleted_permanently"
 // DeletedPermanently reports whether r is a contacts record of a contact deleted permanently.
 func (r Record) DeletedPermanently() bool {
 	c := r.plan.contact
-	if c == nil || !r.ok {
-		return false
-	}
-	switch v := r.vals[c.permanent]; v.jsonKind() {
-	case 't':
-		return true
-	case '"':
-		s, _ := v.str()
-		return s == "true"
-	}
-	return false
+	return c != nil && r.flag(c.permanent)
 }
 
 // Own is the profiles of a deleted contact: its own and those of the ids merged into it, each an

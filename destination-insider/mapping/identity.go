@@ -53,12 +53,17 @@ func (c *Config) MapsRecordID() bool {
 // Archived reports whether r is a contacts record of an archived (deleted) contact.
 func (r Record) Archived() bool {
 	c := r.plan.contact
-	if c == nil || !r.ok {
+	return c != nil && r.flag(c.archived)
+}
+
+// flag reports whether the value of r at slot is true: JSON true or the string "true".
+func (r Record) flag(slot int) bool {
+	if !r.ok {
 		return false
 	}
-	switch v := r.vals[c.archived]; v.jsonKind() {
+	switch v := r.vals[slot]; v.jsonKind() {
 	case 't':
-		return true // JSON true
+		return true
 	case '"':
 		s, _ := v.str()
 		return s == "true"

@@ -17,9 +17,9 @@ type authState struct {
 
 func newAuthState() *authState { return &authState{tokens: map[string]time.Time{}} }
 
-// tokenResponse is the refresh answer (research hubspot.md §7.1; hubspot-peers.md §2.1: the
-// 2026-03 endpoint requires token_use too; its value is not documented, the fake guesses
-// "access_token").
+// tokenResponse is the refresh answer (HubSpot's OAuth token reference; the 2026-03 endpoint
+// requires token_use too, https://developers.hubspot.com/changelog/v1-oauth-api-deprecation; its
+// value is not documented, the fake guesses "access_token").
 type tokenResponse struct {
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token"`

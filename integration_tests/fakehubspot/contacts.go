@@ -11,7 +11,8 @@ import (
 	"strings"
 )
 
-// Page-size maxima of the read endpoints (research §4, §6.2 and CONTRACT.md).
+// Page-size maxima of the read endpoints (https://developers.hubspot.com/docs/api/crm/contacts and
+// https://developers.hubspot.com/docs/reference/api/analytics-and-events/event-analytics).
 const (
 	maxListLimit  = 100
 	maxBatchRead  = 100
@@ -170,7 +171,7 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 	defer st.mu.RUnlock()
 	i, ok := s.lookup(key, idProp, qv.Get("archived") == "true")
 	if !ok {
-		// HubSpot answers 404 with category OBJECT_NOT_FOUND (research §4.2; message varies).
+		// HubSpot answers 404 with category OBJECT_NOT_FOUND (seen in public test fixtures; the message varies).
 		writeJSON(w, http.StatusNotFound, errorBody{Status: "error",
 			Message: "Object not found.  objectId are usually numeric.", CorrelationID: newCorrelationID(),
 			Category: "OBJECT_NOT_FOUND", Context: map[string][]string{"id": {key}}})
@@ -193,7 +194,7 @@ type batchReadRequest struct {
 }
 
 // handleBatchRead serves POST /crm/objects/<v>/contacts/batch/read: 200 when every input is
-// found, 207 with errors and numErrors when some are not (research §4.3). With the query
+// found, 207 with errors and numErrors when some are not (HubSpot's batch read reference). With the query
 // archived=true it reads archived contacts only, as HubSpot documents the parameter; an id merged
 // away then resolves to nothing (guessed: whether HubSpot follows merges into the archive is not
 // documented).

@@ -1,5 +1,5 @@
 // Package fakehubspot is an in-memory fake of the HubSpot APIs the source connector uses. It
-// behaves like the real API as described in shared/research/hubspot.md; where HubSpot's exact
+// behaves like the real API as HubSpot's public API reference describes it; where HubSpot's exact
 // answer is not public, the choice made is noted next to the code.
 //
 // # Starting
@@ -97,8 +97,9 @@
 //
 // # Rate limits
 //
-// The model follows research hubspot.md §1.4 and §8 (limits per tier: BurstMax; the bench sets
-// it per rate_limits.account_tier). What HubSpot documents: searches are limited to 5 per second
+// The model follows HubSpot's usage guidelines
+// (https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines) and search
+// reference (limits per tier: BurstMax; the bench sets it per rate_limits.account_tier). What HubSpot documents: searches are limited to 5 per second
 // per account and are exempt from the ten-secondly limit; every other call counts against the
 // app's limit per rolling 10 s (100 to 250 by tier) and the account's daily limit (250,000 and
 // up); search answers carry no rate-limit headers. What the fake guesses, where HubSpot says
@@ -109,7 +110,7 @@
 //     any 1 s"), the strictest reading; HubSpot may use fixed seconds, which such a window never
 //     refuses more than;
 //   - refused requests do not count against a window;
-//   - searches do not count against the daily limit (research: unverified either way), and the
+//   - searches do not count against the daily limit (HubSpot does not say either way), and the
 //     daily count resets only on ResetDaily (HubSpot resets it at midnight in the account's time zone).
 //
 // Non-search answers carry X-HubSpot-RateLimit-Max, -Remaining, -Interval-Milliseconds, and for

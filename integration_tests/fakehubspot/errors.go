@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 )
 
-// errorBody is HubSpot's error shape (research hubspot.md §9): status, message, correlationId and
+// errorBody is HubSpot's error shape (https://developers.hubspot.com/docs/api-reference/error-handling): status, message, correlationId and
 // category, with optional errors, context and links.
 type errorBody struct {
 	Status        string              `json:"status"`
@@ -26,7 +26,7 @@ type errorDetail struct {
 	Context map[string][]string `json:"context,omitempty"`
 }
 
-// rateLimitBody is the 429 shape (research §8.3): errorType and policyName, not category.
+// rateLimitBody is the 429 shape (HubSpot's usage guidelines): errorType and policyName, not category.
 type rateLimitBody struct {
 	Status        string `json:"status"`
 	Message       string `json:"message"`
@@ -112,7 +112,7 @@ func writeServerError(w http.ResponseWriter, status int) {
 }
 
 // MaxURLLength is the longest request URI (path and query) the fake accepts. HubSpot refuses
-// URLs over "about 16 KB" (research: hubspot-peers row 11; peers saw 414 "URI too long" and
+// URLs over "about 16 KB" (public connectors saw 414 "URI too long", e.g. PostHog/posthog#31617, and
 // chunk property lists at 15,000 characters or less). The exact limit is a guess.
 const MaxURLLength = 16 * 1024
 

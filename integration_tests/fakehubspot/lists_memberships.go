@@ -77,17 +77,7 @@ func (s *Server) handleMemberships(w http.ResponseWriter, r *http.Request) {
 			writeValidation(w, fmt.Sprintf("after %q is not a valid paging token for this list", after))
 			return
 		}
-		start, _ = slices.BinarySearchFunc(order, [2]int64{at, id}, func(m int64, key [2]int64) int {
-			if joinOrder {
-				if c := cmp.Compare(l.members[m], key[0]); c != 0 {
-					return c
-				}
-			}
-			if m <= key[1] {
-				return -1
-			}
-			return 1
-		})
+		start = l.resumeAt(order, at, id, joinOrder)
 	}
 	page := order[start:min(start+limit, len(order))]
 	if l.objType == ContactObjectTypeID {
@@ -123,6 +113,23 @@ func encodeMembershipToken(listID int64, joinOrder bool, at, id int64) string {
 		kind = "join"
 	}
 	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "lm1|%d|%s|%d|%d", listID, kind, at, id))
+}
+
+// resumeAt returns the index in order (by record id, or in join order) of the first member after
+// the last one a page returned, the record id that joined at at.
+func (l *contactList) resumeAt(order []int64, at, id int64, joinOrder bool) int {
+	start, _ := slices.BinarySearchFunc(order, [2]int64{at, id}, func(m int64, key [2]int64) int {
+		if joinOrder {
+			if c := cmp.Compare(l.members[m], key[0]); c != 0 {
+				return c
+			}
+		}
+		if m <= key[1] {
+			return -1
+		}
+		return 1
+	})
+	return start
 }
 
 // decodeMembershipToken reads a token of encodeMembershipToken for list listID and that order.

@@ -137,19 +137,45 @@ func (s *Server) refreshLists() {
 // stamps move. It reports whether some change waits for the lag. Caller holds lists.mu and
 // store.mu (read).
 func (s *Server) evaluate(l *contactList, now, at int64) bool {
-	ls, st := s.lists, s.store
-	lag := ls.lag.Milliseconds()
-	background := at == 0
-	publish := !background || !ls.keepStamps
-	when := func(upd int64) int64 {
-		if !background {
-			return at
-		}
-		return max(upd+lag, ls.lastEval)
+	ls := s.lists
+	e := &evaluation{ls: ls, now: now, at: at, lag: ls.lag.Milliseconds(), publish: at != 0 || !ls.keepStamps}
+	s.evaluateGone(l, e)
+	if l.ptype == ListDynamic {
+		s.evaluateFilter(l, e)
 	}
-	waits := func(upd int64) bool { return background && lag > 0 && upd+lag > now }
-	pending := false
+	return e.pending
+}
 
+// evaluation is one run of evaluate: when its changes are stamped, whether they wait for the
+// lag, and whether one did.
+type evaluation struct {
+	ls               *listStore
+	now, at, lag     int64
+	publish, pending bool
+}
+
+// when is the stamp of a change made by a contact's change at upd.
+func (e *evaluation) when(upd int64) int64 {
+	if e.at != 0 {
+		return e.at
+	}
+	return max(upd+e.lag, e.ls.lastEval)
+}
+
+// waits reports (and remembers) that a change made by a contact's change at upd waits for the lag.
+func (e *evaluation) waits(upd int64) bool {
+	if e.at == 0 && e.lag > 0 && upd+e.lag > e.now {
+		e.pending = true
+		return true
+	}
+	return false
+}
+
+// evaluateGone takes out of l the members that are no longer live contacts: archived ones,
+// merged ones (whose MANUAL and SNAPSHOT memberships move to the merged contact) and those
+// deleted permanently. Caller holds lists.mu and store.mu (read).
+func (s *Server) evaluateGone(l *contactList, e *evaluation) {
+	st := s.store
 	var gone []int64 // members that are no longer live contacts
 	for id := range l.members {
 		if i, ok := st.pos(id); !ok || st.arch[i] {
@@ -159,52 +185,47 @@ func (s *Server) evaluate(l *contactList, now, at int64) bool {
 	slices.Sort(gone)
 	for _, id := range gone {
 		if i, ok := st.pos(id); ok { // archived (deleted) contact
-			if waits(st.upd[i]) {
-				pending = true
-				continue
+			if !e.waits(st.upd[i]) {
+				l.leave(id, e.when(st.upd[i]), e.publish)
 			}
-			l.leave(id, when(st.upd[i]), publish)
 			continue
 		}
 		to := st.resolveMerged(id)
 		j, ok := st.pos(to)
 		if to == id || !ok || st.arch[j] { // gone without a trace (a permanent delete)
-			l.leave(id, when(now-lag), publish)
+			l.leave(id, e.when(e.now-e.lag), e.publish)
 			continue
 		}
-		if waits(st.upd[j]) { // merged away: the merged contact's lastmodifieddate is the merge
-			pending = true
+		if e.waits(st.upd[j]) { // merged away: the merged contact's lastmodifieddate is the merge
 			continue
 		}
-		t := when(st.upd[j])
-		l.leave(id, t, publish)
-		if l.ptype != ListDynamic && !ls.dropMerged {
-			l.join(to, t, publish) // guessed: see ListOptions.MergeDropsManualMemberships
+		t := e.when(st.upd[j])
+		l.leave(id, t, e.publish)
+		if l.ptype != ListDynamic && !s.lists.dropMerged {
+			l.join(to, t, e.publish) // guessed: see ListOptions.MergeDropsManualMemberships
 		}
 	}
-	if l.ptype != ListDynamic {
-		return pending
-	}
+}
+
+// evaluateFilter moves the live contacts of DYNAMIC list l in or out as they meet its filter.
+// Caller holds lists.mu and store.mu (read).
+func (s *Server) evaluateFilter(l *contactList, e *evaluation) {
+	st := s.store
 	for i, id := range st.ids {
 		if st.arch[i] {
 			continue
 		}
 		_, in := l.members[id]
 		match := s.matchesFilter(i, l.filter)
-		if match == in {
-			continue
-		}
-		if waits(st.upd[i]) {
-			pending = true
+		if match == in || e.waits(st.upd[i]) {
 			continue
 		}
 		if match {
-			l.join(id, when(st.upd[i]), publish)
+			l.join(id, e.when(st.upd[i]), e.publish)
 		} else {
-			l.leave(id, when(st.upd[i]), publish)
+			l.leave(id, e.when(st.upd[i]), e.publish)
 		}
 	}
-	return pending
 }
 
 // fill adds every live contact matching l's filter at time at (a DYNAMIC or SNAPSHOT list

@@ -12,13 +12,14 @@ import (
 const PropMergedIDs = "hs_merged_object_ids"
 
 // MergeContacts merges secondary into primary at time at the way HubSpot merges contacts now
-// (research 2026-12/hubspot-peers.md §0): a new contact with a new id is created and both old
-// ids resolve to it (GET and batch read by an old id answer the new contact). The new contact
-// has the primary's values, the secondary's where the primary has none (each keeping the
-// property history of the contact it came from), hs_merged_object_ids listing both ids and
-// every id merged into either before, lastmodifieddate at, and the earlier createdate of the
-// two. The old contacts leave search and the list endpoint; they are not listed as archived
-// either. The journal records a MERGE of the new id with both old ids in mergedObjectIds.
+// (https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies):
+// a new contact with a new id is created and both old ids resolve to it (GET and batch read by an
+// old id answer the new contact). The new contact has the primary's values, the secondary's where
+// the primary has none (each keeping the property history of the contact it came from),
+// hs_merged_object_ids listing both ids and every id merged into either before, lastmodifieddate
+// at, and the earlier createdate of the two. The old contacts leave search and the list endpoint;
+// they are not listed as archived either. The journal records a MERGE of the new id with both old
+// ids in mergedObjectIds.
 //
 // Guessed, not documented: which values win, the history the new contact keeps, the createdate
 // of the new contact, and that merged-away contacts do not show in the archived list (HubSpot

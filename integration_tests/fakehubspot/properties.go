@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// Property types HubSpot uses (research hubspot.md §5.2; phone_number is seen in the wild).
+// Property types HubSpot uses (https://developers.hubspot.com/docs/api-reference/crm-properties-v3/guide;
+// phone_number is seen in the wild).
 const (
 	TypeString      = "string"
 	TypeNumber      = "number"

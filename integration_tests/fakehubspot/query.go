@@ -51,7 +51,7 @@ type searchRequest struct {
 	Query      string            `json:"query"`
 }
 
-// Search filter limits of the current HubSpot docs (research §1.1).
+// Search filter limits of the current HubSpot docs (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm).
 const (
 	maxGroups          = 5
 	maxFiltersPerGroup = 6
@@ -152,7 +152,7 @@ func compile(req *searchRequest) (*query, error) {
 		raw = append(raw, g.Filters)
 	}
 	if len(raw) == 0 && len(req.Filters) > 0 {
-		raw = append(raw, req.Filters) // top-level filters: accepted as one group (research §1.1)
+		raw = append(raw, req.Filters) // top-level filters: accepted as one group, as HubSpot does
 	}
 	if len(raw) > maxGroups {
 		return nil, fmt.Errorf("too many filter groups: %d (maximum %d)", len(raw), maxGroups)
@@ -190,7 +190,7 @@ func compile(req *searchRequest) (*query, error) {
 		return nil, fmt.Errorf("too many filters: %d (maximum %d)", total, maxFiltersTotal)
 	}
 	if len(req.Sorts) > 0 {
-		s, err := parseSort(req.Sorts[0]) // HubSpot applies only one sort rule (research §1.1)
+		s, err := parseSort(req.Sorts[0]) // HubSpot applies only one sort rule (search reference)
 		if err != nil {
 			return nil, err
 		}
@@ -228,26 +228,8 @@ func (g *group) add(f filterJSON) error {
 		parse, lo, hi = parseTime, &g.crtLo, &g.crtHi
 	}
 	if parse != nil {
-		switch op {
-		case "HAS_PROPERTY":
-			return nil // always set
-		case "NOT_HAS_PROPERTY":
-			*lo, *hi = 1, 0 // never matches
-			return nil
-		}
-		if op == "EQ" || op == "GT" || op == "GTE" || op == "LT" || op == "LTE" || op == "BETWEEN" {
-			a, err := parse(v)
-			if err != nil {
-				return err
-			}
-			var b int64
-			if op == "BETWEEN" {
-				if b, err = parse(hv); err != nil {
-					return err
-				}
-			}
-			narrow(lo, hi, op, a, b)
-			return nil
+		if ranged, err := addRange(op, v, hv, parse, lo, hi); ranged || err != nil {
+			return err
 		}
 	}
 	gf := filter{prop: f.PropertyName, op: op, value: v, high: hv}
@@ -256,6 +238,34 @@ func (g *group) add(f filterJSON) error {
 	}
 	g.generic = append(g.generic, gf)
 	return nil
+}
+
+// addRange narrows the bounds lo and hi of a ranged property (read with parse) by operator op
+// with values v and hv. ranged is false for an operator the bounds do not express: the filter
+// is then kept as a generic one.
+func addRange(op, v, hv string, parse func(string) (int64, error), lo, hi *int64) (ranged bool, err error) {
+	switch op {
+	case "HAS_PROPERTY":
+		return true, nil // always set
+	case "NOT_HAS_PROPERTY":
+		*lo, *hi = 1, 0 // never matches
+		return true, nil
+	case "EQ", "GT", "GTE", "LT", "LTE", "BETWEEN":
+	default:
+		return false, nil
+	}
+	a, err := parse(v)
+	if err != nil {
+		return true, err
+	}
+	var b int64
+	if op == "BETWEEN" {
+		if b, err = parse(hv); err != nil {
+			return true, err
+		}
+	}
+	narrow(lo, hi, op, a, b)
+	return true, nil
 }
 
 func parseSort(raw json.RawMessage) (sortSpec, error) {

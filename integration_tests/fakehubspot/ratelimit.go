@@ -35,8 +35,8 @@ func prune(ts []time.Time, now time.Time, window time.Duration) []time.Time {
 }
 
 // admit applies the limits to one authenticated request. Search answers carry no rate-limit
-// headers (research §1.4); other endpoints carry X-HubSpot-RateLimit-* (the daily pair only for
-// private-app tokens, as HubSpot omits it for OAuth requests, research §8.2).
+// headers; other endpoints carry X-HubSpot-RateLimit-* (the daily pair only for private-app
+// tokens, as HubSpot omits it for OAuth requests): https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines.
 func (l *limits) admit(w http.ResponseWriter, ep Endpoint, auth string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()

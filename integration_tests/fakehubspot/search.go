@@ -222,7 +222,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	// HubSpot: "The search endpoints are limited to 10,000 total results for any given query.
 	// Attempting to page beyond 10,000 will result in a 400 error." The exact body is not public
-	// (research §1.3); it is a VALIDATION_ERROR, so that is what the fake sends.
+	// (public clients report a 400); it is a VALIDATION_ERROR, so that is what the fake sends.
 	if after+limit > searchCap {
 		writeValidation(w, fmt.Sprintf("Search results are limited to %d per query: after=%d with limit=%d "+
 			"pages beyond that limit.", searchCap, after, limit))

@@ -68,7 +68,8 @@ type Options struct {
 }
 
 // DefaultAPIVersions are the versions the fake serves unless told otherwise: the released
-// 2026-03 and 2026-09 and the 2027-03 beta (research hubspot-peers.md §2).
+// 2026-03 and 2026-09 and the 2027-03 beta
+// (https://developers.hubspot.com/docs/developer-tooling/platform/versioning).
 var DefaultAPIVersions = []string{"2026-03", "2026-09", "2027-03-beta"}
 
 func (o *Options) defaults() {

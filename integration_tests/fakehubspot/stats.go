@@ -93,20 +93,7 @@ func (st *stats) begin(ep Endpoint, legacy bool, r *http.Request, now time.Time)
 		}
 	}
 	if ep == EndpointSearch {
-		var pg struct {
-			After json.RawMessage `json:"after"`
-			Limit *int            `json:"limit"`
-		}
-		if json.Unmarshal(e.Body, &pg) == nil {
-			if pg.Limit != nil {
-				e.Limit = *pg.Limit
-			}
-			if a, err := strconv.Atoi(string(bytes.Trim(pg.After, `"`))); err == nil {
-				e.After = a
-			} else if len(pg.After) == 0 {
-				e.After = 0
-			}
-		}
+		e.After, e.Limit = searchPaging(e.Body)
 		for {
 			cur := st.maxAfter.Load()
 			if int64(e.After) <= cur || st.maxAfter.CompareAndSwap(cur, int64(e.After)) {
@@ -115,6 +102,28 @@ func (st *stats) begin(ep Endpoint, legacy bool, r *http.Request, now time.Time)
 		}
 	}
 	return e
+}
+
+// searchPaging reads after and limit from a search body: -1 where the body does not say, after 0
+// when it names no after.
+func searchPaging(body []byte) (after, limit int) {
+	after, limit = -1, -1
+	var pg struct {
+		After json.RawMessage `json:"after"`
+		Limit *int            `json:"limit"`
+	}
+	if json.Unmarshal(body, &pg) != nil {
+		return after, limit
+	}
+	if pg.Limit != nil {
+		limit = *pg.Limit
+	}
+	if a, err := strconv.Atoi(string(bytes.Trim(pg.After, `"`))); err == nil {
+		after = a
+	} else if len(pg.After) == 0 {
+		after = 0
+	}
+	return after, limit
 }
 
 func (st *stats) end(e *LoggedRequest, status int) {

@@ -255,6 +255,10 @@ func TestAuthorizeFailures(t *testing.T) {
 			code: 1, stderr: "did not authorize the app (access_denied", page: "The authorization failed"},
 		{name: "wrong client secret", setup: func(h *harness) { h.secretFile = h.write("wrong.txt", "wrong-secret") },
 			code: 1, stderr: "HubSpot refused the app's client ID or secret (HTTP 400 invalid_client BAD_CLIENT_SECRET", page: "The authorization failed"},
+		{name: "token endpoint unavailable", setup: func(h *harness) { h.fake.FailNext(fakehubspot.EndpointToken, 1, http.StatusServiceUnavailable) },
+			code: 1, stderr: "HubSpot's token endpoint is unavailable (HTTP 503", page: "The authorization failed"},
+		{name: "token endpoint rate limit", setup: func(h *harness) { h.fake.FailNext(fakehubspot.EndpointToken, 1, http.StatusTooManyRequests) },
+			code: 1, stderr: "run the command again in a few minutes", page: "The authorization failed"},
 		{name: "unknown client id", args: []string{"--client-id", "other-app", "--timeout", "1ms"},
 			code: 1, stderr: "did not redirect to http://localhost:", page: "no app has the client_id other-app"},
 		{name: "app requires a scope the command does not send", setup: func(h *harness) {

@@ -95,6 +95,8 @@ func (e *exchanger) refusal(status int, ans tokenAnswer, body []byte) error {
 		return fmt.Errorf("HubSpot's token endpoint answered without a refresh token (%s)", e.red.Excerpt(body, 200))
 	case ans.Error == "invalid_client" || ans.Status == "BAD_CLIENT_ID" || ans.Status == "BAD_CLIENT_SECRET":
 		return fmt.Errorf("HubSpot refused the app's client ID or secret (%s): copy both again from the Auth tab of your HubSpot app (%s), then run the command again", what, e.fix)
+	case status == http.StatusTooManyRequests || status >= 500:
+		return fmt.Errorf("HubSpot's token endpoint is unavailable (%s): nothing was written; run the command again in a few minutes", what)
 	case ans.Error == "invalid_grant":
 		return fmt.Errorf("HubSpot refused the authorization code (%s): it expired or was used already, or the redirect URL differs from the consent's; run the command again", what)
 	case ans.Error != "" || ans.Message != "":

@@ -45,31 +45,66 @@ func (s staticToken) Rejected(string) (retry, replaced bool) { return false, fal
 // defaultTokenLifetime is used when the token endpoint gives no expires_in (HubSpot: 30 minutes).
 const defaultTokenLifetime = 30 * time.Minute
 
-// oauthSource refreshes the access token with the refresh token: before it expires (at 80% of its
-// lifetime, measured with the injected clock) and once after a 401.
-type oauthSource struct {
-	conf    *oauth2.Config
-	client  *http.Client // for the token endpoint: retry and limit, no auth
+// tokenCache is what a token source that asks a token endpoint keeps: the current token, when to
+// renew it (at 80% of its lifetime, measured with the injected clock), and the last token
+// HubSpot answered 401 to. Its owner's Token holds mu around current and keep.
+type tokenCache struct {
 	now     func() time.Time
 	onToken func(string)
 
 	mu       sync.Mutex
-	refresh  string
 	access   string
 	renewAt  time.Time
 	rejected string // the last token HubSpot answered 401 to
 }
 
+// current returns the token while it is neither near expiry nor rejected. Caller holds mu.
+func (c *tokenCache) current() (string, bool) {
+	return c.access, c.access != "" && c.access != c.rejected && c.now().Before(c.renewAt)
+}
+
+// keep makes tok the current token. Caller holds mu.
+func (c *tokenCache) keep(tok *oauth2.Token) {
+	if c.onToken != nil {
+		c.onToken(tok.AccessToken)
+	}
+	life := defaultTokenLifetime
+	if !tok.Expiry.IsZero() {
+		life = time.Until(tok.Expiry)
+	}
+	c.access, c.renewAt = tok.AccessToken, c.now().Add(life*4/5)
+}
+
+// Rejected marks tok as refused, so the next Token call asks for a new one unless another
+// caller already did. A new token can always be asked for.
+func (c *tokenCache) Rejected(tok string) (retry, replaced bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.access != tok {
+		return true, true
+	}
+	c.rejected = tok
+	return true, false
+}
+
+// oauthSource refreshes the access token with the refresh token: before it expires and once
+// after a 401 (tokenCache).
+type oauthSource struct {
+	tokenCache
+	conf    *oauth2.Config
+	client  *http.Client // for the token endpoint: retry and limit, no auth
+	refresh string       // guarded by mu
+}
+
 func newOAuthSource(tokenURL string, c Credentials, client *http.Client, now func() time.Time, onToken func(string)) *oauthSource {
 	return &oauthSource{
+		tokenCache: tokenCache{now: now, onToken: onToken},
 		conf: &oauth2.Config{
 			ClientID:     c.ClientID,
 			ClientSecret: c.ClientSecret,
 			Endpoint:     oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInParams},
 		},
 		client:  client,
-		now:     now,
-		onToken: onToken,
 		refresh: c.RefreshToken,
 	}
 }
@@ -78,39 +113,19 @@ func newOAuthSource(tokenURL string, c Credentials, client *http.Client, now fun
 func (s *oauthSource) Token(ctx context.Context) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.access != "" && s.access != s.rejected && s.now().Before(s.renewAt) {
-		return s.access, nil
+	if tok, ok := s.current(); ok {
+		return tok, nil
 	}
 	octx := context.WithValue(ctx, oauth2.HTTPClient, s.client)
 	tok, err := s.conf.TokenSource(octx, &oauth2.Token{RefreshToken: s.refresh}).Token()
 	if err != nil {
 		return "", tokenError(err, s.conf.Endpoint.TokenURL)
 	}
-	if s.onToken != nil {
-		s.onToken(tok.AccessToken)
-	}
-	life := defaultTokenLifetime
-	if !tok.Expiry.IsZero() {
-		life = time.Until(tok.Expiry)
-	}
-	s.access = tok.AccessToken
-	s.renewAt = s.now().Add(life * 4 / 5)
+	s.keep(tok)
 	if tok.RefreshToken != "" {
 		s.refresh = tok.RefreshToken
 	}
 	return s.access, nil
-}
-
-// Rejected marks tok as refused, so the next Token call refreshes unless another caller already
-// did. OAuth tokens can always be refreshed.
-func (s *oauthSource) Rejected(tok string) (retry, replaced bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.access != tok {
-		return true, true
-	}
-	s.rejected = tok
-	return true, false
 }
 
 // tokenError turns a token endpoint failure into an *AuthError when HubSpot refused the grant or

@@ -140,11 +140,8 @@ func listQuery(r ListRequest) url.Values {
 // HubSpot's URL limit. A missing contact is an *APIError with StatusCode 404; a version HubSpot
 // does not serve is a *VersionError.
 func (c *Client) GetContact(ctx context.Context, id, idProperty string, properties []string) (*Object, error) {
-	body := batchReadBody{Properties: properties, PropertiesWithHistory: []string{}, IDProperty: idProperty,
-		Inputs: []idInput{{ID: id}}}
-	if body.Properties == nil {
-		body.Properties = []string{}
-	}
+	body := newBatchReadBody([]string{id}, properties, nil)
+	body.IDProperty = idProperty
 	p, err := c.callPage(ctx, http.MethodPost, c.paths.batchRead, nil, body)
 	if err != nil {
 		if _, verr := c.objectMissing(ctx, err); verr != nil {
@@ -180,24 +177,39 @@ type idInput struct {
 	ID string `json:"id"`
 }
 
+// newBatchReadBody is the body of a batch read of the contacts ids that asks for properties and
+// for the history of history (nil: none of either).
+func newBatchReadBody(ids, properties, history []string) batchReadBody {
+	body := batchReadBody{Properties: properties, PropertiesWithHistory: history, Inputs: make([]idInput, len(ids))}
+	if body.Properties == nil {
+		body.Properties = []string{}
+	}
+	if body.PropertiesWithHistory == nil {
+		body.PropertiesWithHistory = []string{}
+	}
+	for i, id := range ids {
+		body.Inputs[i].ID = id
+	}
+	return body
+}
+
 // BatchReadContacts reads up to MaxBatchRead contacts by record id in one call. Contacts that do
 // not exist are simply absent from the result (HubSpot answers 207 with per-input errors, or 404
 // when none exists; a version HubSpot does not serve is a *VersionError).
 func (c *Client) BatchReadContacts(ctx context.Context, ids, properties []string) ([]Object, error) {
+	return c.batchRead(ctx, ids, properties, nil)
+}
+
+// batchRead reads up to MaxBatchRead contacts by record id in one call, with query (archived)
+// in the URL. A contact that is not there is absent from the result.
+func (c *Client) batchRead(ctx context.Context, ids, properties []string, query url.Values) ([]Object, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	if len(ids) > MaxBatchRead {
 		return nil, errors.New("batch read takes at most 100 ids")
 	}
-	body := batchReadBody{Properties: properties, PropertiesWithHistory: []string{}, Inputs: make([]idInput, len(ids))}
-	if body.Properties == nil {
-		body.Properties = []string{}
-	}
-	for i, id := range ids {
-		body.Inputs[i].ID = id
-	}
-	p, err := c.callPage(ctx, http.MethodPost, c.paths.batchRead, nil, body)
+	p, err := c.callPage(ctx, http.MethodPost, c.paths.batchRead, query, newBatchReadBody(ids, properties, nil))
 	if err != nil {
 		if missing, err := c.objectMissing(ctx, err); !missing {
 			return nil, err

@@ -35,16 +35,10 @@ func (c *Client) ContactHistories(ctx context.Context, ids, properties []string)
 	if len(ids) > MaxHistoryBatch {
 		return nil, fmt.Errorf("a batch read with property history takes at most %d ids, not %d", MaxHistoryBatch, len(ids))
 	}
-	body := batchReadBody{Properties: []string{}, PropertiesWithHistory: properties, Inputs: make([]idInput, len(ids))}
-	if body.PropertiesWithHistory == nil {
-		body.PropertiesWithHistory = []string{}
-	}
-	for i, id := range ids {
-		body.Inputs[i].ID = id
-	}
 	var out struct {
 		Results []ContactHistory `json:"results"`
 	}
+	body := newBatchReadBody(ids, nil, properties)
 	if err := c.call(ctx, http.MethodPost, c.paths.batchRead, nil, body, &out); err != nil {
 		if missing, err := c.objectMissing(ctx, err); !missing {
 			return nil, err

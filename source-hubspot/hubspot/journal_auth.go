@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -23,26 +22,21 @@ var JournalScopes = []string{
 }
 
 // appTokenSource obtains the app's token with the client-credentials grant at the OAuth token
-// endpoint (every parameter in the form body), renews it at 80% of its lifetime by the injected
-// clock, and once after a 401. Safe for concurrent use.
+// endpoint (every parameter in the form body), renews it before it expires, and once after a
+// 401 (tokenCache). Safe for concurrent use.
 type appTokenSource struct {
-	conf    *clientcredentials.Config
-	client  *http.Client // for the token endpoint: retry and limit, no auth
-	now     func() time.Time
-	onToken func(string)
-
-	mu       sync.Mutex
-	access   string
-	renewAt  time.Time
-	rejected string
-	scopes   []string // granted with the last token, nil when the answer did not say
+	tokenCache
+	conf   *clientcredentials.Config
+	client *http.Client // for the token endpoint: retry and limit, no auth
+	scopes []string     // granted with the last token, nil when the answer did not say; guarded by mu
 }
 
 func newAppTokenSource(tokenURL, clientID, clientSecret string, client *http.Client, now func() time.Time, onToken func(string)) *appTokenSource {
 	return &appTokenSource{
+		tokenCache: tokenCache{now: now, onToken: onToken},
 		conf: &clientcredentials.Config{ClientID: clientID, ClientSecret: clientSecret, TokenURL: tokenURL,
 			Scopes: JournalScopes, AuthStyle: oauth2.AuthStyleInParams},
-		client: client, now: now, onToken: onToken,
+		client: client,
 	}
 }
 
@@ -51,36 +45,18 @@ func newAppTokenSource(tokenURL, clientID, clientSecret string, client *http.Cli
 func (s *appTokenSource) Token(ctx context.Context) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.access != "" && s.access != s.rejected && s.now().Before(s.renewAt) {
-		return s.access, nil
+	if tok, ok := s.current(); ok {
+		return tok, nil
 	}
 	tok, err := s.conf.Token(context.WithValue(ctx, oauth2.HTTPClient, s.client))
 	if err != nil {
 		return "", tokenError(err, s.conf.TokenURL)
 	}
-	if s.onToken != nil {
-		s.onToken(tok.AccessToken)
-	}
-	life := defaultTokenLifetime
-	if !tok.Expiry.IsZero() {
-		life = time.Until(tok.Expiry)
-	}
-	s.access, s.renewAt = tok.AccessToken, s.now().Add(life*4/5)
+	s.keep(tok)
 	if s.scopes = grantedScopes(tok.Extra("scopes")); s.scopes == nil {
 		s.scopes = grantedScopes(tok.Extra("scope"))
 	}
 	return s.access, nil
-}
-
-// Rejected marks tok as refused (see oauthSource.Rejected).
-func (s *appTokenSource) Rejected(tok string) (retry, replaced bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.access != tok {
-		return true, true
-	}
-	s.rejected = tok
-	return true, false
 }
 
 // granted returns the scopes granted with the current token (nil when the answer did not list

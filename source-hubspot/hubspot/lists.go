@@ -1,11 +1,7 @@
 package hubspot
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -56,34 +52,6 @@ type List struct {
 
 // Additional returns an additional property ("" when HubSpot left it out).
 func (l *List) Additional(name string) string { return string(l.AdditionalProperties[name]) }
-
-// FlexString is a JSON string, or a number or boolean kept as its JSON text; null is "".
-type FlexString string
-
-// UnmarshalJSON accepts a string, a number, a boolean or null.
-func (f *FlexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0:
-		return errors.New("empty value")
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = FlexString(s)
-	case string(b) == "null":
-		*f = ""
-	case b[0] == '{' || b[0] == '[':
-		return fmt.Errorf("%.40s is not a string or number", b)
-	default:
-		if !json.Valid(b) {
-			return fmt.Errorf("%.40s is not JSON", b)
-		}
-		*f = FlexString(b)
-	}
-	return nil
-}
 
 // ListSearchRequest is one page of list search: Count lists from Offset (the offset the previous
 // answer gave), of one object type ("" for every type), each with AdditionalProperties besides

@@ -1,6 +1,7 @@
 package hubspot
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,27 +34,36 @@ type Page struct {
 // occurrences): {"next": {"after": "<token>"}}, absent on the last page.
 type paging struct {
 	Next *struct {
-		After token `json:"after"`
+		// After is a string as HubSpot documents it, or a number, which its search has been
+		// seen to send instead; either reads as the same token.
+		After FlexString `json:"after"`
 	} `json:"next"`
 }
 
-// token is a paging token. HubSpot documents a string, but its search has been seen to send a
-// number instead; a number is kept as its JSON text, so either reads as the same token.
-type token string
+// FlexString is a JSON string, or a number or boolean kept as its JSON text; null is "".
+type FlexString string
 
-// UnmarshalJSON reads a string, a number or null (as "").
-func (t *token) UnmarshalJSON(b []byte) error {
-	var n json.Number
-	if json.Unmarshal(b, &n) == nil {
-		*t = token(n)
-		return nil
-	}
-	var s *string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("paging token %.40s is neither a string nor a number", b)
-	}
-	if s != nil {
-		*t = token(*s)
+// UnmarshalJSON accepts a string, a number, a boolean or null.
+func (f *FlexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0:
+		return errors.New("empty value")
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = FlexString(s)
+	case string(b) == "null":
+		*f = ""
+	case b[0] == '{' || b[0] == '[':
+		return fmt.Errorf("%.40s is not a string or number", b)
+	default:
+		if !json.Valid(b) {
+			return fmt.Errorf("%.40s is not JSON", b)
+		}
+		*f = FlexString(b)
 	}
 	return nil
 }

@@ -194,29 +194,41 @@ func (bf *backfill) claim(list bool) (key int, r IDRange, ok bool) {
 		return 0, r, false
 	}
 	if list {
-		chunk, rest, cut := cutBottom(bf.pending[0], bf.step.list, bf.hi)
-		if cut {
-			bf.pending[0] = rest
-		} else {
-			bf.pending = bf.pending[1:]
-		}
-		r = chunk
+		r = bf.takeBottom()
 		bf.reads.list++
 	} else {
-		last := len(bf.pending) - 1
-		chunk, rest, cut := cutTop(bf.pending[last], bf.step.search, bf.hi)
-		if cut {
-			bf.pending[last] = rest
-		} else {
-			bf.pending = bf.pending[:last]
-		}
-		r = chunk
+		r = bf.takeTop()
 		bf.reads.search++
 	}
 	key = bf.nextKey
 	bf.nextKey++
 	bf.active[key] = &IDRange{AfterID: r.AfterID, UpToID: r.UpToID}
 	return key, r, true
+}
+
+// takeBottom takes a list worker's chunk off the bottom of the lowest unread range. Caller holds
+// mu and has checked that a range is pending.
+func (bf *backfill) takeBottom() IDRange {
+	chunk, rest, cut := cutBottom(bf.pending[0], bf.step.list, bf.hi)
+	if cut {
+		bf.pending[0] = rest
+	} else {
+		bf.pending = bf.pending[1:]
+	}
+	return chunk
+}
+
+// takeTop takes a search worker's chunk off the top of the highest unread range. Caller holds mu
+// and has checked that a range is pending.
+func (bf *backfill) takeTop() IDRange {
+	last := len(bf.pending) - 1
+	chunk, rest, cut := cutTop(bf.pending[last], bf.step.search, bf.hi)
+	if cut {
+		bf.pending[last] = rest
+	} else {
+		bf.pending = bf.pending[:last]
+	}
+	return chunk
 }
 
 // dailyLow reports (and latches) that the account's daily limit is down to the reserve.

@@ -21,13 +21,9 @@ type PermanentDeletions struct {
 	ClientID     string `json:"client_id"`
 	ClientSecret string `json:"client_secret"`
 	// APIVersion is the dated version of the journal, subscription and account information
-	// APIs, default defaultJournalVersion; 2027-03-beta adds the GDPR_DELETE action.
+	// APIs, default hubspot.DefaultJournalVersion; 2027-03-beta adds the GDPR_DELETE action.
 	APIVersion string `json:"api_version"`
 }
-
-// defaultJournalVersion is the journal's version when none is configured: HubSpot documents the
-// webhooks journal on 2026-03 and 2027-03-beta, not on 2026-09.
-const defaultJournalVersion = "2026-03"
 
 // Identity returns the identity_properties: the default when absent, none when [].
 func (c *Config) Identity() []string {
@@ -63,11 +59,11 @@ func (c *Config) checkPermanentDeletions() []string {
 	pd := &c.PermanentDeletions
 	pd.ClientID, pd.ClientSecret = strings.TrimSpace(pd.ClientID), strings.TrimSpace(pd.ClientSecret)
 	if pd.APIVersion = strings.TrimSpace(pd.APIVersion); pd.APIVersion == "" {
-		pd.APIVersion = defaultJournalVersion
+		pd.APIVersion = hubspot.DefaultJournalVersion
 	}
 	var p []string
 	if err := hubspot.CheckAPIVersion(pd.APIVersion); err != nil {
-		p = append(p, "permanent_deletions."+err.Error()+"; leave it out for "+defaultJournalVersion)
+		p = append(p, "permanent_deletions."+err.Error()+"; leave it out for "+hubspot.DefaultJournalVersion)
 	}
 	if !pd.Enabled {
 		return p

@@ -43,21 +43,9 @@ func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in 
 	if err != nil {
 		return configErr("stream "+name+": "+err.Error(), nil)
 	}
-	contactCols, err := schemaColumns(cs.Stream.JSONSchema, "contact", nil)
+	cols, names, err := r.eventContactColumns(cs)
 	if err != nil {
-		return configErr("stream "+name+": "+err.Error(), nil)
-	}
-	kinds := map[string]propertyKind{}
-	for _, c := range contactCols {
-		kinds[c.name] = c.kind
-	}
-	var cols []column
-	var names []string
-	for _, n := range r.cfg.EventContactProperties {
-		if n = strings.TrimSpace(n); n != "" {
-			cols = append(cols, column{name: n, kind: kinds[n]})
-			names = append(names, n)
-		}
+		return err
 	}
 	er := &eventsReader{
 		readRun: r, stream: name, fqn: strings.TrimPrefix(name, eventStreamPrefix),
@@ -75,14 +63,7 @@ func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in 
 	read := lo.IsZero() || lo.Before(r.end)
 	if read {
 		if err := er.read(ctx, lo); err != nil {
-			// Save what was delivered since the last STATE, so the next run does not deliver it
-			// again (a STATE is written only every checkpointEvery records).
-			if !er.pos.IsZero() && er.fresh > 0 {
-				if cerr := er.checkpoint(ctx, er.pos, er.pos, false); cerr != nil {
-					return errors.Join(err, cerr)
-				}
-			}
-			return err
+			return er.saveDelivered(ctx, err)
 		}
 	}
 	zerolog.Ctx(ctx).Info().Str("stream", name).Int("records", er.records).Int("already_delivered", er.skipped).
@@ -91,6 +72,41 @@ func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in 
 		r.warnIfDefinitionGone(ctx, name, er.fqn)
 	}
 	return er.checkpoint(ctx, r.end, r.end, read)
+}
+
+// eventContactColumns returns the columns and the names of the event_contact_properties, typed by the
+// contact object of stream cs's schema, as an events or a list memberships record carries them.
+func (r *readRun) eventContactColumns(cs *protocol.ConfiguredStream) ([]column, []string, error) {
+	contactCols, err := schemaColumns(cs.Stream.JSONSchema, "contact", nil)
+	if err != nil {
+		return nil, nil, configErr("stream "+cs.Stream.Name+": "+err.Error(), nil)
+	}
+	kinds := map[string]propertyKind{}
+	for _, c := range contactCols {
+		kinds[c.name] = c.kind
+	}
+	var cols []column
+	var names []string
+	for _, n := range r.cfg.EventContactProperties {
+		if n = strings.TrimSpace(n); n != "" {
+			cols = append(cols, column{name: n, kind: kinds[n]})
+			names = append(names, n)
+		}
+	}
+	return cols, names, nil
+}
+
+// saveDelivered returns the error readErr that stopped the read, after saving what was delivered
+// since the last STATE, so the next run does not deliver it again (a STATE is written only every
+// checkpointEvery records).
+func (er *eventsReader) saveDelivered(ctx context.Context, readErr error) error {
+	if er.pos.IsZero() || er.fresh == 0 {
+		return readErr
+	}
+	if err := er.checkpoint(ctx, er.pos, er.pos, false); err != nil {
+		return errors.Join(readErr, err)
+	}
+	return readErr
 }
 
 // read reads the occurrences from lo (zero: from the beginning) to the run's end, page after

@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -33,25 +34,10 @@ func keyOf(id string, occurredAt time.Time) occKey {
 }
 
 func cmpKey(a, b occKey) int {
-	switch {
-	case a.ms != b.ms:
-		return cmpInt64(a.ms, b.ms)
-	case a.h < b.h:
-		return -1
-	case a.h > b.h:
-		return 1
+	if c := cmp.Compare(a.ms, b.ms); c != 0 {
+		return c
 	}
-	return 0
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(a.h, b.h)
 }
 
 // deliveredSet is what an event stream remembers of the occurrences it delivered, so that a run

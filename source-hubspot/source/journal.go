@@ -172,9 +172,16 @@ func (jr *journalRead) download(ctx context.Context, ref *hubspot.JournalRef, re
 		return nil, err
 	}
 	if again == nil || again.CurrentOffset != ref.CurrentOffset {
-		return nil, fmt.Errorf("journal entry %s: its download link expired and HubSpot no longer offers it", ref.CurrentOffset)
+		return nil, fmt.Errorf("journal entry %s: its download link expired and HubSpot no longer offers it; "+
+			"the next sync reads on from the saved journal_offset", ref.CurrentOffset)
 	}
-	return jr.j.Download(ctx, again)
+	e, err = jr.j.Download(ctx, again)
+	if errors.As(err, &ue) {
+		return nil, fmt.Errorf("journal entry %s: the new download link HubSpot gave was refused too (a proxy that rewrites "+
+			"the link's query string does this: let it pass HubSpot's download links unchanged); the next sync reads the entry "+
+			"again from the saved journal_offset: %w", ref.CurrentOffset, err)
+	}
+	return e, err
 }
 
 // add collects an entry's contact deletions and merges.

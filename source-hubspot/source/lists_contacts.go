@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
@@ -32,21 +31,9 @@ type listContacts struct {
 // newListContacts builds the reader for the contact object of the configured stream: the
 // event_contact_properties, typed by the stream's contact schema.
 func (r *readRun) newListContacts(cs *protocol.ConfiguredStream) (*listContacts, error) {
-	contactCols, err := schemaColumns(cs.Stream.JSONSchema, "contact", nil)
+	cols, names, err := r.eventContactColumns(cs)
 	if err != nil {
-		return nil, configErr("stream "+listsStream+": "+err.Error(), nil)
-	}
-	kinds := map[string]propertyKind{}
-	for _, c := range contactCols {
-		kinds[c.name] = c.kind
-	}
-	var cols []column
-	var names []string
-	for _, n := range r.cfg.EventContactProperties {
-		if n = strings.TrimSpace(n); n != "" {
-			cols = append(cols, column{name: n, kind: kinds[n]})
-			names = append(names, n)
-		}
+		return nil, err
 	}
 	return &listContacts{client: r.client, enc: newPropertyEncoder(cols, false), names: names,
 		cache: map[uint64][]byte{}}, nil

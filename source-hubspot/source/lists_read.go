@@ -1,6 +1,7 @@
 package source
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -248,18 +249,8 @@ func (lr *listsReader) members(ctx context.Context, listID string) ([]listMember
 		}
 		req.After = p.NextAfter
 	}
-	slices.SortStableFunc(out, func(a, b listMember) int { return cmpUint(a.id, b.id) })
+	slices.SortStableFunc(out, func(a, b listMember) int { return cmp.Compare(a.id, b.id) })
 	return slices.CompactFunc(out, func(a, b listMember) bool { return a.id == b.id }), nil
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // reportBadValues logs, once per contact property, how many values did not convert to its type.
