@@ -1,5 +1,6 @@
 // Package httpxtest holds what the tests of both connectors' HTTP clients share: an instant
-// sleep that records its waits, and servers that fail in each way a transport can.
+// sleep that records its waits, servers that fail in each way a transport can, and clients
+// whose connections no other test can close.
 package httpxtest
 
 import (
@@ -32,6 +33,26 @@ func (s *Sleeps) Waits() []time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]time.Duration(nil), s.waits...)
+}
+
+// Client returns an HTTP client with a transport of its own (a clone of http.DefaultTransport),
+// whose idle connections are closed when t ends. Tests use it wherever a connector would
+// otherwise fall back to http.DefaultTransport: every httptest.Server.Close, and every connector
+// run that closes its client's idle connections, closes those of http.DefaultTransport, and a
+// connection closed between the transport's putting it back in its pool and its handing over
+// of an answer without a body (a redirect, a 204) fails a request of a test running in
+// parallel with "http: CloseIdleConnections called".
+func Client(t testing.TB) *http.Client {
+	t.Helper()
+	return &http.Client{Transport: Transport(t)}
+}
+
+// Transport is Client's transport, for tests that wrap it.
+func Transport(t testing.TB) *http.Transport {
+	t.Helper()
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	return tr
 }
 
 // Endpoint is a base URL whose requests fail in one way, and the cause a message about the
