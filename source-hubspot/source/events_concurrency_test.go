@@ -9,6 +9,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/datagen"
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -52,7 +53,7 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestEventTypesAreReadConcurrently(t *testing.T) {
 	t.Parallel()
 	e, srv := sharedEnv(t, fakehubspot.Options{})
-	g := &gate{next: http.DefaultTransport, want: 3, open: make(chan struct{})}
+	g := &gate{next: httpxtest.Transport(t), want: 3, open: make(chan struct{})}
 	e.http = &http.Client{Transport: g}
 	end := t0.Add(-time.Hour)
 	ids := srv.AddContacts(datagen.Contacts(datagen.Options{Seed: 3, Count: 50, End: end})...)
