@@ -5,7 +5,6 @@ package httpxtest
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -74,12 +73,9 @@ func FailingEndpoints(t testing.TB) []Endpoint {
 	slow := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-hang }))
 	t.Cleanup(slow.Close)
 	t.Cleanup(func() { close(hang) })
-	ln, err := new(net.ListenConfig).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + ln.Addr().String()
-	ln.Close()
+	// Port 1 (tcpmux) is below every ephemeral port range, so unlike a port just freed, no
+	// server that a test running in parallel starts on port 0 can be given it.
+	closed := "http://127.0.0.1:1"
 	return []Endpoint{
 		{"untrusted certificate", tlsSrv.URL, "TLS certificate is not signed by an authority this connector trusts", true},
 		{"closed port", closed, "connection was refused", false},
