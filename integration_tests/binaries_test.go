@@ -2,7 +2,6 @@ package integrationtests
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"flag"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 	"github.com/insider-hubspot/connectors/protocol/protocoltest"
@@ -65,7 +63,7 @@ func connectorBinaries(t testing.TB) pipeline.Binaries {
 		if buildErr != nil {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		ctx, cancel := runContext(t)
 		defer cancel()
 		builtBins, buildErr = pipeline.Build(ctx, buildDir)
 	})
@@ -79,7 +77,7 @@ func connectorBinaries(t testing.TB) pipeline.Binaries {
 // Airbyte message, and returns what the process wrote.
 func runConnector(t testing.TB, bin string, stdin io.Reader, args ...string) connectorRun {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := runContext(t)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var stdout, stderr bytes.Buffer

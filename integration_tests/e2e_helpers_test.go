@@ -1,7 +1,6 @@
 package integrationtests
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -155,7 +154,7 @@ func (e *e2e) sync(mod func(*pipeline.Sync)) *pipeline.Result {
 	if mod != nil {
 		mod(s)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := runContext(e.t)
 	defer cancel()
 	res, err := s.Run(ctx)
 	if err != nil {

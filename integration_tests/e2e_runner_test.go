@@ -2,7 +2,6 @@ package integrationtests
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -52,7 +51,7 @@ type runnerResult struct {
 // destination exited 0.
 func runnerSync(t *testing.T, e *e2e) runnerResult {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := runContext(t)
 	defer cancel()
 	statePath := filepath.Join(e.dir, pipeline.StateFile)
 	src := exec.CommandContext(ctx, e.bin.Source, "read", "--config", filepath.Join(e.dir, pipeline.SourceConfigFile),

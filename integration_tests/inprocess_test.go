@@ -36,7 +36,7 @@ var (
 // that every stdout line is a valid Airbyte message, and returns what the run wrote.
 func (c connector) run(t testing.TB, stdin io.Reader, args ...string) connectorRun {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := runContext(t)
 	defer cancel()
 	if stdin == nil {
 		stdin = strings.NewReader("")

@@ -2,7 +2,6 @@ package integrationtests
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -31,7 +30,7 @@ type scriptRun struct {
 // runSyncScript runs scripts/sync.sh on e.dir with the built binaries.
 func (e *e2e) runSyncScript() scriptRun {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := runContext(e.t)
 	defer cancel()
 	script, err := filepath.Abs(filepath.Join("..", syncScript))
 	if err != nil {

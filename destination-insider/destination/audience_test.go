@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 )
 
 // listsCatalog selects contacts and list_memberships.
@@ -238,7 +239,7 @@ func TestAudienceJoinWaitsForAnExitOfTheSameNameInFlight(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %v", r.code, r.traces)
 	}
-	tr := &orderingTransport{next: http.DefaultTransport, released: make(chan struct{})}
+	tr := &orderingTransport{next: httpxtest.Transport(t), released: make(chan struct{})}
 	r = runCmdCatalog(t, "write", cfg, listsCatalog, []string{
 		member("9", "X", 1001, false, ""), member("9", "X", 1002, false, ""), // batch 1: exits
 		member("5", "Y", 1003, true, ""), // batch 2

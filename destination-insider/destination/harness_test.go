@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -126,6 +127,12 @@ func runCmdCatalog(t testing.TB, cmd string, cfg map[string]any, cat string, std
 	}
 	var r cmdResult
 	opts = append([]Option{
+		// Not http.DefaultTransport: every run closes its client's idle connections, as does
+		// every httptest.Server.Close, which breaks requests of the tests running in parallel.
+		WithHTTPClient(httpxtest.Client(t)),
+		// An alert is posted in the background and waited for at the end of the run, at most
+		// this long: the default 5 s can pass on a loaded machine before the webhook has it.
+		WithAlertTimeout(time.Minute),
 		// The test inputs' events happened on 2026-01-02: well within Insider's retention.
 		WithClock(func() time.Time { return time.Date(2026, 1, 5, 3, 4, 5, 0, time.UTC) }),
 		WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }),

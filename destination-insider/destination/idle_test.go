@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -42,6 +43,7 @@ func startStreamRunCtx(t *testing.T, ctx context.Context, cfg map[string]any) *s
 	raw, _ := json.Marshal(cfg)
 	r := &streamRun{t: t, checks: make(chan func(), 1), states: make(chan []byte, 16), done: make(chan error, 1)}
 	d := New(
+		WithHTTPClient(httpxtest.Client(t)),
 		WithClock(func() time.Time { return time.Date(2026, 1, 5, 3, 4, 5, 0, time.UTC) }),
 		WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }),
 		WithMaxAttempts(3),

@@ -1,7 +1,6 @@
 package destination
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +15,7 @@ func TestTransportFailuresNameTheirCause(t *testing.T) {
 	t.Parallel()
 	for _, ep := range httpxtest.FailingEndpoints(t) {
 		t.Run(ep.Name, func(t *testing.T) {
-			hc := &http.Client{}
+			hc := httpxtest.Client(t)
 			if ep.Name == "timeout" {
 				hc.Timeout = 100 * time.Millisecond // only here: a loaded machine may take longer for a TLS handshake
 			}

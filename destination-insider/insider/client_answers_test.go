@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 )
 
 // TestUpsertAnswersThatAreNotInsiders checks that a 2xx whose body is not
@@ -79,7 +81,8 @@ func TestUpsertRedirectIsNotFollowed(t *testing.T) {
 			}))
 			defer srv.Close()
 			// The caller's client would follow redirects; the Insider client must not.
-			hc := &http.Client{Timeout: time.Minute}
+			hc := httpxtest.Client(t) // not http.DefaultTransport, which parallel tests close
+			hc.Timeout = time.Minute
 			c := New(Config{BaseURL: srv.URL, PartnerName: "mybrand", APIKey: "key-123", HTTPClient: hc,
 				Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
 			_, err := c.UpsertBatch(context.Background(), batchOf(2))

@@ -232,7 +232,7 @@ func TestUpsertBatchCancelledWait(t *testing.T) {
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	c := New(Config{BaseURL: srv.URL, PartnerName: "mybrand", APIKey: "key-123", Backoff: func(int) time.Duration { return time.Hour }})
+	c := New(Config{BaseURL: srv.URL, PartnerName: "mybrand", APIKey: "key-123", HTTPClient: srv.Client(), Backoff: func(int) time.Duration { return time.Hour }})
 	cancel()
 	_, err := c.UpsertBatch(ctx, batchOf(1))
 	if !errors.Is(err, context.Canceled) {
@@ -253,14 +253,14 @@ func TestColumns(t *testing.T) {
 		_, _ = io.WriteString(w, `[{"key":"email","display_name":"Email","type":"string"}]`)
 	}))
 	defer srv.Close()
-	c := New(Config{BaseURL: srv.URL + "/", PartnerName: "p", APIKey: "good"})
+	c := New(Config{BaseURL: srv.URL + "/", PartnerName: "p", APIKey: "good", HTTPClient: srv.Client()})
 	if _, _, err := c.Columns(context.Background()); err != nil {
 		t.Fatalf("Columns: %v", err)
 	}
 	if want := ColumnsPath + ` {"table":"contacts"}`; gotBody != want {
 		t.Errorf("request = %q, want %q", gotBody, want)
 	}
-	c = New(Config{BaseURL: srv.URL, PartnerName: "p", APIKey: "bad"})
+	c = New(Config{BaseURL: srv.URL, PartnerName: "p", APIKey: "bad", HTTPClient: srv.Client()})
 	if _, _, err := c.Columns(context.Background()); !isAuth(err) {
 		t.Errorf("Columns with a bad key: err = %v, want an auth error", err)
 	}

@@ -37,7 +37,7 @@ func TestContactColumns(t *testing.T) {
 				_, _ = io.WriteString(w, tc.body)
 			}))
 			defer srv.Close()
-			c := New(Config{BaseURL: srv.URL, PartnerName: "p", APIKey: "k", MaxAttempts: 1})
+			c := New(Config{BaseURL: srv.URL, PartnerName: "p", APIKey: "k", HTTPClient: srv.Client(), MaxAttempts: 1})
 			got, err := c.ContactColumns(context.Background())
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {

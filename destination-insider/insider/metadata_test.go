@@ -66,7 +66,7 @@ func TestContactColumnsAndProfileCheck(t *testing.T) {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	c := New(Config{BaseURL: srv.URL, PartnerName: "p", APIKey: "k"})
+	c := New(Config{BaseURL: srv.URL, PartnerName: "p", APIKey: "k", HTTPClient: srv.Client()})
 	cols, err := c.ContactColumns(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestContactColumnsAndProfileCheck(t *testing.T) {
 	if err := c.CheckProfile(context.Background()); err != nil {
 		t.Errorf("CheckProfile: %v", err)
 	}
-	missing := New(Config{BaseURL: srv.URL + "/nothing", PartnerName: "p", APIKey: "k"})
+	missing := New(Config{BaseURL: srv.URL + "/nothing", PartnerName: "p", APIKey: "k", HTTPClient: srv.Client()})
 	if err := missing.CheckProfile(context.Background()); err == nil {
 		t.Error("CheckProfile succeeded on a host without the endpoint")
 	}

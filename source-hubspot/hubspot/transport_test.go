@@ -126,21 +126,29 @@ func TestWaitsAreCancellable(t *testing.T) {
 }
 
 func TestRateLimitHeadersSlowDown(t *testing.T) {
-	var n atomic.Int32
-	c, rec := testClient(t, func(w http.ResponseWriter, _ *http.Request) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("X-HubSpot-RateLimit-Max", "100")
 		w.Header().Set("X-HubSpot-RateLimit-Remaining", "4")
 		w.Header().Set("X-HubSpot-RateLimit-Interval-Milliseconds", "10000")
-		n.Add(1)
 		_, _ = w.Write([]byte(`{"results":[]}`))
-	}, static)
+	}))
+	t.Cleanup(srv.Close)
+	rec := &httpxtest.Sleeps{}
+	// A clock that stands still: the pause is counted from the first answer, and a machine slow
+	// to send the second request must not eat into it.
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	c, err := New(Config{BaseURL: srv.URL, Credentials: static, HTTPClient: srv.Client(), Sleep: rec.Sleep,
+		Now: func() time.Time { return now }, Limits: Limits{Search: rate.Inf, Other: rate.Inf}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := 0; i < 2; i++ {
 		if _, err := c.ListContacts(t.Context(), ListRequest{Limit: 1}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if len(rec.Waits()) != 1 || rec.Waits()[0] <= 0 || rec.Waits()[0] > 2500*time.Millisecond {
-		t.Errorf("waits = %v, want one pause of about 10s/4", rec.Waits())
+	if want := 10 * time.Second / 4; len(rec.Waits()) != 1 || rec.Waits()[0] != want {
+		t.Errorf("waits = %v, want one pause of 10s/4 (%v)", rec.Waits(), want)
 	}
 }
 

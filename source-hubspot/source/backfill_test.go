@@ -13,6 +13,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/datagen"
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -133,7 +134,7 @@ func TestBackfillLeavesTheDailyReserve(t *testing.T) {
 	// The search workers wait until the list reaches the reserve, so the list, not the speed of
 	// the two methods on a loaded machine, decides where they meet. List workers (4, the
 	// unlimited budget's) stop once the count left minus one call each is under the reserve.
-	gate := &reserveGate{next: http.DefaultTransport, open: make(chan struct{}),
+	gate := &reserveGate{next: httpxtest.Transport(t), open: make(chan struct{}),
 		below: int(math.Ceil(dailyReserve*dailyMax)) + 4}
 	e.http = &http.Client{Transport: gate}
 	res := e.read(cat, nil)

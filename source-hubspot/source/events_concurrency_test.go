@@ -9,11 +9,13 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/datagen"
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
 // gate holds each event occurrences request until want of them are in flight at once (or a
-// generous bound passes, which only a sequential reader reaches).
+// minute passes, which only a sequential reader waits for: a concurrent one on a starved
+// machine can take seconds to have its third request out).
 type gate struct {
 	next     http.RoundTripper
 	want     int
@@ -40,7 +42,7 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 	g.mu.Unlock()
 	select {
 	case <-g.open:
-	case <-time.After(5 * time.Second):
+	case <-time.After(time.Minute): // failsafe: the reader is sequential
 	case <-req.Context().Done():
 	}
 	defer func() { g.mu.Lock(); g.inFlight--; g.mu.Unlock() }()
@@ -52,7 +54,7 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestEventTypesAreReadConcurrently(t *testing.T) {
 	t.Parallel()
 	e, srv := sharedEnv(t, fakehubspot.Options{})
-	g := &gate{next: http.DefaultTransport, want: 3, open: make(chan struct{})}
+	g := &gate{next: httpxtest.Transport(t), want: 3, open: make(chan struct{})}
 	e.http = &http.Client{Transport: g}
 	end := t0.Add(-time.Hour)
 	ids := srv.AddContacts(datagen.Contacts(datagen.Options{Seed: 3, Count: 50, End: end})...)

@@ -174,6 +174,9 @@ func (e *env) source() *Source {
 			return ctx.Err()
 		}),
 		WithLimits(hubspot.Limits{Search: rate.Inf, Other: rate.Inf}),
+		// An alert is posted in the background and waited for at the end of the run, at most
+		// this long: the default 5 s can pass on a loaded machine before the webhook has it.
+		WithAlertTimeout(time.Minute),
 	}, e.opts...)
 	return New(opts...)
 }

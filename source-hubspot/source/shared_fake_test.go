@@ -3,13 +3,13 @@ package source
 import (
 	"encoding/json"
 	"maps"
-	"net/http"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/insider-hubspot/connectors/integration_tests/datagen"
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
+	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -26,8 +26,7 @@ func sharedEnv(t *testing.T, opts fakehubspot.Options) (*env, *fakehubspot.Serve
 			t.Errorf("%d calls to legacy (v1-v4) HubSpot paths", n)
 		}
 	})
-	e.http = &http.Client{}
-	t.Cleanup(e.http.CloseIdleConnections)
+	e.http = httpxtest.Client(t) // not http.DefaultTransport, which every httptest.Server.Close closes
 	o := srv.Options()
 	e.cfg = map[string]any{
 		"credentials": map[string]any{"credentials_title": "OAuth Credentials", "client_id": o.ClientID,

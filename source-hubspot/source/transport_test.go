@@ -1,7 +1,6 @@
 package source
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +20,7 @@ func TestTransportFailuresNameTheirCause(t *testing.T) {
 			cat := e.catalog(protocol.SyncModeIncremental, "contacts")
 			e.cfg["api_base_url"] = tc.URL
 			e.cfg["credentials"] = map[string]any{"credentials_title": "Private App Credentials", "access_token": "pat-secret-token"}
-			e.http = &http.Client{}
+			e.http = httpxtest.Client(t)
 			if tc.Name == "timeout" {
 				e.http.Timeout = 100 * time.Millisecond // only here: a loaded machine may take longer for a TLS handshake
 			}

@@ -1,10 +1,10 @@
 // Package httpxtest holds what the tests of both connectors' HTTP clients share: an instant
-// sleep that records its waits, and servers that fail in each way a transport can.
+// sleep that records its waits, servers that fail in each way a transport can, and clients
+// whose connections no other test can close.
 package httpxtest
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -34,6 +34,26 @@ func (s *Sleeps) Waits() []time.Duration {
 	return append([]time.Duration(nil), s.waits...)
 }
 
+// Client returns an HTTP client with a transport of its own (a clone of http.DefaultTransport),
+// whose idle connections are closed when t ends. Tests use it wherever a connector would
+// otherwise fall back to http.DefaultTransport: every httptest.Server.Close, and every connector
+// run that closes its client's idle connections, closes those of http.DefaultTransport, and a
+// connection closed between the transport's putting it back in its pool and its handing over
+// of an answer without a body (a redirect, a 204) fails a request of a test running in
+// parallel with "http: CloseIdleConnections called".
+func Client(t testing.TB) *http.Client {
+	t.Helper()
+	return &http.Client{Transport: Transport(t)}
+}
+
+// Transport is Client's transport, for tests that wrap it.
+func Transport(t testing.TB) *http.Transport {
+	t.Helper()
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	return tr
+}
+
 // Endpoint is a base URL whose requests fail in one way, and the cause a message about the
 // failure must name.
 type Endpoint struct {
@@ -53,12 +73,9 @@ func FailingEndpoints(t testing.TB) []Endpoint {
 	slow := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-hang }))
 	t.Cleanup(slow.Close)
 	t.Cleanup(func() { close(hang) })
-	ln, err := new(net.ListenConfig).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + ln.Addr().String()
-	ln.Close()
+	// Port 1 (tcpmux) is below every ephemeral port range, so unlike a port just freed, no
+	// server that a test running in parallel starts on port 0 can be given it.
+	closed := "http://127.0.0.1:1"
 	return []Endpoint{
 		{"untrusted certificate", tlsSrv.URL, "TLS certificate is not signed by an authority this connector trusts", true},
 		{"closed port", closed, "connection was refused", false},
