@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -51,7 +52,7 @@ func (m *Mapper) compileObject(cfg *Config, cs *protocol.ConfiguredStream) *plan
 		o.keyFields = "identifiers " + strings.Join(standardIdentifiers, "/")
 	}
 
-	fixed := func(name, val string, defaults map[string]insiderKind) {
+	fixed := func(name, val string, defaults map[string]convert.Kind) {
 		o.fixed[name] = true
 		k, isDefault := defaults[name]
 		p.addFixed(name, val, k, isDefault)

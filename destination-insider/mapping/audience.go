@@ -3,6 +3,8 @@ package mapping
 import (
 	"fmt"
 	"strings"
+
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 )
 
 // This file reads the records of the source's list_memberships stream: each says that a contact
@@ -82,10 +84,10 @@ func (m *Mapper) Membership(r Record) Membership {
 		return Membership{Reason: ReasonNotObject, Detail: "record data is not a JSON object"}
 	}
 	vals := r.vals
-	listID, _ := vals[a.listID].text()
-	recordID, _ := vals[a.recordID].text()
+	listID, _ := vals[a.listID].Text()
+	recordID, _ := vals[a.recordID].Text()
 	out := Membership{Key: listID + "/" + recordID}
-	switch vals[a.member].jsonKind() {
+	switch vals[a.member].JSONKind() {
 	case 't':
 		out.Join = true
 	case 'f':
@@ -93,17 +95,17 @@ func (m *Mapper) Membership(r Record) Membership {
 		out.Reason, out.Detail = ReasonInvalidMembership, "member is not true or false"
 		return out
 	}
-	name, ok := vals[a.name].str()
-	if !ok || isBlank(name) {
+	name, ok := vals[a.name].Unquoted()
+	if !ok || convert.IsBlank(name) {
 		out.Reason, out.Detail = ReasonInvalidMembership, "listName is missing or not a string"
 		return out
 	}
 	out.Name = name
-	if prev, ok := vals[a.previous].str(); ok && out.Join && !isBlank(prev) && prev != name {
+	if prev, ok := vals[a.previous].Unquoted(); ok && out.Join && !convert.IsBlank(prev) && prev != name {
 		out.Previous = prev
 	}
 	for _, f := range a.fallback {
-		if vals[f[0]].absent() {
+		if vals[f[0]].Absent() {
 			vals[f[0]] = vals[f[1]]
 		}
 	}
@@ -131,7 +133,7 @@ func (c *Config) AudienceProblem(t *Types) string {
 	case !ok:
 		return fmt.Sprintf("audience_attribute: Insider does not know the custom attribute %s: %s, "+
 			"or set audience_attribute to an existing array attribute; Insider does not store values of undefined attributes", quote(name), create)
-	case k != kindList:
+	case k != convert.List:
 		return fmt.Sprintf("audience_attribute: Insider declares the custom attribute %s as %s, not as an array, so it cannot hold "+
 			"list names: set audience_attribute to a custom attribute of type String Array, or %s", quote(name), t.types[name], create)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -46,19 +47,19 @@ var fieldDescriptions = map[string]string{
 }
 
 // kindSchemas are the JSON schemas of the value kinds of Insider's default names.
-var kindSchemas = map[insiderKind]string{
-	kindString:    `{"type":"string"}`,
-	kindCountry:   `{"type":"string","pattern":"^[A-Z]{2}$"}`,
-	kindList:      `{"type":"array"}`,
-	kindNumber:    `{"type":"number"}`,
-	kindInteger:   `{"type":"integer"}`,
-	kindBool:      `{"type":"boolean"}`,
-	kindDate:      `{"type":"string","format":"date-time","airbyte_type":"timestamp_with_timezone"}`,
-	kindEmail:     `{"type":"string"}`,
-	kindPhone:     `{"type":"string"}`,
-	kindLanguage:  `{"type":"string"}`,
-	kindArray:     `{"type":"array"}`,
-	kindFloatList: `{"type":"array","items":{"type":"number"}}`,
+var kindSchemas = map[convert.Kind]string{
+	convert.String:    `{"type":"string"}`,
+	convert.Country:   `{"type":"string","pattern":"^[A-Z]{2}$"}`,
+	convert.List:      `{"type":"array"}`,
+	convert.Number:    `{"type":"number"}`,
+	convert.Integer:   `{"type":"integer"}`,
+	convert.Bool:      `{"type":"boolean"}`,
+	convert.Date:      `{"type":"string","format":"date-time","airbyte_type":"timestamp_with_timezone"}`,
+	convert.Email:     `{"type":"string"}`,
+	convert.Phone:     `{"type":"string"}`,
+	convert.Language:  `{"type":"string"}`,
+	convert.Array:     `{"type":"array"}`,
+	convert.FloatList: `{"type":"array","items":{"type":"number"}}`,
 }
 
 // metadataSchemas are the JSON schemas of the data types Insider's metadata gives custom
@@ -165,7 +166,7 @@ func columnDescription(col insider.Column, name string) string {
 // Insider's default event parameters, with their types.
 func eventFields(fields map[string]string) map[string]string {
 	fields[fieldEventName] = fieldSchema(`{"type":"string"}`, fieldDescriptions[fieldEventName])
-	fields[fieldTimestamp] = fieldSchema(kindSchemas[kindDate], fieldDescriptions[fieldTimestamp])
+	fields[fieldTimestamp] = fieldSchema(kindSchemas[convert.Date], fieldDescriptions[fieldTimestamp])
 	for name, k := range defaultEventParams {
 		if _, taken := fields[name]; !taken {
 			fields[name] = fieldSchema(kindSchemas[k], defaultDescription(name, "event parameter"))

@@ -46,7 +46,7 @@ func (m *Mapper) IdentityChanges(r Record) Changes {
 	for _, g := range c.groups {
 		changed := false
 		for _, i := range g.members {
-			if c.prev[i] >= 0 && r.vals[c.prev[i]].raw != nil {
+			if c.prev[i] >= 0 && r.vals[c.prev[i]].Raw != nil {
 				changed = true
 			}
 		}
@@ -81,9 +81,9 @@ func (m *Mapper) groupValue(r Record, g idGroup, previous bool) (v string, inval
 	for _, i := range g.members {
 		f := r.plan.ids[i]
 		val := r.vals[f.slot]
-		if previous && c.prev[i] >= 0 && r.vals[c.prev[i]].raw != nil {
+		if previous && c.prev[i] >= 0 && r.vals[c.prev[i]].Raw != nil {
 			val = r.vals[c.prev[i]]
-			if !val.absent() {
+			if !val.Absent() {
 				if s, ok := m.identifierValue(f, val); ok {
 					return s, invalid
 				}
@@ -91,7 +91,7 @@ func (m *Mapper) groupValue(r Record, g idGroup, previous bool) (v string, inval
 			}
 			continue
 		}
-		if val.absent() {
+		if val.Absent() {
 			continue
 		}
 		if s, ok := m.identifierValue(f, val); ok {

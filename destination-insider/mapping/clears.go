@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -120,10 +121,10 @@ func (m *Mapper) appendClear(dst []byte, r Record, ids []byte) []byte {
 }
 
 // empty reports whether every field of f is empty in vals.
-func (f clearField) empty(vals []value) bool {
+func (f clearField) empty(vals []convert.Value) bool {
 	for i, slot := range f.slots {
 		v := vals[slot]
-		if v.raw == nil && !f.selected[i] || v.raw != nil && !v.absent() {
+		if v.Raw == nil && !f.selected[i] || v.Raw != nil && !v.Absent() {
 			return false
 		}
 	}

@@ -3,6 +3,7 @@ package mapping
 import (
 	"strings"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -22,9 +23,9 @@ func newMapper(cfg *Config, catalog *protocol.ConfiguredCatalog, opts ...Option)
 		droppedBy: map[string]int64{},
 		events:    map[string]*plan{},
 		objects:   map[string]*plan{},
-		coerce: coercer{
-			boolAsString: cfg.BooleanFormat == BooleanFormatString,
-			phone:        newPhoneRules(cfg.Phone.Normalized(), cfg.Phone.DefaultRegion),
+		conv: convert.Rules{
+			BoolAsString: cfg.BooleanFormat == BooleanFormatString,
+			Phone:        convert.NewPhoneRules(cfg.Phone.Normalized(), cfg.Phone.DefaultRegion),
 		},
 		policy: cfg.InvalidIdentifierPolicy,
 		noIDs:  len(cfg.IdentifierMappings) == 0,
@@ -136,7 +137,7 @@ func (p *plan) compileIDs(cfg *Config, prefix []string) {
 
 // place adds the mapping of a record path to an attribute or event parameter: a default name
 // (one of defaults) at the top, any other under custom.
-func (m *Mapper) place(p *plan, eventStream, name, path string, defaults map[string]insiderKind) {
+func (m *Mapper) place(p *plan, eventStream, name, path string, defaults map[string]convert.Kind) {
 	f := outField{slot: p.addPath(nil, path), key: encodedKey(name), name: name}
 	if k, ok := defaults[name]; ok {
 		f.kind = k
@@ -148,7 +149,7 @@ func (m *Mapper) place(p *plan, eventStream, name, path string, defaults map[str
 }
 
 // fixed adds a fixed attribute or event parameter value.
-func (m *Mapper) fixed(p *plan, eventStream, name, val string, defaults map[string]insiderKind) {
+func (m *Mapper) fixed(p *plan, eventStream, name, val string, defaults map[string]convert.Kind) {
 	k, isDefault := defaults[name]
 	if !isDefault {
 		k = m.customKind(eventStream, name)

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
@@ -40,14 +41,14 @@ func (m *Mapper) OwnProfile(r Record) Own {
 	if c == nil || !r.ok || len(c.idFields) == 0 {
 		return own
 	}
-	id, _ := r.vals[c.id].text()
-	id, _ = normalizeID(id)
+	id, _ := r.vals[c.id].Text()
+	id, _ = convert.NormalizeID(id)
 	vals := make([]string, len(c.idFields))
 	self := map[string]bool{}
 	for i, f := range c.idFields {
 		v := ""
-		if s, ok := r.vals[f.slot].text(); ok {
-			v, _ = normalizeID(s)
+		if s, ok := r.vals[f.slot].Text(); ok {
+			v, _ = convert.NormalizeID(s)
 		}
 		if v == "" {
 			v = id
@@ -62,9 +63,9 @@ func (m *Mapper) OwnProfile(r Record) Own {
 		return own
 	}
 	own.Profile = encodeIDs(c.idFields, vals)
-	list, _ := r.vals[c.merged].text()
+	list, _ := r.vals[c.merged].Text()
 	for _, f := range strings.Split(list, ";") {
-		if mid, ok := normalizeID(f); ok && mid != "" && !self[mid] && !slices.Contains(own.Merged, mid) {
+		if mid, ok := convert.NormalizeID(f); ok && mid != "" && !self[mid] && !slices.Contains(own.Merged, mid) {
 			own.Merged = append(own.Merged, mid)
 		}
 	}

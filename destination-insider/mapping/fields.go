@@ -1,9 +1,11 @@
 package mapping
 
+import "github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
+
 // appendFields appends `open` + the default fields + fixed values + the
 // custom object + "}". It returns false, with dst unchanged, when there is
 // nothing to send.
-func (m *Mapper) appendFields(dst []byte, open string, p *plan, vals []value, fixedTop, fixedCust []byte, res *Result) ([]byte, bool) {
+func (m *Mapper) appendFields(dst []byte, open string, p *plan, vals []convert.Value, fixedTop, fixedCust []byte, res *Result) ([]byte, bool) {
 	start := len(dst)
 	dst = append(dst, open...)
 	first := true
@@ -32,9 +34,9 @@ func (m *Mapper) appendFields(dst []byte, open string, p *plan, vals []value, fi
 // appendEach appends the present values of fields to the object whose
 // members dst ends with (none yet when *first), each coerced to its kind; a
 // value that cannot be is left out and counted.
-func (m *Mapper) appendEach(dst []byte, fields []outField, vals []value, first *bool, res *Result) []byte {
+func (m *Mapper) appendEach(dst []byte, fields []outField, vals []convert.Value, first *bool, res *Result) []byte {
 	for _, f := range fields {
-		if vals[f.slot].absent() {
+		if vals[f.slot].Absent() {
 			continue
 		}
 		dst = m.appendCoerced(dst, f.key, f.name, vals[f.slot], f.kind, first, res)
@@ -44,10 +46,10 @@ func (m *Mapper) appendEach(dst []byte, fields []outField, vals []value, first *
 
 // appendCoerced appends key and v coerced to k to the object whose members dst ends with
 // (none yet when *first); a value that cannot be coerced is left out and counted against name.
-func (m *Mapper) appendCoerced(dst, key []byte, name string, v value, k insiderKind, first *bool, res *Result) []byte {
+func (m *Mapper) appendCoerced(dst, key []byte, name string, v convert.Value, k convert.Kind, first *bool, res *Result) []byte {
 	n, wasFirst := len(dst), *first
 	dst = appendKey(dst, key, first)
-	dst, ok := m.coerce.appendValue(dst, v, k)
+	dst, ok := m.conv.Append(dst, v, k)
 	if !ok {
 		dst, *first = dst[:n], wasFirst
 		res.Dropped++

@@ -3,12 +3,13 @@ package mapping
 import (
 	"fmt"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 // identifiers validates the identifier values into m.idVal and m.cust. It
 // returns false, with res set, when the record must be rejected.
-func (m *Mapper) identifiers(p *plan, vals []value, res *Result) bool {
+func (m *Mapper) identifiers(p *plan, vals []convert.Value, res *Result) bool {
 	m.idVal = [idCustom + 1]string{}
 	m.cust = m.cust[:0]
 	for range p.customIDs {
@@ -17,7 +18,7 @@ func (m *Mapper) identifiers(p *plan, vals []value, res *Result) bool {
 	found := false
 	for _, f := range p.ids {
 		v := vals[f.slot]
-		if v.absent() {
+		if v.Absent() {
 			continue
 		}
 		if (f.target == idCustom && m.cust[f.custom] != "") || (f.target != idCustom && m.idVal[f.target] != "") {
@@ -59,18 +60,18 @@ func (m *Mapper) identifiers(p *plan, vals []value, res *Result) bool {
 // identifierValue returns the value of identifier f that the present value v gives: an email
 // checked, a phone number normalised by the phone settings, another identifier trimmed; ok is
 // false when v is not a valid value of f.
-func (m *Mapper) identifierValue(f idField, v value) (string, bool) {
-	s, ok := v.text()
+func (m *Mapper) identifierValue(f idField, v convert.Value) (string, bool) {
+	s, ok := v.Text()
 	if !ok {
 		return "", false
 	}
 	switch f.target {
 	case idEmail:
-		return normalizeEmail(s)
+		return convert.NormalizeEmail(s)
 	case idPhone:
-		return m.coerce.phone.normalize(s)
+		return m.conv.Phone.Normalize(s)
 	}
-	return normalizeID(s)
+	return convert.NormalizeID(s)
 }
 
 var idKeys = [...]string{idEmail: `"email":`, idPhone: `"phone_number":`, idUUID: `"uuid":`}

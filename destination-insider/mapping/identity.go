@@ -3,6 +3,7 @@ package mapping
 import (
 	"strings"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
@@ -61,11 +62,11 @@ func (r Record) flag(slot int) bool {
 	if !r.ok {
 		return false
 	}
-	switch v := r.vals[slot]; v.jsonKind() {
+	switch v := r.vals[slot]; v.JSONKind() {
 	case 't':
 		return true
 	case '"':
-		s, _ := v.str()
+		s, _ := v.Unquoted()
 		return s == "true"
 	}
 	return false
@@ -90,18 +91,18 @@ func (m *Mapper) Merge(r Record) (Merge, bool) {
 	self := map[string]bool{}
 	for _, f := range c.idFields {
 		v := ""
-		if s, ok := r.vals[f.slot].text(); ok {
-			if n, ok := normalizeID(s); ok {
+		if s, ok := r.vals[f.slot].Text(); ok {
+			if n, ok := convert.NormalizeID(s); ok {
 				v = n
 			}
 		}
 		g.survivor = append(g.survivor, v)
 		self[v] = v != ""
 	}
-	list, _ := r.vals[c.merged].text()
+	list, _ := r.vals[c.merged].Text()
 	seen := map[string]bool{}
 	for _, f := range strings.Split(list, ";") {
-		id, ok := normalizeID(f)
+		id, ok := convert.NormalizeID(f)
 		if ok && id != "" && !self[id] && !seen[id] {
 			seen[id] = true
 			g.Merged = append(g.Merged, id)

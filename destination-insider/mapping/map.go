@@ -5,6 +5,7 @@ import (
 	"maps"
 	"time"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
@@ -42,7 +43,7 @@ func (m *Mapper) Map(r Record, dst []byte) Result {
 				Email: res.Email, Phone: res.Phone}
 		}
 	} else {
-		t, ok := parseDate(vals[p.occurredAt])
+		t, ok := convert.ParseDate(vals[p.occurredAt])
 		if !ok {
 			return Result{Reason: ReasonInvalidTimestamp, Detail: "occurredAt is missing or not a date-time", Key: res.Key}
 		}
@@ -57,7 +58,7 @@ func (m *Mapper) Map(r Record, dst []byte) Result {
 		dst = append(dst, `{"event_name":`...)
 		dst = append(dst, p.event...)
 		dst = append(dst, `,"timestamp":`...)
-		dst = appendTimestamp(dst, t)
+		dst = convert.AppendTimestamp(dst, t)
 		dst, _ = m.appendFields(dst, `,"event_params":{`, p, vals, p.fixedTop, p.fixedCust, &res)
 		dst = append(dst, '}')
 		res.evEnd = len(dst)

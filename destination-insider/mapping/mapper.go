@@ -3,6 +3,8 @@ package mapping
 import (
 	"strings"
 	"time"
+
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 )
 
 // plan is the compiled mapping of one stream.
@@ -29,7 +31,7 @@ type outField struct {
 	slot int
 	key  []byte // encoded name
 	name string
-	kind insiderKind
+	kind convert.Kind
 }
 
 // Mapper turns records into encoded Insider users. It is not safe for concurrent use: it
@@ -39,7 +41,7 @@ type Mapper struct {
 	audience *plan // list_memberships; nil without audience_attribute
 	events   map[string]*plan
 	objects  map[string]*plan // streams mapped by Airbyte (destination_object_name)
-	coerce   coercer
+	conv     convert.Rules    // boolean_format and the phone settings
 	policy   string
 	noIDs    bool     // identifier_mappings is empty
 	names    []string // configured stream names, sorted
@@ -65,7 +67,7 @@ type Mapper struct {
 	clearWhole  []string
 	clearCustom []string
 
-	vals     []value
+	vals     []convert.Value
 	idVal    [idCustom + 1]string
 	cust     []string
 	objTop   []byte // scratch of mapObject
@@ -106,9 +108,9 @@ func (p *plan) addPath(prefix []string, path string) int {
 // customKind is the kind of a custom attribute (eventStream "") as Insider
 // declares it; custom event parameters and undeclared attributes are sent
 // as they come.
-func (m *Mapper) customKind(eventStream, name string) insiderKind {
+func (m *Mapper) customKind(eventStream, name string) convert.Kind {
 	if eventStream != "" || m.types == nil {
-		return kindAny
+		return convert.Any
 	}
 	k, _ := m.types.kind(name)
 	return k
@@ -116,8 +118,8 @@ func (m *Mapper) customKind(eventStream, name string) insiderKind {
 
 // addFixed adds a fixed attribute or parameter value, coerced to k, to the
 // plan's top-level (top) or custom fixed members.
-func (p *plan) addFixed(name, val string, k insiderKind, top bool) {
-	enc, ok := coerceFixed(val, k)
+func (p *plan) addFixed(name, val string, k convert.Kind, top bool) {
+	enc, ok := convert.Fixed(val, k)
 	if !ok {
 		return // Problems refuses such values
 	}
@@ -185,12 +187,12 @@ type idField struct {
 // objectPlan is the part of a plan that only streams mapped by Airbyte have.
 type objectPlan struct {
 	event     bool
-	skip      map[string]bool        // record fields that are not attributes or parameters
-	fixed     map[string]bool        // names a fixed attribute or parameter sets: it wins
-	defaults  map[string]insiderKind // Insider's default names of the object
-	nameSlot  int                    // event_name, for events
-	custSlot  int                    // the record's "custom" field, whose members win over top-level fields of their name
-	keyFields string                 // the matching key, for logs (never a value: it is personal data)
+	skip      map[string]bool         // record fields that are not attributes or parameters
+	fixed     map[string]bool         // names a fixed attribute or parameter sets: it wins
+	defaults  map[string]convert.Kind // Insider's default names of the object
+	nameSlot  int                     // event_name, for events
+	custSlot  int                     // the record's "custom" field, whose members win over top-level fields of their name
+	keyFields string                  // the matching key, for logs (never a value: it is personal data)
 }
 
 // contactPlan is the part of the contacts plan that reads what a contacts record says of the

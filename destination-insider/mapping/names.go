@@ -1,68 +1,52 @@
 package mapping
 
-import "strings"
+import (
+	"strings"
 
-// insiderKind is the JSON type Insider expects for one of its default attribute or
-// event parameter names.
-type insiderKind uint8
-
-const (
-	kindAny       insiderKind = iota // custom names: the value is sent as it comes
-	kindString                       // strings; numbers and booleans are sent as their text
-	kindNumber                       // JSON number; numeric strings are converted
-	kindInteger                      // JSON number without fraction
-	kindBool                         // JSON boolean regardless of boolean_format
-	kindDate                         // RFC 3339 UTC with Z, seconds precision
-	kindEmail                        // trimmed, lower-cased, checked like the identifier
-	kindPhone                        // E.164, like the identifier
-	kindLanguage                     // string, '-' becomes '_' (en-US -> en_US)
-	kindArray                        // JSON array (a scalar becomes a one-element array)
-	kindFloatList                    // JSON array of numbers
-	kindCountry                      // ISO 3166-1 alpha-2, converted from names and codes
-	kindList                         // JSON array; a string is split at ';' (HubSpot multi-selects)
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 )
 
 // defaultAttributes are Insider's default attribute names with their types.
 // Any other attribute name is custom and goes under attributes.custom.
-var defaultAttributes = map[string]insiderKind{
-	"name":              kindString,
-	"surname":           kindString,
-	"email":             kindEmail,
-	"phone_number":      kindPhone,
-	"uuid":              kindString,
-	"birthday":          kindDate,
-	"gender":            kindString,
-	"age":               kindNumber,
-	"language":          kindLanguage,
-	"country":           kindCountry,
-	"city":              kindString,
-	"lo":                kindString,
-	"email_optin":       kindBool,
-	"sms_optin":         kindBool,
-	"whatsapp_optin":    kindBool,
-	"gdpr_optin":        kindBool,
-	"static_segment_id": kindFloatList,
-	"list_id":           kindFloatList,
+var defaultAttributes = map[string]convert.Kind{
+	"name":              convert.String,
+	"surname":           convert.String,
+	"email":             convert.Email,
+	"phone_number":      convert.Phone,
+	"uuid":              convert.String,
+	"birthday":          convert.Date,
+	"gender":            convert.String,
+	"age":               convert.Number,
+	"language":          convert.Language,
+	"country":           convert.Country,
+	"city":              convert.String,
+	"lo":                convert.String,
+	"email_optin":       convert.Bool,
+	"sms_optin":         convert.Bool,
+	"whatsapp_optin":    convert.Bool,
+	"gdpr_optin":        convert.Bool,
+	"static_segment_id": convert.FloatList,
+	"list_id":           convert.FloatList,
 }
 
 // defaultEventParams are Insider's default event parameter names with their
 // types. Any other name is custom and goes under event_params.custom.
-var defaultEventParams = map[string]insiderKind{
-	"product_id":         kindString,
-	"name":               kindString,
-	"taxonomy":           kindArray,
-	"url":                kindString,
-	"currency":           kindString,
-	"quantity":           kindInteger,
-	"unit_price":         kindNumber,
-	"unit_sale_price":    kindNumber,
-	"locale":             kindString,
-	"color":              kindString,
-	"size":               kindString,
-	"shipping_cost":      kindString, // a String in Insider's parameter table, unlike the other amounts
-	"promotion_name":     kindString,
-	"promotion_discount": kindNumber,
-	"event_group_id":     kindString,
+var defaultEventParams = map[string]convert.Kind{
+	"product_id":         convert.String,
+	"name":               convert.String,
+	"taxonomy":           convert.Array,
+	"url":                convert.String,
+	"currency":           convert.String,
+	"quantity":           convert.Integer,
+	"unit_price":         convert.Number,
+	"unit_sale_price":    convert.Number,
+	"locale":             convert.String,
+	"color":              convert.String,
+	"size":               convert.String,
+	"shipping_cost":      convert.String, // a String in Insider's parameter table, unlike the other amounts
+	"promotion_name":     convert.String,
+	"promotion_discount": convert.Number,
+	"event_group_id":     convert.String,
 }
 
 // ValidEventName reports whether Insider accepts name as an event name:

@@ -3,6 +3,7 @@ package mapping
 import (
 	"slices"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
@@ -15,7 +16,7 @@ import (
 // of its name. Fixed attributes and parameters are added,
 // and win over a record field of the same name. vals are the values of p's paths in data. The
 // result aliases dst's memory.
-func (m *Mapper) mapObject(p *plan, data []byte, vals []value, dst []byte) Result {
+func (m *Mapper) mapObject(p *plan, data []byte, vals []convert.Value, dst []byte) Result {
 	o := p.object
 	res := Result{Key: o.keyFields}
 	dst = append(dst[:0], `{"identifiers":{`...)
@@ -27,7 +28,7 @@ func (m *Mapper) mapObject(p *plan, data []byte, vals []value, dst []byte) Resul
 
 	var eventName string
 	if o.event {
-		s, _ := vals[o.nameSlot].str()
+		s, _ := vals[o.nameSlot].Unquoted()
 		if eventName = NormalizeEventName(s); eventName == "" {
 			return Result{Reason: ReasonNoEventName, Detail: "event_name is missing or has no letter or digit", Key: res.Key}
 		}
@@ -39,14 +40,14 @@ func (m *Mapper) mapObject(p *plan, data []byte, vals []value, dst []byte) Resul
 
 	open := `,"attributes":{`
 	if o.event {
-		t, ok := parseDate(vals[p.occurredAt])
+		t, ok := convert.ParseDate(vals[p.occurredAt])
 		if !ok {
 			return Result{Reason: ReasonInvalidTimestamp, Detail: "timestamp is missing or not a date-time", Key: res.Key}
 		}
 		dst = append(dst, `,"events":[{"event_name":`...)
 		dst = append(dst, encodedKey(eventName)...)
 		dst = append(dst, `,"timestamp":`...)
-		dst = appendTimestamp(dst, t)
+		dst = convert.AppendTimestamp(dst, t)
 		open = `,"event_params":{`
 		res.Events = 1
 	}
@@ -67,11 +68,11 @@ func (m *Mapper) mapObject(p *plan, data []byte, vals []value, dst []byte) Resul
 // member wins over a top-level field of its name, so that no name goes twice under custom
 // (which of two equal keys Insider keeps is not documented). An absent member (null, "")
 // leaves the top-level field be. The list aliases the Mapper's scratch.
-func (m *Mapper) customNames(custom value) []string {
+func (m *Mapper) customNames(custom convert.Value) []string {
 	names := m.objNames[:0]
-	if c := custom.raw; len(c) > 0 && c[0] == '{' {
+	if c := custom.Raw; len(c) > 0 && c[0] == '{' {
 		eachMember(c, func(name string, raw []byte) {
-			if !(value{raw: raw}).absent() {
+			if !(convert.Value{Raw: raw}).Absent() {
 				names = append(names, name)
 			}
 		})
@@ -89,8 +90,8 @@ func (m *Mapper) objectMembers(o *objectPlan, data []byte, inCustom []string, re
 	top, cust = m.objTop[:0], m.objCust[:0]
 	firstTop, firstCust := true, true
 	add := func(name string, raw []byte, custom bool) {
-		v := value{raw: raw}
-		if v.absent() || o.skip[name] && !custom || o.fixed[name] {
+		v := convert.Value{Raw: raw}
+		if v.Absent() || o.skip[name] && !custom || o.fixed[name] {
 			return
 		}
 		if k, isDefault := o.defaults[name]; isDefault && !custom {
@@ -102,7 +103,7 @@ func (m *Mapper) objectMembers(o *objectPlan, data []byte, inCustom []string, re
 		}
 		// A custom attribute Insider declares is converted to its declared type, as for a
 		// configured mapping; custom event parameters and undeclared names go as they come.
-		k := kindAny
+		k := convert.Any
 		if !o.event {
 			k = m.customKind("", name)
 		}

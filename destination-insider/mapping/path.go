@@ -1,6 +1,9 @@
 package mapping
 
-import "github.com/insider-hubspot/connectors/internal/jsontext"
+import (
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
+	"github.com/insider-hubspot/connectors/internal/jsontext"
+)
 
 // This file pulls the mapped fields out of a record in one pass of
 // jsontext's scanner, without building a map of the whole record: record
@@ -39,7 +42,7 @@ func (n *pathNode) add(segments []string, next *int) int {
 // every registered path. It reports false when data is not a JSON object or
 // is malformed. data is record data the protocol reader has validated, so
 // it is scanned in jsontext's trusted mode.
-func (n *pathNode) extract(data []byte, vals []value) bool {
+func (n *pathNode) extract(data []byte, vals []convert.Value) bool {
 	s := jsontext.NewScanner(data, jsontext.Trusted)
 	if s.Peek() != '{' {
 		return false
@@ -59,7 +62,7 @@ func (n *pathNode) extract(data []byte, vals []value) bool {
 			return err
 		}
 		if child.slot >= 0 {
-			vals[child.slot] = value{raw: raw}
+			vals[child.slot] = convert.Value{Raw: raw}
 		}
 		if child.children != nil && raw[0] == '{' {
 			child.extract(raw, vals)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 )
 
 // Types are the custom attributes Insider's metadata declares, with the
@@ -14,13 +15,13 @@ import (
 // not reflected in the profile, so the Mapper converts them or leaves them
 // out.
 type Types struct {
-	custom map[string]insiderKind // name without the c_ prefix -> kind
-	types  map[string]string      // name -> Insider's type, for messages
+	custom map[string]convert.Kind // name without the c_ prefix -> kind
+	types  map[string]string       // name -> Insider's type, for messages
 }
 
 // NewTypes reads the custom attributes of a metadata answer.
 func NewTypes(cols []insider.Column) *Types {
-	t := &Types{custom: map[string]insiderKind{}, types: map[string]string{}}
+	t := &Types{custom: map[string]convert.Kind{}, types: map[string]string{}}
 	for _, c := range cols {
 		name, ok := c.CustomName()
 		if !ok || name == "" {
@@ -37,25 +38,25 @@ func NewTypes(cols []insider.Column) *Types {
 // names are the data types InOne offers (String, Number, Boolean, Date),
 // spelled as the metadata is expected to spell them. An unknown type sends
 // values as they come.
-func kindOfType(t string) insiderKind {
+func kindOfType(t string) convert.Kind {
 	switch strings.ToLower(strings.TrimSpace(t)) {
 	case "string", "text":
-		return kindString
+		return convert.String
 	case "number", "numeric", "integer", "int", "float", "double", "decimal", "long":
-		return kindNumber
+		return convert.Number
 	case "boolean", "bool":
-		return kindBool
+		return convert.Bool
 	case "date", "datetime", "date_time", "timestamp":
-		return kindDate
+		return convert.Date
 	case "array", "list", "string_array", "array_string", "number_array", "array_number":
-		return kindList
+		return convert.List
 	}
-	return kindAny
+	return convert.Any
 }
 
 // kind returns the declared kind of a custom attribute; ok is false when
 // Insider does not know the attribute.
-func (t *Types) kind(name string) (insiderKind, bool) {
+func (t *Types) kind(name string) (convert.Kind, bool) {
 	k, ok := t.custom[name]
 	return k, ok
 }
@@ -94,7 +95,7 @@ func (c *Config) FixedTypeProblems(t *Types) []string {
 		if !ok {
 			continue
 		}
-		if _, ok := coerceFixed(f.Value, k); !ok {
+		if _, ok := convert.Fixed(f.Value, k); !ok {
 			p = append(p, "fixed_attributes["+strconv.Itoa(i)+"]: value "+quote(f.Value)+" cannot be sent as Insider's "+
 				t.types[f.Attribute]+" attribute "+quote(f.Attribute))
 		}

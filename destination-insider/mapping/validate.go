@@ -6,6 +6,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
+	"github.com/insider-hubspot/connectors/destination-insider/mapping/convert"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -122,7 +123,7 @@ func (c *Config) validateAttributes() []string {
 			p = append(p, where+": gdpr_optin cannot be a fixed value (false blocks every Insider campaign for the user); map it from a contact field instead")
 			continue
 		}
-		if _, ok := coerceFixed(f.Value, defaultAttributes[f.Attribute]); !ok {
+		if _, ok := convert.Fixed(f.Value, defaultAttributes[f.Attribute]); !ok {
 			p = append(p, fmt.Sprintf("%s: value %q cannot be sent as Insider's %s attribute", where, f.Value, f.Attribute))
 		}
 	}
@@ -143,7 +144,7 @@ func (c *Config) validateEvents() []string {
 			p = append(p, fmt.Sprintf("%s: parameter %q is set twice", where, f.Parameter))
 		}
 		fixed[f.Parameter] = true
-		if _, ok := coerceFixed(f.Value, defaultEventParams[f.Parameter]); !ok {
+		if _, ok := convert.Fixed(f.Value, defaultEventParams[f.Parameter]); !ok {
 			p = append(p, fmt.Sprintf("%s: value %q cannot be sent as Insider's %s parameter", where, f.Value, f.Parameter))
 		}
 	}

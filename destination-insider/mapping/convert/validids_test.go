@@ -1,4 +1,4 @@
-package mapping
+package convert
 
 import (
 	"strings"
@@ -19,24 +19,24 @@ func TestValidIdentifiersAreNeverRejected(t *testing.T) {
 		`o'brien@example.ie`, `user+tag@sub.example.co.uk`, `üser@exämple.de`, `a@[192.168.0.1]`,
 		`A@B.CO`, `x@example.museum`, `"@"@example.com`,
 	} {
-		if got, ok := normalizeEmail(e); !ok || got != strings.ToLower(e) {
-			t.Errorf("normalizeEmail(%q) = %q, %v; it is a valid address", e, got, ok)
+		if got, ok := NormalizeEmail(e); !ok || got != strings.ToLower(e) {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; it is a valid address", e, got, ok)
 		}
 	}
 	for _, e := range []string{"john doe@example.com", "a@b", "a\n@b.co", `"x"y z@example.com`} {
-		if got, ok := normalizeEmail(e); ok {
-			t.Errorf("normalizeEmail(%q) = %q, want it refused", e, got)
+		if got, ok := NormalizeEmail(e); ok {
+			t.Errorf("NormalizeEmail(%q) = %q, want it refused", e, got)
 		}
 	}
-	p := newPhoneRules(true, "US")
+	p := NewPhoneRules(true, "US")
 	for _, n := range []string{"+811377894565", "+446815222356", "+971338779410", "+91969690172952", "+14155552671"} {
-		if got, ok := p.normalize(n); !ok || got != n {
-			t.Errorf("normalize(%q) = %q, %v; it is a possible E.164 number", n, got, ok)
+		if got, ok := p.Normalize(n); !ok || got != n {
+			t.Errorf("Normalize(%q) = %q, %v; it is a possible E.164 number", n, got, ok)
 		}
 	}
 	for _, n := range []string{"+10000000000", "+18364357", "000-000", "+1 0"} {
-		if got, ok := p.normalize(n); ok {
-			t.Errorf("normalize(%q) = %q, want it refused", n, got)
+		if got, ok := p.Normalize(n); ok {
+			t.Errorf("Normalize(%q) = %q, want it refused", n, got)
 		}
 	}
 }
@@ -49,9 +49,9 @@ func FuzzEmailRuleKeepsValidAddresses(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := normalizeEmail(s)
+		got, ok := NormalizeEmail(s)
 		if ok && !fakeinsider.ValidEmail(got) {
-			t.Fatalf("normalizeEmail(%q) = %q, which Insider refuses", s, got)
+			t.Fatalf("NormalizeEmail(%q) = %q, which Insider refuses", s, got)
 		}
 		trimmed := strings.TrimSpace(s)
 		if !fakeinsider.ValidEmail(trimmed) || isPlaceholder(trimmed) || strings.ContainsAny(trimmed, "\r\n") ||
@@ -59,7 +59,7 @@ func FuzzEmailRuleKeepsValidAddresses(f *testing.F) {
 			return
 		}
 		if !ok {
-			t.Fatalf("normalizeEmail(%q) refused an address Insider takes", s)
+			t.Fatalf("NormalizeEmail(%q) refused an address Insider takes", s)
 		}
 	})
 }
@@ -77,10 +77,10 @@ func FuzzPhoneRulesKeepValidNumbers(f *testing.F) {
 		if region != "" && phonenumbers.GetCountryCodeForRegion(region) == 0 {
 			return
 		}
-		p := newPhoneRules(true, region)
-		got, ok := p.normalize(s)
+		p := NewPhoneRules(true, region)
+		got, ok := p.Normalize(s)
 		if ok && !fakeinsider.ValidPhone(got) {
-			t.Fatalf("normalize(%q, %s) = %q, which Insider refuses", s, region, got)
+			t.Fatalf("Normalize(%q, %s) = %q, which Insider refuses", s, region, got)
 		}
 		if p.quickInvalid(s) {
 			if num, err := phonenumbers.Parse(s, region); err == nil && phonenumbers.IsValidNumber(num) {
@@ -95,7 +95,7 @@ func FuzzPhoneRulesKeepValidNumbers(f *testing.F) {
 		}
 		if e := strings.TrimSpace(s); fakeinsider.ValidPhone(e) {
 			if num, err := phonenumbers.Parse(e, ""); err == nil && phonenumbers.IsValidNumber(num) && !ok {
-				t.Fatalf("normalize(%q, %s) refused a valid E.164 number", s, region)
+				t.Fatalf("Normalize(%q, %s) refused a valid E.164 number", s, region)
 			}
 		}
 	})

@@ -1,4 +1,4 @@
-package mapping
+package convert
 
 import (
 	"strings"
@@ -10,23 +10,23 @@ import (
 // refused (the value is dropped and counted) rather than sent as a number Insider cannot read.
 func TestNumbersBeyondADoubleAreDropped(t *testing.T) {
 	t.Parallel()
-	c := &coercer{}
+	c := &Rules{}
 	for _, raw := range []string{`1e400`, `-1E+400`, `"1e400"`} {
-		if out, ok := c.appendValue(nil, value{raw: []byte(raw)}, kindNumber); ok {
+		if out, ok := c.Append(nil, Value{Raw: []byte(raw)}, Number); ok {
 			t.Errorf("number %s sent as %s", raw, out)
 		}
 	}
-	if out, ok := c.appendAny(nil, value{raw: []byte(`1e400`)}); ok {
+	if out, ok := c.appendAny(nil, Value{Raw: []byte(`1e400`)}); ok {
 		t.Errorf("custom value 1e400 sent as %s", out)
 	}
-	if out, ok := appendNumberList(nil, value{raw: []byte(`[1,1e400]`)}); ok {
+	if out, ok := appendNumberList(nil, Value{Raw: []byte(`[1,1e400]`)}); ok {
 		t.Errorf("list with 1e400 sent as %s", out)
 	}
 	long := "1" + strings.Repeat("0", 307)
-	if out, ok := c.appendValue(nil, value{raw: []byte(long)}, kindNumber); !ok || string(out) != long {
+	if out, ok := c.Append(nil, Value{Raw: []byte(long)}, Number); !ok || string(out) != long {
 		t.Errorf("1e307 written out = %s, %v; want it kept", out, ok)
 	}
-	if out, ok := c.appendAny(nil, value{raw: []byte(`12345678901234567890123`)}); !ok || string(out) != `12345678901234567890123` {
+	if out, ok := c.appendAny(nil, Value{Raw: []byte(`12345678901234567890123`)}); !ok || string(out) != `12345678901234567890123` {
 		t.Errorf("big integer = %s, %v; want it kept exact", out, ok)
 	}
 }
@@ -42,9 +42,9 @@ func TestEpochDatesFollowTheSharedRule(t *testing.T) {
 		`44582400000`:     "1971-06-01T00:00:00Z",
 		`"1726061259.75"`: "2024-09-11T13:27:39Z",
 	} {
-		got, ok := parseDate(value{raw: []byte(raw)})
+		got, ok := ParseDate(Value{Raw: []byte(raw)})
 		if !ok || got.Format(time.RFC3339) != want {
-			t.Errorf("parseDate(%s) = %v, %v; want %s", raw, got, ok, want)
+			t.Errorf("ParseDate(%s) = %v, %v; want %s", raw, got, ok, want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package mapping
+package convert
 
 import "testing"
 
@@ -13,11 +13,24 @@ func TestIdentifierPlaceholders(t *testing.T) {
 		{"null", false, false}, {"undefined", false, false}, {"N/A", false, false}, {"[object Object]", false, false}, {"-", false, false},
 		{"a@example.com", true, true}, {"+14155550123", true, true},
 	} {
-		_, id := normalizeID(tc.in)
-		_, email := normalizeEmail(tc.in)
-		_, phone := newPhoneRules(true, "US").normalize(tc.in)
+		_, id := NormalizeID(tc.in)
+		_, email := NormalizeEmail(tc.in)
+		_, phone := NewPhoneRules(true, "US").Normalize(tc.in)
 		if id != tc.id || (email || phone) != tc.text {
 			t.Errorf("%q: valid as id %v, as email %v, as phone %v; want id %v, free text %v", tc.in, id, email, phone, tc.id, tc.text)
+		}
+	}
+}
+
+func TestNormalizeEmail(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		" Ann@Example.COM ": "ann@example.com", "a@b.co": "a@b.co", "@@b.co": "@@b.co", "a@b.c.": "a@b.c.",
+		"a@b": "", "@b.co": "", "a@.co": "", "a@b.": "", "a b@c.de": "", "null": "", "": "", "a@b.c": "a@b.c",
+	} {
+		got, ok := NormalizeEmail(in)
+		if ok != (want != "") || got != want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
 }

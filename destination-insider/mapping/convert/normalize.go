@@ -1,4 +1,4 @@
-package mapping
+package convert
 
 import "strings"
 
@@ -27,11 +27,11 @@ func isPlaceholderWord(s string) bool {
 	return placeholders[strings.ToLower(s)]
 }
 
-// normalizeEmail trims and lower-cases an email and checks it against
+// NormalizeEmail trims and lower-cases an email and checks it against
 // Insider's rule ^.+@.+\..+$. White space is refused except inside a
 // quoted local part ("john doe"@example.com is valid in RFC 5322, and
 // Insider's rule takes it); line breaks never match the rule.
-func normalizeEmail(s string) (string, bool) {
+func NormalizeEmail(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if isPlaceholder(s) || strings.ContainsAny(s, "\r\n") {
 		return "", false
@@ -74,10 +74,10 @@ func quotedLocalEnd(s string) int {
 	return 0
 }
 
-// normalizeID trims a uuid or custom identifier and rejects placeholder
+// NormalizeID trims a uuid or custom identifier and rejects placeholder
 // words. Such identifiers are record ids (a HubSpot contact id, 1 included),
 // so a value is valid whatever it holds but a word meaning "no value".
-func normalizeID(s string) (string, bool) {
+func NormalizeID(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if isPlaceholderWord(s) {
 		return "", false

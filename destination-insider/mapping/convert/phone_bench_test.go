@@ -1,4 +1,4 @@
-package mapping
+package convert
 
 import "testing"
 
@@ -10,10 +10,10 @@ func BenchmarkPhoneNormalize(b *testing.B) {
 		"full":  {"+44 20 7946 0958", "+90 532 123 45 67"},
 	} {
 		b.Run(name, func(b *testing.B) {
-			p := newPhoneRules(true, "US")
+			p := NewPhoneRules(true, "US")
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
-				if _, ok := p.normalize(inputs[i%len(inputs)]); !ok {
+				if _, ok := p.Normalize(inputs[i%len(inputs)]); !ok {
 					b.Fatal(inputs[i%len(inputs)])
 				}
 			}

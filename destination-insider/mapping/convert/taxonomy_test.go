@@ -1,4 +1,4 @@
-package mapping
+package convert
 
 import "testing"
 
@@ -7,7 +7,7 @@ import "testing"
 // refused with nothing appended.
 func TestArrayAttributeValues(t *testing.T) {
 	t.Parallel()
-	c := &coercer{}
+	c := &Rules{}
 	for raw, want := range map[string]string{
 		`["shoes","bags"]`: `["shoes","bags"]`,
 		`[]`:               `[]`,
@@ -17,7 +17,7 @@ func TestArrayAttributeValues(t *testing.T) {
 		`{"a":1}`:          "",
 		`1e400`:            "",
 	} {
-		out, ok := c.appendValue([]byte("x"), value{raw: []byte(raw)}, kindArray)
+		out, ok := c.Append([]byte("x"), Value{Raw: []byte(raw)}, Array)
 		switch {
 		case want == "" && (ok || string(out) != "x"):
 			t.Errorf("%s sent as %s, want it refused with nothing appended", raw, out)

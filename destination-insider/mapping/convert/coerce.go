@@ -1,4 +1,4 @@
-package mapping
+package convert
 
 import (
 	"encoding/json"
@@ -9,65 +9,67 @@ import (
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
-// coercer turns record values into the JSON Insider expects for a kind.
-type coercer struct {
-	boolAsString bool // boolean_format "string"
-	phone        phoneRules
+// Rules are the conversions of one config: they turn record values into the JSON Insider
+// expects for a kind. The zero Rules sends booleans as booleans and takes phone numbers only
+// in E.164.
+type Rules struct {
+	BoolAsString bool       // boolean_format "string"
+	Phone        PhoneRules // the phone settings, for Phone values
 }
 
-// appendValue appends v converted to kind k. ok is false when v cannot be
+// Append appends v converted to kind k. ok is false when v cannot be
 // sent as that kind; nothing is appended then.
-func (c *coercer) appendValue(dst []byte, v value, k insiderKind) ([]byte, bool) {
+func (c *Rules) Append(dst []byte, v Value, k Kind) ([]byte, bool) {
 	switch k {
-	case kindAny:
+	case Any:
 		return c.appendAny(dst, v)
-	case kindString:
+	case String:
 		return appendText(dst, v)
-	case kindNumber, kindInteger:
-		if s, ok := v.text(); ok {
-			return appendNumber(dst, strings.TrimSpace(s), k == kindInteger)
+	case Number, Integer:
+		if s, ok := v.Text(); ok {
+			return appendNumber(dst, strings.TrimSpace(s), k == Integer)
 		}
-	case kindBool:
+	case Bool:
 		if b, ok := parseBool(v); ok {
 			return strconv.AppendBool(dst, b), true
 		}
-	case kindDate:
-		if t, ok := parseDate(v); ok {
+	case Date:
+		if t, ok := ParseDate(v); ok {
 			return appendDate(dst, t), true
 		}
-	case kindEmail:
+	case Email:
 		return appendEmail(dst, v)
-	case kindPhone:
+	case Phone:
 		return c.appendPhone(dst, v)
-	case kindLanguage:
+	case Language:
 		return appendLanguage(dst, v)
-	case kindArray:
+	case Array:
 		return c.appendArray(dst, v)
-	case kindFloatList:
+	case FloatList:
 		return appendNumberList(dst, v)
-	case kindCountry:
+	case Country:
 		return appendCountry(dst, v)
-	case kindList:
+	case List:
 		return appendList(dst, v)
 	}
 	return dst, false
 }
 
 // appendText appends a string as it is, and a number or boolean as its text.
-func appendText(dst []byte, v value) ([]byte, bool) {
-	switch v.jsonKind() {
+func appendText(dst []byte, v Value) ([]byte, bool) {
+	switch v.JSONKind() {
 	case '"':
-		return append(dst, v.raw...), true
+		return append(dst, v.Raw...), true
 	case '0', 't', 'f':
-		return jsontext.AppendString(dst, string(v.raw)), true
+		return jsontext.AppendString(dst, string(v.Raw)), true
 	}
 	return dst, false
 }
 
 // appendEmail appends an email, trimmed, lower-cased and checked like the identifier.
-func appendEmail(dst []byte, v value) ([]byte, bool) {
-	if s, ok := v.text(); ok {
-		if e, ok := normalizeEmail(s); ok {
+func appendEmail(dst []byte, v Value) ([]byte, bool) {
+	if s, ok := v.Text(); ok {
+		if e, ok := NormalizeEmail(s); ok {
 			return jsontext.AppendString(dst, e), true
 		}
 	}
@@ -75,9 +77,9 @@ func appendEmail(dst []byte, v value) ([]byte, bool) {
 }
 
 // appendPhone appends a phone number in E.164, like the identifier.
-func (c *coercer) appendPhone(dst []byte, v value) ([]byte, bool) {
-	if s, ok := v.text(); ok {
-		if p, ok := c.phone.normalize(s); ok {
+func (c *Rules) appendPhone(dst []byte, v Value) ([]byte, bool) {
+	if s, ok := v.Text(); ok {
+		if p, ok := c.Phone.Normalize(s); ok {
 			return jsontext.AppendString(dst, p), true
 		}
 	}
@@ -85,16 +87,16 @@ func (c *coercer) appendPhone(dst []byte, v value) ([]byte, bool) {
 }
 
 // appendLanguage appends a language tag as Insider writes them (en_US).
-func appendLanguage(dst []byte, v value) ([]byte, bool) {
-	if s, ok := v.str(); ok {
+func appendLanguage(dst []byte, v Value) ([]byte, bool) {
+	if s, ok := v.Unquoted(); ok {
 		return jsontext.AppendString(dst, languageCode(s)), true
 	}
 	return dst, false
 }
 
 // appendCountry appends the ISO 3166-1 alpha-2 code of a country name or code.
-func appendCountry(dst []byte, v value) ([]byte, bool) {
-	if s, ok := v.str(); ok {
+func appendCountry(dst []byte, v Value) ([]byte, bool) {
+	if s, ok := v.Unquoted(); ok {
 		if code, ok := countryCode(s); ok {
 			return jsontext.AppendString(dst, code), true
 		}
@@ -104,10 +106,10 @@ func appendCountry(dst []byte, v value) ([]byte, bool) {
 
 // appendArray appends a JSON array as it is, and another value but an object as a
 // one-element array.
-func (c *coercer) appendArray(dst []byte, v value) ([]byte, bool) {
-	switch v.jsonKind() {
+func (c *Rules) appendArray(dst []byte, v Value) ([]byte, bool) {
+	switch v.JSONKind() {
 	case '[':
-		return append(dst, v.raw...), true
+		return append(dst, v.Raw...), true
 	case '{':
 		return dst, false
 	}
@@ -122,17 +124,17 @@ func (c *coercer) appendArray(dst []byte, v value) ([]byte, bool) {
 
 // appendAny sends a value as it comes, applying boolean_format to JSON
 // booleans and to the strings "true" and "false".
-func (c *coercer) appendAny(dst []byte, v value) ([]byte, bool) {
-	switch v.jsonKind() {
+func (c *Rules) appendAny(dst []byte, v Value) ([]byte, bool) {
+	switch v.JSONKind() {
 	case 't', 'f':
-		b := v.raw[0] == 't'
-		if c.boolAsString {
+		b := v.Raw[0] == 't'
+		if c.BoolAsString {
 			return jsontext.AppendString(dst, strconv.FormatBool(b)), true
 		}
 		return strconv.AppendBool(dst, b), true
 	case '"':
-		if len(v.raw) <= len(`"false"`) {
-			if s, ok := v.str(); ok {
+		if len(v.Raw) <= len(`"false"`) {
+			if s, ok := v.Unquoted(); ok {
 				switch strings.ToLower(strings.TrimSpace(s)) {
 				case "true":
 					return c.appendBool(dst, true), true
@@ -141,14 +143,14 @@ func (c *coercer) appendAny(dst []byte, v value) ([]byte, bool) {
 				}
 			}
 		}
-		return append(dst, v.raw...), true
+		return append(dst, v.Raw...), true
 	case '0':
-		if overflows(string(v.raw)) {
+		if overflows(string(v.Raw)) {
 			return dst, false
 		}
-		return append(dst, v.raw...), true
+		return append(dst, v.Raw...), true
 	case '{', '[':
-		return append(dst, v.raw...), true
+		return append(dst, v.Raw...), true
 	}
 	return dst, false
 }
@@ -163,8 +165,8 @@ func overflows(s string) bool {
 	return err != nil && math.IsInf(f, 0)
 }
 
-func (c *coercer) appendBool(dst []byte, b bool) []byte {
-	if c.boolAsString {
+func (c *Rules) appendBool(dst []byte, b bool) []byte {
+	if c.BoolAsString {
 		return jsontext.AppendString(dst, strconv.FormatBool(b))
 	}
 	return strconv.AppendBool(dst, b)
@@ -192,11 +194,11 @@ func appendNumber(dst []byte, s string, integer bool) ([]byte, bool) {
 
 // appendNumberList appends a JSON array of numbers: an array is checked,
 // a number becomes [n], and a string "1;2" or "1,2" becomes [1,2].
-func appendNumberList(dst []byte, v value) ([]byte, bool) {
-	switch v.jsonKind() {
+func appendNumberList(dst []byte, v Value) ([]byte, bool) {
+	switch v.JSONKind() {
 	case '[':
 		var nums []json.Number
-		if err := json.Unmarshal(v.raw, &nums); err != nil {
+		if err := json.Unmarshal(v.Raw, &nums); err != nil {
 			return dst, false
 		}
 		for _, n := range nums {
@@ -204,14 +206,14 @@ func appendNumberList(dst []byte, v value) ([]byte, bool) {
 				return dst, false
 			}
 		}
-		return append(dst, v.raw...), true
+		return append(dst, v.Raw...), true
 	case '0':
-		if overflows(string(v.raw)) {
+		if overflows(string(v.Raw)) {
 			return dst, false
 		}
-		return appendSingleton(dst, v.raw), true
+		return appendSingleton(dst, v.Raw), true
 	case '"':
-		s, _ := v.str()
+		s, _ := v.Unquoted()
 		n := len(dst)
 		dst = append(dst, '[')
 		for i, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' }) {
@@ -233,12 +235,12 @@ func appendNumberList(dst []byte, v value) ([]byte, bool) {
 
 // parseBool reads a boolean from a JSON boolean, 0/1, or the strings
 // true/false, yes/no, 1/0 (any case).
-func parseBool(v value) (bool, bool) {
-	switch v.jsonKind() {
+func parseBool(v Value) (bool, bool) {
+	switch v.JSONKind() {
 	case 't', 'f':
-		return v.raw[0] == 't', true
+		return v.Raw[0] == 't', true
 	case '0', '"':
-		s, _ := v.text()
+		s, _ := v.Text()
 		switch strings.ToLower(strings.TrimSpace(s)) {
 		case "true", "yes", "1":
 			return true, true
@@ -249,14 +251,14 @@ func parseBool(v value) (bool, bool) {
 	return false, false
 }
 
-// coerceFixed converts a fixed config value to the JSON sent for kind k.
-func coerceFixed(s string, k insiderKind) ([]byte, bool) {
-	c := coercer{}
-	v := value{raw: jsontext.AppendString(nil, s)}
-	if v.absent() {
+// Fixed converts a fixed config value to the JSON sent for kind k.
+func Fixed(s string, k Kind) ([]byte, bool) {
+	c := Rules{}
+	v := Value{Raw: jsontext.AppendString(nil, s)}
+	if v.Absent() {
 		return nil, false
 	}
-	return c.appendValue(nil, v, k)
+	return c.Append(nil, v, k)
 }
 
 // languageCode writes a language tag the way Insider's samples do: en-us
@@ -276,14 +278,14 @@ func languageCode(s string) string {
 // as it is, a string is split at ';' (how HubSpot's multi-select properties
 // hold their options), and another scalar becomes a one-element array. An
 // object, or a string with no option, cannot be sent.
-func appendList(dst []byte, v value) ([]byte, bool) {
-	switch v.jsonKind() {
+func appendList(dst []byte, v Value) ([]byte, bool) {
+	switch v.JSONKind() {
 	case '[':
-		return append(dst, v.raw...), true
+		return append(dst, v.Raw...), true
 	case '0', 't', 'f':
-		return appendSingleton(dst, v.raw), true
+		return appendSingleton(dst, v.Raw), true
 	case '"':
-		s, _ := v.str()
+		s, _ := v.Unquoted()
 		n := len(dst)
 		dst = append(dst, '[')
 		for _, part := range strings.Split(s, ";") {

@@ -1,4 +1,4 @@
-package mapping
+package convert
 
 import (
 	"regexp"
@@ -10,15 +10,18 @@ import (
 	"github.com/nyaruka/phonenumbers"
 )
 
-// phoneRules normalises phone numbers.
-type phoneRules struct {
+// PhoneRules normalises phone numbers to E.164, as the phone settings of a config say.
+type PhoneRules struct {
 	enabled bool
 	region  string // ISO 3166 alpha-2 for national numbers; "" requires +CC
 	fast    *nationalRule
 }
 
-func newPhoneRules(enabled bool, region string) phoneRules {
-	return phoneRules{enabled: enabled, region: region, fast: ruleFor(region)}
+// NewPhoneRules returns the rules of the phone settings: enabled normalises numbers (else only
+// numbers already in E.164 are taken), and region, an ISO 3166-1 alpha-2 code, is the country
+// of numbers written without a country code ("" refuses them).
+func NewPhoneRules(enabled bool, region string) PhoneRules {
+	return PhoneRules{enabled: enabled, region: region, fast: ruleFor(region)}
 }
 
 // isE164 checks Insider's phone rule ^\+[1-9]\d{6,14}$.
@@ -34,8 +37,8 @@ func isE164(s string) bool {
 	return true
 }
 
-// normalize returns s in E.164, or false when it cannot be made valid.
-func (p phoneRules) normalize(s string) (string, bool) {
+// Normalize returns s in E.164, or false when it cannot be made valid.
+func (p PhoneRules) Normalize(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if isPlaceholder(s) {
 		return "", false
@@ -52,9 +55,9 @@ func (p phoneRules) normalize(s string) (string, bool) {
 	return p.parse(s)
 }
 
-// parse is normalize's full path through libphonenumber. The quick path only ever gives its
+// parse is Normalize's full path through libphonenumber. The quick path only ever gives its
 // answer sooner (FuzzPhoneQuickPathAgrees holds it to that).
-func (p phoneRules) parse(s string) (string, bool) {
+func (p PhoneRules) parse(s string) (string, bool) {
 	if strings.HasPrefix(s, "00") && p.region == "" {
 		s = "+" + s[2:]
 	}
@@ -226,7 +229,7 @@ func (r *nationalRule) national(d string) (string, bool) {
 // quick normalises s when it is a plain number: an optional leading '+'
 // and digits separated by spaces, '-', '.', '/' or (without '+') parentheses.
 // ok is false when s needs the full parser.
-func (p phoneRules) quick(s string) (string, bool) {
+func (p PhoneRules) quick(s string) (string, bool) {
 	var buf [20]byte
 	n, plus, ok := plainDigits(&buf, s, true)
 	if !ok || n < 2 {
@@ -309,7 +312,7 @@ func countryRule(d string) (r *nationalRule, rest string, ok bool) {
 // international dialling prefix (from which phonenumbers.Parse would read another country).
 // Such values (numbers of other countries written nationally, junk) would otherwise cost a full
 // parse each.
-func (p phoneRules) quickInvalid(s string) bool {
+func (p PhoneRules) quickInvalid(s string) bool {
 	r := p.fast
 	if r == nil {
 		return false

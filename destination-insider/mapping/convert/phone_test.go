@@ -1,4 +1,4 @@
-package mapping
+package convert
 
 import (
 	"fmt"
@@ -36,7 +36,7 @@ func TestPhoneQuickPathAgrees(t *testing.T) {
 			d += fmt.Sprint(rng.IntN(10))
 		}
 		in := formats[rng.IntN(len(formats))](d)
-		p := newPhoneRules(true, region)
+		p := NewPhoneRules(true, region)
 		quick, ok := p.quick(in)
 		if !ok {
 			if p.quickInvalid(in) {
@@ -88,7 +88,7 @@ func TestPhoneQuickInvalidAgreesOnRealNumbers(t *testing.T) {
 	}
 	ruledOut := 0
 	for _, def := range regions {
-		p := newPhoneRules(true, def)
+		p := NewPhoneRules(true, def)
 		for _, in := range inputs {
 			if !p.quickInvalid(in) {
 				continue
@@ -116,7 +116,7 @@ func FuzzPhoneQuickPathAgrees(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string, r uint8) {
 		region := regions[int(r)%len(regions)]
-		p := newPhoneRules(true, region)
+		p := NewPhoneRules(true, region)
 		in = strings.TrimSpace(in)
 		full, fullOK := p.parse(in)
 		if quick, ok := p.quick(in); ok {

@@ -1,4 +1,4 @@
-package mapping
+package convert
 
 import (
 	"strconv"
@@ -12,12 +12,12 @@ import (
 // dateLayouts are the date forms accepted for date attributes, tried in order.
 var dateLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"}
 
-// parseDate reads an RFC 3339 date-time, a date, or a number since the
+// ParseDate reads an RFC 3339 date-time, a date, or a number since the
 // epoch by epoch.Time's rule, the one the source follows too (seconds, or
 // milliseconds as HubSpot writes them).
-func parseDate(v value) (time.Time, bool) {
-	s, ok := v.text()
-	if !ok || v.jsonKind() == 't' || v.jsonKind() == 'f' {
+func ParseDate(v Value) (time.Time, bool) {
+	s, ok := v.Text()
+	if !ok || v.JSONKind() == 't' || v.JSONKind() == 'f' {
 		return time.Time{}, false
 	}
 	s = strings.TrimSpace(s)
@@ -43,12 +43,12 @@ func appendDate(dst []byte, t time.Time) []byte {
 	return append(dst, '"')
 }
 
-// appendTimestamp appends an event's timestamp: RFC 3339, UTC, "Z", with the milliseconds
+// AppendTimestamp appends an event's timestamp: RFC 3339, UTC, "Z", with the milliseconds
 // HubSpot gives (2026-01-02T03:04:05.678Z); a whole second has no fraction. Insider uses the
 // timestamp as the event's identifier, so occurrences of one event in one second must keep
 // their milliseconds to stay apart:
 // https://academy.insiderone.com/docs/faq-about-event-delete-update
-func appendTimestamp(dst []byte, t time.Time) []byte {
+func AppendTimestamp(dst []byte, t time.Time) []byte {
 	t = t.UTC().Truncate(time.Millisecond)
 	if t.Nanosecond() == 0 {
 		return appendDate(dst, t)
