@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
@@ -91,7 +92,7 @@ func TestWriteMappedUserStream(t *testing.T) {
 		t.Errorf("a user with only its matching key gets attributes %v, want the fixed one", got)
 	}
 	// Accepted: Ann and only@. Rejected: invalid email, no matching key, refused by Insider.
-	wantRejections(t, r, 2, mapping.ReasonInvalidIdentifier, mapping.ReasonNoIdentifier, ReasonInsider)
+	wantRejections(t, r, 2, mapping.ReasonInvalidIdentifier, mapping.ReasonNoIdentifier, settle.ReasonInsider)
 	for _, l := range r.logs {
 		if strings.Contains(l, "reject@example.com") || strings.Contains(l, "not-an-email") {
 			t.Errorf("a log line holds an identifier value: %s", l)

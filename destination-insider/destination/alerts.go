@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/internal/alert"
 	"github.com/insider-hubspot/connectors/protocol"
 )
@@ -16,7 +17,7 @@ import (
 // sendAlerts posts the run's alerts to alert_webhook_url: a failed run (with its TRACE message
 // and the records held back) and a share of rejected records above alert_reject_ratio. Posting
 // is best effort and bounded by alert.DefaultTimeout; a dry run sends none.
-func (d *Destination) sendAlerts(ctx context.Context, sum Summary, runErr error) {
+func (d *Destination) sendAlerts(ctx context.Context, sum settle.Summary, runErr error) {
 	if sum.DryRun || sum.AlertWebhookURL == "" {
 		return
 	}
@@ -30,7 +31,7 @@ func (d *Destination) sendAlerts(ctx context.Context, sum Summary, runErr error)
 }
 
 // alertTexts returns the alerts a run's outcome calls for.
-func alertTexts(sum Summary, runErr error) []string {
+func alertTexts(sum settle.Summary, runErr error) []string {
 	var out []string
 	if runErr != nil {
 		msg := "sync failed: " + protocol.UserMessage(runErr)

@@ -24,7 +24,7 @@ func (w *writer) membership(ctx context.Context, r mapping.Record, ref protocol.
 			}
 			return w.failRun(ref, fmt.Sprintf("record %s of stream %s", ms.Key, stream), ms.Detail)
 		}
-		return w.report.reject(ref, stream, ms.Key, ms.Reason, ms.Detail)
+		return w.report.Reject(ref, stream, ms.Key, ms.Reason, ms.Detail)
 	}
 	changes := membershipChanges(&ms)
 	if w.flight.opposes(ms.IDs, changes) {

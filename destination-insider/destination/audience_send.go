@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/protocol"
 )
@@ -26,8 +27,8 @@ type partOutcome struct {
 // its user, skipped under update_only when Insider has no profile to add to, and held back when
 // a request failed for good.
 func (s *insiderSender) audience(ctx context.Context, a *audiencePart) {
-	if s.report.out.sendingStopped() {
-		s.report.fail(a.refs...)
+	if s.report.Outcome.SendingStopped() {
+		s.report.Fail(a.refs...)
 		return
 	}
 	exits := make([]partOutcome, len(a.users))
@@ -35,7 +36,7 @@ func (s *insiderSender) audience(ctx context.Context, a *audiencePart) {
 	var removed, added, noProfile int64
 	if a.exits.Len() > 0 {
 		res, err := s.client.DeleteAttributes(ctx, a.exits)
-		s.report.countCall(res.Stats)
+		s.report.CountCall(res.Stats)
 		rej := rejectionsByIndex(res)
 		for u, i := range a.exitOf {
 			if i < 0 {
@@ -57,7 +58,7 @@ func (s *insiderSender) audience(ctx context.Context, a *audiencePart) {
 	}
 	if a.joins.Len() > 0 {
 		res, unknown, err := s.upsertKnown(ctx, a.joins, false)
-		s.report.countCall(res.Stats)
+		s.report.CountCall(res.Stats)
 		rej := rejectionsByIndex(res)
 		for u, i := range a.joinOf {
 			if i < 0 {
@@ -77,7 +78,7 @@ func (s *insiderSender) audience(ctx context.Context, a *audiencePart) {
 			}
 		}
 	}
-	s.report.count.add(func(s *Summary) {
+	s.report.Counts.Add(func(s *settle.Summary) {
 		s.AudienceAdded += added
 		s.AudienceRemoved += removed
 		s.AudienceNoProfile += noProfile
@@ -93,7 +94,7 @@ func (s *insiderSender) settleAudience(ctx context.Context, a *audiencePart, exi
 	var order []error
 	calls := map[error]string{}
 	var delivered int64
-	defer func() { s.report.count.add(func(s *Summary) { s.AudienceRecords += delivered }) }()
+	defer func() { s.report.Counts.Add(func(s *settle.Summary) { s.AudienceRecords += delivered }) }()
 	for r, ref := range a.refs {
 		u := a.recUser[r]
 		var parts []partOutcome
@@ -116,19 +117,19 @@ func (s *insiderSender) settleAudience(ctx context.Context, a *audiencePart, exi
 			}
 			failed[o.failed] = append(failed[o.failed], ref)
 		case o.reason != "":
-			err = s.report.reject(ref, a.stream[r], a.keys[r], o.reason, maskMessages(o.messages))
+			err = s.report.Reject(ref, a.stream[r], a.keys[r], o.reason, settle.MaskMessages(o.messages))
 		case o.notInInsider:
-			err = s.report.skip(ref, ReasonNotInInsider)
+			err = s.report.Skip(ref, settle.ReasonNotInInsider)
 		default:
 			delivered++
-			err = s.report.commit(ref)
+			err = s.report.Commit(ref)
 		}
 		if err != nil {
 			return
 		}
 	}
 	for _, e := range order {
-		s.report.callFailed(ctx, failed[e], calls[e], e)
+		s.report.CallFailed(ctx, failed[e], calls[e], e)
 	}
 }
 
@@ -173,11 +174,11 @@ func rejectionsByIndex(res *insider.Result) map[int]insider.Rejection {
 func rejectionReason(r insider.Rejection) string {
 	switch {
 	case r.TooLarge:
-		return ReasonTooLarge
+		return settle.ReasonTooLarge
 	case r.Status != 0:
-		return ReasonInsiderRefused
+		return settle.ReasonInsiderRefused
 	}
-	return ReasonInsider
+	return settle.ReasonInsider
 }
 
 // noSuchUser reports whether Insider refused a user because it has no profile with its
@@ -207,7 +208,7 @@ func (d *dryRun) audience(_ context.Context, a *audiencePart) {
 	if a.exits.Len() > 0 {
 		requests++
 	}
-	d.report.count.add(func(s *Summary) {
+	d.report.Counts.Add(func(s *settle.Summary) {
 		s.AudienceRecords += int64(len(a.refs))
 		s.Requests += requests
 		s.AudienceAdded += added
@@ -217,7 +218,7 @@ func (d *dryRun) audience(_ context.Context, a *audiencePart) {
 		return
 	}
 	d.shown["audience"]++
-	d.report.log.Info().Int("users", len(a.users)).Msg(fmt.Sprintf(
+	d.report.Log.Info().Int("users", len(a.users)).Msg(fmt.Sprintf(
 		"dry run: list memberships: %d users would get %d list names added to %s (upsert, arrays appended) and %d removed (POST %s, custom.partial)",
 		len(a.users), added, d.attr, removed, insider.AttributeDeletePath))
 }

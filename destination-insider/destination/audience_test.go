@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 )
@@ -333,7 +334,7 @@ func TestAudienceRejectedJoinIsRejected(t *testing.T) {
 	if _, ok := f.FindByUUID("1002"); ok {
 		t.Error("the rejected user has a profile")
 	}
-	if s := r.summary; s.Rejected[ReasonInsider] != 1 || s.AudienceAdded != 1 || s.AudienceRecords != 1 {
+	if s := r.summary; s.Rejected[settle.ReasonInsider] != 1 || s.AudienceAdded != 1 || s.AudienceRecords != 1 {
 		t.Errorf("summary: rejected %v, added %d, records %d; want 1 rejected_by_insider, 1 and 1", s.Rejected, s.AudienceAdded, s.AudienceRecords)
 	}
 }

@@ -3,8 +3,10 @@ package destination
 import (
 	"context"
 	"slices"
+	"strconv"
 	"sync"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/internal/jsontext"
@@ -202,10 +204,10 @@ func (s *insiderSender) release(ctx context.Context, ref protocol.RecordRef, sel
 	var freed []string
 	if !s.book.empty() {
 		held, o, st, err := s.ops.ReadIdentifiers(ctx, ids)
-		s.report.countCall(st)
+		s.report.CountCall(st)
 		switch k := insider.KindOf(err); {
 		case err != nil && !refusedUser(err) && k != insider.KindUnavailable:
-			s.report.callFailed(ctx, []protocol.RecordRef{ref}, "profile read", err)
+			s.report.CallFailed(ctx, []protocol.RecordRef{ref}, "profile read", err)
 			return false, insider.Refused, nil
 		case err == nil && o == insider.Done:
 			freed = heldValues(held)
@@ -213,12 +215,12 @@ func (s *insiderSender) release(ctx context.Context, ref protocol.RecordRef, sel
 		// A read Insider refuses or does not offer only leaves the freed values unknown.
 	}
 	out, st, err := call(ctx, ids)
-	s.report.countCall(st)
+	s.report.CountCall(st)
 	if err != nil {
 		if refusedUser(err) {
 			return true, out, err
 		}
-		s.report.callFailed(ctx, []protocol.RecordRef{ref}, what, err)
+		s.report.CallFailed(ctx, []protocol.RecordRef{ref}, what, err)
 		return false, out, nil
 	}
 	if out == insider.Done && !s.reclaim(ctx, ref, self, freed) {
@@ -234,21 +236,21 @@ func (s *insiderSender) reclaim(ctx context.Context, ref protocol.RecordRef, sel
 	for _, v := range freed {
 		c, lost := s.book.take(v, self)
 		if lost {
-			s.report.log.Warn().Msg("a deleted or re-keyed profile released an identifier that a contact upserted earlier in this run may lack; " +
-				"the run upserted more contacts than it remembers (" + itoa(maxClaimBytes>>20) + " MB), so that contact keeps its profile without it until it changes again")
+			s.report.Log.Warn().Msg("a deleted or re-keyed profile released an identifier that a contact upserted earlier in this run may lack; " +
+				"the run upserted more contacts than it remembers (" + strconv.Itoa(maxClaimBytes>>20) + " MB), so that contact keeps its profile without it until it changes again")
 		}
 		if c == nil {
 			continue
 		}
 		if c.change != nil {
 			out, st, err := s.ops.ChangeIdentity(ctx, c.change.Old, c.change.New)
-			s.report.countCall(st)
+			s.report.CountCall(st)
 			switch {
 			case err != nil && !refusedUser(err):
-				s.report.callFailed(ctx, []protocol.RecordRef{ref}, "identity", err)
+				s.report.CallFailed(ctx, []protocol.RecordRef{ref}, "identity", err)
 				return false
 			case err == nil && out == insider.Done:
-				s.report.count.add(func(s *Summary) { s.Rekeyed++ })
+				s.report.Counts.Add(func(s *settle.Summary) { s.Rekeyed++ })
 			}
 		}
 		if len(c.user) == 0 {
@@ -256,11 +258,11 @@ func (s *insiderSender) reclaim(ctx context.Context, ref protocol.RecordRef, sel
 		}
 		rejected, unknown, err := s.upsertOne(ctx, c.user)
 		if err != nil {
-			s.report.callFailed(ctx, []protocol.RecordRef{ref}, "upsert", err)
+			s.report.CallFailed(ctx, []protocol.RecordRef{ref}, "upsert", err)
 			return false
 		}
 		if rejected == nil && !unknown {
-			s.report.count.add(func(s *Summary) { s.Reclaimed++ })
+			s.report.Counts.Add(func(s *settle.Summary) { s.Reclaimed++ })
 		}
 	}
 	return true
@@ -273,7 +275,7 @@ func (s *insiderSender) upsertOne(ctx context.Context, user []byte) (rejected []
 	b := newBatch(s.cfg)
 	b.Add(user)
 	res, skipped, err := s.upsertKnown(ctx, b, true)
-	s.report.countCall(res.Stats)
+	s.report.CountCall(res.Stats)
 	switch {
 	case err != nil:
 		return nil, false, err

@@ -3,6 +3,7 @@ package destination
 import (
 	"context"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/protocol"
 )
@@ -29,14 +30,14 @@ func (s *insiderSender) sendClears(ctx context.Context, p *batch, recs []int) {
 	for j, i := range recs {
 		refs[j] = p.refs[i]
 	}
-	if s.report.out.sendingStopped() {
-		s.report.fail(refs...)
+	if s.report.Outcome.SendingStopped() {
+		s.report.Fail(refs...)
 		return
 	}
 	res, err := s.client.DeleteAttributes(ctx, body)
-	s.report.countCall(res.Stats)
+	s.report.CountCall(res.Stats)
 	if err != nil {
-		s.report.callFailed(ctx, refs, "attribute delete", err)
+		s.report.CallFailed(ctx, refs, "attribute delete", err)
 		return
 	}
 	refused := make(map[int][]string, len(res.Rejected))
@@ -54,9 +55,9 @@ func (s *insiderSender) clearOne(ctx context.Context, c *profileCall) bool {
 	body := insider.NewAttributeDeletes()
 	body.Add(c.clear)
 	res, err := s.client.DeleteAttributes(ctx, body)
-	s.report.countCall(res.Stats)
+	s.report.CountCall(res.Stats)
 	if err != nil {
-		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, "attribute delete", err)
+		s.report.CallFailed(ctx, []protocol.RecordRef{c.ref}, "attribute delete", err)
 		return false
 	}
 	if len(res.Rejected) > 0 {
@@ -70,19 +71,19 @@ func (s *insiderSender) clearOne(ctx context.Context, c *profileCall) bool {
 // settleClear counts the clear of one record and commits it.
 func (s *insiderSender) settleClear(ref protocol.RecordRef, key string, msgs []string, refused bool) {
 	s.noteClear(ref, key, msgs, refused)
-	_ = s.report.commit(ref)
+	_ = s.report.Commit(ref)
 }
 
 // noteClear counts the outcome of one record's clear, before the record is settled.
 func (s *insiderSender) noteClear(ref protocol.RecordRef, key string, msgs []string, refused bool) {
 	if refused {
-		s.report.count.add(func(s *Summary) { s.ClearRefused++ })
-		if s.report.lineDue() {
-			s.report.log.Warn().Str("key", key).Str("detail", maskMessages(msgs)).
+		s.report.Counts.Add(func(s *settle.Summary) { s.ClearRefused++ })
+		if s.report.LineDue() {
+			s.report.Log.Warn().Str("key", key).Str("detail", settle.MaskMessages(msgs)).
 				Msg("Insider refused to clear a contact's empty values (counted in clears_refused); its upsert was delivered")
 		}
 		return
 	}
-	s.report.count.add(func(s *Summary) { s.Cleared++ })
-	s.report.countOn(ref, statCleared, 1)
+	s.report.Counts.Add(func(s *settle.Summary) { s.Cleared++ })
+	s.report.CountOn(ref, settle.StatCleared, 1)
 }

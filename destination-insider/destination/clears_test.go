@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
@@ -63,7 +64,7 @@ func TestClearEmptyValues(t *testing.T) {
 			t.Errorf("profile %s: %s, want %s", uuid, got, want)
 		}
 	}
-	if r.summary.Cleared != 2 || destStat(r.states[0], statCleared) != 2 || srv.RequestCount(fakeinsider.EndpointAttributeDelete) != 1 {
+	if r.summary.Cleared != 2 || destStat(r.states[0], settle.StatCleared) != 2 || srv.RequestCount(fakeinsider.EndpointAttributeDelete) != 1 {
 		t.Errorf("cleared %d, destinationStats %v, %d attribute-delete requests; want 2 contacts in 1 request",
 			r.summary.Cleared, r.states[0]["destinationStats"], srv.RequestCount(fakeinsider.EndpointAttributeDelete))
 	}
@@ -84,7 +85,7 @@ func TestClearsOfAContactWhoseEmailChanged(t *testing.T) {
 	if !ok || p.Identifiers.Email != "b@x.com" || attrs(p) != "crm_source=hubspot lifecycle_stage=lead" {
 		t.Errorf("profile 301: found %v, email %q, %s; want b@x.com without name", ok, p.Identifiers.Email, attrs(p))
 	}
-	if r.summary.Rekeyed != 1 || r.summary.Cleared != 1 || destStat(r.states[0], statCleared) != 1 {
+	if r.summary.Rekeyed != 1 || r.summary.Cleared != 1 || destStat(r.states[0], settle.StatCleared) != 1 {
 		t.Errorf("re-keyed %d, cleared %d, destinationStats %v; want 1 and 1", r.summary.Rekeyed, r.summary.Cleared, r.states[0]["destinationStats"])
 	}
 }
@@ -144,7 +145,7 @@ func TestClearsAreBatched(t *testing.T) {
 		}
 	}
 	slices.Sort(sizes) // batches go concurrently
-	if fmt.Sprint(sizes) != "[20 39 40]" || r.summary.Cleared != 99 || r.summary.Rejected[ReasonInsider] != 1 {
+	if fmt.Sprint(sizes) != "[20 39 40]" || r.summary.Cleared != 99 || r.summary.Rejected[settle.ReasonInsider] != 1 {
 		t.Errorf("attribute-delete request sizes %v, cleared %d, rejected %v; want [20 39 40], 99 and the refused upsert", sizes, r.summary.Cleared, r.summary.Rejected)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 )
@@ -116,6 +117,12 @@ func (c *Config) applyDefaults() {
 // (deletion_mode) or contacts deleted permanently (permanent_deletion_mode).
 func (c *Config) deletes() bool {
 	return c.DeletionMode != DeletionIgnore || c.PermanentDeletionMode != DeletionIgnore
+}
+
+// newCounts returns the counts of a write of c, starting from the fields the summary copies
+// from the config.
+func newCounts(c *Config) *settle.Counts {
+	return settle.NewCounts(settle.Summary{DryRun: c.DryRun, AlertWebhookURL: c.AlertWebhookURL, AlertRejectRatio: c.AlertRejectRatio})
 }
 
 // ConfigError lists every problem found in a config.

@@ -3,6 +3,7 @@ package destination
 import (
 	"context"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 )
@@ -22,8 +23,8 @@ func (s *insiderSender) archive(ctx context.Context, a *archiveCall) error {
 // settles the record: done is a commit, no such user for its own profile under anonymize a
 // rejection, a failure holds it back.
 func (s *insiderSender) runArchive(ctx context.Context, a *archiveCall) {
-	if s.report.out.sendingStopped() {
-		s.report.fail(a.ref)
+	if s.report.Outcome.SendingStopped() {
+		s.report.Fail(a.ref)
 		return
 	}
 	call, what := userCall(s.ops.Delete), "delete"
@@ -41,30 +42,30 @@ func (s *insiderSender) runArchive(ctx context.Context, a *archiveCall) {
 		case !ok:
 			return
 		case mref != nil:
-			s.report.count.add(func(s *Summary) { s.MergeRefused++ })
-			if s.report.lineDue() {
-				s.report.log.Warn().Str("key", a.key).Str("merged_id", a.merged[i]).Str("detail", maskMessages([]string{mref.Error()})).
+			s.report.Counts.Add(func(s *settle.Summary) { s.MergeRefused++ })
+			if s.report.LineDue() {
+				s.report.Log.Warn().Str("key", a.key).Str("merged_id", a.merged[i]).Str("detail", settle.MaskMessages([]string{mref.Error()})).
 					Msg("Insider refused to " + what + " the profile of a contact merged into a deleted one")
 			}
 		case mout == insider.Done:
-			s.report.count.add(func(s *Summary) { s.MergedAwayRemoved++ })
+			s.report.Counts.Add(func(s *settle.Summary) { s.MergedAwayRemoved++ })
 		}
 	}
 	switch {
 	case refusal != nil:
-		_ = s.report.reject(a.ref, mapping.ContactsStream, a.key, ReasonInsider, maskMessages([]string{refusal.Error()}))
+		_ = s.report.Reject(a.ref, mapping.ContactsStream, a.key, settle.ReasonInsider, settle.MaskMessages([]string{refusal.Error()}))
 	case out == insider.NoSuchUser:
-		_ = s.report.reject(a.ref, mapping.ContactsStream, a.key, ReasonNoSuchUser, "Insider has no profile with the contact's id")
+		_ = s.report.Reject(a.ref, mapping.ContactsStream, a.key, settle.ReasonNoSuchUser, "Insider has no profile with the contact's id")
 	default:
 		s.countRemoved(a)
-		_ = s.report.commit(a.ref)
+		_ = s.report.Commit(a.ref)
 	}
 }
 
 // countRemoved counts the profile of a deleted contact that was deleted or anonymized.
 func (s *insiderSender) countRemoved(a *archiveCall) {
 	anonymized := a.mode == DeletionAnonymize
-	s.report.count.add(func(s *Summary) {
+	s.report.Counts.Add(func(s *settle.Summary) {
 		switch {
 		case a.permanent && anonymized:
 			s.AnonymizedPermanently++
@@ -76,14 +77,14 @@ func (s *insiderSender) countRemoved(a *archiveCall) {
 			s.Deleted++
 		}
 	})
-	name := statDeleted
+	name := settle.StatDeleted
 	switch {
 	case a.permanent && anonymized:
-		name = statAnonymizedPermanently
+		name = settle.StatAnonymizedPermanently
 	case a.permanent:
-		name = statDeletedPermanently
+		name = settle.StatDeletedPermanently
 	case anonymized:
-		name = statAnonymized
+		name = settle.StatAnonymized
 	}
-	s.report.countOn(a.ref, name, 1)
+	s.report.CountOn(a.ref, name, 1)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
@@ -63,7 +64,7 @@ func TestArchivedRecordsAreSkippedByDefault(t *testing.T) {
 	if _, _, committed, rejected := stateInfo(r.states[0]); committed != 0 || rejected != 1 {
 		t.Errorf("state counts %d committed, %d rejected; want 0 and 1", committed, rejected)
 	}
-	if r.summary.Rejected[ReasonArchived] != 1 || srv.ProfileCount() != 2 || srv.RequestCount(fakeinsider.EndpointDelete) != 0 {
+	if r.summary.Rejected[settle.ReasonArchived] != 1 || srv.ProfileCount() != 2 || srv.RequestCount(fakeinsider.EndpointDelete) != 0 {
 		t.Errorf("rejected %v, %d profiles, %d deletes: want the archived record skipped and nothing deleted",
 			r.summary.Rejected, srv.ProfileCount(), srv.RequestCount(fakeinsider.EndpointDelete))
 	}
@@ -103,7 +104,7 @@ func TestAnonymize(t *testing.T) {
 	if !ok || !p.Anonymized || p.Identifiers.Email != "" {
 		t.Errorf("profile 1 = %+v, want it anonymized", p)
 	}
-	if _, _, committed, rejected := stateInfo(r.states[0]); committed != 1 || rejected != 1 || r.summary.Rejected[ReasonNoSuchUser] != 1 {
+	if _, _, committed, rejected := stateInfo(r.states[0]); committed != 1 || rejected != 1 || r.summary.Rejected[settle.ReasonNoSuchUser] != 1 {
 		t.Errorf("committed %d rejected %d (%v); want the unknown contact rejected as no_such_user", committed, rejected, r.summary.Rejected)
 	}
 }
@@ -269,7 +270,7 @@ func TestMergeInTheSameRunAsTheUpserts(t *testing.T) {
 // Archived contacts skipped on purpose are not bad data: they do not raise the reject alert.
 func TestArchivedSkipsDoNotCountTowardTheRejectAlert(t *testing.T) {
 	t.Parallel()
-	s := Summary{RecordsRead: 100, Rejected: map[string]int64{ReasonArchived: 60, mapping.ReasonNoIdentifier: 2}, AlertRejectRatio: 0.05}
+	s := settle.Summary{RecordsRead: 100, Rejected: map[string]int64{settle.ReasonArchived: 60, mapping.ReasonNoIdentifier: 2}, AlertRejectRatio: 0.05}
 	if r := s.RejectRatio(); r != 2.0/40 {
 		t.Errorf("reject ratio %v, want 2 of the 40 other records", r)
 	}
@@ -310,7 +311,7 @@ func TestDeleteAnswered405IsHeldBack(t *testing.T) {
 	mustRun(t, cfg, hs(101, "a@x.com", ""))
 	srv.FailNext(fakeinsider.EndpointDelete, 10, http.StatusMethodNotAllowed)
 	r := runCmd(t, "write", cfg, []string{archived(101, "a@x.com"), stateLine("contacts", 1)})
-	if r.code == 0 || len(r.states) != 0 || r.summary.Rejected[ReasonInsider] != 0 {
+	if r.code == 0 || len(r.states) != 0 || r.summary.Rejected[settle.ReasonInsider] != 0 {
 		t.Fatalf("exit %d, %d states, rejected %v: want a failed run that echoes no state", r.code, len(r.states), r.summary.Rejected)
 	}
 	if _, ok := srv.FindByUUID("101"); !ok {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
@@ -32,7 +33,7 @@ type Destination struct {
 	backoff     func(int) time.Duration
 	maxAttempts int
 	now         func() time.Time
-	onSummary   func(Summary)
+	onSummary   func(settle.Summary)
 	alertWait   time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
 	schedule    scheduler     // paces the idle flush (idle.go)
 }
@@ -69,7 +70,7 @@ func WithClock(now func() time.Time) Option { return func(d *Destination) { d.no
 
 // WithSummary registers a function that receives the counts of every write
 // when it ends, successful or not.
-func WithSummary(f func(Summary)) Option { return func(d *Destination) { d.onSummary = f } }
+func WithSummary(f func(settle.Summary)) Option { return func(d *Destination) { d.onSummary = f } }
 
 // New returns the destination.
 func New(opts ...Option) *Destination {

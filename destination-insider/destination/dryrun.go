@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 )
 
 // Dry-run output limits.
@@ -18,13 +20,13 @@ const mask = "***"
 // dryRun is the sender of a dry run: it sends nothing, counts what a real run would send, and
 // logs the first bodies and calls, masked. A dry run has one sender goroutine.
 type dryRun struct {
-	report *report
+	report *settle.Report
 	attr   string         // audience_attribute
 	bodies int            // upsert bodies logged
 	shown  map[string]int // delete, anonymize and re-key lines logged, by kind (read loop only)
 }
 
-func newDryRun(cfg *Config, r *report) *dryRun {
+func newDryRun(cfg *Config, r *settle.Report) *dryRun {
 	return &dryRun{report: r, attr: cfg.AudienceAttribute, shown: map[string]int{}}
 }
 
@@ -45,7 +47,7 @@ func (d *dryRun) upsert(_ context.Context, p *batch) {
 		}
 	}
 	clears := int64(p.clears.Len())
-	d.report.count.add(func(s *Summary) {
+	d.report.Counts.Add(func(s *settle.Summary) {
 		if users > 0 {
 			s.Requests++
 		}
@@ -62,10 +64,10 @@ func (d *dryRun) upsert(_ context.Context, p *batch) {
 	d.bodies++
 	body, err := maskedBody(p, dryRunUsers)
 	if err != nil {
-		d.report.log.Warn().Err(err).Msg("dry run: could not render a request body")
+		d.report.Log.Warn().Err(err).Msg("dry run: could not render a request body")
 		return
 	}
-	d.report.log.Info().Int("users", p.body.Len()).Msg(fmt.Sprintf(
+	d.report.Log.Info().Int("users", p.body.Len()).Msg(fmt.Sprintf(
 		"dry run: upsert body %d (%d users, showing the first %d, personal data masked): %s",
 		d.bodies, p.body.Len(), min(dryRunUsers, p.body.Len()), body))
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 )
 
@@ -16,7 +17,7 @@ const dryRunOps = 3
 // permanently deleted contact and logs the first few with the identifier values masked.
 func (d *dryRun) archive(_ context.Context, a *archiveCall) error {
 	mode, key, n := a.mode, a.key, int64(1+len(a.profiles))
-	d.report.count.add(func(s *Summary) {
+	d.report.Counts.Add(func(s *settle.Summary) {
 		s.Requests += n
 		s.MergedAwayRemoved += n - 1
 		switch {
@@ -36,7 +37,7 @@ func (d *dryRun) archive(_ context.Context, a *archiveCall) error {
 	d.shown[mode]++
 	var v any
 	if err := json.Unmarshal(a.own, &v); err != nil {
-		d.report.log.Warn().Err(err).Msg("dry run: could not render identifiers")
+		d.report.Log.Warn().Err(err).Msg("dry run: could not render identifiers")
 		return nil
 	}
 	masked, _ := json.Marshal(map[string]any{"identifiers": maskValues(v)})
@@ -50,7 +51,7 @@ func (d *dryRun) archive(_ context.Context, a *archiveCall) error {
 	if len(a.profiles) > 0 {
 		merged = fmt.Sprintf(", and the profiles of the %d contacts merged into it", len(a.profiles))
 	}
-	d.report.log.Info().Str("key", key).Msg(fmt.Sprintf("dry run: %s contact %s would %s the Insider profile with %s%s", what, key, verb, masked, merged))
+	d.report.Log.Info().Str("key", key).Msg(fmt.Sprintf("dry run: %s contact %s would %s the Insider profile with %s%s", what, key, verb, masked, merged))
 	return nil
 }
 
@@ -64,21 +65,21 @@ func (d *dryRun) profile(_ context.Context, c *profileCall) (bool, error) {
 	if c.merge != nil {
 		calls += len(c.merge.Identifiers()) * len(c.merge.Merged)
 	}
-	d.report.count.add(func(s *Summary) {
+	d.report.Counts.Add(func(s *settle.Summary) {
 		s.Requests += int64(calls)
 		s.Rekeyed += int64(len(c.changes.Rekeys))
-		s.addRefused(refusalInvalidOld, len(c.changes.Invalid))
+		s.AddRefused(settle.RefusalInvalidOld, len(c.changes.Invalid))
 	})
 	if c.merge != nil && d.shown["merge"] < dryRunOps {
 		d.shown["merge"]++
 		names := c.merge.Identifiers()
-		d.report.log.Info().Str("key", c.key).Int("merged_ids", len(c.merge.Merged)).Msg(fmt.Sprintf(
+		d.report.Log.Info().Str("key", c.key).Int("merged_ids", len(c.merge.Merged)).Msg(fmt.Sprintf(
 			"dry run: merged contact %s would re-key the profiles of %d merged-away contacts (%s %s -> %s) to its own id, or delete them when it already has a profile, before its upsert",
 			c.key, len(c.merge.Merged), strings.Join(names, ", "), mask, mask))
 	}
 	if n := len(c.changes.Rekeys) + len(c.changes.Cleared); n > 0 && d.shown["identity"] < dryRunOps {
 		d.shown["identity"]++
-		d.report.log.Info().Str("key", c.key).Msg(fmt.Sprintf(
+		d.report.Log.Info().Str("key", c.key).Msg(fmt.Sprintf(
 			"dry run: contact %s would re-key %s from %s to %s (PATCH /api/user/v1/identity) and remove %s, before its upsert",
 			c.key, identifierNames(c.changes.Rekeys), mask, mask, identifierNames(c.changes.Cleared)))
 	}

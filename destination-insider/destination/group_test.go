@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
@@ -111,7 +112,7 @@ func TestWriteGroupedEventRejected(t *testing.T) {
 	if len(resent) != 1 || len(resent[0].Events) != 2 || resent[0].Identifiers["email"] != "a@x.io" {
 		t.Errorf("resent users %+v", resent)
 	}
-	if r.summary.Rejected[ReasonInsider] != 1 || r.summary.EventsSent != 3 {
+	if r.summary.Rejected[settle.ReasonInsider] != 1 || r.summary.EventsSent != 3 {
 		t.Errorf("summary %+v", *r.summary)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 	"github.com/insider-hubspot/connectors/protocol"
@@ -69,7 +70,7 @@ type cmdResult struct {
 	states  []map[string]any // STATE messages echoed
 	logs    []string
 	traces  []map[string]any
-	summary *Summary
+	summary *settle.Summary
 }
 
 // baseConfig is a config for the fake at url; edit adjusts it.
@@ -137,7 +138,7 @@ func runCmdCatalog(t testing.TB, cmd string, cfg map[string]any, cat string, std
 		WithClock(func() time.Time { return time.Date(2026, 1, 5, 3, 4, 5, 0, time.UTC) }),
 		WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }),
 		WithMaxAttempts(3),
-		WithSummary(func(s Summary) { r.summary = &s }),
+		WithSummary(func(s settle.Summary) { r.summary = &s }),
 		withoutIdleFlush,
 	}, opts...)
 	var out, errb bytes.Buffer

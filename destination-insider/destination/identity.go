@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
@@ -17,33 +18,18 @@ import (
 // contact's own profile (https://academy.insiderone.com/docs/api-reference-delete-identifiers)
 // when the profile can be found by the contact's id and holds that value.
 
-// Reasons Insider refuses, or the connector does not make, an identity change, as the summary
-// counts them (identity_changes_refused).
-const (
-	// refusalTaken: the new value already belongs to another profile.
-	refusalTaken = "taken"
-	// refusalNotInIR: the identifier type is not enabled in Insider's Identity Resolution.
-	refusalNotInIR = "not_in_identity_resolution"
-	// refusalSole: the identifier to remove is the profile's only one.
-	refusalSole = "sole_identifier"
-	// refusalInvalidOld: the previous value is not a valid identifier; no call is made.
-	refusalInvalidOld = "invalid_old_value"
-	// refusalOther: another refusal; its message is logged.
-	refusalOther = "refused"
-)
-
 // refusalReason classifies Insider's refusal of an identity call by its message.
 func refusalReason(err error) string {
 	msg := strings.ToLower(err.Error())
 	switch {
 	case strings.Contains(msg, "no valid identifier"):
-		return refusalNotInIR
+		return settle.RefusalNotInIR
 	case strings.Contains(msg, "already has a user assigned"):
-		return refusalTaken
+		return settle.RefusalTaken
 	case strings.Contains(msg, "sole identifier"):
-		return refusalSole
+		return settle.RefusalSole
 	}
-	return refusalOther
+	return settle.RefusalOther
 }
 
 // rekey moves one identifier of the contact from its old value to its new one. Insider having
@@ -58,7 +44,7 @@ func (s *insiderSender) rekey(ctx context.Context, c *profileCall, ch mapping.Id
 // the old value (rekeyFromProfile).
 func (s *insiderSender) rekeyFrom(ctx context.Context, c *profileCall, ch mapping.IdentityChange, read bool) bool {
 	out, st, err := s.ops.ChangeIdentity(ctx, ch.Old, ch.New)
-	s.report.countCall(st)
+	s.report.CountCall(st)
 	switch {
 	case err != nil:
 		return s.identityError(ctx, c, ch.Identifier, "identity", err)
@@ -69,7 +55,7 @@ func (s *insiderSender) rekeyFrom(ctx context.Context, c *profileCall, ch mappin
 	case read:
 		return s.rekeyFromProfile(ctx, c, ch)
 	default:
-		s.report.count.add(func(s *Summary) { s.RekeyNoProfile++ })
+		s.report.Counts.Add(func(s *settle.Summary) { s.RekeyNoProfile++ })
 	}
 	return true
 }
@@ -87,7 +73,7 @@ func (s *insiderSender) rekeyFromProfile(ctx context.Context, c *profileCall, ch
 		return false
 	}
 	if held == "" || held == string(ch.New) || held == string(ch.Old) {
-		s.report.count.add(func(s *Summary) { s.RekeyNoProfile++ })
+		s.report.Counts.Add(func(s *settle.Summary) { s.RekeyNoProfile++ })
 		return true
 	}
 	return s.rekeyFrom(ctx, c, mapping.IdentityChange{Identifier: ch.Identifier, Old: []byte(held), New: ch.New}, false)
@@ -103,10 +89,10 @@ func (s *insiderSender) ownValue(ctx context.Context, c *profileCall, identifier
 		return "", true
 	}
 	h, out, st, err := s.ops.ReadIdentifiers(ctx, c.own)
-	s.report.countCall(st)
+	s.report.CountCall(st)
 	switch {
 	case err != nil && !refusedUser(err) && insider.KindOf(err) != insider.KindUnavailable:
-		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, "profile read", err)
+		s.report.CallFailed(ctx, []protocol.RecordRef{c.ref}, "profile read", err)
 		return "", false
 	case err != nil || out != insider.Done:
 		return "", true
@@ -128,12 +114,12 @@ func (s *insiderSender) ownValue(ctx context.Context, c *profileCall, identifier
 func (s *insiderSender) rekeyTaken(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
 	s.book.claimChange(c.key, c.user, ch)
 	out, st, err := s.ops.ChangeIdentity(ctx, ch.Old, ch.New)
-	s.report.countCall(st)
+	s.report.CountCall(st)
 	switch {
 	case err != nil:
 		return s.identityError(ctx, c, ch.Identifier, "identity", err)
 	case out == insider.Taken:
-		s.refused(c, ch.Identifier, refusalTaken, "the new value already belongs to another profile")
+		s.refused(c, ch.Identifier, settle.RefusalTaken, "the new value already belongs to another profile")
 	case out == insider.Done:
 		s.book.drop(string(ch.New), c.key)
 		return s.rekeyed(ctx, c, ch)
@@ -144,8 +130,8 @@ func (s *insiderSender) rekeyTaken(ctx context.Context, c *profileCall, ch mappi
 // rekeyed counts a done re-key and hands the old value, now free, to the contact of this run
 // that claimed it. False when a call failed for good (the record is held back).
 func (s *insiderSender) rekeyed(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
-	s.report.count.add(func(s *Summary) { s.Rekeyed++ })
-	s.report.countOn(c.ref, statRekeyed, 1)
+	s.report.Counts.Add(func(s *settle.Summary) { s.Rekeyed++ })
+	s.report.CountOn(c.ref, settle.StatRekeyed, 1)
 	return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
 }
 
@@ -160,17 +146,17 @@ func (s *insiderSender) removeIdentifier(ctx context.Context, c *profileCall, ch
 		return false
 	}
 	if held != string(ch.Old) {
-		s.report.count.add(func(s *Summary) { s.IdentifiersKept++ })
+		s.report.Counts.Add(func(s *settle.Summary) { s.IdentifiersKept++ })
 		return true
 	}
 	out, st, err := s.ops.DeleteIdentifier(ctx, ch.Old)
-	s.report.countCall(st)
+	s.report.CountCall(st)
 	switch {
 	case err != nil:
 		return s.identityError(ctx, c, ch.Identifier, "identifier delete", err)
 	case out == insider.Done:
-		s.report.count.add(func(s *Summary) { s.IdentifiersRemoved++ })
-		s.report.countOn(c.ref, statIdentifierRemoved, 1)
+		s.report.Counts.Add(func(s *settle.Summary) { s.IdentifiersRemoved++ })
+		s.report.CountOn(c.ref, settle.StatIdentifierRemoved, 1)
 		return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
 	}
 	return true
@@ -181,7 +167,7 @@ func (s *insiderSender) removeIdentifier(ctx context.Context, c *profileCall, ch
 // failed for good, reported, and false (the record is held back).
 func (s *insiderSender) identityError(ctx context.Context, c *profileCall, identifier, call string, err error) bool {
 	if !refusedUser(err) {
-		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, call, err)
+		s.report.CallFailed(ctx, []protocol.RecordRef{c.ref}, call, err)
 		return false
 	}
 	s.refused(c, identifier, refusalReason(err), err.Error())
@@ -190,10 +176,10 @@ func (s *insiderSender) identityError(ctx context.Context, c *profileCall, ident
 
 // refused counts and logs an identity change Insider refused, or that removes nothing.
 func (s *insiderSender) refused(c *profileCall, identifier, reason, detail string) {
-	s.report.count.add(func(s *Summary) { s.addRefused(reason, 1) })
-	s.report.countOn(c.ref, statRekeyRefused, 1)
-	if s.report.lineDue() {
-		s.report.log.Warn().Str("key", c.key).Str("identifier", identifier).Str("reason", reason).Str("detail", maskMessages([]string{detail})).
+	s.report.Counts.Add(func(s *settle.Summary) { s.AddRefused(reason, 1) })
+	s.report.CountOn(c.ref, settle.StatRekeyRefused, 1)
+	if s.report.LineDue() {
+		s.report.Log.Warn().Str("key", c.key).Str("identifier", identifier).Str("reason", reason).Str("detail", settle.MaskMessages([]string{detail})).
 			Msg("Insider refused to change an identifier of a contact (counted in identity_changes_refused; the run goes on)")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
@@ -51,7 +52,7 @@ func TestIdentityChangesFollowHubSpot(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if srv.ProfileCount() != 2 || r.summary.Rekeyed != 3 || destStat(r.states[0], statRekeyed) != 3 {
+	if srv.ProfileCount() != 2 || r.summary.Rekeyed != 3 || destStat(r.states[0], settle.StatRekeyed) != 3 {
 		t.Errorf("%d profiles, summary re-keyed %d, destinationStats %v; want 2 profiles and 3 changes",
 			srv.ProfileCount(), r.summary.Rekeyed, r.states[0]["destinationStats"])
 	}
@@ -71,8 +72,8 @@ func TestIdentityChangeRefusalsAreCountedNotFatal(t *testing.T) {
 		changed(103, "c@x.com", "", `{"email":"nobody@x.com"}`),                               // no profile holds the old email
 		changed(104, "d@x.com", "", `{"email":"not an email"}`))                               // invalid old value
 	s := r.summary
-	want := map[string]int64{refusalTaken: 1, refusalNotInIR: 1, refusalInvalidOld: 1}
-	if fmt.Sprint(s.RekeyRefused) != fmt.Sprint(want) || s.RekeyNoProfile != 1 || s.UsersUpserted != 3 || destStat(r.states[0], statRekeyRefused) != 3 {
+	want := map[string]int64{settle.RefusalTaken: 1, settle.RefusalNotInIR: 1, settle.RefusalInvalidOld: 1}
+	if fmt.Sprint(s.RekeyRefused) != fmt.Sprint(want) || s.RekeyNoProfile != 1 || s.UsersUpserted != 3 || destStat(r.states[0], settle.StatRekeyRefused) != 3 {
 		t.Errorf("refused %v, without profile %d, upserted %d, destinationStats %v; want %v, 1, 3",
 			s.RekeyRefused, s.RekeyNoProfile, s.UsersUpserted, r.states[0]["destinationStats"], want)
 	}
@@ -80,7 +81,7 @@ func TestIdentityChangeRefusalsAreCountedNotFatal(t *testing.T) {
 		t.Errorf("profile 101 = %+v: a refused change leaves the old email", p.Identifiers)
 	}
 	logs := strings.Join(r.logs, "\n")
-	for _, w := range []string{"reason=" + refusalTaken, "reason=" + refusalNotInIR, refusalInvalidOld} {
+	for _, w := range []string{"reason=" + settle.RefusalTaken, "reason=" + settle.RefusalNotInIR, settle.RefusalInvalidOld} {
 		if !strings.Contains(logs, w) {
 			t.Errorf("logs lack %q:\n%s", w, logs)
 		}
@@ -114,7 +115,7 @@ func TestClearedIdentifierIsRemovedFromItsOwnProfile(t *testing.T) {
 	if p, ok := srv.FindByUUID("102"); !ok || p.Identifiers.PhoneNumber != "+14155550200" {
 		t.Errorf("profile 102 = %+v: another contact's phone must stay", p.Identifiers)
 	}
-	if r.summary.IdentifiersRemoved != 1 || r.summary.IdentifiersKept != 1 || destStat(r.states[0], statIdentifierRemoved) != 1 {
+	if r.summary.IdentifiersRemoved != 1 || r.summary.IdentifiersKept != 1 || destStat(r.states[0], settle.StatIdentifierRemoved) != 1 {
 		t.Errorf("removed %d kept %d, want 1 and 1", r.summary.IdentifiersRemoved, r.summary.IdentifiersKept)
 	}
 }

@@ -3,6 +3,7 @@ package destination
 import (
 	"context"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/protocol"
 )
@@ -14,14 +15,14 @@ func (s *insiderSender) mergeAway(ctx context.Context, c *profileCall, id string
 	taken := false
 	for _, ch := range c.merge.Changes(id) {
 		out, st, err := s.ops.ChangeIdentity(ctx, ch.Old, ch.New)
-		s.report.countCall(st)
+		s.report.CountCall(st)
 		switch {
 		case err != nil:
 			if s.mergeCallFailed(ctx, c, "identity", ch.Identifier, err) {
 				return false
 			}
 		case out == insider.Done:
-			s.report.count.add(func(s *Summary) { s.IdentityChanges++ })
+			s.report.Counts.Add(func(s *settle.Summary) { s.IdentityChanges++ })
 		case out == insider.Taken:
 			taken = true
 		}
@@ -37,7 +38,7 @@ func (s *insiderSender) mergeAway(ctx context.Context, c *profileCall, id string
 	case refusal != nil:
 		s.mergeCallFailed(ctx, c, "delete", "", refusal)
 	case out == insider.Done:
-		s.report.count.add(func(s *Summary) { s.MergedDeleted++ })
+		s.report.Counts.Add(func(s *settle.Summary) { s.MergedDeleted++ })
 	}
 	return true
 }
@@ -47,19 +48,19 @@ func (s *insiderSender) mergeAway(ctx context.Context, c *profileCall, id string
 // logged, and the merge goes on (false); any other failure holds the record back (true: stop).
 func (s *insiderSender) mergeCallFailed(ctx context.Context, c *profileCall, call, identifier string, err error) (stop bool) {
 	if !refusedUser(err) {
-		s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, call, err)
+		s.report.CallFailed(ctx, []protocol.RecordRef{c.ref}, call, err)
 		return true
 	}
-	s.report.count.add(func(s *Summary) { s.MergeRefused++ })
-	if !s.report.lineDue() {
+	s.report.Counts.Add(func(s *settle.Summary) { s.MergeRefused++ })
+	if !s.report.LineDue() {
 		return false
 	}
-	detail := maskMessages([]string{err.Error()})
+	detail := settle.MaskMessages([]string{err.Error()})
 	if call == "identity" {
-		s.report.log.Warn().Str("key", c.key).Str("identifier", identifier).Str("detail", detail).
+		s.report.Log.Warn().Str("key", c.key).Str("identifier", identifier).Str("detail", detail).
 			Msg("Insider refused to re-key a merged-away profile")
 		return false
 	}
-	s.report.log.Warn().Str("key", c.key).Str("detail", detail).Msg("Insider refused to delete a merged-away profile")
+	s.report.Log.Warn().Str("key", c.key).Str("detail", detail).Msg("Insider refused to delete a merged-away profile")
 	return false
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
@@ -65,10 +66,10 @@ func TestPermanentDeletionModes(t *testing.T) {
 		deleted     int64
 		anonymizedN int64
 	}{
-		{mode: "", gone: true, stat: statDeletedPermanently, deleted: 1},
-		{mode: DeletionDeleteProfile, gone: true, stat: statDeletedPermanently, deleted: 1},
-		{mode: DeletionAnonymize, anonymized: true, stat: statAnonymizedPermanently, anonymizedN: 1},
-		{mode: DeletionIgnore, rejected: ReasonDeletedPermanently},
+		{mode: "", gone: true, stat: settle.StatDeletedPermanently, deleted: 1},
+		{mode: DeletionDeleteProfile, gone: true, stat: settle.StatDeletedPermanently, deleted: 1},
+		{mode: DeletionAnonymize, anonymized: true, stat: settle.StatAnonymizedPermanently, anonymizedN: 1},
+		{mode: DeletionIgnore, rejected: settle.ReasonDeletedPermanently},
 	} {
 		t.Run("mode "+tc.mode, func(t *testing.T) {
 			t.Parallel()

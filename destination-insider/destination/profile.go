@@ -3,6 +3,7 @@ package destination
 import (
 	"context"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
 )
@@ -31,8 +32,8 @@ func (s *insiderSender) profile(ctx context.Context, c *profileCall) (bool, erro
 // again: each is idempotent); Insider refusing one change is counted and logged, and the rest
 // goes on.
 func (s *insiderSender) runProfile(ctx context.Context, c *profileCall) {
-	if s.report.out.sendingStopped() {
-		s.report.fail(c.ref)
+	if s.report.Outcome.SendingStopped() {
+		s.report.Fail(c.ref)
 		return
 	}
 	if c.merge != nil {
@@ -53,8 +54,8 @@ func (s *insiderSender) runProfile(ctx context.Context, c *profileCall) {
 		}
 	}
 	if len(c.changes.Invalid) > 0 {
-		s.report.count.add(func(s *Summary) { s.addRefused(refusalInvalidOld, len(c.changes.Invalid)) })
-		s.report.countOn(c.ref, statRekeyRefused, int64(len(c.changes.Invalid)))
+		s.report.Counts.Add(func(s *settle.Summary) { s.AddRefused(settle.RefusalInvalidOld, len(c.changes.Invalid)) })
+		s.report.CountOn(c.ref, settle.StatRekeyRefused, int64(len(c.changes.Invalid)))
 	}
 	if c.user != nil {
 		// Claimed before the upsert: a profile letting go of one of its identifiers while the
@@ -63,19 +64,19 @@ func (s *insiderSender) runProfile(ctx context.Context, c *profileCall) {
 		rejected, unknown, err := s.upsertOne(ctx, c.user)
 		switch {
 		case err != nil:
-			s.report.callFailed(ctx, []protocol.RecordRef{c.ref}, "upsert", err)
+			s.report.CallFailed(ctx, []protocol.RecordRef{c.ref}, "upsert", err)
 			return
 		case unknown:
-			_ = s.report.skip(c.ref, ReasonNotInInsider)
+			_ = s.report.Skip(c.ref, settle.ReasonNotInInsider)
 			return
 		case rejected != nil:
-			_ = s.report.reject(c.ref, mapping.ContactsStream, c.key, ReasonInsider, maskMessages(rejected))
+			_ = s.report.Reject(c.ref, mapping.ContactsStream, c.key, settle.ReasonInsider, settle.MaskMessages(rejected))
 			return
 		}
-		s.report.count.add(func(s *Summary) { s.UsersUpserted++; s.EventsSent += int64(c.events) })
+		s.report.Counts.Add(func(s *settle.Summary) { s.UsersUpserted++; s.EventsSent += int64(c.events) })
 	}
 	if c.clear != nil && !s.clearOne(ctx, c) {
 		return
 	}
-	_ = s.report.commit(c.ref)
+	_ = s.report.Commit(c.ref)
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/protocol"
 )
@@ -47,13 +48,13 @@ type insiderSender struct {
 	ops    *insider.UserOps // the one-user calls; nil when no mode makes any
 	known  *knownUsers      // update_only: which users Insider has; nil without it
 	lane   *opLane          // orders those calls and the upserts of each contact
-	report *report
+	report *settle.Report
 	book   *claimBook // who claimed which identifier in this run; nil when no mode releases one
 	// drain sends the batch being filled and waits for every batch in flight (batcher.drain).
 	drain func(context.Context) error
 }
 
-func newInsiderSender(cfg *Config, client *insider.Client, r *report, drain func(context.Context) error) *insiderSender {
+func newInsiderSender(cfg *Config, client *insider.Client, r *settle.Report, drain func(context.Context) error) *insiderSender {
 	calls := cfg.MergeMode == MergeUpdateIdentity || cfg.deletes() || cfg.IdentityChanges == IdentityFollow
 	s := &insiderSender{cfg: cfg, client: client, report: r, drain: drain, lane: newOpLane(opConcurrency, calls)}
 	if calls {
@@ -83,16 +84,16 @@ func (s *insiderSender) wait() { s.lane.wait() }
 // rejected are rejected, except the events it refused only for the company of an event it
 // blamed, which are sent again.
 func (s *insiderSender) upsert(ctx context.Context, p *batch) {
-	if s.report.out.sendingStopped() {
+	if s.report.Outcome.SendingStopped() {
 		// Credentials were refused, or something else answers in
 		// Insider's place: sending more cannot succeed.
-		s.report.fail(p.refs...)
+		s.report.Fail(p.refs...)
 		return
 	}
 	res, unknown, err := s.upsertKnown(ctx, p.body, false)
-	s.report.countCall(res.Stats)
+	s.report.CountCall(res.Stats)
 	if err != nil {
-		s.report.callFailed(ctx, p.refs, "", err)
+		s.report.CallFailed(ctx, p.refs, "", err)
 		return
 	}
 	rej := make(map[int][]string, len(res.Rejected))
@@ -106,7 +107,7 @@ func (s *insiderSender) upsert(ctx context.Context, p *batch) {
 	var clears []int // accepted records with values to clear: settled once the clears are
 	for i, ref := range p.refs {
 		if unknown[p.user[i]] {
-			if s.report.skip(ref, ReasonNotInInsider) != nil {
+			if s.report.Skip(ref, settle.ReasonNotInInsider) != nil {
 				return
 			}
 			continue
@@ -115,7 +116,7 @@ func (s *insiderSender) upsert(ctx context.Context, p *batch) {
 			if retry[i] {
 				continue // resent below
 			}
-			if s.report.reject(ref, p.stream[i], p.keys[i], reasons[p.user[i]], maskMessages(msgs)) != nil {
+			if s.report.Reject(ref, p.stream[i], p.keys[i], reasons[p.user[i]], settle.MaskMessages(msgs)) != nil {
 				return
 			}
 			continue
@@ -128,11 +129,11 @@ func (s *insiderSender) upsert(ctx context.Context, p *batch) {
 			clears = append(clears, i)
 			continue
 		}
-		if s.report.commit(ref) != nil {
+		if s.report.Commit(ref) != nil {
 			return
 		}
 	}
-	s.report.count.add(func(s *Summary) { s.UsersUpserted += users; s.EventsSent += events })
+	s.report.Counts.Add(func(s *settle.Summary) { s.UsersUpserted += users; s.EventsSent += events })
 	if len(clears) > 0 {
 		s.sendClears(ctx, p, clears)
 	}
@@ -149,7 +150,7 @@ func (s *insiderSender) resend(ctx context.Context, p *batch, rej map[int][]stri
 		return
 	}
 	res, err := s.client.UpsertBatch(ctx, b)
-	s.report.countCall(res.Stats)
+	s.report.CountCall(res.Stats)
 	if err != nil {
 		var refs []protocol.RecordRef
 		for _, recs := range sent {
@@ -157,7 +158,7 @@ func (s *insiderSender) resend(ctx context.Context, p *batch, rej map[int][]stri
 				refs = append(refs, p.refs[r])
 			}
 		}
-		s.report.callFailed(ctx, refs, "", err)
+		s.report.CallFailed(ctx, refs, "", err)
 		return
 	}
 	again := make(map[int][]string, len(res.Rejected))
@@ -170,18 +171,18 @@ func (s *insiderSender) resend(ctx context.Context, p *batch, rej map[int][]stri
 		for _, r := range recs {
 			var err error
 			if rejected {
-				err = s.report.reject(p.refs[r], p.stream[r], p.keys[r], ReasonInsider, maskMessages(msgs))
+				err = s.report.Reject(p.refs[r], p.stream[r], p.keys[r], settle.ReasonInsider, settle.MaskMessages(msgs))
 			} else {
 				users++
 				events += int64(p.events[r])
-				err = s.report.commit(p.refs[r])
+				err = s.report.Commit(p.refs[r])
 			}
 			if err != nil {
 				return
 			}
 		}
 	}
-	s.report.count.add(func(s *Summary) { s.UsersUpserted += users; s.EventsSent += events })
+	s.report.Counts.Add(func(s *settle.Summary) { s.UsersUpserted += users; s.EventsSent += events })
 }
 
 // regroup builds the batch that resends the records of retry, one user object per contact
@@ -204,7 +205,7 @@ func (s *insiderSender) regroup(p *batch, rej map[int][]string, retry map[int]bo
 		enc, ok := regroup(p, u, byUser[u])
 		if !ok {
 			for _, r := range byUser[u] {
-				if s.report.reject(p.refs[r], p.stream[r], p.keys[r], ReasonInsider, maskMessages(rej[u])) != nil {
+				if s.report.Reject(p.refs[r], p.stream[r], p.keys[r], settle.ReasonInsider, settle.MaskMessages(rej[u])) != nil {
 					return nil, nil, false
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
@@ -76,8 +77,8 @@ func TestSharedFakeOneRefusedUserDoesNotBlockItsBatch(t *testing.T) {
 	if got := echoes(r); len(got) != 1 || got[0].Count != 9 || got[0].Rejects != 1 {
 		t.Errorf("echoed %v, want one state counting 9 delivered and 1 rejected", got)
 	}
-	if r.summary.Rejected[ReasonInsiderRefused] != 1 {
-		t.Errorf("rejected by reason %v, want %s=1", r.summary.Rejected, ReasonInsiderRefused)
+	if r.summary.Rejected[settle.ReasonInsiderRefused] != 1 {
+		t.Errorf("rejected by reason %v, want %s=1", r.summary.Rejected, settle.ReasonInsiderRefused)
 	}
 }
 

@@ -3,11 +3,13 @@ package destination
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/protocol"
 )
@@ -32,13 +34,13 @@ const maxKnownUsers = 1 << 18
 // the answers. It is safe for concurrent use.
 type knownUsers struct {
 	ops    *insider.UserOps
-	report *report
+	report *settle.Report
 
 	mu    sync.Mutex
 	known map[string]bool // encoded identifiers -> Insider has a profile
 }
 
-func newKnownUsers(ops *insider.UserOps, r *report) *knownUsers {
+func newKnownUsers(ops *insider.UserOps, r *settle.Report) *knownUsers {
 	return &knownUsers{ops: ops, report: r, known: map[string]bool{}}
 }
 
@@ -83,11 +85,11 @@ func (k *knownUsers) lookup(ctx context.Context, b *insider.Batch, fresh bool) (
 // that it is not known: update_only never upserts a user it could not find.
 func (k *knownUsers) ask(ctx context.Context, ids []byte) (bool, error) {
 	_, out, st, err := k.ops.ReadIdentifiers(ctx, ids)
-	k.report.countCall(st)
-	k.report.count.add(func(s *Summary) { s.ProfileLookups++ })
+	k.report.CountCall(st)
+	k.report.Counts.Add(func(s *settle.Summary) { s.ProfileLookups++ })
 	switch {
 	case err != nil && refusedUser(err):
-		k.report.log.Warn().Err(err).Msg("update_only: Insider refused to look a user up; its records are skipped as not_in_insider")
+		k.report.Log.Warn().Err(err).Msg("update_only: Insider refused to look a user up; its records are skipped as not_in_insider")
 		return false, nil
 	case err != nil:
 		return false, err
@@ -161,7 +163,8 @@ func checkProfileReads(ctx context.Context, c *insider.Client) error {
 	switch insider.KindOf(err) {
 	case insider.KindAuth, insider.KindUnavailable, insider.KindRefused:
 		status := 0
-		if ie := insiderError(err); ie != nil {
+		var ie *insider.Error
+		if errors.As(err, &ie) {
 			status = ie.Status
 		}
 		return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(

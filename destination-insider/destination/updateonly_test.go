@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
 
@@ -57,7 +58,7 @@ func TestUpdateOnlyTouchesOnlyKnownProfiles(t *testing.T) {
 			t.Errorf("%s state: committed %d rejected %d, want %d and %d", stream, committed, rejected, w[0], w[1])
 		}
 	}
-	if got := r.summary.Rejected[ReasonNotInInsider]; got != 3 {
+	if got := r.summary.Rejected[settle.ReasonNotInInsider]; got != 3 {
 		t.Errorf("not_in_insider %d, want 3 (%v)", got, r.summary.Rejected)
 	}
 	if n := f.RequestCount(fakeinsider.EndpointProfile); n != 2 || r.summary.ProfileLookups != 2 {
@@ -140,7 +141,7 @@ func TestUpdateOnlyAppliesToTheUpsertAfterIdentityChanges(t *testing.T) {
 	if _, ok := f.FindByUUID("1002"); ok || f.ProfileCount() != 1 {
 		t.Errorf("update_only created a profile: %d profiles", f.ProfileCount())
 	}
-	if got := r.summary.Rejected[ReasonNotInInsider]; got != 1 {
+	if got := r.summary.Rejected[settle.ReasonNotInInsider]; got != 1 {
 		t.Errorf("not_in_insider %d, want 1 (%v)", got, r.summary.Rejected)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
@@ -34,11 +35,11 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 	log := zerolog.Ctx(ctx)
 	start := d.now()
 	var runErr error
-	var sum Summary
+	var sum settle.Summary
 	ws, err := d.startWrite(ctx, cfg, catalog, log)
 	if err != nil {
 		// Nothing was read: no record is held back and no state is echoed.
-		runErr, sum = err, newCounters(cfg).snapshot()
+		runErr, sum = err, newCounts(cfg).Snapshot()
 		sum.DroppedBy = map[string]int64{}
 	} else {
 		var client *insider.Client // none in a dry run
@@ -53,7 +54,7 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 		sum = w.finish()
 	}
 	sum.Duration = d.now().Sub(start)
-	sum.log(log)
+	sum.Log(log)
 	if d.onSummary != nil {
 		d.onSummary(sum)
 	}
@@ -63,7 +64,7 @@ func (d *Destination) Write(ctx context.Context, raw json.RawMessage, catalog *p
 
 // writer is the read loop of one Write. It owns the mapper and the batch being filled; it
 // decides each record's op and hands what is to be sent to the sender. The senders settle the
-// records they send through report; what ends the run is recorded in out. The read loop holds
+// records they send through report; what ends the run is recorded in out (report.Outcome). The read loop holds
 // readMu while it handles a message, and the idle flush holds it while it looks at the current
 // batch.
 type writer struct {
@@ -71,8 +72,8 @@ type writer struct {
 	log    *zerolog.Logger
 	mapper *mapping.Mapper
 	*batcher
-	report   *report
-	out      *runOutcome
+	report   *settle.Report
+	out      *settle.Outcome
 	send     sender // insiderSender, or dryRun in a dry run
 	scratch  []byte
 	now      func() time.Time
@@ -88,11 +89,15 @@ type writer struct {
 }
 
 func newWriter(ctx context.Context, d *Destination, cfg *Config, ws writeStart, states *protocol.StateTracker, client *insider.Client) *writer {
-	out := &runOutcome{baseURL: cfg.APIBaseURL}
-	r := &report{states: noTracker{}, count: newCounters(cfg), out: out, log: zerolog.Ctx(ctx)}
+	var tracker settle.Tracker = settle.NoTracker{}
+	if !cfg.DryRun && states != nil {
+		tracker = states
+	}
+	out := settle.NewOutcome(cfg.APIBaseURL)
+	r := &settle.Report{States: tracker, Counts: newCounts(cfg), Outcome: out, Log: zerolog.Ctx(ctx)}
 	w := &writer{
 		cfg:      cfg,
-		log:      r.log,
+		log:      r.Log,
 		mapper:   ws.mapper,
 		report:   r,
 		out:      out,
@@ -111,9 +116,6 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, ws writeStart, 
 	if cfg.DryRun {
 		w.send = newDryRun(cfg, r)
 	} else {
-		if states != nil {
-			r.states = states
-		}
 		w.send = newInsiderSender(cfg, client, r, w.drain)
 	}
 	w.start(ctx, w.sendBatch)
@@ -121,21 +123,21 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, ws writeStart, 
 }
 
 // consume reads the input until EOF, a stop, or cancellation, sends what is left and waits for
-// every call; it returns the run's outcome (runOutcome.result).
+// every call; it returns the run's outcome (settle.Outcome.Result).
 func (w *writer) consume(ctx context.Context, in *protocol.Reader) error {
 	stop := w.startIdleFlush(ctx)
 	err := w.read(ctx, in)
 	stop()
-	if err == nil && !w.out.stopped() {
+	if err == nil && !w.out.Stopped() {
 		err = w.flush(ctx)
 	} else {
-		w.report.fail(w.cur.refs...) // never sent: the next run delivers them
-		w.report.fail(w.cur.audienceRefs()...)
+		w.report.Fail(w.cur.refs...) // never sent: the next run delivers them
+		w.report.Fail(w.cur.audienceRefs()...)
 		w.cur.reset(w.cfg.SkipHook)
 	}
 	w.close()
 	w.send.wait()
-	return w.out.result(err, ctx.Err(), w.report.states.HeldBack())
+	return w.out.Result(err, ctx.Err(), w.report.States.HeldBack())
 }
 
 func (w *writer) read(ctx context.Context, in *protocol.Reader) error {
@@ -143,7 +145,7 @@ func (w *writer) read(ctx context.Context, in *protocol.Reader) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if w.out.stopped() {
+		if w.out.Stopped() {
 			return nil
 		}
 		msg, err := in.Next()
@@ -164,7 +166,7 @@ func (w *writer) handle(ctx context.Context, msg *protocol.Input, err error) err
 	var le *protocol.LineError
 	if errors.As(err, &le) {
 		w.log.Warn().Int("line", le.Line).Err(le.Err).Msg("skipped an input line that is not an Airbyte message")
-		w.report.count.add(func(s *Summary) { s.Undecodable++ })
+		w.report.Counts.Add(func(s *settle.Summary) { s.Undecodable++ })
 		return nil
 	}
 	if err != nil {
@@ -179,7 +181,7 @@ func (w *writer) handle(ctx context.Context, msg *protocol.Input, err error) err
 	case protocol.TypeTrace:
 		w.trace(msg.Raw)
 	case protocol.TypeState:
-		if err := w.report.states.State(msg); err != nil {
+		if err := w.report.States.State(msg); err != nil {
 			return protocol.NewError(protocol.FailureSystem, "could not handle a STATE message", err)
 		}
 		// A slow source must not keep its states waiting in a half-full
@@ -203,27 +205,27 @@ func (w *writer) trace(raw []byte) {
 		e.Str("stream", te.StreamDescriptor.Name)
 	}
 	e.Msg("the source failed: " + te.Message + " (its records read so far are still delivered; the run will end with this error)")
-	w.report.count.add(func(s *Summary) { s.SourceErrors++ })
-	w.out.sourceFailed(te)
+	w.report.Counts.Add(func(s *settle.Summary) { s.SourceErrors++ })
+	w.out.SourceFailed(te)
 }
 
 // record decides the op of one record and follows it.
 func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
-	w.report.count.add(func(s *Summary) { s.RecordsRead++ })
+	w.report.Counts.Add(func(s *settle.Summary) { s.RecordsRead++ })
 	desc := protocol.StreamDescriptor{Name: rec.Stream, Namespace: rec.Namespace}
 	s := w.mapper.Stream(rec.Stream)
 	if err := w.mapper.NeedsIdentifiers(s, rec.Stream); err != nil {
-		w.report.fail(w.report.states.Record(desc))
-		w.out.stop(err)
+		w.report.Fail(w.report.States.Record(desc))
+		w.out.Stop(err)
 		return nil
 	}
 	w.firstRecord(rec.Stream, s)
 	if !s.Mapped() {
-		w.report.count.add(func(s *Summary) { s.Ignored++ })
-		return w.report.commit(w.report.states.Record(desc))
+		w.report.Counts.Add(func(s *settle.Summary) { s.Ignored++ })
+		return w.report.Commit(w.report.States.Record(desc))
 	}
 	r := w.mapper.Scan(s, rec.Data)
-	ref := w.report.states.Record(desc)
+	ref := w.report.States.Record(desc)
 	switch o, c := opOf(w.mapper, w.cfg, s, r); o {
 	case opArchive:
 		return w.archive(ctx, r, ref)
@@ -273,11 +275,11 @@ func (w *writer) upsert(ctx context.Context, s mapping.Stream, r mapping.Record,
 			}
 			return w.failRun(ref, fmt.Sprintf("record %s of stream %s", res.Key, stream), res.Detail)
 		}
-		return w.report.reject(ref, stream, res.Key, res.Reason, res.Detail)
+		return w.report.Reject(ref, stream, res.Key, res.Reason, res.Detail)
 	}
 	if c != nil {
 		if c.merge != nil {
-			w.report.count.add(func(s *Summary) { s.MergedRecords++ })
+			w.report.Counts.Add(func(s *settle.Summary) { s.MergedRecords++ })
 		}
 		c.key, c.user, c.events, c.clear, c.ref = res.Key, res.User, res.Events, res.Clear, ref
 		c.email, c.phone = res.Email, res.Phone
@@ -288,7 +290,7 @@ func (w *writer) upsert(ctx context.Context, s mapping.Stream, r mapping.Record,
 	if res.User != nil {
 		w.scratch = res.User[:0]
 		if len(res.User) > w.maxUser {
-			return w.report.reject(ref, stream, res.Key, ReasonTooLarge,
+			return w.report.Reject(ref, stream, res.Key, settle.ReasonTooLarge,
 				fmt.Sprintf("the mapped user is %d bytes, more than fits in a %d-byte request", len(res.User), insider.MaxBodyBytes))
 		}
 	}
@@ -311,12 +313,12 @@ func (w *writer) upsert(ctx context.Context, s mapping.Stream, r mapping.Record,
 // invalidOldValues counts and logs the identity changes of a record whose old value is not a
 // valid identifier: nothing of it can be on a profile, so there is nothing to re-key.
 func (w *writer) invalidOldValues(ref protocol.RecordRef, names []string) {
-	w.report.count.add(func(s *Summary) { s.addRefused(refusalInvalidOld, len(names)) })
-	w.report.countOn(ref, statRekeyRefused, int64(len(names)))
+	w.report.Counts.Add(func(s *settle.Summary) { s.AddRefused(settle.RefusalInvalidOld, len(names)) })
+	w.report.CountOn(ref, settle.StatRekeyRefused, int64(len(names)))
 	if !w.invalidLogged {
 		w.invalidLogged = true
 		w.log.Warn().Strs("identifiers", names).Msg("a contact's previous value of an identifier is not a valid identifier, so it cannot be re-keyed " +
-			"(counted in identity_changes_refused as " + refusalInvalidOld + "; later ones are only counted)")
+			"(counted in identity_changes_refused as " + settle.RefusalInvalidOld + "; later ones are only counted)")
 	}
 }
 
@@ -325,9 +327,9 @@ func (w *writer) invalidOldValues(ref protocol.RecordRef, names []string) {
 // deleted or anonymized.
 func (w *writer) archive(ctx context.Context, r mapping.Record, ref protocol.RecordRef) error {
 	permanent := r.DeletedPermanently()
-	mode, reason, what := w.cfg.DeletionMode, ReasonArchived, "archived (deleted) contacts are skipped and counted as rejected with reason archived: deletion_mode is ignore"
+	mode, reason, what := w.cfg.DeletionMode, settle.ReasonArchived, "archived (deleted) contacts are skipped and counted as rejected with reason archived: deletion_mode is ignore"
 	if permanent {
-		mode, reason, what = w.cfg.PermanentDeletionMode, ReasonDeletedPermanently,
+		mode, reason, what = w.cfg.PermanentDeletionMode, settle.ReasonDeletedPermanently,
 			"contacts deleted permanently are skipped and counted as rejected with reason deleted_permanently: permanent_deletion_mode is ignore"
 	}
 	if mode == DeletionIgnore {
@@ -335,18 +337,18 @@ func (w *writer) archive(ctx context.Context, r mapping.Record, ref protocol.Rec
 			w.skipLogged[reason] = true
 			w.log.Info().Str("stream", mapping.ContactsStream).Msg(what)
 		}
-		return w.report.skip(ref, reason)
+		return w.report.Skip(ref, reason)
 	}
 	own := w.mapper.OwnProfile(r)
 	if own.Profile == nil {
 		if !w.cfg.MapsRecordID() {
 			// permanent_deletion_mode left at its default (validate.go refuses the rest).
-			w.report.fail(ref)
-			w.out.stop(protocol.NewError(protocol.FailureConfig, "contact "+own.Key+" was deleted permanently in HubSpot and permanent_deletion_mode "+
+			w.report.Fail(ref)
+			w.out.Stop(protocol.NewError(protocol.FailureConfig, "contact "+own.Key+" was deleted permanently in HubSpot and permanent_deletion_mode "+
 				"is "+mode+" (its default), but "+needsRecordID("deleting its profile", "permanent_deletion_mode to ignore"), nil))
 			return nil
 		}
-		return w.report.reject(ref, mapping.ContactsStream, own.Key, mapping.ReasonNoIdentifier, "the deleted contact's record has no id")
+		return w.report.Reject(ref, mapping.ContactsStream, own.Key, mapping.ReasonNoIdentifier, "the deleted contact's record has no id")
 	}
 	a := &archiveCall{key: own.Key, permanent: permanent, mode: mode, own: own.Profile, merged: own.Merged, ref: ref}
 	for _, id := range own.Merged {
@@ -358,8 +360,8 @@ func (w *writer) archive(ctx context.Context, r mapping.Record, ref protocol.Rec
 // failRun holds back a record with an invalid identifier under invalid_identifier_policy
 // fail_run, and stops the run with a config_error naming it.
 func (w *writer) failRun(ref protocol.RecordRef, record, detail string) error {
-	w.report.fail(ref)
-	w.out.stop(protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
+	w.report.Fail(ref)
+	w.out.Stop(protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
 		"%s has an invalid identifier (%s) and invalid_identifier_policy is fail_run: fix the record or choose skip_identifier or skip_record",
 		record, detail), nil))
 	return nil
@@ -368,7 +370,7 @@ func (w *writer) failRun(ref protocol.RecordRef, record, detail string) error {
 // countDropped counts identifiers and values a record was sent without.
 func (w *writer) countDropped(ids, values int) {
 	if ids > 0 || values > 0 {
-		w.report.count.add(func(s *Summary) { s.DroppedIDs += int64(ids); s.DroppedValues += int64(values) })
+		w.report.Counts.Add(func(s *settle.Summary) { s.DroppedIDs += int64(ids); s.DroppedValues += int64(values) })
 	}
 }
 
@@ -386,7 +388,7 @@ func (w *writer) startIdleFlush(ctx context.Context) (stop func()) {
 func (w *writer) idleCheck(ctx context.Context, seen uint64) uint64 {
 	w.readMu.Lock()
 	defer w.readMu.Unlock()
-	if w.messages == seen && w.cur.records() > 0 && !w.out.stopped() && ctx.Err() == nil {
+	if w.messages == seen && w.cur.records() > 0 && !w.out.Stopped() && ctx.Err() == nil {
 		w.log.Debug().Int("users", w.cur.userCount()).Msg("the input paused: sending the batch being filled")
 		_ = w.flush(ctx) // fails only when ctx ends, which the read loop reports
 	}
@@ -394,10 +396,10 @@ func (w *writer) idleCheck(ctx context.Context, seen uint64) uint64 {
 }
 
 // finish returns the final counts.
-func (w *writer) finish() Summary {
-	s := w.report.count.snapshot()
+func (w *writer) finish() settle.Summary {
+	s := w.report.Counts.Snapshot()
 	s.DroppedBy = w.mapper.DroppedBy() // the read loop, the mapper's only user, has ended
-	s.HeldBack = w.report.states.HeldBack()
-	s.StatesEchoed = int64(w.report.states.Echoed())
+	s.HeldBack = w.report.States.HeldBack()
+	s.StatesEchoed = int64(w.report.States.Echoed())
 	return s
 }

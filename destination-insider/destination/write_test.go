@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 )
@@ -117,7 +118,7 @@ func TestWriteInsiderRejectsUsers(t *testing.T) {
 	if !strings.Contains(logs, "age must be a number: ***") || strings.Contains(logs, "12x") {
 		t.Errorf("rejection log should carry Insider's message with the value masked: %s", logs)
 	}
-	if r.summary.Rejected[ReasonInsider] != 1 || r.summary.UsersUpserted != 2 {
+	if r.summary.Rejected[settle.ReasonInsider] != 1 || r.summary.UsersUpserted != 2 {
 		t.Errorf("summary = %+v", *r.summary)
 	}
 }
@@ -211,7 +212,7 @@ func TestWriteByteLimit(t *testing.T) {
 	if diff := cmp.Diff([]echoed{{"contacts", 1, 9, 1}}, echoes(r)); diff != "" {
 		t.Errorf("echoed states (-want +got):\n%s", diff)
 	}
-	if r.summary.Rejected[ReasonTooLarge] != 1 {
+	if r.summary.Rejected[settle.ReasonTooLarge] != 1 {
 		t.Errorf("summary = %+v", *r.summary)
 	}
 }

@@ -1,4 +1,4 @@
-package destination
+package settle
 
 import (
 	"context"
@@ -23,88 +23,88 @@ func TestRunOutcomePrecedence(t *testing.T) {
 	source := &protocol.ErrorTrace{Message: "HubSpot refused the token", FailureType: protocol.FailureConfig}
 	tests := []struct {
 		name        string
-		events      func(o *runOutcome)
+		events      func(o *Outcome)
 		readErr     error
 		canceled    bool
 		want        protocol.FailureType // "" for no error
 		canceledErr bool                 // the error is the cancellation
 		says        []string
 	}{
-		{name: "nothing happened", events: func(*runOutcome) {}},
+		{name: "nothing happened", events: func(*Outcome) {}},
 		{name: "a transient failure holds records back",
-			events: func(o *runOutcome) { o.failed(protocol.FailureTransient, transient, false) },
+			events: func(o *Outcome) { o.failed(protocol.FailureTransient, transient, false) },
 			want:   protocol.FailureTransient, says: []string{"after every retry", "3 records were held back"}},
 		{name: "a config_error after another failure wins",
-			events: func(o *runOutcome) {
+			events: func(o *Outcome) {
 				o.failed(protocol.FailureTransient, transient, false)
 				o.failed(protocol.FailureConfig, config, false)
 			},
 			want: protocol.FailureConfig},
 		{name: "a config_error before another failure stays",
-			events: func(o *runOutcome) {
+			events: func(o *Outcome) {
 				o.failed(protocol.FailureConfig, config, false)
 				o.failed(protocol.FailureTransient, transient, false)
 			},
 			want: protocol.FailureConfig},
 		{name: "a failure that stops sending is reported, not its stop",
-			events: func(o *runOutcome) {
+			events: func(o *Outcome) {
 				o.failed(protocol.FailureTransient, transient, false)
 				o.failed(protocol.FailureSystem, system, true)
 			},
 			want: protocol.FailureSystem, says: []string{"held back"}},
 		{name: "a failure before a cancellation is reported, not the cancellation",
-			events:  func(o *runOutcome) { o.failed(protocol.FailureConfig, config, true) },
+			events:  func(o *Outcome) { o.failed(protocol.FailureConfig, config, true) },
 			readErr: context.Canceled, canceled: true,
 			want: protocol.FailureConfig},
 		{name: "a cancellation with no failure before it is the cancellation",
-			events:  func(*runOutcome) {},
+			events:  func(*Outcome) {},
 			readErr: context.Canceled, canceled: true,
 			canceledErr: true},
 		{name: "a config_error stop of its own wins over a failure",
-			events: func(o *runOutcome) {
+			events: func(o *Outcome) {
 				o.failed(protocol.FailureTransient, transient, false)
-				o.stop(failRun)
+				o.Stop(failRun)
 			},
 			want: protocol.FailureConfig, says: []string{"invalid identifier"}},
 		{name: "the first stop wins",
-			events: func(o *runOutcome) {
-				o.stop(failRun)
-				o.stop(readErr)
+			events: func(o *Outcome) {
+				o.Stop(failRun)
+				o.Stop(readErr)
 			},
 			want: protocol.FailureConfig, says: []string{"invalid identifier"}},
 		{name: "an error that ended reading wins",
-			events:  func(o *runOutcome) { o.failed(protocol.FailureConfig, config, true) },
+			events:  func(o *Outcome) { o.failed(protocol.FailureConfig, config, true) },
 			readErr: readErr,
 			want:    protocol.FailureSystem, says: []string{"could not read the input"}},
 		{name: "the source's failure alone is the run's",
-			events: func(o *runOutcome) { o.sourceFailed(source) },
+			events: func(o *Outcome) { o.SourceFailed(source) },
 			want:   protocol.FailureConfig, says: []string{"the source failed: HubSpot refused the token"}},
 		{name: "the source's failure is named beside the destination's own",
-			events: func(o *runOutcome) {
-				o.sourceFailed(source)
-				o.sourceFailed(source)
+			events: func(o *Outcome) {
+				o.SourceFailed(source)
+				o.SourceFailed(source)
 				o.failed(protocol.FailureTransient, transient, false)
 			},
 			want: protocol.FailureTransient, says: []string{"after every retry", "the source failed too: HubSpot refused the token (and 1 more source errors"}},
 		{name: "the source's failure is named beside a read error",
-			events:  func(o *runOutcome) { o.sourceFailed(source) },
+			events:  func(o *Outcome) { o.SourceFailed(source) },
 			readErr: readErr,
 			want:    protocol.FailureSystem, says: []string{"could not read the input", "the source failed too"}},
 		{name: "a cancellation leaves the source's failure out",
-			events:  func(o *runOutcome) { o.sourceFailed(source) },
+			events:  func(o *Outcome) { o.SourceFailed(source) },
 			readErr: context.Canceled, canceled: true,
 			canceledErr: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			o := &runOutcome{baseURL: "https://insider.test"}
+			o := NewOutcome("https://insider.test")
 			tc.events(o)
 			var ctxErr error
 			if tc.canceled {
 				ctxErr = context.Canceled
 			}
-			err := o.result(tc.readErr, ctxErr, 3)
+			err := o.Result(tc.readErr, ctxErr, 3)
 			switch {
 			case tc.canceledErr:
 				if !errors.Is(err, context.Canceled) {

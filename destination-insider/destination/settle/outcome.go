@@ -1,4 +1,4 @@
-package destination
+package settle
 
 import (
 	"errors"
@@ -8,18 +8,18 @@ import (
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
-// runOutcome is what one write has come to, and the one error Write returns for it. It holds
+// Outcome is what one write has come to, and the one error Write returns for it. It holds
 //
 //   - the failures for good of Insider calls: the kind of the first, unless a config_error
 //     comes later (it wins: a retry cannot mend it), or a failure that stops sending;
 //   - a stop, which ends reading after the current message: Insider cannot be reached as
 //     configured, a config_error of the input (fail_run, a stream without identifier mappings),
 //     a STATE that could not be written;
-//   - the TRACE ERRORs a source piped into the input reported (sourcefail.go).
+//   - the TRACE ERRORs a source piped into the input reported (source.go).
 //
-// result decides between them and a read error or a cancellation (SIGTERM). It is safe for
+// Result decides between them and a read error or a cancellation (SIGTERM). It is safe for
 // concurrent use: the read loop and the senders report to it.
-type runOutcome struct {
+type Outcome struct {
 	baseURL string // api_base_url, for the failure's message
 
 	mu          sync.Mutex
@@ -30,13 +30,17 @@ type runOutcome struct {
 	source      sourceErrors
 }
 
+// NewOutcome returns the outcome of a write to the Insider API at baseURL (api_base_url,
+// which its failure's message names).
+func NewOutcome(baseURL string) *Outcome { return &Outcome{baseURL: baseURL} }
+
 // errUnreachable is the stop of a call failure that makes sending more pointless.
 var errUnreachable = errors.New("insider cannot be reached at api_base_url as configured")
 
 // failed records a call that failed for good with a failure of kind. stop says that sending
 // more cannot succeed (credentials refused, a redirect, something else answering in Insider's
 // place): the run stops reading and sends nothing more.
-func (o *runOutcome) failed(kind protocol.FailureType, err error, stop bool) {
+func (o *Outcome) failed(kind protocol.FailureType, err error, stop bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.failKind == "" || (kind == protocol.FailureConfig && o.failKind != kind) || (stop && !o.stopSending) {
@@ -48,8 +52,8 @@ func (o *runOutcome) failed(kind protocol.FailureType, err error, stop bool) {
 	}
 }
 
-// stop ends reading after the current message; the first reason wins.
-func (o *runOutcome) stop(err error) {
+// Stop ends reading after the current message; the first reason wins.
+func (o *Outcome) Stop(err error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.stopErr == nil {
@@ -57,28 +61,28 @@ func (o *runOutcome) stop(err error) {
 	}
 }
 
-// stopped reports whether reading is to end.
-func (o *runOutcome) stopped() bool {
+// Stopped reports whether reading is to end.
+func (o *Outcome) Stopped() bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.stopErr != nil
 }
 
-// sendingStopped reports whether a failure made sending more pointless.
-func (o *runOutcome) sendingStopped() bool {
+// SendingStopped reports whether a failure made sending more pointless.
+func (o *Outcome) SendingStopped() bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.stopSending
 }
 
-// sourceFailed records a TRACE ERROR of a source piped into the input.
-func (o *runOutcome) sourceFailed(te *protocol.ErrorTrace) {
+// SourceFailed records a TRACE ERROR of a source piped into the input.
+func (o *Outcome) SourceFailed(te *protocol.ErrorTrace) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.source.add(te)
 }
 
-// result is the error Write returns once every record is settled, in this order:
+// Result is the error Write returns once every record is settled, in this order:
 //
 //  1. readErr, the error that ended reading, unless it is the cancellation ctxErr;
 //  2. a stop that is a protocol error of its own (fail_run, a stream without identifier
@@ -88,7 +92,7 @@ func (o *runOutcome) sourceFailed(te *protocol.ErrorTrace) {
 //  4. nil.
 //
 // The source's failure is added to 1 and 2, and stands alone for 4.
-func (o *runOutcome) result(readErr, ctxErr error, held int64) error {
+func (o *Outcome) Result(readErr, ctxErr error, held int64) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if readErr != nil && (ctxErr == nil || !errors.Is(readErr, ctxErr)) {
@@ -105,7 +109,7 @@ func (o *runOutcome) result(readErr, ctxErr error, held int64) error {
 
 // own is the run's own failure, nil when everything was delivered or deliberately rejected;
 // o.mu is held.
-func (o *runOutcome) own(held int64) error {
+func (o *Outcome) own(held int64) error {
 	var pe *protocol.Error
 	if o.stopErr != nil && (o.failKind == "" || errors.As(o.stopErr, &pe)) {
 		return o.stopErr
@@ -113,7 +117,7 @@ func (o *runOutcome) own(held int64) error {
 	if o.failKind == "" {
 		return nil
 	}
-	msg := failureMessage(o.failKind, o.failErr, o.baseURL)
+	msg := FailureMessage(o.failKind, o.failErr, o.baseURL)
 	return protocol.NewError(o.failKind, fmt.Sprintf(
 		"%s. %d records were held back: their streams' later states were not saved, so the next run sends them again", msg, held), o.failErr)
 }
@@ -121,7 +125,7 @@ func (o *runOutcome) own(held int64) error {
 // withSourceError adds the source's failure to err, the run's own outcome: the source's error
 // when the destination has none, else err whose message also says the source failed; o.mu is
 // held.
-func (o *runOutcome) withSourceError(err error) error {
+func (o *Outcome) withSourceError(err error) error {
 	src := o.source.error()
 	switch {
 	case src == nil:

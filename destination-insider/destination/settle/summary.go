@@ -1,4 +1,4 @@
-package destination
+package settle
 
 import (
 	"maps"
@@ -13,34 +13,8 @@ import (
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 )
 
-// Rejection reasons of delivery, as counted in Summary.Rejected beside the mapping's
-// (mapping.Reason*).
-const (
-	ReasonTooLarge       = "too_large"
-	ReasonInsider        = "rejected_by_insider" // listed as failed in Insider's 200 answer
-	ReasonInsiderRefused = "refused_by_insider"  // Insider answered 400 to a request of only this user
-	ReasonArchived       = "archived"            // deletion_mode ignore
-	// ReasonDeletedPermanently is a contact deleted permanently under permanent_deletion_mode ignore.
-	ReasonDeletedPermanently = "deleted_permanently"
-	ReasonNoSuchUser         = "no_such_user"   // Insider has no profile to anonymize
-	ReasonNotInInsider       = "not_in_insider" // update_only: Insider has no profile to update
-)
-
-// Counts echoed in the destinationStats of a STATE (beside recordCount and
-// rejectedRecordCount), for the records that state covers.
-const (
-	statDeleted               = "profilesDeletedCount"
-	statAnonymized            = "profilesAnonymizedCount"
-	statDeletedPermanently    = "profilesDeletedPermanentlyCount"
-	statAnonymizedPermanently = "profilesAnonymizedPermanentlyCount"
-	statRekeyed               = "identifiersChangedCount"
-	statRekeyRefused          = "identifierChangesRefusedCount"
-	statIdentifierRemoved     = "identifiersRemovedCount"
-	statCleared               = "profilesClearedCount"
-)
-
 // Summary counts what one write did. Alerting and the demo read it
-// through WithSummary.
+// through destination.WithSummary.
 type Summary struct {
 	DryRun        bool
 	RecordsRead   int64            // RECORD messages read
@@ -93,8 +67,8 @@ type Summary struct {
 // RejectedRecords is the total of Rejected.
 func (s Summary) RejectedRecords() int64 { return sum(s.Rejected) }
 
-// addRefused counts n identity changes refused for reason.
-func (s *Summary) addRefused(reason string, n int) {
+// AddRefused counts n identity changes refused for reason (a Refusal constant).
+func (s *Summary) AddRefused(reason string, n int) {
 	if s.RekeyRefused == nil {
 		s.RekeyRefused = map[string]int64{}
 	}
@@ -125,8 +99,8 @@ func (s Summary) RejectRatio() float64 {
 	return float64(s.RejectedRecords()-expected) / float64(handled)
 }
 
-// log writes the summary as one LOG INFO message.
-func (s Summary) log(l *zerolog.Logger) {
+// Log writes the summary as one LOG INFO message.
+func (s Summary) Log(l *zerolog.Logger) {
 	e := l.Info().
 		Bool("dry_run", s.DryRun).
 		Int64("records_read", s.RecordsRead).
@@ -193,26 +167,26 @@ func joinCounts(counts map[string]int64) string {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// counters is the mutable form of Summary, shared by the reader and the
-// senders.
-type counters struct {
+// Counts is the mutable form of Summary, shared by the read loop and the senders. It is safe
+// for concurrent use.
+type Counts struct {
 	mu sync.Mutex
 	s  Summary
 }
 
-// newCounters returns the counters of a write of cfg.
-func newCounters(cfg *Config) *counters {
-	return &counters{s: Summary{DryRun: cfg.DryRun, AlertWebhookURL: cfg.AlertWebhookURL, AlertRejectRatio: cfg.AlertRejectRatio}}
-}
+// NewCounts returns counts that start from s: a summary with only the fields a write copies
+// from its config.
+func NewCounts(s Summary) *Counts { return &Counts{s: s} }
 
-func (c *counters) add(f func(s *Summary)) {
+// Add changes the counts with f, which must not keep s.
+func (c *Counts) Add(f func(s *Summary)) {
 	c.mu.Lock()
 	f(&c.s)
 	c.mu.Unlock()
 }
 
-func (c *counters) reject(reason string) {
-	c.add(func(s *Summary) {
+func (c *Counts) reject(reason string) {
+	c.Add(func(s *Summary) {
 		if s.Rejected == nil {
 			s.Rejected = map[string]int64{}
 		}
@@ -220,7 +194,8 @@ func (c *counters) reject(reason string) {
 	})
 }
 
-func (c *counters) snapshot() Summary {
+// Snapshot returns the counts so far.
+func (c *Counts) Snapshot() Summary {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s := c.s
