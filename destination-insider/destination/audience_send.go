@@ -57,7 +57,7 @@ func (s *insiderSender) audience(ctx context.Context, a *audiencePart) {
 		}
 	}
 	if a.joins.Len() > 0 {
-		res, unknown, err := s.upsertKnown(ctx, a.joins, false)
+		res, unknown, err := s.ops.Upsert(ctx, a.joins, false)
 		s.report.CountCall(res.Stats)
 		rej := rejectionsByIndex(res)
 		for u, i := range a.joinOf {
@@ -168,17 +168,6 @@ func rejectionsByIndex(res *insider.Result) map[int]insider.Rejection {
 		out[r.Index] = r
 	}
 	return out
-}
-
-// rejectionReason is the reason a refused user's records are rejected with.
-func rejectionReason(r insider.Rejection) string {
-	switch {
-	case r.TooLarge:
-		return settle.ReasonTooLarge
-	case r.Status != 0:
-		return settle.ReasonInsiderRefused
-	}
-	return settle.ReasonInsider
 }
 
 // noSuchUser reports whether Insider refused a user because it has no profile with its

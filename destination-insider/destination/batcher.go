@@ -62,15 +62,6 @@ func newPending(cfg *Config) *batch {
 	return &batch{body: newBatch(cfg), clears: insider.NewAttributeDeletes()}
 }
 
-// newBatch returns an empty upsert body with the request-level fields of
-// cfg: skip_hook and, when set, error_callback_endpoint (the URL Insider
-// notifies when an accepted user later fails to unify).
-func newBatch(cfg *Config) *insider.Batch {
-	b := insider.NewBatch(cfg.SkipHook)
-	b.SetErrorCallback(cfg.ErrorCallbackEndpoint)
-	return b
-}
-
 func (p *batch) reset(skipHook bool) {
 	if p.body.Cap() > keptBatchBytes {
 		cb := p.body.ErrorCallback()

@@ -62,7 +62,7 @@ type Config struct {
 	permanentDefault      bool
 	EventRetentionDays    int    `json:"event_retention_days"`
 	ErrorCallbackEndpoint string `json:"error_callback_endpoint"`
-	// UpdateOnly upserts only users Insider already has a profile for (updateonly.go).
+	// UpdateOnly upserts only users Insider already has a profile for (profiles.Ops.Upsert).
 	UpdateOnly bool `json:"update_only"`
 }
 
@@ -123,6 +123,15 @@ func (c *Config) deletes() bool {
 // from the config.
 func newCounts(c *Config) *settle.Counts {
 	return settle.NewCounts(settle.Summary{DryRun: c.DryRun, AlertWebhookURL: c.AlertWebhookURL, AlertRejectRatio: c.AlertRejectRatio})
+}
+
+// newBatch returns an empty upsert body with the request-level fields of
+// cfg: skip_hook and, when set, error_callback_endpoint (the URL Insider
+// notifies when an accepted user later fails to unify).
+func newBatch(cfg *Config) *insider.Batch {
+	b := insider.NewBatch(cfg.SkipHook)
+	b.SetErrorCallback(cfg.ErrorCallbackEndpoint)
+	return b
 }
 
 // ConfigError lists every problem found in a config.

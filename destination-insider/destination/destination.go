@@ -148,6 +148,24 @@ func checkAttributes(cfg *Config, types *mapping.Types) error {
 	return protocol.NewError(protocol.FailureConfig, strings.Join(p, "; "), nil)
 }
 
+// checkProfileReads checks that the API key may read profiles, which update_only needs: a
+// lookup of a user no one has must be answered (404 "no such user" or 200).
+func checkProfileReads(ctx context.Context, c *insider.Client) error {
+	err := c.CheckProfile(ctx)
+	switch insider.KindOf(err) {
+	case insider.KindAuth, insider.KindUnavailable, insider.KindRefused:
+		status := 0
+		var ie *insider.Error
+		if errors.As(err, &ie) {
+			status = ie.Status
+		}
+		return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
+			"update_only needs Insider's Get User Profiles API (POST %s) to learn which users Insider has, and Insider answered HTTP %d to it: "+
+				"allow this API key to read profiles (some product packages or IP allow-lists do not), or turn update_only off", insider.ProfilePath, status), err)
+	}
+	return err
+}
+
 // parseConfig is ParseConfig with its errors classified for the runner.
 func parseConfig(raw json.RawMessage) (*Config, error) {
 	cfg, err := ParseConfig(raw)

@@ -14,16 +14,6 @@ import (
 // This file tells Insider's errors of a connection check as user messages; those of a run are
 // settle's (settle.FailureMessage).
 
-// refusedUser reports whether a one-user call (delete, anonymize, identity) failed because
-// Insider refused the request for this user: its record is rejected, and the run goes on.
-func refusedUser(err error) bool {
-	switch insider.KindOf(err) {
-	case insider.KindRefused, insider.KindTooLarge:
-		return true
-	}
-	return false
-}
-
 // checkError is the error of a connection check whose call failed.
 func checkError(ctx context.Context, cfg *Config, err error) error {
 	var ie *insider.Error

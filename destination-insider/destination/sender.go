@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/profiles"
 	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/protocol"
@@ -24,11 +25,11 @@ type sender interface {
 	upserting(key string, user []byte, email, phone string)
 	// archive deletes or anonymizes the profiles of an archived or permanently deleted contact.
 	// Read loop only.
-	archive(ctx context.Context, a *archiveCall) error
+	archive(ctx context.Context, a *profiles.Archive) error
 	// profile makes the calls that change a contact's profile before its upsert (merges,
 	// identity changes), then upserts the contact and clears its empty values. upserted false
 	// leaves the upsert to the batch. Read loop only.
-	profile(ctx context.Context, c *profileCall) (upserted bool, err error)
+	profile(ctx context.Context, c *profiles.Change) (upserted bool, err error)
 	// audience sends the list memberships of a batch (audience_send.go). The batcher's sender
 	// goroutines call it, each with its own batch.
 	audience(ctx context.Context, a *audiencePart)
@@ -41,44 +42,42 @@ var (
 	_ sender = (*dryRun)(nil)
 )
 
-// insiderSender is the sender of a real run.
+// insiderSender is the sender of a real run: it sends the batches, and leaves the calls on
+// single profiles (deletes, merges, identity changes, clears, update_only's lookups) to ops.
 type insiderSender struct {
 	cfg    *Config
 	client *insider.Client
-	ops    *insider.UserOps // the one-user calls; nil when no mode makes any
-	known  *knownUsers      // update_only: which users Insider has; nil without it
-	lane   *opLane          // orders those calls and the upserts of each contact
+	ops    *profiles.Ops
 	report *settle.Report
-	book   *claimBook // who claimed which identifier in this run; nil when no mode releases one
-	// drain sends the batch being filled and waits for every batch in flight (batcher.drain).
-	drain func(context.Context) error
 }
 
+// newInsiderSender returns the sender of a real run; drain sends the batch being filled and
+// waits for every batch in flight (batcher.drain).
 func newInsiderSender(cfg *Config, client *insider.Client, r *settle.Report, drain func(context.Context) error) *insiderSender {
-	calls := cfg.MergeMode == MergeUpdateIdentity || cfg.deletes() || cfg.IdentityChanges == IdentityFollow
-	s := &insiderSender{cfg: cfg, client: client, report: r, drain: drain, lane: newOpLane(opConcurrency, calls)}
-	if calls {
-		s.ops = insider.NewUserOps(client, insider.DefaultOpLimits())
-		s.book = newClaimBook(maxClaimBytes)
-	}
-	if cfg.UpdateOnly && s.ops == nil {
-		s.ops = insider.NewUserOps(client, insider.DefaultOpLimits())
-	}
-	if cfg.UpdateOnly {
-		s.known = newKnownUsers(s.ops, r)
-	}
-	return s
+	ops := profiles.New(profiles.Options{
+		Client:     client,
+		Report:     r,
+		Calls:      cfg.MergeMode == MergeUpdateIdentity || cfg.deletes() || cfg.IdentityChanges == IdentityFollow,
+		UpdateOnly: cfg.UpdateOnly,
+		NewBatch:   func() *insider.Batch { return newBatch(cfg) },
+		Drain:      drain,
+	})
+	return &insiderSender{cfg: cfg, client: client, ops: ops, report: r}
 }
 
 func (s *insiderSender) upserting(key string, user []byte, email, phone string) {
-	s.lane.awaitKey(key) // an earlier call on this contact goes first
-	s.lane.track(key)
-	if user != nil {
-		s.book.claim(key, user, email, phone)
-	}
+	s.ops.Upserting(key, user, email, phone)
 }
 
-func (s *insiderSender) wait() { s.lane.wait() }
+func (s *insiderSender) archive(ctx context.Context, a *profiles.Archive) error {
+	return s.ops.Archive(ctx, a)
+}
+
+func (s *insiderSender) profile(ctx context.Context, c *profiles.Change) (bool, error) {
+	return s.ops.Change(ctx, c)
+}
+
+func (s *insiderSender) wait() { s.ops.Wait() }
 
 // upsert sends a batch and settles its records: those Insider accepted are committed, those it
 // rejected are rejected, except the events it refused only for the company of an event it
@@ -90,7 +89,7 @@ func (s *insiderSender) upsert(ctx context.Context, p *batch) {
 		s.report.Fail(p.refs...)
 		return
 	}
-	res, unknown, err := s.upsertKnown(ctx, p.body, false)
+	res, unknown, err := s.ops.Upsert(ctx, p.body, false)
 	s.report.CountCall(res.Stats)
 	if err != nil {
 		s.report.CallFailed(ctx, p.refs, "", err)
@@ -140,6 +139,25 @@ func (s *insiderSender) upsert(ctx context.Context, p *batch) {
 	if len(retry) > 0 {
 		s.resend(ctx, p, rej, retry)
 	}
+}
+
+// sendClears sends the clears of the records recs of the sent batch p, whose upserts Insider
+// accepted (clear_empty_values), and settles those records (profiles.Ops.Clear).
+func (s *insiderSender) sendClears(ctx context.Context, p *batch, recs []int) {
+	body := p.clears
+	if len(recs) != body.Len() {
+		// Some of the batch's records were rejected: their clears stay unsent.
+		body = insider.NewAttributeDeletes()
+		for _, i := range recs {
+			body.Add(p.clears.User(p.clearOf[i]))
+		}
+	}
+	refs := make([]protocol.RecordRef, len(recs))
+	keys := make([]string, len(recs))
+	for j, i := range recs {
+		refs[j], keys[j] = p.refs[i], p.keys[i]
+	}
+	s.ops.Clear(ctx, body, refs, keys)
 }
 
 // resend sends the innocent events of rejected user objects again, one
@@ -215,6 +233,17 @@ func (s *insiderSender) regroup(p *batch, rej map[int][]string, retry map[int]bo
 		sent = append(sent, byUser[u])
 	}
 	return b, sent, true
+}
+
+// rejectionReason is the reason a refused user's records are rejected with.
+func rejectionReason(r insider.Rejection) string {
+	switch {
+	case r.TooLarge:
+		return settle.ReasonTooLarge
+	case r.Status != 0:
+		return settle.ReasonInsiderRefused
+	}
+	return settle.ReasonInsider
 }
 
 // innocents returns the records to resend: events Insider refused only

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/insider-hubspot/connectors/destination-insider/destination/profiles"
 	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
@@ -235,7 +236,7 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 		return w.membership(ctx, r, ref, rec.Stream)
 	default:
 		if c != nil {
-			w.invalidOldValues(ref, c.changes.Invalid)
+			w.invalidOldValues(ref, c.Changes.Invalid)
 		}
 		return w.upsert(ctx, s, r, ref, rec.Stream, nil)
 	}
@@ -264,7 +265,7 @@ func (w *writer) firstRecord(stream string, s mapping.Stream) {
 
 // upsert maps a record and adds it to the batch being filled; a contact whose profile changes
 // first (c not nil) goes to the sender's profile call, which may upsert it itself.
-func (w *writer) upsert(ctx context.Context, s mapping.Stream, r mapping.Record, ref protocol.RecordRef, stream string, c *profileCall) error {
+func (w *writer) upsert(ctx context.Context, s mapping.Stream, r mapping.Record, ref protocol.RecordRef, stream string, c *profiles.Change) error {
 	res := w.mapper.Map(r, w.scratch)
 	w.countDropped(res.DroppedIDs, res.Dropped)
 	if res.User == nil && (res.Clear == nil || res.Reason != mapping.ReasonNoAttributes) {
@@ -278,11 +279,11 @@ func (w *writer) upsert(ctx context.Context, s mapping.Stream, r mapping.Record,
 		return w.report.Reject(ref, stream, res.Key, res.Reason, res.Detail)
 	}
 	if c != nil {
-		if c.merge != nil {
+		if c.Merge != nil {
 			w.report.Counts.Add(func(s *settle.Summary) { s.MergedRecords++ })
 		}
-		c.key, c.user, c.events, c.clear, c.ref = res.Key, res.User, res.Events, res.Clear, ref
-		c.email, c.phone = res.Email, res.Phone
+		c.Key, c.User, c.Events, c.Clear, c.Ref = res.Key, res.User, res.Events, res.Clear, ref
+		c.Email, c.Phone = res.Email, res.Phone
 		if upserted, err := w.send.profile(ctx, c); upserted || err != nil {
 			return err
 		}
@@ -350,9 +351,9 @@ func (w *writer) archive(ctx context.Context, r mapping.Record, ref protocol.Rec
 		}
 		return w.report.Reject(ref, mapping.ContactsStream, own.Key, mapping.ReasonNoIdentifier, "the deleted contact's record has no id")
 	}
-	a := &archiveCall{key: own.Key, permanent: permanent, mode: mode, own: own.Profile, merged: own.Merged, ref: ref}
+	a := &profiles.Archive{Key: own.Key, Permanent: permanent, Anonymize: mode == DeletionAnonymize, Own: own.Profile, Merged: own.Merged, Ref: ref}
 	for _, id := range own.Merged {
-		a.profiles = append(a.profiles, w.mapper.IDProfile(id))
+		a.Profiles = append(a.Profiles, w.mapper.IDProfile(id))
 	}
 	return w.send.archive(ctx, a)
 }

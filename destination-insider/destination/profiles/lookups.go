@@ -1,17 +1,14 @@
-package destination
+package profiles
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
-	"github.com/insider-hubspot/connectors/protocol"
 )
 
 // This file holds update_only: upserts touch only profiles Insider already has. Insider's upsert
@@ -120,56 +117,4 @@ func userIdentifiers(user []byte) ([]byte, bool) {
 		return nil, false
 	}
 	return u.Identifiers, true
-}
-
-// upsertKnown sends the upsert b; under update_only, only its users Insider already has a
-// profile for (fresh: looked up again, whatever the run learnt before). unknown holds the
-// indices in b of the users left out; the rejections of res are indexed as in b.
-func (s *insiderSender) upsertKnown(ctx context.Context, b *insider.Batch, fresh bool) (res *insider.Result, unknown map[int]bool, err error) {
-	if s.known == nil {
-		res, err = s.client.UpsertBatch(ctx, b)
-		return res, nil, err
-	}
-	known, err := s.known.lookup(ctx, b, fresh)
-	if err != nil {
-		return &insider.Result{}, nil, err
-	}
-	kept := newBatch(s.cfg)
-	kept.Reset(b.SkipHook())
-	var index []int // kept user -> user of b
-	unknown = map[int]bool{}
-	for i, ok := range known {
-		if !ok {
-			unknown[i] = true
-			continue
-		}
-		index = append(index, i)
-		kept.Add(b.User(i))
-	}
-	if kept.Len() == 0 {
-		return &insider.Result{}, unknown, nil
-	}
-	res, err = s.client.UpsertBatch(ctx, kept)
-	for j := range res.Rejected {
-		res.Rejected[j].Index = index[res.Rejected[j].Index]
-	}
-	return res, unknown, err
-}
-
-// checkProfileReads checks that the API key may read profiles, which update_only needs: a
-// lookup of a user no one has must be answered (404 "no such user" or 200).
-func checkProfileReads(ctx context.Context, c *insider.Client) error {
-	err := c.CheckProfile(ctx)
-	switch insider.KindOf(err) {
-	case insider.KindAuth, insider.KindUnavailable, insider.KindRefused:
-		status := 0
-		var ie *insider.Error
-		if errors.As(err, &ie) {
-			status = ie.Status
-		}
-		return protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
-			"update_only needs Insider's Get User Profiles API (POST %s) to learn which users Insider has, and Insider answered HTTP %d to it: "+
-				"allow this API key to read profiles (some product packages or IP allow-lists do not), or turn update_only off", insider.ProfilePath, status), err)
-	}
-	return err
 }

@@ -1,16 +1,12 @@
-package destination
+package profiles
 
 import (
-	"context"
 	"slices"
-	"strconv"
 	"sync"
 
-	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/internal/jsontext"
-	"github.com/insider-hubspot/connectors/protocol"
 )
 
 // Insider's upsert never moves an identifier: a contact upserted with an email that another
@@ -190,99 +186,4 @@ func heldValues(h insider.Held) []string {
 		out = append(out, oneID("phone_number", h.Phone))
 	}
 	return out
-}
-
-// userCall is one of UserOps' calls on a profile found by an identifiers object.
-type userCall func(ctx context.Context, identifiers []byte) (insider.Outcome, insider.Stats, error)
-
-// release makes call (a delete or anonymization, named what) on the profile ids finds and hands
-// the email and phone number that profile held to the contacts of this run that claimed them.
-// self are the contacts whose profiles these are, which claim nothing from them. ok is false
-// when a call failed for good: ref is held back, and the failure reported. refusal is Insider
-// refusing the call for this profile.
-func (s *insiderSender) release(ctx context.Context, ref protocol.RecordRef, self []string, ids []byte, what string, call userCall) (ok bool, out insider.Outcome, refusal error) {
-	var freed []string
-	if !s.book.empty() {
-		held, o, st, err := s.ops.ReadIdentifiers(ctx, ids)
-		s.report.CountCall(st)
-		switch k := insider.KindOf(err); {
-		case err != nil && !refusedUser(err) && k != insider.KindUnavailable:
-			s.report.CallFailed(ctx, []protocol.RecordRef{ref}, "profile read", err)
-			return false, insider.Refused, nil
-		case err == nil && o == insider.Done:
-			freed = heldValues(held)
-		}
-		// A read Insider refuses or does not offer only leaves the freed values unknown.
-	}
-	out, st, err := call(ctx, ids)
-	s.report.CountCall(st)
-	if err != nil {
-		if refusedUser(err) {
-			return true, out, err
-		}
-		s.report.CallFailed(ctx, []protocol.RecordRef{ref}, what, err)
-		return false, out, nil
-	}
-	if out == insider.Done && !s.reclaim(ctx, ref, self, freed) {
-		return false, out, nil
-	}
-	return true, out, nil
-}
-
-// reclaim hands each freed identifier value (an encoded identifiers object) to the contact of
-// this run that claimed it: a re-key Insider refused for it is made again, and the contact is
-// upserted again. False when a call failed for good (ref is held back).
-func (s *insiderSender) reclaim(ctx context.Context, ref protocol.RecordRef, self []string, freed []string) bool {
-	for _, v := range freed {
-		c, lost := s.book.take(v, self)
-		if lost {
-			s.report.Log.Warn().Msg("a deleted or re-keyed profile released an identifier that a contact upserted earlier in this run may lack; " +
-				"the run upserted more contacts than it remembers (" + strconv.Itoa(maxClaimBytes>>20) + " MB), so that contact keeps its profile without it until it changes again")
-		}
-		if c == nil {
-			continue
-		}
-		if c.change != nil {
-			out, st, err := s.ops.ChangeIdentity(ctx, c.change.Old, c.change.New)
-			s.report.CountCall(st)
-			switch {
-			case err != nil && !refusedUser(err):
-				s.report.CallFailed(ctx, []protocol.RecordRef{ref}, "identity", err)
-				return false
-			case err == nil && out == insider.Done:
-				s.report.Counts.Add(func(s *settle.Summary) { s.Rekeyed++ })
-			}
-		}
-		if len(c.user) == 0 {
-			continue
-		}
-		rejected, unknown, err := s.upsertOne(ctx, c.user)
-		if err != nil {
-			s.report.CallFailed(ctx, []protocol.RecordRef{ref}, "upsert", err)
-			return false
-		}
-		if rejected == nil && !unknown {
-			s.report.Counts.Add(func(s *settle.Summary) { s.Reclaimed++ })
-		}
-	}
-	return true
-}
-
-// upsertOne upserts one user alone; rejected holds Insider's messages when it refused the user.
-// Under update_only a user Insider has no profile for is not upserted (unknown); it is looked up
-// afresh, as the calls before the upsert may have just given it a profile.
-func (s *insiderSender) upsertOne(ctx context.Context, user []byte) (rejected []string, unknown bool, err error) {
-	b := newBatch(s.cfg)
-	b.Add(user)
-	res, skipped, err := s.upsertKnown(ctx, b, true)
-	s.report.CountCall(res.Stats)
-	switch {
-	case err != nil:
-		return nil, false, err
-	case skipped[0]:
-		return nil, true, nil
-	case len(res.Rejected) > 0:
-		return res.Rejected[0].Messages, false, nil
-	}
-	return nil, false, nil
 }

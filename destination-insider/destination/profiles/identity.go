@@ -1,4 +1,4 @@
-package destination
+package profiles
 
 import (
 	"context"
@@ -36,26 +36,26 @@ func refusalReason(err error) string {
 // no profile with the old value leaves nothing to do; a refusal is counted and logged; the old
 // value, once free, goes to the contact of this run that claimed it. False when a call failed
 // for good (the record is held back).
-func (s *insiderSender) rekey(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
-	return s.rekeyFrom(ctx, c, ch, true)
+func (o *Ops) rekey(ctx context.Context, c *Change, ch mapping.IdentityChange) bool {
+	return o.rekeyFrom(ctx, c, ch, true)
 }
 
 // rekeyFrom is rekey; read says that the contact's own profile is read when no profile holds
 // the old value (rekeyFromProfile).
-func (s *insiderSender) rekeyFrom(ctx context.Context, c *profileCall, ch mapping.IdentityChange, read bool) bool {
-	out, st, err := s.ops.ChangeIdentity(ctx, ch.Old, ch.New)
-	s.report.CountCall(st)
+func (o *Ops) rekeyFrom(ctx context.Context, c *Change, ch mapping.IdentityChange, read bool) bool {
+	out, st, err := o.calls.ChangeIdentity(ctx, ch.Old, ch.New)
+	o.report.CountCall(st)
 	switch {
 	case err != nil:
-		return s.identityError(ctx, c, ch.Identifier, "identity", err)
+		return o.identityError(ctx, c, ch.Identifier, "identity", err)
 	case out == insider.Taken:
-		return s.rekeyTaken(ctx, c, ch)
+		return o.rekeyTaken(ctx, c, ch)
 	case out == insider.Done:
-		return s.rekeyed(ctx, c, ch)
+		return o.rekeyed(ctx, c, ch)
 	case read:
-		return s.rekeyFromProfile(ctx, c, ch)
+		return o.rekeyFromProfile(ctx, c, ch)
 	default:
-		s.report.Counts.Add(func(s *settle.Summary) { s.RekeyNoProfile++ })
+		o.report.Counts.Add(func(s *settle.Summary) { s.RekeyNoProfile++ })
 	}
 	return true
 }
@@ -67,16 +67,16 @@ func (s *insiderSender) rekeyFrom(ctx context.Context, c *profileCall, ch mappin
 // twice around a sync's end names a value older than the one Insider holds). That value is
 // re-keyed to the new one. With no such value (or no identifier mapped from the contact id, or
 // a custom identifier, which a profile read does not return) the upsert adds the new value.
-func (s *insiderSender) rekeyFromProfile(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
-	held, ok := s.ownValue(ctx, c, ch.Identifier)
+func (o *Ops) rekeyFromProfile(ctx context.Context, c *Change, ch mapping.IdentityChange) bool {
+	held, ok := o.ownValue(ctx, c, ch.Identifier)
 	if !ok {
 		return false
 	}
 	if held == "" || held == string(ch.New) || held == string(ch.Old) {
-		s.report.Counts.Add(func(s *settle.Summary) { s.RekeyNoProfile++ })
+		o.report.Counts.Add(func(s *settle.Summary) { s.RekeyNoProfile++ })
 		return true
 	}
-	return s.rekeyFrom(ctx, c, mapping.IdentityChange{Identifier: ch.Identifier, Old: []byte(held), New: ch.New}, false)
+	return o.rekeyFrom(ctx, c, mapping.IdentityChange{Identifier: ch.Identifier, Old: []byte(held), New: ch.New}, false)
 }
 
 // ownValue reads the contact's own profile (found by its id) and returns the value of
@@ -84,15 +84,15 @@ func (s *insiderSender) rekeyFromProfile(ctx context.Context, c *profileCall, ch
 // holds none, has no profile, or cannot be read so (no identifier mapped from the contact id, a
 // custom identifier, a refused or unavailable read). ok is false when the read failed for good
 // (the record is held back).
-func (s *insiderSender) ownValue(ctx context.Context, c *profileCall, identifier string) (string, bool) {
-	if c.own == nil || (identifier != "email" && identifier != "phone_number") {
+func (o *Ops) ownValue(ctx context.Context, c *Change, identifier string) (string, bool) {
+	if c.Own == nil || (identifier != "email" && identifier != "phone_number") {
 		return "", true
 	}
-	h, out, st, err := s.ops.ReadIdentifiers(ctx, c.own)
-	s.report.CountCall(st)
+	h, out, st, err := o.calls.ReadIdentifiers(ctx, c.Own)
+	o.report.CountCall(st)
 	switch {
 	case err != nil && !refusedUser(err) && insider.KindOf(err) != insider.KindUnavailable:
-		s.report.CallFailed(ctx, []protocol.RecordRef{c.ref}, "profile read", err)
+		o.report.CallFailed(ctx, []protocol.RecordRef{c.Ref}, "profile read", err)
 		return "", false
 	case err != nil || out != insider.Done:
 		return "", true
@@ -111,28 +111,28 @@ func (s *insiderSender) ownValue(ctx context.Context, c *profileCall, identifier
 // value is claimed, so that the profile letting go of it later in the run hands it over, and
 // the re-key is tried once more, in case that profile let go of it between the refusal and the
 // claim (it then found no claim). Only a second refusal counts.
-func (s *insiderSender) rekeyTaken(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
-	s.book.claimChange(c.key, c.user, ch)
-	out, st, err := s.ops.ChangeIdentity(ctx, ch.Old, ch.New)
-	s.report.CountCall(st)
+func (o *Ops) rekeyTaken(ctx context.Context, c *Change, ch mapping.IdentityChange) bool {
+	o.book.claimChange(c.Key, c.User, ch)
+	out, st, err := o.calls.ChangeIdentity(ctx, ch.Old, ch.New)
+	o.report.CountCall(st)
 	switch {
 	case err != nil:
-		return s.identityError(ctx, c, ch.Identifier, "identity", err)
+		return o.identityError(ctx, c, ch.Identifier, "identity", err)
 	case out == insider.Taken:
-		s.refused(c, ch.Identifier, settle.RefusalTaken, "the new value already belongs to another profile")
+		o.refused(c, ch.Identifier, settle.RefusalTaken, "the new value already belongs to another profile")
 	case out == insider.Done:
-		s.book.drop(string(ch.New), c.key)
-		return s.rekeyed(ctx, c, ch)
+		o.book.drop(string(ch.New), c.Key)
+		return o.rekeyed(ctx, c, ch)
 	}
 	return true
 }
 
 // rekeyed counts a done re-key and hands the old value, now free, to the contact of this run
 // that claimed it. False when a call failed for good (the record is held back).
-func (s *insiderSender) rekeyed(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
-	s.report.Counts.Add(func(s *settle.Summary) { s.Rekeyed++ })
-	s.report.CountOn(c.ref, settle.StatRekeyed, 1)
-	return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
+func (o *Ops) rekeyed(ctx context.Context, c *Change, ch mapping.IdentityChange) bool {
+	o.report.Counts.Add(func(s *settle.Summary) { s.Rekeyed++ })
+	o.report.CountOn(c.Ref, settle.StatRekeyed, 1)
+	return o.reclaim(ctx, c.Ref, []string{c.Key}, []string{string(ch.Old)})
 }
 
 // removeIdentifier removes an identifier that lost its value from the contact's own profile:
@@ -140,24 +140,24 @@ func (s *insiderSender) rekeyed(ctx context.Context, c *profileCall, ch mapping.
 // profile holds the old value (another profile holding it would be another contact's). Without
 // an identifier mapped from the contact id, or for a custom identifier (which a profile read
 // does not return), the identifier is kept and counted.
-func (s *insiderSender) removeIdentifier(ctx context.Context, c *profileCall, ch mapping.IdentityChange) bool {
-	held, ok := s.ownValue(ctx, c, ch.Identifier)
+func (o *Ops) removeIdentifier(ctx context.Context, c *Change, ch mapping.IdentityChange) bool {
+	held, ok := o.ownValue(ctx, c, ch.Identifier)
 	if !ok {
 		return false
 	}
 	if held != string(ch.Old) {
-		s.report.Counts.Add(func(s *settle.Summary) { s.IdentifiersKept++ })
+		o.report.Counts.Add(func(s *settle.Summary) { s.IdentifiersKept++ })
 		return true
 	}
-	out, st, err := s.ops.DeleteIdentifier(ctx, ch.Old)
-	s.report.CountCall(st)
+	out, st, err := o.calls.DeleteIdentifier(ctx, ch.Old)
+	o.report.CountCall(st)
 	switch {
 	case err != nil:
-		return s.identityError(ctx, c, ch.Identifier, "identifier delete", err)
+		return o.identityError(ctx, c, ch.Identifier, "identifier delete", err)
 	case out == insider.Done:
-		s.report.Counts.Add(func(s *settle.Summary) { s.IdentifiersRemoved++ })
-		s.report.CountOn(c.ref, settle.StatIdentifierRemoved, 1)
-		return s.reclaim(ctx, c.ref, []string{c.key}, []string{string(ch.Old)})
+		o.report.Counts.Add(func(s *settle.Summary) { s.IdentifiersRemoved++ })
+		o.report.CountOn(c.Ref, settle.StatIdentifierRemoved, 1)
+		return o.reclaim(ctx, c.Ref, []string{c.Key}, []string{string(ch.Old)})
 	}
 	return true
 }
@@ -165,21 +165,21 @@ func (s *insiderSender) removeIdentifier(ctx context.Context, c *profileCall, ch
 // identityError handles the error of an identity call (call names it): Insider refusing the
 // change of identifier is counted and logged, and the run goes on; any other error is a call
 // failed for good, reported, and false (the record is held back).
-func (s *insiderSender) identityError(ctx context.Context, c *profileCall, identifier, call string, err error) bool {
+func (o *Ops) identityError(ctx context.Context, c *Change, identifier, call string, err error) bool {
 	if !refusedUser(err) {
-		s.report.CallFailed(ctx, []protocol.RecordRef{c.ref}, call, err)
+		o.report.CallFailed(ctx, []protocol.RecordRef{c.Ref}, call, err)
 		return false
 	}
-	s.refused(c, identifier, refusalReason(err), err.Error())
+	o.refused(c, identifier, refusalReason(err), err.Error())
 	return true
 }
 
 // refused counts and logs an identity change Insider refused, or that removes nothing.
-func (s *insiderSender) refused(c *profileCall, identifier, reason, detail string) {
-	s.report.Counts.Add(func(s *settle.Summary) { s.AddRefused(reason, 1) })
-	s.report.CountOn(c.ref, settle.StatRekeyRefused, 1)
-	if s.report.LineDue() {
-		s.report.Log.Warn().Str("key", c.key).Str("identifier", identifier).Str("reason", reason).Str("detail", settle.MaskMessages([]string{detail})).
+func (o *Ops) refused(c *Change, identifier, reason, detail string) {
+	o.report.Counts.Add(func(s *settle.Summary) { s.AddRefused(reason, 1) })
+	o.report.CountOn(c.Ref, settle.StatRekeyRefused, 1)
+	if o.report.LineDue() {
+		o.report.Log.Warn().Str("key", c.Key).Str("identifier", identifier).Str("reason", reason).Str("detail", settle.MaskMessages([]string{detail})).
 			Msg("Insider refused to change an identifier of a contact (counted in identity_changes_refused; the run goes on)")
 	}
 }

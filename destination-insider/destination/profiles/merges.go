@@ -1,4 +1,4 @@
-package destination
+package profiles
 
 import (
 	"context"
@@ -11,18 +11,18 @@ import (
 // mergeAway re-keys the profile of the merged-away id to the survivor's id, or deletes it when
 // the survivor already has a profile (handing the identifiers it held to their claimants). It
 // returns false when a call failed for good: the record is held back.
-func (s *insiderSender) mergeAway(ctx context.Context, c *profileCall, id string) bool {
+func (o *Ops) mergeAway(ctx context.Context, c *Change, id string) bool {
 	taken := false
-	for _, ch := range c.merge.Changes(id) {
-		out, st, err := s.ops.ChangeIdentity(ctx, ch.Old, ch.New)
-		s.report.CountCall(st)
+	for _, ch := range c.Merge.Changes(id) {
+		out, st, err := o.calls.ChangeIdentity(ctx, ch.Old, ch.New)
+		o.report.CountCall(st)
 		switch {
 		case err != nil:
-			if s.mergeCallFailed(ctx, c, "identity", ch.Identifier, err) {
+			if o.mergeCallFailed(ctx, c, "identity", ch.Identifier, err) {
 				return false
 			}
 		case out == insider.Done:
-			s.report.Counts.Add(func(s *settle.Summary) { s.IdentityChanges++ })
+			o.report.Counts.Add(func(s *settle.Summary) { s.IdentityChanges++ })
 		case out == insider.Taken:
 			taken = true
 		}
@@ -31,14 +31,14 @@ func (s *insiderSender) mergeAway(ctx context.Context, c *profileCall, id string
 		return true
 	}
 	// The survivor already has a profile: the merged-away one must go.
-	ok, out, refusal := s.release(ctx, c.ref, append([]string{c.key}, c.merge.Merged...), c.merge.Profile(id), "delete", s.ops.Delete)
+	ok, out, refusal := o.release(ctx, c.Ref, append([]string{c.Key}, c.Merge.Merged...), c.Merge.Profile(id), "delete", o.calls.Delete)
 	switch {
 	case !ok:
 		return false
 	case refusal != nil:
-		s.mergeCallFailed(ctx, c, "delete", "", refusal)
+		o.mergeCallFailed(ctx, c, "delete", "", refusal)
 	case out == insider.Done:
-		s.report.Counts.Add(func(s *settle.Summary) { s.MergedDeleted++ })
+		o.report.Counts.Add(func(s *settle.Summary) { s.MergedDeleted++ })
 	}
 	return true
 }
@@ -46,21 +46,21 @@ func (s *insiderSender) mergeAway(ctx context.Context, c *profileCall, id string
 // mergeCallFailed handles the error of an identity change (call "identity", of the identifier
 // named) or a delete of a merged-away profile. Insider refusing the change is counted and
 // logged, and the merge goes on (false); any other failure holds the record back (true: stop).
-func (s *insiderSender) mergeCallFailed(ctx context.Context, c *profileCall, call, identifier string, err error) (stop bool) {
+func (o *Ops) mergeCallFailed(ctx context.Context, c *Change, call, identifier string, err error) (stop bool) {
 	if !refusedUser(err) {
-		s.report.CallFailed(ctx, []protocol.RecordRef{c.ref}, call, err)
+		o.report.CallFailed(ctx, []protocol.RecordRef{c.Ref}, call, err)
 		return true
 	}
-	s.report.Counts.Add(func(s *settle.Summary) { s.MergeRefused++ })
-	if !s.report.LineDue() {
+	o.report.Counts.Add(func(s *settle.Summary) { s.MergeRefused++ })
+	if !o.report.LineDue() {
 		return false
 	}
 	detail := settle.MaskMessages([]string{err.Error()})
 	if call == "identity" {
-		s.report.Log.Warn().Str("key", c.key).Str("identifier", identifier).Str("detail", detail).
+		o.report.Log.Warn().Str("key", c.Key).Str("identifier", identifier).Str("detail", detail).
 			Msg("Insider refused to re-key a merged-away profile")
 		return false
 	}
-	s.report.Log.Warn().Str("key", c.key).Str("detail", detail).Msg("Insider refused to delete a merged-away profile")
+	o.report.Log.Warn().Str("key", c.Key).Str("detail", detail).Msg("Insider refused to delete a merged-away profile")
 	return false
 }

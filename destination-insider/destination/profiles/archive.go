@@ -1,0 +1,90 @@
+package profiles
+
+import (
+	"context"
+
+	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
+	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
+)
+
+// Archive makes the calls of a once the upserts of the contacts before them are done, and in
+// order with the other calls on them, and settles its record.
+func (o *Ops) Archive(ctx context.Context, a *Archive) error {
+	keys := append([]string{a.Key}, a.Merged...)
+	if err := o.lane.settle(ctx, keys, o.drain); err != nil {
+		return err
+	}
+	return o.lane.submit(ctx, keys, func() { o.runArchive(ctx, a) })
+}
+
+// runArchive deletes or anonymizes the profiles of one archived or permanently deleted contact
+// (its own, then those of the ids merged into it), each found by a contact id alone, and
+// settles the record: done is a commit, no such user for its own profile under anonymize a
+// rejection, a failure holds it back.
+func (o *Ops) runArchive(ctx context.Context, a *Archive) {
+	if o.report.Outcome.SendingStopped() {
+		o.report.Fail(a.Ref)
+		return
+	}
+	call, what := userCall(o.calls.Delete), "delete"
+	if a.Anonymize {
+		call, what = o.calls.Anonymize, "anonymize"
+	}
+	self := append([]string{a.Key}, a.Merged...)
+	ok, out, refusal := o.release(ctx, a.Ref, self, a.Own, what, call)
+	if !ok {
+		return
+	}
+	for i, ids := range a.Profiles {
+		ok, mout, mref := o.release(ctx, a.Ref, self, ids, what, call)
+		switch {
+		case !ok:
+			return
+		case mref != nil:
+			o.report.Counts.Add(func(s *settle.Summary) { s.MergeRefused++ })
+			if o.report.LineDue() {
+				o.report.Log.Warn().Str("key", a.Key).Str("merged_id", a.Merged[i]).Str("detail", settle.MaskMessages([]string{mref.Error()})).
+					Msg("Insider refused to " + what + " the profile of a contact merged into a deleted one")
+			}
+		case mout == insider.Done:
+			o.report.Counts.Add(func(s *settle.Summary) { s.MergedAwayRemoved++ })
+		}
+	}
+	switch {
+	case refusal != nil:
+		_ = o.report.Reject(a.Ref, mapping.ContactsStream, a.Key, settle.ReasonInsider, settle.MaskMessages([]string{refusal.Error()}))
+	case out == insider.NoSuchUser:
+		_ = o.report.Reject(a.Ref, mapping.ContactsStream, a.Key, settle.ReasonNoSuchUser, "Insider has no profile with the contact's id")
+	default:
+		o.countRemoved(a)
+		_ = o.report.Commit(a.Ref)
+	}
+}
+
+// countRemoved counts the profile of a deleted contact that was deleted or anonymized.
+func (o *Ops) countRemoved(a *Archive) {
+	anonymized := a.Anonymize
+	o.report.Counts.Add(func(s *settle.Summary) {
+		switch {
+		case a.Permanent && anonymized:
+			s.AnonymizedPermanently++
+		case a.Permanent:
+			s.DeletedPermanently++
+		case anonymized:
+			s.Anonymized++
+		default:
+			s.Deleted++
+		}
+	})
+	name := settle.StatDeleted
+	switch {
+	case a.Permanent && anonymized:
+		name = settle.StatAnonymizedPermanently
+	case a.Permanent:
+		name = settle.StatDeletedPermanently
+	case anonymized:
+		name = settle.StatAnonymized
+	}
+	o.report.CountOn(a.Ref, name, 1)
+}
