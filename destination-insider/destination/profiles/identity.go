@@ -2,7 +2,6 @@ package profiles
 
 import (
 	"context"
-	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
@@ -17,20 +16,6 @@ import (
 // an identifier a profile holds. An identifier that lost its value is removed from the
 // contact's own profile (https://academy.insiderone.com/docs/api-reference-delete-identifiers)
 // when the profile can be found by the contact's id and holds that value.
-
-// refusalReason classifies Insider's refusal of an identity call by its message.
-func refusalReason(err error) string {
-	msg := strings.ToLower(err.Error())
-	switch {
-	case strings.Contains(msg, "no valid identifier"):
-		return settle.RefusalNotInIR
-	case strings.Contains(msg, "already has a user assigned"):
-		return settle.RefusalTaken
-	case strings.Contains(msg, "sole identifier"):
-		return settle.RefusalSole
-	}
-	return settle.RefusalOther
-}
 
 // rekey moves one identifier of the contact from its old value to its new one. Insider having
 // no profile with the old value leaves nothing to do; a refusal is counted and logged; the old

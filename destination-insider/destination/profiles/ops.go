@@ -76,13 +76,3 @@ func (o *Ops) Upserting(key string, user []byte, email, phone string) {
 
 // Wait blocks until the calls Archive and Change started are done.
 func (o *Ops) Wait() { o.lane.wait() }
-
-// refusedUser reports whether a one-user call (delete, anonymize, identity) failed because
-// Insider refused the request for this user: its record is rejected, and the run goes on.
-func refusedUser(err error) bool {
-	switch insider.KindOf(err) {
-	case insider.KindRefused, insider.KindTooLarge:
-		return true
-	}
-	return false
-}
