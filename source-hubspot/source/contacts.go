@@ -9,6 +9,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // contactsReader reads the contacts stream of one run: the run's context (config, client,
@@ -80,7 +81,7 @@ func (o *contactsOut) emitEstimate(ctx context.Context, total int) {
 		return
 	}
 	o.estimated = true
-	if err := o.msgs.Estimate(contactsStream, int64(total)); err != nil {
+	if err := o.msgs.Estimate(stream.Contacts, int64(total)); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("could not emit the row estimate")
 	}
 }
@@ -101,7 +102,7 @@ func (o *contactsOut) emitPageWith(ctx context.Context, enc *contactEncoder, p *
 		if x, ok := extra[p.Results[i].ID]; ok {
 			data = append(append(data[:len(data)-1], x...), '}')
 		}
-		if err := o.msgs.Record(contactsStream, data); err != nil {
+		if err := o.msgs.Record(stream.Contacts, data); err != nil {
 			return err
 		}
 	}
@@ -110,8 +111,8 @@ func (o *contactsOut) emitPageWith(ctx context.Context, enc *contactEncoder, p *
 	o.records += len(p.Results)
 	o.sinceCkpt += len(p.Results)
 	o.pages++
-	if o.pages%progressEvery == 0 {
-		zerolog.Ctx(ctx).Info().Str("stream", contactsStream).Int("records", o.records).Int("pages", o.pages).Msg("reading contacts")
+	if o.pages%stream.ProgressEvery == 0 {
+		zerolog.Ctx(ctx).Info().Str("stream", stream.Contacts).Int("records", o.records).Int("pages", o.pages).Msg("reading contacts")
 	}
 	return nil
 }
@@ -143,7 +144,7 @@ func (o *contactsOut) checkpointLocked(watermark time.Time, res *Resume) error {
 	}
 	o.state.LastModified, o.state.Resume = watermark, res // the archive keys stay as they are
 	o.sinceCkpt = 0
-	return o.msgs.State(contactsStream, o.state)
+	return o.msgs.State(stream.Contacts, o.state)
 }
 
 // checkpointStop emits a STATE with the resume point of the last page delivered, when records
@@ -154,7 +155,7 @@ func (o *contactsOut) checkpointStop(ctx context.Context) error {
 	if o.latest == nil || o.sinceCkpt == 0 {
 		return nil
 	}
-	zerolog.Ctx(ctx).Info().Str("stream", contactsStream).Int("records", o.sinceCkpt).
+	zerolog.Ctx(ctx).Info().Str("stream", stream.Contacts).Int("records", o.sinceCkpt).
 		Msg("checkpointing the records delivered since the last STATE before stopping")
 	return o.checkpointLocked(time.Time{}, o.latest)
 }
@@ -169,7 +170,7 @@ func (o *contactsOut) checkpointArchived(watermark time.Time, res *ArchivedResum
 	}
 	o.state.ArchivedResume = res
 	o.sinceCkpt = 0
-	return o.msgs.State(contactsStream, o.state)
+	return o.msgs.State(stream.Contacts, o.state)
 }
 
 // finish emits the final STATE of a successful read: the watermark moves to the window end.

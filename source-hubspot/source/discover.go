@@ -10,6 +10,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // Discover lists the contacts stream, typed from the Properties API, one stream per custom
@@ -28,7 +29,7 @@ func (s *Source) Discover(ctx context.Context, raw json.RawMessage) (*protocol.C
 	contactProps := eventContactProperties(cfg.EventContactProperties, props)
 	defs, err := c.EventDefinitions(ctx)
 	switch {
-	case isStatus(err, http.StatusForbidden, http.StatusNotFound, http.StatusPaymentRequired):
+	case stream.IsStatus(err, http.StatusForbidden, http.StatusNotFound, http.StatusPaymentRequired):
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("custom behavioral events are not available to this connection " +
 			"(they need an Enterprise tier and the behavioral_events.event_definitions.read_write scope); discovering no event streams")
 	case err != nil:
@@ -52,7 +53,7 @@ func (s *Source) Discover(ctx context.Context, raw json.RawMessage) (*protocol.C
 
 func contactsCatalogStream(props []hubspot.Property) protocol.Stream {
 	return protocol.Stream{
-		Name:                    contactsStream,
+		Name:                    stream.Contacts,
 		JSONSchema:              contactsSchema(props),
 		SupportedSyncModes:      []protocol.SyncMode{protocol.SyncModeFullRefresh, protocol.SyncModeIncremental},
 		SourceDefinedCursor:     true,
@@ -64,7 +65,7 @@ func contactsCatalogStream(props []hubspot.Property) protocol.Stream {
 
 func eventCatalogStream(d hubspot.EventDefinition, contactProps []hubspot.Property) protocol.Stream {
 	return protocol.Stream{
-		Name:                    eventStreamPrefix + d.FullyQualifiedName,
+		Name:                    stream.EventPrefix + d.FullyQualifiedName,
 		JSONSchema:              eventSchema(d, contactProps),
 		SupportedSyncModes:      []protocol.SyncMode{protocol.SyncModeFullRefresh, protocol.SyncModeIncremental},
 		SourceDefinedCursor:     true,

@@ -12,6 +12,7 @@ import (
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // eventsReader reads one custom behavioral event stream of one run.
@@ -19,9 +20,9 @@ type eventsReader struct {
 	*readRun
 	stream   string
 	fqn      string
-	props    *propertyEncoder // event properties
-	contact  *propertyEncoder // the contact's event_contact_properties
-	names    []string         // contact properties requested from batch read
+	props    *stream.PropertyEncoder // event properties
+	contact  *stream.PropertyEncoder // the contact's event_contact_properties
+	names    []string                // contact properties requested from batch read
 	buf      []byte
 	contacts map[string][]byte // encoded contacts of the current page, by id
 	state    EventsState
@@ -39,28 +40,28 @@ type eventsReader struct {
 // remembers, and delivers only the occurrences it did not deliver before.
 func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in EventsState, incremental bool) error {
 	name := cs.Stream.Name
-	propCols, err := schemaColumns(cs.Stream.JSONSchema, "properties", nil)
+	propCols, err := stream.SchemaColumns(cs.Stream.JSONSchema, "properties", nil)
 	if err != nil {
 		return configErr("stream "+name+": "+err.Error(), nil)
 	}
-	cols, names, err := r.eventContactColumns(cs)
+	cols, names, err := r.ContactColumns(cs)
 	if err != nil {
 		return err
 	}
 	er := &eventsReader{
-		readRun: r, stream: name, fqn: strings.TrimPrefix(name, eventStreamPrefix),
-		props: newPropertyEncoder(propCols, len(propCols) == 0), contact: newPropertyEncoder(cols, false),
+		readRun: r, stream: name, fqn: strings.TrimPrefix(name, stream.EventPrefix),
+		props: stream.NewPropertyEncoder(propCols, len(propCols) == 0), contact: stream.NewPropertyEncoder(cols, false),
 		names: names, contacts: map[string][]byte{}, state: in,
 	}
 	if !incremental {
 		er.state = EventsState{}
 	}
-	lo := r.lowerBound(er.state.OccurredAt)
+	lo := r.LowerBound(er.state.OccurredAt)
 	if lb := r.cfg.EventLookback(); lb > 0 {
 		lo = readFrom(lo, r.cfg.Start(), er.state.Delivered)
 		er.late = newLateGuard(er.state, lb, lo)
 	}
-	read := lo.IsZero() || lo.Before(r.end)
+	read := lo.IsZero() || lo.Before(r.End)
 	if read {
 		if err := er.read(ctx, lo); err != nil {
 			return er.saveDelivered(ctx, err)
@@ -71,29 +72,7 @@ func (r *readRun) events(ctx context.Context, cs *protocol.ConfiguredStream, in 
 	if er.records == 0 {
 		r.warnIfDefinitionGone(ctx, name, er.fqn)
 	}
-	return er.checkpoint(ctx, r.end, r.end, read)
-}
-
-// eventContactColumns returns the columns and the names of the event_contact_properties, typed by the
-// contact object of stream cs's schema, as an events or a list memberships record carries them.
-func (r *readRun) eventContactColumns(cs *protocol.ConfiguredStream) ([]column, []string, error) {
-	contactCols, err := schemaColumns(cs.Stream.JSONSchema, "contact", nil)
-	if err != nil {
-		return nil, nil, configErr("stream "+cs.Stream.Name+": "+err.Error(), nil)
-	}
-	kinds := map[string]propertyKind{}
-	for _, c := range contactCols {
-		kinds[c.name] = c.kind
-	}
-	var cols []column
-	var names []string
-	for _, n := range r.cfg.EventContactProperties {
-		if n = strings.TrimSpace(n); n != "" {
-			cols = append(cols, column{name: n, kind: kinds[n]})
-			names = append(names, n)
-		}
-	}
-	return cols, names, nil
+	return er.checkpoint(ctx, r.End, r.End, read)
 }
 
 // saveDelivered returns the error readErr that stopped the read, after saving what was delivered
@@ -112,14 +91,14 @@ func (er *eventsReader) saveDelivered(ctx context.Context, readErr error) error 
 // read reads the occurrences from lo (zero: from the beginning) to the run's end, page after
 // page, checkpointing as it goes.
 func (er *eventsReader) read(ctx context.Context, lo time.Time) error {
-	req := hubspot.EventsRequest{EventType: er.fqn, ObjectType: "contact", OccurredBefore: formatTime(er.end), Limit: hubspot.MaxEventsLimit}
+	req := hubspot.EventsRequest{EventType: er.fqn, ObjectType: "contact", OccurredBefore: stream.FormatTime(er.End), Limit: hubspot.MaxEventsLimit}
 	if !lo.IsZero() {
-		req.OccurredAfter = formatTime(lo)
+		req.OccurredAfter = stream.FormatTime(lo)
 	}
 	ordered := true
 	var last time.Time
 	for {
-		p, err := er.client.Events(ctx, req)
+		p, err := er.Client.Events(ctx, req)
 		if err != nil {
 			return fmt.Errorf("events %s after %q: %w", er.fqn, req.After, err)
 		}
@@ -152,7 +131,7 @@ func (er *eventsReader) deliver(ctx context.Context, page []hubspot.Event, last 
 		}
 	}
 	er.pages++
-	if er.pages%progressEvery == 0 {
+	if er.pages%stream.ProgressEvery == 0 {
 		zerolog.Ctx(ctx).Info().Str("stream", er.stream).Int("records", er.records).Msg("reading events")
 	}
 	return nil
@@ -168,7 +147,7 @@ func (er *eventsReader) advance(ctx context.Context, last time.Time, ordered boo
 		er.pos = time.Time{}
 	case !last.IsZero():
 		er.pos = last.Add(-time.Millisecond)
-		if er.late == nil || er.fresh >= er.opts.checkpointEvery {
+		if er.late == nil || er.fresh >= er.CheckpointEvery {
 			return er.checkpoint(ctx, er.pos, er.pos, false)
 		}
 	}
@@ -181,7 +160,7 @@ func (er *eventsReader) advance(ctx context.Context, last time.Time, ordered boo
 func (er *eventsReader) unseen(page []hubspot.Event, last *time.Time, ordered *bool) ([]hubspot.Event, []*occKey) {
 	evs, keys := page[:0], make([]*occKey, 0, len(page))
 	for _, ev := range page {
-		t, err := parseCursorString(ev.OccurredAt)
+		t, err := stream.ParseTime(ev.OccurredAt)
 		if err == nil {
 			if t.Before(*last) {
 				*ordered = false
@@ -203,7 +182,7 @@ func (er *eventsReader) unseen(page []hubspot.Event, last *time.Time, ordered *b
 }
 
 // loadContacts fetches the contacts of a page's events with one batch read per 100 distinct ids,
-// filed under every id each answer resolves (batchReadResolved): the events of a contact merged
+// filed under every id each answer resolves (stream.ReadResolved): the events of a contact merged
 // away get the contact it was merged into. Contacts that no longer exist are absent, leaving the
 // event's contact null.
 func (er *eventsReader) loadContacts(ctx context.Context, evs []hubspot.Event) error {
@@ -218,7 +197,7 @@ func (er *eventsReader) loadContacts(ctx context.Context, evs []hubspot.Event) e
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), hubspot.MaxBatchRead)
-		found, err := batchReadResolved(ctx, er.client, ids[:n], er.names)
+		found, err := stream.ReadResolved(ctx, er.Client, ids[:n], er.names)
 		if err != nil {
 			return fmt.Errorf("read contacts of %s events: %w", er.fqn, err)
 		}
@@ -226,7 +205,7 @@ func (er *eventsReader) loadContacts(ctx context.Context, evs []hubspot.Event) e
 		for id, o := range found {
 			b, ok := encoded[o]
 			if !ok {
-				if b, err = er.contact.appendObject(nil, o.Properties); err != nil {
+				if b, err = er.contact.AppendObject(nil, o.Properties); err != nil {
 					return fmt.Errorf("contact %s: %w", o.ID, err)
 				}
 				encoded[o] = b
@@ -245,15 +224,15 @@ func (er *eventsReader) emit(ev *hubspot.Event) error {
 	b = append(b, `,"eventType":`...)
 	b = jsontext.AppendString(b, ev.EventType)
 	b = append(b, `,"occurredAt":`...)
-	b, _ = appendValue(b, kindDateTime, []byte(ev.OccurredAt), ev.OccurredAt == "")
+	b, _ = stream.AppendValue(b, stream.KindDateTime, []byte(ev.OccurredAt), ev.OccurredAt == "")
 	b = append(b, `,"objectType":`...)
 	b = jsontext.AppendString(b, ev.ObjectType)
 	b = append(b, `,"objectId":`...)
 	oid := ev.ObjectIDString()
-	b, _ = appendValue(b, kindString, []byte(oid), oid == "")
+	b, _ = stream.AppendValue(b, stream.KindString, []byte(oid), oid == "")
 	b = append(b, `,"properties":`...)
 	var err error
-	if b, err = er.props.appendObject(b, ev.Properties); err != nil {
+	if b, err = er.props.AppendObject(b, ev.Properties); err != nil {
 		return fmt.Errorf("event %s: %w", ev.ID, err)
 	}
 	b = append(b, `,"contact":`...)
@@ -266,7 +245,7 @@ func (er *eventsReader) emit(ev *hubspot.Event) error {
 	er.buf = b
 	er.records++
 	er.fresh++
-	return er.out.Record(er.stream, b)
+	return er.Out.Record(er.stream, b)
 }
 
 // checkpoint emits {"occurredAt": t} (never moving backwards) and, with an event lookback, the
@@ -281,5 +260,5 @@ func (er *eventsReader) checkpoint(ctx context.Context, t, pos time.Time, done b
 		er.state.Delivered = er.late.checkpoint(ctx, er.stream, t, pos, done)
 	}
 	er.fresh = 0
-	return er.out.State(er.stream, er.state)
+	return er.Out.State(er.stream, er.state)
 }

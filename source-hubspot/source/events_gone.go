@@ -14,7 +14,7 @@ import (
 func (r *readRun) warnIfDefinitionGone(ctx context.Context, stream, fqn string) {
 	d := &r.defs
 	d.once.Do(func() {
-		defs, err := r.client.EventDefinitions(ctx)
+		defs, err := r.Client.EventDefinitions(ctx)
 		if err != nil {
 			d.err = err
 			return

@@ -11,6 +11,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // previousValuesField is the record member that holds, for each identity property that changed
@@ -48,7 +49,7 @@ type historyKey struct {
 
 // newIdentityHistory returns the lookup for the stream's selected properties, or nil when no
 // identity property is selected (or identity_properties is []).
-func newIdentityHistory(c *hubspot.Client, identity []string, selected map[string]propertyKind) *identityHistory {
+func newIdentityHistory(c *hubspot.Client, identity []string, selected map[string]stream.Kind) *identityHistory {
 	var props []string
 	for _, p := range identity {
 		if _, ok := selected[p]; ok {
@@ -68,7 +69,7 @@ func (h *identityHistory) previousValues(ctx context.Context, objs []hubspot.Obj
 	var want []string
 	for i := range objs {
 		o := &objs[i]
-		if created, err := parseCursorString(o.CreatedAt); err == nil && !created.Before(since) {
+		if created, err := stream.ParseTime(o.CreatedAt); err == nil && !created.Before(since) {
 			h.skipped.Add(1)
 			continue
 		}
@@ -118,7 +119,7 @@ func valuesAt(hist map[string][]hubspot.PropertyVersion, props []string, since t
 		found := false
 		value := ""
 		for _, v := range hist[p] {
-			t, err := parseCursorString(v.Timestamp)
+			t, err := stream.ParseTime(v.Timestamp)
 			if err != nil || !t.Before(since) || (found && !t.After(best)) {
 				continue
 			}
@@ -188,7 +189,7 @@ func (h *identityHistory) report(ctx context.Context) {
 	if h == nil || h.calls.Load()+h.skipped.Load()+h.fromHits.Load() == 0 {
 		return
 	}
-	zerolog.Ctx(ctx).Info().Str("stream", contactsStream).Strs("identity_properties", h.props).
+	zerolog.Ctx(ctx).Info().Str("stream", stream.Contacts).Strs("identity_properties", h.props).
 		Int64("history_reads", h.calls.Load()).Int64("contacts_read", h.read.Load()).
 		Int64("created_in_window", h.skipped.Load()).Int64("cached", h.fromHits.Load()).
 		Int64("with_previous_values", h.changed.Load()).Msg("identity property history read")

@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // Permanent deletions (permanent_deletions): a contact HubSpot deletes for good (a GDPR delete)
@@ -35,7 +36,7 @@ const journalGapTrace = "source-hubspot-permanent-deletions-gap"
 // stream carries it from then on.
 func (cr *contactsReader) initJournalState() {
 	if cr.cfg.PermanentDeletions.Enabled && cr.state.Journal == nil {
-		cr.state.Journal = &JournalState{At: cr.now}
+		cr.state.Journal = &JournalState{At: cr.Now}
 		cr.journalNew = true
 	}
 }
@@ -75,7 +76,7 @@ func (cr *contactsReader) permanentDeletions(ctx context.Context) error {
 	if err := jr.run(ctx); err != nil {
 		return fmt.Errorf("read permanent deletions from HubSpot's webhooks journal: %w", err)
 	}
-	zerolog.Ctx(ctx).Info().Str("stream", contactsStream).Int("entries", jr.read).Int("deleted_permanently", len(jr.delivered)).
+	zerolog.Ctx(ctx).Info().Str("stream", stream.Contacts).Int("entries", jr.read).Int("deleted_permanently", len(jr.delivered)).
 		Int("checks", jr.calls).Str("journal_offset", jr.saved.Offset).Msg("permanent deletions read from the webhooks journal")
 	return nil
 }
@@ -94,7 +95,7 @@ func (jr *journalRead) run(ctx context.Context) error {
 		jr.add(entry)
 		at := entry.PublishedAt
 		if at.IsZero() {
-			at = jr.cr.out.Now()
+			at = jr.cr.Out.Now()
 		}
 		jr.pos = JournalState{Offset: ref.CurrentOffset, At: at.UTC()}
 		if len(jr.pending) >= journalFlushEvery || jr.entries >= journalFlushEvery {
@@ -125,7 +126,7 @@ func (jr *journalRead) run(ctx context.Context) error {
 // how to ask for it again. A saved offset HubSpot no longer has is a gap (reportGap).
 func (jr *journalRead) first(ctx context.Context) (*hubspot.JournalRef, func() (*hubspot.JournalRef, error), error) {
 	if jr.pos.Offset == "" {
-		if age := jr.cr.now.Sub(jr.pos.At); age > journalRetention {
+		if age := jr.cr.Now.Sub(jr.pos.At); age > journalRetention {
 			// Nothing was read since the position was taken, longer ago than the journal keeps.
 			return jr.afterGap(ctx)
 		}
@@ -155,7 +156,7 @@ func (jr *journalRead) afterGap(ctx context.Context) (*hubspot.JournalRef, func(
 	}
 	jr.reportGap(ctx, ref)
 	// Reported once: from here the position is the earliest entry, taken now.
-	jr.pos = JournalState{At: jr.cr.out.Now().UTC()}
+	jr.pos = JournalState{At: jr.cr.Out.Now().UTC()}
 	return ref, refetch, nil
 }
 
@@ -236,7 +237,7 @@ func (cr *contactsReader) checkpointJournal(pos JournalState) error {
 	defer cr.mu.Unlock()
 	cr.state.Journal = &pos
 	cr.sinceCkpt = 0
-	return cr.out.State(contactsStream, cr.state)
+	return cr.Out.State(stream.Contacts, cr.state)
 }
 
 // reportGap says, in a WARN, an alert and a TRACE ANALYTICS message, that the journal no longer
@@ -251,10 +252,10 @@ func (jr *journalRead) reportGap(ctx context.Context, next *hubspot.JournalRef) 
 		"contacts deleted permanently between %s and %s may not have been delivered, and their profiles may remain in the "+
 		"destination. Reading on from the earliest entry. Sync at least every 2 days; to reconcile, compare the contact ids "+
 		"in the destination with a full refresh of contacts and remove those HubSpot no longer has.",
-		formatTime(jr.pos.At), jr.pos.Offset, formatTime(jr.pos.At), until)
-	zerolog.Ctx(ctx).Warn().Str("stream", contactsStream).Str("since", formatTime(jr.pos.At)).Msg(text)
-	jr.cr.notify.Send("permanent-deletions-gap", text)
-	if err := jr.cr.out.Analytics(journalGapTrace, text); err != nil {
+		stream.FormatTime(jr.pos.At), jr.pos.Offset, stream.FormatTime(jr.pos.At), until)
+	zerolog.Ctx(ctx).Warn().Str("stream", stream.Contacts).Str("since", stream.FormatTime(jr.pos.At)).Msg(text)
+	jr.cr.Notify.Send("permanent-deletions-gap", text)
+	if err := jr.cr.Out.Analytics(journalGapTrace, text); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("could not emit the TRACE message of the journal gap")
 	}
 }

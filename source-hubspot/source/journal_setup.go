@@ -25,7 +25,7 @@ func withGDPRDelete(version string) bool { return len(version) >= 7 && version[:
 // openJournal obtains the app token, finds the portal and makes sure the portal's contact
 // subscription records what the reader needs, creating or widening it when it does not.
 func (cr *contactsReader) openJournal(ctx context.Context) (*journalRead, error) {
-	j, portal, err := openJournalClient(ctx, cr.cfg, cr.client)
+	j, portal, err := openJournalClient(ctx, cr.cfg, cr.Client)
 	if err != nil {
 		return nil, err
 	}

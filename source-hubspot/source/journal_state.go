@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // JournalState is how far the webhooks journal was read, in the contacts stream_state:
@@ -25,20 +27,20 @@ type JournalState struct {
 func parseJournalState(obj map[string]json.RawMessage) (*JournalState, error) {
 	rawOff, hasOff := obj["journal_offset"]
 	rawAt, hasAt := obj["journal_offset_at"]
-	if (!hasOff || isNull(rawOff)) && (!hasAt || isNull(rawAt)) {
+	if (!hasOff || stream.IsNull(rawOff)) && (!hasAt || stream.IsNull(rawAt)) {
 		return nil, nil
 	}
 	var js JournalState
-	if hasOff && !isNull(rawOff) {
+	if hasOff && !stream.IsNull(rawOff) {
 		if err := json.Unmarshal(rawOff, &js.Offset); err != nil {
 			return nil, fmt.Errorf("contacts state journal_offset %.60s is not a string", rawOff)
 		}
 	}
-	if !hasAt || isNull(rawAt) {
+	if !hasAt || stream.IsNull(rawAt) {
 		return nil, fmt.Errorf("contacts state has journal_offset but no journal_offset_at; fix or remove both " +
 			"(without them the next run reads the journal from its earliest entry)")
 	}
-	at, err := parseCursor(rawAt)
+	at, err := stream.ParseCursor(rawAt)
 	if err != nil {
 		return nil, fmt.Errorf("contacts state journal_offset_at: %w", err)
 	}

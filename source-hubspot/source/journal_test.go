@@ -11,6 +11,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // journalEnv is newEnv with permanent_deletions on and the fake's journal options set by opt.
@@ -158,13 +159,13 @@ func TestPermanentDeletionsAreDeliveredOnce(t *testing.T) {
 			t.Errorf("contact %s: %+v, want deleted permanently with hs_merged_object_ids %q", id, r, merged)
 		}
 	}
-	if r := got["3"]; r.ArchivedAt == nil || *r.ArchivedAt != formatTime(at) {
-		t.Errorf("contact 3 archivedAt %v, want %s (when it was erased)", r.ArchivedAt, formatTime(at))
+	if r := got["3"]; r.ArchivedAt == nil || *r.ArchivedAt != stream.FormatTime(at) {
+		t.Errorf("contact 3 archivedAt %v, want %s (when it was erased)", r.ArchivedAt, stream.FormatTime(at))
 	}
 	var arch []string
 	for _, m := range recordFields(t, second) {
 		if m["archived"] == true && m[deletedPermanentlyField] == nil {
-			arch = append(arch, fmt.Sprint(m["id"], " ", m[mergedIDsProperty]))
+			arch = append(arch, fmt.Sprint(m["id"], " ", m[stream.MergedIDsProperty]))
 		}
 	}
 	if w := []string{"5 <nil>", fmt.Sprint(m2, " 12;13")}; fmt.Sprint(arch) != fmt.Sprint(w) {
@@ -258,7 +259,7 @@ func TestPermanentDeletionsGapIsReported(t *testing.T) {
 	if got := permanentRecords(t, res); len(got) != 1 || got["3"].ID == "" {
 		t.Errorf("deleted permanently %v, want 3 (2's entry expired with the gap)", got)
 	}
-	since := formatTime(t0) // when the last entry read was published
+	since := stream.FormatTime(t0) // when the last entry read was published
 	traces := analytics(t, res, journalGapTrace)
 	if len(traces) != 1 || !strings.Contains(traces[0], since) || !strings.Contains(traces[0], lost) {
 		t.Errorf("TRACE ANALYTICS %q, want one naming the period from %s (offset %s)", traces, since, lost)

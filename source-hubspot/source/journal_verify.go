@@ -11,6 +11,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // Telling a permanent deletion from a restorable one. The 2026-03 journal records both as
@@ -129,7 +130,7 @@ func (jr *journalRead) notInHubSpot(ctx context.Context, ids []string) (map[stri
 		n := min(len(ids), hubspot.MaxBatchRead)
 		chunk := ids[:n]
 		ids = ids[n:]
-		live, err := batchReadResolved(ctx, jr.cr.client, chunk, []string{"hs_object_id"})
+		live, err := stream.ReadResolved(ctx, jr.cr.Client, chunk, []string{"hs_object_id"})
 		if err != nil {
 			return nil, fmt.Errorf("ask HubSpot whether %d deleted contacts are live: %w", len(chunk), err)
 		}
@@ -143,7 +144,7 @@ func (jr *journalRead) notInHubSpot(ctx context.Context, ids []string) (map[stri
 		if len(rest) == 0 {
 			continue
 		}
-		archived, err := jr.cr.client.BatchReadArchivedContacts(ctx, rest, []string{"hs_object_id"})
+		archived, err := jr.cr.Client.BatchReadArchivedContacts(ctx, rest, []string{"hs_object_id"})
 		if err != nil {
 			return nil, fmt.Errorf("ask HubSpot whether %d deleted contacts are archived: %w", len(rest), err)
 		}
@@ -170,19 +171,19 @@ func (jr *journalRead) emit(id string, at time.Time) error {
 	if at.IsZero() {
 		b = append(b, "null"...)
 	} else {
-		b = jsontext.AppendString(b, at.UTC().Format(timeLayout))
+		b = jsontext.AppendString(b, at.UTC().Format(stream.TimeLayout))
 	}
 	b = append(b, `,"`+deletedPermanentlyField+`":true`...)
 	if _, err := strconv.ParseUint(id, 10, 64); err == nil {
 		b = append(b, `,"hs_object_id":`+id...)
 	}
 	if m := jr.merges.mergedIDs(id); m != "" {
-		b = append(b, `,"`+mergedIDsProperty+`":`...)
+		b = append(b, `,"`+stream.MergedIDsProperty+`":`...)
 		b = jsontext.AppendString(b, m)
 	}
 	b = append(b, '}')
 	cr := jr.cr
-	if err := cr.out.Record(contactsStream, b); err != nil {
+	if err := cr.Out.Record(stream.Contacts, b); err != nil {
 		return err
 	}
 	cr.mu.Lock()

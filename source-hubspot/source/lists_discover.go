@@ -10,11 +10,11 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
-// The list_memberships stream: one record per membership change of a HubSpot contact list.
+// The list_memberships stream's cursor and scope.
 const (
-	listsStream = "list_memberships"
 	listsCursor = "membershipTimestamp"
 	// listsScope is the scope HubSpot's Lists API reads need (crm.segments.read works too).
 	listsScope = "crm.lists.read"
@@ -29,15 +29,15 @@ func listsCatalogStream(ctx context.Context, c *hubspot.Client, contactProps []h
 	var ae *hubspot.APIError
 	switch {
 	case errors.As(err, &ae) && (ae.StatusCode == http.StatusForbidden || ae.StatusCode == http.StatusPaymentRequired):
-		zerolog.Ctx(ctx).Warn().Str("stream", listsStream).Str("answer", ae.Summary()).
+		zerolog.Ctx(ctx).Warn().Str("stream", stream.Lists).Str("answer", ae.Summary()).
 			Msg("HubSpot lists are not available to this connection: grant the " + listsScope +
-				" scope (or crm.segments.read) and re-authorize to sync list memberships; discovering without " + listsStream)
+				" scope (or crm.segments.read) and re-authorize to sync list memberships; discovering without " + stream.Lists)
 		return nil, nil
 	case err != nil:
 		return nil, classify(err)
 	}
 	return &protocol.Stream{
-		Name:                    listsStream,
+		Name:                    stream.Lists,
 		JSONSchema:              listsSchema(contactProps),
 		SupportedSyncModes:      []protocol.SyncMode{protocol.SyncModeFullRefresh, protocol.SyncModeIncremental},
 		SourceDefinedCursor:     true,
@@ -50,14 +50,14 @@ func listsCatalogStream(ctx context.Context, c *hubspot.Client, contactProps []h
 // listsSchema is the schema of list_memberships records; contact holds the
 // event_contact_properties, typed as in event streams.
 func listsSchema(contactProps []hubspot.Property) json.RawMessage {
-	return objectSchema(`"object"`, []field{
-		{"listId", json.RawMessage(`{"type":"string"}`)},
-		{"listName", json.RawMessage(`{"type":["null","string"]}`)},
-		{"processingType", json.RawMessage(`{"type":["null","string"]}`)},
-		{"recordId", json.RawMessage(`{"type":"string"}`)},
-		{"member", json.RawMessage(`{"type":"boolean"}`)},
-		{"membershipTimestamp", json.RawMessage(`{"type":["null","string"],"format":"date-time"}`)},
-		{"previousListName", json.RawMessage(`{"type":["null","string"]}`)},
-		{"contact", propertiesSchema(contactProps)},
+	return stream.ObjectSchema(`"object"`, []stream.Field{
+		{Name: "listId", Schema: json.RawMessage(`{"type":"string"}`)},
+		{Name: "listName", Schema: json.RawMessage(`{"type":["null","string"]}`)},
+		{Name: "processingType", Schema: json.RawMessage(`{"type":["null","string"]}`)},
+		{Name: "recordId", Schema: json.RawMessage(`{"type":"string"}`)},
+		{Name: "member", Schema: json.RawMessage(`{"type":"boolean"}`)},
+		{Name: "membershipTimestamp", Schema: json.RawMessage(`{"type":["null","string"],"format":"date-time"}`)},
+		{Name: "previousListName", Schema: json.RawMessage(`{"type":["null","string"]}`)},
+		{Name: "contact", Schema: stream.PropertiesSchema(contactProps)},
 	})
 }

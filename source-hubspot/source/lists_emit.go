@@ -7,6 +7,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // listEmitChunk is how many contacts not read yet a list's records may need before they are
@@ -93,7 +94,7 @@ func (lr *listsReader) record(head listHead, rec listRecord, contact []byte) err
 	if at.IsZero() {
 		b = append(b, "null"...)
 	} else {
-		b = jsontext.AppendString(b, formatTime(at))
+		b = jsontext.AppendString(b, stream.FormatTime(at))
 		if at.After(lr.state.MembershipTimestamp) {
 			lr.state.MembershipTimestamp = at
 		}
@@ -118,7 +119,7 @@ func (lr *listsReader) record(head listHead, rec listRecord, contact []byte) err
 	} else {
 		lr.stats.joins++
 	}
-	return lr.out.Record(listsStream, b)
+	return lr.Out.Record(stream.Lists, b)
 }
 
 // appendNullable appends s as a JSON string, or null when empty.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // listsEnv is newEnv with a fake HubSpot whose lists behave as o says (what HubSpot does not
@@ -67,7 +68,7 @@ func (m membership) short() string {
 func memberships(t testing.TB, res *result) []membership {
 	t.Helper()
 	var out []membership
-	for _, raw := range res.records(listsStream) {
+	for _, raw := range res.records(stream.Lists) {
 		var m membership
 		dec := json.NewDecoder(strings.NewReader(string(raw)))
 		dec.DisallowUnknownFields()
@@ -94,9 +95,9 @@ func (e *env) readLists(t testing.TB, mode protocol.SyncMode, state json.RawMess
 	t.Helper()
 	var st any
 	if state != nil {
-		st = streamStateFile(listsStream, state)
+		st = streamStateFile(stream.Lists, state)
 	}
-	res := e.read(e.catalog(mode, listsStream), st)
+	res := e.read(e.catalog(mode, stream.Lists), st)
 	if res.code != 0 {
 		t.Fatalf("read exit %d: %v", res.code, res.traceErrors())
 	}

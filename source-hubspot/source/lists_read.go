@@ -14,6 +14,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // listsReader reads the list_memberships stream of one run. HubSpot has no feed of membership
@@ -51,7 +52,7 @@ func (r *readRun) listMemberships(ctx context.Context, cs *protocol.ConfiguredSt
 		return err
 	}
 	lr := &listsReader{readRun: r, incremental: incremental, contacts: contacts,
-		observed: r.now.Truncate(time.Millisecond),
+		observed: r.Now.Truncate(time.Millisecond),
 		state:    ListsState{MembershipTimestamp: in.MembershipTimestamp, Lists: maps.Clone(in.Lists), Resume: in.Resume}}
 	if !incremental || lr.state.Lists == nil {
 		lr.state = ListsState{Lists: map[string]*ListSnapshot{}}
@@ -76,10 +77,10 @@ func (r *readRun) listMemberships(ctx context.Context, cs *protocol.ConfiguredSt
 	}
 	lr.state.Resume = nil
 	s := lr.stats
-	zerolog.Ctx(ctx).Info().Str("stream", listsStream).Int("lists", len(lists)).Int("read", s.read).
+	zerolog.Ctx(ctx).Info().Str("stream", stream.Lists).Int("lists", len(lists)).Int("read", s.read).
 		Int("skipped", s.skipped+s.resumed).Int("gone", s.gone).Int("records", s.records).Int("joins", s.joins).
 		Int("exits", s.exits).Int("calls", s.calls+lr.contacts.reads).Msg("list memberships done")
-	return lr.out.State(listsStream, lr.state)
+	return lr.Out.State(stream.Lists, lr.state)
 }
 
 // searchAll returns every contact list, by ascending id. List search pages by offset, so a list
@@ -91,7 +92,7 @@ func (lr *listsReader) searchAll(ctx context.Context) ([]hubspot.List, error) {
 	seen := map[string]bool{}
 	var out []hubspot.List
 	for {
-		p, err := lr.client.SearchLists(ctx, req)
+		p, err := lr.Client.SearchLists(ctx, req)
 		lr.stats.calls++
 		if err != nil {
 			return nil, fmt.Errorf("search contact lists from offset %d: %w", req.Offset, err)
@@ -121,7 +122,7 @@ func contactList(l *hubspot.List) bool {
 }
 
 // canonicalID reports whether s is a decimal id without leading zeros, as the state keys lists.
-func canonicalID(s string) bool { return isID(s) && strconv.FormatUint(mustUint(s), 10) == s }
+func canonicalID(s string) bool { return stream.IsID(s) && strconv.FormatUint(mustUint(s), 10) == s }
 
 // leaveGone delivers the exits of every list of the snapshot that HubSpot no longer has
 // (deleted, or purged 90 days later) and drops it from the snapshot, with a STATE after each.
@@ -135,14 +136,14 @@ func (lr *listsReader) leaveGone(ctx context.Context, lists []hubspot.List) ([]h
 		if live[id] {
 			continue
 		}
-		l, err := lr.client.GetList(ctx, id)
+		l, err := lr.Client.GetList(ctx, id)
 		lr.stats.calls++
 		switch {
-		case isStatus(err, http.StatusNotFound):
+		case stream.IsStatus(err, http.StatusNotFound):
 		case err != nil:
 			return nil, fmt.Errorf("get list %s, which list search no longer answers: %w", id, err)
 		case contactList(l) && l.ListID == id:
-			zerolog.Ctx(ctx).Info().Str("stream", listsStream).Str("list", id).
+			zerolog.Ctx(ctx).Info().Str("stream", stream.Lists).Str("list", id).
 				Msg("list search missed a list HubSpot still has (lists changed while it paged); reading it")
 			lists = append(lists, *l)
 			continue
@@ -161,7 +162,7 @@ func (lr *listsReader) leaveGone(ctx context.Context, lists []hubspot.List) ([]h
 		}
 		delete(lr.state.Lists, id)
 		lr.stats.gone++
-		if err := lr.out.State(listsStream, lr.state); err != nil {
+		if err := lr.Out.State(stream.Lists, lr.state); err != nil {
 			return nil, err
 		}
 	}
@@ -174,20 +175,20 @@ func (lr *listsReader) leaveGone(ctx context.Context, lists []hubspot.List) ([]h
 func (lr *listsReader) list(ctx context.Context, l *hubspot.List) error {
 	id := l.ListID
 	old := lr.state.Lists[id]
-	log := zerolog.Ctx(ctx).With().Str("stream", listsStream).Str("list", id).Logger()
+	log := zerolog.Ctx(ctx).With().Str("stream", stream.Lists).Str("list", id).Logger()
 	if lr.incremental && old != nil {
 		if lr.resumeAfter != "" && compareIDs(id, lr.resumeAfter) <= 0 {
 			lr.stats.resumed++
 			return nil
 		}
-		if why, ok := unchangedSince(old, l, lr.now); ok {
+		if why, ok := unchangedSince(old, l, lr.Now); ok {
 			log.Debug().Msg("list skipped: " + why)
 			lr.stats.skipped++
 			return nil
 		}
 	}
 	members, err := lr.members(ctx, id)
-	if isStatus(err, http.StatusNotFound) {
+	if stream.IsStatus(err, http.StatusNotFound) {
 		// Deleted since the search: the next run finds it gone and delivers its exits.
 		log.Warn().Msg("list deleted while the run read it; its members leave in the next run")
 		return nil
@@ -214,13 +215,13 @@ func (lr *listsReader) list(ctx context.Context, l *hubspot.List) error {
 	for i, m := range members {
 		ids[i] = m.id
 	}
-	lr.state.Lists[id] = snapshotOf(l, ids, lr.now)
+	lr.state.Lists[id] = snapshotOf(l, ids, lr.Now)
 	lr.state.Resume = &ListsResume{AfterList: id}
 	log.Debug().Int("members", len(ids)).Int("records", len(recs)).Msg("list read")
 	if len(recs) == 0 {
 		return nil // nothing delivered: the next STATE carries the new name and stamps
 	}
-	return lr.out.State(listsStream, lr.state)
+	return lr.Out.State(stream.Lists, lr.state)
 }
 
 // members reads every member of a list, 250 a call, sorted by record id.
@@ -228,7 +229,7 @@ func (lr *listsReader) members(ctx context.Context, listID string) ([]listMember
 	req := hubspot.MembershipsRequest{ListID: listID, Limit: hubspot.MaxMembershipsPage}
 	var out []listMember
 	for {
-		p, err := lr.client.ListMemberships(ctx, req)
+		p, err := lr.Client.ListMemberships(ctx, req)
 		lr.stats.calls++
 		if err != nil {
 			return nil, fmt.Errorf("memberships of list %s after %q: %w", listID, req.After, err)
@@ -239,7 +240,7 @@ func (lr *listsReader) members(ctx context.Context, listID string) ([]listMember
 				return nil, fmt.Errorf("list %s: member record id %q is not a contact id", listID, m.RecordID)
 			}
 			at := int64(-1)
-			if t, err := parseCursorString(m.MembershipTimestamp); err == nil {
+			if t, err := stream.ParseTime(m.MembershipTimestamp); err == nil {
 				at = t.UnixMilli()
 			}
 			out = append(out, listMember{id: id, at: at})
@@ -255,8 +256,8 @@ func (lr *listsReader) members(ctx context.Context, listID string) ([]listMember
 
 // reportBadValues logs, once per contact property, how many values did not convert to its type.
 func (lr *listsReader) reportBadValues(ctx context.Context) {
-	for name, n := range lr.contacts.enc.bad {
-		zerolog.Ctx(ctx).Warn().Str("stream", listsStream).Str("property", name).Int("values", n).
+	for name, n := range lr.contacts.enc.Bad() {
+		zerolog.Ctx(ctx).Warn().Str("stream", stream.Lists).Str("property", name).Int("values", n).
 			Msg("contact property values that do not match the property's type were written as null")
 	}
 }

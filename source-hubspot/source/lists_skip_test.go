@@ -10,6 +10,7 @@ import (
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // TestListsSkipRule runs the skip rule against both guesses of what HubSpot does when it changes
@@ -43,7 +44,7 @@ func TestListsSkipRule(t *testing.T) {
 			}
 			e.clk.Set(t0.Add(time.Hour))
 			f.ResetStats()
-			second := e.readLists(t, protocol.SyncModeIncremental, first.lastState(t, listsStream))
+			second := e.readLists(t, protocol.SyncModeIncremental, first.lastState(t, stream.Lists))
 			want := []string{"-Manual/101", "+Dynamic/104"}
 			reads := int64(2) // Manual, whose stamps moved, and Dynamic
 			if keep {
@@ -64,7 +65,7 @@ func TestListsSkipRule(t *testing.T) {
 			// A day after each list's last read, every list is read again.
 			e.clk.Set(t0.Add(25 * time.Hour))
 			f.ResetStats()
-			third := e.readLists(t, protocol.SyncModeIncremental, second.lastState(t, listsStream))
+			third := e.readLists(t, protocol.SyncModeIncremental, second.lastState(t, stream.Lists))
 			want = []string{}
 			if keep {
 				want = []string{"-Manual/101"}

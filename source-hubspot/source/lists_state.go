@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/internal/jsontext"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // ListsState is the list_memberships stream_state:
@@ -94,14 +95,14 @@ func compareIDs(a, b string) int {
 // copied as they are, so a STATE after each list costs a copy of the snapshot, not an encoding.
 func (s ListsState) MarshalJSON() ([]byte, error) {
 	b := append([]byte(nil), `{"membershipTimestamp":`...)
-	b = jsontext.AppendString(b, formatTime(s.MembershipTimestamp))
+	b = jsontext.AppendString(b, stream.FormatTime(s.MembershipTimestamp))
 	b = append(b, `,"lists":{`...)
 	for i, id := range sortedListIDs(s.Lists) {
 		l := s.Lists[id]
 		j := listSnapshotJSON{Name: l.Name, ProcessingType: l.ProcessingType, Version: l.Version, UpdatedAt: l.UpdatedAt,
 			Size: l.Size, LastAddedAt: l.LastAddedAt, LastRemovedAt: l.LastRemovedAt, Count: l.Count, Members: l.Members}
 		if !l.ReadAt.IsZero() {
-			j.ReadAt = formatTime(l.ReadAt)
+			j.ReadAt = stream.FormatTime(l.ReadAt)
 		}
 		v, err := json.Marshal(j)
 		if err != nil {
@@ -128,19 +129,19 @@ func (s ListsState) MarshalJSON() ([]byte, error) {
 // damaged state is an error naming the list, never a silent first run.
 func ParseListsState(raw json.RawMessage) (ListsState, error) {
 	s := ListsState{Lists: map[string]*ListSnapshot{}}
-	obj, err := stateObject(raw)
+	obj, err := stream.StateObject(raw)
 	if err != nil || len(obj) == 0 {
 		return s, err
 	}
-	if c, ok := obj["membershipTimestamp"]; ok && !isNull(c) {
-		if s.MembershipTimestamp, err = parseCursor(c); err != nil {
+	if c, ok := obj["membershipTimestamp"]; ok && !stream.IsNull(c) {
+		if s.MembershipTimestamp, err = stream.ParseCursor(c); err != nil {
 			return s, fmt.Errorf("list_memberships state membershipTimestamp: %w", err)
 		}
 		if s.MembershipTimestamp.Equal(time.Unix(0, 0)) {
 			s.MembershipTimestamp = time.Time{}
 		}
 	}
-	if l, ok := obj["lists"]; ok && !isNull(l) {
+	if l, ok := obj["lists"]; ok && !stream.IsNull(l) {
 		var lists map[string]listSnapshotJSON
 		if err := json.Unmarshal(l, &lists); err != nil {
 			return s, fmt.Errorf("list_memberships state lists: %w", err)
@@ -153,12 +154,12 @@ func ParseListsState(raw json.RawMessage) (ListsState, error) {
 			s.Lists[id] = snap
 		}
 	}
-	if r, ok := obj["resume"]; ok && !isNull(r) {
+	if r, ok := obj["resume"]; ok && !stream.IsNull(r) {
 		var rj listsResumeJSON
 		if err := json.Unmarshal(r, &rj); err != nil {
 			return s, fmt.Errorf("list_memberships state resume: %w", err)
 		}
-		if !isID(rj.AfterList) || strconv.FormatUint(mustUint(rj.AfterList), 10) != rj.AfterList {
+		if !stream.IsID(rj.AfterList) || strconv.FormatUint(mustUint(rj.AfterList), 10) != rj.AfterList {
 			return s, fmt.Errorf("list_memberships state resume.after_list %q is not a list id", rj.AfterList)
 		}
 		s.Resume = &ListsResume{AfterList: rj.AfterList}
@@ -167,13 +168,13 @@ func ParseListsState(raw json.RawMessage) (ListsState, error) {
 }
 
 func parseListSnapshot(id string, j listSnapshotJSON) (*ListSnapshot, error) {
-	if !isID(id) || strconv.FormatUint(mustUint(id), 10) != id {
+	if !stream.IsID(id) || strconv.FormatUint(mustUint(id), 10) != id {
 		return nil, fmt.Errorf("%q is not a list id", id)
 	}
 	snap := &ListSnapshot{Name: j.Name, ProcessingType: j.ProcessingType, Version: j.Version, UpdatedAt: j.UpdatedAt,
 		Size: j.Size, LastAddedAt: j.LastAddedAt, LastRemovedAt: j.LastRemovedAt, Count: j.Count, Members: j.Members}
 	if j.ReadAt != "" {
-		t, err := parseCursorString(j.ReadAt)
+		t, err := stream.ParseTime(j.ReadAt)
 		if err != nil {
 			return nil, fmt.Errorf("readAt: %w", err)
 		}
@@ -189,7 +190,7 @@ func parseListSnapshot(id string, j listSnapshotJSON) (*ListSnapshot, error) {
 	return snap, nil
 }
 
-// mustUint is the value of a string isID accepted.
+// mustUint is the value of a string stream.IsID accepted.
 func mustUint(s string) uint64 {
 	n, _ := strconv.ParseUint(s, 10, 64)
 	return n
