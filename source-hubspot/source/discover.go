@@ -10,6 +10,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/lists"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
@@ -41,12 +42,12 @@ func (s *Source) Discover(ctx context.Context, raw json.RawMessage) (*protocol.C
 		}
 		cat.Streams = append(cat.Streams, eventCatalogStream(d, contactProps))
 	}
-	lists, err := listsCatalogStream(ctx, c, contactProps)
+	memberships, err := lists.CatalogStream(ctx, c, contactProps)
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
-	if lists != nil {
-		cat.Streams = append(cat.Streams, *lists)
+	if memberships != nil {
+		cat.Streams = append(cat.Streams, *memberships)
 	}
 	return cat, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/lists"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
@@ -111,7 +112,7 @@ func classifyAPI(he *hubspot.APIError, err error) error {
 				"behavioral_events.event_definitions.read_write scope; grant it and re-authorize, or remove the event streams", err)
 	case code == http.StatusForbidden && strings.Contains(he.Path, "/crm/lists/"):
 		return protocol.NewError(protocol.FailureConfig,
-			"HubSpot denied access to lists ("+s+"): grant the app the "+listsScope+" scope (or crm.segments.read) and "+
+			"HubSpot denied access to lists ("+s+"): grant the app the "+lists.Scope+" scope (or crm.segments.read) and "+
 				"re-authorize, or remove the "+stream.Lists+" stream", err)
 	case code == http.StatusForbidden:
 		return protocol.NewError(protocol.FailureConfig,

@@ -1,7 +1,9 @@
 package source
 
 import (
+	"cmp"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -123,3 +125,10 @@ func (f *hubFake) must(err error) {
 
 // membershipCalls is how many memberships pages the source read since the last ResetStats.
 func (f *hubFake) membershipCalls() int64 { return f.Count(fakehubspot.EndpointListsMemberships) }
+
+// compareIDs orders decimal list ids numerically.
+func compareIDs(a, b string) int {
+	x, _ := strconv.ParseUint(a, 10, 64)
+	y, _ := strconv.ParseUint(b, 10, 64)
+	return cmp.Compare(x, y)
+}

@@ -1,6 +1,8 @@
 package source
 
 import (
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -8,6 +10,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/lists"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
@@ -91,11 +94,11 @@ func TestListsJoinsExitsRenamesAndDeletedLists(t *testing.T) {
 			t.Errorf("%s: membershipTimestamp %v contact %v, want %s and the contact", m.short(), m.MembershipTimestamp, m.Contact, wantAt)
 		}
 	}
-	st, err := ParseListsState(second.lastState(t, stream.Lists))
+	st, err := lists.ParseState(second.lastState(t, stream.Lists))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := sortedListIDs(st.Lists); !cmp.Equal(got, []string{"1", "2", "3", "6"}) || st.Resume != nil ||
+	if got := slices.Sorted(maps.Keys(st.Lists)); !cmp.Equal(got, []string{"1", "2", "3", "6"}) || st.Resume != nil ||
 		!st.MembershipTimestamp.Equal(t0.Add(time.Hour)) || st.Lists["3"].Name != "VIPs" {
 		t.Errorf("final state: lists %v resume %+v cursor %s", got, st.Resume, st.MembershipTimestamp)
 	}

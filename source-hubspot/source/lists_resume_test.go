@@ -14,6 +14,7 @@ import (
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/protocol/protocoltest"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/lists"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
@@ -53,7 +54,7 @@ func checkListsResume(t *testing.T, e *env, full *result) {
 			if string(state) == string(final) {
 				continue
 			}
-			st, err := ParseListsState(state)
+			st, err := lists.ParseState(state)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/lists"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
@@ -142,12 +143,7 @@ func (r *readRun) stream(ctx context.Context, cs *protocol.ConfiguredStream, sta
 		}
 		return r.events(ctx, cs, st, incremental)
 	case name == stream.Lists:
-		st, err := ParseListsState(streamState(state, name, false))
-		if err != nil {
-			return configErr("the saved state of stream "+name+" is not valid: "+err.Error()+
-				"; fix or clear the state (clearing it delivers every list's members again, as joins)", nil)
-		}
-		return r.listMemberships(ctx, cs, st, incremental)
+		return lists.Read(ctx, r.Run, cs, streamState(state, name, false), incremental)
 	}
 	return configErr(fmt.Sprintf("stream %q is not a stream of the HubSpot source; run discover and reconfigure", name), nil)
 }
