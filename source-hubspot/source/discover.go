@@ -10,6 +10,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/events"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/lists"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
@@ -40,7 +41,7 @@ func (s *Source) Discover(ctx context.Context, raw json.RawMessage) (*protocol.C
 		if d.Archived || d.FullyQualifiedName == "" {
 			continue
 		}
-		cat.Streams = append(cat.Streams, eventCatalogStream(d, contactProps))
+		cat.Streams = append(cat.Streams, events.CatalogStream(d, contactProps))
 	}
 	memberships, err := lists.CatalogStream(ctx, c, contactProps)
 	if err != nil {
@@ -59,18 +60,6 @@ func contactsCatalogStream(props []hubspot.Property) protocol.Stream {
 		SupportedSyncModes:      []protocol.SyncMode{protocol.SyncModeFullRefresh, protocol.SyncModeIncremental},
 		SourceDefinedCursor:     true,
 		DefaultCursorField:      []string{contactsCursor},
-		SourceDefinedPrimaryKey: [][]string{{"id"}},
-		IsResumable:             true,
-	}
-}
-
-func eventCatalogStream(d hubspot.EventDefinition, contactProps []hubspot.Property) protocol.Stream {
-	return protocol.Stream{
-		Name:                    stream.EventPrefix + d.FullyQualifiedName,
-		JSONSchema:              eventSchema(d, contactProps),
-		SupportedSyncModes:      []protocol.SyncMode{protocol.SyncModeFullRefresh, protocol.SyncModeIncremental},
-		SourceDefinedCursor:     true,
-		DefaultCursorField:      []string{eventsCursor},
 		SourceDefinedPrimaryKey: [][]string{{"id"}},
 		IsResumable:             true,
 	}

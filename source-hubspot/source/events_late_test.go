@@ -9,6 +9,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/events"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
@@ -128,7 +129,7 @@ func TestEventLookbackOff(t *testing.T) {
 	if n := len(run2.records(stream)); n != 10 {
 		t.Errorf("%d records, want only the 10 on-time occurrences", n)
 	}
-	st, err := ParseEventsState(run2.lastState(t, stream))
+	st, err := events.ParseState(run2.lastState(t, stream))
 	if err != nil || st.Delivered != nil {
 		t.Errorf("state %+v %v: want no delivered occurrences", st, err)
 	}

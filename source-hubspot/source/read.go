@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/events"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/lists"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
@@ -27,6 +28,7 @@ func (s *Source) Read(ctx context.Context, raw json.RawMessage, catalog *protoco
 	r := &readRun{cfg: cfg, Run: &stream.Run{Client: c, Out: out, Notify: s.notifier(ctx, cfg), Options: s.read,
 		Now: now, End: now.Add(-s.indexLag).Truncate(time.Millisecond),
 		Start: cfg.Start(), Lookback: cfg.Lookback(), ContactProperties: cfg.EventContactProperties}}
+	r.events = events.NewStreams(r.Run, cfg.EventLookback())
 	defer func() {
 		alertFailure(ctx, r.Notify, "", err)
 		r.Notify.Wait()
@@ -132,16 +134,7 @@ func (r *readRun) stream(ctx context.Context, cs *protocol.ConfiguredStream, sta
 		}
 		return r.contacts(ctx, cols, st, incremental)
 	case strings.HasPrefix(name, stream.EventPrefix):
-		st, err := ParseEventsState(streamState(state, name, false))
-		if err != nil {
-			return configErr("the saved state of stream "+name+" is not valid: "+err.Error()+"; fix or clear the state", nil)
-		}
-		if incremental {
-			if err := checkEventsState(name, st, r.Now); err != nil {
-				return err
-			}
-		}
-		return r.events(ctx, cs, st, incremental)
+		return r.events.Read(ctx, cs, streamState(state, name, false), incremental)
 	case name == stream.Lists:
 		return lists.Read(ctx, r.Run, cs, streamState(state, name, false), incremental)
 	}

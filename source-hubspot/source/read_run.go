@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/events"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
@@ -19,15 +20,7 @@ type readRun struct {
 	cfg *Config
 
 	capOnce sync.Once
-	defs    definitions // read when an event stream delivers nothing (events_gone.go)
-}
-
-// definitions are the event definitions HubSpot lists, read at most once per run, the first
-// time an event stream delivers nothing.
-type definitions struct {
-	once sync.Once
-	live map[string]bool // fully qualified names of the definitions not archived
-	err  error
+	events  *events.Streams // the custom behavioral event streams of the run
 }
 
 // alertCap logs the search-cap warning and fires the cap alert hook once per run.

@@ -9,11 +9,8 @@ import (
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
-// The cursors of the contacts and event streams.
-const (
-	contactsCursor = "lastmodifieddate"
-	eventsCursor   = "occurredAt"
-)
+// contactsCursor is the contacts stream's cursor field.
+const contactsCursor = "lastmodifieddate"
 
 // usefulHS is the subset of hs_ contact properties kept in the schema.
 var usefulHS = map[string]bool{
@@ -78,17 +75,4 @@ func contactsSchema(props []hubspot.Property) json.RawMessage {
 		fields = append(fields, stream.Field{Name: p.Name, Schema: stream.FieldSchema(stream.KindOfHubSpotType(p.Type), p.Label)})
 	}
 	return stream.ObjectSchema(`"object"`, fields)
-}
-
-// eventSchema builds the schema of one event stream.
-func eventSchema(def hubspot.EventDefinition, contactProps []hubspot.Property) json.RawMessage {
-	return stream.ObjectSchema(`"object"`, []stream.Field{
-		{Name: "id", Schema: json.RawMessage(`{"type":"string"}`)},
-		{Name: "eventType", Schema: json.RawMessage(`{"type":["null","string"]}`)},
-		{Name: "occurredAt", Schema: json.RawMessage(`{"type":["null","string"],"format":"date-time"}`)},
-		{Name: "objectType", Schema: json.RawMessage(`{"type":["null","string"]}`)},
-		{Name: "objectId", Schema: json.RawMessage(`{"type":["null","string"]}`)},
-		{Name: "properties", Schema: stream.PropertiesSchema(def.Properties)},
-		{Name: "contact", Schema: stream.PropertiesSchema(contactProps)},
-	})
 }

@@ -25,8 +25,3 @@ func checkContactsState(st ContactsState, now time.Time) error {
 	}
 	return nil
 }
-
-// checkEventsState refuses an event state whose cursor lies ahead of now.
-func checkEventsState(name string, st EventsState, now time.Time) error {
-	return stream.NotAhead(name, "occurredAt", st.OccurredAt, now)
-}

@@ -104,18 +104,3 @@ func FuzzParseContactsState(f *testing.F) {
 		}
 	})
 }
-
-func FuzzParseEventsState(f *testing.F) {
-	f.Add(`{"occurredAt":"2026-01-02T03:04:05.678Z"}`)
-	f.Add(`{"occurredAt":"x"}`)
-	f.Fuzz(func(t *testing.T, raw string) {
-		s, err := ParseEventsState(json.RawMessage(raw))
-		if err != nil {
-			return
-		}
-		b, _ := json.Marshal(s)
-		if _, err := ParseEventsState(b); err != nil {
-			t.Fatalf("re-parse of %s: %v", b, err)
-		}
-	})
-}
