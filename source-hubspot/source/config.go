@@ -42,7 +42,7 @@ type Config struct {
 	// when it changed (history.go).
 	IdentityProperties *[]string `json:"identity_properties"`
 	// PermanentDeletions configures reading permanent deletions from HubSpot's webhooks journal
-	// (journal.go).
+	// (contacts_journal.go, source/journal).
 	PermanentDeletions PermanentDeletions `json:"permanent_deletions"`
 	// AlertWebhookURL is a Slack-compatible incoming webhook for alerts; the source only carries it.
 	AlertWebhookURL string `json:"alert_webhook_url"`

@@ -15,7 +15,7 @@ import (
 // contactsReader reads the contacts stream of one run: the run's context (config, client,
 // options) and the stream's output. Which method reads which window is contacts_read.go; each
 // method is its own file below it (contacts_window.go, contacts_search.go, contacts_list.go,
-// backfill.go, archived.go, journal.go), and every one of them writes through contactsOut; a
+// backfill.go, archived.go, contacts_journal.go), and every one of them writes through contactsOut; a
 // window's pages carry their previous values (emitWindowPage, history.go).
 type contactsReader struct {
 	*readRun
@@ -49,7 +49,7 @@ type contactsOut struct {
 	mu         sync.Mutex    // guards what follows and orders STATE messages
 	state      ContactsState // last state emitted (or the input state)
 	latest     *Resume       // where the window being read resumes after the last page delivered (nil: no window open)
-	journalNew bool          // the journal position was taken by this run (journal.go)
+	journalNew bool          // the journal position was taken by this run (contacts_journal.go)
 	sinceCkpt  int           // records since the last STATE
 	records    int
 	pages      int

@@ -21,7 +21,7 @@ func (r *readRun) contacts(ctx context.Context, cols []stream.Column, in Contact
 		defer cr.identity.report(ctx)
 	}
 	if incremental {
-		cr.initJournalState() // journal.go
+		cr.initJournalState() // contacts_journal.go
 	}
 	defer cr.reportBadValues(ctx)
 	err := cr.read(ctx, in, incremental)
@@ -75,7 +75,7 @@ func (cr *contactsReader) read(ctx context.Context, in ContactsState, incrementa
 			return err
 		}
 	}
-	return cr.permanentDeletions(ctx) // journal.go
+	return cr.permanentDeletions(ctx) // contacts_journal.go
 }
 
 // readAll reads every contact for a full refresh: a backfill (backfill.go) when large, else

@@ -194,6 +194,3 @@ func (h *identityHistory) report(ctx context.Context) {
 		Int64("created_in_window", h.skipped.Load()).Int64("cached", h.fromHits.Load()).
 		Int64("with_previous_values", h.changed.Load()).Msg("identity property history read")
 }
-
-// deletedPermanentlyField marks the record of a contact deleted permanently (journal.go).
-const deletedPermanentlyField = "deleted_permanently"

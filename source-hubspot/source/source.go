@@ -13,6 +13,7 @@ import (
 	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/journal"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
@@ -160,7 +161,7 @@ func (s *Source) Check(ctx context.Context, raw json.RawMessage) error {
 		return checkFailure(err)
 	}
 	if cfg.PermanentDeletions.Enabled {
-		return checkFailure(checkJournal(ctx, cfg, c)) // journal_setup.go
+		return checkFailure(journal.Check(ctx, c, cfg.PermanentDeletions.settings()))
 	}
 	return nil
 }

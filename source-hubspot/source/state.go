@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/insider-hubspot/connectors/source-hubspot/source/journal"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
@@ -36,9 +37,9 @@ type ContactsState struct {
 	ArchivedAt time.Time
 	// ArchivedResume is the resume point of an unfinished archived pass.
 	ArchivedResume *ArchivedResume
-	// Journal is how far the webhooks journal was read (journal_state.go); nil when
+	// Journal is how far the webhooks journal was read (journal.State); nil when
 	// permanent_deletions never ran.
-	Journal *JournalState
+	Journal *journal.State
 }
 
 // ArchivedResume is where an archived pass over (ArchivedAt, End] stopped.
@@ -256,10 +257,10 @@ func readArchivedResume(obj map[string]json.RawMessage, s *ContactsState) (bool,
 	return true, nil
 }
 
-// readJournal reads how far the webhooks journal was read (journal_state.go). A journal
+// readJournal reads how far the webhooks journal was read (journal.ParseState). A journal
 // position alone is no contacts state: it reports false.
 func readJournal(obj map[string]json.RawMessage, s *ContactsState) (bool, error) {
 	var err error
-	s.Journal, err = parseJournalState(obj)
+	s.Journal, err = journal.ParseState(obj)
 	return false, err
 }

@@ -1,4 +1,4 @@
-package source
+package journal
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
-// JournalState is how far the webhooks journal was read, in the contacts stream_state:
+// State is how far the webhooks journal was read, in the contacts stream_state:
 //
 //	{"lastmodifieddate": ..., "journal_offset": "<currentOffset>", "journal_offset_at": "<RFC 3339>"}
 //
@@ -18,19 +18,20 @@ import (
 // position was taken. A read that finds journal_offset gone from HubSpot's journal (it keeps
 // three days) reports the period from journal_offset_at on as one that may have missed
 // deletions.
-type JournalState struct {
+type State struct {
 	Offset string
 	At     time.Time
 }
 
-// parseJournalState reads journal_offset and journal_offset_at; nil when the state has neither.
-func parseJournalState(obj map[string]json.RawMessage) (*JournalState, error) {
+// ParseState reads journal_offset and journal_offset_at from the contacts state obj; nil when it
+// has neither.
+func ParseState(obj map[string]json.RawMessage) (*State, error) {
 	rawOff, hasOff := obj["journal_offset"]
 	rawAt, hasAt := obj["journal_offset_at"]
 	if (!hasOff || stream.IsNull(rawOff)) && (!hasAt || stream.IsNull(rawAt)) {
 		return nil, nil
 	}
-	var js JournalState
+	var js State
 	if hasOff && !stream.IsNull(rawOff) {
 		if err := json.Unmarshal(rawOff, &js.Offset); err != nil {
 			return nil, fmt.Errorf("contacts state journal_offset %.60s is not a string", rawOff)

@@ -1,4 +1,4 @@
-package source
+package journal
 
 import (
 	"cmp"
@@ -82,7 +82,7 @@ func sortIDs(ids []string) {
 }
 
 // deliver verifies the deletions and delivers, once per run, each contact deleted permanently.
-func (jr *journalRead) deliver(ctx context.Context, dels map[string]deletion) error {
+func (jr *reader) deliver(ctx context.Context, dels map[string]deletion) error {
 	targets := map[string]deletion{} // by the id each deleted contact ended with
 	for id, d := range dels {
 		t := jr.merges.final(id)
@@ -124,13 +124,13 @@ func (jr *journalRead) deliver(ctx context.Context, dels map[string]deletion) er
 }
 
 // notInHubSpot returns which of ids HubSpot has neither live nor archived.
-func (jr *journalRead) notInHubSpot(ctx context.Context, ids []string) (map[string]bool, error) {
+func (jr *reader) notInHubSpot(ctx context.Context, ids []string) (map[string]bool, error) {
 	gone := map[string]bool{}
 	for len(ids) > 0 {
 		n := min(len(ids), hubspot.MaxBatchRead)
 		chunk := ids[:n]
 		ids = ids[n:]
-		live, err := stream.ReadResolved(ctx, jr.cr.Client, chunk, []string{"hs_object_id"})
+		live, err := stream.ReadResolved(ctx, jr.Client, chunk, []string{"hs_object_id"})
 		if err != nil {
 			return nil, fmt.Errorf("ask HubSpot whether %d deleted contacts are live: %w", len(chunk), err)
 		}
@@ -144,7 +144,7 @@ func (jr *journalRead) notInHubSpot(ctx context.Context, ids []string) (map[stri
 		if len(rest) == 0 {
 			continue
 		}
-		archived, err := jr.cr.Client.BatchReadArchivedContacts(ctx, rest, []string{"hs_object_id"})
+		archived, err := jr.Client.BatchReadArchivedContacts(ctx, rest, []string{"hs_object_id"})
 		if err != nil {
 			return nil, fmt.Errorf("ask HubSpot whether %d deleted contacts are archived: %w", len(rest), err)
 		}
@@ -165,7 +165,7 @@ func (jr *journalRead) notInHubSpot(ctx context.Context, ids []string) (map[stri
 // emit writes the record of a contact deleted permanently at `at`: {"id", "archived": true,
 // "archivedAt", "deleted_permanently": true, "hs_object_id"}, and hs_merged_object_ids when ids
 // were merged into it.
-func (jr *journalRead) emit(id string, at time.Time) error {
+func (jr *reader) emit(id string, at time.Time) error {
 	b := append([]byte(`{"id":`), jsontext.AppendString(nil, id)...)
 	b = append(b, `,"archived":true,"archivedAt":`...)
 	if at.IsZero() {
@@ -173,7 +173,7 @@ func (jr *journalRead) emit(id string, at time.Time) error {
 	} else {
 		b = jsontext.AppendString(b, at.UTC().Format(stream.TimeLayout))
 	}
-	b = append(b, `,"`+deletedPermanentlyField+`":true`...)
+	b = append(b, `,"`+DeletedPermanentlyField+`":true`...)
 	if _, err := strconv.ParseUint(id, 10, 64); err == nil {
 		b = append(b, `,"hs_object_id":`+id...)
 	}
@@ -182,13 +182,5 @@ func (jr *journalRead) emit(id string, at time.Time) error {
 		b = jsontext.AppendString(b, m)
 	}
 	b = append(b, '}')
-	cr := jr.cr
-	if err := cr.Out.Record(stream.Contacts, b); err != nil {
-		return err
-	}
-	cr.mu.Lock()
-	defer cr.mu.Unlock()
-	cr.records++
-	cr.sinceCkpt++
-	return nil
+	return jr.sink.Record(b)
 }
