@@ -39,7 +39,7 @@ type Config struct {
 	EventLookbackMinutes *int `json:"event_lookback_minutes"`
 	// IdentityProperties (default email, phone, mobilephone; [] turns it off) are the contact
 	// properties whose value at an incremental window's start is delivered in previous_values
-	// when it changed (history.go).
+	// when it changed (source/history).
 	IdentityProperties *[]string `json:"identity_properties"`
 	// PermanentDeletions configures reading permanent deletions from HubSpot's webhooks journal
 	// (contacts_journal.go, source/journal).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/history"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
@@ -16,11 +17,11 @@ import (
 // options) and the stream's output. Which method reads which window is contacts_read.go; each
 // method is its own file below it (contacts_window.go, contacts_search.go, contacts_list.go,
 // backfill.go, archived.go, contacts_journal.go), and every one of them writes through contactsOut; a
-// window's pages carry their previous values (emitWindowPage, history.go).
+// window's pages carry their previous values (emitWindowPage, source/history).
 type contactsReader struct {
 	*readRun
 	*contactsOut
-	identity *identityHistory // previous_values of incremental windows; nil when off (history.go)
+	identity *history.Lookup // previous_values of incremental windows; nil when off
 }
 
 // emitWindowPage writes a page of an incremental window that started at since, each record with
@@ -29,7 +30,7 @@ func (cr *contactsReader) emitWindowPage(ctx context.Context, enc *contactEncode
 	if cr.identity == nil || since.IsZero() || len(p.Results) == 0 {
 		return cr.emitPage(ctx, enc, p)
 	}
-	extra, err := cr.identity.previousValues(ctx, p.Results, since)
+	extra, err := cr.identity.PreviousValues(ctx, p.Results, since)
 	if err != nil {
 		return err
 	}

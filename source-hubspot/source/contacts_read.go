@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/history"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
@@ -17,8 +18,8 @@ func (r *readRun) contacts(ctx context.Context, cols []stream.Column, in Contact
 	cr := &contactsReader{readRun: r, contactsOut: newContactsOut(r.Out, newContactEncoder(cols), in, r.CheckpointEvery)}
 	if incremental && in.LastModified.After(time.Unix(0, 0)) {
 		// A window after a watermark: the destination holds what the last sync delivered.
-		cr.identity = newIdentityHistory(r.Client, r.cfg.Identity(), cr.enc.kinds)
-		defer cr.identity.report(ctx)
+		cr.identity = history.New(r.Client, r.cfg.Identity(), cr.enc.kinds)
+		defer cr.identity.Report(ctx)
 	}
 	if incremental {
 		cr.initJournalState() // contacts_journal.go

@@ -12,6 +12,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/history"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/journal"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
@@ -153,7 +154,7 @@ func validateContacts(t *testing.T, cat *protocol.ConfiguredCatalog, res *result
 	if err := json.Unmarshal(schema, &decl); err != nil {
 		t.Fatal(err)
 	}
-	for name, typ := range map[string]string{previousValuesField: "object", journal.DeletedPermanentlyField: "boolean"} {
+	for name, typ := range map[string]string{history.Field: "object", journal.DeletedPermanentlyField: "boolean"} {
 		if p, ok := decl.Properties[name]; !ok || string(p.Type) != `["null","`+typ+`"]` {
 			t.Errorf("the contacts schema declares %s as %s, want an optional %s", name, p.Type, typ)
 		}

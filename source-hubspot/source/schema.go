@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/history"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/journal"
 	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
@@ -36,7 +37,7 @@ func keepContactProperty(p hubspot.Property) bool {
 // isEnvelopeField names the record fields that do not come from properties.
 func isEnvelopeField(name string) bool {
 	switch name {
-	case "id", "createdAt", "updatedAt", "archived", "archivedAt", previousValuesField, journal.DeletedPermanentlyField:
+	case "id", "createdAt", "updatedAt", "archived", "archivedAt", history.Field, journal.DeletedPermanentlyField:
 		return true
 	}
 	return false
@@ -51,9 +52,9 @@ func contactsSchema(props []hubspot.Property) json.RawMessage {
 		{Name: "archived", Schema: json.RawMessage(`{"type":["null","boolean"]}`)},
 		{Name: "archivedAt", Schema: json.RawMessage(`{"type":["null","string"],"format":"date-time"}`)},
 		// Set only on some records: previous_values on records of incremental windows whose
-		// identity properties changed (history.go), deleted_permanently on contacts deleted
+		// identity properties changed (source/history), deleted_permanently on contacts deleted
 		// for good (contacts_journal.go).
-		{Name: previousValuesField, Schema: json.RawMessage(`{"type":["null","object"],"additionalProperties":true}`)},
+		{Name: history.Field, Schema: json.RawMessage(`{"type":["null","object"],"additionalProperties":true}`)},
 		{Name: journal.DeletedPermanentlyField, Schema: json.RawMessage(`{"type":["null","boolean"]}`)},
 	}
 	kept := make([]hubspot.Property, 0, len(props)+1)
