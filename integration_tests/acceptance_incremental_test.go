@@ -197,7 +197,7 @@ func TestIncrementalFromEachState(t *testing.T) {
 // and each stream stops with a config_error saying its cursor is later than the clock, instead
 // of keeping the cursor (which would read nothing until the clock passes it). This departs on
 // purpose from Airbyte's acceptance test (no records, but a STATE): no cursor ahead of the clock
-// can be kept or clamped without hiding or skipping changes (CONTRACT.md §5, issue #13).
+// can be kept or clamped without hiding or skipping changes (the contract's state rules, §5).
 func TestIncrementalAbnormalState(t *testing.T) {
 	s := newIncrementalSetup(t)
 	var state []json.RawMessage

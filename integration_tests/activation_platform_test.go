@@ -11,8 +11,8 @@ import (
 )
 
 // This file models what Airbyte's platform does for a data-activation connection (its
-// createSyncCatalogFromFormValues, DestinationCatalogGenerator and field-renaming mappers, as
-// research/2026-12/airbyte-activation.md §2.4–2.5 describes them): the source reads the
+// createSyncCatalogFromFormValues, DestinationCatalogGenerator and field-renaming mappers in
+// airbytehq/airbyte-platform): the source reads the
 // selected fields under their own names, each record is renamed in flight, and the
 // destination's catalog is the renamed one, with destination_object_name and the chosen
 // matching key as primary_key.

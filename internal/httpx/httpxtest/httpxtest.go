@@ -49,7 +49,11 @@ func Client(t testing.TB) *http.Client {
 // Transport is Client's transport, for tests that wrap it.
 func Transport(t testing.TB) *http.Transport {
 	t.Helper()
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		t.Fatalf("http.DefaultTransport is a %T, not an *http.Transport: a test replaced it", http.DefaultTransport)
+	}
+	tr := base.Clone()
 	t.Cleanup(tr.CloseIdleConnections)
 	return tr
 }
