@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/insider-hubspot/connectors/source-hubspot/source/journal"
 )
 
