@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // archivedCheckpointPages is how many archived-list pages may pass between two STATE messages
@@ -19,7 +20,7 @@ const archivedCheckpointPages = 20
 
 // profileKeyProperties are requested first when the configured properties do not all fit in the
 // list endpoint's URL: what a destination needs to find the profile of a deleted contact.
-var profileKeyProperties = []string{"email", "phone", "mobilephone", "hs_object_id", mergedIDsProperty}
+var profileKeyProperties = []string{"email", "phone", "mobilephone", "hs_object_id", stream.MergedIDsProperty}
 
 // archived delivers, once each, the contacts archived (deleted) since the archive watermark: it
 // finishes a pass a previous run left unfinished, then lists the archived contacts again for
@@ -28,15 +29,15 @@ var profileKeyProperties = []string{"email", "phone", "mobilephone", "hs_object_
 // inside the window. Each pass ends with a STATE whose archivedAt is the window end.
 func (cr *contactsReader) archived(ctx context.Context) error {
 	if res := cr.state.ArchivedResume; res != nil {
-		zerolog.Ctx(ctx).Info().Str("end", formatTime(res.End)).Msg("resuming the archived contacts pass a previous run did not finish")
+		zerolog.Ctx(ctx).Info().Str("end", stream.FormatTime(res.End)).Msg("resuming the archived contacts pass a previous run did not finish")
 		if err := cr.archivedWindow(ctx, cr.state.ArchivedAt, res.End, res.After); err != nil {
 			return err
 		}
 	}
-	if !cr.end.After(cr.state.ArchivedAt) {
+	if !cr.End.After(cr.state.ArchivedAt) {
 		return nil // the watermark is ahead of this run's end: nothing new yet
 	}
-	return cr.archivedWindow(ctx, cr.state.ArchivedAt, cr.end, "")
+	return cr.archivedWindow(ctx, cr.state.ArchivedAt, cr.End, "")
 }
 
 // archivedWindow pages the archived contacts from the token after and delivers those archived
@@ -44,13 +45,13 @@ func (cr *contactsReader) archived(ctx context.Context) error {
 // hs_merged_object_ids, whatever the configured schema selects: a contact merged and then
 // deleted carries the ids merged into it, whose profiles a destination must remove too.
 func (cr *contactsReader) archivedWindow(ctx context.Context, lo, hi time.Time, after string) error {
-	enc := cr.enc.with(mergedIDsProperty, kindString)
+	enc := cr.enc.with(stream.MergedIDsProperty, stream.KindString)
 	defer cr.mergeBad(enc)
 	names := listProperties(enc.names)
 	start := cr.cfg.Start()
 	delivered := 0
 	for pages := 1; ; pages++ {
-		p, err := cr.client.ListContacts(ctx, hubspot.ListRequest{Properties: names, Limit: hubspot.MaxListLimit, After: after, Archived: true})
+		p, err := cr.Client.ListContacts(ctx, hubspot.ListRequest{Properties: names, Limit: hubspot.MaxListLimit, After: after, Archived: true})
 		if err != nil {
 			return fmt.Errorf("list archived contacts after %q: %w", after, err)
 		}
@@ -79,7 +80,7 @@ func (cr *contactsReader) archivedWindow(ctx context.Context, lo, hi time.Time, 
 			}
 		}
 	}
-	zerolog.Ctx(ctx).Info().Int("archived", delivered).Str("since", formatTime(lo)).Str("until", formatTime(hi)).
+	zerolog.Ctx(ctx).Info().Int("archived", delivered).Str("since", stream.FormatTime(lo)).Str("until", stream.FormatTime(hi)).
 		Msg("archived contacts delivered")
 	return cr.checkpointArchived(hi, nil)
 }
@@ -127,11 +128,11 @@ func listProperties(names []string) []string {
 
 // with returns an encoder for the same schema plus the property name of kind k (a clone that
 // reports its own bad values); a plain clone when the schema has name already.
-func (e *contactEncoder) with(name string, k propertyKind) *contactEncoder {
+func (e *contactEncoder) with(name string, k stream.Kind) *contactEncoder {
 	if _, ok := e.kinds[name]; ok {
 		return e.clone()
 	}
-	c := &contactEncoder{kinds: make(map[string]propertyKind, len(e.kinds)+1), bad: map[string]int{}}
+	c := &contactEncoder{kinds: make(map[string]stream.Kind, len(e.kinds)+1), bad: map[string]int{}}
 	for n, kind := range e.kinds {
 		c.kinds[n] = kind
 	}

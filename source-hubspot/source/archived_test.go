@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // archivedRecords returns id -> archivedAt of the archived contacts records of a run.
@@ -49,7 +50,7 @@ func TestArchivedContactsAreDeliveredOnceEach(t *testing.T) {
 		t.Fatalf("exit %d: %v", first.code, first.traceErrors())
 	}
 	got := archivedRecords(t, first)
-	if len(got) != 1 || got["3"] != t0.Add(-30*time.Hour).Format(timeLayout) {
+	if len(got) != 1 || got["3"] != t0.Add(-30*time.Hour).Format(stream.TimeLayout) {
 		t.Fatalf("first run archived records %v, want only contact 3 with its archivedAt", got)
 	}
 	st, err := ParseContactsState(first.lastState(t, "contacts"))
@@ -162,7 +163,7 @@ func TestArchivedMergedContactCarriesMergedIDs(t *testing.T) {
 		`{"email":{"type":["null","string"]}}},"supported_sync_modes":["full_refresh","incremental"]},` +
 		`"sync_mode":"incremental","destination_sync_mode":"append"}]}`
 	res := e.readRaw(cat, streamStateFile("contacts", json.RawMessage(`{"lastmodifieddate":"`+
-		formatTime(t0.Add(-time.Hour))+`","archivedAt":"`+formatTime(t0.Add(-time.Hour))+`"}`)))
+		stream.FormatTime(t0.Add(-time.Hour))+`","archivedAt":"`+stream.FormatTime(t0.Add(-time.Hour))+`"}`)))
 	if res.code != 0 {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
 	}
@@ -172,7 +173,7 @@ func TestArchivedMergedContactCarriesMergedIDs(t *testing.T) {
 			got = append(got, m)
 		}
 	}
-	if len(got) != 1 || got[0]["id"] != strconv.FormatInt(merged, 10) || got[0][mergedIDsProperty] != "2;3" {
-		t.Fatalf("archived records %v, want contact %d with %s \"2;3\"", got, merged, mergedIDsProperty)
+	if len(got) != 1 || got[0]["id"] != strconv.FormatInt(merged, 10) || got[0][stream.MergedIDsProperty] != "2;3" {
+		t.Fatalf("archived records %v, want contact %d with %s \"2;3\"", got, merged, stream.MergedIDsProperty)
 	}
 }

@@ -62,8 +62,8 @@ func (cr *contactsReader) newBackfill(w window, ranges []IDRange) *backfill {
 	emit := func(ctx context.Context, enc *contactEncoder, p *hubspot.Page) error {
 		return cr.emitWindowPage(ctx, enc, p, w.start)
 	}
-	return &backfill{client: cr.client, out: cr.contactsOut, emit: emit, pageSize: cr.cfg.PageSize,
-		searchers: cr.opts.searchConcurrency, start: w.start, end: w.end,
+	return &backfill{client: cr.Client, out: cr.contactsOut, emit: emit, pageSize: cr.cfg.PageSize,
+		searchers: cr.SearchConcurrency, start: w.start, end: w.end,
 		pending: slices.Clone(ranges), active: map[int]*IDRange{}, listHalted: true}
 }
 
@@ -76,7 +76,7 @@ func (cr *contactsReader) startBackfill(ctx context.Context, w window, ranges []
 	windowCount int, probe *listProbe) (bool, error) {
 	from, _ := strconv.ParseUint(ranges[0].AfterID, 10, 64)
 	if probe == nil {
-		probe = probeList(ctx, cr.client, from)
+		probe = probeList(ctx, cr.Client, from)
 	}
 	if probe.err != nil {
 		return false, probe.err
@@ -93,7 +93,7 @@ func (cr *contactsReader) startBackfill(ctx context.Context, w window, ranges []
 	}
 	lo, _ := strconv.ParseUint(bf.pending[0].AfterID, 10, 64)
 	bf.step = stepsFor(lo, hi, top.Total, windowCount)
-	return true, bf.run(ctx, listWorkers(cr.client.Limits().Other))
+	return true, bf.run(ctx, listWorkers(cr.Client.Limits().Other))
 }
 
 // searchBackfillRanges finishes a backfill's ranges by search alone, keeping its resume points

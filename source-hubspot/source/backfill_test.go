@@ -15,6 +15,7 @@ import (
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/internal/httpx/httpxtest"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // backfillEnv is a shared fake holding n contacts and a first-run contacts catalog.
@@ -113,7 +114,7 @@ func TestBackfillResumeOfEveryIDWhenListAfterIsOpaque(t *testing.T) {
 	t.Parallel()
 	e, _, want, cat := backfillEnv(t, fakehubspot.Options{OpaqueListCursor: true}, 2500)
 	state := json.RawMessage(`{"lastmodifieddate":"1970-01-01T00:00:00.000Z","resume":{"method":"backfill","end":"` +
-		formatTime(t0.Add(-10*time.Minute)) + `","ranges":[{"after_id":"0"}]}}`)
+		stream.FormatTime(t0.Add(-10*time.Minute)) + `","ranges":[{"after_id":"0"}]}}`)
 	res := e.read(cat, state)
 	if res.code != 0 {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())

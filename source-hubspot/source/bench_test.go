@@ -18,6 +18,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // benchProps are 40 contact properties of mixed types, as a busy portal has.
@@ -74,24 +75,8 @@ func benchPage(first, n int, next string) []byte {
 }
 
 func benchEncoder() *contactEncoder {
-	cols, _ := schemaColumns(contactsSchema(benchProps()), "", isEnvelopeField)
+	cols, _ := stream.SchemaColumns(contactsSchema(benchProps()), "", isEnvelopeField)
 	return newContactEncoder(cols)
-}
-
-func BenchmarkConvertValues(b *testing.B) {
-	vals := []struct {
-		k propertyKind
-		v []byte
-	}{{kindString, []byte("some text value 17")}, {kindNumber, []byte("1234")}, {kindBool, []byte("true")},
-		{kindDateTime, []byte("2024-09-11T13:27:39.356Z")}, {kindDate, []byte("2024-09-11")}}
-	buf := make([]byte, 0, 256)
-	b.ReportAllocs()
-	for b.Loop() {
-		buf = buf[:0]
-		for _, v := range vals {
-			buf, _ = appendValue(buf, v.k, v.v, false)
-		}
-	}
 }
 
 func BenchmarkEncodeRecord(b *testing.B) {

@@ -10,6 +10,7 @@ import (
 	"github.com/insider-hubspot/connectors/integration_tests/datagen"
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // latestValues folds the records of runs, in order, into each contact's last delivered
@@ -73,7 +74,7 @@ func TestBusyPortalLosesNoContact(t *testing.T) {
 			e.opts = append(e.opts, WithSearchConcurrency(conc))
 			// A start date makes the first run a search window (a run from the beginning is a
 			// backfill, which no date filter can lose contacts from: backfill_test.go).
-			e.cfg["start_date"] = formatTime(t0.Add(-31 * 24 * time.Hour))
+			e.cfg["start_date"] = stream.FormatTime(t0.Add(-31 * 24 * time.Hour))
 			srv.AddContacts(datagen.Contacts(datagen.Options{Seed: 11, Count: 3000,
 				Start: t0.Add(-30 * 24 * time.Hour), End: t0.Add(-time.Hour)})...)
 			cat := e.catalog(protocol.SyncModeIncremental, "contacts")

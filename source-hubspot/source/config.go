@@ -39,10 +39,10 @@ type Config struct {
 	EventLookbackMinutes *int `json:"event_lookback_minutes"`
 	// IdentityProperties (default email, phone, mobilephone; [] turns it off) are the contact
 	// properties whose value at an incremental window's start is delivered in previous_values
-	// when it changed (history.go).
+	// when it changed (source/history).
 	IdentityProperties *[]string `json:"identity_properties"`
 	// PermanentDeletions configures reading permanent deletions from HubSpot's webhooks journal
-	// (journal.go).
+	// (contacts_journal.go, source/journal).
 	PermanentDeletions PermanentDeletions `json:"permanent_deletions"`
 	// AlertWebhookURL is a Slack-compatible incoming webhook for alerts; the source only carries it.
 	AlertWebhookURL string `json:"alert_webhook_url"`

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/journal"
 )
 
 // defaultIdentityProperties are identity_properties' default: the contact properties a
@@ -13,7 +14,7 @@ import (
 var defaultIdentityProperties = []string{"email", "phone", "mobilephone"}
 
 // PermanentDeletions is the permanent_deletions object: read HubSpot's webhooks journal for
-// contacts deleted permanently (journal.go).
+// contacts deleted permanently (contacts_journal.go, source/journal).
 type PermanentDeletions struct {
 	Enabled bool `json:"enabled"`
 	// ClientID and ClientSecret are the developer-platform app's client credentials; they default
@@ -84,4 +85,9 @@ func (c *Config) checkPermanentDeletions() []string {
 			"permanent_deletions.enabled off", credentialsPrivateApp))
 	}
 	return p
+}
+
+// settings are what a journal read or check takes of permanent_deletions.
+func (pd PermanentDeletions) settings() journal.Settings {
+	return journal.Settings{ClientID: pd.ClientID, ClientSecret: pd.ClientSecret, APIVersion: pd.APIVersion}
 }

@@ -9,17 +9,19 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/history"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // contactsReader reads the contacts stream of one run: the run's context (config, client,
 // options) and the stream's output. Which method reads which window is contacts_read.go; each
 // method is its own file below it (contacts_window.go, contacts_search.go, contacts_list.go,
-// backfill.go, archived.go, journal.go), and every one of them writes through contactsOut; a
-// window's pages carry their previous values (emitWindowPage, history.go).
+// backfill.go, archived.go, contacts_journal.go), and every one of them writes through contactsOut; a
+// window's pages carry their previous values (emitWindowPage, source/history).
 type contactsReader struct {
 	*readRun
 	*contactsOut
-	identity *identityHistory // previous_values of incremental windows; nil when off (history.go)
+	identity *history.Lookup // previous_values of incremental windows; nil when off
 }
 
 // emitWindowPage writes a page of an incremental window that started at since, each record with
@@ -28,7 +30,7 @@ func (cr *contactsReader) emitWindowPage(ctx context.Context, enc *contactEncode
 	if cr.identity == nil || since.IsZero() || len(p.Results) == 0 {
 		return cr.emitPage(ctx, enc, p)
 	}
-	extra, err := cr.identity.previousValues(ctx, p.Results, since)
+	extra, err := cr.identity.PreviousValues(ctx, p.Results, since)
 	if err != nil {
 		return err
 	}
@@ -48,7 +50,7 @@ type contactsOut struct {
 	mu         sync.Mutex    // guards what follows and orders STATE messages
 	state      ContactsState // last state emitted (or the input state)
 	latest     *Resume       // where the window being read resumes after the last page delivered (nil: no window open)
-	journalNew bool          // the journal position was taken by this run (journal.go)
+	journalNew bool          // the journal position was taken by this run (contacts_journal.go)
 	sinceCkpt  int           // records since the last STATE
 	records    int
 	pages      int
@@ -80,7 +82,7 @@ func (o *contactsOut) emitEstimate(ctx context.Context, total int) {
 		return
 	}
 	o.estimated = true
-	if err := o.msgs.Estimate(contactsStream, int64(total)); err != nil {
+	if err := o.msgs.Estimate(stream.Contacts, int64(total)); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("could not emit the row estimate")
 	}
 }
@@ -101,7 +103,7 @@ func (o *contactsOut) emitPageWith(ctx context.Context, enc *contactEncoder, p *
 		if x, ok := extra[p.Results[i].ID]; ok {
 			data = append(append(data[:len(data)-1], x...), '}')
 		}
-		if err := o.msgs.Record(contactsStream, data); err != nil {
+		if err := o.msgs.Record(stream.Contacts, data); err != nil {
 			return err
 		}
 	}
@@ -110,8 +112,8 @@ func (o *contactsOut) emitPageWith(ctx context.Context, enc *contactEncoder, p *
 	o.records += len(p.Results)
 	o.sinceCkpt += len(p.Results)
 	o.pages++
-	if o.pages%progressEvery == 0 {
-		zerolog.Ctx(ctx).Info().Str("stream", contactsStream).Int("records", o.records).Int("pages", o.pages).Msg("reading contacts")
+	if o.pages%stream.ProgressEvery == 0 {
+		zerolog.Ctx(ctx).Info().Str("stream", stream.Contacts).Int("records", o.records).Int("pages", o.pages).Msg("reading contacts")
 	}
 	return nil
 }
@@ -143,7 +145,7 @@ func (o *contactsOut) checkpointLocked(watermark time.Time, res *Resume) error {
 	}
 	o.state.LastModified, o.state.Resume = watermark, res // the archive keys stay as they are
 	o.sinceCkpt = 0
-	return o.msgs.State(contactsStream, o.state)
+	return o.msgs.State(stream.Contacts, o.state)
 }
 
 // checkpointStop emits a STATE with the resume point of the last page delivered, when records
@@ -154,7 +156,7 @@ func (o *contactsOut) checkpointStop(ctx context.Context) error {
 	if o.latest == nil || o.sinceCkpt == 0 {
 		return nil
 	}
-	zerolog.Ctx(ctx).Info().Str("stream", contactsStream).Int("records", o.sinceCkpt).
+	zerolog.Ctx(ctx).Info().Str("stream", stream.Contacts).Int("records", o.sinceCkpt).
 		Msg("checkpointing the records delivered since the last STATE before stopping")
 	return o.checkpointLocked(time.Time{}, o.latest)
 }
@@ -169,7 +171,7 @@ func (o *contactsOut) checkpointArchived(watermark time.Time, res *ArchivedResum
 	}
 	o.state.ArchivedResume = res
 	o.sinceCkpt = 0
-	return o.msgs.State(contactsStream, o.state)
+	return o.msgs.State(stream.Contacts, o.state)
 }
 
 // finish emits the final STATE of a successful read: the watermark moves to the window end.

@@ -11,12 +11,13 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // listAll pages the list endpoint from the token after to the end, checkpointing with the token.
 func (cr *contactsReader) listAll(ctx context.Context, end time.Time, after string) error {
 	for {
-		p, err := cr.client.ListContacts(ctx, hubspot.ListRequest{Properties: cr.enc.names, Limit: hubspot.MaxListLimit, After: after})
+		p, err := cr.Client.ListContacts(ctx, hubspot.ListRequest{Properties: cr.enc.names, Limit: hubspot.MaxListLimit, After: after})
 		if err != nil {
 			return fmt.Errorf("list contacts after %q: %w", after, err)
 		}
@@ -207,7 +208,7 @@ func (c *listCursor) before(o *hubspot.Object) bool {
 	var at time.Time
 	_ = hubspot.ScanProperties(o.Properties, func(name, value []byte, isNull bool) error {
 		if !isNull && string(name) == contactsCursor {
-			at, _ = parseCursorString(string(value))
+			at, _ = stream.ParseTime(string(value))
 		}
 		return nil
 	})

@@ -8,23 +8,25 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/history"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // contacts reads list_contacts. Incremental runs finish a resumed window first, then read the new
 // window [watermark - lookback (or start_date), run end]; full refresh reads every contact.
-func (r *readRun) contacts(ctx context.Context, cols []column, in ContactsState, incremental bool) error {
-	cr := &contactsReader{readRun: r, contactsOut: newContactsOut(r.out, newContactEncoder(cols), in, r.opts.checkpointEvery)}
+func (r *readRun) contacts(ctx context.Context, cols []stream.Column, in ContactsState, incremental bool) error {
+	cr := &contactsReader{readRun: r, contactsOut: newContactsOut(r.Out, newContactEncoder(cols), in, r.CheckpointEvery)}
 	if incremental && in.LastModified.After(time.Unix(0, 0)) {
 		// A window after a watermark: the destination holds what the last sync delivered.
-		cr.identity = newIdentityHistory(r.client, r.cfg.Identity(), cr.enc.kinds)
-		defer cr.identity.report(ctx)
+		cr.identity = history.New(r.Client, r.cfg.Identity(), cr.enc.kinds)
+		defer cr.identity.Report(ctx)
 	}
 	if incremental {
-		cr.initJournalState() // journal.go
+		cr.initJournalState() // contacts_journal.go
 	}
 	defer cr.reportBadValues(ctx)
 	err := cr.read(ctx, in, incremental)
-	if isDailyLimit(err) {
+	if stream.IsDailyLimit(err) {
 		// The run stops here (read.go): save where every record delivered so far resumes, so
 		// the next run re-reads none of them.
 		if ferr := cr.checkpointStop(ctx); ferr != nil {
@@ -42,7 +44,7 @@ func (cr *contactsReader) read(ctx context.Context, in ContactsState, incrementa
 		if err := cr.readAll(ctx); err != nil {
 			return err
 		}
-		return cr.finish(ctx, r.end)
+		return cr.finish(ctx, r.End)
 	}
 	if in.Resume != nil {
 		if err := cr.resume(ctx, in.Resume); err != nil {
@@ -52,21 +54,21 @@ func (cr *contactsReader) read(ctx context.Context, in ContactsState, incrementa
 	// A first run (no watermark, no start_date) is a backfill: search and list at once
 	// (backfill.go), or search alone when the window is small or the list cannot help.
 	wm := cr.state.LastModified
-	lo := r.lowerBound(wm)
+	lo := r.LowerBound(wm)
 	switch {
 	case lo.IsZero():
-		err := cr.backfillWindow(ctx, window{end: r.end}, func(ctx context.Context) error {
-			return cr.searchWindow(ctx, time.Time{}, r.end, "")
+		err := cr.backfillWindow(ctx, window{end: r.End}, func(ctx context.Context) error {
+			return cr.searchWindow(ctx, time.Time{}, r.End, "")
 		})
 		if err != nil {
 			return err
 		}
-	case lo.Before(r.end):
-		if err := cr.searchWindow(ctx, lo, r.end, ""); err != nil {
+	case lo.Before(r.End):
+		if err := cr.searchWindow(ctx, lo, r.End, ""); err != nil {
 			return err
 		}
 	}
-	if err := cr.finish(ctx, r.end); err != nil {
+	if err := cr.finish(ctx, r.End); err != nil {
 		return err
 	}
 	if r.cfg.Deleted() {
@@ -74,7 +76,7 @@ func (cr *contactsReader) read(ctx context.Context, in ContactsState, incrementa
 			return err
 		}
 	}
-	return cr.permanentDeletions(ctx) // journal.go
+	return cr.permanentDeletions(ctx) // contacts_journal.go
 }
 
 // readAll reads every contact for a full refresh: a backfill (backfill.go) when large, else
@@ -83,18 +85,18 @@ func (cr *contactsReader) read(ctx context.Context, in ContactsState, incrementa
 // until the next run). A property list too long for a URL falls back to a search from the
 // beginning.
 func (cr *contactsReader) readAll(ctx context.Context) error {
-	return cr.backfillWindow(ctx, window{end: cr.end}, func(ctx context.Context) error {
-		if !cr.client.ListFits(cr.enc.names) {
-			return cr.searchWindow(ctx, time.Time{}, cr.end, "")
+	return cr.backfillWindow(ctx, window{end: cr.End}, func(ctx context.Context) error {
+		if !cr.Client.ListFits(cr.enc.names) {
+			return cr.searchWindow(ctx, time.Time{}, cr.End, "")
 		}
-		cr.estimate(ctx, time.Time{}, cr.end)
-		return cr.listAll(ctx, cr.end, "")
+		cr.estimate(ctx, time.Time{}, cr.End)
+		return cr.listAll(ctx, cr.End, "")
 	})
 }
 
 // estimate emits a row estimate from a one-result search, for the list path which has no total.
 func (cr *contactsReader) estimate(ctx context.Context, start, end time.Time) {
-	p, err := cr.client.SearchContacts(ctx, hubspot.SearchRequest{
+	p, err := cr.Client.SearchContacts(ctx, hubspot.SearchRequest{
 		Filters: windowFilters(start, end, "", ""), Properties: []string{"hs_object_id"}, Limit: 1})
 	if err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("could not estimate the number of contacts")
@@ -109,7 +111,7 @@ func (cr *contactsReader) estimate(ctx context.Context, start, end time.Time) {
 // a full refresh) when backfills are off, or the window is too small for one, or the list cannot
 // start at chosen ids.
 func (cr *contactsReader) backfillWindow(ctx context.Context, w window, alone func(context.Context) error) error {
-	if !cr.opts.backfills {
+	if !cr.Backfills {
 		return alone(ctx)
 	}
 	if !listFits(cr.enc.names) {
@@ -154,13 +156,13 @@ func (cr *contactsReader) resumeBackfill(ctx context.Context, w window, ranges [
 // topContact is a one-result search for the highest contact id, with no filter: its total is
 // every contact.
 func (cr *contactsReader) topContact(ctx context.Context) (*hubspot.Page, error) {
-	return cr.client.SearchContacts(ctx, hubspot.SearchRequest{SortBy: "hs_object_id", Descending: true,
+	return cr.Client.SearchContacts(ctx, hubspot.SearchRequest{SortBy: "hs_object_id", Descending: true,
 		Properties: []string{"hs_object_id"}, Limit: 1})
 }
 
 // resume finishes the window a previous run did not finish, then moves the watermark to its end.
 func (cr *contactsReader) resume(ctx context.Context, res *Resume) error {
-	zerolog.Ctx(ctx).Info().Str("method", res.Method).Str("end", formatTime(res.End)).
+	zerolog.Ctx(ctx).Info().Str("method", res.Method).Str("end", stream.FormatTime(res.End)).
 		Msg("resuming the contacts window a previous run did not finish")
 	res, err := cr.checkResumeID(ctx, res)
 	if err != nil {
@@ -171,7 +173,7 @@ func (cr *contactsReader) resume(ctx context.Context, res *Resume) error {
 		if len(res.Ranges) > 0 {
 			err = cr.resumeBackfill(ctx, window{res.Start, res.End}, res.Ranges)
 		}
-	case res.Method == methodList && !cr.client.ListFits(cr.enc.names):
+	case res.Method == methodList && !cr.Client.ListFits(cr.enc.names):
 		// The stream's properties grew past what a list URL can carry: read the rest by search.
 		err = cr.searchWindow(ctx, time.Time{}, res.End, "")
 	case res.Method == methodList:
@@ -206,10 +208,10 @@ func (cr *contactsReader) checkResumeID(ctx context.Context, res *Resume) (*Resu
 			}
 		}
 	}
-	if !isID(id) {
+	if !stream.IsID(id) {
 		return res, nil // nothing skipped, or an opaque list token HubSpot itself will judge
 	}
-	p, err := cr.client.SearchContacts(ctx, hubspot.SearchRequest{
+	p, err := cr.Client.SearchContacts(ctx, hubspot.SearchRequest{
 		Filters:    []hubspot.Filter{{PropertyName: "hs_object_id", Operator: op, Value: id}},
 		Properties: []string{"hs_object_id"}, Limit: 1,
 	})
@@ -219,7 +221,7 @@ func (cr *contactsReader) checkResumeID(ctx context.Context, res *Resume) (*Resu
 	if len(p.Results) > 0 {
 		return res, nil
 	}
-	zerolog.Ctx(ctx).Warn().Str("stream", contactsStream).Str("id", id).
+	zerolog.Ctx(ctx).Warn().Str("stream", stream.Contacts).Str("id", id).
 		Msg("the saved resume point is past every contact id HubSpot has (an edited state, or one from another portal); " +
 			"reading its whole window again instead of trusting it")
 	return &Resume{Method: res.Method, Start: res.Start, End: res.End}, nil

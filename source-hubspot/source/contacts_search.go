@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // windowFilters selects lastmodifieddate in [start, end] (either zero: unbounded) and ids in
@@ -75,7 +76,7 @@ func (c *searchCursor) next(ctx context.Context) (*hubspot.Page, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search contacts modified in [%s, %s] with id in (%s, %s]: %w",
-			formatTime(c.w.start), formatTime(c.w.end), c.last, c.upTo, err)
+			stream.FormatTime(c.w.start), stream.FormatTime(c.w.end), c.last, c.upTo, err)
 	}
 	if c.total < 0 {
 		c.total = p.Total
@@ -141,7 +142,7 @@ func (cr *contactsReader) searchRanges(ctx context.Context, w window, ranges []I
 		g.Go(func() error {
 			enc := cr.enc.clone()
 			defer cr.mergeBad(enc)
-			cur := newSearchCursor(cr.client, w, r, enc.names, cr.cfg.PageSize)
+			cur := newSearchCursor(cr.Client, w, r, enc.names, cr.cfg.PageSize)
 			for !cur.finished() {
 				p, err := cur.next(ctx)
 				if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // failHighRange answers the searches of the id range just above splitID with a 400 and holds the
@@ -69,9 +70,9 @@ func TestRangeFailureIsReportedNotTheCancellationItCauses(t *testing.T) {
 	e := newEnv(t)
 	e.fake.addContacts(1, 1500, t0.Add(-30*time.Minute))
 	e.http = &http.Client{Transport: failHighRange{next: e.fake.HTTPServer().Client().Transport, splitID: "500"}}
-	past := formatTime(t0.Add(-time.Hour))
+	past := stream.FormatTime(t0.Add(-time.Hour))
 	state := json.RawMessage(`{"lastmodifieddate":"` + past + `","resume":{"method":"search","start":"` + past +
-		`","end":"` + formatTime(t0.Add(-5*time.Minute)) + `","ranges":[{"after_id":"0","up_to_id":"500"},{"after_id":"500","up_to_id":"1000"},{"after_id":"1000"}]}}`)
+		`","end":"` + stream.FormatTime(t0.Add(-5*time.Minute)) + `","ranges":[{"after_id":"0","up_to_id":"500"},{"after_id":"500","up_to_id":"1000"},{"after_id":"1000"}]}}`)
 	res := e.read(e.catalog(protocol.SyncModeIncremental, "contacts"), state)
 	errs := res.traceErrors()
 	if len(errs) != 1 {

@@ -23,7 +23,7 @@ import (
 // the plan starts from the last id those pages delivered.
 func (cr *contactsReader) searchWindow(ctx context.Context, start, end time.Time, afterID string) error {
 	w := window{start, end}
-	cur := newSearchCursor(cr.client, w, IDRange{AfterID: afterID}, cr.enc.names, cr.cfg.PageSize)
+	cur := newSearchCursor(cr.Client, w, IDRange{AfterID: afterID}, cr.enc.names, cr.cfg.PageSize)
 	if err := cr.windowPage(ctx, cur); err != nil {
 		return err
 	}
@@ -35,9 +35,9 @@ func (cr *contactsReader) searchWindow(ctx context.Context, start, end time.Time
 	if cur.finished() {
 		return nil
 	}
-	remaining, k := total-cr.cfg.PageSize, cr.opts.searchConcurrency
+	remaining, k := total-cr.cfg.PageSize, cr.SearchConcurrency
 	pr := &windowAnswers{windowProbes: probesFor(!start.IsZero(), cur.lastID(), remaining, k, cr.cfg.PageSize,
-		listFits(cr.enc.names), cr.opts.backfills)}
+		listFits(cr.enc.names), cr.Backfills)}
 	if !pr.dense && !pr.split {
 		return cr.windowRest(ctx, cur)
 	}
@@ -46,7 +46,7 @@ func (cr *contactsReader) searchWindow(ctx context.Context, start, end time.Time
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		pr.probe(pctx, cr.client, w, cur.lastID())
+		pr.probe(pctx, cr.Client, w, cur.lastID())
 	}()
 	before := cr.recordCount()
 	for probing := true; probing && !cur.finished(); {
@@ -165,7 +165,7 @@ func contactsAbove(ctx context.Context, c *hubspot.Client, afterID string) (*hub
 // there are. probe is the list probe, sent with the window's other probes. done is false when
 // the list does not pay (the caller searches on).
 func (cr *contactsReader) denseBackfill(ctx context.Context, w window, afterID string, remaining int, above *hubspot.Page, probe *listProbe) (done bool, err error) {
-	if !listPays(remaining, above.Total, budgetsOf(cr.client)) {
+	if !listPays(remaining, above.Total, budgetsOf(cr.Client)) {
 		return false, nil
 	}
 	zerolog.Ctx(ctx).Info().Int("window", remaining).Int("contacts", above.Total).

@@ -10,6 +10,9 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/events"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/lists"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // Discover lists the contacts stream, typed from the Properties API, one stream per custom
@@ -28,7 +31,7 @@ func (s *Source) Discover(ctx context.Context, raw json.RawMessage) (*protocol.C
 	contactProps := eventContactProperties(cfg.EventContactProperties, props)
 	defs, err := c.EventDefinitions(ctx)
 	switch {
-	case isStatus(err, http.StatusForbidden, http.StatusNotFound, http.StatusPaymentRequired):
+	case stream.IsStatus(err, http.StatusForbidden, http.StatusNotFound, http.StatusPaymentRequired):
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("custom behavioral events are not available to this connection " +
 			"(they need an Enterprise tier and the behavioral_events.event_definitions.read_write scope); discovering no event streams")
 	case err != nil:
@@ -38,37 +41,25 @@ func (s *Source) Discover(ctx context.Context, raw json.RawMessage) (*protocol.C
 		if d.Archived || d.FullyQualifiedName == "" {
 			continue
 		}
-		cat.Streams = append(cat.Streams, eventCatalogStream(d, contactProps))
+		cat.Streams = append(cat.Streams, events.CatalogStream(d, contactProps))
 	}
-	lists, err := listsCatalogStream(ctx, c, contactProps)
+	memberships, err := lists.CatalogStream(ctx, c, contactProps)
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
-	if lists != nil {
-		cat.Streams = append(cat.Streams, *lists)
+	if memberships != nil {
+		cat.Streams = append(cat.Streams, *memberships)
 	}
 	return cat, nil
 }
 
 func contactsCatalogStream(props []hubspot.Property) protocol.Stream {
 	return protocol.Stream{
-		Name:                    contactsStream,
+		Name:                    stream.Contacts,
 		JSONSchema:              contactsSchema(props),
 		SupportedSyncModes:      []protocol.SyncMode{protocol.SyncModeFullRefresh, protocol.SyncModeIncremental},
 		SourceDefinedCursor:     true,
 		DefaultCursorField:      []string{contactsCursor},
-		SourceDefinedPrimaryKey: [][]string{{"id"}},
-		IsResumable:             true,
-	}
-}
-
-func eventCatalogStream(d hubspot.EventDefinition, contactProps []hubspot.Property) protocol.Stream {
-	return protocol.Stream{
-		Name:                    eventStreamPrefix + d.FullyQualifiedName,
-		JSONSchema:              eventSchema(d, contactProps),
-		SupportedSyncModes:      []protocol.SyncMode{protocol.SyncModeFullRefresh, protocol.SyncModeIncremental},
-		SourceDefinedCursor:     true,
-		DefaultCursorField:      []string{eventsCursor},
 		SourceDefinedPrimaryKey: [][]string{{"id"}},
 		IsResumable:             true,
 	}

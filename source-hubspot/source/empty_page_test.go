@@ -9,6 +9,7 @@ import (
 	"github.com/insider-hubspot/connectors/integration_tests/datagen"
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // emptyPageEnv is a shared fake holding a window of n contacts modified after the watermark of
@@ -18,7 +19,7 @@ func emptyPageEnv(t *testing.T, n int) (*env, *fakehubspot.Server, map[string]bo
 	e, srv := sharedEnv(t, fakehubspot.Options{})
 	ids := srv.AddContacts(datagen.Contacts(datagen.Options{Seed: 11, Count: n,
 		Start: t0.Add(-90 * time.Minute), End: t0.Add(-30 * time.Minute)})...)
-	return e, srv, idSet(ids), streamStateFile(contactsStream, watermarkState(t0.Add(-2*time.Hour)))
+	return e, srv, idSet(ids), streamStateFile(stream.Contacts, watermarkState(t0.Add(-2*time.Hour)))
 }
 
 // TestEmptySearchPageInTheMiddle: HubSpot answers one search of a window with an empty page that
@@ -39,7 +40,7 @@ func TestEmptySearchPageInTheMiddle(t *testing.T) {
 			t.Parallel()
 			e, srv, want, state := emptyPageEnv(t, tc.contacts)
 			e.opts = append(e.opts, tc.opts...)
-			cat := e.catalog(protocol.SyncModeIncremental, contactsStream)
+			cat := e.catalog(protocol.SyncModeIncremental, stream.Contacts)
 			srv.EmptySearchPages(5, 1)
 			res := e.read(cat, state)
 			if res.code != 0 {
@@ -48,7 +49,7 @@ func TestEmptySearchPageInTheMiddle(t *testing.T) {
 			if srv.EmptySearchPagesServed() != 1 {
 				t.Fatalf("the fake served %d empty pages, want 1", srv.EmptySearchPagesServed())
 			}
-			checkExactlyOnce(t, idsOf(t, res.records(contactsStream)), want)
+			checkExactlyOnce(t, idsOf(t, res.records(stream.Contacts)), want)
 			if len(e.slept()) == 0 {
 				t.Error("the empty page was asked for again without waiting")
 			}
@@ -63,7 +64,7 @@ func TestEmptySearchPagesPersist(t *testing.T) {
 	t.Parallel()
 	e, srv, want, state := emptyPageEnv(t, 2000)
 	e.opts = append(e.opts, WithSearchConcurrency(1), WithBackfill(false), WithCheckpointEvery(200))
-	cat := e.catalog(protocol.SyncModeIncremental, contactsStream)
+	cat := e.catalog(protocol.SyncModeIncremental, stream.Contacts)
 	srv.EmptySearchPages(5, -1)
 	res := e.read(cat, state)
 	errs := res.traceErrors()
@@ -74,7 +75,7 @@ func TestEmptySearchPagesPersist(t *testing.T) {
 		t.Errorf("TRACE %s %q; want a transient error about the empty page", te.FailureType, te.Message)
 	}
 	watermark := t0.Add(-2 * time.Hour)
-	for _, raw := range res.states(contactsStream) {
+	for _, raw := range res.states(stream.Contacts) {
 		st, err := ParseContactsState(raw)
 		if err != nil {
 			t.Fatal(err)
@@ -83,7 +84,7 @@ func TestEmptySearchPagesPersist(t *testing.T) {
 			t.Fatalf("STATE %s moved the watermark past contacts not delivered", raw)
 		}
 	}
-	got := idsOf(t, res.records(contactsStream))
+	got := idsOf(t, res.records(stream.Contacts))
 	if len(got) != 800 {
 		t.Errorf("%d contacts before the empty pages, want the 4 pages before them (800)", len(got))
 	}
@@ -94,7 +95,7 @@ func TestEmptySearchPagesPersist(t *testing.T) {
 		t.Fatalf("resumed run: exit %d: %+v", again.code, again.traceErrors())
 	}
 	all := map[string]bool{}
-	for _, id := range append(got, idsOf(t, again.records(contactsStream))...) {
+	for _, id := range append(got, idsOf(t, again.records(stream.Contacts))...) {
 		all[id] = true
 	}
 	if !maps.Equal(all, want) {

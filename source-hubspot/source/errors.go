@@ -11,6 +11,8 @@ import (
 	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/lists"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // resumeHint ends the message of a failure that a later run gets past.
@@ -110,8 +112,8 @@ func classifyAPI(he *hubspot.APIError, err error) error {
 				"behavioral_events.event_definitions.read_write scope; grant it and re-authorize, or remove the event streams", err)
 	case code == http.StatusForbidden && strings.Contains(he.Path, "/crm/lists/"):
 		return protocol.NewError(protocol.FailureConfig,
-			"HubSpot denied access to lists ("+s+"): grant the app the "+listsScope+" scope (or crm.segments.read) and "+
-				"re-authorize, or remove the "+listsStream+" stream", err)
+			"HubSpot denied access to lists ("+s+"): grant the app the "+lists.Scope+" scope (or crm.segments.read) and "+
+				"re-authorize, or remove the "+stream.Lists+" stream", err)
 	case code == http.StatusForbidden:
 		return protocol.NewError(protocol.FailureConfig,
 			"HubSpot denied access ("+s+"): grant the app the crm.objects.contacts.read scope and re-authorize, and check that the account's tier includes this API", err)
@@ -124,20 +126,4 @@ func classifyAPI(he *hubspot.APIError, err error) error {
 		return protocol.NewError(protocol.FailureTransient, "HubSpot is unavailable ("+s+")"+resumeHint, err)
 	}
 	return protocol.NewError(protocol.FailureSystem, "HubSpot refused a request ("+s+")", err)
-}
-
-// isStatus reports whether err is a HubSpot answer with one of the given statuses.
-// A *hubspot.VersionError is not one: its 404 says nothing about the data.
-func isStatus(err error, codes ...int) bool {
-	var he *hubspot.APIError
-	var ve *hubspot.VersionError
-	if errors.As(err, &ve) || !errors.As(err, &he) {
-		return false
-	}
-	for _, c := range codes {
-		if he.StatusCode == c {
-			return true
-		}
-	}
-	return false
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // TestDeletedEventDefinitionWarns: the stream of a definition deleted in HubSpot completes with
@@ -17,7 +18,7 @@ func TestDeletedEventDefinitionWarns(t *testing.T) {
 	e, srv := sharedEnv(t, fakehubspot.Options{})
 	defs := srv.EventDefinitions()
 	gone, quiet := defs[0].FullyQualifiedName, defs[1].FullyQualifiedName
-	cat := e.catalog(protocol.SyncModeIncremental, eventStreamPrefix+gone, eventStreamPrefix+quiet)
+	cat := e.catalog(protocol.SyncModeIncremental, stream.EventPrefix+gone, stream.EventPrefix+quiet)
 	if !srv.DeleteEventDefinition(gone) {
 		t.Fatal("no definition deleted")
 	}
@@ -33,8 +34,8 @@ func TestDeletedEventDefinitionWarns(t *testing.T) {
 				warned = append(warned, l)
 			}
 		}
-		if len(warned) != 1 || !strings.Contains(warned[0], eventStreamPrefix+gone) || !strings.Contains(warned[0], "deselect") {
-			t.Errorf("run %d: warnings %q; want one naming %s and saying to deselect it", run, warned, eventStreamPrefix+gone)
+		if len(warned) != 1 || !strings.Contains(warned[0], stream.EventPrefix+gone) || !strings.Contains(warned[0], "deselect") {
+			t.Errorf("run %d: warnings %q; want one naming %s and saying to deselect it", run, warned, stream.EventPrefix+gone)
 		}
 		if n := srv.Count(fakehubspot.EndpointEventDefinitions) - before; n != 1 {
 			t.Errorf("run %d: %d definitions calls, want 1", run, n)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/events"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // lateEventsEnv is a shared fake with 60 occurrences of one event type that were visible on time
@@ -19,21 +21,21 @@ func lateEventsEnv(t *testing.T) (*env, *fakehubspot.Server, string, *protocol.C
 	contacts := srv.AddContacts(fakehubspot.Contact{ID: 501, CreatedAt: t0.Add(-48 * time.Hour), UpdatedAt: t0.Add(-48 * time.Hour),
 		Properties: map[string]string{"email": "late@example.com"}})
 	fqn := srv.EventDefinitions()[0].FullyQualifiedName
-	stream := eventStreamPrefix + fqn
+	name := stream.EventPrefix + fqn
 	var onTime []fakehubspot.Event
 	for i := range 60 {
 		onTime = append(onTime, fakehubspot.Event{ID: fmt.Sprintf("on-time-%02d", i), EventType: fqn,
 			OccurredAt: t0.Add(-3*time.Hour + time.Duration(i)*time.Minute), ObjectID: contacts[0]})
 	}
 	ids := srv.AddEvents(onTime...)
-	return e, srv, stream, e.catalog(protocol.SyncModeIncremental, stream), ids
+	return e, srv, name, e.catalog(protocol.SyncModeIncremental, name), ids
 }
 
 // addLate makes 20 occurrences visible now (the clock's time) whose occurredAt lies 20 to 40
 // minutes before now, as batched, retried or backdated sends arrive, and onTime whose occurredAt
 // lies in the 50 minutes after now (the fake shows an occurrence at once).
-func addLate(e *env, srv *fakehubspot.Server, stream string, onTime int) []string {
-	fqn := stream[len(eventStreamPrefix):]
+func addLate(e *env, srv *fakehubspot.Server, name string, onTime int) []string {
+	fqn := name[len(stream.EventPrefix):]
 	now := e.clk.Now()
 	var evs []fakehubspot.Event
 	for i := range 20 {
@@ -127,7 +129,7 @@ func TestEventLookbackOff(t *testing.T) {
 	if n := len(run2.records(stream)); n != 10 {
 		t.Errorf("%d records, want only the 10 on-time occurrences", n)
 	}
-	st, err := ParseEventsState(run2.lastState(t, stream))
+	st, err := events.ParseState(run2.lastState(t, stream))
 	if err != nil || st.Delivered != nil {
 		t.Errorf("state %+v %v: want no delivered occurrences", st, err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // The events of contacts merged away keep their contact: HubSpot answers a batch read by a
@@ -53,8 +54,8 @@ func TestEventsOfMergedContactsKeepTheirContact(t *testing.T) {
 		if v.Contact["email"] != "c100@example.com" || v.Contact["hs_object_id"] != float64(merged) {
 			t.Errorf("event %s of contact %s: contact %v, want the merged contact %d", v.ID, v.ObjectID, v.Contact, merged)
 		}
-		if _, ok := v.Contact[mergedIDsProperty]; ok {
-			t.Errorf("event %s: contact %v carries %s, which event_contact_properties does not name", v.ID, v.Contact, mergedIDsProperty)
+		if _, ok := v.Contact[stream.MergedIDsProperty]; ok {
+			t.Errorf("event %s: contact %v carries %s, which event_contact_properties does not name", v.ID, v.Contact, stream.MergedIDsProperty)
 		}
 	}
 	if lost > 0 {

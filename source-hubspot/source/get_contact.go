@@ -5,16 +5,17 @@ import (
 	"net/http"
 
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // getContact reads the one configured contact (sync_target get_contact) on every run, by record
 // id or by id_property. A contact that does not exist is a config error naming it. The state is
 // passed on unchanged, so switching back to list_contacts continues where it was.
-func (r *readRun) getContact(ctx context.Context, cols []column, in ContactsState) error {
+func (r *readRun) getContact(ctx context.Context, cols []stream.Column, in ContactsState) error {
 	enc := newContactEncoder(cols)
 	t := r.cfg.SyncTarget
-	o, err := r.client.GetContact(ctx, t.ContactID, t.IDProperty, enc.names)
-	if isStatus(err, http.StatusNotFound) {
+	o, err := r.Client.GetContact(ctx, t.ContactID, t.IDProperty, enc.names)
+	if stream.IsStatus(err, http.StatusNotFound) {
 		by := "record id"
 		if t.IDProperty != "" {
 			by = t.IDProperty
@@ -29,11 +30,11 @@ func (r *readRun) getContact(ctx context.Context, cols []column, in ContactsStat
 	if err != nil {
 		return err
 	}
-	if err := r.out.Estimate(contactsStream, 1); err != nil {
+	if err := r.Out.Estimate(stream.Contacts, 1); err != nil {
 		return err
 	}
-	if err := r.out.Record(contactsStream, data); err != nil {
+	if err := r.Out.Record(stream.Contacts, data); err != nil {
 		return err
 	}
-	return r.out.State(contactsStream, in)
+	return r.Out.State(stream.Contacts, in)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/insider-hubspot/connectors/internal/alert/alerttest"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // message is the part of an output line the tests look at.
@@ -270,7 +271,7 @@ func streamStateFile(stream string, s json.RawMessage) []byte {
 // watermarkState is a contacts stream_state of only a watermark: every contact modified at or
 // before at was delivered.
 func watermarkState(at time.Time) json.RawMessage {
-	return json.RawMessage(`{"lastmodifieddate":"` + formatTime(at) + `"}`)
+	return json.RawMessage(`{"lastmodifieddate":"` + stream.FormatTime(at) + `"}`)
 }
 
 // ids extracts the "id" of each record.

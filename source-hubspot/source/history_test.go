@@ -12,6 +12,9 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/history"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/journal"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // previousValues returns the previous_values of every contacts record of a run, by id (nil for a
@@ -139,7 +142,7 @@ func validateContacts(t *testing.T, cat *protocol.ConfiguredCatalog, res *result
 	t.Helper()
 	var schema []byte
 	for _, cs := range cat.Streams {
-		if cs.Stream.Name == contactsStream {
+		if cs.Stream.Name == stream.Contacts {
 			schema = cs.Stream.JSONSchema
 		}
 	}
@@ -151,7 +154,7 @@ func validateContacts(t *testing.T, cat *protocol.ConfiguredCatalog, res *result
 	if err := json.Unmarshal(schema, &decl); err != nil {
 		t.Fatal(err)
 	}
-	for name, typ := range map[string]string{previousValuesField: "object", deletedPermanentlyField: "boolean"} {
+	for name, typ := range map[string]string{history.Field: "object", journal.DeletedPermanentlyField: "boolean"} {
 		if p, ok := decl.Properties[name]; !ok || string(p.Type) != `["null","`+typ+`"]` {
 			t.Errorf("the contacts schema declares %s as %s, want an optional %s", name, p.Type, typ)
 		}
@@ -165,7 +168,7 @@ func validateContacts(t *testing.T, cat *protocol.ConfiguredCatalog, res *result
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range res.records(contactsStream) {
+	for _, r := range res.records(stream.Contacts) {
 		var v any
 		if err := json.Unmarshal(r, &v); err != nil {
 			t.Fatal(err)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/journal"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // journalEnv is newEnv with permanent_deletions on and the fake's journal options set by opt.
@@ -158,13 +160,13 @@ func TestPermanentDeletionsAreDeliveredOnce(t *testing.T) {
 			t.Errorf("contact %s: %+v, want deleted permanently with hs_merged_object_ids %q", id, r, merged)
 		}
 	}
-	if r := got["3"]; r.ArchivedAt == nil || *r.ArchivedAt != formatTime(at) {
-		t.Errorf("contact 3 archivedAt %v, want %s (when it was erased)", r.ArchivedAt, formatTime(at))
+	if r := got["3"]; r.ArchivedAt == nil || *r.ArchivedAt != stream.FormatTime(at) {
+		t.Errorf("contact 3 archivedAt %v, want %s (when it was erased)", r.ArchivedAt, stream.FormatTime(at))
 	}
 	var arch []string
 	for _, m := range recordFields(t, second) {
-		if m["archived"] == true && m[deletedPermanentlyField] == nil {
-			arch = append(arch, fmt.Sprint(m["id"], " ", m[mergedIDsProperty]))
+		if m["archived"] == true && m[journal.DeletedPermanentlyField] == nil {
+			arch = append(arch, fmt.Sprint(m["id"], " ", m[stream.MergedIDsProperty]))
 		}
 	}
 	if w := []string{"5 <nil>", fmt.Sprint(m2, " 12;13")}; fmt.Sprint(arch) != fmt.Sprint(w) {
@@ -258,8 +260,8 @@ func TestPermanentDeletionsGapIsReported(t *testing.T) {
 	if got := permanentRecords(t, res); len(got) != 1 || got["3"].ID == "" {
 		t.Errorf("deleted permanently %v, want 3 (2's entry expired with the gap)", got)
 	}
-	since := formatTime(t0) // when the last entry read was published
-	traces := analytics(t, res, journalGapTrace)
+	since := stream.FormatTime(t0) // when the last entry read was published
+	traces := analytics(t, res, journal.GapTrace)
 	if len(traces) != 1 || !strings.Contains(traces[0], since) || !strings.Contains(traces[0], lost) {
 		t.Errorf("TRACE ANALYTICS %q, want one naming the period from %s (offset %s)", traces, since, lost)
 	}
@@ -272,7 +274,7 @@ func TestPermanentDeletionsGapIsReported(t *testing.T) {
 	// Reported once: the next sync reads on from where this one stopped.
 	e.clk.Set(t0.Add(4*24*time.Hour + time.Hour))
 	next := mustRead(t, e, cat, res.lastState(t, "contacts"))
-	if traces := analytics(t, next, journalGapTrace); len(traces) != 0 {
+	if traces := analytics(t, next, journal.GapTrace); len(traces) != 0 {
 		t.Errorf("the gap was reported again: %q", traces)
 	}
 }
@@ -293,24 +295,24 @@ func TestPermanentDeletionsResumeFromAMidReadState(t *testing.T) {
 	if got := permanentRecords(t, full); len(got) != 250 {
 		t.Fatalf("deleted permanently: %d records, want 250", len(got))
 	}
-	// The STATE after the first journalFlushEvery entries, as a run killed right after it left it.
+	// The STATE after the first journal.FlushEvery entries, as a run killed right after it left it.
 	var mid json.RawMessage
 	delivered := 0
 	for _, m := range full.msgs {
 		if m.Type == "RECORD" && strings.Contains(string(m.Record.Data), `"deleted_permanently":true`) {
 			delivered++
 		}
-		if m.Type == "STATE" && delivered == journalFlushEvery && mid == nil {
+		if m.Type == "STATE" && delivered == journal.FlushEvery && mid == nil {
 			mid = m.State.Stream.State
 		}
 	}
 	if mid == nil || journalOffset(t, mid) == "" {
-		t.Fatalf("no STATE with a journal_offset right after the first %d deletions", journalFlushEvery)
+		t.Fatalf("no STATE with a journal_offset right after the first %d deletions", journal.FlushEvery)
 	}
 	resumed := mustRead(t, e, cat, mid)
 	got := permanentRecords(t, resumed)
-	if len(got) != 250-journalFlushEvery || got["250"].ID == "" || got["1"].ID != "" {
-		t.Errorf("the resumed run delivered %d deletions, want the last %d", len(got), 250-journalFlushEvery)
+	if len(got) != 250-journal.FlushEvery || got["250"].ID == "" || got["1"].ID != "" {
+		t.Errorf("the resumed run delivered %d deletions, want the last %d", len(got), 250-journal.FlushEvery)
 	}
 }
 
@@ -410,7 +412,7 @@ func TestPermanentDeletionsBufferedAndLostSubscription(t *testing.T) {
 	if got := permanentRecords(t, second); len(got) != 3 || got["4"].ID != "" {
 		t.Errorf("deleted permanently %v, want 1, 2 and 3", got)
 	}
-	if len(analytics(t, second, journalGapTrace)) != 0 {
+	if len(analytics(t, second, journal.GapTrace)) != 0 {
 		t.Error("a gap reported with the subscription in place")
 	}
 
@@ -436,7 +438,7 @@ func TestPermanentDeletionsBufferedAndLostSubscription(t *testing.T) {
 	if len(f.Subscriptions()) != 1 {
 		t.Errorf("subscriptions %+v, want the one recreated", f.Subscriptions())
 	}
-	if traces := analytics(t, third, journalGapTrace); len(traces) != 1 {
+	if traces := analytics(t, third, journal.GapTrace); len(traces) != 1 {
 		t.Errorf("TRACE ANALYTICS %q, want one gap for the time without a subscription", traces)
 	}
 }

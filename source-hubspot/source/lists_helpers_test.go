@@ -1,13 +1,16 @@
 package source
 
 import (
+	"cmp"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // listsEnv is newEnv with a fake HubSpot whose lists behave as o says (what HubSpot does not
@@ -67,7 +70,7 @@ func (m membership) short() string {
 func memberships(t testing.TB, res *result) []membership {
 	t.Helper()
 	var out []membership
-	for _, raw := range res.records(listsStream) {
+	for _, raw := range res.records(stream.Lists) {
 		var m membership
 		dec := json.NewDecoder(strings.NewReader(string(raw)))
 		dec.DisallowUnknownFields()
@@ -94,9 +97,9 @@ func (e *env) readLists(t testing.TB, mode protocol.SyncMode, state json.RawMess
 	t.Helper()
 	var st any
 	if state != nil {
-		st = streamStateFile(listsStream, state)
+		st = streamStateFile(stream.Lists, state)
 	}
-	res := e.read(e.catalog(mode, listsStream), st)
+	res := e.read(e.catalog(mode, stream.Lists), st)
 	if res.code != 0 {
 		t.Fatalf("read exit %d: %v", res.code, res.traceErrors())
 	}
@@ -122,3 +125,10 @@ func (f *hubFake) must(err error) {
 
 // membershipCalls is how many memberships pages the source read since the last ResetStats.
 func (f *hubFake) membershipCalls() int64 { return f.Count(fakehubspot.EndpointListsMemberships) }
+
+// compareIDs orders decimal list ids numerically.
+func compareIDs(a, b string) int {
+	x, _ := strconv.ParseUint(a, 10, 64)
+	y, _ := strconv.ParseUint(b, 10, 64)
+	return cmp.Compare(x, y)
+}

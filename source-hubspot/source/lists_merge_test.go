@@ -9,6 +9,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // TestListsMergedAndDeletedContacts: contacts 101 and 102 are merged (HubSpot's current merge: a
@@ -37,7 +38,7 @@ func TestListsMergedAndDeletedContacts(t *testing.T) {
 			f.must(err)
 			f.archive(103, t0.Add(10*time.Minute))
 			e.clk.Set(t0.Add(time.Hour))
-			second := e.readLists(t, protocol.SyncModeIncremental, first.lastState(t, listsStream))
+			second := e.readLists(t, protocol.SyncModeIncremental, first.lastState(t, stream.Lists))
 			z := strconv.FormatInt(merged, 10)
 			want := []string{"-Manual/101", "-Manual/102", "-Manual/103", "+Manual/" + z, "-VIPs/102"}
 			if drop {

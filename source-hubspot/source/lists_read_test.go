@@ -1,6 +1,8 @@
 package source
 
 import (
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -8,6 +10,8 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/lists"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // listsWorld is the portal of the list tests: contacts 101 to 110 (even ids VIPs), and
@@ -69,7 +73,7 @@ func TestListsJoinsExitsRenamesAndDeletedLists(t *testing.T) {
 
 	listsChanges(e.fake)
 	e.clk.Set(t0.Add(time.Hour))
-	second := e.readLists(t, protocol.SyncModeIncremental, first.lastState(t, listsStream))
+	second := e.readLists(t, protocol.SyncModeIncremental, first.lastState(t, stream.Lists))
 	want = []string{"-Old/107", "-Old/108", // a deleted list's members leave first
 		"-Newsletter/101", "+Newsletter/104",
 		"-Customers/105", "+Customers/103",
@@ -90,11 +94,11 @@ func TestListsJoinsExitsRenamesAndDeletedLists(t *testing.T) {
 			t.Errorf("%s: membershipTimestamp %v contact %v, want %s and the contact", m.short(), m.MembershipTimestamp, m.Contact, wantAt)
 		}
 	}
-	st, err := ParseListsState(second.lastState(t, listsStream))
+	st, err := lists.ParseState(second.lastState(t, stream.Lists))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := sortedListIDs(st.Lists); !cmp.Equal(got, []string{"1", "2", "3", "6"}) || st.Resume != nil ||
+	if got := slices.Sorted(maps.Keys(st.Lists)); !cmp.Equal(got, []string{"1", "2", "3", "6"}) || st.Resume != nil ||
 		!st.MembershipTimestamp.Equal(t0.Add(time.Hour)) || st.Lists["3"].Name != "VIPs" {
 		t.Errorf("final state: lists %v resume %+v cursor %s", got, st.Resume, st.MembershipTimestamp)
 	}
@@ -102,7 +106,7 @@ func TestListsJoinsExitsRenamesAndDeletedLists(t *testing.T) {
 	// Nothing changed: no record, and only the DYNAMIC list's members are read again.
 	e.clk.Set(t0.Add(2 * time.Hour))
 	e.fake.ResetStats()
-	third := e.readLists(t, protocol.SyncModeIncremental, second.lastState(t, listsStream))
+	third := e.readLists(t, protocol.SyncModeIncremental, second.lastState(t, stream.Lists))
 	if recs := memberships(t, third); len(recs) != 0 {
 		t.Errorf("an unchanged portal gave %v", shorts(recs))
 	}
@@ -119,14 +123,14 @@ func TestListsFullRefresh(t *testing.T) {
 	first := e.readLists(t, protocol.SyncModeIncremental, nil)
 	listsChanges(e.fake)
 	e.clk.Set(t0.Add(time.Hour))
-	full := e.readLists(t, protocol.SyncModeFullRefresh, first.lastState(t, listsStream))
+	full := e.readLists(t, protocol.SyncModeFullRefresh, first.lastState(t, stream.Lists))
 	want := []string{"+Newsletter/102", "+Newsletter/103", "+Newsletter/104", "+Customers/103", "+Customers/104",
 		"+VIPs/102", "+VIPs/104", "+VIPs/106", "+VIPs/108", "+Fresh/109"}
 	if d := cmp.Diff(want, shorts(memberships(t, full))); d != "" {
 		t.Errorf("full refresh (-want +got):\n%s", d)
 	}
 	// Its state is a snapshot of what it delivered: an incremental run from it finds nothing new.
-	next := e.readLists(t, protocol.SyncModeIncremental, full.lastState(t, listsStream))
+	next := e.readLists(t, protocol.SyncModeIncremental, full.lastState(t, stream.Lists))
 	if recs := memberships(t, next); len(recs) != 0 {
 		t.Errorf("incremental after a full refresh gave %v", shorts(recs))
 	}
@@ -135,14 +139,14 @@ func TestListsFullRefresh(t *testing.T) {
 func TestListsScopeMissing(t *testing.T) {
 	t.Parallel()
 	e := listsWorld(t, fakehubspot.ListOptions{})
-	cat := e.catalog(protocol.SyncModeIncremental, listsStream)
+	cat := e.catalog(protocol.SyncModeIncremental, stream.Lists)
 	e.fake.DenyListsScope(true)
 	res := e.run("discover", "--config", e.writeFile("config.json", e.cfg))
 	for _, m := range res.msgs {
 		if m.Catalog != nil {
 			for _, s := range m.Catalog.Streams {
-				if s.Name == listsStream {
-					t.Errorf("discover lists %s without the lists scope", listsStream)
+				if s.Name == stream.Lists {
+					t.Errorf("discover lists %s without the lists scope", stream.Lists)
 				}
 			}
 		}

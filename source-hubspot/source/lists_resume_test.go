@@ -14,6 +14,8 @@ import (
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/protocol/protocoltest"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/lists"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // TestListsResumeAfterEachList: a run killed after any of its STATEs (after list k) and
@@ -31,8 +33,8 @@ func TestListsResumeAfterEachList(t *testing.T) {
 	f := e.fake
 	f.must(f.AddListMembers("6", t0.Add(40*time.Minute), 110))
 	e.clk.Set(t0.Add(time.Hour))
-	second := e.readLists(t, protocol.SyncModeIncremental, first.lastState(t, listsStream))
-	if n := len(second.states(listsStream)); n < 5 {
+	second := e.readLists(t, protocol.SyncModeIncremental, first.lastState(t, stream.Lists))
+	if n := len(second.states(stream.Lists)); n < 5 {
 		t.Fatalf("%d STATEs for a run that changed five lists; want one after each", n)
 	}
 	t.Run("changes", func(t *testing.T) { checkListsResume(t, e, second) })
@@ -41,18 +43,18 @@ func TestListsResumeAfterEachList(t *testing.T) {
 // checkListsResume resumes from every STATE of full but its last, a run of the fake as it is now.
 func checkListsResume(t *testing.T, e *env, full *result) {
 	all := shorts(memberships(t, full))
-	final := full.lastState(t, listsStream)
+	final := full.lastState(t, stream.Lists)
 	var before int
 	for _, m := range full.msgs {
 		switch {
-		case m.Type == "RECORD" && m.Record.Stream == listsStream:
+		case m.Type == "RECORD" && m.Record.Stream == stream.Lists:
 			before++
-		case m.Type == "STATE" && m.State.Stream.Descriptor.Name == listsStream:
+		case m.Type == "STATE" && m.State.Stream.Descriptor.Name == stream.Lists:
 			state := m.State.Stream.State
 			if string(state) == string(final) {
 				continue
 			}
-			st, err := ParseListsState(state)
+			st, err := lists.ParseState(state)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,7 +63,7 @@ func checkListsResume(t *testing.T, e *env, full *result) {
 			if d := cmp.Diff(all[before:], shorts(memberships(t, resumed))); d != "" {
 				t.Errorf("resumed after %d records from %s (-want +got):\n%s", before, state, d)
 			}
-			if got := resumed.lastState(t, listsStream); string(got) != string(final) {
+			if got := resumed.lastState(t, stream.Lists); string(got) != string(final) {
 				t.Errorf("resumed from %s ends with\n%s\nwant\n%s", state, got, final)
 			}
 			if st.Resume == nil {
@@ -84,7 +86,7 @@ func TestListsGolden(t *testing.T) {
 	first := e.readLists(t, protocol.SyncModeIncremental, nil)
 	listsChanges(e.fake)
 	e.clk.Set(t0.Add(time.Hour))
-	second := e.readLists(t, protocol.SyncModeIncremental, first.lastState(t, listsStream))
+	second := e.readLists(t, protocol.SyncModeIncremental, first.lastState(t, stream.Lists))
 	var out []byte
 	for i, res := range []*result{first, second} {
 		out = fmt.Appendf(out, "{\"run\":%d}\n", i+1)
@@ -128,7 +130,7 @@ func TestListsDailyReserve(t *testing.T) {
 		}
 		f.mustList(fakehubspot.ListSpec{Name: fmt.Sprintf("List %d", l), Members: members, CreatedAt: t0.Add(-24 * time.Hour)})
 	}
-	cat := e.catalog(protocol.SyncModeIncremental, listsStream)
+	cat := e.catalog(protocol.SyncModeIncremental, stream.Lists)
 	var state []byte
 	got := map[string]int{}
 	var perDay []int
@@ -148,7 +150,7 @@ func TestListsDailyReserve(t *testing.T) {
 			break
 		}
 		checkDailyStop(t, res, f.Server, dailyMax)
-		state = streamStateFile(listsStream, res.lastState(t, listsStream))
+		state = streamStateFile(stream.Lists, res.lastState(t, stream.Lists))
 	}
 	if !slices.Equal(perDay, []int{450, 450}) {
 		t.Errorf("records a day %v, want [450 450]: three lists, then the three others", perDay)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // TestListsStateFromBeforeTheStream: a state saved before list_memberships existed (contacts
@@ -16,7 +17,7 @@ import (
 func TestListsStateFromBeforeTheStream(t *testing.T) {
 	t.Parallel()
 	e := listsWorld(t, fakehubspot.ListOptions{})
-	res := e.read(e.catalog(protocol.SyncModeIncremental, listsStream), streamStateFile("contacts", watermarkState(t0.Add(-time.Hour))))
+	res := e.read(e.catalog(protocol.SyncModeIncremental, stream.Lists), streamStateFile("contacts", watermarkState(t0.Add(-time.Hour))))
 	if res.code != 0 {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
 	}
@@ -33,7 +34,7 @@ func TestListsSearchPages(t *testing.T) {
 	for i := range 502 {
 		e.fake.mustList(fakehubspot.ListSpec{Name: fmt.Sprintf("List %d", i), Members: []int64{101}})
 	}
-	cat := e.catalog(protocol.SyncModeIncremental, listsStream)
+	cat := e.catalog(protocol.SyncModeIncremental, stream.Lists)
 	e.fake.ResetStats()
 	res := e.read(cat, nil)
 	if res.code != 0 {
@@ -63,14 +64,14 @@ func TestListsMissedBySearch(t *testing.T) {
 	e.fake.must(e.fake.AddListMembers("1", t0.Add(10*time.Minute), 110))
 	e.fake.must(e.fake.DeleteList("4", t0.Add(10*time.Minute)))
 	e.clk.Set(t0.Add(time.Hour))
-	cat := e.catalog(protocol.SyncModeIncremental, listsStream)
+	cat := e.catalog(protocol.SyncModeIncremental, stream.Lists)
 	// The next search answers lists 2 and 3 only: Newsletter seems gone as well as Old.
 	e.fake.AnswerNext(fakehubspot.EndpointListsSearch, 1, fakehubspot.Answer{Status: 200,
 		Body: `{"lists":[{"listId":"2","listVersion":1,"name":"Customers","objectTypeId":"0-1","processingStatus":"COMPLETE",` +
 			`"processingType":"DYNAMIC","updatedAt":"2026-02-28T12:00:00.000Z"},{"listId":"3","listVersion":1,"name":"VIP",` +
 			`"objectTypeId":"0-1","processingStatus":"COMPLETE","processingType":"SNAPSHOT","updatedAt":"2026-02-28T12:00:00.000Z"}],` +
 			`"hasMore":false,"offset":2,"total":2}`})
-	res := e.read(cat, streamStateFile(listsStream, first.lastState(t, listsStream)))
+	res := e.read(cat, streamStateFile(stream.Lists, first.lastState(t, stream.Lists)))
 	if res.code != 0 {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
 	}
@@ -90,15 +91,15 @@ func TestListsDeletedWhileRead(t *testing.T) {
 	first := e.readLists(t, protocol.SyncModeIncremental, nil)
 	e.fake.must(e.fake.AddListMembers("1", t0.Add(10*time.Minute), 110))
 	e.clk.Set(t0.Add(time.Hour))
-	cat := e.catalog(protocol.SyncModeIncremental, listsStream)
+	cat := e.catalog(protocol.SyncModeIncremental, stream.Lists)
 	e.fake.AnswerNext(fakehubspot.EndpointListsMemberships, 1, fakehubspot.Answer{Status: 404,
 		Body: `{"status":"error","message":"List does not exist with ID 1.","category":"OBJECT_NOT_FOUND"}`})
-	second := e.read(cat, streamStateFile(listsStream, first.lastState(t, listsStream)))
+	second := e.read(cat, streamStateFile(stream.Lists, first.lastState(t, stream.Lists)))
 	if second.code != 0 || len(memberships(t, second)) != 0 || len(second.logs("WARN")) != 1 {
 		t.Fatalf("exit %d, records %v, WARN %q; want none but one WARN", second.code, shorts(memberships(t, second)), second.logs("WARN"))
 	}
 	e.fake.must(e.fake.DeleteList("1", t0.Add(time.Hour)))
-	third := e.readLists(t, protocol.SyncModeIncremental, second.lastState(t, listsStream))
+	third := e.readLists(t, protocol.SyncModeIncremental, second.lastState(t, stream.Lists))
 	if d := cmp.Diff([]string{"-Newsletter/101", "-Newsletter/102", "-Newsletter/103"}, shorts(memberships(t, third))); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}

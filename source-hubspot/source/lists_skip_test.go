@@ -9,7 +9,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
-	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // TestListsSkipRule runs the skip rule against both guesses of what HubSpot does when it changes
@@ -43,7 +43,7 @@ func TestListsSkipRule(t *testing.T) {
 			}
 			e.clk.Set(t0.Add(time.Hour))
 			f.ResetStats()
-			second := e.readLists(t, protocol.SyncModeIncremental, first.lastState(t, listsStream))
+			second := e.readLists(t, protocol.SyncModeIncremental, first.lastState(t, stream.Lists))
 			want := []string{"-Manual/101", "+Dynamic/104"}
 			reads := int64(2) // Manual, whose stamps moved, and Dynamic
 			if keep {
@@ -64,7 +64,7 @@ func TestListsSkipRule(t *testing.T) {
 			// A day after each list's last read, every list is read again.
 			e.clk.Set(t0.Add(25 * time.Hour))
 			f.ResetStats()
-			third := e.readLists(t, protocol.SyncModeIncremental, second.lastState(t, listsStream))
+			third := e.readLists(t, protocol.SyncModeIncremental, second.lastState(t, stream.Lists))
 			want = []string{}
 			if keep {
 				want = []string{"-Manual/101"}
@@ -76,49 +76,5 @@ func TestListsSkipRule(t *testing.T) {
 				t.Errorf("%d memberships calls a day later, want 3 (every list)", n)
 			}
 		})
-	}
-}
-
-// TestListsSkipRuleTable: what keeps a MANUAL or SNAPSHOT list from being skipped.
-func TestListsSkipRuleTable(t *testing.T) {
-	now := t0
-	list := func() *hubspot.List {
-		return &hubspot.List{ListID: "1", ListVersion: 2, Name: "Manual", ProcessingType: "MANUAL", ProcessingStatus: "COMPLETE",
-			UpdatedAt: "2026-02-28T12:00:00.000Z", AdditionalProperties: map[string]hubspot.FlexString{
-				"hs_list_size": "1", "hs_last_record_added_at": "1772280000000"}}
-	}
-	snapshot := func() *ListSnapshot {
-		return snapshotOf(list(), []uint64{101}, now.Add(-time.Hour))
-	}
-	if why, ok := unchangedSince(snapshot(), list(), now); !ok || why == "" {
-		t.Fatalf("an unchanged MANUAL list is not skipped")
-	}
-	for name, change := range map[string]func(old *ListSnapshot, l *hubspot.List){
-		"renamed":      func(_ *ListSnapshot, l *hubspot.List) { l.Name = "Other" },
-		"new version":  func(_ *ListSnapshot, l *hubspot.List) { l.ListVersion++ },
-		"updated":      func(_ *ListSnapshot, l *hubspot.List) { l.UpdatedAt = "2026-03-01T12:00:00.001Z" },
-		"size":         func(_ *ListSnapshot, l *hubspot.List) { l.AdditionalProperties["hs_list_size"] = "2" },
-		"added":        func(_ *ListSnapshot, l *hubspot.List) { l.AdditionalProperties["hs_last_record_added_at"] = "1" },
-		"removed":      func(_ *ListSnapshot, l *hubspot.List) { l.AdditionalProperties["hs_last_record_removed_at"] = "1" },
-		"dynamic":      func(old *ListSnapshot, l *hubspot.List) { l.ProcessingType, old.ProcessingType = "DYNAMIC", "DYNAMIC" },
-		"type changed": func(_ *ListSnapshot, l *hubspot.List) { l.ProcessingType = "SNAPSHOT" },
-		"processing":   func(_ *ListSnapshot, l *hubspot.List) { l.ProcessingStatus = "PROCESSING" },
-		"no size": func(old *ListSnapshot, l *hubspot.List) {
-			delete(l.AdditionalProperties, "hs_list_size")
-			old.Size = ""
-		},
-		"read processing": func(old *ListSnapshot, _ *hubspot.List) {
-			p := list()
-			p.ProcessingStatus = "PROCESSING"
-			*old = *snapshotOf(p, []uint64{101}, now.Add(-time.Hour))
-		},
-		"read a day ago": func(old *ListSnapshot, _ *hubspot.List) { old.ReadAt = now.Add(-24 * time.Hour) },
-		"read ahead":     func(old *ListSnapshot, _ *hubspot.List) { old.ReadAt = now.Add(time.Minute) },
-	} {
-		old, l := snapshot(), list()
-		change(old, l)
-		if _, ok := unchangedSince(old, l, now); ok {
-			t.Errorf("%s: skipped", name)
-		}
 	}
 }

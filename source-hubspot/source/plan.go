@@ -8,6 +8,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // The arithmetic on counts that chooses how a contacts window is read: whether it is split into
@@ -83,7 +84,7 @@ func probesFor(incremental bool, lastID string, remaining, k, pageSize int, canL
 // may be read by a backfill, which the count of the contacts above afterID then tells
 // (listPays).
 func denseCandidate(afterID string, remaining int, canList, backfills bool) bool {
-	return remaining >= denseWindowMin && canList && isID(afterID) && backfills
+	return remaining >= denseWindowMin && canList && stream.IsID(afterID) && backfills
 }
 
 // rangesPay reports whether remaining contacts, once the probes are back, are still worth

@@ -12,6 +12,9 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/events"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/lists"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // Read reads every configured stream in turn. A stream that fails is marked INCOMPLETE with its
@@ -22,16 +25,18 @@ func (s *Source) Read(ctx context.Context, raw json.RawMessage, catalog *protoco
 		return err
 	}
 	now := s.now().UTC()
-	r := &readRun{opts: s.read, cfg: cfg, client: c, out: out, notify: s.notifier(ctx, cfg),
-		now: now, end: now.Add(-s.indexLag).Truncate(time.Millisecond)}
+	r := &readRun{cfg: cfg, Run: &stream.Run{Client: c, Out: out, Notify: s.notifier(ctx, cfg), Options: s.read,
+		Now: now, End: now.Add(-s.indexLag).Truncate(time.Millisecond),
+		Start: cfg.Start(), Lookback: cfg.Lookback(), ContactProperties: cfg.EventContactProperties}}
+	r.events = events.NewStreams(r.Run, cfg.EventLookback())
 	defer func() {
-		alertFailure(ctx, r.notify, "", err)
-		r.notify.Wait()
+		alertFailure(ctx, r.Notify, "", err)
+		r.Notify.Wait()
 	}()
 	var events []*protocol.ConfiguredStream
 	for i := range catalog.Streams {
 		cs := &catalog.Streams[i]
-		if strings.HasPrefix(cs.Stream.Name, eventStreamPrefix) {
+		if strings.HasPrefix(cs.Stream.Name, stream.EventPrefix) {
 			events = append(events, cs)
 			continue
 		}
@@ -47,7 +52,7 @@ func (s *Source) Read(ctx context.Context, raw json.RawMessage, catalog *protoco
 // run (the run is cancelled, or HubSpot's daily limit is used up).
 func (r *readRun) readStream(ctx context.Context, cs *protocol.ConfiguredStream, state *protocol.InputState) error {
 	name := cs.Stream.Name
-	out := r.out
+	out := r.Out
 	if err := out.StartStream(name); err != nil {
 		return err
 	}
@@ -55,12 +60,12 @@ func (r *readRun) readStream(ctx context.Context, cs *protocol.ConfiguredStream,
 		if ctx.Err() != nil {
 			return classify(err)
 		}
-		if isDailyLimit(err) {
+		if stream.IsDailyLimit(err) {
 			// Every later call would meet the same answer: stop the run here.
 			return withStream(classify(err), name)
 		}
 		zerolog.Ctx(ctx).Error().Err(err).Str("stream", name).Msg("stream failed")
-		alertFailure(ctx, r.notify, name, classify(err))
+		alertFailure(ctx, r.Notify, name, classify(err))
 		return out.FailStream(name, classify(err))
 	}
 	return out.CompleteStream(name)
@@ -72,7 +77,7 @@ func (r *readRun) readStream(ctx context.Context, cs *protocol.ConfiguredStream,
 // stops the run cancels the others.
 func (r *readRun) readEvents(ctx context.Context, streams []*protocol.ConfiguredStream, state *protocol.InputState) error {
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(r.opts.eventConcurrency, 1))
+	g.SetLimit(max(r.EventConcurrency, 1))
 	for _, cs := range streams {
 		if gctx.Err() != nil {
 			break
@@ -109,7 +114,7 @@ func (r *readRun) stream(ctx context.Context, cs *protocol.ConfiguredStream, sta
 	name := cs.Stream.Name
 	incremental := cs.SyncMode == protocol.SyncModeIncremental
 	switch {
-	case name == contactsStream:
+	case name == stream.Contacts:
 		st, err := ParseContactsState(streamState(state, name, true))
 		if err != nil {
 			return configErr("the saved state of stream contacts is not valid: "+err.Error()+
@@ -123,29 +128,15 @@ func (r *readRun) stream(ctx context.Context, cs *protocol.ConfiguredStream, sta
 			return r.getContact(ctx, cols, st)
 		}
 		if incremental {
-			if err := checkContactsState(st, r.now); err != nil {
+			if err := checkContactsState(st, r.Now); err != nil {
 				return err
 			}
 		}
 		return r.contacts(ctx, cols, st, incremental)
-	case strings.HasPrefix(name, eventStreamPrefix):
-		st, err := ParseEventsState(streamState(state, name, false))
-		if err != nil {
-			return configErr("the saved state of stream "+name+" is not valid: "+err.Error()+"; fix or clear the state", nil)
-		}
-		if incremental {
-			if err := checkEventsState(name, st, r.now); err != nil {
-				return err
-			}
-		}
-		return r.events(ctx, cs, st, incremental)
-	case name == listsStream:
-		st, err := ParseListsState(streamState(state, name, false))
-		if err != nil {
-			return configErr("the saved state of stream "+name+" is not valid: "+err.Error()+
-				"; fix or clear the state (clearing it delivers every list's members again, as joins)", nil)
-		}
-		return r.listMemberships(ctx, cs, st, incremental)
+	case strings.HasPrefix(name, stream.EventPrefix):
+		return r.events.Read(ctx, cs, streamState(state, name, false), incremental)
+	case name == stream.Lists:
+		return lists.Read(ctx, r.Run, cs, streamState(state, name, false), incremental)
 	}
 	return configErr(fmt.Sprintf("stream %q is not a stream of the HubSpot source; run discover and reconfigure", name), nil)
 }

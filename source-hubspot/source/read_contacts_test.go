@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // wantIDs returns the ids from first to first+n-1 as strings.
@@ -196,7 +197,7 @@ func TestStateNeverMovesBackwards(t *testing.T) {
 	e := newEnv(t)
 	e.fake.addContacts(1, 10, t0.Add(-time.Hour))
 	recent := t0.Add(-30 * time.Second) // the window ends at t0 - 2 min
-	res := e.read(e.catalog(protocol.SyncModeIncremental, "contacts"), json.RawMessage(`{"updatedAt":"`+formatTime(recent)+`"}`))
+	res := e.read(e.catalog(protocol.SyncModeIncremental, "contacts"), json.RawMessage(`{"updatedAt":"`+stream.FormatTime(recent)+`"}`))
 	if res.code != 0 {
 		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
 	}
@@ -205,7 +206,7 @@ func TestStateNeverMovesBackwards(t *testing.T) {
 	}
 	st, _ := ParseContactsState(res.lastState(t, "contacts"))
 	if !st.LastModified.Equal(recent) {
-		t.Errorf("state = %s, want the watermark %s kept", formatTime(st.LastModified), formatTime(recent))
+		t.Errorf("state = %s, want the watermark %s kept", stream.FormatTime(st.LastModified), stream.FormatTime(recent))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/events"
 )
 
 func TestEventsWithContactEnrichment(t *testing.T) {
@@ -62,7 +63,7 @@ func TestEventsWithContactEnrichment(t *testing.T) {
 	if nulls == 0 {
 		t.Error("no event of the deleted contact")
 	}
-	st, err := ParseEventsState(res.lastState(t, "event_pe1_signup"))
+	st, err := events.ParseState(res.lastState(t, "event_pe1_signup"))
 	if err != nil || !st.OccurredAt.Equal(t0.Add(-2*time.Minute)) {
 		t.Errorf("final state %+v %v", st, err)
 	}

@@ -7,14 +7,16 @@ import (
 	"sort"
 
 	"github.com/rs/zerolog"
+
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // alwaysRead are the contact properties every contacts read requests, whatever the configured
 // schema selects: the cursor (the watermark a destination and the next run rely on) and the
 // record id HubSpot keeps as a property, typed as discover types them.
-var alwaysRead = []column{
-	{name: contactsCursor, kind: kindDateTime},
-	{name: "hs_object_id", kind: kindNumber},
+var alwaysRead = []stream.Column{
+	{Name: contactsCursor, Kind: stream.KindDateTime},
+	{Name: "hs_object_id", Kind: stream.KindNumber},
 }
 
 // contactColumns returns the contact properties the configured contacts stream selects, with
@@ -22,19 +24,19 @@ var alwaysRead = []column{
 // an empty one, as runners such as airbyte-local-cli send), every property discover lists, read
 // from the Properties API. The cursor and hs_object_id are always among them, so a contacts
 // read never selects nothing.
-func (r *readRun) contactColumns(ctx context.Context, schema json.RawMessage) ([]column, error) {
-	all, err := selectsEverything(schema)
+func (r *readRun) contactColumns(ctx context.Context, schema json.RawMessage) ([]stream.Column, error) {
+	all, err := stream.SelectsEverything(schema)
 	if err != nil {
 		return nil, configErr("stream contacts: "+err.Error(), nil)
 	}
 	if all {
-		props, err := r.client.ContactProperties(ctx)
+		props, err := r.Client.ContactProperties(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list the contact properties for a json_schema that selects every property: %w", err)
 		}
 		schema = contactsSchema(props)
 	}
-	cols, err := schemaColumns(schema, "", isEnvelopeField)
+	cols, err := stream.SchemaColumns(schema, "", isEnvelopeField)
 	if err != nil {
 		return nil, configErr("stream contacts: "+err.Error(), nil)
 	}
@@ -46,20 +48,20 @@ func (r *readRun) contactColumns(ctx context.Context, schema json.RawMessage) ([
 }
 
 // withAlwaysRead adds the alwaysRead properties cols lacks, keeping cols sorted by name.
-func withAlwaysRead(cols []column) []column {
+func withAlwaysRead(cols []stream.Column) []stream.Column {
 	have := make(map[string]bool, len(cols))
 	for _, c := range cols {
-		have[c.name] = true
+		have[c.Name] = true
 	}
 	added := false
 	for _, c := range alwaysRead {
-		if !have[c.name] {
+		if !have[c.Name] {
 			cols = append(cols, c)
 			added = true
 		}
 	}
 	if added {
-		sort.Slice(cols, func(i, j int) bool { return cols[i].name < cols[j].name })
+		sort.Slice(cols, func(i, j int) bool { return cols[i].Name < cols[j].Name })
 	}
 	return cols
 }

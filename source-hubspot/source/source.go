@@ -13,6 +13,8 @@ import (
 	"github.com/insider-hubspot/connectors/internal/httpx"
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/journal"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 //go:embed spec.json
@@ -34,7 +36,7 @@ type Source struct {
 	backoff     func(attempt int) time.Duration
 	limits      hubspot.Limits
 	indexLag    time.Duration
-	read        readOptions
+	read        stream.Options
 	alertWait   time.Duration // bound on one alert post; 0 means alert.DefaultTimeout
 }
 
@@ -68,33 +70,33 @@ func WithBackoff(f func(attempt int) time.Duration) Option { return func(s *Sour
 func WithIndexLag(d time.Duration) Option { return func(s *Source) { s.indexLag = d } }
 
 // WithCheckpointEvery sets how many records may pass between two STATE messages (default 2000).
-func WithCheckpointEvery(n int) Option { return func(s *Source) { s.read.checkpointEvery = n } }
+func WithCheckpointEvery(n int) Option { return func(s *Source) { s.read.CheckpointEvery = n } }
 
 // WithSearchConcurrency sets how many id ranges of a large contacts window are searched at once
 // (default 3, at most 3 so a window never costs more than ceil(N/200)+3 search calls). All of
 // them share the client's search budget; concurrency only overlaps request latency.
 func WithSearchConcurrency(n int) Option {
-	return func(s *Source) { s.read.searchConcurrency = min(max(n, 1), 3) }
+	return func(s *Source) { s.read.SearchConcurrency = min(max(n, 1), 3) }
 }
 
 // WithBackfill(false) reads every contacts window by one method (search, or list for a small full
 // refresh) instead of search and list at once; the default is true (backfill.go).
-func WithBackfill(on bool) Option { return func(s *Source) { s.read.backfills = on } }
+func WithBackfill(on bool) Option { return func(s *Source) { s.read.Backfills = on } }
 
 // WithEventConcurrency sets how many event streams are read at once (default 4). They share the
 // client's general budget; concurrency overlaps answer latency.
 func WithEventConcurrency(n int) Option {
-	return func(s *Source) { s.read.eventConcurrency = min(max(n, 1), 16) }
+	return func(s *Source) { s.read.EventConcurrency = min(max(n, 1), 16) }
 }
 
 // New returns a Source with the given options.
 func New(opts ...Option) *Source {
-	s := &Source{now: time.Now, indexLag: 2 * time.Minute, read: defaultReadOptions()}
+	s := &Source{now: time.Now, indexLag: 2 * time.Minute, read: stream.DefaultOptions()}
 	for _, o := range opts {
 		o(s)
 	}
-	if s.read.checkpointEvery <= 0 {
-		s.read.checkpointEvery = defaultReadOptions().checkpointEvery
+	if s.read.CheckpointEvery <= 0 {
+		s.read.CheckpointEvery = stream.DefaultOptions().CheckpointEvery
 	}
 	return s
 }
@@ -159,7 +161,7 @@ func (s *Source) Check(ctx context.Context, raw json.RawMessage) error {
 		return checkFailure(err)
 	}
 	if cfg.PermanentDeletions.Enabled {
-		return checkFailure(checkJournal(ctx, cfg, c)) // journal_setup.go
+		return checkFailure(journal.Check(ctx, c, cfg.PermanentDeletions.settings()))
 	}
 	return nil
 }

@@ -1,13 +1,13 @@
 package source
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/insider-hubspot/connectors/source-hubspot/source/journal"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // ContactsState is the contacts stream_state:
@@ -37,9 +37,9 @@ type ContactsState struct {
 	ArchivedAt time.Time
 	// ArchivedResume is the resume point of an unfinished archived pass.
 	ArchivedResume *ArchivedResume
-	// Journal is how far the webhooks journal was read (journal_state.go); nil when
+	// Journal is how far the webhooks journal was read (journal.State); nil when
 	// permanent_deletions never ran.
-	Journal *JournalState
+	Journal *journal.State
 }
 
 // ArchivedResume is where an archived pass over (ArchivedAt, End] stopped.
@@ -99,32 +99,23 @@ type contactsStateJSON struct {
 	JournalAt      string              `json:"journal_offset_at,omitempty"`
 }
 
-// formatTime writes an instant as RFC 3339 UTC with milliseconds; the zero time ("from the
-// beginning") is written as the Unix epoch.
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		t = time.Unix(0, 0)
-	}
-	return t.UTC().Format(timeLayout)
-}
-
 // MarshalJSON writes the documented shape.
 func (s ContactsState) MarshalJSON() ([]byte, error) {
-	j := contactsStateJSON{LastModified: formatTime(s.LastModified)}
+	j := contactsStateJSON{LastModified: stream.FormatTime(s.LastModified)}
 	if r := s.Resume; r != nil {
-		j.Resume = &resumeJSON{Method: r.Method, End: formatTime(r.End), AfterID: r.AfterID, After: r.ListAfter, Ranges: r.Ranges}
+		j.Resume = &resumeJSON{Method: r.Method, End: stream.FormatTime(r.End), AfterID: r.AfterID, After: r.ListAfter, Ranges: r.Ranges}
 		if !r.Start.IsZero() {
-			j.Resume.Start = formatTime(r.Start)
+			j.Resume.Start = stream.FormatTime(r.Start)
 		}
 	}
 	if !s.ArchivedAt.IsZero() {
-		j.ArchivedAt = formatTime(s.ArchivedAt)
+		j.ArchivedAt = stream.FormatTime(s.ArchivedAt)
 	}
 	if r := s.ArchivedResume; r != nil {
-		j.ArchivedResume = &archivedResumeJSON{End: formatTime(r.End), After: r.After}
+		j.ArchivedResume = &archivedResumeJSON{End: stream.FormatTime(r.End), After: r.After}
 	}
 	if js := s.Journal; js != nil {
-		j.JournalOffset, j.JournalAt = &js.Offset, formatTime(js.At)
+		j.JournalOffset, j.JournalAt = &js.Offset, stream.FormatTime(js.At)
 	}
 	return json.Marshal(j)
 }
@@ -135,7 +126,7 @@ func (s ContactsState) MarshalJSON() ([]byte, error) {
 // state is an error naming the problem.
 func ParseContactsState(raw json.RawMessage) (ContactsState, error) {
 	var s ContactsState
-	obj, err := stateObject(raw)
+	obj, err := stream.StateObject(raw)
 	if err != nil || len(obj) == 0 {
 		return s, err
 	}
@@ -166,7 +157,7 @@ func readWatermark(obj map[string]json.RawMessage, s *ContactsState) (bool, erro
 		return false, nil
 	}
 	var err error
-	if s.LastModified, err = parseCursor(cursor); err != nil {
+	if s.LastModified, err = stream.ParseCursor(cursor); err != nil {
 		return true, fmt.Errorf("contacts state lastmodifieddate: %w", err)
 	}
 	return true, nil
@@ -176,7 +167,7 @@ func readWatermark(obj map[string]json.RawMessage, s *ContactsState) (bool, erro
 // one.
 func readResume(obj map[string]json.RawMessage, s *ContactsState) (bool, error) {
 	r, has := obj["resume"]
-	if !has || isNull(r) {
+	if !has || stream.IsNull(r) {
 		return false, nil
 	}
 	var rj resumeJSON
@@ -195,22 +186,22 @@ func readResume(obj map[string]json.RawMessage, s *ContactsState) (bool, error) 
 // its window's start is not after its end; its method is one the reader resumes.
 func (rj *resumeJSON) toResume() (*Resume, error) {
 	for _, r := range rj.Ranges {
-		if !isID(r.AfterID) || (r.UpToID != "" && !isID(r.UpToID)) {
+		if !stream.IsID(r.AfterID) || (r.UpToID != "" && !stream.IsID(r.UpToID)) {
 			return nil, fmt.Errorf("contacts state resume.ranges holds %+v, which are not contact ids", r)
 		}
 	}
 	res := &Resume{Method: rj.Method, AfterID: rj.AfterID, ListAfter: rj.After, Ranges: rj.Ranges}
 	var err error
-	if res.End, err = parseCursorString(rj.End); err != nil {
+	if res.End, err = stream.ParseTime(rj.End); err != nil {
 		return nil, fmt.Errorf("contacts state resume.end: %w", err)
 	}
 	if rj.Start != "" {
-		if res.Start, err = parseCursorString(rj.Start); err != nil {
+		if res.Start, err = stream.ParseTime(rj.Start); err != nil {
 			return nil, fmt.Errorf("contacts state resume.start: %w", err)
 		}
 		if res.Start.After(res.End) {
 			return nil, fmt.Errorf("contacts state resume.start %s is after resume.end %s, a window that cannot have been read",
-				formatTime(res.Start), formatTime(res.End))
+				stream.FormatTime(res.Start), stream.FormatTime(res.End))
 		}
 	}
 	for _, r := range rj.Ranges {
@@ -221,7 +212,7 @@ func (rj *resumeJSON) toResume() (*Resume, error) {
 	}
 	switch rj.Method {
 	case methodSearch:
-		if rj.AfterID != "" && !isID(rj.AfterID) {
+		if rj.AfterID != "" && !stream.IsID(rj.AfterID) {
 			return nil, fmt.Errorf("contacts state resume.after_id %q is not a contact id", rj.AfterID)
 		}
 	case methodList, methodBackfill:
@@ -234,11 +225,11 @@ func (rj *resumeJSON) toResume() (*Resume, error) {
 // readArchivedAt reads the archive watermark. It reports whether the state has one.
 func readArchivedAt(obj map[string]json.RawMessage, s *ContactsState) (bool, error) {
 	a, has := obj["archivedAt"]
-	if !has || isNull(a) {
+	if !has || stream.IsNull(a) {
 		return false, nil
 	}
 	var err error
-	if s.ArchivedAt, err = parseCursor(a); err != nil {
+	if s.ArchivedAt, err = stream.ParseCursor(a); err != nil {
 		return true, fmt.Errorf("contacts state archivedAt: %w", err)
 	}
 	return true, nil
@@ -248,14 +239,14 @@ func readArchivedAt(obj map[string]json.RawMessage, s *ContactsState) (bool, err
 // the state has one.
 func readArchivedResume(obj map[string]json.RawMessage, s *ContactsState) (bool, error) {
 	r, has := obj["archived_resume"]
-	if !has || isNull(r) {
+	if !has || stream.IsNull(r) {
 		return false, nil
 	}
 	var rj archivedResumeJSON
 	if err := json.Unmarshal(r, &rj); err != nil {
 		return true, fmt.Errorf("contacts state archived_resume: %w", err)
 	}
-	end, err := parseCursorString(rj.End)
+	end, err := stream.ParseTime(rj.End)
 	if err != nil {
 		return true, fmt.Errorf("contacts state archived_resume.end: %w", err)
 	}
@@ -266,104 +257,10 @@ func readArchivedResume(obj map[string]json.RawMessage, s *ContactsState) (bool,
 	return true, nil
 }
 
-// readJournal reads how far the webhooks journal was read (journal_state.go). A journal
+// readJournal reads how far the webhooks journal was read (journal.ParseState). A journal
 // position alone is no contacts state: it reports false.
 func readJournal(obj map[string]json.RawMessage, s *ContactsState) (bool, error) {
 	var err error
-	s.Journal, err = parseJournalState(obj)
+	s.Journal, err = journal.ParseState(obj)
 	return false, err
-}
-
-// EventsState is an event stream's stream_state: {"occurredAt": "2026-01-02T03:04:05.678Z",
-// "delivered": {...}}. Every occurrence at or before occurredAt that HubSpot showed when it was
-// read was delivered; delivered, when present, names the occurrences delivered at or after its
-// since (events_delivered.go), so that a run reading back over them for late arrivals delivers
-// none of them twice.
-type EventsState struct {
-	OccurredAt time.Time
-	Delivered  *deliveredSet
-}
-
-type eventsStateJSON struct {
-	OccurredAt string        `json:"occurredAt"`
-	Delivered  *deliveredSet `json:"delivered,omitempty"`
-}
-
-// MarshalJSON writes {"occurredAt": ..., "delivered": ...}.
-func (s EventsState) MarshalJSON() ([]byte, error) {
-	return json.Marshal(eventsStateJSON{OccurredAt: formatTime(s.OccurredAt), Delivered: s.Delivered})
-}
-
-// ParseEventsState reads an event stream_state; no state gives a zero state.
-func ParseEventsState(raw json.RawMessage) (EventsState, error) {
-	var s EventsState
-	obj, err := stateObject(raw)
-	if err != nil || len(obj) == 0 {
-		return s, err
-	}
-	c, ok := obj["occurredAt"]
-	if !ok {
-		return s, fmt.Errorf("event state has no occurredAt")
-	}
-	if s.OccurredAt, err = parseCursor(c); err != nil {
-		return s, fmt.Errorf("event state occurredAt: %w", err)
-	}
-	if d, ok := obj["delivered"]; ok && !isNull(d) {
-		if s.Delivered, err = parseDelivered(d); err != nil {
-			return s, err
-		}
-	}
-	return s, nil
-}
-
-// stateObject decodes a stream_state object; nil, null and {} give an empty map.
-func stateObject(raw json.RawMessage) (map[string]json.RawMessage, error) {
-	t := bytes.TrimSpace(raw)
-	if len(t) == 0 || isNull(t) {
-		return nil, nil
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(t, &obj); err != nil || obj == nil {
-		return nil, fmt.Errorf("state is not a JSON object: %.80s", t)
-	}
-	return obj, nil
-}
-
-// isID reports whether s is a contact id (a decimal number).
-func isID(s string) bool {
-	_, err := strconv.ParseUint(s, 10, 64)
-	return err == nil
-}
-
-func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
-
-// parseCursor reads a cursor given as an RFC 3339 string, an epoch-ms string or an epoch-ms number.
-func parseCursor(raw json.RawMessage) (time.Time, error) {
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		var n json.Number
-		if err := json.Unmarshal(raw, &n); err != nil {
-			return time.Time{}, fmt.Errorf("%.60s is not a date-time", raw)
-		}
-		s = n.String()
-	}
-	return parseCursorString(s)
-}
-
-func parseCursorString(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if ms < 0 || ms > 253402300799999 {
-			return time.Time{}, fmt.Errorf("%q is out of range", s)
-		}
-		return time.UnixMilli(ms).UTC(), nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 date-time", s)
-	}
-	if t.Year() < 1 || t.Year() > 9999 {
-		return time.Time{}, fmt.Errorf("%q is out of range", s)
-	}
-	return t.UTC(), nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // requireConfigError fails unless the run stopped with one config_error whose message holds
@@ -40,22 +41,22 @@ func TestCursorAheadOfTheClockIsRefused(t *testing.T) {
 	e.clk.Set(t0)
 	e.fake.addContacts(100, 20, t0.Add(-10*time.Minute)) // changed after the fast run really ran
 	res := e.read(cat, fast.lastState(t, "contacts"))
-	requireConfigError(t, res, "lastmodifieddate "+formatTime(t0.Add(24*time.Hour-2*time.Minute)),
-		"later than the current time "+formatTime(t0), "clock", "reset the stream")
+	requireConfigError(t, res, "lastmodifieddate "+stream.FormatTime(t0.Add(24*time.Hour-2*time.Minute)),
+		"later than the current time "+stream.FormatTime(t0), "clock", "reset the stream")
 	if n := len(res.states("contacts")); n != 0 {
 		t.Errorf("%d STATE messages; the future watermark must not be echoed as if read", n)
 	}
 }
 
 func TestResumeAheadOfTheClockOrInvertedIsRefused(t *testing.T) {
-	past, future := formatTime(t0.Add(-time.Hour)), formatTime(t0.Add(time.Hour))
+	past, future := stream.FormatTime(t0.Add(-time.Hour)), stream.FormatTime(t0.Add(time.Hour))
 	for _, tc := range []struct{ name, state, want string }{
 		{"resume end in the future", `{"lastmodifieddate":"` + past + `","resume":{"method":"search","start":"` + past +
 			`","end":"` + future + `","after_id":"5"}}`, "resume.end " + future},
-		{"inverted window", `{"lastmodifieddate":"` + past + `","resume":{"method":"search","start":"` + formatTime(t0.Add(-time.Minute)) +
+		{"inverted window", `{"lastmodifieddate":"` + past + `","resume":{"method":"search","start":"` + stream.FormatTime(t0.Add(-time.Minute)) +
 			`","end":"` + past + `","after_id":"5"}}`, "after resume.end"},
 		{"inverted id range", `{"lastmodifieddate":"` + past + `","resume":{"method":"search","start":"` + past +
-			`","end":"` + formatTime(t0.Add(-5*time.Minute)) + `","ranges":[{"after_id":"900","up_to_id":"100"},{"after_id":"1000"}]}}`,
+			`","end":"` + stream.FormatTime(t0.Add(-5*time.Minute)) + `","ranges":[{"after_id":"900","up_to_id":"100"},{"after_id":"1000"}]}}`,
 			"inverted id range"},
 		{"archive watermark in the future", `{"lastmodifieddate":"` + past + `","archivedAt":"` + future + `"}`, "archivedAt " + future},
 		{"archived pass ending in the future", `{"lastmodifieddate":"` + past + `","archivedAt":"` + past +
@@ -79,7 +80,7 @@ func TestEventCursorAheadOfTheClockIsRefused(t *testing.T) {
 			OccurredAt: t0.Add(-time.Hour), ObjectID: 1})
 	}
 	cat := e.catalog(protocol.SyncModeIncremental, "event_pe1_signup")
-	future := formatTime(t0.Add(3 * time.Hour))
+	future := stream.FormatTime(t0.Add(3 * time.Hour))
 	res := e.read(cat, streamStateFile("event_pe1_signup", json.RawMessage(`{"occurredAt":"`+future+`"}`)))
 	requireConfigError(t, res, "event_pe1_signup", "occurredAt "+future, "later than the current time")
 }
@@ -88,16 +89,16 @@ func TestEventCursorAheadOfTheClockIsRefused(t *testing.T) {
 // id (an edited state) would skip its whole window; the window is read again instead.
 func TestResumeIDPastEveryContactIsReadAgain(t *testing.T) {
 	for _, tc := range []struct{ name, resume string }{
-		{"search", `"method":"search","start":"` + formatTime(t0.Add(-2*time.Hour)) + `","end":"` + formatTime(t0.Add(-time.Hour)) +
+		{"search", `"method":"search","start":"` + stream.FormatTime(t0.Add(-2*time.Hour)) + `","end":"` + stream.FormatTime(t0.Add(-time.Hour)) +
 			`","after_id":"99999999999"`},
-		{"ranges", `"method":"search","start":"` + formatTime(t0.Add(-2*time.Hour)) + `","end":"` + formatTime(t0.Add(-time.Hour)) +
+		{"ranges", `"method":"search","start":"` + stream.FormatTime(t0.Add(-2*time.Hour)) + `","end":"` + stream.FormatTime(t0.Add(-time.Hour)) +
 			`","ranges":[{"after_id":"99999999999"}]`},
-		{"list", `"method":"list","end":"` + formatTime(t0.Add(-time.Hour)) + `","after":"99999999999"`},
+		{"list", `"method":"list","end":"` + stream.FormatTime(t0.Add(-time.Hour)) + `","after":"99999999999"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			e.fake.addContacts(1, 300, t0.Add(-90*time.Minute)) // inside the resumed window only
-			state := json.RawMessage(`{"lastmodifieddate":"` + formatTime(t0.Add(-2*time.Hour)) + `","resume":{` + tc.resume + `}}`)
+			state := json.RawMessage(`{"lastmodifieddate":"` + stream.FormatTime(t0.Add(-2*time.Hour)) + `","resume":{` + tc.resume + `}}`)
 			e.cfg["lookback_minutes"] = 0
 			res := e.read(e.catalog(protocol.SyncModeIncremental, "contacts"), state)
 			if res.code != 0 {

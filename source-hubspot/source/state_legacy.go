@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/insider-hubspot/connectors/protocol"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 var _ protocol.LegacyStateChecker = (*Source)(nil)
@@ -28,7 +29,7 @@ func (s *Source) CheckLegacyState(legacy json.RawMessage) error {
 		return errors.New("the state is not a JSON object")
 	}
 	for k := range obj {
-		if slices.Contains(legacyCursors, k) || k == contactsStream || strings.HasPrefix(k, eventStreamPrefix) {
+		if slices.Contains(legacyCursors, k) || k == stream.Contacts || strings.HasPrefix(k, stream.EventPrefix) {
 			return nil
 		}
 	}

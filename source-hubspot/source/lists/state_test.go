@@ -1,4 +1,4 @@
-package source
+package lists
 
 import (
 	"encoding/json"
@@ -12,6 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 )
+
+// t0 is the tests' clock.
+var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 func TestMembersRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
@@ -64,16 +67,16 @@ func TestDecodeMembersRefusesDamage(t *testing.T) {
 	}
 }
 
-func testListsState() ListsState {
-	return ListsState{
+func testListsState() State {
+	return State{
 		MembershipTimestamp: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
-		Lists: map[string]*ListSnapshot{
+		Lists: map[string]*Snapshot{
 			"12": {Name: "Newsletter", ProcessingType: "MANUAL", Version: 3, UpdatedAt: "2026-02-27T10:00:00.000Z",
 				Size: "2", LastAddedAt: "1772186400000", ReadAt: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
 				Count: 2, Members: encodeMembers([]uint64{101, 102})},
 			"9": {Name: "Customers \"VIP\"", ProcessingType: "DYNAMIC", Version: 1, Count: 0, Members: encodeMembers(nil)},
 		},
-		Resume: &ListsResume{AfterList: "9"},
+		Resume: &Resume{AfterList: "9"},
 	}
 }
 
@@ -86,7 +89,7 @@ func TestListsStateRoundTrip(t *testing.T) {
 	if !strings.HasPrefix(string(b), `{"membershipTimestamp":"2026-03-01T12:00:00.000Z","lists":{"9":`) {
 		t.Errorf("lists not in numeric id order: %s", b)
 	}
-	out, err := ParseListsState(b)
+	out, err := ParseState(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +101,7 @@ func TestListsStateRoundTrip(t *testing.T) {
 // TestListsStateNone: no state, or a state of another shape of "nothing yet", is a first run.
 func TestListsStateNone(t *testing.T) {
 	for _, raw := range []string{"", "null", "{}", `{"lists":null}`} {
-		s, err := ParseListsState(json.RawMessage(raw))
+		s, err := ParseState(json.RawMessage(raw))
 		if err != nil || len(s.Lists) != 0 || s.Resume != nil || !s.MembershipTimestamp.IsZero() {
 			t.Errorf("%q: %+v %v", raw, s, err)
 		}
@@ -118,7 +121,7 @@ func TestListsStateRefusesDamage(t *testing.T) {
 		`{"lists":{"1":{"count":2,"members":"` + good + `","readAt":"soon"}}}`,
 		`{"resume":{"after_list":""}}`,
 	} {
-		if s, err := ParseListsState(json.RawMessage(raw)); err == nil {
+		if s, err := ParseState(json.RawMessage(raw)); err == nil {
 			t.Errorf("%s parsed as %+v", raw, s)
 		}
 	}
@@ -130,7 +133,7 @@ func FuzzParseListsState(f *testing.F) {
 	f.Add(`{"lists":{"1":{"count":1,"members":"AQEB"}}}`)
 	f.Add(`{}`)
 	f.Fuzz(func(t *testing.T, raw string) {
-		s, err := ParseListsState(json.RawMessage(raw))
+		s, err := ParseState(json.RawMessage(raw))
 		if err != nil {
 			return
 		}
@@ -138,7 +141,7 @@ func FuzzParseListsState(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := ParseListsState(b)
+		again, err := ParseState(b)
 		if err != nil {
 			t.Fatalf("%s does not parse again: %v", b, err)
 		}
@@ -176,7 +179,7 @@ func BenchmarkListsStateSize(b *testing.B) {
 	for _, universe := range []uint64{200_000, 1_000_000, 5_000_000, 50_000_000} {
 		b.Run("ids up to "+strconv.FormatUint(universe, 10), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 2))
-			st := ListsState{Lists: map[string]*ListSnapshot{}}
+			st := State{Lists: map[string]*Snapshot{}}
 			for l := range 50 {
 				set := map[uint64]bool{}
 				for len(set) < 20_000 {
@@ -187,7 +190,7 @@ func BenchmarkListsStateSize(b *testing.B) {
 					ids = append(ids, id)
 				}
 				slices.Sort(ids)
-				st.Lists[strconv.FormatUint(uint64(1000+l), 10)] = &ListSnapshot{Name: "List", ProcessingType: "MANUAL", Version: 1,
+				st.Lists[strconv.FormatUint(uint64(1000+l), 10)] = &Snapshot{Name: "List", ProcessingType: "MANUAL", Version: 1,
 					UpdatedAt: "2026-02-27T10:00:00.000Z", Size: "20000", LastAddedAt: "1772186400000",
 					ReadAt: t0, Count: len(ids), Members: encodeMembers(ids)}
 			}
@@ -197,7 +200,7 @@ func BenchmarkListsStateSize(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := ParseListsState(raw); err != nil {
+				if _, err := ParseState(raw); err != nil {
 					b.Fatal(err)
 				}
 				size = len(raw)

@@ -1,4 +1,4 @@
-package source
+package events
 
 import (
 	"context"
@@ -36,7 +36,7 @@ type lateGuard struct {
 
 // newLateGuard starts the bookkeeping of a run reading the occurrences after lo (zero: all) from
 // the input state: its set (nil: none) and whether it has a watermark.
-func newLateGuard(in EventsState, lookback time.Duration, lo time.Time) *lateGuard {
+func newLateGuard(in State, lookback time.Duration, lo time.Time) *lateGuard {
 	g := &lateGuard{set: &deliveredSet{since: math.MaxInt64}, lookback: lookback, from: math.MinInt64}
 	switch {
 	case in.Delivered != nil:

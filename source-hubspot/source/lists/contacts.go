@@ -1,4 +1,4 @@
-package source
+package lists
 
 import (
 	"context"
@@ -7,40 +7,41 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
-// listContactsCache bounds how many contacts a run keeps after their records are written, so a
+// contactCacheMax bounds how many contacts a run keeps after their records are written, so a
 // contact in several lists is read once; past it, contacts are read for each list again.
-const listContactsCache = 100_000
+const contactCacheMax = 100_000
 
-// listContacts reads the contact of list_memberships records by batch read of 100, as event
+// contactReader reads the contact of list_memberships records by batch read of 100, as event
 // streams do, and keeps what it read for the lists that follow.
 //
-// Each answer is filed under every id it resolves (batchReadResolved), so the members that are
+// Each answer is filed under every id it resolves (stream.ReadResolved), so the members that are
 // ids merged away get the contact they were merged into. A contact that no longer exists
 // (deleted, or never a contact) is absent from the answer and its records get a null contact.
 // Not safe for concurrent use.
-type listContacts struct {
+type contactReader struct {
 	client *hubspot.Client
-	enc    *propertyEncoder
+	enc    *stream.PropertyEncoder
 	names  []string          // the configured properties (hs_merged_object_ids is added to each read)
 	cache  map[uint64][]byte // encoded contact by id; a nil value: no such contact
 	reads  int               // batch reads made
 }
 
-// newListContacts builds the reader for the contact object of the configured stream: the
+// newContactReader builds the reader for the contact object of the configured stream: the
 // event_contact_properties, typed by the stream's contact schema.
-func (r *readRun) newListContacts(cs *protocol.ConfiguredStream) (*listContacts, error) {
-	cols, names, err := r.eventContactColumns(cs)
+func newContactReader(r *stream.Run, cs *protocol.ConfiguredStream) (*contactReader, error) {
+	cols, names, err := r.ContactColumns(cs)
 	if err != nil {
 		return nil, err
 	}
-	return &listContacts{client: r.client, enc: newPropertyEncoder(cols, false), names: names,
+	return &contactReader{client: r.Client, enc: stream.NewPropertyEncoder(cols, false), names: names,
 		cache: map[uint64][]byte{}}, nil
 }
 
 // cached reports whether the contact of id is known (found or missing) without a read.
-func (lc *listContacts) cached(id uint64) bool {
+func (lc *contactReader) cached(id uint64) bool {
 	_, ok := lc.cache[id]
 	return ok
 }
@@ -48,7 +49,7 @@ func (lc *listContacts) cached(id uint64) bool {
 // load reads the contacts of ids, at most hubspot.MaxBatchRead of them and none cached, with
 // one batch read, and returns each: the encoded object, or nil when there is no such contact.
 // They are cached while the cache has room.
-func (lc *listContacts) load(ctx context.Context, ids []uint64) (map[uint64][]byte, error) {
+func (lc *contactReader) load(ctx context.Context, ids []uint64) (map[uint64][]byte, error) {
 	if len(ids) > hubspot.MaxBatchRead {
 		return nil, fmt.Errorf("read %d contacts at once, more than a batch read takes", len(ids))
 	}
@@ -56,7 +57,7 @@ func (lc *listContacts) load(ctx context.Context, ids []uint64) (map[uint64][]by
 	for i, id := range ids {
 		want[i] = strconv.FormatUint(id, 10)
 	}
-	found, err := batchReadResolved(ctx, lc.client, want, lc.names)
+	found, err := stream.ReadResolved(ctx, lc.client, want, lc.names)
 	if err != nil {
 		return nil, fmt.Errorf("read the contacts of list members: %w", err)
 	}
@@ -71,14 +72,14 @@ func (lc *listContacts) load(ctx context.Context, ids []uint64) (map[uint64][]by
 		}
 		b, ok := encoded[o]
 		if !ok {
-			if b, err = lc.enc.appendObject(nil, o.Properties); err != nil {
+			if b, err = lc.enc.AppendObject(nil, o.Properties); err != nil {
 				return nil, fmt.Errorf("contact %s: %w", o.ID, err)
 			}
 			encoded[o] = b
 		}
 		out[id] = b
 	}
-	if len(lc.cache)+len(ids) <= listContactsCache {
+	if len(lc.cache)+len(ids) <= contactCacheMax {
 		for _, id := range ids {
 			lc.cache[id] = out[id]
 		}

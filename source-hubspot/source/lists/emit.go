@@ -1,4 +1,4 @@
-package source
+package lists
 
 import (
 	"context"
@@ -7,25 +7,26 @@ import (
 
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
-// listEmitChunk is how many contacts not read yet a list's records may need before they are
+// emitChunk is how many contacts not read yet a list's records may need before they are
 // written: a list needing fewer has every contact read (100 a call) before its first record is
 // written, so a run stopped by a failed read (the daily limit, say) delivers none of its records
 // and the next run delivers each once. A larger list is written in chunks of that many contacts,
 // so a list of a million members never holds a million contacts in memory; stopped midway, it
 // delivers its first chunks again in the next run.
-const listEmitChunk = 100 * hubspot.MaxBatchRead
+const emitChunk = 100 * hubspot.MaxBatchRead
 
 // emit writes the records of one list in order, each with its contact.
-func (lr *listsReader) emit(ctx context.Context, head listHead, recs []listRecord) error {
+func (lr *reader) emit(ctx context.Context, head listHead, recs []listRecord) error {
 	for start := 0; start < len(recs); {
 		end, fresh := start, map[uint64]bool{}
 		var ids []uint64
 		for end < len(recs) {
 			id := recs[end].id
 			if !lr.contacts.cached(id) && !fresh[id] {
-				if len(fresh) == listEmitChunk {
+				if len(fresh) == emitChunk {
 					break
 				}
 				fresh[id] = true
@@ -67,7 +68,7 @@ func (lr *listsReader) emit(ctx context.Context, head listHead, recs []listRecor
 // An exit's membershipTimestamp is when the run started (HubSpot does not say when a member
 // left). Of a renamed list, an exit carries the old name, and a member the new one with the old
 // one as previousListName.
-func (lr *listsReader) record(head listHead, rec listRecord, contact []byte) error {
+func (lr *reader) record(head listHead, rec listRecord, contact []byte) error {
 	name := head.name
 	if rec.exit && head.renamed {
 		name = head.previous // an exit carries the name the list had
@@ -93,7 +94,7 @@ func (lr *listsReader) record(head listHead, rec listRecord, contact []byte) err
 	if at.IsZero() {
 		b = append(b, "null"...)
 	} else {
-		b = jsontext.AppendString(b, formatTime(at))
+		b = jsontext.AppendString(b, stream.FormatTime(at))
 		if at.After(lr.state.MembershipTimestamp) {
 			lr.state.MembershipTimestamp = at
 		}
@@ -118,7 +119,7 @@ func (lr *listsReader) record(head listHead, rec listRecord, contact []byte) err
 	} else {
 		lr.stats.joins++
 	}
-	return lr.out.Record(listsStream, b)
+	return lr.Out.Record(stream.Lists, b)
 }
 
 // appendNullable appends s as a JSON string, or null when empty.

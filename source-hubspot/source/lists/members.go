@@ -1,4 +1,4 @@
-package source
+package lists
 
 import (
 	"encoding/base64"

@@ -1,8 +1,12 @@
-package source
+// Package lists reads the HubSpot source's list_memberships stream: one record per membership
+// change of a contact list (a join or an exit), found by comparing each list's members with the
+// snapshot its state keeps (state.go, members.go), each record with its contact.
+package lists
 
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -14,11 +18,12 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
-// listsReader reads the list_memberships stream of one run. HubSpot has no feed of membership
+// reader reads the list_memberships stream of one run. HubSpot has no feed of membership
 // changes, so every run reads the members of each contact list (but the unchanged ones it may
-// skip, lists_skip.go) and compares them with the snapshot in the state (lists_diff.go).
+// skip, skip.go) and compares them with the snapshot in the state (diff.go).
 //
 // The order is fixed: first the lists of the snapshot that HubSpot no longer has (each one's
 // members leave), then the others by ascending id. A list that emitted records is followed by a
@@ -27,34 +32,41 @@ import (
 // lost (the lists not read yet are still compared with their old snapshot). A list without
 // records changes the snapshot only by its stamps, which the next STATE carries. Lists whose
 // exits go first also free their names before a list read later takes one over.
-type listsReader struct {
-	*readRun
+type reader struct {
+	*stream.Run
 	incremental bool
-	state       ListsState
+	state       State
 	resumeAfter string    // lists up to this id in the snapshot were read by the run that stopped
 	observed    time.Time // the membershipTimestamp of exits: when this run started
-	contacts    *listContacts
+	contacts    *contactReader
 	buf         []byte
-	stats       listsStats
+	stats       runStats
 }
 
-// listsStats counts what a run did, for its log line.
-type listsStats struct {
+// runStats counts what a run did, for its log line.
+type runStats struct {
 	read, skipped, resumed, gone, records, joins, exits, calls int
 }
 
-// listMemberships reads the stream: incremental compares with in; full refresh delivers every
-// current membership and starts a new snapshot.
-func (r *readRun) listMemberships(ctx context.Context, cs *protocol.ConfiguredStream, in ListsState, incremental bool) error {
-	contacts, err := r.newListContacts(cs)
+// Read reads the list_memberships stream cs of run r from its saved stream_state raw (nil or
+// empty: none): incremental compares HubSpot's lists with the snapshot in it; full refresh
+// delivers every current membership and starts a new snapshot. A saved state that is not valid
+// is a config error.
+func Read(ctx context.Context, r *stream.Run, cs *protocol.ConfiguredStream, raw json.RawMessage, incremental bool) error {
+	in, err := ParseState(raw)
+	if err != nil {
+		return stream.ConfigError("the saved state of stream " + cs.Stream.Name + " is not valid: " + err.Error() +
+			"; fix or clear the state (clearing it delivers every list's members again, as joins)")
+	}
+	contacts, err := newContactReader(r, cs)
 	if err != nil {
 		return err
 	}
-	lr := &listsReader{readRun: r, incremental: incremental, contacts: contacts,
-		observed: r.now.Truncate(time.Millisecond),
-		state:    ListsState{MembershipTimestamp: in.MembershipTimestamp, Lists: maps.Clone(in.Lists), Resume: in.Resume}}
+	lr := &reader{Run: r, incremental: incremental, contacts: contacts,
+		observed: r.Now.Truncate(time.Millisecond),
+		state:    State{MembershipTimestamp: in.MembershipTimestamp, Lists: maps.Clone(in.Lists), Resume: in.Resume}}
 	if !incremental || lr.state.Lists == nil {
-		lr.state = ListsState{Lists: map[string]*ListSnapshot{}}
+		lr.state = State{Lists: map[string]*Snapshot{}}
 	}
 	if lr.state.Resume != nil {
 		lr.resumeAfter = lr.state.Resume.AfterList
@@ -76,22 +88,22 @@ func (r *readRun) listMemberships(ctx context.Context, cs *protocol.ConfiguredSt
 	}
 	lr.state.Resume = nil
 	s := lr.stats
-	zerolog.Ctx(ctx).Info().Str("stream", listsStream).Int("lists", len(lists)).Int("read", s.read).
+	zerolog.Ctx(ctx).Info().Str("stream", stream.Lists).Int("lists", len(lists)).Int("read", s.read).
 		Int("skipped", s.skipped+s.resumed).Int("gone", s.gone).Int("records", s.records).Int("joins", s.joins).
 		Int("exits", s.exits).Int("calls", s.calls+lr.contacts.reads).Msg("list memberships done")
-	return lr.out.State(listsStream, lr.state)
+	return lr.Out.State(stream.Lists, lr.state)
 }
 
 // searchAll returns every contact list, by ascending id. List search pages by offset, so a list
 // created or deleted meanwhile may shift a list past a page: the ids are deduplicated, and a
 // list of the snapshot that seems gone is checked one by one (leaveGone).
-func (lr *listsReader) searchAll(ctx context.Context) ([]hubspot.List, error) {
+func (lr *reader) searchAll(ctx context.Context) ([]hubspot.List, error) {
 	req := hubspot.ListSearchRequest{ObjectTypeID: hubspot.ContactObjectTypeID, Count: hubspot.MaxListSearchCount,
 		AdditionalProperties: []string{hubspot.ListSizeProperty, hubspot.ListLastAddedProperty, hubspot.ListLastRemovedProperty}}
 	seen := map[string]bool{}
 	var out []hubspot.List
 	for {
-		p, err := lr.client.SearchLists(ctx, req)
+		p, err := lr.Client.SearchLists(ctx, req)
 		lr.stats.calls++
 		if err != nil {
 			return nil, fmt.Errorf("search contact lists from offset %d: %w", req.Offset, err)
@@ -121,12 +133,12 @@ func contactList(l *hubspot.List) bool {
 }
 
 // canonicalID reports whether s is a decimal id without leading zeros, as the state keys lists.
-func canonicalID(s string) bool { return isID(s) && strconv.FormatUint(mustUint(s), 10) == s }
+func canonicalID(s string) bool { return stream.IsID(s) && strconv.FormatUint(mustUint(s), 10) == s }
 
 // leaveGone delivers the exits of every list of the snapshot that HubSpot no longer has
 // (deleted, or purged 90 days later) and drops it from the snapshot, with a STATE after each.
 // A list the search did not answer but HubSpot still has is added to lists, which it returns.
-func (lr *listsReader) leaveGone(ctx context.Context, lists []hubspot.List) ([]hubspot.List, error) {
+func (lr *reader) leaveGone(ctx context.Context, lists []hubspot.List) ([]hubspot.List, error) {
 	live := map[string]bool{}
 	for _, l := range lists {
 		live[l.ListID] = true
@@ -135,14 +147,14 @@ func (lr *listsReader) leaveGone(ctx context.Context, lists []hubspot.List) ([]h
 		if live[id] {
 			continue
 		}
-		l, err := lr.client.GetList(ctx, id)
+		l, err := lr.Client.GetList(ctx, id)
 		lr.stats.calls++
 		switch {
-		case isStatus(err, http.StatusNotFound):
+		case stream.IsStatus(err, http.StatusNotFound):
 		case err != nil:
 			return nil, fmt.Errorf("get list %s, which list search no longer answers: %w", id, err)
 		case contactList(l) && l.ListID == id:
-			zerolog.Ctx(ctx).Info().Str("stream", listsStream).Str("list", id).
+			zerolog.Ctx(ctx).Info().Str("stream", stream.Lists).Str("list", id).
 				Msg("list search missed a list HubSpot still has (lists changed while it paged); reading it")
 			lists = append(lists, *l)
 			continue
@@ -161,7 +173,7 @@ func (lr *listsReader) leaveGone(ctx context.Context, lists []hubspot.List) ([]h
 		}
 		delete(lr.state.Lists, id)
 		lr.stats.gone++
-		if err := lr.out.State(listsStream, lr.state); err != nil {
+		if err := lr.Out.State(stream.Lists, lr.state); err != nil {
 			return nil, err
 		}
 	}
@@ -171,23 +183,23 @@ func (lr *listsReader) leaveGone(ctx context.Context, lists []hubspot.List) ([]h
 
 // list reads one list, delivers what changed since its snapshot (every member for a list new
 // to the snapshot or a full refresh) and takes its new snapshot.
-func (lr *listsReader) list(ctx context.Context, l *hubspot.List) error {
+func (lr *reader) list(ctx context.Context, l *hubspot.List) error {
 	id := l.ListID
 	old := lr.state.Lists[id]
-	log := zerolog.Ctx(ctx).With().Str("stream", listsStream).Str("list", id).Logger()
+	log := zerolog.Ctx(ctx).With().Str("stream", stream.Lists).Str("list", id).Logger()
 	if lr.incremental && old != nil {
 		if lr.resumeAfter != "" && compareIDs(id, lr.resumeAfter) <= 0 {
 			lr.stats.resumed++
 			return nil
 		}
-		if why, ok := unchangedSince(old, l, lr.now); ok {
+		if why, ok := unchangedSince(old, l, lr.Now); ok {
 			log.Debug().Msg("list skipped: " + why)
 			lr.stats.skipped++
 			return nil
 		}
 	}
 	members, err := lr.members(ctx, id)
-	if isStatus(err, http.StatusNotFound) {
+	if stream.IsStatus(err, http.StatusNotFound) {
 		// Deleted since the search: the next run finds it gone and delivers its exits.
 		log.Warn().Msg("list deleted while the run read it; its members leave in the next run")
 		return nil
@@ -214,21 +226,21 @@ func (lr *listsReader) list(ctx context.Context, l *hubspot.List) error {
 	for i, m := range members {
 		ids[i] = m.id
 	}
-	lr.state.Lists[id] = snapshotOf(l, ids, lr.now)
-	lr.state.Resume = &ListsResume{AfterList: id}
+	lr.state.Lists[id] = snapshotOf(l, ids, lr.Now)
+	lr.state.Resume = &Resume{AfterList: id}
 	log.Debug().Int("members", len(ids)).Int("records", len(recs)).Msg("list read")
 	if len(recs) == 0 {
 		return nil // nothing delivered: the next STATE carries the new name and stamps
 	}
-	return lr.out.State(listsStream, lr.state)
+	return lr.Out.State(stream.Lists, lr.state)
 }
 
 // members reads every member of a list, 250 a call, sorted by record id.
-func (lr *listsReader) members(ctx context.Context, listID string) ([]listMember, error) {
+func (lr *reader) members(ctx context.Context, listID string) ([]listMember, error) {
 	req := hubspot.MembershipsRequest{ListID: listID, Limit: hubspot.MaxMembershipsPage}
 	var out []listMember
 	for {
-		p, err := lr.client.ListMemberships(ctx, req)
+		p, err := lr.Client.ListMemberships(ctx, req)
 		lr.stats.calls++
 		if err != nil {
 			return nil, fmt.Errorf("memberships of list %s after %q: %w", listID, req.After, err)
@@ -239,7 +251,7 @@ func (lr *listsReader) members(ctx context.Context, listID string) ([]listMember
 				return nil, fmt.Errorf("list %s: member record id %q is not a contact id", listID, m.RecordID)
 			}
 			at := int64(-1)
-			if t, err := parseCursorString(m.MembershipTimestamp); err == nil {
+			if t, err := stream.ParseTime(m.MembershipTimestamp); err == nil {
 				at = t.UnixMilli()
 			}
 			out = append(out, listMember{id: id, at: at})
@@ -254,9 +266,9 @@ func (lr *listsReader) members(ctx context.Context, listID string) ([]listMember
 }
 
 // reportBadValues logs, once per contact property, how many values did not convert to its type.
-func (lr *listsReader) reportBadValues(ctx context.Context) {
-	for name, n := range lr.contacts.enc.bad {
-		zerolog.Ctx(ctx).Warn().Str("stream", listsStream).Str("property", name).Int("values", n).
+func (lr *reader) reportBadValues(ctx context.Context) {
+	for name, n := range lr.contacts.enc.Bad() {
+		zerolog.Ctx(ctx).Warn().Str("stream", stream.Lists).Str("property", name).Int("values", n).
 			Msg("contact property values that do not match the property's type were written as null")
 	}
 }

@@ -1,4 +1,4 @@
-package source
+package lists
 
 import (
 	"time"
@@ -18,17 +18,17 @@ import (
 // changes, and does not document whether that moves the stamps; if it did not, a skip would
 // miss joins and exits for as long as nobody edits the list. Contacts also leave lists of every
 // type in the background when they are deleted or merged away, which may move no stamp either,
-// so even an unchanged MANUAL or SNAPSHOT list is read once listsRereadAfter has passed since
+// so even an unchanged MANUAL or SNAPSHOT list is read once rereadAfter has passed since
 // its last full read: such exits come a day late at worst, never not at all.
 //
 // The cost: a DYNAMIC list costs ceil(members / 250) calls every run, an unchanged MANUAL or
 // SNAPSHOT list one full read a day.
-const listsRereadAfter = 24 * time.Hour
+const rereadAfter = 24 * time.Hour
 
 // unchangedSince reports whether list l may be skipped: it is MANUAL or SNAPSHOT, its
 // definition and member stamps are those of the snapshot old, and old was read less than
-// listsRereadAfter before now. why says what made it skippable, for the log.
-func unchangedSince(old *ListSnapshot, l *hubspot.List, now time.Time) (why string, ok bool) {
+// rereadAfter before now. why says what made it skippable, for the log.
+func unchangedSince(old *Snapshot, l *hubspot.List, now time.Time) (why string, ok bool) {
 	switch {
 	case l.ProcessingType != "MANUAL" && l.ProcessingType != "SNAPSHOT",
 		old.ProcessingType != l.ProcessingType,
@@ -42,7 +42,7 @@ func unchangedSince(old *ListSnapshot, l *hubspot.List, now time.Time) (why stri
 		return "", false
 	}
 	age := now.Sub(old.ReadAt)
-	if old.ReadAt.IsZero() || age < 0 || age >= listsRereadAfter {
+	if old.ReadAt.IsZero() || age < 0 || age >= rereadAfter {
 		return "", false
 	}
 	return "a " + l.ProcessingType + " list whose name, version, size and member stamps are unchanged, read " +

@@ -1,4 +1,4 @@
-package source
+package events
 
 import (
 	"bytes"
@@ -23,11 +23,11 @@ func TestDeliveredRoundTrip(t *testing.T) {
 		d.add(keyOf(fmt.Sprintf("occ-%d", i), at))
 	}
 	for _, set := range []*deliveredSet{d, {since: since.UnixMilli()}} {
-		raw, err := json.Marshal(EventsState{OccurredAt: t0, Delivered: set})
+		raw, err := json.Marshal(State{OccurredAt: t0, Delivered: set})
 		if err != nil {
 			t.Fatal(err)
 		}
-		back, err := ParseEventsState(raw)
+		back, err := ParseState(raw)
 		if err != nil {
 			t.Fatalf("%s: %v", raw, err)
 		}
@@ -62,7 +62,7 @@ func TestParseDeliveredRejects(t *testing.T) {
 		`{"since":"` + j.Since + `","count":2,"keys":"` + j.Keys + `","extra":1}`,
 		string(bad),
 	} {
-		if _, err := ParseEventsState(json.RawMessage(`{"occurredAt":"2026-03-01T00:00:00Z","delivered":` + tc + `}`)); err == nil ||
+		if _, err := ParseState(json.RawMessage(`{"occurredAt":"2026-03-01T00:00:00Z","delivered":` + tc + `}`)); err == nil ||
 			!strings.Contains(err.Error(), "delivered") {
 			t.Errorf("delivered %s: error %v, want one naming delivered", tc, err)
 		}
@@ -75,7 +75,7 @@ func TestParseDeliveredRejects(t *testing.T) {
 func TestLateGuardBoundsABusyStream(t *testing.T) {
 	var logs bytes.Buffer
 	ctx := zerolog.New(&logs).WithContext(context.Background())
-	g := newLateGuard(EventsState{}, 24*time.Hour, time.Time{})
+	g := newLateGuard(State{}, 24*time.Hour, time.Time{})
 	start := t0.Add(-6 * time.Hour)
 	for i := range 25000 {
 		g.note(keyOf(fmt.Sprintf("busy-%d", i), start.Add(time.Duration(i)*time.Second)))
@@ -87,7 +87,7 @@ func TestLateGuardBoundsABusyStream(t *testing.T) {
 	if want := start.Add(15000 * time.Second).UnixMilli(); set.since != want || set.keys[0].ms != want {
 		t.Errorf("since %d, first key %d; want both at the oldest kept occurrence %d", set.since, set.keys[0].ms, want)
 	}
-	raw, err := json.Marshal(EventsState{OccurredAt: t0, Delivered: set})
+	raw, err := json.Marshal(State{OccurredAt: t0, Delivered: set})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestLateGuardJoinsOnlyContiguousRecords(t *testing.T) {
 	in := &deliveredSet{since: c.UnixMilli()}
 	in.add(keyOf("old", c.Add(time.Minute)))
 	lo := c.Add(-10 * time.Minute)
-	g := newLateGuard(EventsState{OccurredAt: t0, Delivered: in}, 24*time.Hour, lo)
+	g := newLateGuard(State{OccurredAt: t0, Delivered: in}, 24*time.Hour, lo)
 	g.note(keyOf("early", c.Add(-5*time.Minute)))
 	if set := g.checkpoint(ctx, "s", t0, c.Add(-5*time.Minute), false); set.since != c.UnixMilli() || keysFrom(set) != 1 {
 		t.Errorf("before the read passed since: since %d with %d keys written, want %d with 1", set.since, keysFrom(set), c.UnixMilli())
@@ -119,7 +119,7 @@ func TestLateGuardJoinsOnlyContiguousRecords(t *testing.T) {
 		t.Errorf("once the read passed since: since %d with %d keys written, want %d with 2", set.since, keysFrom(set), lo.UnixMilli()+1)
 	}
 
-	up := newLateGuard(EventsState{OccurredAt: t0}, 24*time.Hour, lo)
+	up := newLateGuard(State{OccurredAt: t0}, 24*time.Hour, lo)
 	up.note(keyOf("x", c))
 	if set := up.checkpoint(ctx, "s", t0, c, false); set != nil {
 		t.Errorf("a mid-run state after an older connector's holds %+v, want no set", set)

@@ -1,4 +1,4 @@
-package source
+package lists
 
 import (
 	"bytes"
@@ -9,9 +9,10 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/internal/jsontext"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
-// ListsState is the list_memberships stream_state:
+// State is the list_memberships stream_state:
 //
 //	{"membershipTimestamp": "2026-03-01T12:00:00.000Z",
 //	 "lists": {"12": {"name": "Newsletter", "processingType": "MANUAL", "listVersion": 3,
@@ -28,14 +29,14 @@ import (
 // resume is present only in a STATE written during a run: every list whose id is at most
 // after_list and that is in lists was read by that run, and a run resuming from the STATE
 // goes on with the next one.
-type ListsState struct {
+type State struct {
 	MembershipTimestamp time.Time
-	Lists               map[string]*ListSnapshot
-	Resume              *ListsResume
+	Lists               map[string]*Snapshot
+	Resume              *Resume
 }
 
-// ListSnapshot is one list as the stream last delivered it.
-type ListSnapshot struct {
+// Snapshot is one list as the stream last delivered it.
+type Snapshot struct {
 	Name           string
 	ProcessingType string
 	Version        int64
@@ -50,12 +51,12 @@ type ListSnapshot struct {
 	Members string
 }
 
-// ListsResume is where a run stopped: after the list AfterList (in numeric id order).
-type ListsResume struct {
+// Resume is where a run stopped: after the list AfterList (in numeric id order).
+type Resume struct {
 	AfterList string
 }
 
-type listSnapshotJSON struct {
+type snapshotJSON struct {
 	Name           string `json:"name"`
 	ProcessingType string `json:"processingType"`
 	Version        int64  `json:"listVersion"`
@@ -68,7 +69,7 @@ type listSnapshotJSON struct {
 	Members        string `json:"members"`
 }
 
-type listsResumeJSON struct {
+type resumeJSON struct {
 	AfterList string `json:"after_list"`
 }
 
@@ -92,16 +93,16 @@ func compareIDs(a, b string) int {
 
 // MarshalJSON writes the documented shape, lists in numeric id order. The members strings are
 // copied as they are, so a STATE after each list costs a copy of the snapshot, not an encoding.
-func (s ListsState) MarshalJSON() ([]byte, error) {
+func (s State) MarshalJSON() ([]byte, error) {
 	b := append([]byte(nil), `{"membershipTimestamp":`...)
-	b = jsontext.AppendString(b, formatTime(s.MembershipTimestamp))
+	b = jsontext.AppendString(b, stream.FormatTime(s.MembershipTimestamp))
 	b = append(b, `,"lists":{`...)
 	for i, id := range sortedListIDs(s.Lists) {
 		l := s.Lists[id]
-		j := listSnapshotJSON{Name: l.Name, ProcessingType: l.ProcessingType, Version: l.Version, UpdatedAt: l.UpdatedAt,
+		j := snapshotJSON{Name: l.Name, ProcessingType: l.ProcessingType, Version: l.Version, UpdatedAt: l.UpdatedAt,
 			Size: l.Size, LastAddedAt: l.LastAddedAt, LastRemovedAt: l.LastRemovedAt, Count: l.Count, Members: l.Members}
 		if !l.ReadAt.IsZero() {
-			j.ReadAt = formatTime(l.ReadAt)
+			j.ReadAt = stream.FormatTime(l.ReadAt)
 		}
 		v, err := json.Marshal(j)
 		if err != nil {
@@ -123,57 +124,57 @@ func (s ListsState) MarshalJSON() ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ParseListsState reads a list_memberships stream_state. No state (nil, null, {}) gives an
+// ParseState reads a list_memberships stream_state. No state (nil, null, {}) gives an
 // empty one: the next run is a first run. Every list's members are decoded to check them, so a
 // damaged state is an error naming the list, never a silent first run.
-func ParseListsState(raw json.RawMessage) (ListsState, error) {
-	s := ListsState{Lists: map[string]*ListSnapshot{}}
-	obj, err := stateObject(raw)
+func ParseState(raw json.RawMessage) (State, error) {
+	s := State{Lists: map[string]*Snapshot{}}
+	obj, err := stream.StateObject(raw)
 	if err != nil || len(obj) == 0 {
 		return s, err
 	}
-	if c, ok := obj["membershipTimestamp"]; ok && !isNull(c) {
-		if s.MembershipTimestamp, err = parseCursor(c); err != nil {
+	if c, ok := obj["membershipTimestamp"]; ok && !stream.IsNull(c) {
+		if s.MembershipTimestamp, err = stream.ParseCursor(c); err != nil {
 			return s, fmt.Errorf("list_memberships state membershipTimestamp: %w", err)
 		}
 		if s.MembershipTimestamp.Equal(time.Unix(0, 0)) {
 			s.MembershipTimestamp = time.Time{}
 		}
 	}
-	if l, ok := obj["lists"]; ok && !isNull(l) {
-		var lists map[string]listSnapshotJSON
+	if l, ok := obj["lists"]; ok && !stream.IsNull(l) {
+		var lists map[string]snapshotJSON
 		if err := json.Unmarshal(l, &lists); err != nil {
 			return s, fmt.Errorf("list_memberships state lists: %w", err)
 		}
 		for id, j := range lists {
-			snap, err := parseListSnapshot(id, j)
+			snap, err := parseSnapshot(id, j)
 			if err != nil {
 				return s, fmt.Errorf("list_memberships state lists.%s: %w", strconv.Quote(id), err)
 			}
 			s.Lists[id] = snap
 		}
 	}
-	if r, ok := obj["resume"]; ok && !isNull(r) {
-		var rj listsResumeJSON
+	if r, ok := obj["resume"]; ok && !stream.IsNull(r) {
+		var rj resumeJSON
 		if err := json.Unmarshal(r, &rj); err != nil {
 			return s, fmt.Errorf("list_memberships state resume: %w", err)
 		}
-		if !isID(rj.AfterList) || strconv.FormatUint(mustUint(rj.AfterList), 10) != rj.AfterList {
+		if !stream.IsID(rj.AfterList) || strconv.FormatUint(mustUint(rj.AfterList), 10) != rj.AfterList {
 			return s, fmt.Errorf("list_memberships state resume.after_list %q is not a list id", rj.AfterList)
 		}
-		s.Resume = &ListsResume{AfterList: rj.AfterList}
+		s.Resume = &Resume{AfterList: rj.AfterList}
 	}
 	return s, nil
 }
 
-func parseListSnapshot(id string, j listSnapshotJSON) (*ListSnapshot, error) {
-	if !isID(id) || strconv.FormatUint(mustUint(id), 10) != id {
+func parseSnapshot(id string, j snapshotJSON) (*Snapshot, error) {
+	if !stream.IsID(id) || strconv.FormatUint(mustUint(id), 10) != id {
 		return nil, fmt.Errorf("%q is not a list id", id)
 	}
-	snap := &ListSnapshot{Name: j.Name, ProcessingType: j.ProcessingType, Version: j.Version, UpdatedAt: j.UpdatedAt,
+	snap := &Snapshot{Name: j.Name, ProcessingType: j.ProcessingType, Version: j.Version, UpdatedAt: j.UpdatedAt,
 		Size: j.Size, LastAddedAt: j.LastAddedAt, LastRemovedAt: j.LastRemovedAt, Count: j.Count, Members: j.Members}
 	if j.ReadAt != "" {
-		t, err := parseCursorString(j.ReadAt)
+		t, err := stream.ParseTime(j.ReadAt)
 		if err != nil {
 			return nil, fmt.Errorf("readAt: %w", err)
 		}
@@ -189,7 +190,7 @@ func parseListSnapshot(id string, j listSnapshotJSON) (*ListSnapshot, error) {
 	return snap, nil
 }
 
-// mustUint is the value of a string isID accepted.
+// mustUint is the value of a string stream.IsID accepted.
 func mustUint(s string) uint64 {
 	n, _ := strconv.ParseUint(s, 10, 64)
 	return n

@@ -1,4 +1,4 @@
-package source
+package events
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // maxDeliveredKeys bounds the occurrences an event stream's state remembers: about 10 bytes each
@@ -99,7 +101,7 @@ func (d *deliveredSet) MarshalJSON() ([]byte, error) {
 		b = binary.BigEndian.AppendUint64(b, k.h)
 		prev = k.ms
 	}
-	return json.Marshal(deliveredJSON{Since: formatTime(time.UnixMilli(d.since)), Count: len(keys),
+	return json.Marshal(deliveredJSON{Since: stream.FormatTime(time.UnixMilli(d.since)), Count: len(keys),
 		Keys: base64.RawURLEncoding.EncodeToString(b)})
 }
 
@@ -111,7 +113,7 @@ func parseDelivered(raw json.RawMessage) (*deliveredSet, error) {
 	if err := dec.Decode(&j); err != nil {
 		return nil, fmt.Errorf("event state delivered: %w", err)
 	}
-	since, err := parseCursorString(j.Since)
+	since, err := stream.ParseTime(j.Since)
 	if err != nil {
 		return nil, fmt.Errorf("event state delivered.since: %w", err)
 	}

@@ -1,4 +1,7 @@
-package source
+// Package history finds the previous_values of the contacts records an incremental window of the
+// HubSpot source's contacts stream delivers: the value each identity property had at the
+// window's start, where it changed since, from HubSpot's property history.
+package history
 
 import (
 	"context"
@@ -11,23 +14,24 @@ import (
 
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
-// previousValuesField is the record member that holds, for each identity property that changed
+// Field is the record member that holds, for each identity property that changed
 // inside an incremental window, the value it had at the window's start.
-const previousValuesField = "previous_values"
+const Field = "previous_values"
 
 // historyCacheMax bounds how many contacts' values at a window start a run keeps, so that a
 // contact read twice in one run (modified again while the run goes on) costs one history read.
 const historyCacheMax = 100_000
 
-// identityHistory finds the previous_values of the contacts an incremental window delivers: for
+// Lookup finds the previous_values of the contacts an incremental window delivers: for
 // each identity property (identity_properties, among the properties the stream selects), the
 // value it had at the window's start when that differs from the value delivered. It reads
 // HubSpot's property history with one batch read per MaxHistoryBatch contacts, and only for
 // contacts that existed at the window's start: a contact created inside the window has no value
 // to re-key from. Safe for concurrent use.
-type identityHistory struct {
+type Lookup struct {
 	client *hubspot.Client
 	props  []string // identity properties the stream selects, in identity_properties order
 
@@ -46,9 +50,9 @@ type historyKey struct {
 	since int64 // window start, epoch ms
 }
 
-// newIdentityHistory returns the lookup for the stream's selected properties, or nil when no
-// identity property is selected (or identity_properties is []).
-func newIdentityHistory(c *hubspot.Client, identity []string, selected map[string]propertyKind) *identityHistory {
+// New returns the lookup of the identity properties identity among the properties the stream
+// selects (by name), or nil when none is selected (or identity is empty).
+func New(c *hubspot.Client, identity []string, selected map[string]stream.Kind) *Lookup {
 	var props []string
 	for _, p := range identity {
 		if _, ok := selected[p]; ok {
@@ -58,17 +62,17 @@ func newIdentityHistory(c *hubspot.Client, identity []string, selected map[strin
 	if len(props) == 0 {
 		return nil
 	}
-	return &identityHistory{client: c, props: props, cache: map[historyKey]map[string]string{}}
+	return &Lookup{client: c, props: props, cache: map[historyKey]map[string]string{}}
 }
 
-// previousValues returns, by contact id, the ,"previous_values":{...} member of each record of
+// PreviousValues returns, by contact id, the ,"previous_values":{...} member of each record of
 // objs whose identity properties changed since since.
-func (h *identityHistory) previousValues(ctx context.Context, objs []hubspot.Object, since time.Time) (map[string][]byte, error) {
+func (h *Lookup) PreviousValues(ctx context.Context, objs []hubspot.Object, since time.Time) (map[string][]byte, error) {
 	at := make(map[string]map[string]string, len(objs)) // values at since, by id
 	var want []string
 	for i := range objs {
 		o := &objs[i]
-		if created, err := parseCursorString(o.CreatedAt); err == nil && !created.Before(since) {
+		if created, err := stream.ParseTime(o.CreatedAt); err == nil && !created.Before(since) {
 			h.skipped.Add(1)
 			continue
 		}
@@ -118,7 +122,7 @@ func valuesAt(hist map[string][]hubspot.PropertyVersion, props []string, since t
 		found := false
 		value := ""
 		for _, v := range hist[p] {
-			t, err := parseCursorString(v.Timestamp)
+			t, err := stream.ParseTime(v.Timestamp)
 			if err != nil || !t.Before(since) || (found && !t.After(best)) {
 				continue
 			}
@@ -134,7 +138,7 @@ func valuesAt(hist map[string][]hubspot.PropertyVersion, props []string, since t
 // member writes ,"previous_values":{...} for the properties whose value at the window's start
 // (old) differs from the value o carries, or returns nil when none does. A property o does not
 // carry is left out: a destination has no new value to re-key it to.
-func (h *identityHistory) member(o *hubspot.Object, old map[string]string) []byte {
+func (h *Lookup) member(o *hubspot.Object, old map[string]string) []byte {
 	cur := map[string]string{}
 	has := map[string]bool{}
 	_ = hubspot.ScanProperties(o.Properties, func(name, value []byte, isNull bool) error {
@@ -154,7 +158,7 @@ func (h *identityHistory) member(o *hubspot.Object, old map[string]string) []byt
 			continue
 		}
 		if b == nil {
-			b = append(b, `,"`+previousValuesField+`":{`...)
+			b = append(b, `,"`+Field+`":{`...)
 		} else {
 			b = append(b, ',')
 		}
@@ -168,14 +172,14 @@ func (h *identityHistory) member(o *hubspot.Object, old map[string]string) []byt
 	return append(b, '}')
 }
 
-func (h *identityHistory) cached(id string, since time.Time) (map[string]string, bool) {
+func (h *Lookup) cached(id string, since time.Time) (map[string]string, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	v, ok := h.cache[historyKey{id, since.UnixMilli()}]
 	return v, ok
 }
 
-func (h *identityHistory) remember(id string, since time.Time, v map[string]string) {
+func (h *Lookup) remember(id string, since time.Time, v map[string]string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if len(h.cache) < historyCacheMax {
@@ -183,16 +187,13 @@ func (h *identityHistory) remember(id string, since time.Time, v map[string]stri
 	}
 }
 
-// report logs what the lookups cost.
-func (h *identityHistory) report(ctx context.Context) {
+// Report logs what the lookups cost; a nil lookup logs nothing.
+func (h *Lookup) Report(ctx context.Context) {
 	if h == nil || h.calls.Load()+h.skipped.Load()+h.fromHits.Load() == 0 {
 		return
 	}
-	zerolog.Ctx(ctx).Info().Str("stream", contactsStream).Strs("identity_properties", h.props).
+	zerolog.Ctx(ctx).Info().Str("stream", stream.Contacts).Strs("identity_properties", h.props).
 		Int64("history_reads", h.calls.Load()).Int64("contacts_read", h.read.Load()).
 		Int64("created_in_window", h.skipped.Load()).Int64("cached", h.fromHits.Load()).
 		Int64("with_previous_values", h.changed.Load()).Msg("identity property history read")
 }
-
-// deletedPermanentlyField marks the record of a contact deleted permanently (journal.go).
-const deletedPermanentlyField = "deleted_permanently"

@@ -1,4 +1,9 @@
-package source
+// Package journal reads the contacts deleted permanently from HubSpot's webhooks journal, for
+// the contacts stream's permanent_deletions: the journal position kept in the contacts state
+// (state.go), the app token and the subscription (setup.go), the reading of entries from the
+// saved position (read.go) and the telling of a permanent deletion from a restorable one
+// (verify.go). It delivers through the contacts stream's output (Output).
+package journal
 
 import (
 	"context"
@@ -9,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // Permanent deletions (permanent_deletions): a contact HubSpot deletes for good (a GDPR delete)
@@ -16,37 +22,48 @@ import (
 // webhooks journal records it: each incremental contacts read also reads the portal's journal
 // from the saved journal_offset, after the contacts and archived contacts, and delivers each
 // contact deleted permanently once, as {"id", "archived": true, "archivedAt",
-// "deleted_permanently": true}. See journal_verify.go for how a permanent deletion is told from
-// a restorable one, and journal_setup.go for the app token and the subscription.
+// "deleted_permanently": true}. See verify.go for how a permanent deletion is told from a
+// restorable one, and setup.go for the app token and the subscription.
 
-// journalRetention is how long HubSpot keeps journal entries ("over the past 3 days").
-const journalRetention = 72 * time.Hour
+// retention is how long HubSpot keeps journal entries ("over the past 3 days").
+const retention = 72 * time.Hour
 
-// journalFlushEvery is how many deletions, or entries, a read collects before it verifies and
-// delivers them and saves its journal position.
-const journalFlushEvery = 200
+// FlushEvery is how many deletions, or entries, a read collects before it verifies and delivers
+// them and saves its journal position.
+const FlushEvery = 200
 
-// journalGapTrace is the type of the TRACE ANALYTICS message that names a period whose permanent
+// GapTrace is the type of the TRACE ANALYTICS message that names a period whose permanent
 // deletions may be missing.
-const journalGapTrace = "source-hubspot-permanent-deletions-gap"
+const GapTrace = "source-hubspot-permanent-deletions-gap"
 
-// initJournalState gives an incremental contacts read with permanent_deletions a journal
-// position when its state has none: the journal's earliest entry, taken now. Every STATE of the
-// stream carries it from then on.
-func (cr *contactsReader) initJournalState() {
-	if cr.cfg.PermanentDeletions.Enabled && cr.state.Journal == nil {
-		cr.state.Journal = &JournalState{At: cr.now}
-		cr.journalNew = true
-	}
+// DeletedPermanentlyField marks the record of a contact deleted permanently.
+const DeletedPermanentlyField = "deleted_permanently"
+
+// Settings are the permanent_deletions settings a journal read takes: the developer-platform
+// app's client credentials and the dated version of the journal, subscription and account
+// information APIs.
+type Settings struct {
+	ClientID, ClientSecret, APIVersion string
 }
 
-// journalRead is one read of the journal.
-type journalRead struct {
-	cr     *contactsReader
+// Output is where a journal read delivers: the contacts stream's output. A read calls it from
+// one goroutine, but the contacts stream may write through it from others.
+type Output interface {
+	// Record writes the contacts record data of a contact deleted permanently.
+	Record(data []byte) error
+	// Checkpoint emits a STATE of the contacts stream with pos as its journal position; every
+	// record of the deletions read up to pos was written before it.
+	Checkpoint(pos State) error
+}
+
+// reader is one read of the journal.
+type reader struct {
+	*stream.Run
+	sink   Output
 	j      *hubspot.Journal
 	portal int64
-	pos    JournalState // the last entry read (its deletions are delivered at the next flush)
-	saved  JournalState // the position of the last STATE
+	pos    State // the last entry read (its deletions are delivered at the next flush)
+	saved  State // the position of the last STATE
 
 	pending   map[string]deletion // candidates not verified yet, by contact id
 	entries   int                 // entries read since the last flush
@@ -62,26 +79,25 @@ type deletion struct {
 	gdpr bool // GDPR_DELETE: HubSpot says it is permanent
 }
 
-// permanentDeletions reads the journal from the saved position to its newest entry and delivers
-// the contacts deleted permanently, checkpointing its position after each batch it delivered.
-func (cr *contactsReader) permanentDeletions(ctx context.Context) error {
-	if !cr.cfg.PermanentDeletions.Enabled {
-		return nil
-	}
-	jr, err := cr.openJournal(ctx)
+// Read reads the journal from the saved position pos to its newest entry and delivers the
+// contacts deleted permanently through out, checkpointing its position after each batch it
+// delivered. fresh says pos was taken by this run (State.At is the run's clock and no entry
+// was read): without a subscription HubSpot recorded nothing since, which is no gap then.
+func Read(ctx context.Context, r *stream.Run, s Settings, pos State, fresh bool, out Output) error {
+	jr, err := open(ctx, r, s, pos, fresh, out)
 	if err != nil {
 		return err
 	}
 	if err := jr.run(ctx); err != nil {
 		return fmt.Errorf("read permanent deletions from HubSpot's webhooks journal: %w", err)
 	}
-	zerolog.Ctx(ctx).Info().Str("stream", contactsStream).Int("entries", jr.read).Int("deleted_permanently", len(jr.delivered)).
+	zerolog.Ctx(ctx).Info().Str("stream", stream.Contacts).Int("entries", jr.read).Int("deleted_permanently", len(jr.delivered)).
 		Int("checks", jr.calls).Str("journal_offset", jr.saved.Offset).Msg("permanent deletions read from the webhooks journal")
 	return nil
 }
 
 // run reads every entry after the saved position.
-func (jr *journalRead) run(ctx context.Context) error {
+func (jr *reader) run(ctx context.Context) error {
 	ref, refetch, err := jr.first(ctx)
 	if err != nil {
 		return err
@@ -94,10 +110,10 @@ func (jr *journalRead) run(ctx context.Context) error {
 		jr.add(entry)
 		at := entry.PublishedAt
 		if at.IsZero() {
-			at = jr.cr.out.Now()
+			at = jr.Out.Now()
 		}
-		jr.pos = JournalState{Offset: ref.CurrentOffset, At: at.UTC()}
-		if len(jr.pending) >= journalFlushEvery || jr.entries >= journalFlushEvery {
+		jr.pos = State{Offset: ref.CurrentOffset, At: at.UTC()}
+		if len(jr.pending) >= FlushEvery || jr.entries >= FlushEvery {
 			if err := jr.flush(ctx); err != nil {
 				return err
 			}
@@ -123,9 +139,9 @@ func (jr *journalRead) run(ctx context.Context) error {
 
 // first returns the first entry to read after the saved position (nil when there is none), and
 // how to ask for it again. A saved offset HubSpot no longer has is a gap (reportGap).
-func (jr *journalRead) first(ctx context.Context) (*hubspot.JournalRef, func() (*hubspot.JournalRef, error), error) {
+func (jr *reader) first(ctx context.Context) (*hubspot.JournalRef, func() (*hubspot.JournalRef, error), error) {
 	if jr.pos.Offset == "" {
-		if age := jr.cr.now.Sub(jr.pos.At); age > journalRetention {
+		if age := jr.Now.Sub(jr.pos.At); age > retention {
 			// Nothing was read since the position was taken, longer ago than the journal keeps.
 			return jr.afterGap(ctx)
 		}
@@ -140,7 +156,7 @@ func (jr *journalRead) first(ctx context.Context) (*hubspot.JournalRef, func() (
 	return ref, refetch, err
 }
 
-func (jr *journalRead) earliest(ctx context.Context) (*hubspot.JournalRef, func() (*hubspot.JournalRef, error), error) {
+func (jr *reader) earliest(ctx context.Context) (*hubspot.JournalRef, func() (*hubspot.JournalRef, error), error) {
 	refetch := func() (*hubspot.JournalRef, error) { return jr.j.Earliest(ctx, jr.portal) }
 	ref, err := refetch()
 	return ref, refetch, err
@@ -148,20 +164,20 @@ func (jr *journalRead) earliest(ctx context.Context) (*hubspot.JournalRef, func(
 
 // afterGap reports the period since the last position read as one that may have missed
 // deletions and goes on from the journal's earliest entry.
-func (jr *journalRead) afterGap(ctx context.Context) (*hubspot.JournalRef, func() (*hubspot.JournalRef, error), error) {
+func (jr *reader) afterGap(ctx context.Context) (*hubspot.JournalRef, func() (*hubspot.JournalRef, error), error) {
 	ref, refetch, err := jr.earliest(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	jr.reportGap(ctx, ref)
 	// Reported once: from here the position is the earliest entry, taken now.
-	jr.pos = JournalState{At: jr.cr.out.Now().UTC()}
+	jr.pos = State{At: jr.Out.Now().UTC()}
 	return ref, refetch, nil
 }
 
 // download fetches an entry; a download link that expired before it was used is asked for again,
 // once.
-func (jr *journalRead) download(ctx context.Context, ref *hubspot.JournalRef, refetch func() (*hubspot.JournalRef, error)) (*hubspot.JournalEntry, error) {
+func (jr *reader) download(ctx context.Context, ref *hubspot.JournalRef, refetch func() (*hubspot.JournalRef, error)) (*hubspot.JournalEntry, error) {
 	e, err := jr.j.Download(ctx, ref)
 	var ue *hubspot.JournalURLExpiredError
 	if !errors.As(err, &ue) {
@@ -185,7 +201,7 @@ func (jr *journalRead) download(ctx context.Context, ref *hubspot.JournalRef, re
 }
 
 // add collects an entry's contact deletions and merges.
-func (jr *journalRead) add(e *hubspot.JournalEntry) {
+func (jr *reader) add(e *hubspot.JournalEntry) {
 	jr.read++
 	jr.entries++
 	for _, ev := range e.Events {
@@ -212,7 +228,7 @@ func (jr *journalRead) add(e *hubspot.JournalEntry) {
 
 // flush verifies and delivers the pending deletions, then saves the position of the last entry
 // read: the records come before the STATE that moves past them.
-func (jr *journalRead) flush(ctx context.Context) error {
+func (jr *reader) flush(ctx context.Context) error {
 	if len(jr.pending) > 0 {
 		if err := jr.deliver(ctx, jr.pending); err != nil {
 			return err
@@ -223,26 +239,17 @@ func (jr *journalRead) flush(ctx context.Context) error {
 	if jr.pos == jr.saved {
 		return nil
 	}
-	if err := jr.cr.checkpointJournal(jr.pos); err != nil {
+	if err := jr.sink.Checkpoint(jr.pos); err != nil {
 		return err
 	}
 	jr.saved = jr.pos
 	return nil
 }
 
-// checkpointJournal emits a STATE with the journal position.
-func (cr *contactsReader) checkpointJournal(pos JournalState) error {
-	cr.mu.Lock()
-	defer cr.mu.Unlock()
-	cr.state.Journal = &pos
-	cr.sinceCkpt = 0
-	return cr.out.State(contactsStream, cr.state)
-}
-
 // reportGap says, in a WARN, an alert and a TRACE ANALYTICS message, that the journal no longer
 // holds what followed the last position read, so contacts deleted permanently in between may not
 // have been delivered. next is the journal's earliest entry now (nil when it is empty).
-func (jr *journalRead) reportGap(ctx context.Context, next *hubspot.JournalRef) {
+func (jr *reader) reportGap(ctx context.Context, next *hubspot.JournalRef) {
 	until := "now"
 	if next != nil {
 		until = "the earliest entry HubSpot still keeps (offset " + next.CurrentOffset + ")"
@@ -251,10 +258,10 @@ func (jr *journalRead) reportGap(ctx context.Context, next *hubspot.JournalRef) 
 		"contacts deleted permanently between %s and %s may not have been delivered, and their profiles may remain in the "+
 		"destination. Reading on from the earliest entry. Sync at least every 2 days; to reconcile, compare the contact ids "+
 		"in the destination with a full refresh of contacts and remove those HubSpot no longer has.",
-		formatTime(jr.pos.At), jr.pos.Offset, formatTime(jr.pos.At), until)
-	zerolog.Ctx(ctx).Warn().Str("stream", contactsStream).Str("since", formatTime(jr.pos.At)).Msg(text)
-	jr.cr.notify.Send("permanent-deletions-gap", text)
-	if err := jr.cr.out.Analytics(journalGapTrace, text); err != nil {
+		stream.FormatTime(jr.pos.At), jr.pos.Offset, stream.FormatTime(jr.pos.At), until)
+	zerolog.Ctx(ctx).Warn().Str("stream", stream.Contacts).Str("since", stream.FormatTime(jr.pos.At)).Msg(text)
+	jr.Notify.Send("permanent-deletions-gap", text)
+	if err := jr.Out.Analytics(GapTrace, text); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("could not emit the TRACE message of the journal gap")
 	}
 }

@@ -1,4 +1,4 @@
-package source
+package journal
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // journalActions are the contact actions the subscription records: deletions (which include
@@ -22,24 +23,20 @@ var journalActions = []string{actionDelete, actionMerge, actionRestore}
 // and later).
 func withGDPRDelete(version string) bool { return len(version) >= 7 && version[:7] >= "2027-03" }
 
-// openJournal obtains the app token, finds the portal and makes sure the portal's contact
+// open obtains the app token, finds the portal and makes sure the portal's contact
 // subscription records what the reader needs, creating or widening it when it does not.
-func (cr *contactsReader) openJournal(ctx context.Context) (*journalRead, error) {
-	j, portal, err := openJournalClient(ctx, cr.cfg, cr.client)
+func open(ctx context.Context, r *stream.Run, s Settings, pos State, fresh bool, out Output) (*reader, error) {
+	j, portal, err := openClient(ctx, s, r.Client)
 	if err != nil {
 		return nil, err
 	}
-	jr := &journalRead{cr: cr, j: j, portal: portal, pending: map[string]deletion{}, merges: newMergeMap(),
-		delivered: map[string]bool{}}
-	if cr.state.Journal != nil {
-		jr.pos = *cr.state.Journal
-	}
-	jr.saved = jr.pos
+	jr := &reader{Run: r, sink: out, j: j, portal: portal, pending: map[string]deletion{}, merges: newMergeMap(),
+		delivered: map[string]bool{}, pos: pos, saved: pos}
 	created, err := jr.subscribe(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if created && !cr.journalNew {
+	if created && !fresh {
 		// A journal position from an earlier run, but no subscription any more: nothing was
 		// recorded from when it went.
 		jr.reportGap(ctx, nil)
@@ -47,10 +44,9 @@ func (cr *contactsReader) openJournal(ctx context.Context) (*journalRead, error)
 	return jr, nil
 }
 
-// openJournalClient builds the journal client and reads the portal id, with errors that say what
-// to fix.
-func openJournalClient(ctx context.Context, cfg *Config, c *hubspot.Client) (*hubspot.Journal, int64, error) {
-	pd := cfg.PermanentDeletions
+// openClient builds the journal client and reads the portal id, with errors that say what to
+// fix.
+func openClient(ctx context.Context, pd Settings, c *hubspot.Client) (*hubspot.Journal, int64, error) {
 	j := c.Journal(hubspot.JournalConfig{ClientID: pd.ClientID, ClientSecret: pd.ClientSecret, Version: pd.APIVersion})
 	if _, err := j.GrantedScopes(ctx); err != nil {
 		return nil, 0, journalErr("obtain the app token", err)
@@ -64,7 +60,7 @@ func openJournalClient(ctx context.Context, cfg *Config, c *hubspot.Client) (*hu
 
 // subscribe makes sure an OBJECT subscription to the portal's contacts records journalActions
 // (and GDPR_DELETE where the version has it); it reports whether it had to create one.
-func (jr *journalRead) subscribe(ctx context.Context) (created bool, err error) {
+func (jr *reader) subscribe(ctx context.Context) (created bool, err error) {
 	want := slices.Clone(journalActions)
 	if withGDPRDelete(jr.j.Version()) {
 		want = append(want, actionGDPRDelete)
@@ -107,10 +103,10 @@ func (jr *journalRead) subscribe(ctx context.Context) (created bool, err error) 
 	return have == nil, nil
 }
 
-// checkJournal is check's part for permanent_deletions: the app token, its journal scopes, the
-// portal and the subscriptions API answer. Problems are config errors saying what to fix.
-func checkJournal(ctx context.Context, cfg *Config, c *hubspot.Client) error {
-	j, _, err := openJournalClient(ctx, cfg, c)
+// Check is check's part for permanent_deletions: the app token, its journal scopes, the portal
+// and the subscriptions API answer. Problems are config errors saying what to fix.
+func Check(ctx context.Context, c *hubspot.Client, s Settings) error {
+	j, _, err := openClient(ctx, s, c)
 	if err != nil {
 		return err
 	}

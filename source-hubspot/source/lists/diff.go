@@ -1,4 +1,4 @@
-package source
+package lists
 
 import (
 	"time"
@@ -57,8 +57,8 @@ func diffMembers(before []uint64, now []listMember, all bool) []listRecord {
 
 // snapshotOf is the snapshot of list l with these member ids, read at now. A list HubSpot was
 // still processing keeps no stamps, so the next run reads it again.
-func snapshotOf(l *hubspot.List, ids []uint64, now time.Time) *ListSnapshot {
-	s := &ListSnapshot{Name: l.Name, ProcessingType: l.ProcessingType, Version: l.ListVersion, ReadAt: now.UTC(),
+func snapshotOf(l *hubspot.List, ids []uint64, now time.Time) *Snapshot {
+	s := &Snapshot{Name: l.Name, ProcessingType: l.ProcessingType, Version: l.ListVersion, ReadAt: now.UTC(),
 		Count: len(ids), Members: encodeMembers(ids)}
 	if l.ProcessingStatus == "" || l.ProcessingStatus == "COMPLETE" {
 		s.UpdatedAt = l.UpdatedAt

@@ -1,4 +1,4 @@
-package source
+package stream
 
 import (
 	"context"
@@ -6,10 +6,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/insider-hubspot/connectors/protocol"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
 )
 
-// batchReadResolved reads the contacts of ids (at most hubspot.MaxBatchRead) with one batch
+// ReadResolved reads the contacts of ids (at most hubspot.MaxBatchRead) with one batch
 // read of names and hs_merged_object_ids, and returns the answer for each id asked that it
 // resolves.
 //
@@ -18,7 +19,7 @@ import (
 // hs_merged_object_ids. Filing each answer under its own id alone would leave every id merged
 // away without its contact; each answer is therefore filed under every id it resolves: its own
 // and those. A contact that no longer exists (deleted, or never a contact) is absent.
-func batchReadResolved(ctx context.Context, c *hubspot.Client, ids, names []string) (map[string]*hubspot.Object, error) {
+func ReadResolved(ctx context.Context, c *hubspot.Client, ids, names []string) (map[string]*hubspot.Object, error) {
 	objs, err := c.BatchReadContacts(ctx, ids, withMergedIDs(names))
 	if err != nil {
 		return nil, err
@@ -40,10 +41,10 @@ func batchReadResolved(ctx context.Context, c *hubspot.Client, ids, names []stri
 
 // withMergedIDs returns names with hs_merged_object_ids added when it is missing.
 func withMergedIDs(names []string) []string {
-	if slices.Contains(names, mergedIDsProperty) {
+	if slices.Contains(names, MergedIDsProperty) {
 		return names
 	}
-	return append(slices.Clip(names), mergedIDsProperty)
+	return append(slices.Clip(names), MergedIDsProperty)
 }
 
 // resolvedIDs are the ids a batch read answers with o: its own and those merged into it.
@@ -53,7 +54,7 @@ func resolvedIDs(o *hubspot.Object) []uint64 {
 		ids = append(ids, id)
 	}
 	_ = hubspot.ScanProperties(o.Properties, func(name, value []byte, isNull bool) error {
-		if isNull || string(name) != mergedIDsProperty {
+		if isNull || string(name) != MergedIDsProperty {
 			return nil
 		}
 		ids = append(ids, parseIDList(string(value))...)
@@ -71,4 +72,27 @@ func parseIDList(v string) []uint64 {
 		}
 	}
 	return ids
+}
+
+// ContactColumns returns the columns and the names of the event_contact_properties (the run's
+// ContactProperties), typed by the contact object of stream cs's schema, as an events or a list
+// memberships record carries them.
+func (r *Run) ContactColumns(cs *protocol.ConfiguredStream) ([]Column, []string, error) {
+	contactCols, err := SchemaColumns(cs.Stream.JSONSchema, "contact", nil)
+	if err != nil {
+		return nil, nil, ConfigError("stream " + cs.Stream.Name + ": " + err.Error())
+	}
+	kinds := map[string]Kind{}
+	for _, c := range contactCols {
+		kinds[c.Name] = c.Kind
+	}
+	var cols []Column
+	var names []string
+	for _, n := range r.ContactProperties {
+		if n = strings.TrimSpace(n); n != "" {
+			cols = append(cols, Column{Name: n, Kind: kinds[n]})
+			names = append(names, n)
+		}
+	}
+	return cols, names, nil
 }

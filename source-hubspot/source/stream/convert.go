@@ -1,4 +1,4 @@
-package source
+package stream
 
 import (
 	"bytes"
@@ -11,27 +11,27 @@ import (
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
-// appendValue appends the JSON form of one HubSpot property value converted to kind k. HubSpot
+// AppendValue appends the JSON form of one HubSpot property value converted to kind k. HubSpot
 // sends every value as a string; v holds it with escapes resolved. An empty value of a non-string
 // kind is null. A value that cannot be converted becomes null and ok is false, so the caller can
 // count it; a record is never dropped and conversion never fails.
-func appendValue(dst []byte, k propertyKind, v []byte, isNull bool) (out []byte, ok bool) {
+func AppendValue(dst []byte, k Kind, v []byte, isNull bool) (out []byte, ok bool) {
 	if isNull {
 		return append(dst, "null"...), true
 	}
-	if k != kindString && len(bytes.TrimSpace(v)) == 0 {
+	if k != KindString && len(bytes.TrimSpace(v)) == 0 {
 		return append(dst, "null"...), true
 	}
 	switch k {
-	case kindBool:
+	case KindBool:
 		return appendBool(dst, v)
-	case kindNumber:
+	case KindNumber:
 		return appendNumber(dst, v)
-	case kindDate:
+	case KindDate:
 		return appendDate(dst, v)
-	case kindDateTime:
+	case KindDateTime:
 		return appendDateTime(dst, v)
-	case kindRaw:
+	case KindRaw:
 		if t := bytes.TrimSpace(v); (t[0] == '{' || t[0] == '[') && json.Valid(t) {
 			return append(dst, t...), true
 		}
@@ -117,9 +117,6 @@ func appendDate(dst, v []byte) ([]byte, bool) {
 	return append(dst, '"'), true
 }
 
-// timeLayout is how instants are written: RFC 3339 UTC with milliseconds, as HubSpot does.
-const timeLayout = "2006-01-02T15:04:05.000Z"
-
 func appendDateTime(dst, v []byte) ([]byte, bool) {
 	// Fast path: HubSpot's own form, e.g. 2024-09-11T13:27:39.356Z, passes through unchanged.
 	if n := len(v); n >= 20 && v[n-1] == 'Z' && v[10] == 'T' {
@@ -132,6 +129,6 @@ func appendDateTime(dst, v []byte) ([]byte, bool) {
 		return append(dst, "null"...), false
 	}
 	dst = append(dst, '"')
-	dst = t.AppendFormat(dst, timeLayout)
+	dst = t.AppendFormat(dst, TimeLayout)
 	return append(dst, '"'), true
 }

@@ -1,4 +1,4 @@
-package source
+package journal
 
 import (
 	"cmp"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/insider-hubspot/connectors/internal/jsontext"
 	"github.com/insider-hubspot/connectors/source-hubspot/hubspot"
+	"github.com/insider-hubspot/connectors/source-hubspot/source/stream"
 )
 
 // Telling a permanent deletion from a restorable one. The 2026-03 journal records both as
@@ -81,7 +82,7 @@ func sortIDs(ids []string) {
 }
 
 // deliver verifies the deletions and delivers, once per run, each contact deleted permanently.
-func (jr *journalRead) deliver(ctx context.Context, dels map[string]deletion) error {
+func (jr *reader) deliver(ctx context.Context, dels map[string]deletion) error {
 	targets := map[string]deletion{} // by the id each deleted contact ended with
 	for id, d := range dels {
 		t := jr.merges.final(id)
@@ -123,13 +124,13 @@ func (jr *journalRead) deliver(ctx context.Context, dels map[string]deletion) er
 }
 
 // notInHubSpot returns which of ids HubSpot has neither live nor archived.
-func (jr *journalRead) notInHubSpot(ctx context.Context, ids []string) (map[string]bool, error) {
+func (jr *reader) notInHubSpot(ctx context.Context, ids []string) (map[string]bool, error) {
 	gone := map[string]bool{}
 	for len(ids) > 0 {
 		n := min(len(ids), hubspot.MaxBatchRead)
 		chunk := ids[:n]
 		ids = ids[n:]
-		live, err := batchReadResolved(ctx, jr.cr.client, chunk, []string{"hs_object_id"})
+		live, err := stream.ReadResolved(ctx, jr.Client, chunk, []string{"hs_object_id"})
 		if err != nil {
 			return nil, fmt.Errorf("ask HubSpot whether %d deleted contacts are live: %w", len(chunk), err)
 		}
@@ -143,7 +144,7 @@ func (jr *journalRead) notInHubSpot(ctx context.Context, ids []string) (map[stri
 		if len(rest) == 0 {
 			continue
 		}
-		archived, err := jr.cr.client.BatchReadArchivedContacts(ctx, rest, []string{"hs_object_id"})
+		archived, err := jr.Client.BatchReadArchivedContacts(ctx, rest, []string{"hs_object_id"})
 		if err != nil {
 			return nil, fmt.Errorf("ask HubSpot whether %d deleted contacts are archived: %w", len(rest), err)
 		}
@@ -164,30 +165,22 @@ func (jr *journalRead) notInHubSpot(ctx context.Context, ids []string) (map[stri
 // emit writes the record of a contact deleted permanently at `at`: {"id", "archived": true,
 // "archivedAt", "deleted_permanently": true, "hs_object_id"}, and hs_merged_object_ids when ids
 // were merged into it.
-func (jr *journalRead) emit(id string, at time.Time) error {
+func (jr *reader) emit(id string, at time.Time) error {
 	b := append([]byte(`{"id":`), jsontext.AppendString(nil, id)...)
 	b = append(b, `,"archived":true,"archivedAt":`...)
 	if at.IsZero() {
 		b = append(b, "null"...)
 	} else {
-		b = jsontext.AppendString(b, at.UTC().Format(timeLayout))
+		b = jsontext.AppendString(b, at.UTC().Format(stream.TimeLayout))
 	}
-	b = append(b, `,"`+deletedPermanentlyField+`":true`...)
+	b = append(b, `,"`+DeletedPermanentlyField+`":true`...)
 	if _, err := strconv.ParseUint(id, 10, 64); err == nil {
 		b = append(b, `,"hs_object_id":`+id...)
 	}
 	if m := jr.merges.mergedIDs(id); m != "" {
-		b = append(b, `,"`+mergedIDsProperty+`":`...)
+		b = append(b, `,"`+stream.MergedIDsProperty+`":`...)
 		b = jsontext.AppendString(b, m)
 	}
 	b = append(b, '}')
-	cr := jr.cr
-	if err := cr.out.Record(contactsStream, b); err != nil {
-		return err
-	}
-	cr.mu.Lock()
-	defer cr.mu.Unlock()
-	cr.records++
-	cr.sinceCkpt++
-	return nil
+	return jr.sink.Record(b)
 }
