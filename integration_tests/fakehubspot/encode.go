@@ -2,8 +2,6 @@ package fakehubspot
 
 import (
 	"strconv"
-
-	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 // propRef is a resolved property to write: its JSON-quoted name and where its value lives.
@@ -36,7 +34,7 @@ func (s *Server) resolveProps(names []string) []propRef {
 		if !stored || isDerived(n) {
 			slot = -1
 		}
-		out = append(out, propRef{name: n, quoted: jsontext.AppendString(nil, n), slot: slot})
+		out = append(out, propRef{name: n, quoted: appendJSONString(nil, n), slot: slot})
 	}
 	for _, n := range names {
 		add(n)
@@ -72,7 +70,7 @@ func (s *Server) appendContact(b []byte, i int, props []propRef) []byte {
 			b = appendTime(b, st.upd[i])
 		default:
 			if v, ok := r.get(p.slot); ok {
-				b = jsontext.AppendString(b, v)
+				b = appendJSONString(b, v)
 			} else {
 				b = append(b, "null"...)
 			}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-
-	"github.com/insider-hubspot/connectors/internal/jsontext"
 )
 
 // maxHistoryInputs is the most contacts one read returns with property history. HubSpot answers
@@ -53,7 +51,7 @@ func (s *Server) appendWithHistory(b []byte, i int, props []propRef, hist []stri
 			b = append(b, ',')
 		}
 		seen[name] = true
-		b = jsontext.AppendString(b, name)
+		b = appendJSONString(b, name)
 		b = append(b, ':', '[')
 		vs := s.store.historyOf(i, name)
 		for k := len(vs) - 1; k >= 0; k-- {
@@ -83,18 +81,18 @@ func (s *Server) knownProperty(name string) bool {
 // HubSpot's answers.
 func appendVersion(b []byte, v version) []byte {
 	b = append(b, `{"value":`...)
-	b = jsontext.AppendString(b, v.value)
+	b = appendJSONString(b, v.value)
 	b = append(b, `,"timestamp":`...)
 	b = appendTime(b, v.ts)
 	b = append(b, `,"sourceType":`...)
-	b = jsontext.AppendString(b, v.src.Type)
+	b = appendJSONString(b, v.src.Type)
 	if v.src.ID != "" {
 		b = append(b, `,"sourceId":`...)
-		b = jsontext.AppendString(b, v.src.ID)
+		b = appendJSONString(b, v.src.ID)
 	}
 	if v.src.Label != "" {
 		b = append(b, `,"sourceLabel":`...)
-		b = jsontext.AppendString(b, v.src.Label)
+		b = appendJSONString(b, v.src.Label)
 	}
 	if v.src.UserID != 0 {
 		b = append(b, `,"updatedByUserId":`...)
