@@ -26,12 +26,14 @@ type Input struct {
 
 // LineError reports an input line that is not an Airbyte message. Reading may continue.
 type LineError struct {
-	Line int
-	Err  error
+	Line int   // the line's number in the input, counted from 1
+	Err  error // what is wrong with it
 }
 
+// Error names the line (counted from 1) and what is wrong with it.
 func (e *LineError) Error() string { return fmt.Sprintf("stdin line %d: %v", e.Line, e.Err) }
 
+// Unwrap returns the cause, for errors.Is and errors.As.
 func (e *LineError) Unwrap() error { return e.Err }
 
 // Reader reads Airbyte messages from stdin, one per line. It is not safe for concurrent use.
