@@ -2,6 +2,7 @@ package destination
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -58,5 +59,35 @@ func TestLongRetryAfterEndsTheWriteWithTransientError(t *testing.T) {
 	}
 	if !warned {
 		t.Errorf("no log names the wait and the endpoint: %v", r.logs)
+	}
+}
+
+// TestBackoffOptionSetsTheRetryWaits: a 503 without Retry-After is retried after the wait
+// WithBackoff gives for each attempt, and WithMaxAttempts bounds the tries.
+func TestBackoffOptionSetsTheRetryWaits(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		failures int
+		succeeds bool
+	}{{2, true}, {3, false}} {
+		f := newInsider(t, fakeinsider.Options{})
+		f.FailNext(fakeinsider.EndpointUpsert, tc.failures, 503)
+		var mu sync.Mutex
+		var slept []time.Duration
+		r := runCmd(t, "write", baseConfig(f.URL, nil), []string{contact(1), stateLine("contacts", 1)},
+			WithMaxAttempts(3),
+			WithBackoff(func(attempt int) time.Duration { return time.Duration(attempt) * 7 * time.Millisecond }),
+			WithSleep(func(ctx context.Context, d time.Duration) error {
+				mu.Lock()
+				slept = append(slept, d)
+				mu.Unlock()
+				return ctx.Err()
+			}))
+		if (r.code == 0) != tc.succeeds {
+			t.Errorf("%d failures with WithMaxAttempts(3): exit %d", tc.failures, r.code)
+		}
+		if want := []time.Duration{7 * time.Millisecond, 14 * time.Millisecond}; !slices.Equal(slept, want) {
+			t.Errorf("%d failures: retry waits %v, want %v from WithBackoff", tc.failures, slept, want)
+		}
 	}
 }

@@ -64,9 +64,6 @@ type Waits struct {
 	spent time.Duration
 }
 
-// Spent returns how long the request has waited so far.
-func (w *Waits) Spent() time.Duration { return w.spent }
-
 // Next checks the wait d before a retry of the request named by endpoint ("POST /path"),
 // retryAfter saying whether d comes from the server's Retry-After. It returns a *WaitError when
 // d would take the request's waiting past WaitLimit; otherwise it counts d as spent.

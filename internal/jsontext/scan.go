@@ -41,9 +41,6 @@ type Scanner struct {
 // NewScanner returns a Scanner at the start of b.
 func NewScanner(b []byte, m Mode) Scanner { return Scanner{b: b, mode: m} }
 
-// Pos returns the cursor: the offset of the next byte to scan.
-func (s *Scanner) Pos() int { return s.i }
-
 // Peek returns the next byte after whitespace, moving the cursor onto it; 0 at the end.
 func (s *Scanner) Peek() byte {
 	s.i = SkipSpace(s.b, s.i)

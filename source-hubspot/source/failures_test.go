@@ -3,6 +3,7 @@ package source
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -165,5 +166,36 @@ func TestTokenExpiryMidRun(t *testing.T) {
 		if strings.Contains(m.raw, accessTokenMark) || strings.Contains(m.raw, "refresh-good") {
 			t.Fatalf("output leaks a token: %s", m.raw)
 		}
+	}
+}
+
+// TestBackoffOptionSetsTheRetryWaits: a 502 without Retry-After is retried after the wait
+// WithBackoff gives for each attempt, and WithMaxAttempts bounds the tries.
+func TestBackoffOptionSetsTheRetryWaits(t *testing.T) {
+	e := newEnv(t)
+	e.fake.addContacts(1, 10, t0.Add(-time.Hour))
+	cat := e.catalog(protocol.SyncModeIncremental, "contacts")
+	e.opts = append(e.opts, WithMaxAttempts(3),
+		WithBackoff(func(attempt int) time.Duration { return time.Duration(attempt) * 7 * time.Millisecond }))
+	e.fake.FailNext(pathSearch, 2, http.StatusBadGateway)
+	res := e.read(cat, searchState())
+	if res.code != 0 {
+		t.Fatalf("exit %d: %v", res.code, res.traceErrors())
+	}
+	checkExactlyOnce(t, ids(t, res.records("contacts")), wantIDs(1, 10))
+	var backoffs []time.Duration
+	for _, d := range e.slept() {
+		if d%(7*time.Millisecond) == 0 {
+			backoffs = append(backoffs, d)
+		}
+	}
+	if want := []time.Duration{7 * time.Millisecond, 14 * time.Millisecond}; !slices.Equal(backoffs, want) {
+		t.Errorf("retry waits %v (all sleeps %v), want %v from WithBackoff", backoffs, e.slept(), want)
+	}
+
+	e.fake.FailNext(pathSearch, 3, http.StatusBadGateway)
+	res = e.read(cat, searchState())
+	if res.code == 0 {
+		t.Fatal("three 502s passed with WithMaxAttempts(3)")
 	}
 }

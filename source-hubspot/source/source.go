@@ -83,12 +83,6 @@ func WithSearchConcurrency(n int) Option {
 // refresh) instead of search and list at once; the default is true (backfill.go).
 func WithBackfill(on bool) Option { return func(s *Source) { s.read.Backfills = on } }
 
-// WithEventConcurrency sets how many event streams are read at once (default 4). They share the
-// client's general budget; concurrency overlaps answer latency.
-func WithEventConcurrency(n int) Option {
-	return func(s *Source) { s.read.EventConcurrency = min(max(n, 1), 16) }
-}
-
 // New returns a Source with the given options.
 func New(opts ...Option) *Source {
 	s := &Source{now: time.Now, indexLag: 2 * time.Minute, read: stream.DefaultOptions()}

@@ -19,7 +19,7 @@ const ProgressEvery = 10
 type Options struct {
 	CheckpointEvery   int  // records at most between two STATE messages of a stream
 	SearchConcurrency int  // id ranges of a large contacts window searched at once (1 to 3)
-	EventConcurrency  int  // event streams read at once (1 to 16)
+	EventConcurrency  int  // event streams read at once
 	Backfills         bool // large contacts windows may be read by search and list at once
 }
 
