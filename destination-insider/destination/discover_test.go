@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,16 +113,30 @@ func TestDiscoverOperations(t *testing.T) {
 	if err := json.Unmarshal(destinationCatalogOf(t, r), &cat); err != nil {
 		t.Fatal(err)
 	}
-	if len(cat.Operations) != 2 {
-		t.Fatalf("%d operations, want user and event", len(cat.Operations))
+	if len(cat.Operations) != 4 {
+		t.Fatalf("%d operations, want user append_dedup, event append, user update and user soft_delete", len(cat.Operations))
 	}
-	user, event := cat.Operations[0], cat.Operations[1]
+	user, event, upd, del := cat.Operations[0], cat.Operations[1], cat.Operations[2], cat.Operations[3]
 	wantKeys := [][]string{{"email"}, {"phone_number"}, {"uuid"}, {"crm_id"}}
 	if user.ObjectName != "user" || user.SyncMode != "append_dedup" || !cmp.Equal(user.MatchingKeys, wantKeys) {
 		t.Errorf("user operation: %s %s %v", user.ObjectName, user.SyncMode, user.MatchingKeys)
 	}
 	if event.ObjectName != "event" || event.SyncMode != "append" || !cmp.Equal(event.MatchingKeys, wantKeys) {
 		t.Errorf("event operation: %s %s %v", event.ObjectName, event.SyncMode, event.MatchingKeys)
+	}
+	if upd.ObjectName != "user" || upd.SyncMode != "update" || !cmp.Equal(upd.MatchingKeys, wantKeys) || !cmp.Equal(upd.JSONSchema, user.JSONSchema) {
+		t.Errorf("user update operation: %s %s %v, schema equal to append_dedup's: %v", upd.ObjectName, upd.SyncMode, upd.MatchingKeys,
+			cmp.Equal(upd.JSONSchema, user.JSONSchema))
+	}
+	var delProps []string
+	for name := range del.JSONSchema.Properties {
+		delProps = append(delProps, name)
+	}
+	slices.Sort(delProps)
+	if del.ObjectName != "user" || del.SyncMode != "soft_delete" || !cmp.Equal(del.MatchingKeys, wantKeys) ||
+		!cmp.Equal(delProps, []string{"crm_id", "email", "phone_number", "uuid"}) || del.JSONSchema.AdditionalProperties {
+		t.Errorf("user soft_delete operation: %s %s %v, properties %v (want the identifiers only), additionalProperties %v",
+			del.ObjectName, del.SyncMode, del.MatchingKeys, delProps, del.JSONSchema.AdditionalProperties)
 	}
 	types := map[string]any{"email": "string", "email_optin": "boolean", "age": "number", "birthday": "string",
 		"static_segment_id": "array", "crm_id": "string", "lifecycle_stage": "string", "score": "number", "vip": "boolean",

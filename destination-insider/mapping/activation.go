@@ -17,7 +17,8 @@ import (
 // has been checked by CheckStreams.
 func (m *Mapper) compileObject(cfg *Config, cs *protocol.ConfiguredStream) *plan {
 	p := &plan{root: newPathNode()}
-	o := &objectPlan{event: cs.DestinationObjectName == ObjectEvent, skip: map[string]bool{}, fixed: map[string]bool{}}
+	o := &objectPlan{event: cs.DestinationObjectName == ObjectEvent, skip: map[string]bool{}, fixed: map[string]bool{},
+		op: operationOf(cs.DestinationObjectName, cs.DestinationSyncMode)}
 	p.object = o
 	o.custSlot = p.root.add([]string{"custom"}, &p.slots)
 	var keys []string
@@ -76,7 +77,8 @@ func (m *Mapper) compileObject(cfg *Config, cs *protocol.ConfiguredStream) *plan
 
 // CheckStreams returns a config_error naming the first configured stream this config cannot
 // write: a stream mapped by Airbyte onto something other than Insider's user or event object,
-// with a sync mode Insider cannot honour, or with a nested or missing matching key; or a
+// with a sync mode that is not an operation of its object (or a soft_delete matching on more
+// than one field), or with a nested or missing matching key; or a
 // stream the config itself maps (contacts, event_mappings) while identifier_mappings is empty.
 func CheckStreams(cfg *Config, catalog *protocol.ConfiguredCatalog) error {
 	if catalog == nil {
@@ -103,11 +105,8 @@ func CheckStreams(cfg *Config, catalog *protocol.ConfiguredCatalog) error {
 			return fail(name, "destination_object_name %q is not an object of this destination: use %s or %s (the objects its discover lists)",
 				obj, ObjectUser, ObjectEvent)
 		}
-		switch cs.DestinationSyncMode {
-		case protocol.DestinationSyncModeAppend, protocol.DestinationSyncModeAppendDedup, "":
-		default:
-			return fail(name, "destination_sync_mode %q cannot be written to Insider's %s object: use append_dedup for user and append for event",
-				cs.DestinationSyncMode, obj)
+		if problem := checkMode(obj, cs.DestinationSyncMode, cs.PrimaryKey); problem != "" {
+			return fail(name, "%s", problem)
 		}
 		for _, k := range cs.PrimaryKey {
 			switch {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
@@ -79,8 +80,12 @@ var metadataSchemas = map[string]string{
 //     custom attributes of columns (Insider's metadata, may be nil), each with its type.
 //   - event (append): the same identifiers and matching keys, event_name and timestamp
 //     (required), and Insider's default event parameters.
+//   - user (update): as append_dedup, but only profiles Insider already has are updated.
+//   - user (soft_delete): the same matching keys, and the identifiers as the only properties:
+//     the profile a record's matching key finds is deleted (or anonymized).
 //
-// Both allow further properties: any other field is sent as a custom attribute or parameter.
+// All but soft_delete allow further properties: any other field is sent as a custom attribute
+// or parameter.
 // shadowed lists the custom attributes of columns that are left out because they bear the name
 // of a default attribute or identifier: a field of that name is sent as the default.
 func Catalog(cfg *Config, columns []insider.Column) (catalog *protocol.DestinationCatalog, shadowed []string) {
@@ -96,11 +101,14 @@ func Catalog(cfg *Config, columns []insider.Column) (catalog *protocol.Destinati
 	}
 	user, shadowed := userFields(identifierFields(custom, false), columns)
 	event := eventFields(identifierFields(custom, true))
+	userSchema := objectSchema(user, nil, true)
 	return &protocol.DestinationCatalog{Operations: []protocol.DestinationOperation{
-		{ObjectName: ObjectUser, SyncMode: protocol.DestinationSyncModeAppendDedup, MatchingKeys: keys,
-			JSONSchema: objectSchema(user, nil)},
+		{ObjectName: ObjectUser, SyncMode: protocol.DestinationSyncModeAppendDedup, MatchingKeys: keys, JSONSchema: userSchema},
 		{ObjectName: ObjectEvent, SyncMode: protocol.DestinationSyncModeAppend, MatchingKeys: keys,
-			JSONSchema: objectSchema(event, []string{fieldEventName, fieldTimestamp})},
+			JSONSchema: objectSchema(event, []string{fieldEventName, fieldTimestamp}, true)},
+		{ObjectName: ObjectUser, SyncMode: protocol.DestinationSyncModeUpdate, MatchingKeys: keys, JSONSchema: userSchema},
+		{ObjectName: ObjectUser, SyncMode: protocol.DestinationSyncModeSoftDelete, MatchingKeys: keys,
+			JSONSchema: objectSchema(identifierFields(custom, false), nil, false)},
 	}}, shadowed
 }
 
@@ -207,10 +215,10 @@ func fieldSchema(schema, description string) string {
 }
 
 // objectSchema returns the JSON schema of an object with these properties (sorted by name),
-// required fields, and further properties allowed.
-func objectSchema(props map[string]string, required []string) json.RawMessage {
+// required fields, and further properties allowed or not (additional).
+func objectSchema(props map[string]string, required []string, additional bool) json.RawMessage {
 	var b strings.Builder
-	b.WriteString(`{"type":"object","additionalProperties":true`)
+	b.WriteString(`{"type":"object","additionalProperties":` + strconv.FormatBool(additional))
 	if len(required) > 0 {
 		r, _ := json.Marshal(required)
 		b.WriteString(`,"required":`)

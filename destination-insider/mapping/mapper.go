@@ -193,6 +193,7 @@ type objectPlan struct {
 	nameSlot  int                     // event_name, for events
 	custSlot  int                     // the record's "custom" field, whose members win over top-level fields of their name
 	keyFields string                  // the matching key, for logs (never a value: it is personal data)
+	op        Operation               // what the records ask of Insider (destination_sync_mode)
 }
 
 // contactPlan is the part of the contacts plan that reads what a contacts record says of the
