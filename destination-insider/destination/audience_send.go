@@ -57,7 +57,7 @@ func (s *insiderSender) audience(ctx context.Context, a *audiencePart) {
 		}
 	}
 	if a.joins.Len() > 0 {
-		res, unknown, err := s.ops.Upsert(ctx, a.joins, false)
+		res, unknown, err := s.ops.Upsert(ctx, a.joins, nil, false)
 		s.report.CountCall(res.Stats)
 		rej := rejectionsByIndex(res)
 		for u, i := range a.joinOf {

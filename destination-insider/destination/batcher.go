@@ -52,6 +52,9 @@ type batch struct {
 	scratch    []byte
 	// aud holds the batch's list memberships (audience_attribute); nil until the first.
 	aud *audiencePart
+	// updates are the users in body of records of update streams (mapping.OperationUpdate):
+	// upserted only when Insider already has a profile for them. nil until the first.
+	updates map[int]bool
 }
 
 // noUser is the user index of a record that upserts nothing (it only clears values).
@@ -77,6 +80,7 @@ func (p *batch) reset(skipHook bool) {
 	p.refs, p.keys, p.events, p.stream = p.refs[:0], p.keys[:0], p.events[:0], p.stream[:0]
 	p.user, p.evIndex, p.groups, p.groupBytes = p.user[:0], p.evIndex[:0], p.groups[:0], 0
 	clear(p.byIDs)
+	clear(p.updates)
 	if p.aud != nil {
 		p.aud.reset()
 	}
@@ -122,8 +126,9 @@ func (p *batch) extraFor(res *mapping.Result) (bytes int, newUser bool) {
 }
 
 // add puts a mapped record into the batch: a contact as its own user, an
-// event into its contact's user object.
-func (p *batch) add(res *mapping.Result, ref protocol.RecordRef, stream string) {
+// event into its contact's user object. update marks a user of an update
+// stream, upserted only when Insider already has it.
+func (p *batch) add(res *mapping.Result, ref protocol.RecordRef, stream string, update bool) {
 	p.refs = append(p.refs, ref)
 	p.keys = append(p.keys, res.Key)
 	p.events = append(p.events, res.Events)
@@ -141,6 +146,12 @@ func (p *batch) add(res *mapping.Result, ref protocol.RecordRef, stream string) 
 	}
 	ids, event, ok := res.Event()
 	if !ok {
+		if update {
+			if p.updates == nil {
+				p.updates = map[int]bool{}
+			}
+			p.updates[p.body.Len()] = true
+		}
 		p.user = append(p.user, p.body.Len())
 		p.evIndex = append(p.evIndex, 0)
 		p.body.Add(res.User)

@@ -15,7 +15,8 @@ import (
 const dryRunOps = 3
 
 // archive accounts for the delete or anonymize calls a real run would make for an archived or
-// permanently deleted contact and logs the first few with the identifier values masked.
+// permanently deleted contact, or a record of a soft_delete stream, and logs the first few with
+// the identifier values masked.
 func (d *dryRun) archive(_ context.Context, a *profiles.Archive) error {
 	mode, key, n := DeletionDeleteProfile, a.Key, int64(1+len(a.Profiles))
 	if a.Anonymize {
@@ -47,6 +48,11 @@ func (d *dryRun) archive(_ context.Context, a *profiles.Archive) error {
 	masked, _ := json.Marshal(map[string]any{"identifiers": maskValues(v)})
 	verb := map[string]string{DeletionDeleteProfile: "delete (POST /api/user/v1/delete, cannot be undone)",
 		DeletionAnonymize: "anonymize (POST /api/user/v1/anonymize)"}[mode]
+	if a.SoftDelete {
+		d.report.Log.Info().Str("stream", a.Stream).Msg(fmt.Sprintf("dry run: a record of soft_delete stream %s would %s the Insider profile with %s",
+			a.Stream, verb, masked))
+		return nil
+	}
 	what := "archived"
 	if a.Permanent {
 		what = "permanently deleted"

@@ -27,14 +27,21 @@ const (
 	// opAudience adds a list name to the contact's audience attribute or removes it
 	// (list_memberships under audience_attribute; audience.go).
 	opAudience
+	// opSoftDelete deletes, or anonymizes, the profile the matching key of a record of a
+	// data-activation stream's soft_delete operation finds (softdelete.go). The record is not
+	// mapped.
+	opSoftDelete
 )
 
 // opOf decides the op of a record of stream s, scanned as r, under cfg. For opProfile it
 // returns what changes (the merge, the identity changes); changes without a call (invalid old
 // values alone) go with opUpsert.
 func opOf(m *mapping.Mapper, cfg *Config, s mapping.Stream, r mapping.Record) (op, *profiles.Change) {
-	if s.Audience() {
+	switch {
+	case s.Audience():
 		return opAudience, nil
+	case s.Operation() == mapping.OperationSoftDelete:
+		return opSoftDelete, nil
 	}
 	if !s.Contacts() {
 		return opUpsert, nil

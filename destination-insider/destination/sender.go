@@ -9,6 +9,7 @@ import (
 	"github.com/insider-hubspot/connectors/destination-insider/destination/profiles"
 	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
+	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -51,14 +52,16 @@ type insiderSender struct {
 	report *settle.Report
 }
 
-// newInsiderSender returns the sender of a real run; drain sends the batch being filled and
-// waits for every batch in flight (batcher.drain).
-func newInsiderSender(cfg *Config, client *insider.Client, r *settle.Report, drain func(context.Context) error) *insiderSender {
+// newInsiderSender returns the sender of a real run, whose streams m maps; drain sends the batch
+// being filled and waits for every batch in flight (batcher.drain).
+func newInsiderSender(cfg *Config, m *mapping.Mapper, client *insider.Client, r *settle.Report, drain func(context.Context) error) *insiderSender {
 	ops := profiles.New(profiles.Options{
-		Client:     client,
-		Report:     r,
-		Calls:      cfg.MergeMode == MergeUpdateIdentity || cfg.deletes() || cfg.IdentityChanges == IdentityFollow,
+		Client: client,
+		Report: r,
+		Calls: cfg.MergeMode == MergeUpdateIdentity || cfg.deletes() || cfg.IdentityChanges == IdentityFollow ||
+			m.Uses(mapping.OperationSoftDelete),
 		UpdateOnly: cfg.UpdateOnly,
+		Lookups:    m.Uses(mapping.OperationUpdate),
 		NewBatch:   func() *insider.Batch { return newBatch(cfg) },
 		Drain:      drain,
 	})
@@ -89,7 +92,7 @@ func (s *insiderSender) upsert(ctx context.Context, p *batch) {
 		s.report.Fail(p.refs...)
 		return
 	}
-	res, unknown, err := s.ops.Upsert(ctx, p.body, false)
+	res, unknown, err := s.ops.Upsert(ctx, p.body, p.updates, false)
 	s.report.CountCall(res.Stats)
 	if err != nil {
 		s.report.CallFailed(ctx, p.refs, "", err)

@@ -63,7 +63,10 @@ func (c *Config) validateDeleteModes() []string {
 	switch c.DeletionMode {
 	case DeletionIgnore:
 	case DeletionDeleteProfile, DeletionAnonymize:
-		if !c.MapsRecordID() {
+		// Without identifier_mappings no stream is mapped by the config (every stream is mapped
+		// by Airbyte's data activation): deletion_mode then only says how soft_delete streams
+		// remove the profile their matching key finds.
+		if len(c.IdentifierMappings) > 0 && !c.MapsRecordID() {
 			p = append(p, needsRecordID("deletion_mode "+c.DeletionMode, "deletion_mode to ignore"))
 		}
 	default:

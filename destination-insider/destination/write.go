@@ -117,7 +117,7 @@ func newWriter(ctx context.Context, d *Destination, cfg *Config, ws writeStart, 
 	if cfg.DryRun {
 		w.send = newDryRun(cfg, r)
 	} else {
-		w.send = newInsiderSender(cfg, client, r, w.drain)
+		w.send = newInsiderSender(cfg, ws.mapper, client, r, w.drain)
 	}
 	w.start(ctx, w.sendBatch)
 	return w
@@ -234,6 +234,8 @@ func (w *writer) record(ctx context.Context, rec *protocol.Record) error {
 		return w.upsert(ctx, s, r, ref, rec.Stream, c)
 	case opAudience:
 		return w.membership(ctx, r, ref, rec.Stream)
+	case opSoftDelete:
+		return w.softDelete(ctx, r, ref, rec.Stream)
 	default:
 		if c != nil {
 			w.invalidOldValues(ref, c.Changes.Invalid)
@@ -307,7 +309,7 @@ func (w *writer) upsert(ctx context.Context, s mapping.Stream, r mapping.Record,
 	if s.Contacts() {
 		w.send.upserting(res.Key, res.User, res.Email, res.Phone)
 	}
-	w.cur.add(&res, ref, stream)
+	w.cur.add(&res, ref, stream, s.Operation() == mapping.OperationUpdate)
 	return nil
 }
 

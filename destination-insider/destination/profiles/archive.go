@@ -5,13 +5,12 @@ import (
 
 	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
-	"github.com/insider-hubspot/connectors/destination-insider/mapping"
 )
 
 // Archive makes the calls of a once the upserts of the contacts before them are done, and in
 // order with the other calls on them, and settles its record.
 func (o *Ops) Archive(ctx context.Context, a *Archive) error {
-	keys := append([]string{a.Key}, a.Merged...)
+	keys := a.laneKeys()
 	if err := o.lane.settle(ctx, keys, o.drain); err != nil {
 		return err
 	}
@@ -19,9 +18,8 @@ func (o *Ops) Archive(ctx context.Context, a *Archive) error {
 }
 
 // runArchive deletes or anonymizes the profiles of one archived or permanently deleted contact
-// (its own, then those of the ids merged into it), each found by a contact id alone, and
-// settles the record: done is a commit, no such user for its own profile under anonymize a
-// rejection, a failure holds it back.
+// (its own, then those of the ids merged into it), each found by a contact id alone, or the
+// profile a soft_delete record's matching key finds, and settles the record (settleArchive).
 func (o *Ops) runArchive(ctx context.Context, a *Archive) {
 	if o.report.Outcome.SendingStopped() {
 		o.report.Fail(a.Ref)
@@ -31,7 +29,7 @@ func (o *Ops) runArchive(ctx context.Context, a *Archive) {
 	if a.Anonymize {
 		call, what = o.calls.Anonymize, "anonymize"
 	}
-	self := append([]string{a.Key}, a.Merged...)
+	self := a.laneKeys()
 	ok, out, refusal := o.release(ctx, a.Ref, self, a.Own, what, call)
 	if !ok {
 		return
@@ -51,11 +49,21 @@ func (o *Ops) runArchive(ctx context.Context, a *Archive) {
 			o.report.Counts.Add(func(s *settle.Summary) { s.MergedAwayRemoved++ })
 		}
 	}
+	o.settleArchive(a, out, refusal)
+}
+
+// settleArchive settles the record of a once its own profile's call is answered: done is a
+// commit; no such user a rejection for a deleted contact (its profile was expected), and for a
+// soft_delete record nothing to do, a commit; a refusal a rejection.
+func (o *Ops) settleArchive(a *Archive, out insider.Outcome, refusal error) {
 	switch {
 	case refusal != nil:
-		_ = o.report.Reject(a.Ref, mapping.ContactsStream, a.Key, settle.ReasonInsider, settle.MaskMessages([]string{refusal.Error()}))
+		_ = o.report.Reject(a.Ref, a.stream(), a.Key, settle.ReasonInsider, settle.MaskMessages([]string{refusal.Error()}))
+	case out == insider.NoSuchUser && a.SoftDelete:
+		o.report.Counts.Add(func(s *settle.Summary) { s.SoftDeleteNoProfile++ })
+		_ = o.report.Commit(a.Ref)
 	case out == insider.NoSuchUser:
-		_ = o.report.Reject(a.Ref, mapping.ContactsStream, a.Key, settle.ReasonNoSuchUser, "Insider has no profile with the contact's id")
+		_ = o.report.Reject(a.Ref, a.stream(), a.Key, settle.ReasonNoSuchUser, "Insider has no profile with the contact's id")
 	default:
 		o.countRemoved(a)
 		_ = o.report.Commit(a.Ref)

@@ -11,7 +11,8 @@ import (
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 )
 
-// This file holds update_only: upserts touch only profiles Insider already has. Insider's upsert
+// This file holds update_only, and the update operation of a data-activation stream: upserts
+// touch only profiles Insider already has. Insider's upsert
 // has no such mode (it creates the user it does not know), so before an upsert each of its users
 // is looked up with Get User Profiles (POST /api/user/v1/profile,
 // https://academy.insiderone.com/docs/get-user-profiles-api): one user a request, one unit of its
@@ -43,15 +44,16 @@ func newKnownUsers(ops *insider.UserOps, r *settle.Report) *knownUsers {
 
 // lookup returns, for each user of b, whether Insider has a profile for its identifiers; users
 // with the same identifiers are asked for once, and not at all when the run knows the answer
-// (unless fresh). An error is a lookup that failed for good: the batch is to be held back.
-func (k *knownUsers) lookup(ctx context.Context, b *insider.Batch, fresh bool) ([]bool, error) {
+// (unless fresh). Only the users of only are asked for (nil: all); the others count as known.
+// An error is a lookup that failed for good: the batch is to be held back.
+func (k *knownUsers) lookup(ctx context.Context, b *insider.Batch, only map[int]bool, fresh bool) ([]bool, error) {
 	out := make([]bool, b.Len())
 	users := map[string][]int{} // identifiers to ask for -> the users that have them
 	var order [][]byte
 	for i := range b.Len() {
 		ids, ok := userIdentifiers(b.User(i))
-		if !ok {
-			out[i] = true // nothing to look up by: Insider answers the upsert itself
+		if !ok || (only != nil && !only[i]) {
+			out[i] = true // nothing to look up by, or not to be looked up: Insider answers the upsert itself
 			continue
 		}
 		if known, ok := k.remembered(ids); ok && !fresh {
@@ -86,7 +88,7 @@ func (k *knownUsers) ask(ctx context.Context, ids []byte) (bool, error) {
 	k.report.Counts.Add(func(s *settle.Summary) { s.ProfileLookups++ })
 	switch {
 	case err != nil && refusedUser(err):
-		k.report.Log.Warn().Err(err).Msg("update_only: Insider refused to look a user up; its records are skipped as not_in_insider")
+		k.report.Log.Warn().Err(err).Msg("Insider refused to look a user up (update_only, or a stream's update operation); its records are skipped as not_in_insider")
 		return false, nil
 	case err != nil:
 		return false, err

@@ -25,6 +25,9 @@ type Options struct {
 	Calls bool
 	// UpdateOnly upserts only users Insider already has a profile for (lookups.go).
 	UpdateOnly bool
+	// Lookups says that some users of the run, those Upsert is told of, are upserted only when
+	// Insider already has a profile for them (a data-activation stream's update operation).
+	Lookups bool
 	// NewBatch returns an empty upsert body with the run's request-level fields (skip_hook,
 	// error_callback_endpoint).
 	NewBatch func() *insider.Batch
@@ -39,7 +42,8 @@ type Options struct {
 type Ops struct {
 	client   *insider.Client
 	calls    *insider.UserOps // the one-user calls; nil when no mode makes any
-	known    *knownUsers      // update_only: which users Insider has; nil without it
+	known    *knownUsers      // update_only or Lookups: which users Insider has; nil without them
+	all      bool             // update_only: every upsert is looked up
 	lane     *opLane          // orders those calls and the upserts of each contact
 	report   *settle.Report
 	book     *claimBook // who claimed which identifier in this run; nil when no mode releases one
@@ -49,15 +53,17 @@ type Ops struct {
 
 // New returns the profile calls of a run.
 func New(opt Options) *Ops {
-	o := &Ops{client: opt.Client, report: opt.Report, newBatch: opt.NewBatch, drain: opt.Drain, lane: newOpLane(opConcurrency, opt.Calls)}
+	o := &Ops{client: opt.Client, report: opt.Report, newBatch: opt.NewBatch, drain: opt.Drain, lane: newOpLane(opConcurrency, opt.Calls),
+		all: opt.UpdateOnly}
 	if opt.Calls {
 		o.calls = insider.NewUserOps(opt.Client, insider.DefaultOpLimits())
 		o.book = newClaimBook(maxClaimBytes)
 	}
-	if opt.UpdateOnly && o.calls == nil {
+	lookups := opt.UpdateOnly || opt.Lookups
+	if lookups && o.calls == nil {
 		o.calls = insider.NewUserOps(opt.Client, insider.DefaultOpLimits())
 	}
-	if opt.UpdateOnly {
+	if lookups {
 		o.known = newKnownUsers(o.calls, opt.Report)
 	}
 	return o

@@ -6,16 +6,20 @@ import (
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 )
 
-// Upsert sends the upsert b; under update_only, only its users Insider already has a profile
-// for (fresh: looked up again, whatever the run learnt before). unknown holds the indices in b
-// of the users left out; the rejections of res are indexed as in b. The caller settles b's
-// records.
-func (o *Ops) Upsert(ctx context.Context, b *insider.Batch, fresh bool) (res *insider.Result, unknown map[int]bool, err error) {
-	if o.known == nil {
+// Upsert sends the upsert b; its users that are to be upserted only when Insider already has a
+// profile for them (all under update_only, else those of b's indices in only) are looked up
+// first (fresh: again, whatever the run learnt before), and left out when Insider has none.
+// unknown holds the indices in b of the users left out; the rejections of res are indexed as in
+// b. The caller settles b's records.
+func (o *Ops) Upsert(ctx context.Context, b *insider.Batch, only map[int]bool, fresh bool) (res *insider.Result, unknown map[int]bool, err error) {
+	if o.known == nil || (!o.all && len(only) == 0) {
 		res, err = o.client.UpsertBatch(ctx, b)
 		return res, nil, err
 	}
-	known, err := o.known.lookup(ctx, b, fresh)
+	if o.all {
+		only = nil
+	}
+	known, err := o.known.lookup(ctx, b, only, fresh)
 	if err != nil {
 		return &insider.Result{}, nil, err
 	}
@@ -47,7 +51,7 @@ func (o *Ops) Upsert(ctx context.Context, b *insider.Batch, fresh bool) (res *in
 func (o *Ops) upsertOne(ctx context.Context, user []byte) (rejected []string, unknown bool, err error) {
 	b := o.newBatch()
 	b.Add(user)
-	res, skipped, err := o.Upsert(ctx, b, true)
+	res, skipped, err := o.Upsert(ctx, b, nil, true)
 	o.report.CountCall(res.Stats)
 	switch {
 	case err != nil:

@@ -32,9 +32,10 @@ type Summary struct {
 	DroppedBy     map[string]int64 // of which, by attribute or parameter name
 	StatesEchoed  int64            // STATE messages echoed
 	// Archived, permanently deleted and merged contacts (deletion_mode, permanent_deletion_mode,
-	// merge_mode; in a dry run: what would be done).
-	Deleted               int64 // profiles of archived contacts deleted
-	Anonymized            int64 // profiles of archived contacts anonymized
+	// merge_mode), and records of soft_delete streams (in a dry run: what would be done).
+	Deleted               int64 // profiles of archived contacts or of soft_delete records deleted
+	Anonymized            int64 // profiles of archived contacts or of soft_delete records anonymized
+	SoftDeleteNoProfile   int64 // soft_delete records whose profile Insider did not have: nothing to do
 	DeletedPermanently    int64 // profiles of contacts deleted permanently, deleted
 	AnonymizedPermanently int64 // profiles of contacts deleted permanently, anonymized
 	MergedAwayRemoved     int64 // profiles keyed by ids merged into a deleted contact, deleted or anonymized
@@ -121,6 +122,7 @@ func (s Summary) Log(l *zerolog.Logger) {
 		Int64("states_echoed", s.StatesEchoed).
 		Int64("profiles_deleted", s.Deleted).
 		Int64("profiles_anonymized", s.Anonymized).
+		Int64("soft_deletes_without_profile", s.SoftDeleteNoProfile).
 		Int64("merged_contacts", s.MergedRecords).
 		Int64("merge_identity_changes", s.IdentityChanges).
 		Int64("merge_profiles_deleted", s.MergedDeleted).
