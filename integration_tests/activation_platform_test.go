@@ -4,9 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
+	"strconv"
 	"testing"
 
+	"github.com/insider-hubspot/connectors/integration_tests/datagen"
+	"github.com/insider-hubspot/connectors/integration_tests/fakeinsider"
 	"github.com/insider-hubspot/connectors/protocol"
 )
 
@@ -191,4 +195,100 @@ func mustJSON(t *testing.T, v any) json.RawMessage {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// contactsPick maps HubSpot contacts onto Insider's user object with mode, matched on uuid (the
+// contact id), the source fields given renamed as the platform's mapper does.
+func contactsPick(mode protocol.DestinationSyncMode, fields map[string]string) activationPick {
+	return activationPick{Stream: "contacts", Object: "user", Mode: mode, MatchingKey: "uuid", Fields: fields}
+}
+
+// TestE2EDataActivationUpdateAndSoftDelete: a connection mapped in Airbyte's data-activation
+// screens with the user object's update operation updates the profiles Insider has, creates
+// none, and counts the others as not_in_insider; with soft_delete, a dry run sends nothing and
+// says what it would delete; the real run deletes the matched profiles (deletion_mode left at
+// ignore: the operation is the user's explicit choice), and under deletion_mode anonymize a
+// contact Insider has no profile for is nothing to do. Every record is accounted for in the
+// echoed states.
+func TestE2EDataActivationUpdateAndSoftDelete(t *testing.T) {
+	skipShort(t)
+	e := newE2E(t, datagen.Options{})
+	listContacts(e.hs, 7001, 7006, nil)
+	seedInsider(t, e.ins, 7001, 7002, 7003)
+	e.dest["identifier_mappings"] = []any{}
+	delete(e.dest, "attribute_mappings")
+	known := func() []string {
+		var out []string
+		for id := 7001; id <= 7006; id++ {
+			if _, ok := e.ins.FindByUUID(strconv.Itoa(id)); ok {
+				out = append(out, strconv.Itoa(id))
+			}
+		}
+		return out
+	}
+	wantStats := func(step string, read, write connectorRun, accepted, rejected int64) {
+		t.Helper()
+		if write.Exit != 0 {
+			t.Fatalf("%s: destination write exit %d:\n%s", step, write.Exit, write.Stdout)
+		}
+		records, acc, rej := echoedStats(read, write)
+		if acc["contacts"] != accepted || rej["contacts"] != rejected || records["contacts"] != accepted+rejected {
+			t.Errorf("%s: destinationStats %d accepted + %d rejected, want %d + %d of the source's %d records",
+				step, acc["contacts"], rej["contacts"], accepted, rejected, records["contacts"])
+		}
+	}
+
+	// update: the three contacts Insider has are updated; the other three are skipped.
+	update := contactsPick(protocol.DestinationSyncModeUpdate, map[string]string{"hs_object_id": "uuid", "firstname": "name", "city": "city"})
+	_, read, write := e.activationRun([]activationPick{update})
+	wantStats("update", read, write, 3, 3)
+	if got := known(); !slices.Equal(got, []string{"7001", "7002", "7003"}) || e.ins.ProfileCount() != 3 {
+		t.Fatalf("after the update run Insider holds %v (%d profiles), want only the 3 it had", got, e.ins.ProfileCount())
+	}
+	for id := 7001; id <= 7003; id++ {
+		if p, _ := e.ins.FindByUUID(strconv.Itoa(id)); p.Attributes["name"] != fmt.Sprintf("C%d", id) {
+			t.Errorf("known contact %d not updated: %+v", id, p.Attributes)
+		}
+	}
+	if !bytes.Contains(write.Stdout, []byte("not_in_insider=3")) {
+		t.Errorf("the write summary does not count 3 records not_in_insider:\n%s", write.Stdout)
+	}
+
+	// soft_delete, dry run: nothing is sent (discover alone reads Insider's metadata), and the
+	// run says what it would delete.
+	softDelete := contactsPick(protocol.DestinationSyncModeSoftDelete, map[string]string{"hs_object_id": "uuid"})
+	e.dest["dry_run"] = true
+	e.ins.ResetStats()
+	_, _, write = e.activationRun([]activationPick{softDelete})
+	sent := len(e.ins.Requests()) - e.ins.RequestCount(fakeinsider.EndpointColumns)
+	if write.Exit != 0 || sent != 0 || e.ins.ProfileCount() != 3 {
+		t.Fatalf("dry run: exit %d, %d requests to Insider besides discover's, %d profiles left", write.Exit, sent, e.ins.ProfileCount())
+	}
+	if !bytes.Contains(write.Stdout, []byte("would delete (POST /api/user/v1/delete")) {
+		t.Errorf("the dry run does not say what it would delete:\n%s", write.Stdout)
+	}
+
+	// soft_delete: the matched profiles go; every record is committed.
+	delete(e.dest, "dry_run")
+	_, read, write = e.activationRun([]activationPick{softDelete})
+	wantStats("soft_delete", read, write, 6, 0)
+	if got := known(); len(got) != 0 || e.ins.ProfileCount() != 0 {
+		t.Errorf("after the soft_delete run Insider holds %v (%d profiles), want none", got, e.ins.ProfileCount())
+	}
+	if n := e.ins.RequestCount(fakeinsider.EndpointUpsert); n != 0 {
+		t.Errorf("the soft_delete run made %d upserts", n)
+	}
+
+	// soft_delete under deletion_mode anonymize: the profile Insider has is anonymized, the five
+	// others are nothing to do (Insider answers no such user), committed and counted.
+	seedInsider(t, e.ins, 7001)
+	e.dest["deletion_mode"] = "anonymize"
+	_, read, write = e.activationRun([]activationPick{softDelete})
+	wantStats("soft_delete anonymize", read, write, 6, 0)
+	if p, ok := e.ins.FindByUUID("7001"); !ok || !p.Anonymized || e.ins.ProfileCount() != 1 {
+		t.Errorf("profile 7001 = %+v (%d profiles), want it anonymized", p, e.ins.ProfileCount())
+	}
+	if !bytes.Contains(write.Stdout, []byte("soft_deletes_without_profile=5")) {
+		t.Errorf("the write summary does not count 5 soft deletes without a profile:\n%s", write.Stdout)
+	}
 }
