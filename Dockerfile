@@ -1,9 +1,9 @@
 # Container images for both connectors, one target each:
 #
-#   docker build --target source-hubspot      -t insider-hubspot/source-hubspot:0.1.0 .
-#   docker build --target destination-insider -t insider-hubspot/destination-insider:0.1.0 .
+#   docker build --target source-hubspot      -t insider-hubspot/source-hubspot:0.2.0 .
+#   docker build --target destination-insider -t insider-hubspot/destination-insider:0.2.0 .
 #
-# Build arguments: VERSION (the io.airbyte.version label, default 0.1.0), IMAGE_NAMESPACE (the
+# Build arguments: VERSION (the io.airbyte.version label, default 0.2.0), IMAGE_NAMESPACE (the
 # repository prefix in the io.airbyte.name label, default insider-hubspot) and GOPROXY (optional
 # Go module proxy for the builder). No BuildKit-only syntax: the classic builder builds it too.
 #
@@ -12,7 +12,7 @@
 # touch and cat on PATH (Alpine's busybox), then runs "$AIRBYTE_ENTRYPOINT <command> ...".
 # USER is numeric (1000 = airbyte in /etc/passwd) so Kubernetes can verify runAsNonRoot.
 
-ARG VERSION=0.1.0
+ARG VERSION=0.2.0
 ARG IMAGE_NAMESPACE=insider-hubspot
 
 # ---- builder: both static binaries ----

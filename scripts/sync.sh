@@ -22,8 +22,8 @@
 #
 # The connectors run as containers (`docker run`, as the caller's uid:gid, DIR mounted read-only
 # at /data), or as binaries when SOURCE_BIN and DESTINATION_BIN are set. Environment:
-#   SOURCE_IMAGE       default insider-hubspot/source-hubspot:0.1.0
-#   DESTINATION_IMAGE  default insider-hubspot/destination-insider:0.1.0
+#   SOURCE_IMAGE       default insider-hubspot/source-hubspot:0.2.0
+#   DESTINATION_IMAGE  default insider-hubspot/destination-insider:0.2.0
 #   DOCKER_RUN_ARGS    more `docker run` arguments for both containers, e.g. "--network host"
 #   SOURCE_BIN, DESTINATION_BIN   paths of built binaries to run instead of the images
 # Needs bash, jq and, for the images, docker.
@@ -60,8 +60,8 @@ else
   command -v docker >/dev/null || { say "docker is not installed (or set SOURCE_BIN and DESTINATION_BIN)"; exit 2; }
   read -r -a extra <<<"${DOCKER_RUN_ARGS:-}"
   run=(docker run --rm --user "$(id -u):$(id -g)" -v "$dir:/data:ro" "${extra[@]}")
-  source=("${run[@]}" "${SOURCE_IMAGE:-insider-hubspot/source-hubspot:0.1.0}")
-  destination=("${run[@]}" -i "${DESTINATION_IMAGE:-insider-hubspot/destination-insider:0.1.0}")
+  source=("${run[@]}" "${SOURCE_IMAGE:-insider-hubspot/source-hubspot:0.2.0}")
+  destination=("${run[@]}" -i "${DESTINATION_IMAGE:-insider-hubspot/destination-insider:0.2.0}")
   cfg=/data
 fi
 
