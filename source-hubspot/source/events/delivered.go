@@ -117,6 +117,11 @@ func parseDelivered(raw json.RawMessage) (*deliveredSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("event state delivered.since: %w", err)
 	}
+	if since.UnixMilli() < 0 {
+		// The connector never writes one: occurrences are after 1970, and a zero time is
+		// written as 1970-01-01.
+		return nil, fmt.Errorf("event state delivered.since %q is before 1970", j.Since)
+	}
 	b, err := base64.RawURLEncoding.DecodeString(j.Keys)
 	if err != nil {
 		return nil, fmt.Errorf("event state delivered.keys is not unpadded base64url: %w", err)
