@@ -2,7 +2,6 @@ package destination
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
@@ -18,13 +17,7 @@ func (w *writer) membership(ctx context.Context, r mapping.Record, ref protocol.
 	ms := w.mapper.Membership(r)
 	w.countDropped(ms.DroppedIDs, 0)
 	if ms.IDs == nil {
-		if ms.FailRun {
-			if err := w.flush(ctx); err != nil {
-				return err
-			}
-			return w.failRun(ref, fmt.Sprintf("record %s of stream %s", ms.Key, stream), ms.Detail)
-		}
-		return w.report.Reject(ref, stream, ms.Key, ms.Reason, ms.Detail)
+		return w.refuse(ctx, ref, stream, ms.Key, ms.Reason, ms.Detail, ms.FailRun)
 	}
 	changes := membershipChanges(&ms)
 	if w.flight.opposes(ms.IDs, changes) {

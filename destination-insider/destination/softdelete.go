@@ -2,7 +2,6 @@ package destination
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/insider-hubspot/connectors/destination-insider/destination/profiles"
 	"github.com/insider-hubspot/connectors/destination-insider/mapping"
@@ -20,14 +19,7 @@ func (w *writer) softDelete(ctx context.Context, r mapping.Record, ref protocol.
 	ids, res := w.mapper.Deletion(r)
 	w.countDropped(res.DroppedIDs, 0)
 	if ids == nil {
-		if res.FailRun {
-			// Deliver what came before, so that earlier states are saved.
-			if err := w.flush(ctx); err != nil {
-				return err
-			}
-			return w.failRun(ref, fmt.Sprintf("record %s of stream %s", res.Key, stream), res.Detail)
-		}
-		return w.report.Reject(ref, stream, res.Key, res.Reason, res.Detail)
+		return w.refuse(ctx, ref, stream, res.Key, res.Reason, res.Detail, res.FailRun)
 	}
 	return w.send.archive(ctx, &profiles.Archive{Key: res.Key, Anonymize: w.cfg.DeletionMode == DeletionAnonymize, Own: ids, Ref: ref,
 		SoftDelete: true, Stream: stream})

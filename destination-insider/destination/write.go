@@ -271,14 +271,7 @@ func (w *writer) upsert(ctx context.Context, s mapping.Stream, r mapping.Record,
 	res := w.mapper.Map(r, w.scratch)
 	w.countDropped(res.DroppedIDs, res.Dropped)
 	if res.User == nil && (res.Clear == nil || res.Reason != mapping.ReasonNoAttributes) {
-		if res.FailRun {
-			// Deliver what came before, so that earlier states are saved.
-			if err := w.flush(ctx); err != nil {
-				return err
-			}
-			return w.failRun(ref, fmt.Sprintf("record %s of stream %s", res.Key, stream), res.Detail)
-		}
-		return w.report.Reject(ref, stream, res.Key, res.Reason, res.Detail)
+		return w.refuse(ctx, ref, stream, res.Key, res.Reason, res.Detail, res.FailRun)
 	}
 	if c != nil {
 		if c.Merge != nil {
@@ -360,13 +353,21 @@ func (w *writer) archive(ctx context.Context, r mapping.Record, ref protocol.Rec
 	return w.send.archive(ctx, a)
 }
 
-// failRun holds back a record with an invalid identifier under invalid_identifier_policy
-// fail_run, and stops the run with a config_error naming it.
-func (w *writer) failRun(ref protocol.RecordRef, record, detail string) error {
+// refuse settles a record the mapping refused (key, reason and detail as the mapping gave
+// them): rejected, or, with an invalid identifier under invalid_identifier_policy fail_run
+// (failRun), held back once what came before is delivered, so that earlier states are saved,
+// and the run stopped with a config_error naming it.
+func (w *writer) refuse(ctx context.Context, ref protocol.RecordRef, stream, key, reason, detail string, failRun bool) error {
+	if !failRun {
+		return w.report.Reject(ref, stream, key, reason, detail)
+	}
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
 	w.report.Fail(ref)
 	w.out.Stop(protocol.NewError(protocol.FailureConfig, fmt.Sprintf(
-		"%s has an invalid identifier (%s) and invalid_identifier_policy is fail_run: fix the record or choose skip_identifier or skip_record",
-		record, detail), nil))
+		"record %s of stream %s has an invalid identifier (%s) and invalid_identifier_policy is fail_run: fix the record or choose skip_identifier or skip_record",
+		key, stream, detail), nil))
 	return nil
 }
 
