@@ -314,6 +314,27 @@ func TestAudienceExitFailureHoldsTheStateBack(t *testing.T) {
 	}
 }
 
+// TestAudienceJoinFailureHoldsTheStateBack: a join upsert that fails for good holds its records
+// back, as an exit does: no later STATE of list_memberships is echoed, the run fails, and the
+// name is not counted as added.
+func TestAudienceJoinFailureHoldsTheStateBack(t *testing.T) {
+	t.Parallel()
+	f := listsInsider(t)
+	f.FailNext(fakeinsider.EndpointUpsert, 100, http.StatusServiceUnavailable)
+	r := runCmdCatalog(t, "write", listsConfig(f.URL, nil), listsCatalog, []string{
+		member("1", "A", 1001, true, ""), member("2", "B", 1002, true, ""), stateLine("list_memberships", 1),
+	}, WithMaxAttempts(2))
+	if r.code == 0 || len(r.traces) == 0 || len(r.states) != 0 {
+		t.Fatalf("exit %d, %d states, traces %v: the run should fail and echo no state", r.code, len(r.states), r.traces)
+	}
+	if s := r.summary; s.HeldBack != 2 || s.AudienceAdded != 0 || s.AudienceRecords != 0 {
+		t.Errorf("summary: held back %d, added %d, records %d; want 2, 0, 0", s.HeldBack, s.AudienceAdded, s.AudienceRecords)
+	}
+	if f.ProfileCount() != 0 {
+		t.Errorf("%d profiles although every join failed", f.ProfileCount())
+	}
+}
+
 // TestAudienceRejectedJoinIsRejected: a join whose user Insider rejects in its 200 answer
 // rejects that record (rejected_by_insider, counted in the STATE) and delivers the others; the
 // STATE is echoed.
