@@ -2,6 +2,7 @@ package destination
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -154,5 +155,47 @@ func TestReKeyFromTheValueTheProfileHolds(t *testing.T) {
 	r := mustRun(t, cfg, changed(101, "v2@x.com", "", `{"email":"v0@x.com"}`))
 	if p, _ := srv.FindByUUID("101"); p.Identifiers.Email != "v2@x.com" || r.summary.Rekeyed != 1 {
 		t.Errorf("profile %+v, re-keyed %d; want v2 after one change", p.Identifiers, r.summary.Rekeyed)
+	}
+}
+
+// TestIdentityChangeCallFailureHoldsTheRecordBack: a re-key or an identifier removal that fails
+// for good (5xx past the retries) holds its record back: the run fails, no state is echoed, the
+// contact is not upserted with its new value, and the change is not counted as made; a rerun
+// makes it.
+func TestIdentityChangeCallFailureHoldsTheRecordBack(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		endpoint fakeinsider.Endpoint
+		record   string
+		check    func(s *settle.Summary) bool
+	}{
+		{"re-key", fakeinsider.EndpointIdentity, changed(101, "b@x.com", "+14155550100", `{"email":"a@x.com"}`),
+			func(s *settle.Summary) bool { return s.Rekeyed == 1 }},
+		{"removal", fakeinsider.EndpointIdentityDelete, changed(101, "a@x.com", "", `{"phone":"+14155550100"}`),
+			func(s *settle.Summary) bool { return s.IdentifiersRemoved == 1 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newInsider(t, fakeinsider.Options{})
+			cfg := baseConfig(srv.URL, withPhone)
+			mustRun(t, cfg, changed(101, "a@x.com", "+14155550100", `{}`))
+			srv.ResetStats()
+			srv.FailNext(tc.endpoint, 100, http.StatusServiceUnavailable)
+			r := runCmd(t, "write", cfg, []string{tc.record, stateLine("contacts", 1)}, WithMaxAttempts(2))
+			if r.code == 0 || len(r.states) != 0 || len(r.traces) == 0 || r.summary.HeldBack != 1 {
+				t.Fatalf("exit %d, %d states, held back %d: want a failed run that holds the record back", r.code, len(r.states), r.summary.HeldBack)
+			}
+			if n := srv.RequestCount(fakeinsider.EndpointUpsert); n != 0 || tc.check(r.summary) {
+				t.Errorf("%d upserts, summary %+v: the contact was upserted, or the change counted, although its call failed", n, r.summary)
+			}
+			if p, _ := srv.FindByUUID("101"); p.Identifiers.Email != "a@x.com" || p.Identifiers.PhoneNumber != "+14155550100" {
+				t.Errorf("profile %+v changed although the call failed", p.Identifiers)
+			}
+			srv.ClearFaults()
+			if r := mustRun(t, cfg, tc.record); !tc.check(r.summary) {
+				t.Errorf("the rerun did not make the change: %+v", r.summary)
+			}
+		})
 	}
 }
