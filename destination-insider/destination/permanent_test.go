@@ -2,6 +2,7 @@ package destination
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -190,5 +191,30 @@ func TestDryRunCountsTheMirrorCalls(t *testing.T) {
 	}
 	if strings.Contains(all, "old.person") || strings.Contains(all, "new.person") {
 		t.Errorf("dry run logs show personal data:\n%s", all)
+	}
+}
+
+// TestDeleteWhoseProfileReadFailsIsHeldBack: once a contact of the run claimed an email, a
+// delete first reads the profile it deletes, to hand the values it frees to their claimants; a
+// read that fails for good (5xx past the retries) holds the deleted contact's record back and
+// deletes nothing, so that a rerun deletes it and hands the email over.
+func TestDeleteWhoseProfileReadFailsIsHeldBack(t *testing.T) {
+	t.Parallel()
+	srv := newInsider(t, fakeinsider.Options{})
+	cfg := baseConfig(srv.URL, modes(DeletionDeleteProfile, ""))
+	mustRun(t, cfg, hs(101, "a@x.com", ""))
+	srv.FailNext(fakeinsider.EndpointProfile, 100, http.StatusServiceUnavailable)
+	r := runCmd(t, "write", cfg, []string{hs(103, "a@x.com", ""), stateLine("contacts", 1), archived(101, "a@x.com"), stateLine("contacts", 2)},
+		WithMaxAttempts(2))
+	if r.code == 0 || len(r.traces) == 0 || r.summary.HeldBack != 1 || len(r.states) != 1 {
+		t.Fatalf("exit %d, %d states, held back %d: want a failed run that echoes only the state before the delete", r.code, len(r.states), r.summary.HeldBack)
+	}
+	if _, ok := srv.FindByUUID("101"); !ok || srv.RequestCount(fakeinsider.EndpointDelete) != 0 || r.summary.Deleted != 0 {
+		t.Errorf("101 present %v, %d deletes, deleted %d: want no delete after a failed read", ok, srv.RequestCount(fakeinsider.EndpointDelete), r.summary.Deleted)
+	}
+	srv.ClearFaults()
+	r = mustRun(t, cfg, hs(103, "a@x.com", ""), archived(101, "a@x.com"))
+	if p, ok := srv.FindByUUID("103"); !ok || p.Identifiers.Email != "a@x.com" || r.summary.Reclaimed != 1 {
+		t.Errorf("after the rerun 103 = %+v (found %v), upserted again %d: want it with the freed email", p.Identifiers, ok, r.summary.Reclaimed)
 	}
 }
