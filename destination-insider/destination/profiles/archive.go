@@ -70,29 +70,18 @@ func (o *Ops) settleArchive(a *Archive, out insider.Outcome, refusal error) {
 	}
 }
 
-// countRemoved counts the profile of a deleted contact that was deleted or anonymized.
+// countRemoved counts the profile of a deleted contact that was deleted or anonymized, in the
+// summary and in the state's destinationStats.
 func (o *Ops) countRemoved(a *Archive) {
-	anonymized := a.Anonymize
-	o.report.Counts.Add(func(s *settle.Summary) {
-		switch {
-		case a.Permanent && anonymized:
-			s.AnonymizedPermanently++
-		case a.Permanent:
-			s.DeletedPermanently++
-		case anonymized:
-			s.Anonymized++
-		default:
-			s.Deleted++
-		}
-	})
-	name := settle.StatDeleted
+	name, count := settle.StatDeleted, func(s *settle.Summary) { s.Deleted++ }
 	switch {
-	case a.Permanent && anonymized:
-		name = settle.StatAnonymizedPermanently
+	case a.Permanent && a.Anonymize:
+		name, count = settle.StatAnonymizedPermanently, func(s *settle.Summary) { s.AnonymizedPermanently++ }
 	case a.Permanent:
-		name = settle.StatDeletedPermanently
-	case anonymized:
-		name = settle.StatAnonymized
+		name, count = settle.StatDeletedPermanently, func(s *settle.Summary) { s.DeletedPermanently++ }
+	case a.Anonymize:
+		name, count = settle.StatAnonymized, func(s *settle.Summary) { s.Anonymized++ }
 	}
+	o.report.Counts.Add(count)
 	o.report.CountOn(a.Ref, name, 1)
 }
