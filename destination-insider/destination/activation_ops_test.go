@@ -1,6 +1,7 @@
 package destination
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -66,6 +67,32 @@ func TestMappedUpdateStreamTouchesOnlyKnownProfiles(t *testing.T) {
 	}
 	if n := f.RequestCount(fakeinsider.EndpointProfile); n != 2 || r.summary.ProfileLookups != 2 {
 		t.Errorf("%d profile lookups (summary %d), want 2: the update stream's users only", n, r.summary.ProfileLookups)
+	}
+}
+
+// TestMappedUpdateLookupFailureHoldsTheBatchBack: a lookup of an update stream's user that
+// fails for good (429 past the retries) holds the batch back, the append_dedup user beside it
+// included, as a failed upsert does: nothing is upserted and no state is echoed.
+func TestMappedUpdateLookupFailureHoldsTheBatchBack(t *testing.T) {
+	t.Parallel()
+	f := newInsider(t, fakeinsider.Options{})
+	seedMapped(t, f, "known@example.com")
+	cfg := baseConfig(f.URL, func(c map[string]any) { c["identifier_mappings"] = []any{} })
+	cat := mappedCatalog(mappedStream("people", "user", "update", `[["email"]]`), mappedStream("leads", "user", "append_dedup", `[["email"]]`))
+	f.FailNext(fakeinsider.EndpointProfile, 100, http.StatusTooManyRequests)
+	r := runCmdCatalog(t, "write", cfg, cat, []string{
+		recordLine("people", `{"email":"known@example.com","name":"Anna"}`),
+		recordLine("leads", `{"email":"lead@example.com","name":"Lea"}`),
+		stateLine("people", 1), stateLine("leads", 1),
+	}, WithMaxAttempts(2))
+	if r.code == 0 || len(r.traces) == 0 || len(r.states) != 0 || r.summary.HeldBack != 2 {
+		t.Fatalf("exit %d, %d states, held back %d, traces %v: want a failed run holding both records back", r.code, len(r.states), r.summary.HeldBack, r.traces)
+	}
+	if n := f.RequestCount(fakeinsider.EndpointUpsert); n != 0 {
+		t.Errorf("%d upserts after a failed lookup", n)
+	}
+	if p, _ := f.FindByEmail("known@example.com"); p.Attributes["name"] != "Known" || f.ProfileCount() != 1 {
+		t.Errorf("known user %+v, %d profiles: want nothing changed", p, f.ProfileCount())
 	}
 }
 
