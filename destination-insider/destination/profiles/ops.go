@@ -41,7 +41,7 @@ type Options struct {
 // Change start run in goroutines of their own, ordered per contact; Wait waits for them.
 type Ops struct {
 	client   *insider.Client
-	calls    *insider.UserOps // the one-user calls; nil when no mode makes any
+	calls    *insider.UserOps // the one-user calls and lookups; nil when no mode makes any
 	known    *knownUsers      // update_only or Lookups: which users Insider has; nil without them
 	all      bool             // update_only: every upsert is looked up
 	lane     *opLane          // orders those calls and the upserts of each contact
@@ -55,13 +55,12 @@ type Ops struct {
 func New(opt Options) *Ops {
 	o := &Ops{client: opt.Client, report: opt.Report, newBatch: opt.NewBatch, drain: opt.Drain, lane: newOpLane(opConcurrency, opt.Calls),
 		all: opt.UpdateOnly}
-	if opt.Calls {
-		o.calls = insider.NewUserOps(opt.Client, insider.DefaultOpLimits())
-		o.book = newClaimBook(maxClaimBytes)
-	}
 	lookups := opt.UpdateOnly || opt.Lookups
-	if lookups && o.calls == nil {
+	if opt.Calls || lookups {
 		o.calls = insider.NewUserOps(opt.Client, insider.DefaultOpLimits())
+	}
+	if opt.Calls {
+		o.book = newClaimBook(maxClaimBytes)
 	}
 	if lookups {
 		o.known = newKnownUsers(o.calls, opt.Report)
