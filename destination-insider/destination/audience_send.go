@@ -3,7 +3,7 @@ package destination
 import (
 	"context"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/insider-hubspot/connectors/destination-insider/destination/settle"
 	"github.com/insider-hubspot/connectors/destination-insider/insider"
@@ -45,7 +45,7 @@ func (s *insiderSender) audience(ctx context.Context, a *audiencePart) {
 			o := &exits[u]
 			o.sent = true
 			switch r, ok := rej[i]; {
-			case ok && noSuchUser(r.Messages):
+			case ok && slices.ContainsFunc(r.Messages, insider.IsNoSuchUser):
 				noProfile++
 			case ok:
 				o.reason, o.messages = rejectionReason(r), r.Messages
@@ -168,17 +168,6 @@ func rejectionsByIndex(res *insider.Result) map[int]insider.Rejection {
 		out[r.Index] = r
 	}
 	return out
-}
-
-// noSuchUser reports whether Insider refused a user because it has no profile with its
-// identifiers.
-func noSuchUser(msgs []string) bool {
-	for _, m := range msgs {
-		if strings.Contains(strings.ToLower(m), "no such user") {
-			return true
-		}
-	}
-	return false
 }
 
 // audience accounts for the list memberships a real run would send: one upsert request for the

@@ -156,7 +156,7 @@ func classify(err error) Outcome {
 	}
 	body := strings.ToLower(e.Body)
 	switch {
-	case strings.Contains(body, "no such user"):
+	case IsNoSuchUser(body):
 		return NoSuchUser
 	case strings.Contains(body, "already has a user assigned"):
 		return Taken
@@ -165,6 +165,11 @@ func classify(err error) Outcome {
 	}
 	return Refused
 }
+
+// IsNoSuchUser reports whether msg, an error body or a message of a user's rejection, is
+// Insider saying that it has no profile with the identifiers asked for (`no such user for these
+// identifiers: no data`).
+func IsNoSuchUser(msg string) bool { return strings.Contains(strings.ToLower(msg), "no such user") }
 
 // errOrNil keeps the error of an answer that is a failure (auth, an unexpected 404 such as a
 // wrong base URL) or a refusal the caller should report; the expected answers return nil.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 )
 
 // ProfilePath is Insider's read-profile endpoint, used as the credential
@@ -26,7 +25,7 @@ func (c *Client) CheckProfile(ctx context.Context) error {
 	body := fmt.Sprintf(`{"identifiers":{"uuid":%q},"attributes":["uuid"]}`, checkUUID)
 	_, err := c.send(ctx, http.MethodPost, ProfilePath, []byte(body), &st)
 	var e *Error
-	if errors.As(err, &e) && e.Status == http.StatusNotFound && strings.Contains(strings.ToLower(e.Body), "no such user") {
+	if errors.As(err, &e) && e.Status == http.StatusNotFound && IsNoSuchUser(e.Body) {
 		return nil
 	}
 	return err
