@@ -2,7 +2,6 @@ package integrationtests
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,7 +40,7 @@ func (e *e2e) runSyncScript() scriptRun {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
-	run := scriptRun{exit: exitStatus(e.t, err), stderr: stderr.String()}
+	run := scriptRun{exit: exitStatus(e.t, syncScript, err), stderr: stderr.String()}
 	if stdout.Len() > 0 {
 		e.t.Errorf("%s wrote to stdout (progress belongs on stderr): %.300s", syncScript, stdout.String())
 	}
@@ -53,19 +52,6 @@ func (e *e2e) runSyncScript() scriptRun {
 		}
 	}
 	return run
-}
-
-// exitStatus is the exit code err reports for a finished command (0 for nil).
-func exitStatus(t testing.TB, err error) int {
-	t.Helper()
-	if err == nil {
-		return 0
-	}
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) {
-		t.Fatalf("run %s: %v", syncScript, err)
-	}
-	return ee.ExitCode()
 }
 
 // summaryCount is a number field of the destination's write summary.
