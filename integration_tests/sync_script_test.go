@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/integration_tests/datagen"
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 	"github.com/insider-hubspot/connectors/protocol"
 )
@@ -162,4 +163,40 @@ func TestSyncScript(t *testing.T) {
 	if after, err := os.ReadFile(filepath.Join(e.dir, pipeline.StateFile)); err != nil || !bytes.Equal(after, before) {
 		t.Errorf("a failed run changed state.json (%v):\nbefore %s\nafter  %s", err, before, after)
 	}
+}
+
+// TestSyncScriptSelectsListMemberships: with audience_attribute set in the destination config,
+// the catalog.json that scripts/sync.sh writes on its first run selects list_memberships, so
+// the profiles get their HubSpot lists without editing the catalog by hand.
+func TestSyncScriptSelectsListMemberships(t *testing.T) {
+	e := newE2E(t, datagen.Options{})
+	needTools(t, "bash", "jq")
+	const first, last = 7001, 7006
+	listContacts(e.hs, first, last, nil)
+	_, err := e.hs.CreateList(fakehubspot.ListSpec{Name: "Webinar", Members: []int64{7001, 7002, 7003}})
+	mustDo(t, err)
+	e.dest["audience_attribute"] = "hubspot_lists"
+	writeJSON(t, e.dir, pipeline.SourceConfigFile, e.src)
+	writeJSON(t, e.dir, pipeline.DestinationConfigFile, e.dest)
+
+	run := e.runSyncScript()
+	if run.exit != 0 {
+		t.Fatalf("the run exited %d:\n%s", run.exit, run.stderr)
+	}
+	var cat protocol.ConfiguredCatalog
+	if err := pipeline.ReadJSONFile(filepath.Join(e.dir, pipeline.CatalogFile), &cat); err != nil {
+		t.Fatalf("the run wrote no catalog: %v", err)
+	}
+	var names []string
+	for _, s := range cat.Streams {
+		names = append(names, s.Stream.Name)
+	}
+	if !slices.Equal(names, []string{"contacts", "list_memberships"}) {
+		t.Errorf("catalog.json selects %v, want contacts and list_memberships", names)
+	}
+	var ids []int64
+	for id := int64(first); id <= last; id++ {
+		ids = append(ids, id)
+	}
+	e.checkAudiences(ids)
 }
