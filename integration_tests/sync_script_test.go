@@ -2,6 +2,8 @@ package integrationtests
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -199,4 +201,31 @@ func TestSyncScriptSelectsListMemberships(t *testing.T) {
 		ids = append(ids, id)
 	}
 	e.checkAudiences(ids)
+}
+
+// TestSyncScriptDestinationFails: a run whose destination fails (Insider refuses its key at the
+// first batch) exits with the destination's status, not with the SIGPIPE status (141) of the
+// source that the closed pipe cut off, names both in its FAILED line and saves no state.json.
+func TestSyncScriptDestinationFails(t *testing.T) {
+	// More records than the pipes between the connectors hold, so the source is still writing
+	// when the destination stops.
+	e := newE2E(t, datagen.Options{Seed: 7, Count: 2000})
+	needTools(t, "bash", "jq")
+	e.dest["api_key"] = "revoked-api-key"
+	e.dest["batch_size"] = 50
+	writeJSON(t, e.dir, pipeline.SourceConfigFile, e.src)
+	writeJSON(t, e.dir, pipeline.DestinationConfigFile, e.dest)
+
+	failed := e.runSyncScript()
+	if failed.exit != 1 {
+		t.Errorf("a run whose destination fails exited %d, want the destination's 1:\n%s", failed.exit, failed.stderr)
+	}
+	for _, want := range []string{"destination: ERROR Insider rejected the API key", "destination exited 1; state.json is unchanged"} {
+		if !strings.Contains(failed.stderr, want) {
+			t.Errorf("failed run's stderr lacks %q:\n%s", want, failed.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(e.dir, pipeline.StateFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a failed first run left a state.json (%v)", err)
+	}
 }
