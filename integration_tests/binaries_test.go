@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -83,16 +84,23 @@ func runConnector(t testing.TB, bin string, stdin io.Reader, args ...string) con
 	var stdout, stderr bytes.Buffer
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &stdout, &stderr
 	err := cmd.Run()
-	res := connectorRun{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		res.Exit = ee.ExitCode()
-	default:
-		t.Fatalf("run %s %v: %v", filepath.Base(bin), args, err)
-	}
+	res := connectorRun{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(),
+		Exit: exitStatus(t, fmt.Sprintf("%s %v", filepath.Base(bin), args), err)}
 	validateProtocol(t, res.Stdout)
 	res.Msgs = protocoltest.Messages(t, res.Stdout)
 	return res
+}
+
+// exitStatus is the exit code err reports for a finished command (0 for nil); an error that is
+// not an exit status (the command did not start) fails t, naming what ran.
+func exitStatus(t testing.TB, what string, err error) int {
+	t.Helper()
+	if err == nil {
+		return 0
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		t.Fatalf("run %s: %v", what, err)
+	}
+	return ee.ExitCode()
 }

@@ -3,9 +3,7 @@ package integrationtests
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -51,19 +49,12 @@ type runnerResult struct {
 // destination exited 0.
 func runnerSync(t *testing.T, e *e2e) runnerResult {
 	t.Helper()
-	ctx, cancel := runContext(t)
-	defer cancel()
 	statePath := filepath.Join(e.dir, pipeline.StateFile)
-	src := exec.CommandContext(ctx, e.bin.Source, "read", "--config", filepath.Join(e.dir, pipeline.SourceConfigFile),
+	src := runConnector(t, e.bin.Source, nil, "read", "--config", filepath.Join(e.dir, pipeline.SourceConfigFile),
 		"--catalog", filepath.Join(e.dir, pipeline.CatalogFile), "--state", statePath)
-	var srcOut, srcErr bytes.Buffer
-	src.Stdout, src.Stderr = &srcOut, &srcErr
-	var res runnerResult
-	res.sourceExit = exitOf(t, src.Run())
-	validateProtocol(t, srcOut.Bytes())
-
+	res := runnerResult{sourceExit: src.Exit}
 	var toDst bytes.Buffer
-	for _, m := range protocoltest.Messages(t, srcOut.Bytes()) {
+	for _, m := range src.Msgs {
 		switch m.Type {
 		case protocol.TypeRecord:
 			res.records = append(res.records, m.Record.Data)
@@ -83,19 +74,16 @@ func runnerSync(t *testing.T, e *e2e) runnerResult {
 		}
 		toDst.Write(append(line, '\n'))
 	}
-	dst := exec.CommandContext(ctx, e.bin.Destination, "write", "--config", filepath.Join(e.dir, pipeline.DestinationConfigFile),
+	dst := runConnector(t, e.bin.Destination, &toDst, "write", "--config", filepath.Join(e.dir, pipeline.DestinationConfigFile),
 		"--catalog", filepath.Join(e.dir, pipeline.CatalogFile))
-	var dstOut, dstErr bytes.Buffer
-	dst.Stdin, dst.Stdout, dst.Stderr = &toDst, &dstOut, &dstErr
-	res.destinationExit = exitOf(t, dst.Run())
-	validateProtocol(t, dstOut.Bytes())
+	res.destinationExit = dst.Exit
 	if res.destinationExit != 0 {
-		t.Logf("destination output:\n%s\n%s", dstOut.Bytes(), dstErr.Bytes())
+		t.Logf("destination output:\n%s\n%s", dst.Stdout, dst.Stderr)
 		return res
 	}
 	last := map[string]json.RawMessage{}
 	var order []string
-	for _, m := range protocoltest.Messages(t, dstOut.Bytes()) {
+	for _, m := range dst.Msgs {
 		if m.Type != protocol.TypeState || m.State.Stream == nil {
 			continue
 		}
@@ -121,19 +109,6 @@ func runnerSync(t *testing.T, e *e2e) runnerResult {
 		t.Fatal(err)
 	}
 	return res
-}
-
-func exitOf(t *testing.T, err error) int {
-	t.Helper()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &ee):
-		return ee.ExitCode()
-	}
-	t.Fatalf("run connector: %v", err)
-	return -1
 }
 
 // TestE2EThirdPartyRunner syncs the way airbyte-local-cli runs our binaries: its configured

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -101,14 +100,7 @@ func (p *process) terminate() int {
 	}()
 	select {
 	case err := <-p.done:
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return ee.ExitCode()
-		}
-		if err != nil {
-			p.t.Fatal(err)
-		}
-		return 0
+		return exitStatus(p.t, "the connector", err)
 	case <-time.After(hangGuard):
 		_ = p.cmd.Process.Kill()
 		p.t.Fatalf("the process was still running %v after SIGTERM; stdout:\n%s", hangGuard, strings.Join(p.output(), "\n"))

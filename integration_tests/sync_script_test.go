@@ -3,6 +3,7 @@ package integrationtests
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/insider-hubspot/connectors/integration_tests/datagen"
+	"github.com/insider-hubspot/connectors/integration_tests/fakehubspot"
 	"github.com/insider-hubspot/connectors/integration_tests/pipeline"
 	"github.com/insider-hubspot/connectors/protocol"
 )
@@ -41,7 +43,7 @@ func (e *e2e) runSyncScript() scriptRun {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
-	run := scriptRun{exit: exitStatus(e.t, err), stderr: stderr.String()}
+	run := scriptRun{exit: exitStatus(e.t, syncScript, err), stderr: stderr.String()}
 	if stdout.Len() > 0 {
 		e.t.Errorf("%s wrote to stdout (progress belongs on stderr): %.300s", syncScript, stdout.String())
 	}
@@ -53,19 +55,6 @@ func (e *e2e) runSyncScript() scriptRun {
 		}
 	}
 	return run
-}
-
-// exitStatus is the exit code err reports for a finished command (0 for nil).
-func exitStatus(t testing.TB, err error) int {
-	t.Helper()
-	if err == nil {
-		return 0
-	}
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) {
-		t.Fatalf("run %s: %v", syncScript, err)
-	}
-	return ee.ExitCode()
 }
 
 // summaryCount is a number field of the destination's write summary.
@@ -175,5 +164,68 @@ func TestSyncScript(t *testing.T) {
 	}
 	if after, err := os.ReadFile(filepath.Join(e.dir, pipeline.StateFile)); err != nil || !bytes.Equal(after, before) {
 		t.Errorf("a failed run changed state.json (%v):\nbefore %s\nafter  %s", err, before, after)
+	}
+}
+
+// TestSyncScriptSelectsListMemberships: with audience_attribute set in the destination config,
+// the catalog.json that scripts/sync.sh writes on its first run selects list_memberships, so
+// the profiles get their HubSpot lists without editing the catalog by hand.
+func TestSyncScriptSelectsListMemberships(t *testing.T) {
+	e := newE2E(t, datagen.Options{})
+	needTools(t, "bash", "jq")
+	const first, last = 7001, 7006
+	listContacts(e.hs, first, last, nil)
+	_, err := e.hs.CreateList(fakehubspot.ListSpec{Name: "Webinar", Members: []int64{7001, 7002, 7003}})
+	mustDo(t, err)
+	e.dest["audience_attribute"] = "hubspot_lists"
+	writeJSON(t, e.dir, pipeline.SourceConfigFile, e.src)
+	writeJSON(t, e.dir, pipeline.DestinationConfigFile, e.dest)
+
+	run := e.runSyncScript()
+	if run.exit != 0 {
+		t.Fatalf("the run exited %d:\n%s", run.exit, run.stderr)
+	}
+	var cat protocol.ConfiguredCatalog
+	if err := pipeline.ReadJSONFile(filepath.Join(e.dir, pipeline.CatalogFile), &cat); err != nil {
+		t.Fatalf("the run wrote no catalog: %v", err)
+	}
+	var names []string
+	for _, s := range cat.Streams {
+		names = append(names, s.Stream.Name)
+	}
+	if !slices.Equal(names, []string{"contacts", "list_memberships"}) {
+		t.Errorf("catalog.json selects %v, want contacts and list_memberships", names)
+	}
+	var ids []int64
+	for id := int64(first); id <= last; id++ {
+		ids = append(ids, id)
+	}
+	e.checkAudiences(ids)
+}
+
+// TestSyncScriptDestinationFails: a run whose destination fails (Insider refuses its key at the
+// first batch) exits with the destination's status, not with the SIGPIPE status (141) of the
+// source that the closed pipe cut off, names both in its FAILED line and saves no state.json.
+func TestSyncScriptDestinationFails(t *testing.T) {
+	// More records than the pipes between the connectors hold, so the source is still writing
+	// when the destination stops.
+	e := newE2E(t, datagen.Options{Seed: 7, Count: 2000})
+	needTools(t, "bash", "jq")
+	e.dest["api_key"] = "revoked-api-key"
+	e.dest["batch_size"] = 50
+	writeJSON(t, e.dir, pipeline.SourceConfigFile, e.src)
+	writeJSON(t, e.dir, pipeline.DestinationConfigFile, e.dest)
+
+	failed := e.runSyncScript()
+	if failed.exit != 1 {
+		t.Errorf("a run whose destination fails exited %d, want the destination's 1:\n%s", failed.exit, failed.stderr)
+	}
+	for _, want := range []string{"destination: ERROR Insider rejected the API key", "destination exited 1; state.json is unchanged"} {
+		if !strings.Contains(failed.stderr, want) {
+			t.Errorf("failed run's stderr lacks %q:\n%s", want, failed.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(e.dir, pipeline.StateFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a failed first run left a state.json (%v)", err)
 	}
 }

@@ -6,8 +6,9 @@
 # DIR holds source_config.json and destination_config.json (the connectors' configs), and the
 # sync keeps its files there too (the same names as the demo's output folder):
 #   catalog.json  the configured catalog. When it is missing, the first run writes one from the
-#                 source's discover: `contacts` and every stream destination_config.json maps in
-#                 event_mappings, incremental. Edit it to drop contact properties you do not need.
+#                 source's discover: `contacts`, every stream destination_config.json maps in
+#                 event_mappings, and `list_memberships` when it sets audience_attribute, all
+#                 incremental. Edit it to drop contact properties you do not need.
 #   state.json    the last STATE the destination echoed for each stream; the next run reads only
 #                 what changed since. Written only when both connectors exit 0, through a
 #                 temporary file and mv, so a failed or killed run never leaves a half-written
@@ -91,7 +92,8 @@ if [ ! -e "$dir/catalog.json" ]; then
   show discover <"$logs/discover.jsonl"
   [ "$rc" = 0 ] || { say "discover failed (exit $rc): see above and $logs"; exit "$rc"; }
   jq -s --slurpfile dest "$dir/destination_config.json" '
-    (["contacts"] + [$dest[0].event_mappings[]?.stream]) as $mapped
+    (["contacts"] + [$dest[0].event_mappings[]?.stream]
+     + (if ($dest[0].audience_attribute // "") != "" then ["list_memberships"] else [] end)) as $mapped
     | {streams: [.[] | select(.type == "CATALOG") | .catalog.streams[]
         | select(.name as $n | any($mapped[]; . == $n))
         | {stream: ., sync_mode: "incremental", cursor_field: .default_cursor_field,
