@@ -229,3 +229,32 @@ func TestSyncScriptDestinationFails(t *testing.T) {
 		t.Errorf("a failed first run left a state.json (%v)", err)
 	}
 }
+
+// TestSyncScriptRefusesLogRunsKeptBelowOne: LOG_RUNS_KEPT=0 would make the log pruning delete
+// every run's logs, this one's too; the script refuses it before running anything.
+func TestSyncScriptRefusesLogRunsKeptBelowOne(t *testing.T) {
+	needTools(t, "bash", "jq")
+	dir := t.TempDir()
+	for _, f := range []string{pipeline.SourceConfigFile, pipeline.DestinationConfigFile} {
+		writeJSON(t, dir, f, map[string]any{})
+	}
+	old := filepath.Join(dir, "logs", "20260101T000000Z.kept")
+	if err := os.MkdirAll(old, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	script, err := filepath.Abs(filepath.Join("..", syncScript))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, keep := range []string{"0", "-1", "x"} {
+		cmd := exec.Command("bash", script, dir)
+		cmd.Env = append(os.Environ(), "LOG_RUNS_KEPT="+keep, "SOURCE_BIN=/bin/false", "DESTINATION_BIN=/bin/false")
+		out, err := cmd.CombinedOutput()
+		if code := exitStatus(t, syncScript, err); code != 2 || !strings.Contains(string(out), "LOG_RUNS_KEPT="+keep) {
+			t.Errorf("LOG_RUNS_KEPT=%s: exit %d, output %q; want exit 2 naming it", keep, code, out)
+		}
+	}
+	if _, err := os.Stat(old); err != nil {
+		t.Errorf("an earlier run's logs are gone: %v", err)
+	}
+}

@@ -40,6 +40,8 @@ for f in source_config.json destination_config.json; do
   [ -r "$dir/$f" ] || { say "$dir/$f is missing or unreadable"; usage; }
 done
 command -v jq >/dev/null || { say "jq is not installed (it saves the state)"; exit 2; }
+keep=${LOG_RUNS_KEPT:-30}
+[[ $keep =~ ^[1-9][0-9]*$ ]] || { say "LOG_RUNS_KEPT=$keep: give how many runs' logs to keep, 1 or more"; exit 2; }
 
 # One sync of DIR at a time: a second cron start while the first still runs would read the same
 # window and race it for state.json.
@@ -70,7 +72,7 @@ mkdir -p "$dir/logs"
 logs=$(mktemp -d "$dir/logs/$(date -u +%Y%m%dT%H%M%SZ).XXXX")
 say "logs of this run: $logs"
 # Only the newest LOG_RUNS_KEPT runs' logs stay.
-printf '%s\n' "$dir"/logs/*/ | head -n "-${LOG_RUNS_KEPT:-30}" | xargs -r -d '\n' rm -rf
+printf '%s\n' "$dir"/logs/*/ | head -n "-$keep" | xargs -r -d '\n' rm -rf
 
 # show NAME: the LOG messages and TRACE errors among the messages on stdin, as text on stderr
 # (lines that are not JSON are skipped).
