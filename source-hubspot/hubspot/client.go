@@ -209,7 +209,12 @@ func (c *Client) endpoint(path string, q url.Values) string {
 // call sends one request and decodes a 2xx JSON answer into out (when out is non-nil). Any other
 // status gives an *APIError. body, when non-nil, is sent as JSON and can be replayed.
 func (c *Client) call(ctx context.Context, method, path string, q url.Values, body, out any) error {
-	return c.do(ctx, method, path, q, body, func(b []byte) error {
+	return c.callWith(ctx, c.http, method, path, q, body, out)
+}
+
+// callWith is call through the client hc (the journal's, which authenticates with the app token).
+func (c *Client) callWith(ctx context.Context, hc *http.Client, method, path string, q url.Values, body, out any) error {
+	return c.doWith(ctx, hc, method, path, q, body, func(b []byte) error {
 		if out == nil {
 			return nil
 		}

@@ -95,7 +95,7 @@ func (j *Journal) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	var out struct {
 		Results []Subscription `json:"results"`
 	}
-	if err := j.c.doWith(ctx, j.http, http.MethodGet, j.subs, nil, nil, decodeInto(&out)); err != nil {
+	if err := j.c.callWith(ctx, j.http, http.MethodGet, j.subs, nil, nil, &out); err != nil {
 		return nil, j.notServed(err)
 	}
 	return out.Results, nil
@@ -120,7 +120,7 @@ func (j *Journal) Subscribe(ctx context.Context, s Subscription) (*Subscription,
 	body := subscriptionUpsert{SubscriptionType: s.SubscriptionType, PortalID: s.PortalID, ObjectTypeID: s.ObjectTypeID,
 		Actions: orEmpty(s.Actions), ObjectIDs: orEmpty(s.ObjectIDs), Properties: orEmpty(s.Properties)}
 	var out Subscription
-	if err := j.c.doWith(ctx, j.http, http.MethodPost, j.subs, nil, body, decodeInto(&out)); err != nil {
+	if err := j.c.callWith(ctx, j.http, http.MethodPost, j.subs, nil, body, &out); err != nil {
 		return nil, j.notServed(err)
 	}
 	return &out, nil
@@ -303,23 +303,7 @@ func wireTime(raw json.RawMessage) time.Time {
 
 // notServed turns a 404 of a path that exists whatever the data (subscriptions) into a
 // *VersionError naming the journal's version.
-func (j *Journal) notServed(err error) error {
-	var ae *APIError
-	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
-		return &VersionError{Version: j.version, Err: ae}
-	}
-	return err
-}
-
-// decodeInto returns a use function for doWith that decodes the answer into out.
-func decodeInto(out any) func([]byte) error {
-	return func(b []byte) error {
-		if err := json.Unmarshal(b, out); err != nil {
-			return fmt.Errorf("decode answer: %w", err)
-		}
-		return nil
-	}
-}
+func (j *Journal) notServed(err error) error { return versionNotServed(j.version, err) }
 
 // AccountPortalID reads the portal id of the account the connection's token belongs to (GET
 // /account-info/<version>/details; HubSpot documents that API on 2026-03 and 2027-03-beta, for the

@@ -93,10 +93,14 @@ func (e *VersionError) Unwrap() error { return e.Err }
 
 // notServed turns a 404 answer of a collection endpoint (list, search, properties, event
 // occurrences and definitions: paths that exist whatever the data) into a *VersionError.
-func (c *Client) notServed(err error) error {
+func (c *Client) notServed(err error) error { return versionNotServed(c.paths.version, err) }
+
+// versionNotServed turns a 404 *APIError into a *VersionError naming version; other errors pass
+// unchanged.
+func versionNotServed(version string, err error) error {
 	var ae *APIError
 	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
-		return &VersionError{Version: c.paths.version, Err: ae}
+		return &VersionError{Version: version, Err: ae}
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/insider-hubspot/connectors/internal/jsontext"
@@ -26,21 +27,11 @@ func (er *reader) loadContacts(ctx context.Context, evs []hubspot.Event) error {
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), hubspot.MaxBatchRead)
-		found, err := stream.ReadResolved(ctx, er.Client, ids[:n], er.names)
+		found, err := stream.ReadEncoded(ctx, er.Client, ids[:n], er.names, er.contact)
 		if err != nil {
 			return fmt.Errorf("read contacts of %s events: %w", er.fqn, err)
 		}
-		encoded := map[*hubspot.Object][]byte{}
-		for id, o := range found {
-			b, ok := encoded[o]
-			if !ok {
-				if b, err = er.contact.AppendObject(nil, o.Properties); err != nil {
-					return fmt.Errorf("contact %s: %w", o.ID, err)
-				}
-				encoded[o] = b
-			}
-			er.contacts[id] = b
-		}
+		maps.Copy(er.contacts, found)
 		ids = ids[n:]
 	}
 	return nil

@@ -57,27 +57,14 @@ func (lc *contactReader) load(ctx context.Context, ids []uint64) (map[uint64][]b
 	for i, id := range ids {
 		want[i] = strconv.FormatUint(id, 10)
 	}
-	found, err := stream.ReadResolved(ctx, lc.client, want, lc.names)
+	found, err := stream.ReadEncoded(ctx, lc.client, want, lc.names, lc.enc)
 	if err != nil {
 		return nil, fmt.Errorf("read the contacts of list members: %w", err)
 	}
 	lc.reads++
-	encoded := map[*hubspot.Object][]byte{}
 	out := make(map[uint64][]byte, len(ids))
 	for i, id := range ids {
-		o := found[want[i]]
-		if o == nil {
-			out[id] = nil
-			continue
-		}
-		b, ok := encoded[o]
-		if !ok {
-			if b, err = lc.enc.AppendObject(nil, o.Properties); err != nil {
-				return nil, fmt.Errorf("contact %s: %w", o.ID, err)
-			}
-			encoded[o] = b
-		}
-		out[id] = b
+		out[id] = found[want[i]] // nil: no such contact
 	}
 	if len(lc.cache)+len(ids) <= contactCacheMax {
 		for _, id := range ids {

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +36,29 @@ func ReadResolved(ctx context.Context, c *hubspot.Client, ids, names []string) (
 				out[s] = &objs[i]
 			}
 		}
+	}
+	return out, nil
+}
+
+// ReadEncoded is ReadResolved with each contact's properties encoded by enc, once per contact
+// however many of ids resolve to it: the encoded object by id asked, absent when there is no
+// such contact.
+func ReadEncoded(ctx context.Context, c *hubspot.Client, ids, names []string, enc *PropertyEncoder) (map[string][]byte, error) {
+	found, err := ReadResolved(ctx, c, ids, names)
+	if err != nil {
+		return nil, err
+	}
+	encoded := make(map[*hubspot.Object][]byte, len(found))
+	out := make(map[string][]byte, len(found))
+	for id, o := range found {
+		b, ok := encoded[o]
+		if !ok {
+			if b, err = enc.AppendObject(nil, o.Properties); err != nil {
+				return nil, fmt.Errorf("contact %s: %w", o.ID, err)
+			}
+			encoded[o] = b
+		}
+		out[id] = b
 	}
 	return out, nil
 }
